@@ -1,0 +1,1 @@
+/* core/alert_fmt.c - placeholder until implemented. */

@@ -1,0 +1,1 @@
+/* core/capture.c - placeholder until implemented. */

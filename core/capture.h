@@ -1,0 +1,33 @@
+/* core/capture.h - write capture files (format: <shrike/capture.h>).
+ *
+ * `shrike --capture FILE` appends every event the live sources deliver, in
+ * delivery order, so `shrike -e FILE` (the replay source plugin) gives the
+ * same records back byte for byte.
+ */
+#ifndef SK_CORE_CAPTURE_H
+#define SK_CORE_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <shrike/event.h>
+
+struct sk_capture;
+
+/* sk_capture_open - create (truncate) `path` and write the file header.
+ * Returns 0 or -errno with "PATH: cannot create capture file: REASON". */
+int sk_capture_open(const char *path, const char *hostname, struct sk_capture **ret, char *err,
+		    size_t errlen);
+
+/* sk_capture_write - append one record (which passed sk_evt_check()) as an
+ * EVENT block. Buffered. Returns 0 or -errno. */
+int sk_capture_write(struct sk_capture *c, const struct sk_evt_hdr *rec);
+
+/* sk_capture_close - write the END block with the counts, flush, fsync and
+ * close. Returns 0 or -errno (the file is closed either way). NULL ok. */
+int sk_capture_close(struct sk_capture *c, uint64_t drops);
+
+/* sk_capture_count - events written so far. */
+uint64_t sk_capture_count(const struct sk_capture *c);
+
+#endif /* SK_CORE_CAPTURE_H */

@@ -1,0 +1,1 @@
+/* core/cfg.c - placeholder until implemented. */

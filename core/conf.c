@@ -1,0 +1,1 @@
+/* core/conf.c - placeholder until implemented. */

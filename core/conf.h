@@ -1,0 +1,104 @@
+/* core/conf.h - the daemon's configuration (shrike.yaml): load the file,
+ * apply -o overrides, check every key, and expose typed settings.
+ *
+ * Keys follow falco.yaml where Falco has the concept. Unknown keys are errors
+ * with file:line:col and the key path. Output and plugin sections are kept as
+ * nodes and checked against the plugin's own schema when it is loaded.
+ */
+#ifndef SK_CORE_CONF_H
+#define SK_CORE_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <shrike/plugin.h>
+
+#include "cfg.h"
+#include "outputs.h"
+
+enum sk_engine_kind {
+	SK_ENGINE_NONE = 0,   /* no live source (replay only, or idle) */
+	SK_ENGINE_EBPF = 1,   /* sources/ebpf ("modern_ebpf" is accepted as a synonym) */
+	SK_ENGINE_KMOD = 2,   /* sources/kmod */
+	SK_ENGINE_REPLAY = 3, /* engine.replay.capture_file, same as -e */
+};
+
+/* One entry of `plugins:` (falco.yaml shape). */
+struct sk_conf_plugin {
+	char *name;
+	char *library_path;		  /* as written; resolved against plugins_dir */
+	const struct sk_cfg_node *init_config; /* borrowed from the tree, may be NULL */
+	char *open_params;		  /* may be NULL */
+	const struct sk_cfg_node *node;	  /* the entry, for positions */
+};
+
+/* One output section (stdout_output, file_output, syslog_output, ...). */
+struct sk_conf_output {
+	const char *key;		  /* "file_output" */
+	const char *plugin;		  /* "file" */
+	bool enabled;
+	const struct sk_cfg_node *section; /* borrowed, may be NULL */
+};
+
+#define SK_CONF_MAX_OUTPUTS 8
+
+struct sk_conf {
+	struct sk_cfg_node *root; /* the whole tree, owned; sections point into it */
+	char *path;		  /* config file, owned */
+
+	/* rules */
+	struct sk_strlist rules_files;		/* files and directories, in order */
+	int min_priority;			/* `priority:` (enum sk_priority) */
+	const struct sk_cfg_node *rules_select; /* `rules:` enable/disable list, may be NULL */
+	const struct sk_cfg_node *append_output; /* may be NULL */
+
+	/* alert rendering and delivery */
+	struct sk_format_opts fmt; /* fmt.hostname is NULL here; the daemon sets it */
+	bool buffered_outputs;
+	uint64_t queue_capacity; /* outputs_queue.capacity; 0 = default */
+	struct sk_conf_output outputs[SK_CONF_MAX_OUTPUTS];
+	size_t noutputs;
+
+	/* plugins */
+	char *plugins_dir;
+	struct sk_conf_plugin *plugins;
+	size_t nplugins;
+	struct sk_strlist load_plugins;
+
+	/* engine */
+	enum sk_engine_kind engine_kind;
+	char *replay_file; /* engine.replay.capture_file */
+	const struct sk_cfg_node *engine; /* the engine section, for source plugins */
+
+	/* logging */
+	int log_level;
+	bool log_stderr;
+	bool log_syslog;
+
+	/* metrics (periodic internal alerts and log lines) */
+	bool metrics_enabled;
+	uint64_t metrics_interval_ms;
+	bool metrics_output_rule; /* emit metrics as an internal alert */
+	bool metrics_log;	  /* also log them */
+
+	/* watchdog-ish timers */
+	uint64_t shutdown_timeout_ms; /* how long outputs may take to drain at exit */
+};
+
+/* sk_conf_load - read `path` (NULL: the compiled-in default path), apply the
+ * overrides in order ("key.sub=value", see sk_cfg_override), check every key
+ * and fill *ret. Relative paths in the file (rules_files, plugins_dir,
+ * filenames) stay as written. Errors: -errno/-EINVAL with one line
+ * "FILE:LINE:COL: KEYPATH: what is wrong" in err. */
+int sk_conf_load(const char *path, const char *const *overrides, size_t noverrides,
+		 struct sk_conf **ret, char *err, size_t errlen);
+
+/* sk_conf_free - NULL ok. */
+void sk_conf_free(struct sk_conf *c);
+
+/* sk_conf_default_path - the compiled-in default config path
+ * ($(sysconfdir)/shrike/shrike.yaml). */
+const char *sk_conf_default_path(void);
+
+#endif /* SK_CORE_CONF_H */

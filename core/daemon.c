@@ -1,0 +1,1 @@
+/* core/daemon.c - placeholder until implemented. */

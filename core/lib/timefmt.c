@@ -1,0 +1,1 @@
+/* core/lib/timefmt.c - placeholder until implemented. */

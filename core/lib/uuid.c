@@ -1,0 +1,1 @@
+/* core/lib/uuid.c - placeholder until implemented. */

@@ -1,0 +1,71 @@
+/* core/loader.h - load plugin shared objects, check them against the ABI,
+ * configure and initialise them.
+ *
+ * Order (see docs/plugin-authoring.md): dlopen(RTLD_NOW|RTLD_LOCAL) ->
+ * dlsym("shrike_plugin_entry") -> ABI major/minor -> struct_size -> caps vs
+ * callbacks -> name -> schema-validate the config section -> init().
+ */
+#ifndef SK_CORE_LOADER_H
+#define SK_CORE_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <shrike/plugin.h>
+
+#include "cfg.h"
+
+/* One loaded plugin instance. */
+struct sk_plugin_handle {
+	char *path;		  /* resolved file path, owned */
+	char *instance_name;	  /* name used in logs: "output:file", owned */
+	void *dl;		  /* dlopen handle */
+	struct sk_plugin def;	  /* copy of the plugin's table, zero-extended */
+	void *config;		  /* host-owned config struct (def.config_size), or NULL */
+	char *config_json;	  /* the section as JSON, owned */
+	void *inst;		  /* plugin-owned instance after init() */
+	bool initialised;
+	struct sk_host *host;	  /* the host-side context passed to the plugin */
+};
+
+/* sk_loader_resolve - the file to load for `name_or_path`: a path containing
+ * '/' is used as is; otherwise "<dir>/<name>.so" (and "<dir>/lib<name>.so" as
+ * Falco names its plugins). Returns a malloc'd path or NULL (ENOMEM). */
+char *sk_loader_resolve(const char *dir, const char *name_or_path);
+
+/* sk_loader_open - dlopen `path` and check the table, without calling init().
+ * Errors (-errno, one line in err), e.g.:
+ *   "/x/file.so: cannot load plugin: No such file or directory"
+ *   "/x/file.so: cannot load plugin: undefined symbol: foo (use ldd(1) to check its libraries)"
+ *   "/x/file.so: not a Shrike plugin: it does not export 'shrike_plugin_entry'"
+ *   "/x/file.so: plugin ABI 2.0 is not supported by this shrike (ABI 1.0): rebuild the plugin against this version's headers"
+ *   "/x/file.so: plugin built for a newer shrike (plugin ABI 1.3, this shrike 1.0)"
+ *   "/x/file.so: plugin table too small (40 bytes, ABI 1.0 needs at least N)"
+ *   "/x/file.so: plugin 'foo' declares SK_CAP_OUTPUT but has no write()"
+ *   "/x/file.so: invalid plugin name 'Foo!' (use [a-z0-9_]+)"
+ * *ret_h is owned by the caller: sk_loader_close(). */
+int sk_loader_open(const char *path, struct sk_plugin_handle **ret_h, char *err, size_t errlen);
+
+/* sk_loader_configure - validate `section` (a map node or NULL) against the
+ * plugin's params and fill its config struct; also keep the section as JSON.
+ * prefix names the section in messages ("file_output"); skip lists keys the
+ * host handles itself ("enabled"). Error messages are sk_schema_fill()'s. */
+int sk_loader_configure(struct sk_plugin_handle *h, const struct sk_cfg_node *section,
+			const char *prefix, const char *const *skip, char *err, size_t errlen);
+
+/* sk_loader_init - call the plugin's init(). instance_name is for logs.
+ * On failure: "plugin 'file' failed to initialise: <the plugin's message>". */
+int sk_loader_init(struct sk_plugin_handle *h, const char *instance_name, char *err,
+		   size_t errlen);
+
+/* sk_loader_close - destroy() the instance (if initialised), free the config,
+ * dlclose(). NULL is a no-op. Never call while a callback may still run. */
+void sk_loader_close(struct sk_plugin_handle *h);
+
+/* sk_loader_has_cap - whether the plugin declares capability `cap`. */
+bool sk_loader_has_cap(const struct sk_plugin_handle *h, unsigned cap);
+
+/* The host API table handed to every plugin (log, hostname). */
+const struct sk_host_api *sk_loader_host_api(void);
+
+#endif /* SK_CORE_LOADER_H */

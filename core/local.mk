@@ -1,0 +1,26 @@
+# core/local.mk - libshrike (the core, as a convenience library shared by the
+# daemon and the tests) and the `shrike` daemon.
+
+noinst_LTLIBRARIES += core/libshrike.la
+core_libshrike_la_SOURCES = \
+	core/log.c core/log.h \
+	core/cfg.c core/cfg.h \
+	core/schema.c core/schema.h \
+	core/conf.c core/conf.h \
+	core/loader.c core/loader.h \
+	core/alert_fmt.c \
+	core/outq.c core/outq.h \
+	core/outputs.c core/outputs.h \
+	core/capture.c core/capture.h \
+	core/loop.c core/loop.h \
+	core/daemon.c core/daemon.h \
+	core/lib/uuid.c core/lib/uuid.h \
+	core/lib/timefmt.c core/lib/timefmt.h
+core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
+core_libshrike_la_LIBADD = $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PTHREAD_LIBS)
+
+bin_PROGRAMS += shrike
+shrike_SOURCES = core/main.c
+shrike_CFLAGS = $(AM_CFLAGS)
+shrike_LDADD = core/libshrike.la
+shrike_LDFLAGS = $(AM_LDFLAGS) -export-dynamic

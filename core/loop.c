@@ -1,0 +1,1 @@
+/* core/loop.c - placeholder until implemented. */

@@ -1,0 +1,1 @@
+/* core/outputs.c - placeholder until implemented. */

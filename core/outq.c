@@ -1,0 +1,1 @@
+/* core/outq.c - placeholder until implemented. */

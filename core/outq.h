@@ -1,0 +1,4 @@
+/* core/outq.h - placeholder */
+#ifndef SK_CORE_OUTQ_H
+#define SK_CORE_OUTQ_H
+#endif

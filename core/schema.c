@@ -1,0 +1,1 @@
+/* core/schema.c - placeholder until implemented. */

@@ -1,0 +1,1 @@
+# docs/local.mk - documentation shipped in the tarball.

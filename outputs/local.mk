@@ -1,0 +1,1 @@
+# outputs/local.mk - alert output plugins.

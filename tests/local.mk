@@ -1,0 +1,34 @@
+# tests/local.mk - the test harness: every test speaks TAP through automake's
+# tap-driver, so test-suite.log counts every assertion. Unit tests (cmocka,
+# CMOCKA_MESSAGE_OUTPUT=TAP) sit beside their modules as foo_test.c;
+# integration tests are shell scripts under tests/integration that run the
+# real `shrike` binary.
+
+TEST_EXTENSIONS = .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+LOG_COMPILER = $(top_srcdir)/tests/run-test.sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT; \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	SHRIKE='$(abs_top_builddir)/shrike'; export SHRIKE; \
+	SK_TEST_PLUGINS_DIR='$(abs_top_builddir)/tests/plugins.d'; export SK_TEST_PLUGINS_DIR; \
+	SK_FIXTURES='$(abs_top_srcdir)/tests/fixtures'; export SK_FIXTURES;
+
+EXTRA_DIST += tests/run-test.sh tests/lib.sh
+
+# tests/plugins.d: symlinks to every plugin module built in this tree, so the
+# build tree's shrike runs with `-o plugins_dir=$SK_TEST_PLUGINS_DIR`.
+tests/plugins.d/.stamp: $(pkgplugin_LTLIBRARIES)
+	$(AM_V_GEN)rm -rf tests/plugins.d && $(MKDIR_P) tests/plugins.d && \
+	for la in $(pkgplugin_LTLIBRARIES); do \
+		d=`dirname $$la`; b=`basename $$la .la`; \
+		$(LN_S) '$(abs_top_builddir)'/$$d/.libs/$$b.so tests/plugins.d/$$b.so || exit 1; \
+	done && touch $@
+check_DATA = tests/plugins.d/.stamp
+clean-local: clean-local-plugins-d
+clean-local-plugins-d:
+	rm -rf tests/plugins.d
+.PHONY: clean-local-plugins-d

@@ -1,1 +1,42 @@
 #!/bin/sh
+# scripts/install-deps.sh - install what Shrike needs from Debian 12's
+# packages: to build it (default), or to build and run the whole test suite
+# (--test). Needs root (apt-get). Safe to run again.
+set -eu
+
+mode=build
+case "${1:-}" in
+--test) mode=test ;;
+--build | "") ;;
+*)
+	echo "usage: $0 [--build|--test]" >&2
+	exit 2
+	;;
+esac
+
+# Build: compiler, autotools, and the libraries configure looks for.
+pkgs="build-essential autoconf automake libtool pkg-config
+      libyaml-dev libjson-c-dev zlib1g-dev
+      libbpf-dev libelf-dev clang llvm bpftool
+      libcurl4-openssl-dev librdkafka-dev libmicrohttpd-dev"
+# Tests: unit-test framework, memory checker, and the tools tests drive.
+if [ "$mode" = test ]; then
+	pkgs="$pkgs libcmocka-dev valgrind python3 binutils procps psmisc"
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "$0: run as root (it calls apt-get install)" >&2
+	exit 1
+fi
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+echo "dependencies for '$mode' are installed"

@@ -1,0 +1,16 @@
+# core/rules/local.mk - the rule engine (Falco rules language): field
+# registry, condition parser, compiler and evaluator, rule files, output
+# formatting. Part of libshrike.
+
+core_libshrike_la_SOURCES += \
+	core/rules/fields.c core/rules/fields.h
+
+EXTRA_DIST += core/rules/test_extractor.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += core/rules/fields_test
+TESTS += core/rules/fields_test
+core_rules_fields_test_SOURCES = core/rules/fields_test.c core/rules/test_extractor.c
+core_rules_fields_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_rules_fields_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+endif

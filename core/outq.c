@@ -1,1 +1,426 @@
-/* core/outq.c - placeholder until implemented. */
+/* core/outq.c - per-output bounded queue and worker thread (see outq.h).
+ *
+ * The queue is a single-producer single-consumer ring of message pointers
+ * indexed by two ever-growing 64-bit counters: the producer owns `tail`,
+ * the worker owns `head`. The worker sleeps in poll() on an eventfd; the
+ * producer writes the eventfd only when the worker says it is sleeping
+ * (Dekker-style handshake through seq_cst accesses), so a busy queue costs
+ * no system call on the producer side and a push never waits for a lock.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <shrike/plugin.h>
+
+#include "log.h"
+#include "outq.h"
+
+#define DEFAULT_CAPACITY     65536
+#define DEFAULT_RETRY_MIN_MS 100
+#define DEFAULT_RETRY_MAX_MS 10000
+#define DEFAULT_LOG_EVERY_S  10
+
+enum { Q_RUNNING = 0, Q_DRAINING = 1, Q_ABORT = 2 };
+
+/* Rate limiter for a log line: the first event is logged, then at most one
+ * line per period carrying the count of events since the last line. */
+struct ratelog {
+	uint64_t last_ns;
+	uint64_t pending;
+	bool any;
+};
+
+struct sk_outq {
+	char *name;
+	struct sk_outq_ops ops;
+	void *inst;
+	size_t cap;
+	struct sk_outq_msg **slots;
+	bool unbuffered;
+	uint64_t retry_min_ms;
+	uint64_t retry_max_ms;
+	uint64_t log_every_ns;
+
+	_Alignas(64) _Atomic uint64_t tail; /* written by the producer */
+	_Alignas(64) _Atomic uint64_t head; /* written by the worker */
+	_Alignas(64) atomic_bool sleeping;  /* the worker is (about to be) in poll() */
+	atomic_bool reopen_req;
+	atomic_int state;
+	_Atomic uint64_t deadline_ns; /* Q_DRAINING: give up at this time; 0 = never */
+
+	_Atomic uint64_t sent;
+	_Atomic uint64_t failed;
+	_Atomic uint64_t dropped;
+
+	struct ratelog drop_log;  /* producer side */
+	struct ratelog fail_log;  /* worker side */
+	struct ratelog retry_log; /* worker side */
+
+	int efd;
+	pthread_t thread;
+	bool started;
+	bool stopped;
+	uint64_t left; /* undelivered at stop */
+};
+
+void sk_outq_msg_ref(struct sk_outq_msg *m)
+{
+	if (m) {
+		atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
+	}
+}
+
+void sk_outq_msg_unref(struct sk_outq_msg *m)
+{
+	if (m && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1) {
+		m->release(m);
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Whether to log now; *ret_n is the number of events the line covers. */
+static bool ratelog_hit(struct ratelog *r, uint64_t every_ns, uint64_t *ret_n)
+{
+	uint64_t now = now_ns();
+	r->pending++;
+	if (!r->any || now - r->last_ns >= every_ns) {
+		r->any = true;
+		r->last_ns = now;
+		*ret_n = r->pending;
+		r->pending = 0;
+		return true;
+	}
+	return false;
+}
+
+static void wake(struct sk_outq *q)
+{
+	if (q->efd >= 0) {
+		uint64_t one = 1;
+		ssize_t r = write(q->efd, &one, sizeof(one));
+		(void)r; /* EAGAIN only if the counter is huge: the worker is awake anyway */
+	}
+}
+
+static void drain_efd(struct sk_outq *q)
+{
+	uint64_t v;
+	ssize_t r = read(q->efd, &v, sizeof(v));
+	(void)r;
+}
+
+struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_outq_ops *ops,
+			       void *inst)
+{
+	if (!conf || !ops || !ops->write) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct sk_outq *q = calloc(1, sizeof(*q));
+	if (!q) {
+		return NULL;
+	}
+	q->efd = -1;
+	q->cap = conf->capacity ? conf->capacity : DEFAULT_CAPACITY;
+	q->name = strdup(conf->name ? conf->name : "output");
+	q->slots = calloc(q->cap, sizeof(*q->slots));
+	q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (!q->name || !q->slots || q->efd < 0) {
+		int e = q->efd < 0 && q->name && q->slots ? errno : ENOMEM;
+		sk_outq_destroy(q);
+		errno = e;
+		return NULL;
+	}
+	q->ops = *ops;
+	q->inst = inst;
+	q->unbuffered = conf->unbuffered;
+	q->retry_min_ms = conf->retry_min_ms ? conf->retry_min_ms : DEFAULT_RETRY_MIN_MS;
+	q->retry_max_ms = conf->retry_max_ms ? conf->retry_max_ms : DEFAULT_RETRY_MAX_MS;
+	if (q->retry_max_ms < q->retry_min_ms) {
+		q->retry_max_ms = q->retry_min_ms;
+	}
+	q->log_every_ns =
+	    (uint64_t)(conf->log_every_s ? conf->log_every_s : DEFAULT_LOG_EVERY_S) * 1000000000ull;
+	atomic_init(&q->state, Q_RUNNING);
+	return q;
+}
+
+bool sk_outq_push(struct sk_outq *q, struct sk_outq_msg *m)
+{
+	uint64_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+	int state = atomic_load_explicit(&q->state, memory_order_relaxed);
+	if (state != Q_RUNNING || q->stopped || tail - head >= q->cap) {
+		uint64_t total =
+		    atomic_fetch_add_explicit(&q->dropped, 1, memory_order_relaxed) + 1;
+		uint64_t n;
+		if (ratelog_hit(&q->drop_log, q->log_every_ns, &n)) {
+			if (state != Q_RUNNING || q->stopped) {
+				SK_WARN("output %s: stopping, dropped %" PRIu64
+					" alert(s) (total dropped: %" PRIu64 ")",
+					q->name, n, total);
+			} else {
+				SK_WARN("output %s: queue full (%zu alerts), dropped %" PRIu64
+					" alert(s) (total dropped: %" PRIu64 ")",
+					q->name, q->cap, n, total);
+			}
+		}
+		return false;
+	}
+	sk_outq_msg_ref(m);
+	q->slots[tail % q->cap] = m;
+	atomic_store_explicit(&q->tail, tail + 1, memory_order_release);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load(&q->sleeping)) {
+		wake(q);
+	}
+	return true;
+}
+
+void sk_outq_reopen(struct sk_outq *q)
+{
+	if (q) {
+		atomic_store(&q->reopen_req, true);
+		wake(q);
+	}
+}
+
+void sk_outq_stats(struct sk_outq *q, struct sk_output_stats *ret)
+{
+	uint64_t head = atomic_load(&q->head);
+	uint64_t tail = atomic_load(&q->tail);
+	ret->name = q->name;
+	ret->sent = atomic_load_explicit(&q->sent, memory_order_relaxed);
+	ret->failed = atomic_load_explicit(&q->failed, memory_order_relaxed);
+	ret->dropped = atomic_load_explicit(&q->dropped, memory_order_relaxed);
+	ret->queue_depth = tail >= head ? tail - head : 0;
+}
+
+/* ---- worker ------------------------------------------------------------ */
+
+/* Whether the worker must give up now (abort, or drain deadline passed). */
+static bool must_give_up(struct sk_outq *q)
+{
+	int st = atomic_load(&q->state);
+	if (st == Q_ABORT) {
+		return true;
+	}
+	if (st == Q_DRAINING) {
+		uint64_t dl = atomic_load(&q->deadline_ns);
+		return dl != 0 && now_ns() >= dl;
+	}
+	return false;
+}
+
+/* Sleep for ms, or less when stopping calls for it. Returns false when the
+ * worker must give up. */
+static bool backoff_wait(struct sk_outq *q, uint64_t ms)
+{
+	uint64_t until = now_ns() + ms * 1000000ull;
+	for (;;) {
+		if (must_give_up(q)) {
+			return false;
+		}
+		uint64_t now = now_ns();
+		if (now >= until) {
+			return true;
+		}
+		uint64_t end = until;
+		uint64_t dl = atomic_load(&q->deadline_ns);
+		if (atomic_load(&q->state) == Q_DRAINING && dl != 0 && dl < end) {
+			end = dl;
+		}
+		uint64_t wait_ms = (end > now ? end - now : 0) / 1000000ull + 1;
+		struct pollfd pfd = {.fd = q->efd, .events = POLLIN};
+		if (poll(&pfd, 1, (int)wait_ms) > 0) {
+			drain_efd(q);
+		}
+	}
+}
+
+static void do_reopen(struct sk_outq *q)
+{
+	if (!atomic_exchange(&q->reopen_req, false) || !q->ops.reopen) {
+		return;
+	}
+	if (q->ops.reopen(q->inst) != SK_OK) {
+		SK_WARN("output %s: reopen failed", q->name);
+	}
+}
+
+static void do_flush(struct sk_outq *q)
+{
+	if (q->ops.flush && q->ops.flush(q->inst) != SK_OK) {
+		uint64_t n;
+		if (ratelog_hit(&q->fail_log, q->log_every_ns, &n)) {
+			SK_WARN("output %s: flush failed", q->name);
+		}
+	}
+}
+
+/* Deliver one alert. Returns false when the worker gave up on it. */
+static bool deliver(struct sk_outq *q, struct sk_outq_msg *m)
+{
+	uint64_t delay = q->retry_min_ms;
+	for (;;) {
+		do_reopen(q);
+		int rc = q->ops.write(q->inst, &m->alert);
+		if (rc == SK_OK) {
+			atomic_fetch_add_explicit(&q->sent, 1, memory_order_relaxed);
+			return true;
+		}
+		if (rc != SK_RETRY) {
+			uint64_t total =
+			    atomic_fetch_add_explicit(&q->failed, 1, memory_order_relaxed) + 1;
+			uint64_t n;
+			if (ratelog_hit(&q->fail_log, q->log_every_ns, &n)) {
+				SK_ERROR("output %s: could not deliver %" PRIu64
+					 " alert(s), e.g. of rule '%s' (total failed: %" PRIu64 ")",
+					 q->name, n, m->alert.rule ? m->alert.rule : "", total);
+			}
+			return true;
+		}
+		uint64_t n;
+		if (ratelog_hit(&q->retry_log, q->log_every_ns, &n)) {
+			SK_WARN("output %s: delivery failed for now, retrying in %" PRIu64
+				" ms (%" PRIu64 " retr%s since the last report)",
+				q->name, delay, n, n == 1 ? "y" : "ies");
+		}
+		if (!backoff_wait(q, delay)) {
+			return false;
+		}
+		delay = delay * 2 > q->retry_max_ms ? q->retry_max_ms : delay * 2;
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct sk_outq *q = arg;
+	bool dirty = false;
+
+	for (;;) {
+		do_reopen(q);
+		uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+		uint64_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
+		if (head == tail) {
+			if (dirty) {
+				do_flush(q);
+				dirty = false;
+			}
+			if (atomic_load(&q->state) != Q_RUNNING) {
+				break; /* drained, or nothing left to abort */
+			}
+			atomic_store(&q->sleeping, true);
+			if (atomic_load(&q->tail) == head && atomic_load(&q->state) == Q_RUNNING &&
+			    !atomic_load(&q->reopen_req)) {
+				struct pollfd pfd = {.fd = q->efd, .events = POLLIN};
+				if (poll(&pfd, 1, -1) > 0) {
+					drain_efd(q);
+				}
+			}
+			atomic_store(&q->sleeping, false);
+			continue;
+		}
+		if (must_give_up(q)) {
+			break;
+		}
+		struct sk_outq_msg *m = q->slots[head % q->cap];
+		if (!deliver(q, m)) {
+			break;
+		}
+		q->slots[head % q->cap] = NULL;
+		atomic_store_explicit(&q->head, head + 1, memory_order_release);
+		sk_outq_msg_unref(m);
+		dirty = true;
+		if (q->unbuffered) {
+			do_flush(q);
+			dirty = false;
+		}
+	}
+	if (dirty || atomic_load(&q->head) != atomic_load(&q->tail)) {
+		do_flush(q);
+	}
+	return NULL;
+}
+
+int sk_outq_start(struct sk_outq *q)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	/* The worker takes no signals: they belong to the event loop. */
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int err = pthread_create(&q->thread, NULL, worker, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		return -err;
+	}
+	char tname[16];
+	snprintf(tname, sizeof(tname), "sk-%s", q->name);
+	pthread_setname_np(q->thread, tname);
+	q->started = true;
+	return 0;
+}
+
+uint64_t sk_outq_stop(struct sk_outq *q, bool drain, unsigned timeout_ms)
+{
+	if (!q || q->stopped) {
+		return q ? q->left : 0;
+	}
+	if (drain && timeout_ms > 0) {
+		atomic_store(&q->deadline_ns, now_ns() + (uint64_t)timeout_ms * 1000000ull);
+	}
+	atomic_store(&q->state, drain ? Q_DRAINING : Q_ABORT);
+	wake(q);
+	if (q->started) {
+		pthread_join(q->thread, NULL);
+	}
+	q->stopped = true;
+	/* Whatever is still queued was never delivered. */
+	uint64_t head = atomic_load(&q->head);
+	uint64_t tail = atomic_load(&q->tail);
+	q->left = tail - head;
+	for (; head != tail; head++) {
+		sk_outq_msg_unref(q->slots[head % q->cap]);
+		q->slots[head % q->cap] = NULL;
+	}
+	atomic_store(&q->head, head);
+	if (q->left > 0) {
+		atomic_fetch_add(&q->dropped, q->left);
+		SK_WARN("output %s: %" PRIu64 " queued alert(s) left undelivered at shutdown%s",
+			q->name, q->left, drain && q->started ? " (drain timeout)" : "");
+	}
+	return q->left;
+}
+
+void sk_outq_destroy(struct sk_outq *q)
+{
+	if (!q) {
+		return;
+	}
+	if (q->slots) {
+		sk_outq_stop(q, false, 0);
+	}
+	if (q->efd >= 0) {
+		close(q->efd);
+	}
+	free(q->slots);
+	free(q->name);
+	free(q);
+}

@@ -1,1 +1,39 @@
-# outputs/local.mk - alert output plugins.
+# outputs/local.mk - alert output plugins (stdout, file), and the tests of
+# the alert path (formatting, queues, plugins end to end).
+
+pkgplugin_LTLIBRARIES += outputs/stdout.la
+outputs_stdout_la_SOURCES = outputs/stdout/stdout.c
+outputs_stdout_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_stdout_la_LDFLAGS = $(SK_MODULE_FLAGS)
+
+pkgplugin_LTLIBRARIES += outputs/file.la
+outputs_file_la_SOURCES = outputs/file/file.c
+outputs_file_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_file_la_LDFLAGS = $(SK_MODULE_FLAGS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
+TESTS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
+core_alert_fmt_test_SOURCES = core/alert_fmt_test.c
+core_alert_fmt_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JSONC_CFLAGS)
+core_alert_fmt_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+core_outq_test_SOURCES = core/outq_test.c
+core_outq_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_outq_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+core_lib_timefmt_test_SOURCES = core/lib/timefmt_test.c
+core_lib_timefmt_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_lib_timefmt_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+endif
+
+# alertgen: emits synthetic alerts through the real outputs, for the
+# integration tests below.
+check_PROGRAMS += tests/tools/alertgen
+tests_tools_alertgen_SOURCES = tests/tools/alertgen.c
+tests_tools_alertgen_LDADD = core/libshrike.la $(PTHREAD_LIBS)
+
+OUTPUTS_TESTS = \
+	tests/integration/outputs_json.sh \
+	tests/integration/outputs_drain.sh \
+	tests/integration/outputs_reopen.sh
+TESTS += $(OUTPUTS_TESTS)
+EXTRA_DIST += $(OUTPUTS_TESTS)

@@ -3,7 +3,8 @@
 # formatting. Part of libshrike.
 
 core_libshrike_la_SOURCES += \
-	core/rules/fields.c core/rules/fields.h
+	core/rules/fields.c core/rules/fields.h \
+	core/rules/filter.h core/rules/parser.c core/rules/compile.c
 
 EXTRA_DIST += core/rules/test_extractor.h
 
@@ -13,4 +14,9 @@ TESTS += core/rules/fields_test
 core_rules_fields_test_SOURCES = core/rules/fields_test.c core/rules/test_extractor.c
 core_rules_fields_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 core_rules_fields_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+check_PROGRAMS += core/rules/filter_test
+TESTS += core/rules/filter_test
+core_rules_filter_test_SOURCES = core/rules/filter_test.c core/rules/test_extractor.c
+core_rules_filter_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_rules_filter_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 endif

@@ -24,3 +24,11 @@ shrike_SOURCES = core/main.c
 shrike_CFLAGS = $(AM_CFLAGS)
 shrike_LDADD = core/libshrike.la
 shrike_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
+
+if HAVE_CMOCKA
+check_PROGRAMS += core/capture_test
+TESTS += core/capture_test
+core_capture_test_SOURCES = core/capture_test.c
+core_capture_test_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(CMOCKA_CFLAGS)
+core_capture_test_LDADD = core/libshrike.la $(ZLIB_LIBS) $(CMOCKA_LIBS)
+endif

@@ -1,2 +1,3 @@
 # docs/local.mk - documentation shipped in the tarball.
+EXTRA_DIST += docs/capture-format.md
 EXTRA_DIST += docs/outputs.md

@@ -19,11 +19,19 @@ AM_TESTS_ENVIRONMENT = \
 
 EXTRA_DIST += tests/run-test.sh tests/lib.sh
 
-# tests/plugins.d: symlinks to every plugin module built in this tree, so the
-# build tree's shrike runs with `-o plugins_dir=$SK_TEST_PLUGINS_DIR`.
-tests/plugins.d/.stamp: $(pkgplugin_LTLIBRARIES)
+# synth: a test-only source of deterministic records (tests/plugins/synth.c).
+SK_TEST_PLUGIN_MODULES = tests/plugins/synth.la
+check_LTLIBRARIES += tests/plugins/synth.la
+tests_plugins_synth_la_SOURCES = tests/plugins/synth.c
+tests_plugins_synth_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+tests_plugins_synth_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS) -rpath $(abs_builddir)
+
+# tests/plugins.d: symlinks to every plugin module built in this tree (and the
+# test-only ones), so the build tree's shrike runs with
+# `-o plugins_dir=$SK_TEST_PLUGINS_DIR`.
+tests/plugins.d/.stamp: $(pkgplugin_LTLIBRARIES) $(SK_TEST_PLUGIN_MODULES)
 	$(AM_V_GEN)rm -rf tests/plugins.d && $(MKDIR_P) tests/plugins.d && \
-	for la in $(pkgplugin_LTLIBRARIES); do \
+	for la in $(pkgplugin_LTLIBRARIES) $(SK_TEST_PLUGIN_MODULES); do \
 		d=`dirname $$la`; b=`basename $$la .la`; \
 		$(LN_S) '$(abs_top_builddir)'/$$d/.libs/$$b.so tests/plugins.d/$$b.so || exit 1; \
 	done && touch $@

@@ -375,6 +375,9 @@ int sk_outputs_start(struct sk_outputs *o, char *err, size_t errlen)
 int sk_outputs_emit(struct sk_outputs *o, const struct sk_alert_in *in)
 {
 	struct alert_msg *m = NULL;
+	if (o->n == 0) {
+		return 0; /* no output enabled: nothing to build */
+	}
 	int err = build_msg(o, in, &m);
 	if (err) {
 		return err;

@@ -1,7 +1,10 @@
 /* outputs/stdout/stdout.c - the `stdout` output plugin (stdout_output):
  * one alert line per line on file descriptor 1, through stdio's buffer;
  * flush() pushes the buffer out (the core calls it when its queue runs
- * empty, or after every alert with unbuffered outputs).
+ * empty, or after every alert with unbuffered outputs). Once standard
+ * output is closed (EPIPE, EBADF) the first failure is logged and every
+ * later alert fails at once (counted by the core); an alert whose bytes were
+ * still in stdio's buffer at that moment was already counted as sent.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,6 +18,7 @@ struct stdout_inst {
 	const struct sk_host_api *api;
 	struct sk_host *host;
 	bool broken_logged;
+	bool closed; /* EPIPE/EBADF seen: standard output is gone for good */
 };
 
 /* A write error: log the first one (a closed pipe stays closed), then let
@@ -22,6 +26,9 @@ struct stdout_inst {
 static int fail(struct stdout_inst *s, int err)
 {
 	clearerr(stdout);
+	if (err == EPIPE || err == EBADF) {
+		s->closed = true;
+	}
 	if (!s->broken_logged) {
 		s->broken_logged = true;
 		s->api->log(s->host, SK_LOG_ERROR, "cannot write alerts to standard output: %s%s",
@@ -56,6 +63,9 @@ static void stdout_destroy(void *inst)
 static int stdout_write(void *inst, const struct sk_alert *alert)
 {
 	struct stdout_inst *s = inst;
+	if (s->closed) {
+		return SK_ERR; /* already logged; the core counts it */
+	}
 	errno = 0;
 	if (fwrite(alert->line, 1, alert->line_len, stdout) != alert->line_len ||
 	    putc('\n', stdout) == EOF) {
@@ -68,6 +78,9 @@ static int stdout_write(void *inst, const struct sk_alert *alert)
 static int stdout_flush(void *inst)
 {
 	struct stdout_inst *s = inst;
+	if (s->closed) {
+		return SK_OK; /* nothing can be flushed; failures were counted */
+	}
 	errno = 0;
 	if (fflush(stdout) != 0) {
 		return fail(s, errno ? errno : EIO);

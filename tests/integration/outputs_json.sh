@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/lib.sh"
 GEN="$top_builddir/tests/tools/alertgen"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is needed to check JSON"
-tap_plan 16
+tap_plan 19
 
 # run_gen NAME COUNT [alertgen args...]: run alertgen to completion
 # (SIGTERM once it has emitted); stdout in $T/NAME.out, stderr in
@@ -131,4 +131,29 @@ file_output:
 EOC
 "$GEN" -c "$T/nofile.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" >/dev/null 2>"$T/nofile.err"
 like "$(cat "$T/nofile.err")" "file_output.*filename" "a missing filename is reported with its key"
+
+# Standard output is a pipe whose reader is gone: logged once, then counted.
+cat >"$T/epipe.py" <<'EOC'
+import os, signal, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.Popen(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
+os.close(w)
+err = b""
+while b"emitted" not in err:
+    line = p.stderr.readline()
+    if not line:
+        break
+    err += line
+p.send_signal(signal.SIGTERM)
+err += p.communicate(timeout=30)[1]
+sys.stdout.write(err.decode())
+sys.exit(p.returncode)
+EOC
+python3 "$T/epipe.py" "$GEN" -c "$T/text.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 5 >"$T/epipe.err" 2>&1
+is $? 0 "closed stdout pipe: alertgen survives and exits 0"
+is "$(grep -c 'cannot write alerts to standard output: Broken pipe' "$T/epipe.err")" 1 \
+	"closed stdout pipe: the error is logged once"
+like "$(cat "$T/epipe.err")" "stdout_output: sent [01] failed [45] dropped 0" \
+	"closed stdout pipe: the alerts are counted as failed"
 tap_done

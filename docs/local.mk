@@ -1,3 +1,4 @@
 # docs/local.mk - documentation shipped in the tarball.
 EXTRA_DIST += docs/capture-format.md
 EXTRA_DIST += docs/outputs.md
+EXTRA_DIST += docs/plugin-authoring.md

@@ -15,7 +15,8 @@ AM_TESTS_ENVIRONMENT = \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	SHRIKE='$(abs_top_builddir)/shrike'; export SHRIKE; \
 	SK_TEST_PLUGINS_DIR='$(abs_top_builddir)/tests/plugins.d'; export SK_TEST_PLUGINS_DIR; \
-	SK_FIXTURES='$(abs_top_srcdir)/tests/fixtures'; export SK_FIXTURES;
+	SK_FIXTURES='$(abs_top_srcdir)/tests/fixtures'; export SK_FIXTURES; \
+	CC='$(CC)'; export CC; CXX='$(CXX)'; export CXX;
 
 EXTRA_DIST += tests/run-test.sh tests/lib.sh
 

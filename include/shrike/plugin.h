@@ -264,7 +264,26 @@ struct sk_plugin {
 /* Define the plugin's entry point:
  *
  *   SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "file", ...);
+ *
+ * C++ needs C++20 (designated initializers), and lists the members in their
+ * order in struct sk_plugin, as C++20 requires. A C++17 plugin defines the
+ * table itself: see docs/plugin-authoring.md.
  */
+#ifdef __cplusplus
+/* C++ takes the visibility from the first declaration only, and -Wextra
+ * would flag every member a designated initializer leaves out; the final
+ * redeclaration takes the caller's semicolon after the pragma. */
+#define SK_PLUGIN_DEFINE(...)                                                                      \
+	_Pragma("GCC diagnostic push")                                                             \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")                        \
+	SK_PLUGIN_EXTERN SK_PLUGIN_EXPORT const struct sk_plugin shrike_plugin_entry = {           \
+		.abi_major = SK_PLUGIN_ABI_MAJOR,                                                  \
+		.abi_minor = SK_PLUGIN_ABI_MINOR,                                                  \
+		.struct_size = sizeof(struct sk_plugin),                                           \
+		__VA_ARGS__};                                                                      \
+	_Pragma("GCC diagnostic pop")                                                              \
+	SK_PLUGIN_EXTERN const struct sk_plugin shrike_plugin_entry
+#else
 #define SK_PLUGIN_DEFINE(...)                                                                      \
 	SK_PLUGIN_EXTERN SK_PLUGIN_EXPORT const struct sk_plugin shrike_plugin_entry;              \
 	SK_PLUGIN_EXPORT const struct sk_plugin shrike_plugin_entry = {                            \
@@ -272,6 +291,7 @@ struct sk_plugin {
 		.abi_minor = SK_PLUGIN_ABI_MINOR,                                                  \
 		.struct_size = sizeof(struct sk_plugin),                                           \
 		__VA_ARGS__}
+#endif
 
 #ifdef __cplusplus
 }

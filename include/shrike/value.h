@@ -40,10 +40,25 @@ struct sk_ip {
 	uint8_t addr[16];
 };
 
+struct sk_value;
+
+/* Text or bytes inside a value (member `str` of struct sk_value). */
+struct sk_value_str {
+	const char *ptr; /* borrowed; NUL-terminated for STRING */
+	uint32_t len;	 /* bytes, terminator excluded */
+};
+
+/* A list inside a value (member `list` of struct sk_value). */
+struct sk_value_list {
+	const struct sk_value *items; /* borrowed; n elements */
+	uint32_t n;
+};
+
 /* A typed value. `type` says which member is valid.
  * Ownership: str.ptr and list.items are borrowed from whoever filled the value
  * (for extraction: the plugin, valid until its next extract() on the same
- * instance, or close/destroy). */
+ * instance, or close/destroy). The member types are named outside the union
+ * because C++ does not allow types declared inside an anonymous union. */
 struct sk_value {
 	uint32_t type; /* enum sk_type */
 	uint32_t reserved;
@@ -51,15 +66,9 @@ struct sk_value {
 		uint64_t u64;
 		int64_t i64;
 		bool b;
-		struct {
-			const char *ptr; /* borrowed; NUL-terminated for STRING */
-			uint32_t len;	 /* bytes, terminator excluded */
-		} str;
+		struct sk_value_str str;
 		struct sk_ip ip;
-		struct {
-			const struct sk_value *items; /* borrowed; n elements */
-			uint32_t n;
-		} list;
+		struct sk_value_list list;
 	};
 };
 

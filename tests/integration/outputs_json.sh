@@ -146,14 +146,19 @@ while b"emitted" not in err:
         break
     err += line
 p.send_signal(signal.SIGTERM)
-err += p.communicate(timeout=30)[1]
+err += p.stderr.read()  # not communicate(timeout=): it skips readline()'s buffer
+p.wait(timeout=30)
 sys.stdout.write(err.decode())
 sys.exit(p.returncode)
 EOC
 python3 "$T/epipe.py" "$GEN" -c "$T/text.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 5 >"$T/epipe.err" 2>&1
 is $? 0 "closed stdout pipe: alertgen survives and exits 0"
-is "$(grep -c 'cannot write alerts to standard output: Broken pipe' "$T/epipe.err")" 1 \
-	"closed stdout pipe: the error is logged once"
+n=$(grep -c 'cannot write alerts to standard output: Broken pipe' "$T/epipe.err")
+if [ "$n" = 1 ]; then
+	pass "closed stdout pipe: the error is logged once"
+else
+	fail "closed stdout pipe: the error is logged once" "logged $n times" "$(cat "$T/epipe.err")"
+fi
 like "$(cat "$T/epipe.err")" "stdout_output: sent [01] failed [45] dropped 0" \
 	"closed stdout pipe: the alerts are counted as failed"
 tap_done

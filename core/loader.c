@@ -172,6 +172,14 @@ char *sk_loader_resolve(const char *dir, const char *name_or_path)
 	if (dir == NULL || dir[0] == '\0') {
 		dir = SK_PLUGINS_DIR;
 	}
+	/* A file name as Falco writes library_path ("libk8saudit.so"). */
+	size_t len = strlen(name_or_path);
+	if (len > 3 && strcmp(name_or_path + len - 3, ".so") == 0) {
+		if (asprintf(&path, "%s/%s", dir, name_or_path) < 0) {
+			return NULL;
+		}
+		return path;
+	}
 	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
 		free(path);
 		if (asprintf(&path, "%s/%s%s.so", dir, libs[i], name_or_path) < 0) {

@@ -29,8 +29,10 @@ struct sk_plugin_handle {
 };
 
 /* sk_loader_resolve - the file to load for `name_or_path`: a path containing
- * '/' is used as is; otherwise "<dir>/<name>.so" (and "<dir>/lib<name>.so" as
- * Falco names its plugins). Returns a malloc'd path or NULL (ENOMEM). */
+ * '/' is used as is; a file name ending in ".so" ("libk8saudit.so", as
+ * falco.yaml writes library_path) is looked up in <dir>; a bare name tries
+ * "<dir>/<name>.so", then "<dir>/lib<name>.so" as Falco names its plugins.
+ * Returns a malloc'd path or NULL (ENOMEM). */
 char *sk_loader_resolve(const char *dir, const char *name_or_path);
 
 /* sk_loader_open - dlopen `path` and check the table, without calling init().

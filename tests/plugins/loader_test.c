@@ -563,6 +563,10 @@ static void test_resolve(void **state)
 	p = sk_loader_resolve(NULL, "file");
 	assert_string_equal(p, SK_PLUGINS_DIR "/file.so");
 	free(p);
+	/* library_path as falco.yaml writes it: a file name in the directory */
+	p = sk_loader_resolve("/x/y", "libk8saudit.so");
+	assert_string_equal(p, "/x/y/libk8saudit.so");
+	free(p);
 
 	/* Falco names its plugins lib<name>.so */
 	char dir[] = "/tmp/sk-loader-test.XXXXXX";

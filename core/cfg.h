@@ -19,13 +19,15 @@ enum sk_cfg_kind {
 
 struct sk_cfg_node {
 	enum sk_cfg_kind kind;
-	const char *file; /* file name (or "<-o>", "<string>"), shared, owned by the tree */
+	const char *file; /* file name (or "-o", "<string>"); interned for the life
+			   * of the process, so nodes of different files mix */
 	unsigned line;	  /* 1-based */
 	unsigned col;	  /* 1-based */
 	/* SK_CFG_SCALAR */
-	char *scalar;	  /* value text, NUL-terminated */
-	bool quoted;	  /* written with ' or " (so `"true"` is a string, `true` a bool) */
-	bool is_null;	  /* plain `~`, `null`, `Null`, `NULL` or empty */
+	char *scalar; /* value text, NUL-terminated */
+	bool quoted;  /* written with ' or ", as a | or > block, or tagged !!str
+		       * (so `"true"` is a string, `true` a bool) */
+	bool is_null; /* plain `~`, `null`, `Null`, `NULL` or empty */
 	/* SK_CFG_MAP and SK_CFG_SEQ: n children, in file order */
 	size_t n;
 	struct sk_cfg_node **items;
@@ -48,7 +50,9 @@ int sk_cfg_parse_string(const char *name, const char *text, size_t len,
 			struct sk_cfg_node **ret_root, char *err, size_t errlen);
 
 /* sk_cfg_parse_file_docs - parse every document of a file into a sequence
- * node whose items are the documents (rule files may hold several). */
+ * node whose items are the documents (rule files may hold several). A
+ * document with nothing in it is a null scalar; an empty file gives an empty
+ * sequence. */
 int sk_cfg_parse_file_docs(const char *path, struct sk_cfg_node **ret_seq, char *err,
 			   size_t errlen);
 
@@ -59,16 +63,20 @@ void sk_cfg_free(struct sk_cfg_node *node);
  * map). */
 struct sk_cfg_node *sk_cfg_get(const struct sk_cfg_node *map, const char *key);
 
-/* sk_cfg_get_path - follow a dotted path through maps: "file_output.filename".
- * Returns NULL when any step is missing. */
+/* sk_cfg_get_path - follow a dotted path through maps: "file_output.filename"
+ * (sequence indexes work too: "plugins[0].name"). Returns NULL when any step
+ * is missing. */
 struct sk_cfg_node *sk_cfg_get_path(const struct sk_cfg_node *root, const char *path);
 
 /* sk_cfg_override - apply one command-line override "a.b.c=value" to a map
  * tree (creating maps on the way, replacing whatever was there). The value
  * is parsed as YAML flow text, so `-o rules_files=[a.yaml,b.yaml]` sets a
  * list, `-o json_output=true` a bool and `-o 'plugins[0].open_params=x'`
- * indexes a sequence. Positions of the new nodes read "-o:1:COL". Returns 0
- * or -EINVAL with a message naming the override. */
+ * indexes a sequence ([N] with N equal to the length appends). Null values
+ * on the way become maps or lists; any other non-map (non-list) on the way is
+ * an error. Positions of the new nodes read "-o:1:COL", COL being the column
+ * inside the assignment text. Returns 0 or -EINVAL with a message naming the
+ * override. */
 int sk_cfg_override(struct sk_cfg_node *root, const char *assignment, char *err, size_t errlen);
 
 /* sk_cfg_merge - deep-merge `src` into `dst` (maps merge key by key, other
@@ -78,7 +86,11 @@ int sk_cfg_merge(struct sk_cfg_node *dst, struct sk_cfg_node *src, char *err, si
 /* Scalar conversions. Each returns 0, or -EINVAL with
  * "FILE:LINE:COL: KEYPATH: expected a boolean (true or false), got 'maybe'"
  * in err. `keypath` is what the message calls the value (e.g.
- * "file_output.keep_alive"). */
+ * "file_output.keep_alive"; NULL or "" leaves it out). A null node or an
+ * empty value is an error ("got an empty value"). Booleans accept
+ * true/false/yes/no/on/off in any case (yaml-cpp's YAML 1.1 set, as Falco);
+ * integers decimal, 0x hex or 0o octal. For as_int/as_uint, min == max == 0
+ * means unbounded. */
 int sk_cfg_as_bool(const struct sk_cfg_node *n, const char *keypath, bool *ret, char *err,
 		   size_t errlen);
 int sk_cfg_as_int(const struct sk_cfg_node *n, const char *keypath, int64_t min, int64_t max,
@@ -87,10 +99,10 @@ int sk_cfg_as_uint(const struct sk_cfg_node *n, const char *keypath, uint64_t mi
 		   uint64_t *ret, char *err, size_t errlen);
 int sk_cfg_as_str(const struct sk_cfg_node *n, const char *keypath, const char **ret, char *err,
 		  size_t errlen);
-/* 250ms, 5s, 2m, 1h, or a bare number of milliseconds */
+/* 250ms, 5s, 2m, 1h, 1d, or a bare number of milliseconds */
 int sk_cfg_as_duration_ms(const struct sk_cfg_node *n, const char *keypath, uint64_t *ret,
 			  char *err, size_t errlen);
-/* 4096, 64k/64K/64KiB, 8M, 1G (powers of 1024) */
+/* 4096, 64k/64K/64KiB/64kb, 8M, 1G, 1T (powers of 1024; unit in any case) */
 int sk_cfg_as_size(const struct sk_cfg_node *n, const char *keypath, uint64_t *ret, char *err,
 		   size_t errlen);
 
@@ -102,6 +114,10 @@ char *sk_cfg_to_json(const struct sk_cfg_node *n);
 /* sk_cfg_errpos - write "FILE:LINE:COL: " followed by the formatted message
  * into err. Helper for every module that reports a problem at a node. */
 void sk_cfg_errpos(char *err, size_t errlen, const struct sk_cfg_node *n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
+
+/* sk_cfg_kind_name - what a node is, for messages: "a map", "a list",
+ * "a scalar", "an empty value" (null scalar), "nothing" (NULL). Static. */
+const char *sk_cfg_kind_name(const struct sk_cfg_node *n);
 
 #endif /* SK_CORE_CFG_H */

@@ -27,16 +27,23 @@ enum sk_engine_kind {
 /* One entry of `plugins:` (falco.yaml shape). */
 struct sk_conf_plugin {
 	char *name;
-	char *library_path;		  /* as written; resolved against plugins_dir */
-	const struct sk_cfg_node *init_config; /* borrowed from the tree, may be NULL */
-	char *open_params;		  /* may be NULL */
-	const struct sk_cfg_node *node;	  /* the entry, for positions */
+	char *library_path;		       /* as written; resolved against plugins_dir */
+	const struct sk_cfg_node *init_config; /* borrowed from the tree, may be NULL;
+						* a map or a scalar (JSON text) */
+	char *open_params;		       /* may be NULL */
+	const struct sk_cfg_node *node;	       /* the entry, for positions */
+	bool load; /* Falco's rule: true for every entry when load_plugins is
+		    * absent, else only for the names it lists */
 };
 
-/* One output section (stdout_output, file_output, syslog_output, ...). */
+/* One output section (stdout_output, file_output, syslog_output, ...).
+ * sk_conf fills one entry per known section, in the fixed order stdout,
+ * file, syslog, http, program, kafka, whether the section is present or not;
+ * consumers start those with `enabled`. The section still holds `enabled`:
+ * pass "enabled" in sk_schema_fill()'s skip list. */
 struct sk_conf_output {
-	const char *key;		  /* "file_output" */
-	const char *plugin;		  /* "file" */
+	const char *key;    /* "file_output" */
+	const char *plugin; /* "file" */
 	bool enabled;
 	const struct sk_cfg_node *section; /* borrowed, may be NULL */
 };
@@ -48,10 +55,10 @@ struct sk_conf {
 	char *path;		  /* config file, owned */
 
 	/* rules */
-	struct sk_strlist rules_files;		/* files and directories, in order */
-	int min_priority;			/* `priority:` (enum sk_priority) */
-	const struct sk_cfg_node *rules_select; /* `rules:` enable/disable list, may be NULL */
-	const struct sk_cfg_node *append_output; /* may be NULL */
+	struct sk_strlist rules_files;		 /* files and directories, in order */
+	int min_priority;			 /* `priority:` (enum sk_priority) */
+	const struct sk_cfg_node *rules_select;	 /* `rules:` enable/disable list, may be NULL */
+	const struct sk_cfg_node *append_output; /* a sequence, may be NULL */
 
 	/* alert rendering and delivery */
 	struct sk_format_opts fmt; /* fmt.hostname is NULL here; the daemon sets it */
@@ -68,7 +75,7 @@ struct sk_conf {
 
 	/* engine */
 	enum sk_engine_kind engine_kind;
-	char *replay_file; /* engine.replay.capture_file */
+	char *replay_file;		  /* engine.replay.capture_file */
 	const struct sk_cfg_node *engine; /* the engine section, for source plugins */
 
 	/* logging */
@@ -79,8 +86,16 @@ struct sk_conf {
 	/* metrics (periodic internal alerts and log lines) */
 	bool metrics_enabled;
 	uint64_t metrics_interval_ms;
-	bool metrics_output_rule; /* emit metrics as an internal alert */
-	bool metrics_log;	  /* also log them */
+	bool metrics_output_rule;	   /* emit metrics as an internal alert */
+	bool metrics_log;		   /* also log them */
+	const struct sk_cfg_node *metrics; /* the whole section (checked), may be NULL:
+					    * Falco's finer switches live there */
+
+	/* sections kept for their modules (shape checked: maps), may be NULL */
+	const struct sk_cfg_node *webserver;
+	const struct sk_cfg_node *syscall_event_drops;
+	const struct sk_cfg_node *base_syscalls;
+	bool watch_config_files; /* reload on change (default true) */
 
 	/* watchdog-ish timers */
 	uint64_t shutdown_timeout_ms; /* how long outputs may take to drain at exit */
@@ -90,7 +105,9 @@ struct sk_conf {
  * overrides in order ("key.sub=value", see sk_cfg_override), check every key
  * and fill *ret. Relative paths in the file (rules_files, plugins_dir,
  * filenames) stay as written. Errors: -errno/-EINVAL with one line
- * "FILE:LINE:COL: KEYPATH: what is wrong" in err. */
+ * "FILE:LINE:COL: KEYPATH: what is wrong" in err (an unknown top-level key
+ * lists every valid key: give err 2 KiB). docs/configuration.md lists the
+ * keys and their defaults. */
 int sk_conf_load(const char *path, const char *const *overrides, size_t noverrides,
 		 struct sk_conf **ret, char *err, size_t errlen);
 

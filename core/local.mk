@@ -32,3 +32,26 @@ core_capture_test_SOURCES = core/capture_test.c
 core_capture_test_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(CMOCKA_CFLAGS)
 core_capture_test_LDADD = core/libshrike.la $(ZLIB_LIBS) $(CMOCKA_LIBS)
 endif
+
+# configuration: YAML node tree, param-table schemas, shrike.yaml
+if HAVE_CMOCKA
+check_PROGRAMS += core/cfg_test core/schema_test core/conf_test
+TESTS += core/cfg_test core/schema_test core/conf_test
+CONF_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DSK_TEST_FIXTURES='"$(abs_top_srcdir)/tests/fixtures"' \
+	-DSK_TEST_BUILDDIR='"$(abs_top_builddir)"'
+core_cfg_test_SOURCES = core/cfg_test.c
+core_cfg_test_CPPFLAGS = $(CONF_TEST_CPPFLAGS)
+core_cfg_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_cfg_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+core_schema_test_SOURCES = core/schema_test.c
+core_schema_test_CPPFLAGS = $(CONF_TEST_CPPFLAGS)
+core_schema_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_schema_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+core_conf_test_SOURCES = core/conf_test.c
+core_conf_test_CPPFLAGS = $(CONF_TEST_CPPFLAGS)
+core_conf_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_conf_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+# conf_test checks the generated shrike.yaml of the build tree
+EXTRA_core_conf_test_DEPENDENCIES = shrike.yaml
+endif
+EXTRA_DIST += tests/fixtures/config

@@ -2,3 +2,4 @@
 EXTRA_DIST += docs/capture-format.md
 EXTRA_DIST += docs/outputs.md
 EXTRA_DIST += docs/plugin-authoring.md
+EXTRA_DIST += docs/configuration.md

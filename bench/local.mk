@@ -1,1 +1,2 @@
 # bench/local.mk - benchmarks: print figures, never pass or fail on time.
+EXTRA_DIST += bench/replay.sh

@@ -31,7 +31,7 @@
 #include "outputs.h"
 #include "schema.h"
 
-#define ERRLEN 1024
+#define ERRLEN 4096
 #define MAX_BATCHES_PER_WAKEUP 64
 #define DROP_CHECK_MS 1000
 
@@ -373,23 +373,12 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
 	const struct sk_conf *c = d->conf;
 	int r;
 
-	/* Plugins named in load_plugins, declared under plugins:. */
-	for (size_t i = 0; i < c->load_plugins.n; i++) {
-		const char *want = c->load_plugins.items[i];
-		const struct sk_conf_plugin *p = NULL;
-		for (size_t k = 0; k < c->nplugins; k++) {
-			if (strcmp(c->plugins[k].name, want) == 0) {
-				p = &c->plugins[k];
-				break;
-			}
-		}
-		if (p == NULL) {
-			const struct sk_cfg_node *n = sk_cfg_get(c->root, "load_plugins");
-			sk_cfg_errpos(err, errlen, n,
-				      "load_plugins: '%s' is not declared under plugins: (add an "
-				      "entry with name: %s and library_path:)",
-				      want, want);
-			return -EINVAL;
+	/* Plugins under plugins: that load_plugins selects (all of them when
+	 * load_plugins is absent, as in Falco; conf.c decides). */
+	for (size_t i = 0; i < c->nplugins; i++) {
+		const struct sk_conf_plugin *p = &c->plugins[i];
+		if (!p->load) {
+			continue;
 		}
 		struct sk_cfg_node *owned = NULL;
 		const struct sk_cfg_node *section = NULL;
@@ -486,9 +475,45 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* check_disabled_outputs - a disabled output section is still checked
+ * against its plugin's schema when the plugin is installed, so a typo is
+ * found before someone turns the output on. */
+static int check_disabled_outputs(const struct sk_conf *c, char *err, size_t errlen)
+{
+	static const char *const skip[] = {"enabled", NULL};
+	for (size_t i = 0; i < c->noutputs; i++) {
+		if (c->outputs[i].enabled || c->outputs[i].section == NULL) {
+			continue;
+		}
+		char *path = sk_loader_resolve(c->plugins_dir, c->outputs[i].plugin);
+		if (path == NULL) {
+			return -ENOMEM;
+		}
+		struct sk_plugin_handle *h = NULL;
+		int r = 0;
+		if (access(path, F_OK) == 0) {
+			r = sk_loader_open(path, &h, err, errlen);
+			if (r == 0) {
+				r = sk_loader_configure(h, c->outputs[i].section, c->outputs[i].key,
+							skip, err, errlen);
+			}
+		}
+		sk_loader_close(h);
+		free(path);
+		if (r < 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
 static int create_outputs(struct daemon *d, const struct sk_conf *c, struct sk_outputs **ret,
 			  char *err, size_t errlen)
 {
+	int r = check_disabled_outputs(c, err, errlen);
+	if (r < 0) {
+		return r;
+	}
 	struct sk_output_conf confs[SK_CONF_MAX_OUTPUTS];
 	size_t n = 0;
 	for (size_t i = 0; i < c->noutputs; i++) {

@@ -415,6 +415,9 @@ void sk_outputs_stop(struct sk_outputs *o, unsigned timeout_ms)
 			continue;
 		}
 		sk_outq_stop(o->outs[i].q, true, timeout_ms);
+		if (!o->started) {
+			continue; /* --dry-run or a failed start: nothing to report */
+		}
 		struct sk_output_stats st;
 		sk_outq_stats(o->outs[i].q, &st);
 		SK_INFO("output %s: %" PRIu64 " alerts sent, %" PRIu64 " failed, %" PRIu64

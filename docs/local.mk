@@ -1,5 +1,6 @@
 # docs/local.mk - documentation shipped in the tarball.
 EXTRA_DIST += docs/capture-format.md
+EXTRA_DIST += docs/architecture.md
+EXTRA_DIST += docs/configuration.md
 EXTRA_DIST += docs/outputs.md
 EXTRA_DIST += docs/plugin-authoring.md
-EXTRA_DIST += docs/configuration.md

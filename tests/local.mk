@@ -41,3 +41,11 @@ clean-local: clean-local-plugins-d
 clean-local-plugins-d:
 	rm -rf tests/plugins.d
 .PHONY: clean-local-plugins-d
+
+# Integration tests of the daemon itself (command line, signals, capture).
+SK_DAEMON_TESTS = \
+	tests/integration/cli.sh \
+	tests/integration/daemon_signals.sh \
+	tests/integration/capture_roundtrip.sh
+TESTS += $(SK_DAEMON_TESTS)
+EXTRA_DIST += tests/integration/cli.sh tests/integration/daemon_signals.sh

@@ -174,6 +174,12 @@ struct sk_source_stats {
 
 /* ---- the plugin table -------------------------------------------------- */
 
+/* An event type name: `evt.type = NAME` matches records of type `type`. */
+struct sk_evt_name {
+	const char *name;
+	uint32_t type;
+};
+
 /* The event handed to extract() and parse(). Borrowed. */
 struct sk_event {
 	const struct sk_evt_hdr *rec; /* the record; passed sk_evt_check() */
@@ -242,12 +248,19 @@ struct sk_plugin {
 	/* Optional: reopen files (SIGUSR1, for logrotate). */
 	int (*reopen)(void *inst);
 
+	/* SK_CAP_EXTRACT, optional: names of the event types of `sources`, for
+	 * conditions such as `evt.type = openat` and for indexing rules by
+	 * event type. Ends with {NULL, 0}; one name may map to several types.
+	 * Static. Set by the plugin that defines a source's event types (the
+	 * syscall extractor). */
+	const struct sk_evt_name *event_names;
+
 	/* ABI 1.1+: append here only; never reorder or remove within a major. */
 };
 
 /* Size of the ABI 1.0 part of struct sk_plugin: the loader refuses anything
  * smaller. */
-#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, reopen) + sizeof(void *))
+#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, event_names) + sizeof(void *))
 
 #if defined(__GNUC__)
 #define SK_PLUGIN_EXPORT __attribute__((visibility("default")))

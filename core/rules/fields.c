@@ -395,6 +395,10 @@ int sk_fields_resolve(const struct sk_fields *f, const char *source, const char 
 	memset(ret, 0, sizeof(*ret));
 	const char *suffix = NULL;
 	const struct sk_field_def *d = sk_fields_find(f, source, name, &suffix);
+	if (!d && source && sk_fields_find(f, NULL, name, NULL)) {
+		snprintf(err, errlen, "field '%s' is not available for source '%s'", name, source);
+		return -ENOENT;
+	}
 	if (!d) {
 		const char *s = sk_fields_suggest(f, source, name);
 		if (s) {

@@ -80,6 +80,7 @@ struct sk_filter_src {
 	struct sk_filter_seg *segs;
 	size_t nsegs;
 	unsigned refs; /* trees share sources */
+	char *owner;   /* what the text belongs to, e.g. "macro 'x'"; may be NULL */
 };
 
 /* sk_filter_src_create - a source of `len` bytes with no position info

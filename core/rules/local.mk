@@ -4,7 +4,9 @@
 
 core_libshrike_la_SOURCES += \
 	core/rules/fields.c core/rules/fields.h \
-	core/rules/filter.h core/rules/parser.c core/rules/compile.c
+	core/rules/filter.h core/rules/parser.c core/rules/compile.c \
+	core/rules/format.c core/rules/format.h \
+	core/rules/engine.c core/rules/engine.h
 
 EXTRA_DIST += core/rules/test_extractor.h
 
@@ -19,4 +21,9 @@ TESTS += core/rules/filter_test
 core_rules_filter_test_SOURCES = core/rules/filter_test.c core/rules/test_extractor.c
 core_rules_filter_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 core_rules_filter_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+check_PROGRAMS += core/rules/engine_test
+TESTS += core/rules/engine_test
+core_rules_engine_test_SOURCES = core/rules/engine_test.c core/rules/test_extractor.c
+core_rules_engine_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_rules_engine_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 endif

@@ -52,6 +52,7 @@ void sk_filter_src_unref(struct sk_filter_src *s)
 	}
 	free(s->segs);
 	free(s->text);
+	free(s->owner);
 	free(s);
 }
 

@@ -1,0 +1,860 @@
+/* core/rules/engine_test.c - tests of the rule engine on rule files given as
+ * YAML text: lists, macros, exceptions, append/override/redefinition,
+ * selection, priorities, the event-type index, output formatting, and
+ * golden error and warning messages with their file:line:col. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "rules/engine.h"
+#include "rules/test_extractor.h"
+
+static struct sk_fields *fields;
+
+static int setup(void **state)
+{
+	char err[256];
+	fields = sk_fields_create();
+	assert_non_null(fields);
+	assert_int_equal(sk_fields_add_plugin(fields, &tx_plugin, NULL, err, sizeof(err)), 0);
+	assert_int_equal(sk_fields_set_evttypes(fields, "syscall", tx_evttypes, NULL), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sk_fields_destroy(fields);
+	return 0;
+}
+
+static void base_event(struct tx_event *e, uint16_t type)
+{
+	tx_event_init(e, type);
+	e->proc_name = "bash";
+	e->proc_exe = "/usr/bin/bash";
+	e->proc_cmdline = "bash -i";
+	e->fd_name = "/etc/shadow";
+	e->aname[0] = "bash";
+	e->aname[1] = "sshd";
+	e->aname[2] = "systemd";
+	e->has_pid = e->has_uid = true;
+	e->pid = 100;
+	e->uid = 0;
+}
+
+/* all diagnostics, one per line */
+static char *diags(const struct sk_rules *r)
+{
+	size_t cap = 1, n = sk_rules_diag_count(r);
+	for (size_t i = 0; i < n; i++) {
+		cap += strlen(sk_rules_diag_at(r, i)->msg) + 10;
+	}
+	char *s = calloc(1, cap);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++) {
+		const struct sk_rules_diag *d = sk_rules_diag_at(r, i);
+		strcat(s, d->level == SK_RULES_ERROR ? "E " : "W ");
+		strcat(s, d->msg);
+		strcat(s, "\n");
+	}
+	return s;
+}
+
+static struct sk_rules *load(const char *yaml, int want_rc)
+{
+	struct sk_rules *r = sk_rules_create(fields);
+	assert_non_null(r);
+	int rc = sk_rules_load_string(r, "rules.yaml", yaml);
+	if (rc == 0) {
+		rc = sk_rules_compile(r);
+	} else {
+		sk_rules_compile(r);
+	}
+	if (rc != want_rc) {
+		char *d = diags(r);
+		print_message("# rc %d, diagnostics:\n%s", rc, d);
+		free(d);
+	}
+	assert_int_equal(rc, want_rc);
+	return r;
+}
+
+/* names of the matched rules, comma separated */
+static const char *matches(struct sk_rules *r, const struct tx_event *e)
+{
+	static char buf[512];
+	struct sk_event ev = tx_sk_event(e);
+	const struct sk_rule *const *m;
+	size_t n = sk_rules_eval(r, &ev, &m);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			strcat(buf, ",");
+		}
+		strcat(buf, m[i]->name);
+	}
+	return buf;
+}
+
+static void assert_diags(struct sk_rules *r, const char *want)
+{
+	char *d = diags(r);
+	if (strcmp(d, want) != 0) {
+		print_message("# got:\n%s# want:\n%s", d, want);
+	}
+	assert_string_equal(d, want);
+	free(d);
+}
+
+static void test_basic(void **state)
+{
+	struct sk_rules *r = load("- list: shells\n"
+				  "  items: [bash, zsh]\n"
+				  "- macro: spawned\n"
+				  "  condition: evt.type = execve\n"
+				  "- rule: Shell spawned\n"
+				  "  desc: a shell ran\n"
+				  "  condition: spawned and proc.name in (shells)\n"
+				  "  output: shell %proc.name (pid=%proc.pid parent=%proc.aname[1])\n"
+				  "  priority: WARNING\n"
+				  "  tags: [shell, mitre_execution]\n",
+				  0);
+	assert_diags(r, "");
+	assert_int_equal(sk_rules_count(r), 1);
+	const struct sk_rule *rule = sk_rules_at(r, 0);
+	assert_string_equal(rule->name, "Shell spawned");
+	assert_string_equal(rule->desc, "a shell ran");
+	assert_string_equal(rule->source, "syscall");
+	assert_int_equal(rule->priority, SK_PRI_WARNING);
+	assert_true(rule->enabled);
+	assert_true(rule->loaded);
+	assert_int_equal(rule->ntags, 2);
+	assert_string_equal(rule->tags[1], "mitre_execution");
+	assert_string_equal(rule->file, "rules.yaml");
+	assert_int_equal(rule->line, 5);
+	assert_int_equal(rule->col, 3);
+	assert_int_equal(rule->nevttypes, 1);
+	assert_int_equal(rule->evttypes[0], TX_EVT_EXECVE);
+	assert_ptr_equal(sk_rules_find(r, "Shell spawned"), rule);
+	assert_null(sk_rules_find(r, "nope"));
+
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	assert_string_equal(matches(r, &e), "Shell spawned");
+	e.proc_name = "python";
+	assert_string_equal(matches(r, &e), "");
+	e.proc_name = "zsh";
+	e.hdr.type = TX_EVT_OPEN;
+	assert_string_equal(matches(r, &e), "");
+	e.hdr.type = TX_EVT_EXECVE;
+
+	struct sk_event ev = tx_sk_event(&e);
+	struct sk_alert_in a;
+	assert_int_equal(sk_rules_alert(r, rule, &ev, &a), 0);
+	assert_string_equal(a.message, "shell zsh (pid=100 parent=sshd)");
+	assert_string_equal(a.rule, "Shell spawned");
+	assert_string_equal(a.source, "syscall");
+	assert_int_equal(a.priority, SK_PRI_WARNING);
+	assert_int_equal(a.time_ns, e.hdr.ts);
+	assert_int_equal(a.ntags, 2);
+	assert_int_equal(a.nfields, 3);
+	assert_string_equal(a.fields[0].name, "proc.name");
+	assert_int_equal(a.fields[0].value.type, SK_TYPE_STRING);
+	assert_string_equal(a.fields[0].value.str.ptr, "zsh");
+	assert_string_equal(a.fields[1].name, "proc.pid");
+	assert_int_equal(a.fields[1].value.type, SK_TYPE_I64);
+	assert_int_equal(a.fields[1].value.i64, 100);
+	assert_string_equal(a.fields[2].name, "proc.aname[1]");
+	assert_string_equal(a.fields[2].value.str.ptr, "sshd");
+	sk_rules_destroy(r);
+}
+
+static void test_output_format(void **state)
+{
+	struct sk_rules *r =
+		load("- rule: fmt\n"
+		     "  desc: d\n"
+		     "  condition: evt.type = open\n"
+		     "  output: \"a=%proc.name, b=%proc.exe. c=%(proc.aname[2])x d=%evt.arg.flags "
+		     "e=%proc.env[HOME]; f=%fd.sip g=%proc.tty h=%evt.time i=%proc.args "
+		     "j=%fd.net k=%proc.ports 100% %% %1 %proc.name%proc.pid %user.uid:%evt.num\"\n"
+		     "  priority: info\n",
+		     0);
+	struct tx_event e;
+	base_event(&e, TX_EVT_OPEN);
+	e.arg_names[0] = "flags";
+	e.arg_vals[0] = "O_RDONLY";
+	e.env_keys[0] = "HOME";
+	e.env_vals[0] = "/root";
+	e.has_tty = true;
+	e.has_sip = true;
+	e.sip.family = 4;
+	inet_pton(AF_INET, "10.0.0.1", e.sip.addr);
+	e.has_list = true;
+	e.args[0] = "-i";
+	e.args[1] = "x y";
+	e.nargs = 2;
+	e.ports[0] = 22;
+	e.nports = 1;
+	struct sk_event ev = tx_sk_event(&e);
+	const char *msg;
+	const struct sk_alert_field *f;
+	size_t n;
+	const struct sk_rule *rule = sk_rules_at(r, 0);
+	assert_int_equal(rule->priority, SK_PRI_INFORMATIONAL);
+	assert_int_equal(sk_rules_format(r, rule, &ev, &msg, &f, &n), 0);
+	assert_string_equal(msg, "a=bash, b=/usr/bin/bash. c=systemdx d=O_RDONLY e=/root; "
+				 "f=10.0.0.1 g=false h=22:13:20.123456789 i=(-i,x y) j=<NA> "
+				 "k=(22) 100% %% %1 bash100 0:7");
+	assert_int_equal(n, 14);
+	const char *names[] = {"proc.name", "proc.exe",	 "proc.aname[2]", "evt.arg.flags",
+			       "proc.env[HOME]", "fd.sip", "proc.tty",      "evt.time",
+			       "proc.args", "fd.net",	 "proc.ports",    "proc.pid",
+			       "user.uid",  "evt.num"};
+	for (size_t i = 0; i < 14; i++) {
+		assert_string_equal(f[i].name, names[i]);
+	}
+	assert_int_equal(f[7].value.type, SK_TYPE_ABSTIME);
+	assert_int_equal(f[7].value.u64, e.hdr.ts);
+	assert_int_equal(f[9].value.type, SK_TYPE_NONE);
+	assert_int_equal(f[8].value.type, SK_TYPE_LIST);
+	assert_int_equal(f[8].value.list.n, 2);
+	assert_string_equal(f[8].value.list.items[1].str.ptr, "x y");
+	assert_int_equal(f[6].value.type, SK_TYPE_BOOL);
+	/* missing values */
+	e.proc_name = NULL;
+	e.has_pid = false;
+	assert_int_equal(sk_rules_format(r, rule, &ev, &msg, &f, &n), 0);
+	assert_true(strncmp(msg, "a=<NA>, b=", 10) == 0);
+	assert_non_null(strstr(msg, " <NA><NA> "));
+	assert_int_equal(f[0].value.type, SK_TYPE_NONE);
+	sk_rules_destroy(r);
+}
+
+static void test_lists(void **state)
+{
+	struct sk_rules *r = load("- list: a\n"
+				  "  items: [bash, '\"quoted one\"']\n"
+				  "- list: b\n"
+				  "  items: [a, zsh, [ksh, csh]]\n"
+				  "- list: empty\n"
+				  "  items: []\n"
+				  "- rule: r1\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = execve and proc.name in (b, empty, fish)\n"
+				  "  output: o\n"
+				  "  priority: debug\n"
+				  "- rule: r2\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = execve and proc.name in b\n"
+				  "  output: o\n"
+				  "  priority: debug\n"
+				  "- rule: r3\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = execve and proc.name in (\"b\")\n"
+				  "  output: o\n"
+				  "  priority: debug\n",
+				  0);
+	sk_rules_set_match_all(r, true);
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	const char *names[] = {"bash", "quoted one", "zsh", "ksh", "csh", "fish", "b", "a"};
+	const char *want[] = {"r1,r2", "r1,r2", "r1,r2", "r1,r2", "r1,r2", "r1", "r3", ""};
+	for (size_t i = 0; i < 8; i++) {
+		e.proc_name = names[i];
+		assert_string_equal(matches(r, &e), want[i]);
+	}
+	sk_rules_destroy(r);
+}
+
+static void test_macros(void **state)
+{
+	struct sk_rules *r = load("- macro: m1\n"
+				  "  condition: proc.name = bash\n"
+				  "- macro: m2\n"
+				  "  condition: (m1 or proc.name = zsh) and not m3\n"
+				  "- rule: r\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = execve and m2\n"
+				  "  output: o\n"
+				  "  priority: debug\n"
+				  "- macro: m3\n"
+				  "  condition: proc.pid = 1\n",
+				  0);
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	assert_string_equal(matches(r, &e), "r");
+	e.proc_name = "zsh";
+	assert_string_equal(matches(r, &e), "r");
+	e.pid = 1;
+	assert_string_equal(matches(r, &e), "");
+	sk_rules_destroy(r);
+}
+
+static const char *const exc_yaml =
+	"- rule: r\n"
+	"  desc: d\n"
+	"  condition: evt.type = open and fd.name startswith /etc\n"
+	"  output: o\n"
+	"  priority: error\n"
+	"  exceptions:\n"
+	"    - name: by_proc\n"
+	"      fields: [proc.name, fd.name]\n"
+	"      values:\n"
+	"        - [bash, /etc/shadow]\n"
+	"        - [vi, /etc/passwd]\n"
+	"    - name: by_dir\n"
+	"      fields: fd.name\n"
+	"      comps: pmatch\n"
+	"      values: [/etc/ssl, /etc/pki]\n"
+	"    - name: by_list\n"
+	"      fields: [proc.name, \"proc.aname[1]\"]\n"
+	"      comps: [in, =]\n"
+	"      values:\n"
+	"        - [[python, perl], cron]\n"
+	"        - [tools, sshd]\n"
+	"    - name: unused\n"
+	"      fields: proc.name\n"
+	"- list: tools\n"
+	"  items: [make, gcc]\n"
+	"- rule: r\n"
+	"  exceptions:\n"
+	"    - name: by_proc\n"
+	"      values:\n"
+	"        - [cat, /etc/hosts]\n"
+	"    - name: by_name_single\n"
+	"      fields: proc.name\n"
+	"      values: [sudo, su]\n"
+	"  append: true\n";
+
+static void test_exceptions(void **state)
+{
+	struct sk_rules *r = load(exc_yaml, 0);
+	assert_diags(r, "");
+	struct tx_event e;
+	base_event(&e, TX_EVT_OPEN);
+	struct {
+		const char *proc, *parent, *file, *want;
+	} cases[] = {
+		{"bash", "x", "/etc/shadow", ""},   /* by_proc tuple 1 */
+		{"bash", "x", "/etc/passwd", "r"},  /* no tuple matches both */
+		{"vi", "x", "/etc/passwd", ""},	    /* tuple 2 */
+		{"cat", "x", "/etc/hosts", ""},	    /* appended value */
+		{"cat", "x", "/etc/ssl/a.pem", ""}, /* by_dir */
+		{"cat", "x", "/etc/sslx", "r"},
+		{"perl", "cron", "/etc/x", ""}, /* by_list with in */
+		{"perl", "init", "/etc/x", "r"},
+		{"gcc", "sshd", "/etc/x", ""}, /* list name as value */
+		{"sudo", "x", "/etc/x", ""},   /* appended new exception */
+		{"ls", "x", "/etc/x", "r"},
+		{"ls", "x", "/tmp/x", ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		e.proc_name = cases[i].proc;
+		e.aname[1] = cases[i].parent;
+		e.fd_name = cases[i].file;
+		const char *got = matches(r, &e);
+		if (strcmp(got, cases[i].want) != 0) {
+			print_message("# case %zu: got '%s'\n", i, got);
+		}
+		assert_string_equal(got, cases[i].want);
+	}
+	sk_rules_destroy(r);
+}
+
+static void test_append_override(void **state)
+{
+	struct sk_rules *r = load("- list: l\n"
+				  "  items: [a]\n"
+				  "- list: l\n"
+				  "  items: [b]\n"
+				  "  append: true\n"
+				  "- list: l2\n"
+				  "  items: [x]\n"
+				  "- list: l2\n"
+				  "  items: [y]\n"
+				  "  override:\n"
+				  "    items: replace\n"
+				  "- macro: m\n"
+				  "  condition: proc.name in (l)\n"
+				  "- macro: m\n"
+				  "  condition: or proc.name in (l2)\n"
+				  "  append: true\n"
+				  "- rule: r\n"
+				  "  desc: first\n"
+				  "  condition: evt.type = execve and m\n"
+				  "  output: o1\n"
+				  "  priority: debug\n"
+				  "  tags: [t1]\n"
+				  "- rule: r\n"
+				  "  condition: and proc.pid = 100\n"
+				  "  append: true\n"
+				  "- rule: r\n"
+				  "  desc: more\n"
+				  "  output: \"%proc.name\"\n"
+				  "  priority: critical\n"
+				  "  tags: [t2]\n"
+				  "  override:\n"
+				  "    desc: append\n"
+				  "    output: replace\n"
+				  "    priority: replace\n"
+				  "    tags: append\n"
+				  "- rule: other\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = execve\n"
+				  "  output: o\n"
+				  "  priority: debug\n"
+				  "- rule: other\n"
+				  "  enabled: false\n",
+				  0);
+	const struct sk_rule *rule = sk_rules_find(r, "r");
+	assert_string_equal(rule->desc, "first more");
+	assert_string_equal(rule->output, "%proc.name");
+	assert_int_equal(rule->priority, SK_PRI_CRITICAL);
+	assert_int_equal(rule->ntags, 2);
+	assert_false(sk_rules_find(r, "other")->enabled);
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	const char *names[] = {"a", "b", "x", "y"};
+	const char *want[] = {"r", "r", "", "r"};
+	for (size_t i = 0; i < 4; i++) {
+		e.proc_name = names[i];
+		assert_string_equal(matches(r, &e), want[i]);
+	}
+	e.proc_name = "a";
+	e.pid = 5;
+	assert_string_equal(matches(r, &e), "");
+	sk_rules_destroy(r);
+
+	/* redefinition replaces the whole rule, keeping its place */
+	r = load("- rule: a\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and proc.name = x\n"
+		 "  output: o\n"
+		 "  priority: debug\n"
+		 "- rule: b\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve\n"
+		 "  output: o\n"
+		 "  priority: debug\n"
+		 "- rule: a\n"
+		 "  desc: d2\n"
+		 "  condition: evt.type = execve and proc.name = bash\n"
+		 "  output: o\n"
+		 "  priority: debug\n",
+		 0);
+	assert_int_equal(sk_rules_count(r), 2);
+	assert_string_equal(sk_rules_at(r, 0)->name, "a");
+	assert_string_equal(sk_rules_at(r, 0)->desc, "d2");
+	base_event(&e, TX_EVT_EXECVE);
+	assert_string_equal(matches(r, &e), "a");
+	sk_rules_set_match_all(r, true);
+	assert_string_equal(matches(r, &e), "a,b");
+	sk_rules_destroy(r);
+}
+
+static const char *const sel_yaml = "- rule: net one\n"
+				    "  desc: d\n"
+				    "  condition: evt.type = connect\n"
+				    "  output: o\n"
+				    "  priority: notice\n"
+				    "  tags: [network]\n"
+				    "- rule: net two\n"
+				    "  desc: d\n"
+				    "  condition: evt.type = connect\n"
+				    "  output: o\n"
+				    "  priority: critical\n"
+				    "  tags: [network, important]\n"
+				    "- rule: any event\n"
+				    "  desc: d\n"
+				    "  condition: proc.name = bash\n"
+				    "  output: o\n"
+				    "  priority: debug\n"
+				    "  warn_evttypes: false\n"
+				    "  enabled: false\n";
+
+static void test_select_priority_index(void **state)
+{
+	struct sk_rules *r = load(sel_yaml, 0);
+	assert_diags(r, "");
+	sk_rules_set_match_all(r, true);
+	struct tx_event e;
+	base_event(&e, TX_EVT_CONNECT);
+	assert_string_equal(matches(r, &e), "net one,net two");
+	assert_int_equal(sk_rules_select(r, true, "any*", NULL), 1);
+	assert_string_equal(matches(r, &e), "net one,net two,any event");
+	/* an event type beyond every restricted type, and one below */
+	e.hdr.type = TX_EVT_OTHER;
+	assert_string_equal(matches(r, &e), "any event");
+	e.hdr.type = 3;
+	assert_string_equal(matches(r, &e), "any event");
+	e.hdr.type = TX_EVT_CONNECT;
+	assert_int_equal(sk_rules_select(r, false, "*", NULL), 3);
+	assert_string_equal(matches(r, &e), "");
+	assert_int_equal(sk_rules_select(r, true, NULL, "network"), 2);
+	assert_string_equal(matches(r, &e), "net one,net two");
+	sk_rules_set_min_priority(r, SK_PRI_ERROR);
+	assert_string_equal(matches(r, &e), "net two");
+	sk_rules_set_min_priority(r, SK_PRI_DEBUG);
+	sk_rules_set_match_all(r, false);
+	assert_string_equal(matches(r, &e), "net one");
+	/* another source: nothing */
+	struct sk_event ev = tx_sk_event(&e);
+	ev.source = "k8s_audit";
+	const struct sk_rule *const *m;
+	assert_int_equal(sk_rules_eval(r, &ev, &m), 0);
+	sk_rules_destroy(r);
+}
+
+static void test_append_output(void **state)
+{
+	struct sk_rules *r = sk_rules_create(fields);
+	const char *extra[] = {"proc.aname[2]", "user.uid"};
+	assert_int_equal(sk_rules_set_append_output(r, NULL, "(exe=%proc.exe)", extra, 2), 0);
+	assert_int_equal(sk_rules_load_string(r, "x.yaml",
+					      "- rule: r\n"
+					      "  desc: d\n"
+					      "  condition: evt.type = open\n"
+					      "  output: name=%proc.name\n"
+					      "  priority: debug\n"),
+			 0);
+	assert_int_equal(sk_rules_compile(r), 0);
+	struct tx_event e;
+	base_event(&e, TX_EVT_OPEN);
+	struct sk_event ev = tx_sk_event(&e);
+	const char *msg;
+	const struct sk_alert_field *f;
+	size_t n;
+	assert_int_equal(sk_rules_format(r, sk_rules_at(r, 0), &ev, &msg, &f, &n), 0);
+	assert_string_equal(msg, "name=bash (exe=/usr/bin/bash)");
+	assert_int_equal(n, 4);
+	assert_string_equal(f[2].name, "proc.aname[2]");
+	assert_string_equal(f[2].value.str.ptr, "systemd");
+	assert_string_equal(f[3].name, "user.uid");
+	sk_rules_destroy(r);
+}
+
+struct golden {
+	const char *yaml;
+	int rc;
+	const char *diags;
+};
+
+static const struct golden goldens[] = {
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open and proc.nmae = bash\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:3:34: unknown field 'proc.nmae' (did you mean 'proc.name'?) in rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open and proc.nmae = bash\n"
+	 "  output: o\n"
+	 "  priority: debug\n"
+	 "  skip-if-unknown-filter: true\n",
+	 0,
+	 "W rules.yaml:3:34: rule 'X' skipped: unknown field 'proc.nmae' (did you mean "
+	 "'proc.name'?)\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: >\n"
+	 "    evt.type = open and\n"
+	 "    (proc.name = bash or\n"
+	 "     fd.nam = x)\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:6:6: unknown field 'fd.nam' (did you mean 'fd.name'?) in rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: |\n"
+	 "    evt.type = open\n"
+	 "      and proc.name bash\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:5:21: syntax error: expected an operator after 'proc.name', found 'bash' "
+	 "in rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: \"evt.type = open and proc.name = \\\"a\\\" and\"\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:3:56: syntax error: expected a condition, found the end of the condition "
+	 "in rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: 'evt.type = open and proc.name = ''a'' and proc.pid > x'\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:3:68: syntax error: expected a number after '>' in rule 'X'\n"},
+	{"- macro: m\n"
+	 "  condition: proc.name = a and\n"
+	 "    user.uidd = 0\n"
+	 "- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open and m\n"
+	 "  output: o\n"
+	 "  priority: debug\n"
+	 "- rule: Y\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open and not m\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:3:5: unknown field 'user.uidd' (did you mean 'user.uid'?) in macro 'm' "
+	 "(used by rule 'X')\n"
+	 "E rules.yaml:3:5: unknown field 'user.uidd' (did you mean 'user.uid'?) in macro 'm' "
+	 "(used by rule 'Y')\n"},
+	{"- macro: a\n"
+	 "  condition: b\n"
+	 "- macro: b\n"
+	 "  condition: proc.name = x or a\n"
+	 "- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open and a and c\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:4:31: macro 'a' refers to itself in macro 'b' (used by rule 'X')\n"
+	 "E rules.yaml:7:40: undefined macro 'c' in rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open and undefined_macro\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:3:34: undefined macro 'undefined_macro' in rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: proc.name = bash\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 0,
+	 "W rules.yaml:3:14: rule 'X' matches all event types (restrict it with evt.type, or set "
+	 "warn_evttypes: false)\n"},
+	{"- rule: X\n"
+	 "  condition: and proc.name = x\n"
+	 "  append: true\n"
+	 "- macro: M\n"
+	 "  condition: x\n"
+	 "  append: true\n"
+	 "- list: L\n"
+	 "  items: [x]\n"
+	 "  override:\n"
+	 "    items: append\n",
+	 -EINVAL,
+	 "E rules.yaml:1:3: rule 'X' has 'append: true' but no rule of that name is defined "
+	 "before\n"
+	 "E rules.yaml:4:3: macro 'M' has 'append: true' but no macro of that name is defined "
+	 "before\n"
+	 "E rules.yaml:7:3: list 'L' has 'override' but no list of that name is defined before\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open\n"
+	 "  output: o\n"
+	 "  priority: loud\n"
+	 "  enabled: maybe\n"
+	 "  colour: blue\n"
+	 "- rule: Y\n"
+	 "  condition: evt.type = open\n",
+	 -EINVAL,
+	 "W rules.yaml:7:3: unknown key 'colour' in rule 'X'\n"
+	 "E rules.yaml:5:13: invalid priority 'loud' in rule 'X' (one of emergency, alert, "
+	 "critical, error, warning, notice, informational, debug)\n"
+	 "E rules.yaml:6:12: 'enabled' must be true or false in rule 'X'\n"
+	 "E rules.yaml:8:3: missing key 'output' in rule 'Y'\n"
+	 "E rules.yaml:8:3: missing key 'desc' in rule 'Y'\n"
+	 "E rules.yaml:8:3: missing key 'priority' in rule 'Y'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open\n"
+	 "  output: \"bad %proc.nmae here\"\n"
+	 "  priority: debug\n",
+	 -EINVAL,
+	 "E rules.yaml:4:17: unknown field 'proc.nmae' (did you mean 'proc.name'?) in output in "
+	 "rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open\n"
+	 "  output: o\n"
+	 "  priority: debug\n"
+	 "  exceptions:\n"
+	 "    - name: e1\n"
+	 "      fields: [proc.name, fd.nme]\n"
+	 "      values: [[a, b]]\n"
+	 "    - name: e2\n"
+	 "      fields: [proc.name, fd.name]\n"
+	 "      values: [[a]]\n"
+	 "    - name: e3\n"
+	 "      fields: proc.name\n"
+	 "      comps: like\n"
+	 "      values: [a]\n"
+	 "    - name: e4\n"
+	 "      values: [a]\n",
+	 -EINVAL,
+	 "E rules.yaml:17:7: exception 'e4' needs 'fields' in rule 'X'\n"
+	 "E rules.yaml:12:16: each value must be a list of 2 item(s), one per field, in exception "
+	 "'e2' of rule 'X'\n"
+	 "E rules.yaml:15:14: invalid comparison operator 'like' in exception 'e3' of rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open\n"
+	 "  output: o\n"
+	 "  priority: debug\n"
+	 "  exceptions:\n"
+	 "    - name: e1\n"
+	 "      fields: [proc.name, fd.nme]\n"
+	 "      values: [[a, b]]\n",
+	 -EINVAL,
+	 "E rules.yaml:8:27: unknown field 'fd.nme' (did you mean 'fd.name'?) in rule 'X'\n"},
+	{"- rule: Y\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open and proc.pid in (1, two)\n"
+	 "  output: o\n"
+	 "  priority: debug\n"
+	 "- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open\n"
+	 "  output: o\n"
+	 "  priority: debug\n"
+	 "  source: k8s_audit\n"
+	 "- required_engine_version: 0.99.0\n"
+	 "- required_engine_version: 17\n"
+	 "- something_else: 1\n"
+	 "- list: unused_list\n"
+	 "  items: []\n"
+	 "- macro: unused_macro\n"
+	 "  condition: proc.name = x\n",
+	 -EINVAL,
+	 "E rules.yaml:12:28: rules require engine version 0.99.0, but this engine is version "
+	 "0.60.0\n"
+	 "W rules.yaml:14:3: unknown item with key 'something_else' ignored\n"
+	 "E rules.yaml:3:50: 'two' is not a valid int64 value for field 'proc.pid' in rule 'Y'\n"
+	 "E rules.yaml:8:14: field 'evt.type' is not available for source 'k8s_audit' in rule "
+	 "'X'\n"
+	 "W rules.yaml:17:3: macro 'unused_macro' is not used\n"
+	 "W rules.yaml:15:3: list 'unused_list' is not used\n"},
+	{"rule: X\n", -EINVAL,
+	 "E rules.yaml:1:1: a rules file must be a list of items (rule, macro, list, ...)\n"},
+	{"- rule: [x\n", -EINVAL, NULL},
+};
+
+static void test_golden_errors(void **state)
+{
+	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
+		struct sk_rules *r = load(goldens[i].yaml, goldens[i].rc);
+		if (goldens[i].diags) {
+			assert_diags(r, goldens[i].diags);
+		} else {
+			assert_true(sk_rules_error_count(r) > 0);
+		}
+		sk_rules_destroy(r);
+	}
+}
+
+static void test_sources(void **state)
+{
+	struct sk_fields *f2 = sk_fields_create();
+	char err[256];
+	assert_int_equal(sk_fields_add_plugin(f2, &tx_plugin, NULL, err, sizeof(err)), 0);
+	assert_int_equal(sk_fields_add_plugin(f2, &tx_plugin_other, NULL, err, sizeof(err)), 0);
+	assert_int_equal(sk_fields_add_source(f2, "syscall"), 0);
+	assert_int_equal(sk_fields_add_source(f2, "other"), 0);
+	struct sk_rules *r = sk_rules_create(f2);
+	assert_int_equal(sk_rules_load_string(r, "s.yaml",
+					      "- required_plugin_versions:\n"
+					      "  - name: tx2\n"
+					      "    version: 0.0.9\n"
+					      "  - name: nothere\n"
+					      "    version: 1.0.0\n"
+					      "  - name: tx\n"
+					      "    version: 2.0.0\n"
+					      "    alternatives:\n"
+					      "      - name: tx2\n"
+					      "        version: 0.1.0\n"
+					      "- rule: o\n"
+					      "  desc: d\n"
+					      "  condition: proc.name = bash\n"
+					      "  output: o\n"
+					      "  priority: debug\n"
+					      "  source: other\n"
+					      "- rule: k\n"
+					      "  desc: d\n"
+					      "  condition: ka.verb = x\n"
+					      "  output: o\n"
+					      "  priority: debug\n"
+					      "  source: k8s_audit\n"),
+			 0);
+	assert_int_equal(sk_rules_compile(r), 0);
+	assert_diags(r, "W s.yaml:4:5: rules require plugin 'nothere' version 1.0.0, which is not "
+			"loaded\n"
+			"W s.yaml:17:3: rule 'k' skipped: unknown source 'k8s_audit' (no plugin "
+			"provides it)\n");
+	assert_false(sk_rules_find(r, "k")->loaded);
+	struct tx_event e;
+	base_event(&e, TX_EVT_OPEN);
+	struct sk_event ev = tx_sk_event(&e);
+	ev.source = "other";
+	const struct sk_rule *const *m;
+	assert_int_equal(sk_rules_eval(r, &ev, &m), 1);
+	assert_string_equal(m[0]->name, "o");
+	ev.source = "syscall";
+	assert_int_equal(sk_rules_eval(r, &ev, &m), 0);
+	sk_rules_destroy(r);
+
+	r = sk_rules_create(f2);
+	assert_int_equal(sk_rules_load_string(r, "s.yaml",
+					      "- required_plugin_versions:\n"
+					      "  - name: tx\n"
+					      "    version: 2.0.0\n"),
+			 -EINVAL);
+	assert_diags(r, "E s.yaml:2:5: plugin 'tx' is loaded in an older version than the 2.0.0 "
+			"these rules require\n");
+	sk_rules_destroy(r);
+	sk_fields_destroy(f2);
+}
+
+static void test_versions(void **state)
+{
+	bool ok;
+	assert_int_equal(sk_rules_version_cmp("0.17.0", "17", &ok), 0);
+	assert_true(ok);
+	assert_int_equal(sk_rules_version_cmp("0.26.1", "0.26.0", NULL), 1);
+	assert_int_equal(sk_rules_version_cmp("1.0.0", "0.60.0", NULL), 1);
+	assert_int_equal(sk_rules_version_cmp("0.9.9", "0.10.0", NULL), -1);
+	assert_int_equal(sk_rules_version_cmp("x", "1", &ok), -2);
+	assert_false(ok);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_output_format),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_macros),
+		cmocka_unit_test(test_exceptions),
+		cmocka_unit_test(test_append_override),
+		cmocka_unit_test(test_select_priority_index),
+		cmocka_unit_test(test_append_output),
+		cmocka_unit_test(test_golden_errors),
+		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_versions),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

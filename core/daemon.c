@@ -480,10 +480,18 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
  * found before someone turns the output on. */
 static int check_disabled_outputs(const struct sk_conf *c, char *err, size_t errlen)
 {
-	static const char *const skip[] = {"enabled", NULL};
+	const char *const *skip = sk_outputs_core_keys;
 	for (size_t i = 0; i < c->noutputs; i++) {
 		if (c->outputs[i].enabled || c->outputs[i].section == NULL) {
 			continue;
+		}
+		struct sk_output_conf oc = {.plugin = c->outputs[i].plugin,
+					    .key = c->outputs[i].key,
+					    .section = c->outputs[i].section};
+		struct sk_output_opts opts;
+		int rc = sk_outputs_parse_opts(&oc, &opts, err, errlen);
+		if (rc < 0) {
+			return rc;
 		}
 		char *path = sk_loader_resolve(c->plugins_dir, c->outputs[i].plugin);
 		if (path == NULL) {
@@ -672,8 +680,28 @@ static void metrics_tick(struct sk_loop *loop, void *arg)
 			 .value = {.type = SK_TYPE_U64, .u64 = (uint64_t)(rate + 0.5)}},
 			{.name = "shrike.rss_bytes", .value = {.type = SK_TYPE_U64, .u64 = rss}},
 		};
-		emit_internal(d, SK_PRI_INFORMATIONAL, "Shrike internal: metrics snapshot", msg, f,
-			      sizeof(f) / sizeof(f[0]));
+		/* Per output: shrike.outputs.<key>.{sent,failed,dropped,ratelimited,queued} */
+		enum { NBASE = sizeof(f) / sizeof(f[0]), NPER = 5 };
+		static const char *const per[NPER] = {"sent", "failed", "dropped", "ratelimited",
+						      "queued"};
+		struct sk_alert_field all[NBASE + SK_CONF_MAX_OUTPUTS * NPER];
+		char names[SK_CONF_MAX_OUTPUTS * NPER][96];
+		size_t nall = NBASE;
+		memcpy(all, f, sizeof(f));
+		for (size_t i = 0; i < nos; i++) {
+			const uint64_t v[NPER] = {os[i].sent, os[i].failed, os[i].dropped,
+						  os[i].ratelimited, os[i].queue_depth};
+			for (size_t k = 0; k < NPER; k++) {
+				char *nm = names[i * NPER + k];
+				snprintf(nm, sizeof(names[0]), "shrike.outputs.%s.%s", os[i].name,
+					 per[k]);
+				all[nall].name = nm;
+				all[nall].value = (struct sk_value){.type = SK_TYPE_U64, .u64 = v[k]};
+				nall++;
+			}
+		}
+		emit_internal(d, SK_PRI_INFORMATIONAL, "Shrike internal: metrics snapshot", msg,
+			      all, nall);
 	}
 	(void)loop;
 }

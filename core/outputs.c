@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -22,6 +23,10 @@
 #include "outq.h"
 
 #define DEFAULT_DESTROY_TIMEOUT_MS 10000
+#define MAX_QUEUE_CAPACITY	   16777216u
+#define MAX_BURST		   1000000000u
+
+const char *const sk_outputs_core_keys[] = {"enabled", "rate", "max_burst", "queue_capacity", NULL};
 
 struct output {
 	char *key;    /* "file_output" */
@@ -231,6 +236,86 @@ out:
 	return err;
 }
 
+/* ---- the core's keys of every output section ----------------------------- */
+
+/* The value of `name` in the section, or NULL when absent or written empty. */
+static const struct sk_cfg_node *opt_node(const struct sk_cfg_node *sec, const char *name)
+{
+	const struct sk_cfg_node *n = sec ? sk_cfg_get(sec, name) : NULL;
+	if (n && n->kind == SK_CFG_SCALAR && n->is_null) {
+		return NULL;
+	}
+	return n;
+}
+
+static int parse_rate(const struct sk_cfg_node *n, const char *path, double *ret, char *err,
+		      size_t errlen)
+{
+	if (n->kind != SK_CFG_SCALAR || n->quoted) {
+		sk_cfg_errpos(err, errlen, n, "%s: expected a number of alerts per second, got %s",
+			      path, n->kind == SK_CFG_SCALAR ? "a string" : sk_cfg_kind_name(n));
+		return -EINVAL;
+	}
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(n->scalar, &end);
+	if (end == n->scalar || *end != '\0' || errno != 0 || !isfinite(v) || v < 0) {
+		sk_cfg_errpos(err, errlen, n,
+			      "%s: expected a number of alerts per second >= 0 (e.g. 100 or 0.5), "
+			      "got '%s'",
+			      path, n->scalar);
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}
+
+int sk_outputs_parse_opts(const struct sk_output_conf *c, struct sk_output_opts *ret, char *err,
+			  size_t errlen)
+{
+	char path[256];
+	const struct sk_cfg_node *n;
+	int rc;
+
+	memset(ret, 0, sizeof(*ret));
+	if (c->section == NULL || c->section->kind != SK_CFG_MAP) {
+		return 0;
+	}
+	n = opt_node(c->section, "rate");
+	if (n) {
+		snprintf(path, sizeof(path), "%s.rate", c->key);
+		rc = parse_rate(n, path, &ret->rate, err, errlen);
+		if (rc) {
+			return rc;
+		}
+	}
+	n = opt_node(c->section, "max_burst");
+	if (n) {
+		snprintf(path, sizeof(path), "%s.max_burst", c->key);
+		rc = sk_cfg_as_uint(n, path, 1, MAX_BURST, &ret->max_burst, err, errlen);
+		if (rc) {
+			return rc;
+		}
+		if (ret->rate <= 0) {
+			sk_cfg_errpos(err, errlen, n,
+				      "%s: has no effect without a rate; set %s.rate (alerts per "
+				      "second) too",
+				      path, c->key);
+			return -EINVAL;
+		}
+	}
+	n = opt_node(c->section, "queue_capacity");
+	if (n) {
+		snprintf(path, sizeof(path), "%s.queue_capacity", c->key);
+		rc = sk_cfg_as_uint(n, path, 1, MAX_QUEUE_CAPACITY, &ret->queue_capacity, err,
+				    errlen);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 /* ---- lifecycle ---------------------------------------------------------- */
 
 static void conf_error(char *err, size_t errlen, const struct sk_output_conf *c, const char *msg)
@@ -245,7 +330,7 @@ static void conf_error(char *err, size_t errlen, const struct sk_output_conf *c,
 static int output_open(struct output *out, const char *plugins_dir, const struct sk_output_conf *c,
 		       const struct sk_outq_conf *qc, char *err, size_t errlen)
 {
-	static const char *const skip[] = {"enabled", NULL};
+	const char *const *skip = sk_outputs_core_keys;
 	char msg[1024];
 	char *path = NULL;
 	int rc;
@@ -331,10 +416,17 @@ int sk_outputs_create(const char *plugins_dir, const struct sk_output_conf *conf
 		goto nomem;
 	}
 	for (size_t i = 0; i < n; i++) {
+		struct sk_output_opts opts;
+		rc = sk_outputs_parse_opts(&confs[i], &opts, err, errlen);
+		if (rc) {
+			goto fail;
+		}
 		struct sk_outq_conf qc = {
 		    .name = confs[i].key,
-		    .capacity = queue_capacity,
+		    .capacity = opts.queue_capacity ? opts.queue_capacity : queue_capacity,
 		    .unbuffered = unbuffered,
+		    .rate = opts.rate,
+		    .max_burst = opts.max_burst,
 		};
 		o->n = i + 1;
 		rc = output_open(&o->outs[i], plugins_dir, &confs[i], &qc, err, errlen);
@@ -421,8 +513,8 @@ void sk_outputs_stop(struct sk_outputs *o, unsigned timeout_ms)
 		struct sk_output_stats st;
 		sk_outq_stats(o->outs[i].q, &st);
 		SK_INFO("output %s: %" PRIu64 " alerts sent, %" PRIu64 " failed, %" PRIu64
-			" dropped",
-			st.name, st.sent, st.failed, st.dropped);
+			" dropped, %" PRIu64 " rate-limited",
+			st.name, st.sent, st.failed, st.dropped, st.ratelimited);
 	}
 }
 

@@ -48,18 +48,43 @@ struct sk_output_conf {
 
 struct sk_outputs;
 
+/* The keys the core itself handles in every output section, whatever the
+ * plugin: "enabled", "rate", "max_burst", "queue_capacity" (NULL-terminated).
+ * Pass them as the skip list of sk_loader_configure() / sk_schema_fill(). */
+extern const char *const sk_outputs_core_keys[];
+
+/* The core's per-output settings (keys of every output section). */
+struct sk_output_opts {
+	double rate;		 /* alerts per second (token bucket refill); 0: no limit */
+	uint64_t max_burst;	 /* bucket size in alerts; 0: the default (1000) */
+	uint64_t queue_capacity; /* 0: outputs_queue.capacity */
+};
+
+/* sk_outputs_parse_opts - check and read the core's keys of c->section
+ * (NULL: all defaults). rate: a number >= 0, decimals allowed; max_burst:
+ * an integer >= 1, only together with a non-zero rate; queue_capacity: an
+ * integer 1..16777216. A key written with no value counts as absent.
+ * Returns 0 or -EINVAL with "FILE:LINE:COL: file_output.rate: ..." in err.
+ * Does not look at the plugin's own keys. */
+int sk_outputs_parse_opts(const struct sk_output_conf *c, struct sk_output_opts *ret, char *err,
+			  size_t errlen);
+
 /* Counters of one output. */
 struct sk_output_stats {
 	const char *name;
 	uint64_t sent;	      /* write() returned SK_OK */
 	uint64_t failed;      /* write() returned SK_ERR, or retries ran out */
-	uint64_t dropped;     /* queue full: never handed to the output */
+	uint64_t dropped;     /* queue full (or left at shutdown): never handed to the output */
+	uint64_t ratelimited; /* over the output's rate / max_burst: never queued */
 	uint64_t queue_depth; /* now */
+	uint64_t queue_capacity;
 };
 
 /* sk_outputs_create - load and initialise each configured output plugin
  * from plugins_dir (through the loader), with a queue of `queue_capacity`
- * alerts each (0 means the default, 65536). Nothing is started yet.
+ * alerts each (0 means the default, 65536) unless the section sets its own
+ * `queue_capacity`; `rate`/`max_burst` set a rate limit per output (see
+ * sk_outputs_parse_opts). Nothing is started yet.
  * unbuffered: flush after every alert (-U, buffered_outputs: false).
  * Errors name the config key and position. */
 int sk_outputs_create(const char *plugins_dir, const struct sk_output_conf *confs, size_t n,

@@ -30,6 +30,7 @@
 #define DEFAULT_RETRY_MIN_MS 100
 #define DEFAULT_RETRY_MAX_MS 10000
 #define DEFAULT_LOG_EVERY_S  10
+#define DEFAULT_MAX_BURST    1000
 
 enum { Q_RUNNING = 0, Q_DRAINING = 1, Q_ABORT = 2 };
 
@@ -52,6 +53,12 @@ struct sk_outq {
 	uint64_t retry_max_ms;
 	uint64_t log_every_ns;
 
+	/* Token bucket (producer side only): rate 0 = no limit. */
+	double rate;
+	double burst;
+	double tokens;
+	uint64_t bucket_ns; /* when tokens was last refilled */
+
 	_Alignas(64) _Atomic uint64_t tail; /* written by the producer */
 	_Alignas(64) _Atomic uint64_t head; /* written by the worker */
 	_Alignas(64) atomic_bool sleeping;  /* the worker is (about to be) in poll() */
@@ -62,8 +69,10 @@ struct sk_outq {
 	_Atomic uint64_t sent;
 	_Atomic uint64_t failed;
 	_Atomic uint64_t dropped;
+	_Atomic uint64_t ratelimited;
 
 	struct ratelog drop_log;  /* producer side */
+	struct ratelog limit_log; /* producer side */
 	struct ratelog fail_log;  /* worker side */
 	struct ratelog retry_log; /* worker side */
 
@@ -158,12 +167,47 @@ struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_
 	}
 	q->log_every_ns =
 	    (uint64_t)(conf->log_every_s ? conf->log_every_s : DEFAULT_LOG_EVERY_S) * 1000000000ull;
+	if (conf->rate > 0) {
+		q->rate = conf->rate;
+		q->burst = (double)(conf->max_burst ? conf->max_burst : DEFAULT_MAX_BURST);
+		q->tokens = q->burst;
+		q->bucket_ns = now_ns();
+	}
 	atomic_init(&q->state, Q_RUNNING);
 	return q;
 }
 
+/* Take a token from the bucket; false when the output is over its rate. */
+static bool bucket_take(struct sk_outq *q)
+{
+	uint64_t now = now_ns();
+	if (now > q->bucket_ns) {
+		q->tokens += (double)(now - q->bucket_ns) * q->rate / 1e9;
+		if (q->tokens > q->burst) {
+			q->tokens = q->burst;
+		}
+		q->bucket_ns = now;
+	}
+	if (q->tokens < 1.0) {
+		return false;
+	}
+	q->tokens -= 1.0;
+	return true;
+}
+
 bool sk_outq_push(struct sk_outq *q, struct sk_outq_msg *m)
 {
+	if (q->rate > 0 && !bucket_take(q)) {
+		uint64_t total =
+		    atomic_fetch_add_explicit(&q->ratelimited, 1, memory_order_relaxed) + 1;
+		uint64_t n;
+		if (ratelog_hit(&q->limit_log, q->log_every_ns, &n)) {
+			SK_WARN("output %s: over its rate limit (%g alerts/s, burst %.0f), "
+				"skipped %" PRIu64 " alert(s) (total rate-limited: %" PRIu64 ")",
+				q->name, q->rate, q->burst, n, total);
+		}
+		return false;
+	}
 	uint64_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&q->head, memory_order_acquire);
 	int state = atomic_load_explicit(&q->state, memory_order_relaxed);
@@ -210,7 +254,9 @@ void sk_outq_stats(struct sk_outq *q, struct sk_output_stats *ret)
 	ret->sent = atomic_load_explicit(&q->sent, memory_order_relaxed);
 	ret->failed = atomic_load_explicit(&q->failed, memory_order_relaxed);
 	ret->dropped = atomic_load_explicit(&q->dropped, memory_order_relaxed);
+	ret->ratelimited = atomic_load_explicit(&q->ratelimited, memory_order_relaxed);
 	ret->queue_depth = tail >= head ? tail - head : 0;
+	ret->queue_capacity = q->cap;
 }
 
 /* ---- worker ------------------------------------------------------------ */

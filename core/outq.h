@@ -3,7 +3,9 @@
  *
  * One producer (the event loop) pushes refcounted alert messages; a push
  * never blocks: when the queue is full the alert is dropped for this output
- * and counted. The worker calls write() in order: SK_OK counts as sent,
+ * and counted. With a rate limit (token bucket of max_burst alerts refilled
+ * at `rate` per second), an alert over the limit is not queued either and is
+ * counted as ratelimited. The worker calls write() in order: SK_OK counts as sent,
  * SK_ERR as failed (logged, rate-limited), SK_RETRY backs off (retry_min_ms
  * doubling up to retry_max_ms, interrupted by stop) and retries the same
  * alert. flush() runs when the queue becomes empty, or after every alert
@@ -49,6 +51,9 @@ struct sk_outq_conf {
 	unsigned retry_min_ms; /* first back-off after SK_RETRY; 0 = 100 */
 	unsigned retry_max_ms; /* back-off cap; 0 = 10000 */
 	unsigned log_every_s;  /* rate limit of drop/failure logs; 0 = 10 */
+	double rate;	       /* alerts per second let through (token bucket refill);
+				* 0 = no limit */
+	uint64_t max_burst;    /* token bucket size (alerts); 0 = 1000. With rate only */
 };
 
 struct sk_outq;
@@ -63,8 +68,10 @@ struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_
 int sk_outq_start(struct sk_outq *q);
 
 /* sk_outq_push - queue m (taking a reference of its own on success).
- * Never blocks. Returns true when queued, false when dropped (queue full, or
- * the queue is stopping); drops are counted and logged, rate-limited.
+ * Never blocks. Returns true when queued, false when not: over the rate
+ * limit (counted as ratelimited), or dropped (queue full, or the queue is
+ * stopping; counted as dropped). Both are logged, rate-limited (the first
+ * at once, then at most one line every log_every_s with the count).
  * One producer thread only. */
 bool sk_outq_push(struct sk_outq *q, struct sk_outq_msg *m);
 

@@ -394,6 +394,59 @@ static void test_reopen_between_alerts(void **state)
 	fake_free(f);
 }
 
+/* Token bucket: max_burst alerts pass at once, the rest are counted as
+ * rate-limited (not dropped); tokens come back at `rate` per second. */
+static void test_rate_limit_burst_then_refill(void **state)
+{
+	struct fake *f = fake_new();
+	struct sk_outq_conf c = {
+	    .name = "limited_output",
+	    .capacity = 1000,
+	    .rate = 50, /* one token every 20 ms */
+	    .max_burst = 5,
+	};
+	struct sk_outq *q = sk_outq_create(&c, &fake_ops, f);
+	assert_non_null(q);
+	assert_int_equal(sk_outq_start(q), 0);
+	uint64_t t0 = mono_ms();
+	unsigned queued = push_range(q, 0, 100);
+	uint64_t took = mono_ms() - t0;
+	/* 100 pushes take well under 20 ms; allow one refill on a slow machine. */
+	assert_in_range(queued, 5, took < 20 ? 5 : 6);
+	struct sk_output_stats st;
+	sk_outq_stats(q, &st);
+	assert_int_equal(st.ratelimited, 100 - queued);
+	assert_int_equal(st.dropped, 0);
+	assert_int_equal(st.queue_capacity, 1000);
+	usleep(110 * 1000); /* about 5 tokens back, never more than 5 */
+	unsigned later = push_range(q, 100, 120);
+	assert_in_range(later, 4, 5);
+	assert_int_equal(sk_outq_stop(q, true, 0), 0);
+	sk_outq_stats(q, &st);
+	assert_int_equal(st.sent, queued + later);
+	assert_int_equal(st.ratelimited, 120 - queued - later);
+	assert_int_equal(f->nrec, queued + later);
+	assert_int_equal(atomic_load(&released), 120);
+	sk_outq_destroy(q);
+	fake_free(f);
+}
+
+/* No rate: nothing is ever rate-limited. A fractional rate refills slowly. */
+static void test_rate_fractional(void **state)
+{
+	struct fake *f = fake_new();
+	struct sk_outq_conf c = {.name = "slow_output", .rate = 0.5, .max_burst = 1};
+	struct sk_outq *q = sk_outq_create(&c, &fake_ops, f);
+	assert_non_null(q);
+	assert_int_equal(push_range(q, 0, 3), 1);
+	struct sk_output_stats st;
+	sk_outq_stats(q, &st);
+	assert_int_equal(st.ratelimited, 2);
+	assert_int_equal(st.queue_capacity, 65536);
+	sk_outq_destroy(q);
+	fake_free(f);
+}
+
 static void test_destroy_unstarted(void **state)
 {
 	struct fake *f = fake_new();
@@ -419,6 +472,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_unbuffered_flushes_each, reset),
 	    cmocka_unit_test_setup(test_reopen_between_alerts, reset),
 	    cmocka_unit_test_setup(test_destroy_unstarted, reset),
+	    cmocka_unit_test_setup(test_rate_limit_burst_then_refill, reset),
+	    cmocka_unit_test_setup(test_rate_fractional, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

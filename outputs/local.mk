@@ -34,6 +34,7 @@ tests_tools_alertgen_LDADD = core/libshrike.la $(PTHREAD_LIBS)
 OUTPUTS_TESTS = \
 	tests/integration/outputs_json.sh \
 	tests/integration/outputs_drain.sh \
-	tests/integration/outputs_reopen.sh
+	tests/integration/outputs_reopen.sh \
+	tests/integration/outputs_core_keys.sh
 TESTS += $(OUTPUTS_TESTS)
 EXTRA_DIST += $(OUTPUTS_TESTS)

@@ -204,8 +204,10 @@ int main(int argc, char **argv)
 	struct sk_output_stats st[SK_CONF_MAX_OUTPUTS];
 	size_t ns = sk_outputs_stats(o, st, SK_CONF_MAX_OUTPUTS);
 	for (size_t i = 0; i < ns && i < SK_CONF_MAX_OUTPUTS; i++) {
-		fprintf(stderr, "%s: sent %" PRIu64 " failed %" PRIu64 " dropped %" PRIu64 "\n",
-			st[i].name, st[i].sent, st[i].failed, st[i].dropped);
+		fprintf(stderr,
+			"%s: sent %" PRIu64 " failed %" PRIu64 " dropped %" PRIu64
+			" ratelimited %" PRIu64 "\n",
+			st[i].name, st[i].sent, st[i].failed, st[i].dropped, st[i].ratelimited);
 	}
 	status = 0;
 out:

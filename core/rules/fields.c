@@ -152,6 +152,22 @@ static int rehash(struct sk_fields *f, size_t nslots)
 	return 0;
 }
 
+/* event-type lookup over a plugin's event_names table */
+static size_t names_lookup(void *ctx, const char *name, uint16_t *ret_types, size_t max)
+{
+	const struct sk_evt_name *t = ctx;
+	size_t n = 0;
+	for (; t->name; t++) {
+		if (t->type <= UINT16_MAX && strcmp(t->name, name) == 0) {
+			if (n < max) {
+				ret_types[n] = (uint16_t)t->type;
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
 int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *inst, char *err,
 			 size_t errlen)
 {
@@ -201,6 +217,16 @@ int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *i
 	for (const struct sk_field *fl = p->fields; fl->name; fl++, idx++) {
 		f->defs[f->n++] = (struct sk_field_def){
 			.field = fl, .plugin = p, .inst = inst, .index = idx, .sources = p->sources};
+	}
+	if (p->event_names && p->sources) {
+		for (size_t i = 0; p->sources[i]; i++) {
+			int rc = sk_fields_set_evttypes(f, p->sources[i], names_lookup,
+							(void *)p->event_names);
+			if (rc) {
+				f->n -= add;
+				return rc;
+			}
+		}
 	}
 	size_t nslots = 64;
 	while (nslots < f->n * 2) {

@@ -152,7 +152,13 @@ static void test_evttypes(void **state)
 {
 	struct sk_fields *f = *state;
 	uint16_t t[4];
-	assert_int_equal(sk_fields_evttypes(f, "syscall", "open", t, 4), -ENOENT);
+	/* from the plugin's event_names */
+	assert_int_equal(sk_fields_evttypes(f, "syscall", "open", t, 4), 2);
+	assert_int_equal(t[0], TX_EVT_OPEN);
+	assert_int_equal(sk_fields_evttypes(f, "syscall", "execve", t, 1), 1);
+	assert_int_equal(t[0], TX_EVT_EXECVE);
+	assert_int_equal(sk_fields_evttypes(f, "other", "open", t, 4), -ENOENT);
+	/* replaced by an explicit lookup */
 	assert_int_equal(sk_fields_set_evttypes(f, "syscall", tx_evttypes, NULL), 0);
 	assert_int_equal(sk_fields_evttypes(f, "syscall", "open", t, 4), 2);
 	assert_int_equal(t[0], TX_EVT_OPEN);

@@ -248,6 +248,11 @@ static int tx_extract(void *inst, const struct sk_event *sev, const struct sk_fi
 	}
 }
 
+static const struct sk_evt_name tx_event_names[] = {
+	{"open", TX_EVT_OPEN},	   {"open", TX_EVT_OPEN_X},	  {"openat", TX_EVT_OPENAT},
+	{"execve", TX_EVT_EXECVE}, {"connect", TX_EVT_CONNECT}, {NULL, 0},
+};
+
 const struct sk_plugin tx_plugin = {
 	.abi_major = SK_PLUGIN_ABI_MAJOR,
 	.abi_minor = SK_PLUGIN_ABI_MINOR,
@@ -261,6 +266,7 @@ const struct sk_plugin tx_plugin = {
 	.sources = tx_sources,
 	.fields = tx_fields,
 	.extract = tx_extract,
+	.event_names = tx_event_names,
 };
 
 const struct sk_plugin tx_plugin_other = {

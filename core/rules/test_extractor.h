@@ -53,7 +53,8 @@ struct tx_event {
 	uint64_t latency;
 };
 
-/* The plugin table: name "tx", sources {"syscall", NULL}. */
+/* The plugin table: name "tx", sources {"syscall", NULL}, with event_names
+ * for the TX_EVT_* types. */
 extern const struct sk_plugin tx_plugin;
 /* Same fields again under source "other" with plugin name "tx2". */
 extern const struct sk_plugin tx_plugin_other;

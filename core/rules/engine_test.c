@@ -829,6 +829,83 @@ static void test_sources(void **state)
 	sk_fields_destroy(f2);
 }
 
+static char *testdata(const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	static char buf[4096];
+	snprintf(buf, sizeof(buf), "%s/core/rules/testdata/%s", top ? top : ".", rel);
+	return buf;
+}
+
+static void test_falco_style(void **state)
+{
+	struct sk_fields *f2 = sk_fields_create();
+	char err[256];
+	assert_int_equal(sk_fields_add_plugin(f2, &tx_plugin, NULL, err, sizeof(err)), 0);
+	assert_int_equal(sk_fields_add_plugin(f2, &tx_plugin_wide, NULL, err, sizeof(err)), 0);
+	struct sk_rules *r = sk_rules_create(f2);
+	int rc = sk_rules_load_path(r, testdata("falco_style.yaml"));
+	if (rc == 0) {
+		rc = sk_rules_compile(r);
+	}
+	char *d = diags(r);
+	if (rc || *d) {
+		print_message("# %s", d);
+	}
+	assert_int_equal(rc, 0);
+	assert_string_equal(d, "");
+	free(d);
+	assert_int_equal(sk_rules_count(r), 5);
+	for (size_t i = 0; i < sk_rules_count(r); i++) {
+		assert_true(sk_rules_at(r, i)->loaded);
+	}
+	const struct sk_rule *w = sk_rules_at(r, 0);
+	assert_int_equal(w->priority, SK_PRI_ERROR);
+	assert_string_equal(w->desc, "A program wrote below /etc. Programs that manage "
+				     "configuration are expected; others are not.\n");
+	assert_int_equal(w->nevttypes, 3);
+	assert_false(sk_rules_find(r, "Outbound to unexpected network")->enabled);
+	assert_int_equal(sk_rules_find(r, "Outbound to unexpected network")->priority,
+			 SK_PRI_WARNING);
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	e.proc_name = "strace";
+	assert_string_equal(matches(r, &e), "Any event from a debug tool");
+	struct sk_event ev = tx_sk_event(&e);
+	const char *msg;
+	const struct sk_alert_field *f;
+	size_t n;
+	assert_int_equal(
+		sk_rules_format(r, sk_rules_find(r, "Any event from a debug tool"), &ev, &msg, &f, &n),
+		0);
+	assert_string_equal(msg, "strace did execve");
+	/* %container.info without a provider prints nothing */
+	assert_int_equal(sk_rules_format(r, w, &ev, &msg, &f, &n), 0);
+	assert_string_equal(msg, "File below /etc opened for writing (file=/etc/shadow "
+				 "parent=<NA> gparent=systemd user=<NA> uid=0 proto=fd.l4proto "
+				 "flags=<NA> )");
+	assert_int_equal(n, 6);
+	sk_rules_destroy(r);
+
+	/* a directory: *.yaml and *.yml in name order, other files ignored */
+	r = sk_rules_create(f2);
+	assert_int_equal(sk_rules_load_path(r, testdata("dir")), 0);
+	assert_int_equal(sk_rules_compile(r), 0);
+	base_event(&e, TX_EVT_OPEN);
+	e.proc_name = "b";
+	assert_string_equal(matches(r, &e), "from dir a");
+	e.proc_name = "c";
+	assert_string_equal(matches(r, &e), "");
+	sk_rules_destroy(r);
+
+	/* a missing path */
+	r = sk_rules_create(f2);
+	assert_int_equal(sk_rules_load_path(r, "/nonexistent/rules.yaml"), -ENOENT);
+	assert_diags(r, "E /nonexistent/rules.yaml: cannot read rules: No such file or directory\n");
+	sk_rules_destroy(r);
+	sk_fields_destroy(f2);
+}
+
 static void test_versions(void **state)
 {
 	bool ok;
@@ -855,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_golden_errors),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_falco_style),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

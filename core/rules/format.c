@@ -236,6 +236,15 @@ int sk_rule_fmt_compile(const char *text, const struct sk_fields *fields, const 
 		}
 		size_t idx;
 		rc = add_piece(f, text + lit, start - lit, 0);
+		if (!rc && !arg && strcmp(name, "container.info") == 0 &&
+		    !sk_fields_find(fields, source, name, NULL)) {
+			/* Falco's placeholder for container details: without a
+			 * plugin that provides it, it prints nothing */
+			free(name);
+			name = NULL;
+			i = lit = end;
+			continue;
+		}
 		if (!rc) {
 			rc = add_field(f, name, arg, fields, source, &idx, err, errlen);
 		}

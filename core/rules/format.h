@@ -20,7 +20,8 @@ struct sk_rule_fmt_buf;
  * after '%' is the longest registered name made of [a-zA-Z0-9_.] (so
  * "%proc.name." and "%fd.name," end before the punctuation), optionally
  * followed by "[arg]"; "%(name)" delimits it explicitly; a '%' not followed
- * by a field is kept as text. On error returns -ENOENT/-EINVAL with the
+ * by a field is kept as text. "%container.info" prints nothing when no
+ * plugin provides that field (Falco's placeholder). On error returns -ENOENT/-EINVAL with the
  * message in err and the byte offset in *ret_off. */
 int sk_rule_fmt_compile(const char *text, const struct sk_fields *fields, const char *source,
 			struct sk_rule_fmt **ret, char *err, size_t errlen, size_t *ret_off);

@@ -284,6 +284,68 @@ const struct sk_plugin tx_plugin_other = {
 	.extract = tx_extract,
 };
 
+/* many more syscall-style field names, all without values: for loading
+ * Falco-style rule files */
+static const struct sk_field wide_fields[] = {
+	{"evt.dir", SK_TYPE_STRING, 0, NULL, "direction"},
+	{"evt.is_open_write", SK_TYPE_BOOL, 0, NULL, "opened for writing"},
+	{"evt.is_open_read", SK_TYPE_BOOL, 0, NULL, "opened for reading"},
+	{"evt.res", SK_TYPE_STRING, 0, NULL, "result"},
+	{"evt.args", SK_TYPE_STRING, 0, NULL, "all arguments"},
+	{"evt.hostname", SK_TYPE_STRING, 0, NULL, "host name"},
+	{"fd.typechar", SK_TYPE_STRING, 0, NULL, "fd type letter"},
+	{"fd.num", SK_TYPE_I64, 0, NULL, "fd number"},
+	{"fd.directory", SK_TYPE_STRING, 0, NULL, "directory"},
+	{"fd.filename", SK_TYPE_STRING, 0, NULL, "base name"},
+	{"fd.nameraw", SK_TYPE_STRING, 0, NULL, "raw name"},
+	{"fd.l4proto", SK_TYPE_STRING, 0, NULL, "protocol"},
+	{"fd.connected", SK_TYPE_BOOL, 0, NULL, "connected"},
+	{"fd.name_changed", SK_TYPE_BOOL, 0, NULL, "name changed"},
+	{"fd.ip", SK_TYPE_IPADDR, 0, NULL, "address"},
+	{"fd.snet", SK_TYPE_IPNET, 0, NULL, "server network"},
+	{"fd.cnet", SK_TYPE_IPNET, 0, NULL, "client network"},
+	{"fd.cip", SK_TYPE_IPADDR, 0, NULL, "client address"},
+	{"fd.sip.name", SK_TYPE_STRING, 0, NULL, "server name"},
+	{"fd.cip.name", SK_TYPE_STRING, 0, NULL, "client name"},
+	{"fd.lport", SK_TYPE_PORT, 0, NULL, "local port"},
+	{"fd.rport", SK_TYPE_PORT, 0, NULL, "remote port"},
+	{"fd.type", SK_TYPE_STRING, 0, NULL, "fd type"},
+	{"user.name", SK_TYPE_STRING, 0, NULL, "user name"},
+	{"user.loginuid", SK_TYPE_I64, 0, NULL, "login uid"},
+	{"container.id", SK_TYPE_STRING, 0, NULL, "container id"},
+	{"container.image.repository", SK_TYPE_STRING, 0, NULL, "image"},
+	{"proc.pname", SK_TYPE_STRING, 0, NULL, "parent name"},
+	{"proc.pcmdline", SK_TYPE_STRING, 0, NULL, "parent command line"},
+	{"proc.exepath", SK_TYPE_STRING, 0, NULL, "executable path"},
+	{"proc.vpid", SK_TYPE_I64, 0, NULL, "pid in namespace"},
+	{"proc.duration", SK_TYPE_RELTIME, 0, NULL, "age"},
+	{"proc.pexe", SK_TYPE_STRING, 0, NULL, "parent executable"},
+	{"k8s.pod.name", SK_TYPE_STRING, 0, NULL, "pod"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static int wide_extract(void *inst, const struct sk_event *sev, const struct sk_field_req *req,
+			struct sk_value *v)
+{
+	tx_extract_calls++;
+	return SK_NA;
+}
+
+const struct sk_plugin tx_plugin_wide = {
+	.abi_major = SK_PLUGIN_ABI_MAJOR,
+	.abi_minor = SK_PLUGIN_ABI_MINOR,
+	.struct_size = sizeof(struct sk_plugin),
+	.caps = SK_CAP_EXTRACT,
+	.name = "txwide",
+	.version = "1.0.0",
+	.description = "synthetic field names without values",
+	.init = tx_init,
+	.destroy = tx_destroy,
+	.sources = tx_sources,
+	.fields = wide_fields,
+	.extract = wide_extract,
+};
+
 size_t tx_evttypes(void *ctx, const char *name, uint16_t *ret_types, size_t max)
 {
 	static const struct {

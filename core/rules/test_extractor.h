@@ -59,6 +59,10 @@ extern const struct sk_plugin tx_plugin;
 /* Same fields again under source "other" with plugin name "tx2". */
 extern const struct sk_plugin tx_plugin_other;
 
+/* Many more syscall-style field names (evt.dir, fd.typechar, user.name,
+ * container.id, ...) that never have values: plugin name "txwide". */
+extern const struct sk_plugin tx_plugin_wide;
+
 /* tx_evttypes - event-type lookup for the synthetic source. */
 size_t tx_evttypes(void *ctx, const char *name, uint16_t *ret_types, size_t max);
 

@@ -79,6 +79,11 @@ struct check {
 	/* val(field) */
 	bool has_rhs;
 	struct xfield rhs;
+	/* evt.type compared with names: a bitmap of numeric types, tested
+	 * against the record's type without extracting anything */
+	uint64_t *tbits;
+	uint32_t tmax; /* bits in tbits */
+	bool tneg;     /* != */
 };
 
 enum { CN_AND = 1, CN_OR, CN_NOT, CN_CHECK };
@@ -567,6 +572,7 @@ static void check_free(struct check *c)
 		regfree(&c->re);
 	}
 	strset_fini(&c->sset);
+	free(c->tbits);
 	free(c->nset.v);
 	free(c->iset.v);
 	free(c);
@@ -743,6 +749,48 @@ static int compile_set(struct check *c, const struct sk_filter_node *n, uint32_t
 	return 0;
 }
 
+/* `evt.type = X`, `!= X`, `in (...)`: a bitmap of the numeric types the
+ * source's lookup gives for the names (see sk_fields_evttypes) */
+static int compile_evttype(struct check *c, const struct sk_filter_node *n,
+			   const struct sk_fields *fields, const char *source,
+			   struct sk_filter_cerr *e)
+{
+	if (strcmp(n->lhs.name, EVT_TYPE_FIELD) != 0 || n->lhs.nxforms || n->lhs.arg ||
+	    (n->rhs != SK_RHS_VALUE && n->rhs != SK_RHS_LIST) ||
+	    !(c->op == SK_OP_EQ || c->op == SK_OP_NE || c->op == SK_OP_IN ||
+	      c->op == SK_OP_INTERSECTS)) {
+		return 0;
+	}
+	uint16_t probe;
+	if (sk_fields_evttypes(fields, source, "", &probe, 1) < 0) {
+		return 0; /* the source names no event types */
+	}
+	uint32_t max = 0;
+	uint16_t types[64];
+	for (size_t i = 0; i < n->nvals; i++) {
+		int k = sk_fields_evttypes(fields, source, n->vals[i].s, types, 64);
+		for (int j = 0; j < k && j < 64; j++) {
+			if ((uint32_t)types[j] + 1 > max) {
+				max = (uint32_t)types[j] + 1;
+			}
+		}
+	}
+	size_t words = (max + 63) / 64;
+	c->tbits = calloc(words ? words : 1, sizeof(uint64_t));
+	if (!c->tbits) {
+		return cerr_set(e, -ENOMEM, n, n->pos, "out of memory");
+	}
+	c->tmax = max;
+	c->tneg = c->op == SK_OP_NE;
+	for (size_t i = 0; i < n->nvals; i++) {
+		int k = sk_fields_evttypes(fields, source, n->vals[i].s, types, 64);
+		for (int j = 0; j < k && j < 64; j++) {
+			c->tbits[types[j] / 64] |= 1ull << (types[j] % 64);
+		}
+	}
+	return 0;
+}
+
 static int compile_check(const struct sk_filter_node *n, const struct sk_fields *fields,
 			 const char *source, struct check **ret, struct sk_filter_cerr *e)
 {
@@ -824,6 +872,9 @@ static int compile_check(const struct sk_filter_node *n, const struct sk_fields 
 	case SK_RHS_LISTREF:
 		rc = cerr_set(e, -EINVAL, n, n->vals[0].pos, "undefined list '%s'", n->vals[0].s);
 		break;
+	}
+	if (!rc) {
+		rc = compile_evttype(c, n, fields, source, e);
 	}
 out:
 	if (rc) {
@@ -1089,6 +1140,11 @@ static bool match_one(const struct check *c, const struct sk_value *v, const str
 
 static bool eval_check(struct check *c, const struct sk_event *ev)
 {
+	if (c->tbits) {
+		uint32_t t = ev->rec->type;
+		bool in = t < c->tmax && (c->tbits[t / 64] >> (t % 64)) & 1;
+		return in != c->tneg;
+	}
 	struct sk_value v;
 	if (!extract(&c->lhs, ev, &v)) {
 		return false;

@@ -1494,6 +1494,9 @@ int sk_rules_load_string(struct sk_rules *r, const char *name, const char *text)
 	char err[512];
 	struct sk_cfg_node *root = NULL;
 	size_t len = strlen(text);
+	if (r->compiled) {
+		return -EALREADY;
+	}
 	char *copy = strdup(text);
 	if (!copy || keep_raw(r, name, copy, len)) {
 		return -ENOMEM;
@@ -1577,6 +1580,9 @@ static int cmp_str(const void *a, const void *b)
 int sk_rules_load_path(struct sk_rules *r, const char *path)
 {
 	struct stat st;
+	if (r->compiled) {
+		return -EALREADY;
+	}
 	r->dirty = true;
 	if (stat(path, &st) != 0) {
 		int e = errno;
@@ -2262,6 +2268,9 @@ int sk_rules_compile(struct sk_rules *r)
 {
 	char msg[600];
 	int rc = 0;
+	if (r->compiled) {
+		return -EALREADY;
+	}
 	for (size_t i = 0; i < r->nmacros; i++) {
 		struct mdef *m = &r->macros[i];
 		size_t off = 0;
@@ -2445,6 +2454,9 @@ size_t sk_rules_eval(struct sk_rules *r, const struct sk_event *ev,
 		     const struct sk_rule *const **ret_matched)
 {
 	*ret_matched = r->matched;
+	if (!r->compiled) {
+		return 0;
+	}
 	if (r->dirty && build_index(r)) {
 		r->dirty = true;
 		return 0;

@@ -79,7 +79,7 @@ void sk_rules_destroy(struct sk_rules *r);
  * a directory in name order. Items extend or replace earlier ones. Problems
  * are recorded as diagnostics; returns 0, or -EINVAL when an error was
  * recorded (later files still load), -ENOENT/-errno for unreadable paths
- * (also recorded). */
+ * (also recorded), -EALREADY after sk_rules_compile(). */
 int sk_rules_load_path(struct sk_rules *r, const char *path);
 
 /* sk_rules_load_string - the same for YAML text in memory; `name` stands
@@ -112,10 +112,12 @@ int sk_rules_set_append_output(struct sk_rules *r, const char *source, const cha
 /* sk_rules_compile - expand macros, lists and exceptions, compile every
  * rule and output, index rules by source and event type. Records errors
  * and warnings; returns 0, or -EINVAL when any error was recorded (rules
- * without errors still work), -ENOMEM. Call once, after loading. */
+ * without errors still work), -ENOMEM. Call once, after loading (again:
+ * -EALREADY). Until it has run, sk_rules_eval() matches nothing. */
 int sk_rules_compile(struct sk_rules *r);
 
-/* Diagnostics, in the order found. */
+/* Diagnostics, in the order found. A pointer from sk_rules_diag_at() is
+ * valid until the next call; its msg until sk_rules_destroy(). */
 size_t sk_rules_diag_count(const struct sk_rules *r);
 const struct sk_rules_diag *sk_rules_diag_at(const struct sk_rules *r, size_t i);
 size_t sk_rules_error_count(const struct sk_rules *r);

@@ -528,10 +528,15 @@ static void test_append_output(void **state)
 					      "  output: name=%proc.name\n"
 					      "  priority: debug\n"),
 			 0);
-	assert_int_equal(sk_rules_compile(r), 0);
 	struct tx_event e;
 	base_event(&e, TX_EVT_OPEN);
 	struct sk_event ev = tx_sk_event(&e);
+	const struct sk_rule *const *m;
+	assert_int_equal(sk_rules_eval(r, &ev, &m), 0); /* not compiled yet */
+	assert_int_equal(sk_rules_compile(r), 0);
+	assert_int_equal(sk_rules_compile(r), -EALREADY);
+	assert_int_equal(sk_rules_load_string(r, "y.yaml", "[]"), -EALREADY);
+	assert_int_equal(sk_rules_eval(r, &ev, &m), 1);
 	const char *msg;
 	const struct sk_alert_field *f;
 	size_t n;

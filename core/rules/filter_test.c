@@ -343,6 +343,11 @@ static const struct evcase cases[] = {
 	{"proc.cmdline contains -c", 1},
 	{"proc.name != <NA>", 1},
 	{"proc.name != a!b", 1},
+	{"fd.name startswith /etc/sh?", 0},
+	{"fd.name startswith /etc/sh", 1},
+	{"proc.env[/stage] exists", 0},
+	{"proc.env[HOME]=/root and proc.name=bash", 1},
+	{"proc.name=system:anonymous or proc.name=\"bash\"", 1},
 };
 
 static void test_eval_table(void **state)
@@ -428,6 +433,9 @@ static const struct printcase prints[] = {
 	{"proc.pid < -16", "proc.pid < -16"},
 	{"proc.pid < 0x10", "proc.pid < 0x10"},
 	{"proc.pid >= 1.5e+3", "proc.pid >= 1.5e+3"},
+	{"json.value[/stage] in (k8s_audit_stages)", "json.value[/stage] in (k8s_audit_stages)"},
+	{"ka.uri startswith /healthz?", "ka.uri startswith /healthz?"},
+	{"x.y[\"a b\"] = c", "x.y[a b] = c"},
 };
 
 static void test_print(void **state)

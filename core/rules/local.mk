@@ -29,6 +29,11 @@ TESTS += core/rules/engine_test
 core_rules_engine_test_SOURCES = core/rules/engine_test.c core/rules/test_extractor.c
 core_rules_engine_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 core_rules_engine_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+check_PROGRAMS += core/rules/format_test
+TESTS += core/rules/format_test
+core_rules_format_test_SOURCES = core/rules/format_test.c core/rules/test_extractor.c
+core_rules_format_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_rules_format_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 endif
 
 # Benchmark: prints figures, never fails on time: ./bench/rules_bench [EVENTS]

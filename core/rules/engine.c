@@ -612,7 +612,9 @@ int sk_rules_version_cmp(const char *a, const char *b, bool *ok)
 	return 0;
 }
 
-/* strip one level of quotes written inside a YAML string: '"(systemd)"' */
+/* a list item or exception value: one level of quotes written inside the
+ * YAML string ('"(systemd)"', '"a \\"b\\""') is removed and its escapes
+ * resolved, as Falco's condition parser would */
 static int add_value(struct sk_filter_val **vals, size_t *n, const char *s)
 {
 	size_t l = strlen(s);
@@ -627,9 +629,16 @@ static int add_value(struct sk_filter_val **vals, size_t *n, const char *s)
 		return -ENOMEM;
 	}
 	*vals = v;
-	char *c = strndup(s, l);
+	char *c = malloc(l + 1);
 	if (!c) {
 		return -ENOMEM;
+	}
+	if (quoted) {
+		/* the text between the quotes as the condition parser reads it */
+		l = sk_filter_unescape(s, l, c);
+	} else {
+		memcpy(c, s, l);
+		c[l] = '\0';
 	}
 	v[*n] = (struct sk_filter_val){.s = c, .len = l, .quoted = quoted};
 	(*n)++;

@@ -860,7 +860,7 @@ static void test_falco_style(void **state)
 	assert_int_equal(rc, 0);
 	assert_string_equal(d, "");
 	free(d);
-	assert_int_equal(sk_rules_count(r), 5);
+	assert_int_equal(sk_rules_count(r), 6);
 	for (size_t i = 0; i < sk_rules_count(r); i++) {
 		assert_true(sk_rules_at(r, i)->loaded);
 	}
@@ -890,6 +890,15 @@ static void test_falco_style(void **state)
 				 "parent=<NA> gparent=systemd user=<NA> uid=0 proto=fd.l4proto "
 				 "flags=<NA> )");
 	assert_int_equal(n, 6);
+	/* list items with quotes and escapes inside YAML strings */
+	e.proc_name = "sh";
+	e.aname[1] = "runc:[1:CHILD]";
+	e.proc_cmdline = "sh -c node -e \"require('nan')\"";
+	assert_string_equal(matches(r, &e), "Odd command line");
+	e.proc_cmdline = "sh -c /bin/sh -c 'date +%%s'";
+	assert_string_equal(matches(r, &e), "Odd command line");
+	e.aname[1] = "runc:[2:INIT]";
+	assert_string_equal(matches(r, &e), "");
 	sk_rules_destroy(r);
 
 	/* a directory: *.yaml and *.yml in name order, other files ignored */

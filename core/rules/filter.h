@@ -167,6 +167,11 @@ int sk_filter_parse_fexpr(const char *text, struct sk_filter_fexpr *ret, char *e
 /* sk_filter_parse_op - an operator word ("=", "in", "pmatch"...), or SK_OP_NONE. */
 enum sk_filter_op sk_filter_parse_op(const char *text);
 
+/* sk_filter_unescape - resolve the escapes of a quoted string's body
+ * (\" \' \\ \b \f \n \r \t; others stay as written) from in[0..len) into
+ * out (room for len + 1 bytes, may not overlap). Returns the length. */
+size_t sk_filter_unescape(const char *in, size_t len, char *out);
+
 /* sk_filter_free - free a tree; NULL is a no-op. */
 void sk_filter_free(struct sk_filter_node *n);
 

@@ -434,6 +434,24 @@ static int unescape_char(char c)
 	}
 }
 
+size_t sk_filter_unescape(const char *in, size_t len, char *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] == '\\' && i + 1 < len) {
+			int e = unescape_char(in[i + 1]);
+			if (e >= 0) {
+				out[n++] = (char)e;
+				i++;
+				continue;
+			}
+		}
+		out[n++] = in[i];
+	}
+	out[n] = '\0';
+	return n;
+}
+
 /* a quoted string at the cursor into a malloc'd unescaped copy */
 static char *lex_quoted(struct parser *p, size_t *ret_len)
 {

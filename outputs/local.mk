@@ -38,3 +38,38 @@ OUTPUTS_TESTS = \
 	tests/integration/outputs_core_keys.sh
 TESTS += $(OUTPUTS_TESTS)
 EXTRA_DIST += $(OUTPUTS_TESTS)
+
+# kafka output (kafka_output) and its tests: librdkafka's mock cluster as
+# the broker (tests/tools/kafka_mock), kcat as the independent consumer.
+if BUILD_PLUGIN_KAFKA
+pkgplugin_LTLIBRARIES += outputs/kafka.la
+outputs_kafka_la_SOURCES = outputs/kafka/kafka.c outputs/kafka/kafka_conf.c \
+	outputs/kafka/kafka_format.c outputs/kafka/kafka.h
+outputs_kafka_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_kafka_la_CFLAGS = $(AM_CFLAGS) $(RDKAFKA_CFLAGS)
+outputs_kafka_la_LIBADD = $(RDKAFKA_LIBS)
+outputs_kafka_la_LDFLAGS = $(SK_MODULE_FLAGS)
+
+check_PROGRAMS += tests/tools/kafka_mock
+tests_tools_kafka_mock_SOURCES = tests/tools/kafka_mock.c
+tests_tools_kafka_mock_CFLAGS = $(AM_CFLAGS) $(RDKAFKA_CFLAGS) $(PTHREAD_CFLAGS)
+tests_tools_kafka_mock_LDADD = $(RDKAFKA_LIBS) $(PTHREAD_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += outputs/kafka/kafka_format_test outputs/kafka/kafka_conf_test
+TESTS += outputs/kafka/kafka_format_test outputs/kafka/kafka_conf_test
+outputs_kafka_kafka_format_test_SOURCES = outputs/kafka/kafka_format_test.c \
+	outputs/kafka/kafka_format.c outputs/kafka/kafka.h
+outputs_kafka_kafka_format_test_CPPFLAGS = -I$(top_srcdir)/include
+outputs_kafka_kafka_format_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(RDKAFKA_CFLAGS)
+outputs_kafka_kafka_format_test_LDADD = $(CMOCKA_LIBS)
+outputs_kafka_kafka_conf_test_SOURCES = outputs/kafka/kafka_conf_test.c \
+	outputs/kafka/kafka_conf.c outputs/kafka/kafka_format.c outputs/kafka/kafka.h
+outputs_kafka_kafka_conf_test_CPPFLAGS = -I$(top_srcdir)/include
+outputs_kafka_kafka_conf_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(RDKAFKA_CFLAGS)
+outputs_kafka_kafka_conf_test_LDADD = $(CMOCKA_LIBS) $(RDKAFKA_LIBS)
+endif
+
+TESTS += tests/integration/outputs_kafka.sh
+endif
+EXTRA_DIST += tests/integration/outputs_kafka.sh

@@ -1976,6 +1976,39 @@ static struct sk_filter_node *junction(enum sk_filter_kind kind, struct sk_filte
 	return sk_filter_node_new(kind, src, pos);
 }
 
+/* the fields of an exception without values must still exist */
+static void exc_check_fields(struct sk_rules *r, const struct exdef *x, const char *rule,
+			     const char *source, bool *bad)
+{
+	const struct sk_cfg_node *f = x->fields;
+	size_t n = f->kind == SK_CFG_SEQ ? f->n : 1;
+	for (size_t i = 0; i < n; i++) {
+		const struct sk_cfg_node *one = f->kind == SK_CFG_SEQ ? f->items[i] : f;
+		char err[400];
+		struct sk_filter_fexpr fe;
+		struct sk_field_ref ref;
+		if (one->kind != SK_CFG_SCALAR || one->is_null) {
+			ndiag(r, SK_RULES_ERROR, one,
+			      "'fields' must be field names in exception '%s' of rule '%s'", x->name,
+			      rule);
+			*bad = true;
+			continue;
+		}
+		if (sk_filter_parse_fexpr(one->scalar, &fe, err, sizeof(err)) == 0) {
+			if (sk_fields_resolve(r->fields, source, fe.name, fe.arg, &ref, err,
+					      sizeof(err)) == 0) {
+				sk_field_ref_fini(&ref);
+				sk_filter_fexpr_fini(&fe);
+				continue;
+			}
+			sk_filter_fexpr_fini(&fe);
+		}
+		ndiag(r, SK_RULES_ERROR, one, "%s in exception '%s' of rule '%s'", err, x->name,
+		      rule);
+		*bad = true;
+	}
+}
+
 /* `not (...)` for one exception, or NULL (no values, or an error: *bad) */
 static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x, const char *rule,
 				       const struct sk_filter_src *csrc, bool *bad, int *rc)
@@ -2159,6 +2192,10 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 		}
 		tree = all;
 		for (size_t i = 0; i < p->nexc; i++) {
+			if (!p->exc[i].nvalues) {
+				exc_check_fields(r, &p->exc[i], p->name, p->source, &bad);
+				continue;
+			}
 			struct sk_filter_node *x = exc_tree(r, &p->exc[i], p->name, p->cond, &bad,
 							    &rc);
 			if (rc) {

@@ -727,6 +727,21 @@ static const struct golden goldens[] = {
 	 "      values: [[a, b]]\n",
 	 -EINVAL,
 	 "E rules.yaml:8:27: unknown field 'fd.nme' (did you mean 'fd.name'?) in rule 'X'\n"},
+	{"- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: evt.type = open\n"
+	 "  output: o\n"
+	 "  priority: debug\n"
+	 "  exceptions:\n"
+	 "    - name: no_values_yet\n"
+	 "      fields: [proc.name, proc.exee]\n"
+	 "    - name: single\n"
+	 "      fields: fd.nam\n",
+	 -EINVAL,
+	 "E rules.yaml:8:27: unknown field 'proc.exee' (did you mean 'proc.exe'?) in exception "
+	 "'no_values_yet' of rule 'X'\n"
+	 "E rules.yaml:10:15: unknown field 'fd.nam' (did you mean 'fd.name'?) in exception "
+	 "'single' of rule 'X'\n"},
 	{"- rule: Y\n"
 	 "  desc: d\n"
 	 "  condition: evt.type = open and proc.pid in (1, two)\n"

@@ -679,6 +679,70 @@ static void test_deep_nesting(void **state)
 	free(s);
 }
 
+/* mutated conditions: parsing and compiling never crash, and errors point
+ * inside the text */
+static void test_mutations(void **state)
+{
+	unsigned seed = 12345;
+	const char alphabet[] = "()[],=!<>\"' \tabc.xyz0123456789-/*%";
+	size_t ncases = sizeof(cases) / sizeof(cases[0]);
+	unsigned parsed = 0, failed = 0;
+	for (unsigned round = 0; round < 3000; round++) {
+		const char *base = cases[round % ncases].cond;
+		char buf[256];
+		size_t len = strlen(base);
+		if (len >= sizeof(buf) - 8) {
+			continue;
+		}
+		memcpy(buf, base, len + 1);
+		unsigned edits = 1 + (seed = seed * 1103515245u + 12345u) % 3;
+		for (unsigned k = 0; k < edits; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = len ? (seed >> 8) % len : 0;
+			unsigned what = (seed >> 4) % 3;
+			char c = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			if (what == 0 && len > 0) { /* delete */
+				memmove(buf + at, buf + at + 1, len - at);
+				len--;
+			} else if (what == 1) { /* insert */
+				memmove(buf + at + 1, buf + at, len - at + 1);
+				buf[at] = c;
+				len++;
+			} else if (len > 0) { /* replace */
+				buf[at] = c;
+			}
+		}
+		struct sk_filter_src *src = sk_filter_src_create(buf, len);
+		struct sk_filter_node *t = NULL;
+		char err[256];
+		size_t off = 0;
+		assert_non_null(src);
+		if (sk_filter_parse(src, &t, err, sizeof(err), &off) == 0) {
+			struct sk_filter *f = NULL;
+			struct sk_filter_cerr ce;
+			parsed++;
+			if (sk_filter_compile(t, fields, "syscall", &f, &ce) == 0) {
+				struct sk_event sev = tx_sk_event(&ev);
+				(void)sk_filter_eval(f, &sev);
+				sk_filter_destroy(f);
+			} else {
+				assert_true(ce.off <= len);
+				failed++;
+			}
+			char *p = sk_filter_to_string(t);
+			assert_non_null(p);
+			free(p);
+		} else {
+			assert_true(off <= len);
+			failed++;
+		}
+		sk_filter_free(t);
+		sk_filter_src_unref(src);
+	}
+	print_message("# mutations: %u parsed, %u rejected\n", parsed, failed);
+	assert_true(parsed > 0 && failed > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,7 +750,7 @@ int main(void)
 		cmocka_unit_test(test_short_circuit), cmocka_unit_test(test_print),
 		cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_compile_errors),
 		cmocka_unit_test(test_evttypes),      cmocka_unit_test(test_fexpr_and_ops),
-		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_deep_nesting),  cmocka_unit_test(test_mutations),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

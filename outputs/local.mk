@@ -11,6 +11,25 @@ outputs_file_la_SOURCES = outputs/file/file.c
 outputs_file_la_CPPFLAGS = -I$(top_srcdir)/include
 outputs_file_la_LDFLAGS = $(SK_MODULE_FLAGS)
 
+pkgplugin_LTLIBRARIES += outputs/syslog.la
+outputs_syslog_la_SOURCES = outputs/syslog/syslog.c outputs/syslog/syslog_conf.c \
+	outputs/syslog/syslog_format.c outputs/syslog/syslog_conf.h outputs/syslog/syslog_format.h
+outputs_syslog_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_syslog_la_LDFLAGS = $(SK_MODULE_FLAGS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += outputs/syslog/syslog_format_test
+TESTS += outputs/syslog/syslog_format_test
+outputs_syslog_syslog_format_test_SOURCES = outputs/syslog/syslog_format_test.c \
+	outputs/syslog/syslog_format.c outputs/syslog/syslog_conf.c \
+	outputs/syslog/syslog_conf.h outputs/syslog/syslog_format.h
+outputs_syslog_syslog_format_test_CPPFLAGS = -I$(top_srcdir)/include
+outputs_syslog_syslog_format_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+outputs_syslog_syslog_format_test_LDADD = $(CMOCKA_LIBS)
+endif
+TESTS += tests/integration/outputs_syslog.sh
+EXTRA_DIST += tests/integration/outputs_syslog.sh tests/lib_rsyslog.sh
+
 if HAVE_CMOCKA
 check_PROGRAMS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
 TESTS += core/alert_fmt_test core/outq_test core/lib/timefmt_test

@@ -1739,7 +1739,10 @@ static void tdiag(struct sk_rules *r, int level, const struct sk_filter_src *s, 
 	src_where(s, off, where, sizeof(where));
 	char own[300];
 	snprintf(own, sizeof(own), "rule '%s'", rule);
-	if (s->owner && strcmp(s->owner, own) != 0) {
+	if (s->owner && strcmp(s->owner, own) != 0 && level == SK_RULES_WARNING) {
+		/* once per macro, not once per rule using it */
+		diag(r, level, "%s: %s in %s", where, msg, s->owner);
+	} else if (s->owner && strcmp(s->owner, own) != 0) {
 		diag(r, level, "%s: %s in %s (used by rule '%s')", where, msg, s->owner, rule);
 	} else {
 		diag(r, level, "%s: %s in rule '%s'", where, msg, rule);
@@ -2148,6 +2151,28 @@ fail:
 
 /* ---- compile: rules ---------------------------------------------------- */
 
+/* `evt.type = X` with an X the source does not know matches nothing: most
+ * likely a typo */
+static void warn_evttype_names(struct sk_rules *r, const struct sk_filter_node *n,
+			       const char *rule, const char *source)
+{
+	for (size_t i = 0; i < n->nkids; i++) {
+		warn_evttype_names(r, n->kids[i], rule, source);
+	}
+	if (n->kind != SK_FN_CHECK || strcmp(n->lhs.name, "evt.type") != 0 || n->lhs.nxforms ||
+	    (n->rhs != SK_RHS_VALUE && n->rhs != SK_RHS_LIST)) {
+		return;
+	}
+	for (size_t i = 0; i < n->nvals; i++) {
+		uint16_t t;
+		if (sk_fields_evttypes(r->fields, source, n->vals[i].s, &t, 1) == 0) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "unknown event type '%s'", n->vals[i].s);
+			tdiag(r, SK_RULES_WARNING, n->src, n->vals[i].pos, rule, msg);
+		}
+	}
+}
+
 static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 {
 	char msg[600];
@@ -2214,6 +2239,7 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 	if (rc) {
 		goto out;
 	}
+	warn_evttype_names(r, tree, p->name, p->source);
 	struct sk_filter_cerr ce;
 	rc = sk_filter_compile(tree, r->fields, p->source, &p->filter, &ce);
 	if (rc == -ENOMEM) {

@@ -769,6 +769,16 @@ static const struct golden goldens[] = {
 	 "'X'\n"
 	 "W rules.yaml:17:3: macro 'unused_macro' is not used\n"
 	 "W rules.yaml:15:3: list 'unused_list' is not used\n"},
+	{"- macro: m\n"
+	 "  condition: evt.type in (open, exceve)\n"
+	 "- rule: X\n"
+	 "  desc: d\n"
+	 "  condition: m or evt.type = nosuch\n"
+	 "  output: o\n"
+	 "  priority: debug\n",
+	 0,
+	 "W rules.yaml:2:33: unknown event type 'exceve' in macro 'm'\n"
+	 "W rules.yaml:5:30: unknown event type 'nosuch' in rule 'X'\n"},
 	{"rule: X\n", -EINVAL,
 	 "E rules.yaml:1:1: a rules file must be a list of items (rule, macro, list, ...)\n"},
 	{"- rule: [x\n", -EINVAL, NULL},
@@ -883,7 +893,7 @@ static void test_falco_style(void **state)
 	assert_int_equal(w->priority, SK_PRI_ERROR);
 	assert_string_equal(w->desc, "A program wrote below /etc. Programs that manage "
 				     "configuration are expected; others are not.\n");
-	assert_int_equal(w->nevttypes, 3);
+	assert_int_equal(w->nevttypes, 4);
 	assert_false(sk_rules_find(r, "Outbound to unexpected network")->enabled);
 	assert_int_equal(sk_rules_find(r, "Outbound to unexpected network")->priority,
 			 SK_PRI_WARNING);

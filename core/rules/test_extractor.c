@@ -250,7 +250,8 @@ static int tx_extract(void *inst, const struct sk_event *sev, const struct sk_fi
 
 static const struct sk_evt_name tx_event_names[] = {
 	{"open", TX_EVT_OPEN},	   {"open", TX_EVT_OPEN_X},	  {"openat", TX_EVT_OPENAT},
-	{"execve", TX_EVT_EXECVE}, {"connect", TX_EVT_CONNECT}, {NULL, 0},
+	{"execve", TX_EVT_EXECVE}, {"connect", TX_EVT_CONNECT}, {"openat2", TX_EVT_OPENAT2},
+	{"execveat", TX_EVT_EXECVEAT}, {NULL, 0},
 };
 
 const struct sk_plugin tx_plugin = {

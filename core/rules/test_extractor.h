@@ -22,6 +22,8 @@
 #define TX_EVT_CONNECT 73
 #define TX_EVT_OPEN_X 80 /* "open" names two types, like enter/exit pairs */
 #define TX_EVT_OTHER 90	 /* a type without a name */
+#define TX_EVT_OPENAT2 74 /* named only in the plugin's event_names */
+#define TX_EVT_EXECVEAT 75
 
 /* A test event: the record header first, so &ev.hdr is the record the
  * extractor receives; it finds the rest with container_of. A NULL string or

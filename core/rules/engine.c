@@ -1695,6 +1695,50 @@ size_t sk_rules_select(struct sk_rules *r, bool enable, const char *rule_pattern
 	return n;
 }
 
+int sk_rules_apply_config(struct sk_rules *r, const struct sk_cfg_node *sec)
+{
+	if (!sec || (sec->kind == SK_CFG_SCALAR && sec->is_null)) {
+		return 0;
+	}
+	if (sec->kind != SK_CFG_SEQ) {
+		ndiag(r, SK_RULES_ERROR, sec,
+		      "rules: expected a list of '- enable:' / '- disable:' entries");
+		return -EINVAL;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < sec->n; i++) {
+		const struct sk_cfg_node *e = sec->items[i];
+		if (e->kind != SK_CFG_MAP || e->n != 1 ||
+		    (strcmp(e->keys[0], "enable") != 0 && strcmp(e->keys[0], "disable") != 0)) {
+			ndiag(r, SK_RULES_ERROR, e,
+			      "rules[%zu]: expected 'enable:' or 'disable:' with 'rule:' or 'tag:'",
+			      i);
+			rc = -EINVAL;
+			continue;
+		}
+		bool enable = strcmp(e->keys[0], "enable") == 0;
+		const struct sk_cfg_node *sel = e->items[0];
+		const struct sk_cfg_node *rule = sk_cfg_get(sel, "rule");
+		const struct sk_cfg_node *tag = sk_cfg_get(sel, "tag");
+		const struct sk_cfg_node *which = rule ? rule : tag;
+		if (sel->kind != SK_CFG_MAP || sel->n != 1 || !which ||
+		    which->kind != SK_CFG_SCALAR || which->is_null) {
+			ndiag(r, SK_RULES_ERROR, sel,
+			      "rules[%zu].%s: expected one of 'rule: NAME-PATTERN' or 'tag: TAG'", i,
+			      e->keys[0]);
+			rc = -EINVAL;
+			continue;
+		}
+		size_t n = sk_rules_select(r, enable, rule ? which->scalar : NULL,
+					   rule ? NULL : which->scalar);
+		if (n == 0) {
+			ndiag(r, SK_RULES_WARNING, which, "rules[%zu].%s: %s '%s' matches no rule", i,
+			      e->keys[0], rule ? "rule" : "tag", which->scalar);
+		}
+	}
+	return rc;
+}
+
 int sk_rules_set_append_output(struct sk_rules *r, const char *source, const char *text,
 			       const char *const *extra_fields, size_t nextra)
 {

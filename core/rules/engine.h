@@ -9,7 +9,7 @@
  *   struct sk_rules *r = sk_rules_create(fields);
  *   for each rules_files entry: sk_rules_load_path(r, path);   (files or dirs)
  *   sk_rules_set_min_priority(r, pri);                          (priority:)
- *   sk_rules_select(r, ...) for each rules: entry of the config, in order
+ *   sk_rules_apply_config(r, the config's `rules:` node)         (or sk_rules_select)
  *   rc = sk_rules_compile(r);
  *   print every sk_rules_diag_at(r, i) (errors make rc != 0)
  *   per event: n = sk_rules_eval(r, &ev, &matched);
@@ -29,6 +29,7 @@
 #include <shrike/alert.h>
 #include <shrike/plugin.h>
 
+#include "cfg.h"
 #include "outputs.h"
 #include "rules/fields.h"
 
@@ -100,6 +101,14 @@ void sk_rules_set_match_all(struct sk_rules *r, bool all);
  * falco.yaml's `rules:` list. Returns the number of rules matched. */
 size_t sk_rules_select(struct sk_rules *r, bool enable, const char *rule_pattern,
 		       const char *tag);
+
+/* sk_rules_apply_config - apply falco.yaml's `rules:` section (a sequence
+ * of `- enable:` / `- disable:` maps, each with `rule: PATTERN` or
+ * `tag: TAG`), in order, with sk_rules_select(). A selector that matches
+ * no rule is a warning; a malformed entry an error (both recorded with the
+ * node's position). NULL or null node: nothing to do. Returns 0 or
+ * -EINVAL. */
+int sk_rules_apply_config(struct sk_rules *r, const struct sk_cfg_node *rules_section);
 
 /* sk_rules_set_append_output - text appended (after a space) to every
  * rule's output, and extra fields that go to output_fields only (Falco's

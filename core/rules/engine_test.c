@@ -516,6 +516,42 @@ static void test_select_priority_index(void **state)
 	sk_rules_destroy(r);
 }
 
+static void test_apply_config(void **state)
+{
+	struct sk_rules *r = load(sel_yaml, 0);
+	sk_rules_set_match_all(r, true);
+	struct sk_cfg_node *conf = NULL;
+	char err[256];
+	const char *yaml = "rules:\n"
+			   "  - disable:\n"
+			   "      rule: \"*\"\n"
+			   "  - enable:\n"
+			   "      tag: important\n"
+			   "  - enable:\n"
+			   "      rule: any event\n"
+			   "  - enable:\n"
+			   "      tag: nosuchtag\n"
+			   "  - frobnicate:\n"
+			   "      rule: x\n"
+			   "  - enable:\n"
+			   "      colour: red\n";
+	assert_int_equal(sk_cfg_parse_string("shrike.yaml", yaml, strlen(yaml), &conf, err,
+					     sizeof(err)),
+			 0);
+	assert_int_equal(sk_rules_apply_config(r, sk_cfg_get(conf, "rules")), -EINVAL);
+	assert_diags(r, "W shrike.yaml:9:12: rules[3].enable: tag 'nosuchtag' matches no rule\n"
+			"E shrike.yaml:10:5: rules[4]: expected 'enable:' or 'disable:' with 'rule:' "
+			"or 'tag:'\n"
+			"E shrike.yaml:13:7: rules[5].enable: expected one of 'rule: NAME-PATTERN' or "
+			"'tag: TAG'\n");
+	struct tx_event e;
+	base_event(&e, TX_EVT_CONNECT);
+	assert_string_equal(matches(r, &e), "net two,any event");
+	assert_int_equal(sk_rules_apply_config(r, NULL), 0);
+	sk_cfg_free(conf);
+	sk_rules_destroy(r);
+}
+
 static void test_append_output(void **state)
 {
 	struct sk_rules *r = sk_rules_create(fields);
@@ -968,6 +1004,7 @@ int main(void)
 		cmocka_unit_test(test_append_override),
 		cmocka_unit_test(test_select_priority_index),
 		cmocka_unit_test(test_append_output),
+		cmocka_unit_test(test_apply_config),
 		cmocka_unit_test(test_golden_errors),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_versions),

@@ -78,72 +78,72 @@
 
 /* ---- parameter types ----------------------------------------------------- */
 
-#define SK_PT_NONE 0u
-#define SK_PT_I64 1u	       /* signed 64-bit number */
-#define SK_PT_U64 2u	       /* unsigned 64-bit number */
-#define SK_PT_I32 3u	       /* signed 32-bit number */
-#define SK_PT_U32 4u	       /* unsigned 32-bit number */
-#define SK_PT_U16 5u	       /* unsigned 16-bit number */
-#define SK_PT_U8 6u	       /* unsigned 8-bit number */
-#define SK_PT_FD 7u	       /* i64 file descriptor (negative: -errno or AT_FDCWD) */
-#define SK_PT_ERRNO 8u	       /* i64 return value: >= 0 success, < 0 -errno */
-#define SK_PT_PID 9u	       /* i64 process or thread id */
-#define SK_PT_UID 10u	       /* u32 user id */
-#define SK_PT_GID 11u	       /* u32 group id */
-#define SK_PT_MODE 12u	       /* u32 file mode, rendered in octal */
-#define SK_PT_FLAGS32 13u      /* u32 bit set; aux = SK_FT_* table */
-#define SK_PT_ENUM32 14u       /* u32 one value of a list; aux = SK_FT_* table */
-#define SK_PT_PATH 15u	       /* string: a path as passed (relative to the cwd) */
-#define SK_PT_RELPATH 16u      /* string: a path relative to the dirfd param `aux` */
-#define SK_PT_CHARBUF 17u      /* string */
-#define SK_PT_BYTES 18u	       /* raw bytes */
-#define SK_PT_SOCKADDR 19u     /* socket address, see above */
-#define SK_PT_SOCKTUPLE 20u    /* socket tuple, see above */
-#define SK_PT_FDLIST 21u       /* list of descriptors, see above */
+#define SK_PT_NONE	   0u
+#define SK_PT_I64	   1u  /* signed 64-bit number */
+#define SK_PT_U64	   2u  /* unsigned 64-bit number */
+#define SK_PT_I32	   3u  /* signed 32-bit number */
+#define SK_PT_U32	   4u  /* unsigned 32-bit number */
+#define SK_PT_U16	   5u  /* unsigned 16-bit number */
+#define SK_PT_U8	   6u  /* unsigned 8-bit number */
+#define SK_PT_FD	   7u  /* i64 file descriptor (negative: -errno or AT_FDCWD) */
+#define SK_PT_ERRNO	   8u  /* i64 return value: >= 0 success, < 0 -errno */
+#define SK_PT_PID	   9u  /* i64 process or thread id */
+#define SK_PT_UID	   10u /* u32 user id */
+#define SK_PT_GID	   11u /* u32 group id */
+#define SK_PT_MODE	   12u /* u32 file mode, rendered in octal */
+#define SK_PT_FLAGS32	   13u /* u32 bit set; aux = SK_FT_* table */
+#define SK_PT_ENUM32	   14u /* u32 one value of a list; aux = SK_FT_* table */
+#define SK_PT_PATH	   15u /* string: a path as passed (relative to the cwd) */
+#define SK_PT_RELPATH	   16u /* string: a path relative to the dirfd param `aux` */
+#define SK_PT_CHARBUF	   17u /* string */
+#define SK_PT_BYTES	   18u /* raw bytes */
+#define SK_PT_SOCKADDR	   19u /* socket address, see above */
+#define SK_PT_SOCKTUPLE	   20u /* socket tuple, see above */
+#define SK_PT_FDLIST	   21u /* list of descriptors, see above */
 #define SK_PT_CHARBUFARRAY 22u /* NUL-separated strings */
-#define SK_PT_ABSTIME 23u      /* u64 ns since the Unix epoch */
-#define SK_PT_SIGNAL 24u       /* u8 signal number */
-#define SK_PT_DEV 25u	       /* u32 device number, rendered in hex */
-#define SK_PT_CAPS 26u	       /* u64 capability mask (bit n = capability n) */
-#define SK_PT_HEX64 27u	       /* u64 rendered in hex (addresses, kernel ids) */
-#define SK_PT_MAX 28u
+#define SK_PT_ABSTIME	   23u /* u64 ns since the Unix epoch */
+#define SK_PT_SIGNAL	   24u /* u8 signal number */
+#define SK_PT_DEV	   25u /* u32 device number, rendered in hex */
+#define SK_PT_CAPS	   26u /* u64 capability mask (bit n = capability n) */
+#define SK_PT_HEX64	   27u /* u64 rendered in hex (addresses, kernel ids) */
+#define SK_PT_MAX	   28u
 
 /* ---- flag-name tables (rendered by <shrike/syscall_names.h>) ------------- */
 
-#define SK_FT_NONE 0u
-#define SK_FT_OPEN 1u		 /* O_* (open, openat, openat2, dup3, pipe2, ...) */
-#define SK_FT_CLONE 2u		 /* CLONE_* (clone, unshare, setns) */
-#define SK_FT_PROT 3u		 /* PROT_* */
-#define SK_FT_MMAP 4u		 /* MAP_* */
-#define SK_FT_SOCK_FAMILY 5u	 /* AF_* (enum) */
-#define SK_FT_SOCK_TYPE 6u	 /* SOCK_* type + SOCK_NONBLOCK/SOCK_CLOEXEC */
-#define SK_FT_PTRACE 7u		 /* PTRACE_* requests (enum) */
-#define SK_FT_PRCTL 8u		 /* PR_* options (enum) */
-#define SK_FT_MOUNT 9u		 /* MS_* */
-#define SK_FT_UMOUNT 10u	 /* MNT_FORCE, MNT_DETACH, ... */
-#define SK_FT_FCNTL 11u		 /* F_* commands (enum) */
-#define SK_FT_EXECVE 12u	 /* SK_EXE_* (execve's `flags`) */
-#define SK_FT_AT 13u		 /* AT_* (unlinkat, linkat, fchownat) */
-#define SK_FT_RENAMEAT2 14u	 /* RENAME_* */
-#define SK_FT_MEMFD 15u		 /* MFD_* */
-#define SK_FT_RESOLVE 16u	 /* RESOLVE_* (openat2) */
-#define SK_FT_SHUTDOWN 17u	 /* SHUT_* (enum) */
-#define SK_FT_FINIT_MODULE 18u	 /* MODULE_INIT_* */
-#define SK_FT_MAX 19u
+#define SK_FT_NONE	   0u
+#define SK_FT_OPEN	   1u  /* O_* (open, openat, openat2, dup3, pipe2, ...) */
+#define SK_FT_CLONE	   2u  /* CLONE_* (clone, unshare, setns) */
+#define SK_FT_PROT	   3u  /* PROT_* */
+#define SK_FT_MMAP	   4u  /* MAP_* */
+#define SK_FT_SOCK_FAMILY  5u  /* AF_* (enum) */
+#define SK_FT_SOCK_TYPE	   6u  /* SOCK_* type + SOCK_NONBLOCK/SOCK_CLOEXEC */
+#define SK_FT_PTRACE	   7u  /* PTRACE_* requests (enum) */
+#define SK_FT_PRCTL	   8u  /* PR_* options (enum) */
+#define SK_FT_MOUNT	   9u  /* MS_* */
+#define SK_FT_UMOUNT	   10u /* MNT_FORCE, MNT_DETACH, ... */
+#define SK_FT_FCNTL	   11u /* F_* commands (enum) */
+#define SK_FT_EXECVE	   12u /* SK_EXE_* (execve's `flags`) */
+#define SK_FT_AT	   13u /* AT_* (unlinkat, linkat, fchownat) */
+#define SK_FT_RENAMEAT2	   14u /* RENAME_* */
+#define SK_FT_MEMFD	   15u /* MFD_* */
+#define SK_FT_RESOLVE	   16u /* RESOLVE_* (openat2) */
+#define SK_FT_SHUTDOWN	   17u /* SHUT_* (enum) */
+#define SK_FT_FINIT_MODULE 18u /* MODULE_INIT_* */
+#define SK_FT_MAX	   19u
 
 /* execve/execveat `flags` (Falco's execve_flags): facts about the new
  * executable. */
-#define SK_EXE_WRITABLE 0x1u	/* the exe file is writable by the process */
+#define SK_EXE_WRITABLE	   0x1u /* the exe file is writable by the process */
 #define SK_EXE_UPPER_LAYER 0x2u /* on overlayfs, from the upper layer */
-#define SK_EXE_FROM_MEMFD 0x4u	/* a memfd (memfd_create + fexecve) */
+#define SK_EXE_FROM_MEMFD  0x4u /* a memfd (memfd_create + fexecve) */
 #define SK_EXE_LOWER_LAYER 0x8u /* on overlayfs, from a lower layer */
 
 /* ---- event flags ---------------------------------------------------------- */
 
-#define SK_SCF_STATE 0x1u     /* the state tracker needs it: always captured */
-#define SK_SCF_HIGHVOL 0x2u   /* high volume: off unless a rule or config asks */
+#define SK_SCF_STATE	  0x1u /* the state tracker needs it: always captured */
+#define SK_SCF_HIGHVOL	  0x2u /* high volume: off unless a rule or config asks */
 #define SK_SCF_CREATES_FD 0x4u /* success returns a new descriptor */
-#define SK_SCF_SCHED 0x8u     /* written from a sched tracepoint, not sys_exit */
+#define SK_SCF_SCHED	  0x8u /* written from a sched tracepoint, not sys_exit */
 
 /* The parameters shared by the clone family and by execve/execveat. */
 /* clang-format off */
@@ -289,15 +289,15 @@
 /* ---- derived definitions ------------------------------------------------- */
 
 #define SK_SC_P_NONE_(t, n, a)
-#define SK_SC_P_ONE_(t, n, a) +1
-#define SK_SC_TYPE_(id, n, name, flags, params) SK_SC_##id = SK_EVT_SYSCALL_BASE + (n),
+#define SK_SC_P_ONE_(t, n, a)			   +1
+#define SK_SC_TYPE_(id, n, name, flags, params)	   SK_SC_##id = SK_EVT_SYSCALL_BASE + (n),
 #define SK_SC_NPARAMS_(id, n, name, flags, params) SK_SC_##id##_NPARAMS = 0 params,
 
 #define SK_SC_POS_(id, n, name, flags, params) SK_SC_POS_##id,
 #define SK_SC_CHECK_(id, n, name, flags, params)                                                   \
 	SK_SC_STATIC_ASSERT(SK_SC_POS_##id == (n), "SK_SYSCALL_EVENTS: " #id " out of order");
 #define SK_SC_CHECKN_(id, n, name, flags, params)                                                  \
-	SK_SC_STATIC_ASSERT(SK_SC_##id##_NPARAMS <= SK_EVT_MAX_PARAMS,                              \
+	SK_SC_STATIC_ASSERT(SK_SC_##id##_NPARAMS <= SK_EVT_MAX_PARAMS,                             \
 			    "SK_SYSCALL_EVENTS: " #id " has too many parameters");
 #if defined(__cplusplus)
 #define SK_SC_STATIC_ASSERT(c, m) static_assert(c, m)
@@ -375,8 +375,7 @@ struct sk_sc_event {
 SK_SYSCALL_EVENTS(SK_SC_PARAMS_, SK_SC_P_INIT_)
 
 #define SK_SC_EVENT_(id, n, name, flags, params)                                                   \
-	{(name), (sk_u16)SK_SC_##id, (sk_u8)SK_SC_##id##_NPARAMS, (flags),                     \
-	       sk_sc_params_##id},
+	{(name), (sk_u16)SK_SC_##id, (sk_u8)SK_SC_##id##_NPARAMS, (flags), sk_sc_params_##id},
 /* Indexed by type - SK_EVT_SYSCALL_BASE (dense: checked above). */
 static const struct sk_sc_event sk_sc_events[SK_SC_COUNT] = {
     SK_SYSCALL_EVENTS(SK_SC_EVENT_, SK_SC_P_NONE_)};

@@ -99,10 +99,11 @@ static void test_falco_argument_names(void **state)
 	param_names("procexit", b, sizeof(b));
 	assert_string_equal(b, "status ret sig core reaper_tid");
 	param_names("execve", b, sizeof(b));
-	assert_string_equal(b, "res exe args tid pid ptid cwd fdlimit vm_size vm_rss vm_swap comm "
-			       "cgroups env tty vpgid loginuid flags cap_inheritable cap_permitted "
-			       "cap_effective exe_ino exe_ino_ctime exe_ino_mtime uid trusted_exepath "
-			       "pgid gid vtid vpid filename");
+	assert_string_equal(b,
+			    "res exe args tid pid ptid cwd fdlimit vm_size vm_rss vm_swap comm "
+			    "cgroups env tty vpgid loginuid flags cap_inheritable cap_permitted "
+			    "cap_effective exe_ino exe_ino_ctime exe_ino_mtime uid trusted_exepath "
+			    "pgid gid vtid vpid filename");
 	const struct sk_sc_event *e = sk_sc_event_by_name("execveat");
 	assert_non_null(e);
 	assert_int_equal(e->nparams, SK_EVT_MAX_PARAMS);

@@ -40,23 +40,23 @@ static char *make_rules(void)
 				"  condition: evt.type = execve\n");
 	for (int i = 0; i < NRULES; i++) {
 		len += (size_t)snprintf(
-			s + len, cap - len,
-			"- list: progs_%d\n"
-			"  items: [prog%da, prog%db, prog%dc, prog%dd, /usr/bin/tool%d]\n"
-			"- macro: tuned_%d\n"
-			"  condition: (proc.aname[2] = allowed%d or proc.env[TUNE] = \"%d\")\n"
-			"- rule: rule %d\n"
-			"  desc: generated rule %d\n"
-			"  condition: >\n"
-			"    %s and proc.name in (progs_%d)\n"
-			"    and not fd.name pmatch (sensitive_dirs)\n"
-			"    and proc.cmdline contains \"--flag%d\" and not tuned_%d\n"
-			"  output: rule %d fired (proc=%%proc.name cmd=%%proc.cmdline file=%%fd.name "
-			"pid=%%proc.pid parent=%%proc.aname[1])\n"
-			"  priority: warning\n"
-			"  tags: [bench, t%d]\n",
-			i, i, i, i, i, i, i, i, i, i, i, i % 2 ? "open_write" : "spawned", i, i, i,
-			i, i % 5);
+		    s + len, cap - len,
+		    "- list: progs_%d\n"
+		    "  items: [prog%da, prog%db, prog%dc, prog%dd, /usr/bin/tool%d]\n"
+		    "- macro: tuned_%d\n"
+		    "  condition: (proc.aname[2] = allowed%d or proc.env[TUNE] = \"%d\")\n"
+		    "- rule: rule %d\n"
+		    "  desc: generated rule %d\n"
+		    "  condition: >\n"
+		    "    %s and proc.name in (progs_%d)\n"
+		    "    and not fd.name pmatch (sensitive_dirs)\n"
+		    "    and proc.cmdline contains \"--flag%d\" and not tuned_%d\n"
+		    "  output: rule %d fired (proc=%%proc.name cmd=%%proc.cmdline file=%%fd.name "
+		    "pid=%%proc.pid parent=%%proc.aname[1])\n"
+		    "  priority: warning\n"
+		    "  tags: [bench, t%d]\n",
+		    i, i, i, i, i, i, i, i, i, i, i, i % 2 ? "open_write" : "spawned", i, i, i, i,
+		    i % 5);
 	}
 	return s;
 }

@@ -64,7 +64,7 @@ struct check {
 	enum sk_filter_op op;
 	enum ctype ct;
 	/* constant */
-	char *str;  /* STRING ops (lower-cased for icontains/iglob), hex-decoded for b* */
+	char *str; /* STRING ops (lower-cased for icontains/iglob), hex-decoded for b* */
 	size_t slen;
 	uint64_t u;
 	int64_t i;
@@ -400,8 +400,7 @@ static bool op_fits(enum ctype ct, enum sk_filter_op op)
 		       op == SK_OP_GT || op == SK_OP_GE || op == SK_OP_IN || op == SK_OP_INTERSECTS;
 	case CT_BOOL:
 	case CT_IP:
-		return op == SK_OP_EQ || op == SK_OP_NE || op == SK_OP_IN ||
-		       op == SK_OP_INTERSECTS;
+		return op == SK_OP_EQ || op == SK_OP_NE || op == SK_OP_IN || op == SK_OP_INTERSECTS;
 	}
 	return false;
 }
@@ -623,8 +622,8 @@ static int compile_const(struct check *c, const struct sk_filter_node *n,
 			if (rc) {
 				char m[200];
 				regerror(rc, &c->re, m, sizeof(m));
-				return cerr_set(e, -EINVAL, n, v->pos, "invalid regex '%s': %s", v->s,
-						m);
+				return cerr_set(e, -EINVAL, n, v->pos, "invalid regex '%s': %s",
+						v->s, m);
 			}
 			c->has_re = true;
 		}
@@ -721,10 +720,11 @@ static int compile_set(struct check *c, const struct sk_filter_node *n, uint32_t
 		}
 		for (size_t i = 0; i < nv; i++) {
 			if (!parse_ip(n->vals[i].s, &c->iset.v[i])) {
-				return cerr_set(e, -EINVAL, n, n->vals[i].pos,
-						"'%s' is not a valid IP address or network for field "
-						"'%s'",
-						n->vals[i].s, fname);
+				return cerr_set(
+				    e, -EINVAL, n, n->vals[i].pos,
+				    "'%s' is not a valid IP address or network for field "
+				    "'%s'",
+				    n->vals[i].s, fname);
 			}
 		}
 		c->iset.n = nv;
@@ -842,11 +842,12 @@ static int compile_check(const struct sk_filter_node *n, const struct sk_fields 
 			break;
 		}
 		enum ctype rct = ctype_of(c->rhs.vtype);
-		bool nums = (rct == CT_U64 || rct == CT_I64) && (c->ct == CT_U64 || c->ct == CT_I64);
+		bool nums =
+		    (rct == CT_U64 || rct == CT_I64) && (c->ct == CT_U64 || c->ct == CT_I64);
 		if ((rct != c->ct && !nums) || c->rhs.vlist || c->lhs.vlist) {
 			rc = cerr_set(e, -EINVAL, n, n->rhs_field.xpos,
-				      "cannot compare field '%s' (%s%s) with field '%s' (%s%s)", fname,
-				      c->lhs.vlist ? "list of " : "", sk_type_name(ftype),
+				      "cannot compare field '%s' (%s%s) with field '%s' (%s%s)",
+				      fname, c->lhs.vlist ? "list of " : "", sk_type_name(ftype),
 				      c->rhs.ref.def->field->name, c->rhs.vlist ? "list of " : "",
 				      sk_type_name(c->rhs.vtype));
 			break;
@@ -1296,8 +1297,7 @@ static int evt_sets(const struct sk_filter_node *n, const struct sk_fields *fiel
 	switch (n->kind) {
 	case SK_FN_CHECK: {
 		bool typed = strcmp(n->lhs.name, EVT_TYPE_FIELD) == 0 && !n->lhs.nxforms &&
-			     !n->lhs.arg &&
-			     (n->rhs == SK_RHS_VALUE || n->rhs == SK_RHS_LIST) &&
+			     !n->lhs.arg && (n->rhs == SK_RHS_VALUE || n->rhs == SK_RHS_LIST) &&
 			     (n->op == SK_OP_EQ || n->op == SK_OP_NE || n->op == SK_OP_IN ||
 			      n->op == SK_OP_INTERSECTS);
 		if (!typed) {

@@ -161,7 +161,7 @@ static void vdiag(struct sk_rules *r, int level, const char *fmt, va_list ap)
 }
 
 static void diag(struct sk_rules *r, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void diag(struct sk_rules *r, int level, const char *fmt, ...)
 {
@@ -172,8 +172,8 @@ static void diag(struct sk_rules *r, int level, const char *fmt, ...)
 }
 
 /* "FILE:LINE:COL: " + message at a node */
-static void ndiag(struct sk_rules *r, int level, const struct sk_cfg_node *n, const char *fmt,
-		  ...) __attribute__((format(printf, 4, 5)));
+static void ndiag(struct sk_rules *r, int level, const struct sk_cfg_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void ndiag(struct sk_rules *r, int level, const struct sk_cfg_node *n, const char *fmt, ...)
 {
@@ -186,7 +186,7 @@ static void ndiag(struct sk_rules *r, int level, const struct sk_cfg_node *n, co
 }
 
 static void pdiag(struct sk_rules *r, int level, const struct pos *p, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void pdiag(struct sk_rules *r, int level, const struct pos *p, const char *fmt, ...)
 {
@@ -506,10 +506,22 @@ static struct sk_filter_src *src_new(const char *owner_kind, const char *name)
 /* ---- item helpers ------------------------------------------------------ */
 
 static const char *const rule_keys[] = {
-	"rule",	       "desc",	     "condition",     "output",	 "priority",
-	"enabled",     "tags",	     "source",	      "exceptions", "warn_evttypes",
-	"skip-if-unknown-filter",   "append", "override", "capture", "capture_duration",
-	NULL,
+    "rule",
+    "desc",
+    "condition",
+    "output",
+    "priority",
+    "enabled",
+    "tags",
+    "source",
+    "exceptions",
+    "warn_evttypes",
+    "skip-if-unknown-filter",
+    "append",
+    "override",
+    "capture",
+    "capture_duration",
+    NULL,
 };
 static const char *const macro_keys[] = {"macro", "condition", "append", "override", NULL};
 static const char *const list_keys[] = {"list", "items", "append", "override", NULL};
@@ -543,10 +555,10 @@ static const char *get_str(struct sk_rules *r, const struct sk_cfg_node *item, c
 static int parse_bool_node(struct sk_rules *r, const struct sk_cfg_node *n, const char *key,
 			   const char *what, const char *name, bool *ret)
 {
-	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On",
-					  "ON", NULL};
-	static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off",
-					 "OFF", NULL};
+	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+					  "YES",  "on",	  "On",	  "ON",	 NULL};
+	static const char *const no[] = {"false", "False", "FALSE", "no",  "No",
+					 "NO",	  "off",   "Off",   "OFF", NULL};
 	if (n->kind == SK_CFG_SCALAR && !n->quoted) {
 		if (in_set(yes, n->scalar)) {
 			*ret = true;
@@ -666,7 +678,8 @@ static int list_items_add(struct sk_rules *r, struct ldef *l, const struct sk_cf
 			continue;
 		}
 		if (it->kind != SK_CFG_SCALAR || it->is_null) {
-			ndiag(r, SK_RULES_ERROR, it, "list items must be strings in list '%s'", name);
+			ndiag(r, SK_RULES_ERROR, it, "list items must be strings in list '%s'",
+			      name);
 			return -EINVAL;
 		}
 		if (add_value(&l->items, &l->n, it->scalar)) {
@@ -693,8 +706,9 @@ static int check_override(struct sk_rules *r, const struct sk_cfg_node *item,
 			  const char *namekey)
 {
 	if (ov->kind != SK_CFG_MAP) {
-		ndiag(r, SK_RULES_ERROR, ov, "'override' must be a map of keys to append or replace "
-					     "in %s '%s'",
+		ndiag(r, SK_RULES_ERROR, ov,
+		      "'override' must be a map of keys to append or replace "
+		      "in %s '%s'",
 		      what, name);
 		return -EINVAL;
 	}
@@ -750,8 +764,8 @@ static void warn_unknown_keys(struct sk_rules *r, const struct sk_cfg_node *item
 {
 	for (size_t i = 0; i < item->n; i++) {
 		if (!in_set(known, item->keys[i])) {
-			ndiag(r, SK_RULES_WARNING, item->key_nodes[i], "unknown key '%s' in %s '%s'",
-			      item->keys[i], what, name);
+			ndiag(r, SK_RULES_WARNING, item->key_nodes[i],
+			      "unknown key '%s' in %s '%s'", item->keys[i], what, name);
 		}
 	}
 }
@@ -776,8 +790,9 @@ static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 	struct ldef *l = find_list(r, name);
 	static const char *const app[] = {"items", NULL};
 	if (append && ov) {
-		ndiag(r, SK_RULES_ERROR, ov, "'append' and 'override' cannot be used together in "
-					     "list '%s'",
+		ndiag(r, SK_RULES_ERROR, ov,
+		      "'append' and 'override' cannot be used together in "
+		      "list '%s'",
 		      name);
 		return -EINVAL;
 	}
@@ -838,8 +853,9 @@ static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 	struct mdef *m = find_macro(r, name);
 	static const char *const app[] = {"condition", NULL};
 	if (append && ov) {
-		ndiag(r, SK_RULES_ERROR, ov, "'append' and 'override' cannot be used together in "
-					     "macro '%s'",
+		ndiag(r, SK_RULES_ERROR, ov,
+		      "'append' and 'override' cannot be used together in "
+		      "macro '%s'",
 		      name);
 		return -EINVAL;
 	}
@@ -854,8 +870,8 @@ static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 	if (append || ov) {
 		if (!m) {
 			ndiag(r, SK_RULES_ERROR, item,
-			      "macro '%s' has '%s' but no macro of that name is defined before", name,
-			      append ? "append: true" : "override");
+			      "macro '%s' has '%s' but no macro of that name is defined before",
+			      name, append ? "append: true" : "override");
 			return -EINVAL;
 		}
 		if (ov && check_override(r, item, ov, "macro", name, app, app, "macro")) {
@@ -913,7 +929,8 @@ static int set_tags(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_
 		return 0;
 	}
 	if (n->kind != SK_CFG_SEQ) {
-		ndiag(r, SK_RULES_ERROR, n, "'tags' must be a list of strings in rule '%s'", p->name);
+		ndiag(r, SK_RULES_ERROR, n, "'tags' must be a list of strings in rule '%s'",
+		      p->name);
 		return -EINVAL;
 	}
 	if (!append) {
@@ -966,7 +983,8 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 	for (size_t i = 0; i < n->n; i++) {
 		const struct sk_cfg_node *e = n->items[i];
 		if (e->kind != SK_CFG_MAP) {
-			ndiag(r, SK_RULES_ERROR, e, "an exception must be a map in rule '%s'", p->name);
+			ndiag(r, SK_RULES_ERROR, e, "an exception must be a map in rule '%s'",
+			      p->name);
 			rc = -EINVAL;
 			continue;
 		}
@@ -996,10 +1014,11 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 		}
 		if (x && append) {
 			if (fields || comps) {
-				ndiag(r, SK_RULES_ERROR, fields ? fields : comps,
-				      "exception '%s' exists: only 'values' can be appended in rule "
-				      "'%s'",
-				      nm->scalar, p->name);
+				ndiag(
+				    r, SK_RULES_ERROR, fields ? fields : comps,
+				    "exception '%s' exists: only 'values' can be appended in rule "
+				    "'%s'",
+				    nm->scalar, p->name);
 				rc = -EINVAL;
 				continue;
 			}
@@ -1010,8 +1029,9 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 			continue;
 		} else {
 			if (!fields) {
-				ndiag(r, SK_RULES_ERROR, e, "exception '%s' needs 'fields' in rule '%s'",
-				      nm->scalar, p->name);
+				ndiag(r, SK_RULES_ERROR, e,
+				      "exception '%s' needs 'fields' in rule '%s'", nm->scalar,
+				      p->name);
 				rc = -EINVAL;
 				continue;
 			}
@@ -1042,7 +1062,7 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 			continue;
 		}
 		const struct sk_cfg_node **nv =
-			realloc(x->values, (x->nvalues + values->n + 1) * sizeof(*nv));
+		    realloc(x->values, (x->nvalues + values->n + 1) * sizeof(*nv));
 		if (!nv) {
 			return -ENOMEM;
 		}
@@ -1152,7 +1172,8 @@ static int apply_rule_keys(struct sk_rules *r, struct sk_rule_priv *p,
 	if (WANT("tags") && (e = set_tags(r, p, n, false))) {
 		rc = e;
 	}
-	if (WANT("enabled") && (e = parse_bool_node(r, n, "enabled", "rule", p->name, &p->enabled))) {
+	if (WANT("enabled") &&
+	    (e = parse_bool_node(r, n, "enabled", "rule", p->name, &p->enabled))) {
 		rc = e;
 	}
 	if (WANT("warn_evttypes") &&
@@ -1174,7 +1195,8 @@ static int apply_rule_keys(struct sk_rules *r, struct sk_rule_priv *p,
 	}
 	if (all && (n = sk_cfg_get(item, "source"))) {
 		if (n->kind != SK_CFG_SCALAR || n->is_null) {
-			ndiag(r, SK_RULES_ERROR, n, "'source' must be a string in rule '%s'", p->name);
+			ndiag(r, SK_RULES_ERROR, n, "'source' must be a string in rule '%s'",
+			      p->name);
 			rc = -EINVAL;
 		} else {
 			char *s = strdup(n->scalar);
@@ -1190,7 +1212,8 @@ static int apply_rule_keys(struct sk_rules *r, struct sk_rule_priv *p,
 }
 
 static int apply_rule_appends(struct sk_rules *r, struct sk_rule_priv *p,
-			      const struct sk_cfg_node *item, const struct sk_cfg_node *ov, bool all)
+			      const struct sk_cfg_node *item, const struct sk_cfg_node *ov,
+			      bool all)
 {
 	int rc = 0, e;
 	const struct sk_cfg_node *n;
@@ -1249,8 +1272,9 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 	const struct sk_cfg_node *ov = sk_cfg_get(item, "override");
 	struct sk_rule_priv *p = find_rule(r, name);
 	if (append && ov) {
-		ndiag(r, SK_RULES_ERROR, ov, "'append' and 'override' cannot be used together in "
-					     "rule '%s'",
+		ndiag(r, SK_RULES_ERROR, ov,
+		      "'append' and 'override' cannot be used together in "
+		      "rule '%s'",
 		      name);
 		return -EINVAL;
 	}
@@ -1261,12 +1285,20 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 			      append ? "append: true" : "override");
 			return -EINVAL;
 		}
-		static const char *const app[] = {"condition", "output", "desc", "tags",
-						  "exceptions", NULL};
-		static const char *const rep[] = {"condition",	   "output",	   "desc",
-						  "priority",	   "tags",	   "exceptions",
-						  "enabled",	   "warn_evttypes", "capture",
-						  "capture_duration", "skip-if-unknown-filter", NULL};
+		static const char *const app[] = {"condition", "output",     "desc",
+						  "tags",      "exceptions", NULL};
+		static const char *const rep[] = {"condition",
+						  "output",
+						  "desc",
+						  "priority",
+						  "tags",
+						  "exceptions",
+						  "enabled",
+						  "warn_evttypes",
+						  "capture",
+						  "capture_duration",
+						  "skip-if-unknown-filter",
+						  NULL};
 		if (ov) {
 			if (check_override(r, item, ov, "rule", name, app, rep, "rule")) {
 				return -EINVAL;
@@ -1396,7 +1428,8 @@ static int load_plugin_versions(struct sk_rules *r, const struct sk_cfg_node *it
 		}
 		int best = plugin_version_ok(r, nm->scalar, ver->scalar);
 		const struct sk_cfg_node *alts = sk_cfg_get(e, "alternatives");
-		for (size_t k = 0; alts && alts->kind == SK_CFG_SEQ && k < alts->n && best < 1; k++) {
+		for (size_t k = 0; alts && alts->kind == SK_CFG_SEQ && k < alts->n && best < 1;
+		     k++) {
 			const struct sk_cfg_node *an = sk_cfg_get(alts->items[k], "name");
 			const struct sk_cfg_node *av = sk_cfg_get(alts->items[k], "version");
 			if (an && av && an->kind == SK_CFG_SCALAR && av->kind == SK_CFG_SCALAR) {
@@ -1412,8 +1445,8 @@ static int load_plugin_versions(struct sk_rules *r, const struct sk_cfg_node *it
 			rc = -EINVAL;
 		} else if (best < 0) {
 			ndiag(r, SK_RULES_WARNING, e,
-			      "rules require plugin '%s' version %s, which is not loaded", nm->scalar,
-			      ver->scalar);
+			      "rules require plugin '%s' version %s, which is not loaded",
+			      nm->scalar, ver->scalar);
 		}
 	}
 	return rc;
@@ -1671,8 +1704,7 @@ void sk_rules_set_match_all(struct sk_rules *r, bool all)
 	r->match_all = all;
 }
 
-size_t sk_rules_select(struct sk_rules *r, bool enable, const char *rule_pattern,
-		       const char *tag)
+size_t sk_rules_select(struct sk_rules *r, bool enable, const char *rule_pattern, const char *tag)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->nrules; i++) {
@@ -1724,16 +1756,16 @@ int sk_rules_apply_config(struct sk_rules *r, const struct sk_cfg_node *sec)
 		if (sel->kind != SK_CFG_MAP || sel->n != 1 || !which ||
 		    which->kind != SK_CFG_SCALAR || which->is_null) {
 			ndiag(r, SK_RULES_ERROR, sel,
-			      "rules[%zu].%s: expected one of 'rule: NAME-PATTERN' or 'tag: TAG'", i,
-			      e->keys[0]);
+			      "rules[%zu].%s: expected one of 'rule: NAME-PATTERN' or 'tag: TAG'",
+			      i, e->keys[0]);
 			rc = -EINVAL;
 			continue;
 		}
 		size_t n = sk_rules_select(r, enable, rule ? which->scalar : NULL,
 					   rule ? NULL : which->scalar);
 		if (n == 0) {
-			ndiag(r, SK_RULES_WARNING, which, "rules[%zu].%s: %s '%s' matches no rule", i,
-			      e->keys[0], rule ? "rule" : "tag", which->scalar);
+			ndiag(r, SK_RULES_WARNING, which, "rules[%zu].%s: %s '%s' matches no rule",
+			      i, e->keys[0], rule ? "rule" : "tag", which->scalar);
 		}
 	}
 	return rc;
@@ -1880,8 +1912,8 @@ static int list_values(struct sk_rules *r, const struct sk_filter_val *v, uint32
 			return -ENOMEM;
 		}
 		*out = o;
-		o[*nout] = (struct sk_filter_val){.s = strdup(v->s), .len = v->len, .pos = pos,
-						 .quoted = v->quoted};
+		o[*nout] = (struct sk_filter_val){
+		    .s = strdup(v->s), .len = v->len, .pos = pos, .quoted = v->quoted};
 		if (!o[*nout].s) {
 			return -ENOMEM;
 		}
@@ -1955,7 +1987,8 @@ static struct sk_filter_node *exc_check(struct sk_rules *r, const struct sk_cfg_
 	const char *ctext = comp ? comp->scalar : defcomp;
 	n->oppos = (uint32_t)s->len + 1;
 	if ((comp ? src_add_node(r, s, " ", comp)
-		  : src_add_at(s, " ", ctext, &(struct pos){field->file, field->line, field->col}))) {
+		  : src_add_at(s, " ", ctext,
+			       &(struct pos){field->file, field->line, field->col}))) {
 		goto oom;
 	}
 	n->op = sk_filter_parse_op(ctext);
@@ -1970,10 +2003,11 @@ static struct sk_filter_node *exc_check(struct sk_rules *r, const struct sk_cfg_
 	size_t nv = 1;
 	if (value->kind == SK_CFG_SEQ) {
 		if (!is_set_op(n->op)) {
-			ndiag(r, SK_RULES_ERROR, value,
-			      "operator '%s' takes one value, not a list, in exception '%s' of rule "
-			      "'%s'",
-			      ctext, exname, rule);
+			ndiag(
+			    r, SK_RULES_ERROR, value,
+			    "operator '%s' takes one value, not a list, in exception '%s' of rule "
+			    "'%s'",
+			    ctext, exname, rule);
 			*bad = true;
 			goto fail;
 		}
@@ -2036,8 +2070,8 @@ static void exc_check_fields(struct sk_rules *r, const struct exdef *x, const ch
 		struct sk_field_ref ref;
 		if (one->kind != SK_CFG_SCALAR || one->is_null) {
 			ndiag(r, SK_RULES_ERROR, one,
-			      "'fields' must be field names in exception '%s' of rule '%s'", x->name,
-			      rule);
+			      "'fields' must be field names in exception '%s' of rule '%s'",
+			      x->name, rule);
 			*bad = true;
 			continue;
 		}
@@ -2071,10 +2105,11 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 	const struct sk_cfg_node *f = x->fields, *c = x->comps;
 	if (f->kind == SK_CFG_SCALAR && !f->is_null) {
 		if (c && c->kind != SK_CFG_SCALAR) {
-			ndiag(r, SK_RULES_ERROR, c,
-			      "'comps' must be one operator when 'fields' is one field, in exception "
-			      "'%s' of rule '%s'",
-			      x->name, rule);
+			ndiag(
+			    r, SK_RULES_ERROR, c,
+			    "'comps' must be one operator when 'fields' is one field, in exception "
+			    "'%s' of rule '%s'",
+			    x->name, rule);
 			*bad = true;
 			goto fail;
 		}
@@ -2088,15 +2123,15 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 						  .col = f->col,
 						  .n = x->nvalues,
 						  .items = (struct sk_cfg_node **)x->values};
-			struct sk_filter_node *k = exc_check(r, f, c, "in", &all, x->name, rule, bad,
-							     rc);
+			struct sk_filter_node *k =
+			    exc_check(r, f, c, "in", &all, x->name, rule, bad, rc);
 			if (!k || sk_filter_node_add(any, k)) {
 				goto fail;
 			}
 		} else {
 			for (size_t i = 0; i < x->nvalues; i++) {
-				struct sk_filter_node *k = exc_check(r, f, c, "in", x->values[i],
-								     x->name, rule, bad, rc);
+				struct sk_filter_node *k =
+				    exc_check(r, f, c, "in", x->values[i], x->name, rule, bad, rc);
 				if (!k || sk_filter_node_add(any, k)) {
 					goto fail;
 				}
@@ -2144,8 +2179,8 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 			}
 			for (size_t k = 0; k < f->n; k++) {
 				struct sk_filter_node *ck =
-					exc_check(r, f->items[k], c ? c->items[k] : NULL, "=",
-						  tuple->items[k], x->name, rule, bad, rc);
+				    exc_check(r, f->items[k], c ? c->items[k] : NULL, "=",
+					      tuple->items[k], x->name, rule, bad, rc);
 				if (!ck || sk_filter_node_add(all, ck)) {
 					sk_filter_free(all);
 					goto fail;
@@ -2165,7 +2200,7 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 		goto fail;
 	}
 	struct sk_filter_node *not = junction(SK_FN_NOT, NULL, 0);
-	if (!not) {
+	if (!not ) {
 		*rc = -ENOMEM;
 		goto fail;
 	}
@@ -2187,7 +2222,7 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 		*rc = -ENOMEM;
 		return NULL;
 	}
-	return not;
+	return not ;
 fail:
 	sk_filter_free(any);
 	return NULL;
@@ -2197,8 +2232,8 @@ fail:
 
 /* `evt.type = X` with an X the source does not know matches nothing: most
  * likely a typo */
-static void warn_evttype_names(struct sk_rules *r, const struct sk_filter_node *n,
-			       const char *rule, const char *source)
+static void warn_evttype_names(struct sk_rules *r, const struct sk_filter_node *n, const char *rule,
+			       const char *source)
 {
 	for (size_t i = 0; i < n->nkids; i++) {
 		warn_evttype_names(r, n->kids[i], rule, source);
@@ -2265,8 +2300,8 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 				exc_check_fields(r, &p->exc[i], p->name, p->source, &bad);
 				continue;
 			}
-			struct sk_filter_node *x = exc_tree(r, &p->exc[i], p->name, p->cond, &bad,
-							    &rc);
+			struct sk_filter_node *x =
+			    exc_tree(r, &p->exc[i], p->name, p->cond, &bad, &rc);
 			if (rc) {
 				goto out;
 			}
@@ -2326,7 +2361,8 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 	/* output */
 	const char *outtext = p->out ? p->out->text : "";
 	char *full = NULL;
-	bool app = r->append_text && (!r->append_source || strcmp(r->append_source, p->source) == 0);
+	bool app =
+	    r->append_text && (!r->append_source || strcmp(r->append_source, p->source) == 0);
 	if (app) {
 		size_t l = strlen(outtext) + strlen(r->append_text) + 2;
 		full = malloc(l);

@@ -63,7 +63,7 @@ struct sk_rule {
 	size_t ntags;
 	const char *file; /* where the rule was defined */
 	unsigned line, col;
-	size_t index;		/* definition order */
+	size_t index;		  /* definition order */
 	const uint16_t *evttypes; /* event types it can match; NULL: all */
 	size_t nevttypes;
 	struct sk_rule_priv *priv;
@@ -99,8 +99,7 @@ void sk_rules_set_match_all(struct sk_rules *r, bool all);
  * pattern such as "*" or "Read sensitive*") or, when `tag` is not NULL, by
  * tag; one of rule_pattern and tag is NULL. Applied in call order, like
  * falco.yaml's `rules:` list. Returns the number of rules matched. */
-size_t sk_rules_select(struct sk_rules *r, bool enable, const char *rule_pattern,
-		       const char *tag);
+size_t sk_rules_select(struct sk_rules *r, bool enable, const char *rule_pattern, const char *tag);
 
 /* sk_rules_apply_config - apply falco.yaml's `rules:` section (a sequence
  * of `- enable:` / `- disable:` maps, each with `rule: PATTERN` or

@@ -118,17 +118,18 @@ static void assert_diags(struct sk_rules *r, const char *want)
 
 static void test_basic(void **state)
 {
-	struct sk_rules *r = load("- list: shells\n"
-				  "  items: [bash, zsh]\n"
-				  "- macro: spawned\n"
-				  "  condition: evt.type = execve\n"
-				  "- rule: Shell spawned\n"
-				  "  desc: a shell ran\n"
-				  "  condition: spawned and proc.name in (shells)\n"
-				  "  output: shell %proc.name (pid=%proc.pid parent=%proc.aname[1])\n"
-				  "  priority: WARNING\n"
-				  "  tags: [shell, mitre_execution]\n",
-				  0);
+	struct sk_rules *r =
+	    load("- list: shells\n"
+		 "  items: [bash, zsh]\n"
+		 "- macro: spawned\n"
+		 "  condition: evt.type = execve\n"
+		 "- rule: Shell spawned\n"
+		 "  desc: a shell ran\n"
+		 "  condition: spawned and proc.name in (shells)\n"
+		 "  output: shell %proc.name (pid=%proc.pid parent=%proc.aname[1])\n"
+		 "  priority: WARNING\n"
+		 "  tags: [shell, mitre_execution]\n",
+		 0);
 	assert_diags(r, "");
 	assert_int_equal(sk_rules_count(r), 1);
 	const struct sk_rule *rule = sk_rules_at(r, 0);
@@ -182,14 +183,14 @@ static void test_basic(void **state)
 static void test_output_format(void **state)
 {
 	struct sk_rules *r =
-		load("- rule: fmt\n"
-		     "  desc: d\n"
-		     "  condition: evt.type = open\n"
-		     "  output: \"a=%proc.name, b=%proc.exe. c=%(proc.aname[2])x d=%evt.arg.flags "
-		     "e=%proc.env[HOME]; f=%fd.sip g=%proc.tty h=%evt.time i=%proc.args "
-		     "j=%fd.net k=%proc.ports 100% %% %1 %proc.name%proc.pid %user.uid:%evt.num\"\n"
-		     "  priority: info\n",
-		     0);
+	    load("- rule: fmt\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = open\n"
+		 "  output: \"a=%proc.name, b=%proc.exe. c=%(proc.aname[2])x d=%evt.arg.flags "
+		 "e=%proc.env[HOME]; f=%fd.sip g=%proc.tty h=%evt.time i=%proc.args "
+		 "j=%fd.net k=%proc.ports 100% %% %1 %proc.name%proc.pid %user.uid:%evt.num\"\n"
+		 "  priority: info\n",
+		 0);
 	struct tx_event e;
 	base_event(&e, TX_EVT_OPEN);
 	e.arg_names[0] = "flags";
@@ -217,10 +218,10 @@ static void test_output_format(void **state)
 				 "f=10.0.0.1 g=false h=22:13:20.123456789 i=(-i,x y) j=<NA> "
 				 "k=(22) 100% %% %1 bash100 0:7");
 	assert_int_equal(n, 14);
-	const char *names[] = {"proc.name", "proc.exe",	 "proc.aname[2]", "evt.arg.flags",
-			       "proc.env[HOME]", "fd.sip", "proc.tty",      "evt.time",
-			       "proc.args", "fd.net",	 "proc.ports",    "proc.pid",
-			       "user.uid",  "evt.num"};
+	const char *names[] = {"proc.name",	 "proc.exe", "proc.aname[2]", "evt.arg.flags",
+			       "proc.env[HOME]", "fd.sip",   "proc.tty",      "evt.time",
+			       "proc.args",	 "fd.net",   "proc.ports",    "proc.pid",
+			       "user.uid",	 "evt.num"};
 	for (size_t i = 0; i < 14; i++) {
 		assert_string_equal(f[i].name, names[i]);
 	}
@@ -243,28 +244,29 @@ static void test_output_format(void **state)
 
 static void test_lists(void **state)
 {
-	struct sk_rules *r = load("- list: a\n"
-				  "  items: [bash, '\"quoted one\"']\n"
-				  "- list: b\n"
-				  "  items: [a, zsh, [ksh, csh]]\n"
-				  "- list: empty\n"
-				  "  items: []\n"
-				  "- rule: r1\n"
-				  "  desc: d\n"
-				  "  condition: evt.type = execve and proc.name in (b, empty, fish)\n"
-				  "  output: o\n"
-				  "  priority: debug\n"
-				  "- rule: r2\n"
-				  "  desc: d\n"
-				  "  condition: evt.type = execve and proc.name in b\n"
-				  "  output: o\n"
-				  "  priority: debug\n"
-				  "- rule: r3\n"
-				  "  desc: d\n"
-				  "  condition: evt.type = execve and proc.name in (\"b\")\n"
-				  "  output: o\n"
-				  "  priority: debug\n",
-				  0);
+	struct sk_rules *r =
+	    load("- list: a\n"
+		 "  items: [bash, '\"quoted one\"']\n"
+		 "- list: b\n"
+		 "  items: [a, zsh, [ksh, csh]]\n"
+		 "- list: empty\n"
+		 "  items: []\n"
+		 "- rule: r1\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and proc.name in (b, empty, fish)\n"
+		 "  output: o\n"
+		 "  priority: debug\n"
+		 "- rule: r2\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and proc.name in b\n"
+		 "  output: o\n"
+		 "  priority: debug\n"
+		 "- rule: r3\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and proc.name in (\"b\")\n"
+		 "  output: o\n"
+		 "  priority: debug\n",
+		 0);
 	sk_rules_set_match_all(r, true);
 	struct tx_event e;
 	base_event(&e, TX_EVT_EXECVE);
@@ -301,41 +303,40 @@ static void test_macros(void **state)
 	sk_rules_destroy(r);
 }
 
-static const char *const exc_yaml =
-	"- rule: r\n"
-	"  desc: d\n"
-	"  condition: evt.type = open and fd.name startswith /etc\n"
-	"  output: o\n"
-	"  priority: error\n"
-	"  exceptions:\n"
-	"    - name: by_proc\n"
-	"      fields: [proc.name, fd.name]\n"
-	"      values:\n"
-	"        - [bash, /etc/shadow]\n"
-	"        - [vi, /etc/passwd]\n"
-	"    - name: by_dir\n"
-	"      fields: fd.name\n"
-	"      comps: pmatch\n"
-	"      values: [/etc/ssl, /etc/pki]\n"
-	"    - name: by_list\n"
-	"      fields: [proc.name, \"proc.aname[1]\"]\n"
-	"      comps: [in, =]\n"
-	"      values:\n"
-	"        - [[python, perl], cron]\n"
-	"        - [tools, sshd]\n"
-	"    - name: unused\n"
-	"      fields: proc.name\n"
-	"- list: tools\n"
-	"  items: [make, gcc]\n"
-	"- rule: r\n"
-	"  exceptions:\n"
-	"    - name: by_proc\n"
-	"      values:\n"
-	"        - [cat, /etc/hosts]\n"
-	"    - name: by_name_single\n"
-	"      fields: proc.name\n"
-	"      values: [sudo, su]\n"
-	"  append: true\n";
+static const char *const exc_yaml = "- rule: r\n"
+				    "  desc: d\n"
+				    "  condition: evt.type = open and fd.name startswith /etc\n"
+				    "  output: o\n"
+				    "  priority: error\n"
+				    "  exceptions:\n"
+				    "    - name: by_proc\n"
+				    "      fields: [proc.name, fd.name]\n"
+				    "      values:\n"
+				    "        - [bash, /etc/shadow]\n"
+				    "        - [vi, /etc/passwd]\n"
+				    "    - name: by_dir\n"
+				    "      fields: fd.name\n"
+				    "      comps: pmatch\n"
+				    "      values: [/etc/ssl, /etc/pki]\n"
+				    "    - name: by_list\n"
+				    "      fields: [proc.name, \"proc.aname[1]\"]\n"
+				    "      comps: [in, =]\n"
+				    "      values:\n"
+				    "        - [[python, perl], cron]\n"
+				    "        - [tools, sshd]\n"
+				    "    - name: unused\n"
+				    "      fields: proc.name\n"
+				    "- list: tools\n"
+				    "  items: [make, gcc]\n"
+				    "- rule: r\n"
+				    "  exceptions:\n"
+				    "    - name: by_proc\n"
+				    "      values:\n"
+				    "        - [cat, /etc/hosts]\n"
+				    "    - name: by_name_single\n"
+				    "      fields: proc.name\n"
+				    "      values: [sudo, su]\n"
+				    "  append: true\n";
 
 static void test_exceptions(void **state)
 {
@@ -346,18 +347,18 @@ static void test_exceptions(void **state)
 	struct {
 		const char *proc, *parent, *file, *want;
 	} cases[] = {
-		{"bash", "x", "/etc/shadow", ""},   /* by_proc tuple 1 */
-		{"bash", "x", "/etc/passwd", "r"},  /* no tuple matches both */
-		{"vi", "x", "/etc/passwd", ""},	    /* tuple 2 */
-		{"cat", "x", "/etc/hosts", ""},	    /* appended value */
-		{"cat", "x", "/etc/ssl/a.pem", ""}, /* by_dir */
-		{"cat", "x", "/etc/sslx", "r"},
-		{"perl", "cron", "/etc/x", ""}, /* by_list with in */
-		{"perl", "init", "/etc/x", "r"},
-		{"gcc", "sshd", "/etc/x", ""}, /* list name as value */
-		{"sudo", "x", "/etc/x", ""},   /* appended new exception */
-		{"ls", "x", "/etc/x", "r"},
-		{"ls", "x", "/tmp/x", ""},
+	    {"bash", "x", "/etc/shadow", ""},	/* by_proc tuple 1 */
+	    {"bash", "x", "/etc/passwd", "r"},	/* no tuple matches both */
+	    {"vi", "x", "/etc/passwd", ""},	/* tuple 2 */
+	    {"cat", "x", "/etc/hosts", ""},	/* appended value */
+	    {"cat", "x", "/etc/ssl/a.pem", ""}, /* by_dir */
+	    {"cat", "x", "/etc/sslx", "r"},
+	    {"perl", "cron", "/etc/x", ""}, /* by_list with in */
+	    {"perl", "init", "/etc/x", "r"},
+	    {"gcc", "sshd", "/etc/x", ""}, /* list name as value */
+	    {"sudo", "x", "/etc/x", ""},   /* appended new exception */
+	    {"ls", "x", "/etc/x", "r"},
+	    {"ls", "x", "/tmp/x", ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		e.proc_name = cases[i].proc;
@@ -535,15 +536,15 @@ static void test_apply_config(void **state)
 			   "      rule: x\n"
 			   "  - enable:\n"
 			   "      colour: red\n";
-	assert_int_equal(sk_cfg_parse_string("shrike.yaml", yaml, strlen(yaml), &conf, err,
-					     sizeof(err)),
-			 0);
+	assert_int_equal(
+	    sk_cfg_parse_string("shrike.yaml", yaml, strlen(yaml), &conf, err, sizeof(err)), 0);
 	assert_int_equal(sk_rules_apply_config(r, sk_cfg_get(conf, "rules")), -EINVAL);
-	assert_diags(r, "W shrike.yaml:9:12: rules[3].enable: tag 'nosuchtag' matches no rule\n"
-			"E shrike.yaml:10:5: rules[4]: expected 'enable:' or 'disable:' with 'rule:' "
-			"or 'tag:'\n"
-			"E shrike.yaml:13:7: rules[5].enable: expected one of 'rule: NAME-PATTERN' or "
-			"'tag: TAG'\n");
+	assert_diags(r,
+		     "W shrike.yaml:9:12: rules[3].enable: tag 'nosuchtag' matches no rule\n"
+		     "E shrike.yaml:10:5: rules[4]: expected 'enable:' or 'disable:' with 'rule:' "
+		     "or 'tag:'\n"
+		     "E shrike.yaml:13:7: rules[5].enable: expected one of 'rule: NAME-PATTERN' or "
+		     "'tag: TAG'\n");
 	struct tx_event e;
 	base_event(&e, TX_EVT_CONNECT);
 	assert_string_equal(matches(r, &e), "net two,any event");
@@ -592,232 +593,228 @@ struct golden {
 };
 
 static const struct golden goldens[] = {
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open and proc.nmae = bash\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:3:34: unknown field 'proc.nmae' (did you mean 'proc.name'?) in rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open and proc.nmae = bash\n"
-	 "  output: o\n"
-	 "  priority: debug\n"
-	 "  skip-if-unknown-filter: true\n",
-	 0,
-	 "W rules.yaml:3:34: rule 'X' skipped: unknown field 'proc.nmae' (did you mean "
-	 "'proc.name'?)\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: >\n"
-	 "    evt.type = open and\n"
-	 "    (proc.name = bash or\n"
-	 "     fd.nam = x)\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:6:6: unknown field 'fd.nam' (did you mean 'fd.name'?) in rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: |\n"
-	 "    evt.type = open\n"
-	 "      and proc.name bash\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:5:21: syntax error: expected an operator after 'proc.name', found 'bash' "
-	 "in rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: \"evt.type = open and proc.name = \\\"a\\\" and\"\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:3:56: syntax error: expected a condition, found the end of the condition "
-	 "in rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: 'evt.type = open and proc.name = ''a'' and proc.pid > x'\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:3:68: syntax error: expected a number after '>' in rule 'X'\n"},
-	{"- macro: m\n"
-	 "  condition: proc.name = a and\n"
-	 "    user.uidd = 0\n"
-	 "- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open and m\n"
-	 "  output: o\n"
-	 "  priority: debug\n"
-	 "- rule: Y\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open and not m\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:3:5: unknown field 'user.uidd' (did you mean 'user.uid'?) in macro 'm' "
-	 "(used by rule 'X')\n"
-	 "E rules.yaml:3:5: unknown field 'user.uidd' (did you mean 'user.uid'?) in macro 'm' "
-	 "(used by rule 'Y')\n"},
-	{"- macro: a\n"
-	 "  condition: b\n"
-	 "- macro: b\n"
-	 "  condition: proc.name = x or a\n"
-	 "- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open and a and c\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:4:31: macro 'a' refers to itself in macro 'b' (used by rule 'X')\n"
-	 "E rules.yaml:7:40: undefined macro 'c' in rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open and undefined_macro\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:3:34: undefined macro 'undefined_macro' in rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: proc.name = bash\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 0,
-	 "W rules.yaml:3:14: rule 'X' matches all event types (restrict it with evt.type, or set "
-	 "warn_evttypes: false)\n"},
-	{"- rule: X\n"
-	 "  condition: and proc.name = x\n"
-	 "  append: true\n"
-	 "- macro: M\n"
-	 "  condition: x\n"
-	 "  append: true\n"
-	 "- list: L\n"
-	 "  items: [x]\n"
-	 "  override:\n"
-	 "    items: append\n",
-	 -EINVAL,
-	 "E rules.yaml:1:3: rule 'X' has 'append: true' but no rule of that name is defined "
-	 "before\n"
-	 "E rules.yaml:4:3: macro 'M' has 'append: true' but no macro of that name is defined "
-	 "before\n"
-	 "E rules.yaml:7:3: list 'L' has 'override' but no list of that name is defined before\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open\n"
-	 "  output: o\n"
-	 "  priority: loud\n"
-	 "  enabled: maybe\n"
-	 "  colour: blue\n"
-	 "- rule: Y\n"
-	 "  condition: evt.type = open\n",
-	 -EINVAL,
-	 "W rules.yaml:7:3: unknown key 'colour' in rule 'X'\n"
-	 "E rules.yaml:5:13: invalid priority 'loud' in rule 'X' (one of emergency, alert, "
-	 "critical, error, warning, notice, informational, debug)\n"
-	 "E rules.yaml:6:12: 'enabled' must be true or false in rule 'X'\n"
-	 "E rules.yaml:8:3: missing key 'output' in rule 'Y'\n"
-	 "E rules.yaml:8:3: missing key 'desc' in rule 'Y'\n"
-	 "E rules.yaml:8:3: missing key 'priority' in rule 'Y'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open\n"
-	 "  output: \"bad %proc.nmae here\"\n"
-	 "  priority: debug\n",
-	 -EINVAL,
-	 "E rules.yaml:4:17: unknown field 'proc.nmae' (did you mean 'proc.name'?) in output in "
-	 "rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open\n"
-	 "  output: o\n"
-	 "  priority: debug\n"
-	 "  exceptions:\n"
-	 "    - name: e1\n"
-	 "      fields: [proc.name, fd.nme]\n"
-	 "      values: [[a, b]]\n"
-	 "    - name: e2\n"
-	 "      fields: [proc.name, fd.name]\n"
-	 "      values: [[a]]\n"
-	 "    - name: e3\n"
-	 "      fields: proc.name\n"
-	 "      comps: like\n"
-	 "      values: [a]\n"
-	 "    - name: e4\n"
-	 "      values: [a]\n",
-	 -EINVAL,
-	 "E rules.yaml:17:7: exception 'e4' needs 'fields' in rule 'X'\n"
-	 "E rules.yaml:12:16: each value must be a list of 2 item(s), one per field, in exception "
-	 "'e2' of rule 'X'\n"
-	 "E rules.yaml:15:14: invalid comparison operator 'like' in exception 'e3' of rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open\n"
-	 "  output: o\n"
-	 "  priority: debug\n"
-	 "  exceptions:\n"
-	 "    - name: e1\n"
-	 "      fields: [proc.name, fd.nme]\n"
-	 "      values: [[a, b]]\n",
-	 -EINVAL,
-	 "E rules.yaml:8:27: unknown field 'fd.nme' (did you mean 'fd.name'?) in rule 'X'\n"},
-	{"- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open\n"
-	 "  output: o\n"
-	 "  priority: debug\n"
-	 "  exceptions:\n"
-	 "    - name: no_values_yet\n"
-	 "      fields: [proc.name, proc.exee]\n"
-	 "    - name: single\n"
-	 "      fields: fd.nam\n",
-	 -EINVAL,
-	 "E rules.yaml:8:27: unknown field 'proc.exee' (did you mean 'proc.exe'?) in exception "
-	 "'no_values_yet' of rule 'X'\n"
-	 "E rules.yaml:10:15: unknown field 'fd.nam' (did you mean 'fd.name'?) in exception "
-	 "'single' of rule 'X'\n"},
-	{"- rule: Y\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open and proc.pid in (1, two)\n"
-	 "  output: o\n"
-	 "  priority: debug\n"
-	 "- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: evt.type = open\n"
-	 "  output: o\n"
-	 "  priority: debug\n"
-	 "  source: k8s_audit\n"
-	 "- required_engine_version: 0.99.0\n"
-	 "- required_engine_version: 17\n"
-	 "- something_else: 1\n"
-	 "- list: unused_list\n"
-	 "  items: []\n"
-	 "- macro: unused_macro\n"
-	 "  condition: proc.name = x\n",
-	 -EINVAL,
-	 "E rules.yaml:12:28: rules require engine version 0.99.0, but this engine is version "
-	 "0.60.0\n"
-	 "W rules.yaml:14:3: unknown item with key 'something_else' ignored\n"
-	 "E rules.yaml:3:50: 'two' is not a valid int64 value for field 'proc.pid' in rule 'Y'\n"
-	 "E rules.yaml:8:14: field 'evt.type' is not available for source 'k8s_audit' in rule "
-	 "'X'\n"
-	 "W rules.yaml:17:3: macro 'unused_macro' is not used\n"
-	 "W rules.yaml:15:3: list 'unused_list' is not used\n"},
-	{"- macro: m\n"
-	 "  condition: evt.type in (open, exceve)\n"
-	 "- rule: X\n"
-	 "  desc: d\n"
-	 "  condition: m or evt.type = nosuch\n"
-	 "  output: o\n"
-	 "  priority: debug\n",
-	 0,
-	 "W rules.yaml:2:33: unknown event type 'exceve' in macro 'm'\n"
-	 "W rules.yaml:5:30: unknown event type 'nosuch' in rule 'X'\n"},
-	{"rule: X\n", -EINVAL,
-	 "E rules.yaml:1:1: a rules file must be a list of items (rule, macro, list, ...)\n"},
-	{"- rule: [x\n", -EINVAL, NULL},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and proc.nmae = bash\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL,
+     "E rules.yaml:3:34: unknown field 'proc.nmae' (did you mean 'proc.name'?) in rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and proc.nmae = bash\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "  skip-if-unknown-filter: true\n",
+     0,
+     "W rules.yaml:3:34: rule 'X' skipped: unknown field 'proc.nmae' (did you mean "
+     "'proc.name'?)\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: >\n"
+     "    evt.type = open and\n"
+     "    (proc.name = bash or\n"
+     "     fd.nam = x)\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL, "E rules.yaml:6:6: unknown field 'fd.nam' (did you mean 'fd.name'?) in rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: |\n"
+     "    evt.type = open\n"
+     "      and proc.name bash\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL,
+     "E rules.yaml:5:21: syntax error: expected an operator after 'proc.name', found 'bash' "
+     "in rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: \"evt.type = open and proc.name = \\\"a\\\" and\"\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL,
+     "E rules.yaml:3:56: syntax error: expected a condition, found the end of the condition "
+     "in rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: 'evt.type = open and proc.name = ''a'' and proc.pid > x'\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL, "E rules.yaml:3:68: syntax error: expected a number after '>' in rule 'X'\n"},
+    {"- macro: m\n"
+     "  condition: proc.name = a and\n"
+     "    user.uidd = 0\n"
+     "- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and m\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "- rule: Y\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and not m\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL,
+     "E rules.yaml:3:5: unknown field 'user.uidd' (did you mean 'user.uid'?) in macro 'm' "
+     "(used by rule 'X')\n"
+     "E rules.yaml:3:5: unknown field 'user.uidd' (did you mean 'user.uid'?) in macro 'm' "
+     "(used by rule 'Y')\n"},
+    {"- macro: a\n"
+     "  condition: b\n"
+     "- macro: b\n"
+     "  condition: proc.name = x or a\n"
+     "- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and a and c\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL,
+     "E rules.yaml:4:31: macro 'a' refers to itself in macro 'b' (used by rule 'X')\n"
+     "E rules.yaml:7:40: undefined macro 'c' in rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and undefined_macro\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL, "E rules.yaml:3:34: undefined macro 'undefined_macro' in rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: proc.name = bash\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     0,
+     "W rules.yaml:3:14: rule 'X' matches all event types (restrict it with evt.type, or set "
+     "warn_evttypes: false)\n"},
+    {"- rule: X\n"
+     "  condition: and proc.name = x\n"
+     "  append: true\n"
+     "- macro: M\n"
+     "  condition: x\n"
+     "  append: true\n"
+     "- list: L\n"
+     "  items: [x]\n"
+     "  override:\n"
+     "    items: append\n",
+     -EINVAL,
+     "E rules.yaml:1:3: rule 'X' has 'append: true' but no rule of that name is defined "
+     "before\n"
+     "E rules.yaml:4:3: macro 'M' has 'append: true' but no macro of that name is defined "
+     "before\n"
+     "E rules.yaml:7:3: list 'L' has 'override' but no list of that name is defined before\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open\n"
+     "  output: o\n"
+     "  priority: loud\n"
+     "  enabled: maybe\n"
+     "  colour: blue\n"
+     "- rule: Y\n"
+     "  condition: evt.type = open\n",
+     -EINVAL,
+     "W rules.yaml:7:3: unknown key 'colour' in rule 'X'\n"
+     "E rules.yaml:5:13: invalid priority 'loud' in rule 'X' (one of emergency, alert, "
+     "critical, error, warning, notice, informational, debug)\n"
+     "E rules.yaml:6:12: 'enabled' must be true or false in rule 'X'\n"
+     "E rules.yaml:8:3: missing key 'output' in rule 'Y'\n"
+     "E rules.yaml:8:3: missing key 'desc' in rule 'Y'\n"
+     "E rules.yaml:8:3: missing key 'priority' in rule 'Y'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open\n"
+     "  output: \"bad %proc.nmae here\"\n"
+     "  priority: debug\n",
+     -EINVAL,
+     "E rules.yaml:4:17: unknown field 'proc.nmae' (did you mean 'proc.name'?) in output in "
+     "rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "  exceptions:\n"
+     "    - name: e1\n"
+     "      fields: [proc.name, fd.nme]\n"
+     "      values: [[a, b]]\n"
+     "    - name: e2\n"
+     "      fields: [proc.name, fd.name]\n"
+     "      values: [[a]]\n"
+     "    - name: e3\n"
+     "      fields: proc.name\n"
+     "      comps: like\n"
+     "      values: [a]\n"
+     "    - name: e4\n"
+     "      values: [a]\n",
+     -EINVAL,
+     "E rules.yaml:17:7: exception 'e4' needs 'fields' in rule 'X'\n"
+     "E rules.yaml:12:16: each value must be a list of 2 item(s), one per field, in exception "
+     "'e2' of rule 'X'\n"
+     "E rules.yaml:15:14: invalid comparison operator 'like' in exception 'e3' of rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "  exceptions:\n"
+     "    - name: e1\n"
+     "      fields: [proc.name, fd.nme]\n"
+     "      values: [[a, b]]\n",
+     -EINVAL, "E rules.yaml:8:27: unknown field 'fd.nme' (did you mean 'fd.name'?) in rule 'X'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "  exceptions:\n"
+     "    - name: no_values_yet\n"
+     "      fields: [proc.name, proc.exee]\n"
+     "    - name: single\n"
+     "      fields: fd.nam\n",
+     -EINVAL,
+     "E rules.yaml:8:27: unknown field 'proc.exee' (did you mean 'proc.exe'?) in exception "
+     "'no_values_yet' of rule 'X'\n"
+     "E rules.yaml:10:15: unknown field 'fd.nam' (did you mean 'fd.name'?) in exception "
+     "'single' of rule 'X'\n"},
+    {"- rule: Y\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and proc.pid in (1, two)\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "  source: k8s_audit\n"
+     "- required_engine_version: 0.99.0\n"
+     "- required_engine_version: 17\n"
+     "- something_else: 1\n"
+     "- list: unused_list\n"
+     "  items: []\n"
+     "- macro: unused_macro\n"
+     "  condition: proc.name = x\n",
+     -EINVAL,
+     "E rules.yaml:12:28: rules require engine version 0.99.0, but this engine is version "
+     "0.60.0\n"
+     "W rules.yaml:14:3: unknown item with key 'something_else' ignored\n"
+     "E rules.yaml:3:50: 'two' is not a valid int64 value for field 'proc.pid' in rule 'Y'\n"
+     "E rules.yaml:8:14: field 'evt.type' is not available for source 'k8s_audit' in rule "
+     "'X'\n"
+     "W rules.yaml:17:3: macro 'unused_macro' is not used\n"
+     "W rules.yaml:15:3: list 'unused_list' is not used\n"},
+    {"- macro: m\n"
+     "  condition: evt.type in (open, exceve)\n"
+     "- rule: X\n"
+     "  desc: d\n"
+     "  condition: m or evt.type = nosuch\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     0,
+     "W rules.yaml:2:33: unknown event type 'exceve' in macro 'm'\n"
+     "W rules.yaml:5:30: unknown event type 'nosuch' in rule 'X'\n"},
+    {"rule: X\n", -EINVAL,
+     "E rules.yaml:1:1: a rules file must be a list of items (rule, macro, list, ...)\n"},
+    {"- rule: [x\n", -EINVAL, NULL},
 };
 
 static void test_golden_errors(void **state)
@@ -942,8 +939,8 @@ static void test_falco_style(void **state)
 	const struct sk_alert_field *f;
 	size_t n;
 	assert_int_equal(
-		sk_rules_format(r, sk_rules_find(r, "Any event from a debug tool"), &ev, &msg, &f, &n),
-		0);
+	    sk_rules_format(r, sk_rules_find(r, "Any event from a debug tool"), &ev, &msg, &f, &n),
+	    0);
 	assert_string_equal(msg, "strace did execve");
 	/* %container.info without a provider prints nothing */
 	assert_int_equal(sk_rules_format(r, w, &ev, &msg, &f, &n), 0);
@@ -976,7 +973,8 @@ static void test_falco_style(void **state)
 	/* a missing path */
 	r = sk_rules_create(f2);
 	assert_int_equal(sk_rules_load_path(r, "/nonexistent/rules.yaml"), -ENOENT);
-	assert_diags(r, "E /nonexistent/rules.yaml: cannot read rules: No such file or directory\n");
+	assert_diags(r,
+		     "E /nonexistent/rules.yaml: cannot read rules: No such file or directory\n");
 	sk_rules_destroy(r);
 	sk_fields_destroy(f2);
 }
@@ -996,19 +994,19 @@ static void test_versions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_basic),
-		cmocka_unit_test(test_output_format),
-		cmocka_unit_test(test_lists),
-		cmocka_unit_test(test_macros),
-		cmocka_unit_test(test_exceptions),
-		cmocka_unit_test(test_append_override),
-		cmocka_unit_test(test_select_priority_index),
-		cmocka_unit_test(test_append_output),
-		cmocka_unit_test(test_apply_config),
-		cmocka_unit_test(test_golden_errors),
-		cmocka_unit_test(test_sources),
-		cmocka_unit_test(test_versions),
-		cmocka_unit_test(test_falco_style),
+	    cmocka_unit_test(test_basic),
+	    cmocka_unit_test(test_output_format),
+	    cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_macros),
+	    cmocka_unit_test(test_exceptions),
+	    cmocka_unit_test(test_append_override),
+	    cmocka_unit_test(test_select_priority_index),
+	    cmocka_unit_test(test_append_output),
+	    cmocka_unit_test(test_apply_config),
+	    cmocka_unit_test(test_golden_errors),
+	    cmocka_unit_test(test_sources),
+	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_falco_style),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -172,19 +172,22 @@ int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *i
 			 size_t errlen)
 {
 	if (!(p->caps & SK_CAP_EXTRACT) || !p->fields || !p->extract) {
-		snprintf(err, errlen, "plugin '%s' does not extract fields", p->name ? p->name : "?");
+		snprintf(err, errlen, "plugin '%s' does not extract fields",
+			 p->name ? p->name : "?");
 		return -EINVAL;
 	}
 	size_t add = 0;
 	for (const struct sk_field *fl = p->fields; fl->name; fl++) {
 		add++;
 		/* duplicates against fields registered before, for overlapping sources */
-		for (uint32_t v = lookup_first(f, fl->name, strlen(fl->name)); v; v = f->next[v - 1]) {
+		for (uint32_t v = lookup_first(f, fl->name, strlen(fl->name)); v;
+		     v = f->next[v - 1]) {
 			const struct sk_field_def *d = &f->defs[v - 1];
 			if (sources_overlap(d->sources, p->sources)) {
-				snprintf(err, errlen,
-					 "plugin '%s': field '%s' is already provided by plugin '%s'",
-					 p->name, fl->name, d->plugin->name);
+				snprintf(
+				    err, errlen,
+				    "plugin '%s': field '%s' is already provided by plugin '%s'",
+				    p->name, fl->name, d->plugin->name);
 				return -EEXIST;
 			}
 		}
@@ -216,7 +219,7 @@ int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *i
 	uint32_t idx = 0;
 	for (const struct sk_field *fl = p->fields; fl->name; fl++, idx++) {
 		f->defs[f->n++] = (struct sk_field_def){
-			.field = fl, .plugin = p, .inst = inst, .index = idx, .sources = p->sources};
+		    .field = fl, .plugin = p, .inst = inst, .index = idx, .sources = p->sources};
 	}
 	if (p->event_names && p->sources) {
 		for (size_t i = 0; p->sources[i]; i++) {
@@ -452,8 +455,8 @@ int sk_fields_resolve(const struct sk_fields *f, const char *source, const char 
 			return -EINVAL;
 		}
 		if (!(flags & SK_FIELD_ARG_KEY) && !is_num) {
-			snprintf(err, errlen, "field '%s' needs a numeric argument, not '%s'", fname,
-				 arg);
+			snprintf(err, errlen, "field '%s' needs a numeric argument, not '%s'",
+				 fname, arg);
 			return -EINVAL;
 		}
 		if (!*arg) {

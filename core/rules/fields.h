@@ -20,11 +20,11 @@ struct sk_fields;
 
 /* One registered field. All pointers are borrowed from the plugin. */
 struct sk_field_def {
-	const struct sk_field *field;	  /* name, type, flags, desc */
-	const struct sk_plugin *plugin;	  /* the extractor */
-	void *inst;			  /* its instance, passed to extract() */
-	uint32_t index;			  /* index in plugin->fields */
-	const char *const *sources;	  /* plugin->sources: NULL = every source */
+	const struct sk_field *field;	/* name, type, flags, desc */
+	const struct sk_plugin *plugin; /* the extractor */
+	void *inst;			/* its instance, passed to extract() */
+	uint32_t index;			/* index in plugin->fields */
+	const char *const *sources;	/* plugin->sources: NULL = every source */
 };
 
 /* A resolved reference to a field with its argument, ready for extract(). */

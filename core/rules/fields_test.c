@@ -89,8 +89,7 @@ static void test_resolve_args(void **state)
 	sk_field_ref_fini(&r);
 
 	assert_int_equal(
-		sk_fields_resolve(f, "syscall", "proc.aname", "HOME", &r, err, sizeof(err)),
-		-EINVAL);
+	    sk_fields_resolve(f, "syscall", "proc.aname", "HOME", &r, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "field 'proc.aname' needs a numeric argument, not 'HOME'");
 	assert_int_equal(sk_fields_resolve(f, "syscall", "proc.name", "1", &r, err, sizeof(err)),
 			 -EINVAL);
@@ -128,7 +127,8 @@ static void test_duplicates_and_sources(void **state)
 	struct sk_fields *f = *state;
 	char err[256];
 	assert_int_equal(sk_fields_add_plugin(f, &tx_plugin, NULL, err, sizeof(err)), -EEXIST);
-	assert_string_equal(err, "plugin 'tx': field 'evt.type' is already provided by plugin 'tx'");
+	assert_string_equal(err,
+			    "plugin 'tx': field 'evt.type' is already provided by plugin 'tx'");
 	/* the same names for another source are fine */
 	assert_int_equal(sk_fields_add_plugin(f, &tx_plugin_other, NULL, err, sizeof(err)), 0);
 	const struct sk_field_def *d = sk_fields_find(f, "other", "proc.name", NULL);
@@ -170,11 +170,11 @@ static void test_evttypes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_args, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates_and_sources, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_evttypes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_args, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicates_and_sources, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_evttypes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

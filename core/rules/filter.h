@@ -67,7 +67,7 @@ enum sk_filter_xform {
  * to file:line:col. Conditions made of several pieces (appends) keep one
  * segment per piece. */
 struct sk_filter_seg {
-	size_t off;	  /* first byte of the segment in the text */
+	size_t off; /* first byte of the segment in the text */
 	size_t len;
 	const char *file; /* borrowed, outlives the tree (the engine keeps names) */
 	unsigned *line;	  /* per byte of the segment (len + 1 entries), owned */
@@ -135,8 +135,8 @@ enum sk_filter_rhs {
 
 struct sk_filter_node {
 	enum sk_filter_kind kind;
-	uint32_t pos;		    /* offset of the node's first token */
-	struct sk_filter_src *src;  /* reference held */
+	uint32_t pos;		      /* offset of the node's first token */
+	struct sk_filter_src *src;    /* reference held */
 	struct sk_filter_node **kids; /* AND, OR: n >= 2; NOT: 1 */
 	size_t nkids;
 	/* CHECK */
@@ -161,8 +161,7 @@ int sk_filter_parse(struct sk_filter_src *src, struct sk_filter_node **ret, char
 /* sk_filter_parse_fexpr - parse a lone field expression ("proc.aname[2]",
  * "tolower(proc.name)") as used by exception `fields`. Returns 0 or -EINVAL
  * with a message. */
-int sk_filter_parse_fexpr(const char *text, struct sk_filter_fexpr *ret, char *err,
-			  size_t errlen);
+int sk_filter_parse_fexpr(const char *text, struct sk_filter_fexpr *ret, char *err, size_t errlen);
 
 /* sk_filter_parse_op - an operator word ("=", "in", "pmatch"...), or SK_OP_NONE. */
 enum sk_filter_op sk_filter_parse_op(const char *text);
@@ -210,9 +209,9 @@ struct sk_filter;
 
 /* Result of compiling a tree. */
 struct sk_filter_cerr {
-	int rc;		/* -ENOENT unknown field, -EINVAL otherwise */
+	int rc;				   /* -ENOENT unknown field, -EINVAL otherwise */
 	const struct sk_filter_node *node; /* where (borrowed from the tree) */
-	uint32_t off;	/* byte offset in node->src */
+	uint32_t off;			   /* byte offset in node->src */
 	bool unknown_field;
 	char msg[512];
 };

@@ -15,7 +15,7 @@
 #include "rules/format.h"
 
 struct piece {
-	char *text;	/* literal text, or NULL for a field */
+	char *text; /* literal text, or NULL for a field */
 	size_t len;
 	size_t field; /* index into fields */
 };
@@ -190,8 +190,8 @@ int sk_rule_fmt_compile(const char *text, const struct sk_fields *fields, const 
 			name = strndup(text + nstart, fl);
 			if (br) {
 				if (text[nstart + nlen - 1] != ']') {
-					snprintf(err, errlen, "missing ']' in '%%(%.*s)'", (int)nlen,
-						 text + nstart);
+					snprintf(err, errlen, "missing ']' in '%%(%.*s)'",
+						 (int)nlen, text + nstart);
 					*ret_off = start;
 					rc = -EINVAL;
 					goto out;
@@ -220,8 +220,8 @@ int sk_rule_fmt_compile(const char *text, const struct sk_fields *fields, const 
 			if (text[end] == '[') {
 				const char *close = strchr(text + end, ']');
 				if (!close) {
-					snprintf(err, errlen, "missing ']' after '%%%.*s['", (int)nlen,
-						 text + nstart);
+					snprintf(err, errlen, "missing ']' after '%%%.*s['",
+						 (int)nlen, text + nstart);
 					*ret_off = start;
 					rc = -EINVAL;
 					goto out;
@@ -291,8 +291,8 @@ int sk_rule_fmt_add_field(struct sk_rule_fmt *f, const char *name, const struct 
 	}
 	char *base = strndup(name, (size_t)(br - name));
 	char *arg = strndup(br + 1, l - (size_t)(br - name) - 2);
-	int rc = (base && arg) ? add_field(f, base, arg, fields, source, &idx, err, errlen)
-			       : -ENOMEM;
+	int rc =
+	    (base && arg) ? add_field(f, base, arg, fields, source, &idx, err, errlen) : -ENOMEM;
 	free(base);
 	free(arg);
 	return rc;
@@ -472,8 +472,9 @@ size_t sk_value_to_text(const struct sk_value *v, char *out, size_t outlen)
 			if (i) {
 				at = put(out, outlen, at, ",", 1);
 			}
-			size_t l = sk_value_to_text(&v->list.items[i], at < outlen ? out + at : NULL,
-						    at < outlen ? outlen - at : 0);
+			size_t l =
+			    sk_value_to_text(&v->list.items[i], at < outlen ? out + at : NULL,
+					     at < outlen ? outlen - at : 0);
 			at += l;
 		}
 		return put(out, outlen, at, ")", 1);

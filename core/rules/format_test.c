@@ -65,32 +65,32 @@ struct fcase {
 };
 
 static const struct fcase cases[] = {
-	{"plain text", "plain text", 0},
-	{"", "", 0},
-	{"%proc.name", "bash", 1},
-	{"%proc.name.", "bash.", 1},
-	{"%proc.name,", "bash,", 1},
-	{"%proc.name:%proc.exe", "bash:/usr/bin/bash", 2},
-	{"%proc.name/%proc.exe", "bash//usr/bin/bash", 2},
-	{"(%proc.name)", "(bash)", 1},
-	{"%(proc.name)x", "bashx", 1},
-	{"%(proc.aname[1])", "sshd", 1},
-	{"%proc.aname[1]]", "sshd]", 1},
-	{"%proc.env[HOME]/x", "/root/x", 1},
-	{"%evt.arg.flags.", "O_RDONLY.", 1},
-	{"%evt.arg[flags]", "O_RDONLY", 1},
-	{"%proc.name %proc.name", "bash bash", 1},
-	{"%proc.name%proc.pid", "bash-5", 2},
-	{"100% sure, %%, % x, %1, %", "100% sure, %%, % x, %1, %", 0},
-	{"%fd.sip and %proc.env[NOPE]", "<NA> and <NA>", 2},
-	{"%evt.rawres %fd.sport %evt.latency", "3 8080 1500", 3},
-	{"%fd.net", "fd00::/64", 1},
-	{"%evt.buffer", "ab..", 1},
-	{"%evt.time", "22:13:20.123456789", 1},
-	{"%evt.type %evt.num", "open 7", 2},
-	{"%container.info", "", 0},
-	{"a %container.info b", "a  b", 0},
-	{"%proc.name_x", "", 0}, /* an unknown field: see errors */
+    {"plain text", "plain text", 0},
+    {"", "", 0},
+    {"%proc.name", "bash", 1},
+    {"%proc.name.", "bash.", 1},
+    {"%proc.name,", "bash,", 1},
+    {"%proc.name:%proc.exe", "bash:/usr/bin/bash", 2},
+    {"%proc.name/%proc.exe", "bash//usr/bin/bash", 2},
+    {"(%proc.name)", "(bash)", 1},
+    {"%(proc.name)x", "bashx", 1},
+    {"%(proc.aname[1])", "sshd", 1},
+    {"%proc.aname[1]]", "sshd]", 1},
+    {"%proc.env[HOME]/x", "/root/x", 1},
+    {"%evt.arg.flags.", "O_RDONLY.", 1},
+    {"%evt.arg[flags]", "O_RDONLY", 1},
+    {"%proc.name %proc.name", "bash bash", 1},
+    {"%proc.name%proc.pid", "bash-5", 2},
+    {"100% sure, %%, % x, %1, %", "100% sure, %%, % x, %1, %", 0},
+    {"%fd.sip and %proc.env[NOPE]", "<NA> and <NA>", 2},
+    {"%evt.rawres %fd.sport %evt.latency", "3 8080 1500", 3},
+    {"%fd.net", "fd00::/64", 1},
+    {"%evt.buffer", "ab..", 1},
+    {"%evt.time", "22:13:20.123456789", 1},
+    {"%evt.type %evt.num", "open 7", 2},
+    {"%container.info", "", 0},
+    {"a %container.info b", "a  b", 0},
+    {"%proc.name_x", "", 0}, /* an unknown field: see errors */
 };
 
 static void test_render(void **state)
@@ -132,18 +132,14 @@ static void test_typed_fields(void **state)
 	assert_int_equal(sk_rule_fmt_compile("%proc.name %proc.pid %fd.net %evt.time %fd.sip",
 					     fields, "syscall", &f, err, sizeof(err), &off),
 			 0);
-	assert_int_equal(sk_rule_fmt_add_field(f, "proc.aname[1]", fields, "syscall", err,
-					       sizeof(err)),
+	assert_int_equal(
+	    sk_rule_fmt_add_field(f, "proc.aname[1]", fields, "syscall", err, sizeof(err)), 0);
+	assert_int_equal(sk_rule_fmt_add_field(f, "proc.name", fields, "syscall", err, sizeof(err)),
 			 0);
-	assert_int_equal(sk_rule_fmt_add_field(f, "proc.name", fields, "syscall", err,
-					       sizeof(err)),
-			 0);
-	assert_int_equal(sk_rule_fmt_add_field(f, "proc.nope", fields, "syscall", err,
-					       sizeof(err)),
+	assert_int_equal(sk_rule_fmt_add_field(f, "proc.nope", fields, "syscall", err, sizeof(err)),
 			 -ENOENT);
-	assert_int_equal(sk_rule_fmt_add_field(f, "proc.aname[1", fields, "syscall", err,
-					       sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    sk_rule_fmt_add_field(f, "proc.aname[1", fields, "syscall", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "missing ']' in field 'proc.aname[1'");
 	const char *msg;
 	const struct sk_alert_field *fl;
@@ -171,12 +167,12 @@ struct ecase {
 };
 
 static const struct ecase errs[] = {
-	{"x %proc.nmae y", 3, "unknown field 'proc.nmae' (did you mean 'proc.name'?)"},
-	{"%(proc.name", 0, "missing ')' after '%('"},
-	{"%(proc.nmae)", 2, "unknown field 'proc.nmae' (did you mean 'proc.name'?)"},
-	{"%proc.aname[1", 0, "missing ']' after '%proc.aname['"},
-	{"%proc.name[1]", 1, "field 'proc.name' does not take an argument"},
-	{"%evt.arg", 1, "field 'evt.arg' requires an argument: evt.arg[...]"},
+    {"x %proc.nmae y", 3, "unknown field 'proc.nmae' (did you mean 'proc.name'?)"},
+    {"%(proc.name", 0, "missing ')' after '%('"},
+    {"%(proc.nmae)", 2, "unknown field 'proc.nmae' (did you mean 'proc.name'?)"},
+    {"%proc.aname[1", 0, "missing ']' after '%proc.aname['"},
+    {"%proc.name[1]", 1, "field 'proc.name' does not take an argument"},
+    {"%evt.arg", 1, "field 'evt.arg' requires an argument: evt.arg[...]"},
 };
 
 static void test_errors(void **state)
@@ -185,8 +181,8 @@ static void test_errors(void **state)
 		struct sk_rule_fmt *f = NULL;
 		char err[256] = "";
 		size_t off = 999;
-		int rc = sk_rule_fmt_compile(errs[i].out, fields, "syscall", &f, err, sizeof(err),
-					     &off);
+		int rc =
+		    sk_rule_fmt_compile(errs[i].out, fields, "syscall", &f, err, sizeof(err), &off);
 		if (rc == 0 || strcmp(err, errs[i].err) != 0 || off != errs[i].off) {
 			print_message("# '%s': rc %d off %zu '%s'\n", errs[i].out, rc, off, err);
 		}
@@ -216,10 +212,10 @@ static void test_value_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_render),
-		cmocka_unit_test(test_typed_fields),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_value_text),
+	    cmocka_unit_test(test_render),
+	    cmocka_unit_test(test_typed_fields),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_value_text),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

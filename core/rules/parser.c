@@ -77,7 +77,7 @@ int sk_filter_src_append(struct sk_filter_src *s, const char *sep, const char *t
 	memcpy(t + s->len + seplen, text, len);
 	t[s->len + seplen + len] = '\0';
 	g[s->nsegs] = (struct sk_filter_seg){
-		.off = s->len + seplen, .len = len, .file = file, .line = line, .col = col};
+	    .off = s->len + seplen, .len = len, .file = file, .line = line, .col = col};
 	s->nsegs++;
 	s->len += seplen + len;
 	return 0;
@@ -115,26 +115,26 @@ void sk_filter_src_pos(const struct sk_filter_src *s, size_t off, const char **r
 /* ---- names ------------------------------------------------------------- */
 
 static const char *const op_names[SK_OP_COUNT_] = {
-	[SK_OP_NONE] = "?",
-	[SK_OP_EQ] = "=",
-	[SK_OP_NE] = "!=",
-	[SK_OP_LT] = "<",
-	[SK_OP_LE] = "<=",
-	[SK_OP_GT] = ">",
-	[SK_OP_GE] = ">=",
-	[SK_OP_CONTAINS] = "contains",
-	[SK_OP_ICONTAINS] = "icontains",
-	[SK_OP_BCONTAINS] = "bcontains",
-	[SK_OP_STARTSWITH] = "startswith",
-	[SK_OP_BSTARTSWITH] = "bstartswith",
-	[SK_OP_ENDSWITH] = "endswith",
-	[SK_OP_GLOB] = "glob",
-	[SK_OP_IGLOB] = "iglob",
-	[SK_OP_REGEX] = "regex",
-	[SK_OP_IN] = "in",
-	[SK_OP_INTERSECTS] = "intersects",
-	[SK_OP_PMATCH] = "pmatch",
-	[SK_OP_EXISTS] = "exists",
+    [SK_OP_NONE] = "?",
+    [SK_OP_EQ] = "=",
+    [SK_OP_NE] = "!=",
+    [SK_OP_LT] = "<",
+    [SK_OP_LE] = "<=",
+    [SK_OP_GT] = ">",
+    [SK_OP_GE] = ">=",
+    [SK_OP_CONTAINS] = "contains",
+    [SK_OP_ICONTAINS] = "icontains",
+    [SK_OP_BCONTAINS] = "bcontains",
+    [SK_OP_STARTSWITH] = "startswith",
+    [SK_OP_BSTARTSWITH] = "bstartswith",
+    [SK_OP_ENDSWITH] = "endswith",
+    [SK_OP_GLOB] = "glob",
+    [SK_OP_IGLOB] = "iglob",
+    [SK_OP_REGEX] = "regex",
+    [SK_OP_IN] = "in",
+    [SK_OP_INTERSECTS] = "intersects",
+    [SK_OP_PMATCH] = "pmatch",
+    [SK_OP_EXISTS] = "exists",
 };
 
 const char *sk_filter_op_name(enum sk_filter_op op)
@@ -143,8 +143,8 @@ const char *sk_filter_op_name(enum sk_filter_op op)
 }
 
 static const char *const xform_names[] = {
-	[SK_XF_TOLOWER] = "tolower", [SK_XF_TOUPPER] = "toupper", [SK_XF_B64] = "b64",
-	[SK_XF_BASENAME] = "basename", [SK_XF_LEN] = "len",
+    [SK_XF_TOLOWER] = "tolower",   [SK_XF_TOUPPER] = "toupper", [SK_XF_B64] = "b64",
+    [SK_XF_BASENAME] = "basename", [SK_XF_LEN] = "len",
 };
 
 const char *sk_filter_xform_name(int xf)
@@ -287,7 +287,7 @@ struct parser {
 };
 
 static void perr(struct parser *p, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void perr(struct parser *p, size_t off, const char *fmt, ...)
 {
@@ -609,8 +609,7 @@ static int parse_fexpr(struct parser *p, struct sk_filter_fexpr *f)
 	return 0;
 }
 
-int sk_filter_parse_fexpr(const char *text, struct sk_filter_fexpr *ret, char *err,
-			  size_t errlen)
+int sk_filter_parse_fexpr(const char *text, struct sk_filter_fexpr *ret, char *err, size_t errlen)
 {
 	struct parser p = {.s = text, .len = strlen(text), .err = err, .errlen = errlen};
 	memset(ret, 0, sizeof(*ret));
@@ -634,26 +633,26 @@ struct opdef {
 };
 
 static const struct opdef ops[] = {
-	{"==", SK_OP_EQ, false},
-	{"=", SK_OP_EQ, false},
-	{"!=", SK_OP_NE, false},
-	{"<=", SK_OP_LE, false},
-	{"<", SK_OP_LT, false},
-	{">=", SK_OP_GE, false},
-	{">", SK_OP_GT, false},
-	{"exists", SK_OP_EXISTS, true},
-	{"contains", SK_OP_CONTAINS, true},
-	{"icontains", SK_OP_ICONTAINS, true},
-	{"bcontains", SK_OP_BCONTAINS, true},
-	{"startswith", SK_OP_STARTSWITH, true},
-	{"bstartswith", SK_OP_BSTARTSWITH, true},
-	{"endswith", SK_OP_ENDSWITH, true},
-	{"glob", SK_OP_GLOB, true},
-	{"iglob", SK_OP_IGLOB, true},
-	{"regex", SK_OP_REGEX, true},
-	{"intersects", SK_OP_INTERSECTS, true},
-	{"in", SK_OP_IN, true},
-	{"pmatch", SK_OP_PMATCH, true},
+    {"==", SK_OP_EQ, false},
+    {"=", SK_OP_EQ, false},
+    {"!=", SK_OP_NE, false},
+    {"<=", SK_OP_LE, false},
+    {"<", SK_OP_LT, false},
+    {">=", SK_OP_GE, false},
+    {">", SK_OP_GT, false},
+    {"exists", SK_OP_EXISTS, true},
+    {"contains", SK_OP_CONTAINS, true},
+    {"icontains", SK_OP_ICONTAINS, true},
+    {"bcontains", SK_OP_BCONTAINS, true},
+    {"startswith", SK_OP_STARTSWITH, true},
+    {"bstartswith", SK_OP_BSTARTSWITH, true},
+    {"endswith", SK_OP_ENDSWITH, true},
+    {"glob", SK_OP_GLOB, true},
+    {"iglob", SK_OP_IGLOB, true},
+    {"regex", SK_OP_REGEX, true},
+    {"intersects", SK_OP_INTERSECTS, true},
+    {"in", SK_OP_IN, true},
+    {"pmatch", SK_OP_PMATCH, true},
 };
 
 enum sk_filter_op sk_filter_parse_op(const char *text)
@@ -755,8 +754,8 @@ static int parse_value(struct parser *p, struct sk_filter_node *n, const char *a
 		if (c) {
 			perr(p, start, "expected a value after '%s', found '%c'", after, c);
 		} else {
-			perr(p, start, "expected a value after '%s', found the end of the condition",
-			     after);
+			perr(p, start,
+			     "expected a value after '%s', found the end of the condition", after);
 		}
 		return -1;
 	}
@@ -804,16 +803,17 @@ static int parse_condition(struct parser *p, struct sk_filter_node *n)
 	n->op = lex_op(p);
 	if (n->op == SK_OP_NONE) {
 		if (p->pos >= p->len) {
-			perr(p, p->pos, "expected an operator after '%s', found the end of the "
-					"condition",
+			perr(p, p->pos,
+			     "expected an operator after '%s', found the end of the "
+			     "condition",
 			     n->lhs.name);
 		} else {
 			size_t l = 1;
 			while (p->pos + l < p->len && !is_blank(p->s[p->pos + l]) && l < 20) {
 				l++;
 			}
-			perr(p, p->pos, "expected an operator after '%s', found '%.*s'", n->lhs.name,
-			     (int)l, p->s + p->pos);
+			perr(p, p->pos, "expected an operator after '%s', found '%.*s'",
+			     n->lhs.name, (int)l, p->s + p->pos);
 		}
 		return -1;
 	}
@@ -1030,8 +1030,8 @@ static struct sk_filter_node *parse_or(struct parser *p)
 int sk_filter_parse(struct sk_filter_src *src, struct sk_filter_node **ret, char *err,
 		    size_t errlen, size_t *ret_off)
 {
-	struct parser p = {.s = src->text, .len = src->len, .src = src, .err = err,
-			   .errlen = errlen};
+	struct parser p = {
+	    .s = src->text, .len = src->len, .src = src, .err = err, .errlen = errlen};
 	*ret = NULL;
 	struct sk_filter_node *n = parse_or(&p);
 	if (n) {
@@ -1044,8 +1044,9 @@ int sk_filter_parse(struct sk_filter_src *src, struct sk_filter_node **ret, char
 				while (p.pos + l < p.len && !is_blank(p.s[p.pos + l]) && l < 20) {
 					l++;
 				}
-				perr(&p, p.pos, "expected 'and', 'or' or the end of the condition, "
-						"found '%.*s'",
+				perr(&p, p.pos,
+				     "expected 'and', 'or' or the end of the condition, "
+				     "found '%.*s'",
 				     (int)l, p.s + p.pos);
 			}
 		}

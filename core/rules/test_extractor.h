@@ -11,18 +11,18 @@
 #include <shrike/plugin.h>
 
 #define TX_MAX_ANAME 4
-#define TX_MAX_ENV 4
-#define TX_MAX_ARGS 4
-#define TX_MAX_LIST 4
+#define TX_MAX_ENV   4
+#define TX_MAX_ARGS  4
+#define TX_MAX_LIST  4
 
 /* Event types of the synthetic source (see tx_evttypes). */
-#define TX_EVT_OPEN 70
-#define TX_EVT_OPENAT 71
-#define TX_EVT_EXECVE 72
-#define TX_EVT_CONNECT 73
-#define TX_EVT_OPEN_X 80 /* "open" names two types, like enter/exit pairs */
-#define TX_EVT_OTHER 90	 /* a type without a name */
-#define TX_EVT_OPENAT2 74 /* named only in the plugin's event_names */
+#define TX_EVT_OPEN	70
+#define TX_EVT_OPENAT	71
+#define TX_EVT_EXECVE	72
+#define TX_EVT_CONNECT	73
+#define TX_EVT_OPEN_X	80 /* "open" names two types, like enter/exit pairs */
+#define TX_EVT_OTHER	90 /* a type without a name */
+#define TX_EVT_OPENAT2	74 /* named only in the plugin's event_names */
 #define TX_EVT_EXECVEAT 75
 
 /* A test event: the record header first, so &ev.hdr is the record the

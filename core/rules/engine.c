@@ -1830,14 +1830,16 @@ static int expand_macros(struct sk_rules *r, struct sk_filter_node **np, const c
 
 static int macro_expanded(struct sk_rules *r, struct mdef *m, const char *rule, bool *bad)
 {
+	/* -EBADMSG: the macro's errors were reported before, when it was
+	 * parsed or first expanded; -EINVAL: they are being reported now */
 	if (m->state == 2) {
-		return m->broken ? -EINVAL : 0;
+		return m->broken ? -EBADMSG : 0;
 	}
 	if (m->state == 1) {
 		return -ELOOP;
 	}
 	if (m->broken || !m->tree) {
-		return -EINVAL;
+		return -EBADMSG;
 	}
 	m->state = 1;
 	struct sk_filter_node *t = sk_filter_clone(m->tree);
@@ -1880,6 +1882,11 @@ static int expand_macros(struct sk_rules *r, struct sk_filter_node **np, const c
 		}
 		if (rc == -ENOMEM) {
 			return rc;
+		}
+		if (rc == -EBADMSG) {
+			snprintf(msg, sizeof(msg), "macro '%s' cannot be used: it has errors",
+				 n->name);
+			tdiag(r, SK_RULES_ERROR, n->src, n->pos, rule, msg);
 		}
 		if (rc) {
 			*bad = true;

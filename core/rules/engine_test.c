@@ -812,6 +812,27 @@ static const struct golden goldens[] = {
      0,
      "W rules.yaml:2:33: unknown event type 'exceve' in macro 'm'\n"
      "W rules.yaml:5:30: unknown event type 'nosuch' in rule 'X'\n"},
+    {"- macro: broken\n"
+     "  condition: proc.name =\n"
+     "- macro: uses_undefined\n"
+     "  condition: nothere\n"
+     "- rule: A\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and broken and uses_undefined\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "- rule: B\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and uses_undefined\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL,
+     "E rules.yaml:2:25: syntax error: expected a value after '=', found the end of the "
+     "condition in macro 'broken'\n"
+     "E rules.yaml:7:34: macro 'broken' cannot be used: it has errors in rule 'A'\n"
+     "E rules.yaml:4:14: undefined macro 'nothere' in macro 'uses_undefined' (used by rule "
+     "'A')\n"
+     "E rules.yaml:12:34: macro 'uses_undefined' cannot be used: it has errors in rule 'B'\n"},
     {"rule: X\n", -EINVAL,
      "E rules.yaml:1:1: a rules file must be a list of items (rule, macro, list, ...)\n"},
     {"- rule: [x\n", -EINVAL, NULL},

@@ -15,7 +15,9 @@
 #include "rules/engine.h"
 #include "rules/test_extractor.h"
 
-#define NRULES 60
+#define NRULES_DEFAULT 60
+
+static int nrules = NRULES_DEFAULT;
 
 static double now(void)
 {
@@ -26,7 +28,7 @@ static double now(void)
 
 static char *make_rules(void)
 {
-	size_t cap = 1 << 20, len = 0;
+	size_t cap = (size_t)nrules * 1024 + 4096, len = 0;
 	char *s = malloc(cap);
 	if (!s) {
 		return NULL;
@@ -38,7 +40,7 @@ static char *make_rules(void)
 				"  condition: evt.type in (open, openat) and fd.name exists\n"
 				"- macro: spawned\n"
 				"  condition: evt.type = execve\n");
-	for (int i = 0; i < NRULES; i++) {
+	for (int i = 0; i < nrules; i++) {
 		len += (size_t)snprintf(
 		    s + len, cap - len,
 		    "- list: progs_%d\n"
@@ -85,6 +87,9 @@ static void run(struct sk_rules *r, const char *what, struct tx_event *e, size_t
 int main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 2000000;
+	if (argc > 2) {
+		nrules = atoi(argv[2]);
+	}
 	char err[256];
 	struct sk_fields *fields = sk_fields_create();
 	if (!fields || sk_fields_add_plugin(fields, &tx_plugin, NULL, err, sizeof(err))) {
@@ -108,7 +113,7 @@ int main(int argc, char **argv)
 		}
 		return 1;
 	}
-	printf("load + compile %d rules (%zu bytes of YAML): %.2f ms\n", NRULES, strlen(text),
+	printf("load + compile %d rules (%zu bytes of YAML): %.2f ms\n", nrules, strlen(text),
 	       dt * 1e3);
 
 	struct tx_event e;

@@ -81,6 +81,8 @@ struct rawtext {
 	const char *name;
 	char *text;
 	size_t len;
+	size_t *line_off; /* offset of the start of each line (index line - 1) */
+	size_t nlines;
 };
 
 struct rlist {
@@ -303,6 +305,7 @@ void sk_rules_destroy(struct sk_rules *r)
 	free(r->docs);
 	for (size_t i = 0; i < r->nraws; i++) {
 		free(r->raws[i].text);
+		free(r->raws[i].line_off);
 	}
 	free(r->raws);
 	for (size_t i = 0; i < r->nnames; i++) {
@@ -399,10 +402,14 @@ static void map_scalar(const struct rawtext *rt, const struct sk_cfg_node *n, un
 	if (!rt) {
 		return;
 	}
-	struct cursor c = {.t = rt->text, .len = rt->len, .line = 1, .col = 1};
-	while (c.at < c.len && c.line < n->line) {
-		adv(&c);
+	if (n->line == 0 || n->line > rt->nlines) {
+		return;
 	}
+	struct cursor c = {.t = rt->text,
+			   .len = rt->len,
+			   .at = rt->line_off[n->line - 1],
+			   .line = n->line,
+			   .col = 1};
 	while (c.at < c.len && c.col < n->col && c.t[c.at] != '\n') {
 		adv(&c);
 	}
@@ -1515,7 +1522,24 @@ static int keep_raw(struct sk_rules *r, const char *name, char *text, size_t len
 		free(text);
 		return -ENOMEM;
 	}
-	n[r->nraws++] = (struct rawtext){.name = names[r->nnames++], .text = text, .len = len};
+	size_t nl = 1;
+	for (size_t i = 0; i < len; i++) {
+		nl += text[i] == '\n';
+	}
+	size_t *off = malloc(nl * sizeof(*off));
+	if (!off) {
+		free(names[r->nnames]);
+		free(text);
+		return -ENOMEM;
+	}
+	off[0] = 0;
+	for (size_t i = 0, k = 1; i < len; i++) {
+		if (text[i] == '\n') {
+			off[k++] = i + 1;
+		}
+	}
+	n[r->nraws++] = (struct rawtext){
+	    .name = names[r->nnames++], .text = text, .len = len, .line_off = off, .nlines = nl};
 	return 0;
 }
 

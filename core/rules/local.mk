@@ -8,7 +8,7 @@ core_libshrike_la_SOURCES += \
 	core/rules/format.c core/rules/format.h \
 	core/rules/engine.c core/rules/engine.h
 
-EXTRA_DIST += core/rules/test_extractor.h \
+EXTRA_DIST += core/rules/README.md core/rules/test_extractor.h \
 	core/rules/testdata/falco_style.yaml \
 	core/rules/testdata/dir/a.yaml core/rules/testdata/dir/b.yml \
 	core/rules/testdata/dir/ignored.txt

@@ -221,9 +221,13 @@ int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *i
 		f->defs[f->n++] = (struct sk_field_def){
 		    .field = fl, .plugin = p, .inst = inst, .index = idx, .sources = p->sources};
 	}
-	if (p->event_names && p->sources) {
-		for (size_t i = 0; p->sources[i]; i++) {
-			int rc = sk_fields_set_evttypes(f, p->sources[i], names_lookup,
+	if (p->event_names) {
+		/* a plugin for every source names syscall events (event.h: every
+		 * record that is not SK_EVT_PLUGIN belongs to "syscall") */
+		static const char *const syscall_only[] = {"syscall", NULL};
+		const char *const *srcs = p->sources ? p->sources : syscall_only;
+		for (size_t i = 0; srcs[i]; i++) {
+			int rc = sk_fields_set_evttypes(f, srcs[i], names_lookup,
 							(void *)p->event_names);
 			if (rc) {
 				f->n -= add;

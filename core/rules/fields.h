@@ -51,7 +51,8 @@ void sk_fields_destroy(struct sk_fields *f);
  * receives. A field name already registered for an overlapping source is an
  * error (-EEXIST, message in err); a plugin without the capability, -EINVAL.
  * When the plugin has `event_names`, they become the event-type lookup of
- * each of its sources (see sk_fields_set_evttypes). The plugin and its
+ * each of its sources, or of "syscall" when it applies to every source (see
+ * sk_fields_set_evttypes). The plugin and its
  * tables are borrowed and must outlive the registry. */
 int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *inst, char *err,
 			 size_t errlen);

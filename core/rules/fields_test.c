@@ -167,6 +167,21 @@ static void test_evttypes(void **state)
 	assert_string_equal(sk_type_name(SK_TYPE_IPNET), "ipnet");
 }
 
+static void test_evttypes_all_sources(void **state)
+{
+	struct sk_fields *f = sk_fields_create();
+	struct sk_plugin any = tx_plugin;
+	char err[256];
+	uint16_t t[4];
+	any.sources = NULL; /* fields for every source */
+	assert_int_equal(sk_fields_add_plugin(f, &any, NULL, err, sizeof(err)), 0);
+	assert_non_null(sk_fields_find(f, "k8s_audit", "proc.name", NULL));
+	/* its event names describe syscall events */
+	assert_int_equal(sk_fields_evttypes(f, "syscall", "execve", t, 4), 1);
+	assert_int_equal(sk_fields_evttypes(f, "k8s_audit", "execve", t, 4), -ENOENT);
+	sk_fields_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

@@ -190,6 +190,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicates_and_sources, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_evttypes, setup, teardown),
+	    cmocka_unit_test(test_evttypes_all_sources),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -517,6 +517,57 @@ static void test_select_priority_index(void **state)
 	sk_rules_destroy(r);
 }
 
+/* the alert the engine builds renders as Falco's JSON through the outputs
+ * module: typed output_fields, NA as null, evt.time as integer ns */
+static void test_alert_json(void **state)
+{
+	struct sk_rules *r = load("- rule: Shell\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = execve\n"
+				  "  output: shell %proc.name pid=%proc.pid env=%proc.env[NOPE]\n"
+				  "  priority: warning\n"
+				  "  tags: [a, b]\n",
+				  0);
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	struct sk_event ev = tx_sk_event(&e);
+	const struct sk_rule *const *m;
+	assert_int_equal(sk_rules_eval(r, &ev, &m), 1);
+	struct sk_alert_in in;
+	assert_int_equal(sk_rules_alert(r, m[0], &ev, &in), 0);
+	struct sk_alert a = {
+	    .struct_size = sizeof(a),
+	    .priority = (uint32_t)in.priority,
+	    .time_ns = in.time_ns,
+	    .rule = in.rule,
+	    .source = in.source,
+	    .hostname = "host1",
+	    .message = in.message,
+	    .tags = in.tags,
+	    .ntags = (uint32_t)in.ntags,
+	    .nfields = (uint32_t)in.nfields,
+	    .fields = in.fields,
+	};
+	struct sk_format_opts fo = {.json_output = true,
+				    .json_include_output_property = true,
+				    .json_include_output_fields_property = true,
+				    .json_include_tags_property = true,
+				    .hostname = "host1"};
+	char *json = NULL, *text = NULL;
+	assert_int_equal(sk_alert_format(&a, &fo, &json, &text), 0);
+	assert_non_null(strstr(json, "\"rule\":\"Shell\""));
+	assert_non_null(strstr(json, "\"priority\":\"Warning\""));
+	assert_non_null(strstr(json, "\"source\":\"syscall\""));
+	assert_non_null(strstr(json, "\"proc.pid\":100"));
+	assert_non_null(strstr(json, "\"proc.name\":\"bash\""));
+	assert_non_null(strstr(json, "\"proc.env[NOPE]\":null"));
+	assert_non_null(strstr(json, "\"tags\":[\"a\",\"b\"]"));
+	assert_non_null(strstr(text, "Warning shell bash pid=100 env=<NA>"));
+	free(json);
+	free(text);
+	sk_rules_destroy(r);
+}
+
 static void test_apply_config(void **state)
 {
 	struct sk_rules *r = load(sel_yaml, 0);
@@ -1024,6 +1075,7 @@ int main(void)
 	    cmocka_unit_test(test_select_priority_index),
 	    cmocka_unit_test(test_append_output),
 	    cmocka_unit_test(test_apply_config),
+	    cmocka_unit_test(test_alert_json),
 	    cmocka_unit_test(test_golden_errors),
 	    cmocka_unit_test(test_sources),
 	    cmocka_unit_test(test_versions),

@@ -1331,6 +1331,12 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 	}
 	/* only `enabled`: switch an existing rule on or off */
 	const struct sk_cfg_node *en = sk_cfg_get(item, "enabled");
+	if (!p && en && item->n == 2) {
+		ndiag(r, SK_RULES_ERROR, item,
+		      "rule '%s' has only 'enabled' but no rule of that name is defined before",
+		      name);
+		return -EINVAL;
+	}
 	if (p && en && item->n == 2) {
 		int rc = parse_bool_node(r, en, "enabled", "rule", name, &p->enabled);
 		sync_pub(p);

@@ -746,13 +746,17 @@ static const struct golden goldens[] = {
      "- list: L\n"
      "  items: [x]\n"
      "  override:\n"
-     "    items: append\n",
+     "    items: append\n"
+     "- rule: Z\n"
+     "  enabled: false\n",
      -EINVAL,
      "E rules.yaml:1:3: rule 'X' has 'append: true' but no rule of that name is defined "
      "before\n"
      "E rules.yaml:4:3: macro 'M' has 'append: true' but no macro of that name is defined "
      "before\n"
-     "E rules.yaml:7:3: list 'L' has 'override' but no list of that name is defined before\n"},
+     "E rules.yaml:7:3: list 'L' has 'override' but no list of that name is defined before\n"
+     "E rules.yaml:11:3: rule 'Z' has only 'enabled' but no rule of that name is defined "
+     "before\n"},
     {"- rule: X\n"
      "  desc: d\n"
      "  condition: evt.type = open\n"

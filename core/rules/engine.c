@@ -1574,9 +1574,10 @@ int sk_rules_load_string(struct sk_rules *r, const char *name, const char *text)
 		return -ENOMEM;
 	}
 	r->dirty = true;
+	err[0] = '\0';
 	int rc = sk_cfg_parse_string(name, text, len, &root, err, sizeof(err));
 	if (rc) {
-		diag(r, SK_RULES_ERROR, "%s", err);
+		diag(r, SK_RULES_ERROR, "%s", *err ? err : strerror(-rc));
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
 	if (keep_doc(r, root)) {
@@ -1623,9 +1624,10 @@ static int load_file(struct sk_rules *r, const char *path)
 		return -ENOMEM;
 	}
 	struct sk_cfg_node *docs = NULL;
+	err[0] = '\0';
 	int rc = sk_cfg_parse_file_docs(path, &docs, err, sizeof(err));
 	if (rc) {
-		diag(r, SK_RULES_ERROR, "%s", err);
+		diag(r, SK_RULES_ERROR, "%s", *err ? err : strerror(-rc));
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
 	if (keep_doc(r, docs)) {
@@ -2069,6 +2071,7 @@ static struct sk_filter_node *exc_check(struct sk_rules *r, const struct sk_cfg_
 		struct sk_filter_val *tmp = NULL;
 		size_t nt = 0;
 		if (add_value(&tmp, &nt, one->scalar)) {
+			free(tmp);
 			goto oom;
 		}
 		int e = sk_filter_node_add_val(n, tmp[0].s, tmp[0].len, at, tmp[0].quoted);
@@ -2236,8 +2239,8 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 		*bad = true;
 		goto fail;
 	}
-	struct sk_filter_node *not = junction(SK_FN_NOT, NULL, 0);
-	if (!not ) {
+	struct sk_filter_node *neg = junction(SK_FN_NOT, NULL, 0);
+	if (!neg) {
 		*rc = -ENOMEM;
 		goto fail;
 	}
@@ -2254,12 +2257,12 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 		any->nkids = 0;
 		sk_filter_free(any);
 	}
-	(void)csrc;
-	if (sk_filter_node_add(not, body)) {
+	if (sk_filter_node_add(neg, body)) { /* frees body */
+		sk_filter_free(neg);
 		*rc = -ENOMEM;
 		return NULL;
 	}
-	return not ;
+	return neg;
 fail:
 	sk_filter_free(any);
 	return NULL;
@@ -2326,8 +2329,9 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 			rc = -ENOMEM;
 			goto out;
 		}
-		if (sk_filter_node_add(all, tree)) {
+		if (sk_filter_node_add(all, tree)) { /* frees tree */
 			tree = NULL;
+			sk_filter_free(all);
 			rc = -ENOMEM;
 			goto out;
 		}

@@ -29,6 +29,13 @@ TESTS += core/rules/engine_test
 core_rules_engine_test_SOURCES = core/rules/engine_test.c core/rules/test_extractor.c
 core_rules_engine_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 core_rules_engine_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+check_PROGRAMS += core/rules/oom_test
+TESTS += core/rules/oom_test
+core_rules_oom_test_SOURCES = core/rules/oom_test.c core/rules/test_extractor.c
+core_rules_oom_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_rules_oom_test_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	-Wl,--wrap=strdup,--wrap=strndup
+core_rules_oom_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 check_PROGRAMS += core/rules/format_test
 TESTS += core/rules/format_test
 core_rules_format_test_SOURCES = core/rules/format_test.c core/rules/test_extractor.c

@@ -30,6 +30,23 @@ endif
 TESTS += tests/integration/outputs_syslog.sh
 EXTRA_DIST += tests/integration/outputs_syslog.sh tests/lib_rsyslog.sh
 
+pkgplugin_LTLIBRARIES += outputs/program.la
+outputs_program_la_SOURCES = outputs/program/program.c outputs/program/program_pending.c \
+	outputs/program/program_pending.h
+outputs_program_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_program_la_LDFLAGS = $(SK_MODULE_FLAGS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += outputs/program/program_pending_test
+TESTS += outputs/program/program_pending_test
+outputs_program_program_pending_test_SOURCES = outputs/program/program_pending_test.c \
+	outputs/program/program_pending.c outputs/program/program_pending.h
+outputs_program_program_pending_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+outputs_program_program_pending_test_LDADD = $(CMOCKA_LIBS)
+endif
+TESTS += tests/integration/outputs_program.sh
+EXTRA_DIST += tests/integration/outputs_program.sh
+
 if HAVE_CMOCKA
 check_PROGRAMS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
 TESTS += core/alert_fmt_test core/outq_test core/lib/timefmt_test

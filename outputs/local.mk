@@ -109,3 +109,34 @@ endif
 TESTS += tests/integration/outputs_kafka.sh
 endif
 EXTRA_DIST += tests/integration/outputs_kafka.sh
+
+# http output (http_output) and its tests: tests/tools/http_sink is the
+# receiver (libmicrohttpd, GnuTLS for the client-certificate check).
+if BUILD_PLUGIN_HTTP
+pkgplugin_LTLIBRARIES += outputs/http.la
+outputs_http_la_SOURCES = outputs/http/http.c outputs/http/http_conf.c \
+	outputs/http/http_format.c outputs/http/http.h
+outputs_http_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_http_la_CFLAGS = $(AM_CFLAGS) $(LIBCURL_CFLAGS) $(ZLIB_CFLAGS) $(PTHREAD_CFLAGS)
+outputs_http_la_LIBADD = $(LIBCURL_LIBS) $(ZLIB_LIBS) $(PTHREAD_LIBS)
+outputs_http_la_LDFLAGS = $(SK_MODULE_FLAGS)
+
+if BUILD_PLUGIN_K8SAUDIT
+check_PROGRAMS += tests/tools/http_sink
+tests_tools_http_sink_SOURCES = tests/tools/http_sink.c
+tests_tools_http_sink_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS) $(PTHREAD_CFLAGS)
+tests_tools_http_sink_LDADD = $(MHD_LIBS) -lgnutls $(ZLIB_LIBS) $(PTHREAD_LIBS)
+TESTS += tests/integration/outputs_http.sh
+endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += outputs/http/http_format_test
+TESTS += outputs/http/http_format_test
+outputs_http_http_format_test_SOURCES = outputs/http/http_format_test.c \
+	outputs/http/http_format.c outputs/http/http_conf.c outputs/http/http.h
+outputs_http_http_format_test_CPPFLAGS = -I$(top_srcdir)/include
+outputs_http_http_format_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBCURL_CFLAGS) $(ZLIB_CFLAGS)
+outputs_http_http_format_test_LDADD = $(CMOCKA_LIBS) $(LIBCURL_LIBS) $(ZLIB_LIBS)
+endif
+endif
+EXTRA_DIST += tests/integration/outputs_http.sh

@@ -182,10 +182,64 @@ static void test_every_allocation_fails_once(void **state)
 	assert_true(n > 100);
 }
 
+/* after the first event has grown the scratch buffers, evaluating and
+ * formatting allocate nothing */
+static void test_no_allocation_per_event(void **state)
+{
+	char err[256];
+	struct sk_fields *f = sk_fields_create();
+	assert_int_equal(sk_fields_add_plugin(f, &tx_plugin, NULL, err, sizeof(err)), 0);
+	struct sk_rules *r = sk_rules_create(f);
+	/* r2 and r3 are broken on purpose */
+	assert_int_equal(sk_rules_load_string(r, "oom.yaml", yaml), -EINVAL);
+	assert_int_equal(sk_rules_compile(r), -EINVAL);
+	sk_rules_set_match_all(r, true);
+	struct tx_event e;
+	tx_event_init(&e, TX_EVT_EXECVE);
+	e.proc_name = "bash";
+	e.proc_exe = "/usr/bin/BASH";
+	e.proc_cmdline = "bash -c 'something long enough'";
+	e.fd_name = "/tmp/x";
+	e.has_sip = true;
+	e.sip.family = 4;
+	e.sip.addr[0] = 192;
+	e.sip.addr[1] = 168;
+	e.sip.addr[2] = 1;
+	e.sip.addr[3] = 1;
+	e.has_pid = true;
+	e.pid = 10;
+	e.has_list = true;
+	e.args[0] = "-c";
+	e.nargs = 1;
+	struct sk_event ev = tx_sk_event(&e);
+	const struct sk_rule *const *m;
+	size_t matched = 0;
+	for (int round = 0; round < 1001; round++) {
+		if (round == 1) {
+			allocs = 0;
+			fail_at = -1;
+			armed = true; /* count from the second event on */
+		}
+		e.hdr.type = round % 3 ? TX_EVT_EXECVE : TX_EVT_OPEN;
+		size_t n = sk_rules_eval(r, &ev, &m);
+		for (size_t i = 0; i < n; i++) {
+			struct sk_alert_in a;
+			assert_int_equal(sk_rules_alert(r, m[i], &ev, &a), 0);
+		}
+		matched += n;
+	}
+	armed = false;
+	assert_true(matched >= 1001);
+	assert_int_equal(allocs, 0);
+	sk_rules_destroy(r);
+	sk_fields_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_allocation_fails_once),
+	    cmocka_unit_test(test_no_allocation_per_event),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2673,6 +2673,7 @@ size_t sk_rules_eval(struct sk_rules *r, const struct sk_event *ev,
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		if (sk_filter_eval(l->v[i]->filter, ev)) {
+			l->v[i]->pub.matches++;
 			r->matched[n++] = &l->v[i]->pub;
 			if (!r->match_all) {
 				break;

@@ -66,6 +66,7 @@ struct sk_rule {
 	size_t index;		  /* definition order */
 	const uint16_t *evttypes; /* event types it can match; NULL: all */
 	size_t nevttypes;
+	uint64_t matches; /* events it matched so far (for metrics) */
 	struct sk_rule_priv *priv;
 };
 

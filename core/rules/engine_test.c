@@ -152,6 +152,7 @@ static void test_basic(void **state)
 	struct tx_event e;
 	base_event(&e, TX_EVT_EXECVE);
 	assert_string_equal(matches(r, &e), "Shell spawned");
+	assert_int_equal(rule->matches, 1);
 	e.proc_name = "python";
 	assert_string_equal(matches(r, &e), "");
 	e.proc_name = "zsh";

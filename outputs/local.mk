@@ -47,6 +47,10 @@ endif
 TESTS += tests/integration/outputs_program.sh
 EXTRA_DIST += tests/integration/outputs_program.sh
 
+# Every output at once (file, syslog, program, kafka, http).
+TESTS += tests/integration/outputs_all.sh
+EXTRA_DIST += tests/integration/outputs_all.sh
+
 if HAVE_CMOCKA
 check_PROGRAMS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
 TESTS += core/alert_fmt_test core/outq_test core/lib/timefmt_test

@@ -1056,6 +1056,32 @@ static void test_falco_style(void **state)
 	sk_fields_destroy(f2);
 }
 
+/* positions in conditions made of pieces from several files */
+static void test_append_positions(void **state)
+{
+	struct sk_rules *r = sk_rules_create(fields);
+	assert_int_equal(sk_rules_load_string(r, "base.yaml",
+					      "- rule: R\n"
+					      "  desc: d\n"
+					      "  condition: evt.type = open and proc.name = a\n"
+					      "  output: o\n"
+					      "  priority: debug\n"),
+			 0);
+	assert_int_equal(sk_rules_load_string(r, "local.yaml",
+					      "# tuning\n"
+					      "- rule: R\n"
+					      "  condition: >\n"
+					      "    and not (proc.exe = /bin/x or\n"
+					      "             fd.nme = y)\n"
+					      "  append: true\n"),
+			 0);
+	assert_int_equal(sk_rules_compile(r), -EINVAL);
+	assert_diags(r, "E local.yaml:5:14: unknown field 'fd.nme' (did you mean 'fd.name'?) in "
+			"rule 'R'\n");
+	assert_string_equal(sk_rules_at(r, 0)->file, "base.yaml");
+	sk_rules_destroy(r);
+}
+
 static void test_versions(void **state)
 {
 	bool ok;
@@ -1081,6 +1107,7 @@ int main(void)
 	    cmocka_unit_test(test_append_output),
 	    cmocka_unit_test(test_apply_config),
 	    cmocka_unit_test(test_alert_json),
+	    cmocka_unit_test(test_append_positions),
 	    cmocka_unit_test(test_golden_errors),
 	    cmocka_unit_test(test_sources),
 	    cmocka_unit_test(test_versions),

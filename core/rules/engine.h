@@ -1,5 +1,5 @@
 /* core/rules/engine.h - the rule engine: loads Falco rule files (lists,
- * macros, rules, exceptions, append/override), compiles every enabled rule
+ * macros, rules, exceptions, append/override), compiles every rule
  * against the fields extractor plugins registered, evaluates events against
  * the rules of their source and event type, and formats a matched rule's
  * output with typed output fields.
@@ -54,7 +54,7 @@ struct sk_rules_diag {
 struct sk_rule {
 	const char *name;
 	const char *desc;
-	const char *output; /* as written (with append_output applied) */
+	const char *output; /* as written (without append_output) */
 	const char *source; /* "syscall" unless the rule says otherwise */
 	int priority;	    /* enum sk_priority */
 	bool enabled;	    /* after `enabled:` and sk_rules_select() */

@@ -1,0 +1,42 @@
+# plugins/local.mk - field extractor plugins: `syscall` (process, thread, fd
+# and user state of the syscall source, and its evt/proc/thread/fd/user/group
+# fields) and `container` (container.* and k8s.* fields). Plugins see
+# include/shrike/ only; code they share lives in plugins/common.
+
+noinst_LTLIBRARIES += plugins/common/libskplugcommon.la
+plugins_common_libskplugcommon_la_SOURCES = plugins/common/procfs.c plugins/common/procfs.h
+plugins_common_libskplugcommon_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_common_libskplugcommon_la_CFLAGS = $(AM_CFLAGS) -fPIC
+
+SYSCALL_PLUGIN_SOURCES = \
+	plugins/syscall/syscall.c plugins/syscall/syscall.h \
+	plugins/syscall/parse.c plugins/syscall/fields.c \
+	plugins/syscall/state.c plugins/syscall/state_scan.c plugins/syscall/state.h \
+	plugins/syscall/htab.c plugins/syscall/htab.h \
+	plugins/syscall/userdb.c plugins/syscall/userdb.h \
+	plugins/syscall/names.c plugins/syscall/names.h
+
+pkgplugin_LTLIBRARIES += plugins/syscall.la
+plugins_syscall_la_SOURCES = $(SYSCALL_PLUGIN_SOURCES)
+plugins_syscall_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_syscall_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
+plugins_syscall_la_LIBADD = plugins/common/libskplugcommon.la
+
+if HAVE_CMOCKA
+check_PROGRAMS += plugins/common/procfs_test
+TESTS += plugins/common/procfs_test
+plugins_common_procfs_test_SOURCES = plugins/common/procfs_test.c
+plugins_common_procfs_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_common_procfs_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+plugins_common_procfs_test_LDADD = plugins/common/libskplugcommon.la $(CMOCKA_LIBS)
+endif
+
+if HAVE_CMOCKA
+# Compiles the plugin's sources into the test and drives its callbacks.
+check_PROGRAMS += plugins/syscall/syscall_test
+TESTS += plugins/syscall/syscall_test
+plugins_syscall_syscall_test_SOURCES = plugins/syscall/syscall_test.c $(SYSCALL_PLUGIN_SOURCES)
+plugins_syscall_syscall_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_syscall_syscall_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+plugins_syscall_syscall_test_LDADD = plugins/common/libskplugcommon.la $(CMOCKA_LIBS)
+endif

@@ -1,0 +1,677 @@
+/* plugins/syscall/state.c - thread, fd and user tables (see state.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/procfs.h"
+#include "state.h"
+
+#define USERDB_REFRESH_NS (60ULL * 1000000000ULL)
+
+struct sk_userdb_ent {
+	struct sk_userdb *db;
+	uint64_t loaded_ns;
+};
+
+static const struct {
+	const char *name;
+	char c;
+} fd_types[SK_FD_NTYPES] = {
+    [SK_FD_UNKNOWN] = {"unknown", 'o'},
+    [SK_FD_FILE] = {"file", 'f'},
+    [SK_FD_DIRECTORY] = {"directory", 'd'},
+    [SK_FD_IPV4] = {"ipv4", '4'},
+    [SK_FD_IPV6] = {"ipv6", '6'},
+    [SK_FD_UNIX] = {"unix", 'u'},
+    [SK_FD_PIPE] = {"pipe", 'p'},
+    [SK_FD_EVENT] = {"event", 'e'},
+    [SK_FD_SIGNALFD] = {"signalfd", 's'},
+    [SK_FD_EVENTPOLL] = {"eventpoll", 'l'},
+    [SK_FD_INOTIFY] = {"inotify", 'i'},
+    [SK_FD_TIMERFD] = {"timerfd", 't'},
+    [SK_FD_NETLINK] = {"netlink", 'n'},
+    [SK_FD_BPF] = {"bpf", 'b'},
+    [SK_FD_USERFAULTFD] = {"userfaultfd", 'u'},
+    [SK_FD_IO_URING] = {"io_uring", 'r'},
+    [SK_FD_MEMFD] = {"memfd", 'm'},
+    [SK_FD_PIDFD] = {"pidfd", 'P'},
+};
+
+const char *sk_fd_type_name(unsigned type)
+{
+	return type < SK_FD_NTYPES ? fd_types[type].name : "unknown";
+}
+
+char sk_fd_type_char(unsigned type)
+{
+	return type < SK_FD_NTYPES ? fd_types[type].c : 'o';
+}
+
+const char *sk_l4_name(unsigned l4)
+{
+	switch (l4) {
+	case SK_L4_TCP:
+		return "tcp";
+	case SK_L4_UDP:
+		return "udp";
+	case SK_L4_ICMP:
+		return "icmp";
+	case SK_L4_RAW:
+		return "raw";
+	default:
+		return NULL;
+	}
+}
+
+int sk_state_set_str(char **dst, const char *src, size_t len)
+{
+	char *p = malloc(len + 1);
+	if (p == NULL) {
+		return -ENOMEM;
+	}
+	if (len) {
+		memcpy(p, src, len);
+	}
+	p[len] = '\0';
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+/* ---- fds ---- */
+
+static void fd_free(struct sk_fd *fd)
+{
+	if (fd == NULL) {
+		return;
+	}
+	free(fd->name);
+	free(fd->nameraw);
+	free(fd);
+}
+
+static struct sk_files *files_new(void)
+{
+	struct sk_files *f = calloc(1, sizeof(*f));
+	if (f == NULL) {
+		return NULL;
+	}
+	f->refs = 1;
+	sk_htab_init(&f->fds);
+	return f;
+}
+
+static void files_put(struct sk_state *st, struct sk_files *f)
+{
+	if (f == NULL || --f->refs > 0) {
+		return;
+	}
+	for (size_t i = 0; i < f->fds.cap; i++) {
+		if (f->fds.slots[i].val != NULL) {
+			fd_free(f->fds.slots[i].val);
+			st->nfds--;
+			st->fds_removed++;
+		}
+	}
+	sk_htab_fini(&f->fds);
+	free(f->cwd);
+	free(f);
+}
+
+static struct sk_fd *fd_copy(const struct sk_fd *src)
+{
+	struct sk_fd *fd = malloc(sizeof(*fd));
+	if (fd == NULL) {
+		return NULL;
+	}
+	*fd = *src;
+	fd->name = src->name ? strdup(src->name) : NULL;
+	fd->nameraw = src->nameraw ? strdup(src->nameraw) : NULL;
+	if ((src->name && !fd->name) || (src->nameraw && !fd->nameraw)) {
+		fd_free(fd);
+		return NULL;
+	}
+	return fd;
+}
+
+static struct sk_files *files_copy(struct sk_state *st, const struct sk_files *src)
+{
+	struct sk_files *f = files_new();
+	if (f == NULL) {
+		return NULL;
+	}
+	if (src->cwd && (f->cwd = strdup(src->cwd)) == NULL) {
+		goto fail;
+	}
+	for (size_t i = 0; i < src->fds.cap; i++) {
+		const struct sk_fd *s = src->fds.slots[i].val;
+		if (s == NULL) {
+			continue;
+		}
+		struct sk_fd *d = fd_copy(s);
+		if (d == NULL || sk_htab_put(&f->fds, (uint64_t)d->num, d, NULL) < 0) {
+			fd_free(d);
+			goto fail;
+		}
+		st->nfds++;
+		st->fds_added++;
+	}
+	return f;
+fail:
+	files_put(st, f);
+	return NULL;
+}
+
+struct sk_fd *sk_fd_get(const struct sk_thread *t, int64_t num)
+{
+	if (t == NULL || t->files == NULL || num < 0) {
+		return NULL;
+	}
+	return sk_htab_get(&t->files->fds, (uint64_t)num);
+}
+
+/* evict_one_fd - make room in a full fd table: drop the fd with the
+ * highest number other than `keep` (a cheap, deterministic choice). */
+static void evict_one_fd(struct sk_state *st, struct sk_files *f, int64_t keep)
+{
+	int64_t victim = -1;
+	for (size_t i = 0; i < f->fds.cap; i++) {
+		const struct sk_fd *fd = f->fds.slots[i].val;
+		if (fd != NULL && fd->num != keep && fd->num > victim) {
+			victim = fd->num;
+		}
+	}
+	if (victim >= 0) {
+		fd_free(sk_htab_del(&f->fds, (uint64_t)victim));
+		st->nfds--;
+		st->fds_evicted++;
+	}
+}
+
+struct sk_fd *sk_fd_add(struct sk_state *st, struct sk_thread *t, int64_t num, uint8_t type)
+{
+	if (num < 0 || t->files == NULL) {
+		return NULL;
+	}
+	struct sk_fd *fd = calloc(1, sizeof(*fd));
+	if (fd == NULL) {
+		return NULL;
+	}
+	fd->num = num;
+	fd->type = type;
+	if (st->conf.max_fds && t->files->fds.n >= st->conf.max_fds &&
+	    sk_htab_get(&t->files->fds, (uint64_t)num) == NULL) {
+		evict_one_fd(st, t->files, num);
+	}
+	void *old = NULL;
+	if (sk_htab_put(&t->files->fds, (uint64_t)num, fd, &old) < 0) {
+		free(fd);
+		return NULL;
+	}
+	if (old != NULL) {
+		fd_free(old);
+		st->fds_removed++;
+	} else {
+		st->nfds++;
+	}
+	st->fds_added++;
+	return fd;
+}
+
+void sk_fd_close(struct sk_state *st, struct sk_thread *t, int64_t num)
+{
+	if (t == NULL || t->files == NULL || num < 0) {
+		return;
+	}
+	struct sk_fd *fd = sk_htab_del(&t->files->fds, (uint64_t)num);
+	if (fd != NULL) {
+		fd_free(fd);
+		st->nfds--;
+		st->fds_removed++;
+	}
+}
+
+struct sk_fd *sk_fd_dup(struct sk_state *st, struct sk_thread *t, int64_t oldnum, int64_t newnum)
+{
+	const struct sk_fd *src = sk_fd_get(t, oldnum);
+	if (src == NULL || newnum < 0) {
+		return NULL;
+	}
+	if (oldnum == newnum) {
+		return (struct sk_fd *)src;
+	}
+	struct sk_fd *d = fd_copy(src);
+	if (d == NULL) {
+		return NULL;
+	}
+	d->num = newnum;
+	d->from_proc = false;
+	void *old = NULL;
+	if (sk_htab_put(&t->files->fds, (uint64_t)newnum, d, &old) < 0) {
+		fd_free(d);
+		return NULL;
+	}
+	if (old != NULL) {
+		fd_free(old);
+		st->fds_removed++;
+	} else {
+		st->nfds++;
+	}
+	st->fds_added++;
+	return d;
+}
+
+int sk_fd_set_tuple_name(struct sk_fd *fd)
+{
+	char c[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN], buf[2 * INET6_ADDRSTRLEN + 32];
+	if (fd->family == AF_INET) {
+		inet_ntop(AF_INET, fd->cip, c, sizeof(c));
+		inet_ntop(AF_INET, fd->sip, s, sizeof(s));
+		snprintf(buf, sizeof(buf), "%s:%u->%s:%u", c, fd->cport, s, fd->sport);
+	} else if (fd->family == AF_INET6) {
+		inet_ntop(AF_INET6, fd->cip, c, sizeof(c));
+		inet_ntop(AF_INET6, fd->sip, s, sizeof(s));
+		snprintf(buf, sizeof(buf), "%s:%u->%s:%u", c, fd->cport, s, fd->sport);
+	} else {
+		return 0;
+	}
+	return sk_state_set_str(&fd->name, buf, strlen(buf));
+}
+
+/* ---- paths ---- */
+
+int sk_path_join(const char *dir, const char *path, char *buf, size_t cap)
+{
+	char tmp[PATH_MAX * 2];
+	int n;
+	if (path[0] == '/' || dir == NULL || dir[0] == '\0') {
+		n = snprintf(tmp, sizeof(tmp), "/%s", path);
+	} else {
+		n = snprintf(tmp, sizeof(tmp), "%s/%s", dir, path);
+	}
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		return -ENAMETOOLONG;
+	}
+	/* normalise in place into buf: components separated by one '/' */
+	size_t len = 0;
+	const char *p = tmp;
+	if (cap < 2) {
+		return -ENAMETOOLONG;
+	}
+	buf[len++] = '/';
+	while (*p) {
+		while (*p == '/') {
+			p++;
+		}
+		if (*p == '\0') {
+			break;
+		}
+		const char *e = p;
+		while (*e && *e != '/') {
+			e++;
+		}
+		size_t cl = (size_t)(e - p);
+		if (cl == 1 && p[0] == '.') {
+			/* skip */
+		} else if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			if (len > 1) {
+				len--; /* the '/' after the last component */
+				while (len > 0 && buf[len - 1] != '/') {
+					len--;
+				}
+			}
+		} else {
+			if (len + cl + 1 >= cap) {
+				return -ENAMETOOLONG;
+			}
+			memcpy(buf + len, p, cl);
+			len += cl;
+			buf[len++] = '/';
+		}
+		p = e;
+	}
+	if (len > 1) {
+		len--; /* no trailing '/' */
+	}
+	buf[len] = '\0';
+	return (int)len;
+}
+
+/* ---- threads ---- */
+
+static void thread_free(struct sk_state *st, struct sk_thread *t)
+{
+	if (t == NULL) {
+		return;
+	}
+	free(t->exe);
+	free(t->exepath);
+	free(t->args);
+	free(t->env);
+	free(t->cgroups);
+	files_put(st, t->files);
+	free(t);
+}
+
+int sk_state_init(struct sk_state *st, const struct sk_state_conf *conf)
+{
+	memset(st, 0, sizeof(*st));
+	st->conf = *conf;
+	st->proc_root = strdup(conf->proc_root ? conf->proc_root : "/proc");
+	if (st->proc_root == NULL) {
+		return -ENOMEM;
+	}
+	st->conf.proc_root = st->proc_root;
+	sk_htab_init(&st->threads);
+	sk_htab_init(&st->userdbs);
+	long tck = sysconf(_SC_CLK_TCK);
+	st->ticks_per_sec = tck > 0 ? (uint64_t)tck : 100;
+	char buf[8192];
+	if (sk_procfs_readf(buf, sizeof(buf), "%s/stat", st->proc_root) > 0) {
+		const char *b = strstr(buf, "\nbtime ");
+		if (b != NULL) {
+			st->boot_ns = strtoull(b + 7, NULL, 10) * 1000000000ULL;
+		}
+	}
+	struct stat sb;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/1/root", st->proc_root);
+	if (stat(path, &sb) == 0 || stat("/", &sb) == 0) {
+		st->host_root_key = ((uint64_t)sb.st_dev << 40) ^ (uint64_t)sb.st_ino;
+	}
+	return 0;
+}
+
+void sk_state_fini(struct sk_state *st)
+{
+	for (size_t i = 0; i < st->threads.cap; i++) {
+		if (st->threads.slots[i].val != NULL) {
+			thread_free(st, st->threads.slots[i].val);
+		}
+	}
+	sk_htab_fini(&st->threads);
+	for (size_t i = 0; i < st->userdbs.cap; i++) {
+		struct sk_userdb_ent *e = st->userdbs.slots[i].val;
+		if (e != NULL) {
+			sk_userdb_free(e->db);
+			free(e);
+		}
+	}
+	sk_htab_fini(&st->userdbs);
+	free(st->proc_root);
+	st->proc_root = NULL;
+}
+
+/* evict_one_thread - the table is full: drop the thread with the oldest
+ * last event (dead ones first). Linear, but only runs at the cap. */
+static void evict_one_thread(struct sk_state *st, int64_t keep)
+{
+	struct sk_thread *victim = NULL;
+	for (size_t i = 0; i < st->threads.cap; i++) {
+		struct sk_thread *t = st->threads.slots[i].val;
+		if (t == NULL || t->tid == keep) {
+			continue;
+		}
+		if (victim == NULL || (t->dead && !victim->dead) ||
+		    (t->dead == victim->dead && t->last_ts < victim->last_ts)) {
+			victim = t;
+		}
+	}
+	if (victim != NULL) {
+		sk_htab_del(&st->threads, (uint64_t)victim->tid);
+		thread_free(st, victim);
+		st->threads_evicted++;
+	}
+}
+
+static int insert_thread(struct sk_state *st, struct sk_thread *t)
+{
+	if (st->conf.max_threads && st->threads.n >= st->conf.max_threads &&
+	    sk_htab_get(&st->threads, (uint64_t)t->tid) == NULL) {
+		evict_one_thread(st, t->tid);
+	}
+	void *old = NULL;
+	if (sk_htab_put(&st->threads, (uint64_t)t->tid, t, &old) < 0) {
+		return -ENOMEM;
+	}
+	if (old != NULL) {
+		thread_free(st, old);
+		st->threads_removed++;
+	}
+	st->threads_added++;
+	return 0;
+}
+
+struct sk_thread *sk_state_new_thread(struct sk_state *st, int64_t tid)
+{
+	struct sk_thread *t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		return NULL;
+	}
+	t->tid = tid;
+	t->pid = tid;
+	t->vtid = -1;
+	t->vpid = -1;
+	t->ppid = -1;
+	t->sid = -1;
+	t->pgid = -1;
+	t->vpgid = -1;
+	t->loginuid = SK_LOGINUID_NONE;
+	t->files = files_new();
+	if (t->files == NULL || insert_thread(st, t) < 0) {
+		thread_free(st, t);
+		return NULL;
+	}
+	return t;
+}
+
+static int dup_mem(char **dst, size_t *dst_len, const char *src, size_t len)
+{
+	*dst = NULL;
+	if (dst_len) {
+		*dst_len = 0;
+	}
+	if (src == NULL) {
+		return 0;
+	}
+	*dst = malloc(len + 1);
+	if (*dst == NULL) {
+		return -ENOMEM;
+	}
+	memcpy(*dst, src, len);
+	(*dst)[len] = '\0';
+	if (dst_len) {
+		*dst_len = len;
+	}
+	return 0;
+}
+
+struct sk_thread *sk_state_clone(struct sk_state *st, const struct sk_thread *parent, int64_t tid,
+				 bool share_files)
+{
+	struct sk_thread *t = malloc(sizeof(*t));
+	if (t == NULL) {
+		return NULL;
+	}
+	*t = *parent;
+	t->tid = tid;
+	t->from_proc = false;
+	t->dead = false;
+	t->exe = t->exepath = t->args = t->env = t->cgroups = NULL;
+	t->files = NULL;
+	int r = 0;
+	r |= dup_mem(&t->exe, NULL, parent->exe, parent->exe ? strlen(parent->exe) : 0);
+	r |= dup_mem(&t->exepath, NULL, parent->exepath,
+		     parent->exepath ? strlen(parent->exepath) : 0);
+	r |= dup_mem(&t->args, &t->args_len, parent->args, parent->args_len);
+	r |= dup_mem(&t->env, &t->env_len, parent->env, parent->env_len);
+	r |= dup_mem(&t->cgroups, &t->cgroups_len, parent->cgroups, parent->cgroups_len);
+	if (share_files && parent->files) {
+		t->files = parent->files;
+		t->files->refs++;
+	} else if (parent->files) {
+		t->files = files_copy(st, parent->files);
+	} else {
+		t->files = files_new();
+	}
+	if (r != 0 || t->files == NULL || insert_thread(st, t) < 0) {
+		thread_free(st, t);
+		return NULL;
+	}
+	return t;
+}
+
+void sk_state_remove(struct sk_state *st, int64_t tid)
+{
+	struct sk_thread *t = sk_htab_del(&st->threads, (uint64_t)tid);
+	if (t != NULL) {
+		thread_free(st, t);
+		st->threads_removed++;
+	}
+}
+
+void sk_state_mark_dead(struct sk_state *st, struct sk_thread *t)
+{
+	if (t->dead) {
+		return;
+	}
+	t->dead = true;
+	if (st->npending == sizeof(st->pending_reap) / sizeof(st->pending_reap[0])) {
+		sk_state_reap(st);
+	}
+	st->pending_reap[st->npending++] = t->tid;
+}
+
+void sk_state_reap(struct sk_state *st)
+{
+	for (size_t i = 0; i < st->npending; i++) {
+		struct sk_thread *t = sk_state_thread(st, st->pending_reap[i]);
+		if (t != NULL && t->dead) {
+			sk_state_remove(st, t->tid);
+		}
+	}
+	st->npending = 0;
+}
+
+struct sk_thread *sk_state_parent(const struct sk_state *st, const struct sk_thread *t)
+{
+	if (t == NULL || t->ppid <= 0 || t->ppid == t->pid) {
+		return NULL;
+	}
+	return sk_state_thread(st, t->ppid);
+}
+
+struct sk_thread *sk_state_get_thread(struct sk_state *st, int64_t tid)
+{
+	struct sk_thread *t = sk_state_thread(st, tid);
+	if (t != NULL) {
+		return t;
+	}
+	if (st->conf.scan_proc) {
+		st->proc_lookups++;
+		t = sk_state_load_tid(st, tid);
+		if (t != NULL) {
+			return t;
+		}
+		st->proc_lookup_fails++;
+	}
+	return sk_state_new_thread(st, tid);
+}
+
+/* ---- users ---- */
+
+static uint64_t root_key_of(const struct sk_state *st, int64_t pid, char *path, size_t cap)
+{
+	struct stat sb;
+	snprintf(path, cap, "%s/%lld/root", st->proc_root, (long long)pid);
+	if (stat(path, &sb) != 0) {
+		return 0;
+	}
+	return ((uint64_t)sb.st_dev << 40) ^ (uint64_t)sb.st_ino;
+}
+
+const struct sk_userdb *sk_state_userdb(struct sk_state *st, struct sk_thread *t, uint64_t now_ns,
+					bool miss)
+{
+	char path[PATH_MAX];
+	if (t->root_key == 0) {
+		/* the thread's own root, or else the nearest ancestor's (known
+		 * or still readable), or else the host's */
+		const struct sk_thread *a = t;
+		for (int depth = 0; depth < 64 && a != NULL && t->root_key == 0; depth++) {
+			t->root_key =
+			    a->root_key ? a->root_key : root_key_of(st, a->pid, path, sizeof(path));
+			a = sk_state_parent(st, a);
+		}
+		if (t->root_key == 0) {
+			t->root_key = st->host_root_key;
+		}
+	}
+	struct sk_userdb_ent *e = sk_htab_get(&st->userdbs, t->root_key);
+	if (e != NULL && !(miss && now_ns > e->loaded_ns + USERDB_REFRESH_NS)) {
+		return e->db;
+	}
+	/* (re)load through a live process with this root: the thread itself or
+	 * an ancestor */
+	const char *root = NULL;
+	const struct sk_thread *a = t;
+	for (int depth = 0; depth < 64 && a != NULL; depth++, a = sk_state_parent(st, a)) {
+		if (root_key_of(st, a->pid, path, sizeof(path)) == t->root_key) {
+			root = path;
+			break;
+		}
+	}
+	if (root == NULL && t->root_key == st->host_root_key) {
+		snprintf(path, sizeof(path), "%s/1/root", st->proc_root);
+		struct stat sb;
+		root = stat(path, &sb) == 0 ? path : "/";
+	}
+	if (root == NULL) {
+		return e ? e->db : NULL;
+	}
+	struct sk_userdb *db = sk_userdb_load(root);
+	if (db == NULL) {
+		return e ? e->db : NULL;
+	}
+	if (e == NULL) {
+		e = calloc(1, sizeof(*e));
+		if (e == NULL || sk_htab_put(&st->userdbs, t->root_key, e, NULL) < 0) {
+			free(e);
+			sk_userdb_free(db);
+			return NULL;
+		}
+	}
+	sk_userdb_free(e->db);
+	e->db = db;
+	e->loaded_ns = now_ns;
+	return db;
+}
+
+const char *sk_state_env(struct sk_state *st, struct sk_thread *t, size_t *ret_len)
+{
+	if (!t->env_loaded) {
+		t->env_loaded = true;
+		char *buf = malloc(65536);
+		if (buf != NULL) {
+			ssize_t n = sk_procfs_readf(buf, 65536, "%s/%lld/environ", st->proc_root,
+						    (long long)t->pid);
+			if (n > 0) {
+				free(t->env);
+				t->env = buf;
+				t->env_len = (size_t)n;
+				buf = NULL;
+			}
+			free(buf);
+		}
+	}
+	*ret_len = t->env_len;
+	return t->env;
+}

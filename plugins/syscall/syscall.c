@@ -1,0 +1,165 @@
+/* plugins/syscall/syscall.c - the `syscall` plugin: state keeping (parse)
+ * and fields (extract) for the syscall source, whatever kernel-side source
+ * produces the records (eBPF probe, kernel module, capture replay).
+ *
+ * Configuration (init_config):
+ *   proc_root        where to read process state (default /proc)
+ *   scan_proc        seed the tables from /proc at start and look up unknown
+ *                    threads there (default true; turn off to replay a
+ *                    capture recorded elsewhere)
+ *   max_threads      cap of the thread table (default 131072)
+ *   max_fds          cap of one process's fd table (default 65536)
+ *   stats_interval   log the table sizes this often, in event time
+ *                    (default 0: never; `debug` level)
+ * Depends on include/shrike/ only (and plugins/common).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <shrike/plugin.h>
+#include <shrike/syscall_events.h>
+
+#include "syscall.h"
+
+static const struct sk_param sys_params[] = {
+    {.name = "proc_root",
+     .type = SK_PARAM_STR,
+     .def = "/proc",
+     .offset = offsetof(struct sys_conf, proc_root),
+     .desc = "directory to read process state from (a /proc mount)"},
+    {.name = "scan_proc",
+     .type = SK_PARAM_BOOL,
+     .def = "true",
+     .offset = offsetof(struct sys_conf, scan_proc),
+     .desc = "read processes from proc_root at start and for unknown threads"},
+    {.name = "max_threads",
+     .type = SK_PARAM_UINT,
+     .def = "131072",
+     .offset = offsetof(struct sys_conf, max_threads),
+     .min = 16,
+     .max = 16777216,
+     .desc = "most threads kept; the least recently active go first"},
+    {.name = "max_fds",
+     .type = SK_PARAM_UINT,
+     .def = "65536",
+     .offset = offsetof(struct sys_conf, max_fds),
+     .min = 16,
+     .max = 16777216,
+     .desc = "most fds kept per process"},
+    {.name = "stats_interval",
+     .type = SK_PARAM_DURATION,
+     .def = "0",
+     .offset = offsetof(struct sys_conf, stats_interval_ms),
+     .desc = "log the table sizes this often (event time); 0: never"},
+    {.name = NULL},
+};
+
+#define EVN_(id, n, name, flags, params) {(name), (uint32_t)SK_SC_##id},
+#define PN_(t, n, a)
+static const struct sk_evt_name sys_event_names[] = {
+    SK_SYSCALL_EVENTS(EVN_, PN_){NULL, 0},
+};
+#undef EVN_
+#undef PN_
+
+static const char *const sys_sources[] = {"syscall", NULL};
+
+static void sys_destroy(void *inst)
+{
+	struct sys_inst *in = inst;
+	if (in == NULL) {
+		return;
+	}
+	sk_state_fini(&in->st);
+	free(in->ev.scratch_name);
+	free(in->ev.scratch_raw);
+	free(in->buf);
+	free(in);
+}
+
+static int sys_init(const struct sk_init_input *input, void **ret_inst, char *err, size_t errlen)
+{
+	struct sys_inst *in = calloc(1, sizeof(*in));
+	if (in == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return SK_ERR;
+	}
+	*ret_inst = in;
+	in->api = input->api;
+	in->host = input->host;
+	in->conf = input->config;
+	static const struct sys_conf defaults = {
+	    .proc_root = "/proc", .scan_proc = true, .max_threads = 131072, .max_fds = 65536};
+	if (in->conf == NULL) {
+		in->conf = &defaults;
+	}
+	struct sk_state_conf sc = {
+	    .proc_root = in->conf->proc_root ? in->conf->proc_root : "/proc",
+	    .scan_proc = in->conf->scan_proc,
+	    .max_threads = (size_t)in->conf->max_threads,
+	    .max_fds = (size_t)in->conf->max_fds,
+	};
+	if (sk_state_init(&in->st, &sc) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return SK_ERR;
+	}
+	if (sc.scan_proc) {
+		int n = sk_state_scan(&in->st);
+		if (n < 0) {
+			snprintf(err, errlen, "cannot read processes from %s: %s", sc.proc_root,
+				 strerror(-n));
+			return SK_ERR;
+		}
+		if (in->api && in->api->log) {
+			in->api->log(in->host, SK_LOG_INFO, "read %d threads (%zu fds) from %s", n,
+				     (size_t)in->st.nfds, sc.proc_root);
+		}
+	}
+	return SK_OK;
+}
+
+static void log_stats(struct sys_inst *in, uint64_t ts)
+{
+	uint64_t iv = in->conf->stats_interval_ms * 1000000ULL;
+	if (iv == 0 || in->api == NULL || in->api->log == NULL) {
+		return;
+	}
+	if (in->next_stats == 0) {
+		in->next_stats = ts + iv;
+		return;
+	}
+	if (ts < in->next_stats) {
+		return;
+	}
+	in->next_stats = ts + iv;
+	const struct sk_state *st = &in->st;
+	in->api->log(
+	    in->host, SK_LOG_DEBUG,
+	    "state: %zu threads (+%llu -%llu, %llu evicted), %llu fds (+%llu -%llu, "
+	    "%llu evicted), %zu user tables, %llu /proc lookups (%llu failed)",
+	    st->threads.n, (unsigned long long)st->threads_added,
+	    (unsigned long long)st->threads_removed, (unsigned long long)st->threads_evicted,
+	    (unsigned long long)st->nfds, (unsigned long long)st->fds_added,
+	    (unsigned long long)st->fds_removed, (unsigned long long)st->fds_evicted, st->userdbs.n,
+	    (unsigned long long)st->proc_lookups, (unsigned long long)st->proc_lookup_fails);
+}
+
+static int sys_parse(void *inst, const struct sk_event *ev)
+{
+	struct sys_inst *in = inst;
+	sys_parse_event(in, ev);
+	log_stats(in, ev->rec->ts);
+	return SK_OK;
+}
+
+SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "syscall", .version = "0.1.0",
+		 .description = "process, thread, fd and user state of the syscall source, and its "
+				"evt/proc/thread/fd/user/group fields",
+		 .contact = PACKAGE_BUGREPORT, .params = sys_params,
+		 .config_size = sizeof(struct sys_conf), .init = sys_init, .destroy = sys_destroy,
+		 .sources = sys_sources, .fields = sys_fields, .extract = sys_extract,
+		 .parse = sys_parse, .event_names = sys_event_names);

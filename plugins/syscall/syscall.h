@@ -1,0 +1,86 @@
+/* plugins/syscall/syscall.h - internals of the `syscall` plugin shared by
+ * its files: the instance, the per-event context that parse() leaves for
+ * extract(), and typed parameter access to a syscall record. */
+#ifndef SK_PLUGINS_SYSCALL_SYSCALL_H
+#define SK_PLUGINS_SYSCALL_SYSCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <shrike/plugin.h>
+#include <shrike/syscall_events.h>
+
+#include "state.h"
+
+/* Configuration (the plugin's init_config). */
+struct sys_conf {
+	char *proc_root;
+	bool scan_proc;
+	uint64_t max_threads;
+	uint64_t max_fds;
+	uint64_t stats_interval_ms; /* log table sizes this often (event time); 0: never */
+};
+
+/* What parse() found out about the current event, for extract(). */
+struct sys_evctx {
+	uint64_t num; /* sk_event.num of the event parsed last; 0: none */
+	const struct sk_evt_hdr *rec;
+	const struct sk_sc_event *info;	  /* table entry, NULL: not a syscall event */
+	struct sk_thread *t;		  /* the thread, NULL when unknown */
+	struct sk_fd *fd;		  /* the event's fd (in the table or fd_scratch) */
+	struct sk_fd fd_scratch;	  /* a closed fd or a failed open's would-be fd */
+	char *scratch_name, *scratch_raw; /* owned strings of fd_scratch */
+	int64_t fdnum;			  /* the event's fd number, -1: none */
+	bool open_failed;		  /* fd is the would-be fd of a failed open */
+};
+
+struct sys_inst {
+	const struct sk_host_api *api;
+	struct sk_host *host;
+	const struct sys_conf *conf;
+	struct sk_state st;
+	struct sys_evctx ev;
+	uint64_t first_ts;   /* time of the first event, for evt.reltime */
+	uint64_t next_stats; /* next table-size log line (event time) */
+	/* extraction scratch: valid until the next extract() */
+	char *buf;
+	size_t bufcap;
+	struct sk_value items[2];
+};
+
+/* ---- record access ---- */
+
+/* sys_param - parameter i of the record: pointer and length; false when the
+ * record has no such parameter or it is empty (NA). */
+bool sys_param(const struct sk_evt_hdr *rec, unsigned i, const void **ret_p, uint32_t *ret_len);
+
+/* sys_param_i64 - a numeric parameter (any fixed-size type) widened to
+ * int64 (signed types sign-extend). */
+bool sys_param_i64(const struct sk_evt_hdr *rec, const struct sk_sc_event *info, unsigned i,
+		   int64_t *ret);
+
+/* sys_param_str - a string parameter (NUL-terminated inside the record). */
+const char *sys_param_str(const struct sk_evt_hdr *rec, unsigned i);
+
+/* sys_param_named - index of the parameter called `name`, or -1. */
+int sys_param_named(const struct sk_sc_event *info, const char *name);
+
+/* ---- parse.c ---- */
+
+/* sys_parse_event - update the state from one record and fill inst->ev. */
+void sys_parse_event(struct sys_inst *in, const struct sk_event *ev);
+
+/* sys_resolve_path - the absolute path of string parameter i of the
+ * current event (relative to its dirfd parameter or the cwd), into buf.
+ * Returns the length or -1. */
+int sys_resolve_path(struct sys_inst *in, unsigned i, char *buf, size_t cap);
+
+/* ---- fields.c ---- */
+
+extern const struct sk_field sys_fields[];
+
+/* sys_extract - the plugin's extract(). */
+int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req *req,
+		struct sk_value *ret_val);
+
+#endif /* SK_PLUGINS_SYSCALL_SYSCALL_H */

@@ -1,0 +1,1240 @@
+/* plugins/syscall/syscall_test.c - unit tests of the `syscall` plugin: the
+ * hash table, path resolution, passwd/group parsing, the /proc scan of the
+ * test's own process, and hand-built records (encoded from the event table
+ * in <shrike/syscall_events.h>) fed to parse() whose fields extract() must
+ * return with Falco's semantics: process lineage, users from the process's
+ * own root, fds of opens (also failed ones), dup, close, sockets, pipes,
+ * memfd, symlink/link arguments, exit and eviction. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <shrike/plugin.h>
+#include <shrike/syscall_events.h>
+
+#include "htab.h"
+#include "names.h"
+#include "state.h"
+#include "syscall.h"
+#include "userdb.h"
+
+extern const struct sk_plugin shrike_plugin_entry;
+
+/* ---- host ---------------------------------------------------------------- */
+
+static void fake_log(struct sk_host *host, int level, const char *fmt, ...)
+{
+	(void)host;
+	(void)level;
+	(void)fmt;
+}
+
+static const char *fake_hostname(struct sk_host *host)
+{
+	(void)host;
+	return "testhost";
+}
+
+static const struct sk_host_api api = {
+    .struct_size = sizeof(struct sk_host_api),
+    .log = fake_log,
+    .hostname = fake_hostname,
+};
+
+static void *plugin_new(const char *proc_root, bool scan)
+{
+	static struct sys_conf conf;
+	conf = (struct sys_conf){.proc_root = (char *)proc_root,
+				 .scan_proc = scan,
+				 .max_threads = 1000,
+				 .max_fds = 1000};
+	struct sk_init_input in = {.struct_size = sizeof(in),
+				   .api = &api,
+				   .config = &conf,
+				   .config_json = "{}",
+				   .instance_name = "syscall"};
+	void *inst = NULL;
+	char err[256] = "";
+	int r = shrike_plugin_entry.init(&in, &inst, err, sizeof(err));
+	if (r != SK_OK) {
+		fail_msg("init: %s", err);
+	}
+	return inst;
+}
+
+/* ---- records, encoded from the table ------------------------------------ */
+
+struct rb {
+	const struct sk_sc_event *info;
+	unsigned char data[SK_EVT_MAX_PARAMS][1024];
+	uint32_t len[SK_EVT_MAX_PARAMS];
+	_Alignas(8) unsigned char rec[40000];
+	uint64_t num;
+};
+
+static struct rb rb;
+
+static void rb_begin(unsigned type)
+{
+	rb.info = sk_sc_event_info(type);
+	assert_non_null(rb.info);
+	memset(rb.len, 0, sizeof(rb.len));
+}
+
+static int rb_idx(const char *name)
+{
+	int i = sk_sc_param_index(rb.info, name);
+	if (i < 0) {
+		fail_msg("%s has no parameter %s", rb.info->name, name);
+	}
+	return i;
+}
+
+/* a number, encoded with the size the table gives the parameter */
+static void rb_num(const char *name, int64_t v)
+{
+	int i = rb_idx(name);
+	uint32_t sz = sk_sc_pt_size(rb.info->params[i].type);
+	assert_true(sz > 0);
+	switch (sz) {
+	case 8:
+		memcpy(rb.data[i], &v, 8);
+		break;
+	case 4: {
+		uint32_t x = (uint32_t)v;
+		memcpy(rb.data[i], &x, 4);
+		break;
+	}
+	case 2: {
+		uint16_t x = (uint16_t)v;
+		memcpy(rb.data[i], &x, 2);
+		break;
+	}
+	default:
+		rb.data[i][0] = (unsigned char)v;
+	}
+	rb.len[i] = sz;
+}
+
+static void rb_mem(const char *name, const void *p, size_t len)
+{
+	int i = rb_idx(name);
+	assert_true(len <= sizeof(rb.data[i]));
+	assert_int_equal(sk_sc_pt_size(rb.info->params[i].type), 0);
+	memcpy(rb.data[i], p, len);
+	rb.len[i] = (uint32_t)len;
+}
+
+static void rb_str(const char *name, const char *s)
+{
+	rb_mem(name, s, strlen(s) + 1);
+}
+
+/* NUL-separated list from a '|'-separated literal: "a|b|c" */
+static void rb_list(const char *name, const char *items)
+{
+	char tmp[1024];
+	size_t n = strlen(items);
+	memcpy(tmp, items, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (tmp[i] == '|') {
+			tmp[i] = '\0';
+		}
+	}
+	rb_mem(name, tmp, n + 1);
+}
+
+static void rb_tuple4(const char *name, const char *sip, uint16_t sport, const char *dip,
+		      uint16_t dport)
+{
+	unsigned char b[13];
+	b[0] = AF_INET;
+	inet_pton(AF_INET, sip, b + 1);
+	memcpy(b + 5, &sport, 2);
+	inet_pton(AF_INET, dip, b + 7);
+	memcpy(b + 11, &dport, 2);
+	rb_mem(name, b, sizeof(b));
+}
+
+static void rb_addr4(const char *name, const char *ip, uint16_t port)
+{
+	unsigned char b[7];
+	b[0] = AF_INET;
+	inet_pton(AF_INET, ip, b + 1);
+	memcpy(b + 5, &port, 2);
+	rb_mem(name, b, sizeof(b));
+}
+
+static void rb_addr_unix(const char *name, const char *path)
+{
+	unsigned char b[200];
+	b[0] = AF_UNIX;
+	size_t l = strlen(path) + 1;
+	memcpy(b + 1, path, l);
+	rb_mem(name, b, l + 1);
+}
+
+static uint64_t now_ts = 1795341600000000000ULL;
+
+/* rb_send - finish the record and hand it to parse(); returns the event. */
+static struct sk_event rb_send(void *inst, uint64_t tid)
+{
+	struct sk_evt_hdr h = {0};
+	unsigned n = rb.info->nparams;
+	size_t off = SK_EVT_HDR_SIZE + 2u * n;
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t l = (uint16_t)rb.len[i];
+		memcpy(rb.rec + SK_EVT_HDR_SIZE + 2 * i, &l, 2);
+		memcpy(rb.rec + off, rb.data[i], rb.len[i]);
+		off += rb.len[i];
+	}
+	now_ts += 1000;
+	h.ts = now_ts;
+	h.tid = tid;
+	h.len = (uint32_t)off;
+	h.type = rb.info->type;
+	h.nparams = (uint8_t)n;
+	memcpy(rb.rec, &h, sizeof(h));
+	assert_int_equal(sk_evt_check(rb.rec, off), 0);
+	struct sk_event ev = {
+	    .rec = (const struct sk_evt_hdr *)rb.rec, .num = ++rb.num, .source = "syscall"};
+	assert_int_equal(shrike_plugin_entry.parse(inst, &ev), SK_OK);
+	return ev;
+}
+
+/* ---- field access -------------------------------------------------------- */
+
+static char xbuf[8192];
+
+static void fmt_value(const struct sk_value *v, char *b, size_t cap)
+{
+	char ip[INET6_ADDRSTRLEN];
+	switch (v->type) {
+	case SK_TYPE_STRING:
+		snprintf(b, cap, "%s", v->str.ptr);
+		break;
+	case SK_TYPE_BYTES:
+		snprintf(b, cap, "%.*s", (int)v->str.len, v->str.ptr);
+		break;
+	case SK_TYPE_I64:
+		snprintf(b, cap, "%lld", (long long)v->i64);
+		break;
+	case SK_TYPE_U64:
+	case SK_TYPE_PORT:
+	case SK_TYPE_ABSTIME:
+	case SK_TYPE_RELTIME:
+		snprintf(b, cap, "%llu", (unsigned long long)v->u64);
+		break;
+	case SK_TYPE_BOOL:
+		snprintf(b, cap, "%s", v->b ? "true" : "false");
+		break;
+	case SK_TYPE_IPADDR:
+	case SK_TYPE_IPNET:
+		inet_ntop(v->ip.family == 4 ? AF_INET : AF_INET6, v->ip.addr, ip, sizeof(ip));
+		snprintf(b, cap, "%s", ip);
+		break;
+	case SK_TYPE_LIST: {
+		size_t n = 0;
+		b[0] = '\0';
+		for (uint32_t i = 0; i < v->list.n && n < cap; i++) {
+			if (i) {
+				b[n++] = ',';
+			}
+			fmt_value(&v->list.items[i], b + n, cap - n);
+			n += strlen(b + n);
+		}
+		break;
+	}
+	default:
+		snprintf(b, cap, "?");
+	}
+}
+
+/* x - field `spec` ("proc.aname[2]", "evt.arg.flags") of event ev as text,
+ * "<NA>" when it has no value. */
+static const char *x(void *inst, const struct sk_event *ev, const char *spec)
+{
+	char name[128];
+	const char *arg = NULL;
+	snprintf(name, sizeof(name), "%s", spec);
+	char *br = strchr(name, '[');
+	if (br) {
+		*br = '\0';
+		arg = br + 1;
+		name[strlen(spec) - 1] = '\0';
+	}
+	int idx = -1;
+	for (int i = 0; sys_fields[i].name; i++) {
+		if (strcmp(sys_fields[i].name, name) == 0) {
+			idx = i;
+		}
+	}
+	if (idx < 0 && strncmp(name, "evt.arg.", 8) == 0) {
+		arg = spec + 8;
+		for (int i = 0; sys_fields[i].name; i++) {
+			if (strcmp(sys_fields[i].name, "evt.arg") == 0) {
+				idx = i;
+			}
+		}
+	}
+	if (idx < 0 && strncmp(name, "evt.rawarg.", 11) == 0) {
+		arg = spec + 11;
+		for (int i = 0; sys_fields[i].name; i++) {
+			if (strcmp(sys_fields[i].name, "evt.rawarg") == 0) {
+				idx = i;
+			}
+		}
+	}
+	if (idx < 0) {
+		fail_msg("no field %s", spec);
+	}
+	struct sk_field_req req = {.field_idx = (uint32_t)idx, .arg_key = arg};
+	char *end = NULL;
+	if (arg != NULL) {
+		unsigned long long n = strtoull(arg, &end, 10);
+		if (end != arg && *end == '\0') {
+			req.has_index = 1;
+			req.arg_index = n;
+		}
+	}
+	struct sk_value v;
+	int r = shrike_plugin_entry.extract(inst, ev, &req, &v);
+	if (r == SK_NA) {
+		return "<NA>";
+	}
+	assert_int_equal(r, SK_OK);
+	if (!(sys_fields[idx].flags & SK_FIELD_LIST) && v.type != SK_TYPE_LIST) {
+		assert_int_equal(v.type, sys_fields[idx].type);
+	}
+	fmt_value(&v, xbuf, sizeof(xbuf));
+	return xbuf;
+}
+
+#define X_EQ(inst, ev, spec, want) assert_string_equal(x((inst), &(ev), (spec)), (want))
+
+/* ---- fake /proc root ----------------------------------------------------- */
+
+static char fakeroot[PATH_MAX];
+
+static void write_file(const char *rel, const char *text)
+{
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/%s", fakeroot, rel);
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = dir + strlen(fakeroot) + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0755);
+			*p = '/';
+		}
+	}
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int make_fakeroot(void **state)
+{
+	(void)state;
+	snprintf(fakeroot, sizeof(fakeroot), "/tmp/sksyscall_testXXXXXX");
+	assert_non_null(mkdtemp(fakeroot));
+	/* the host (pid 1) and a container process (pid 4000) with their own
+	 * users; pid 4001 exists in no /proc (exited) */
+	write_file("1/root/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+					"bob:x:1000:1000:Bob:/home/bob:/bin/bash\n");
+	write_file("1/root/etc/group", "root:x:0:\nbob:x:1000:\n");
+	write_file("4000/root/etc/passwd",
+		   "# comment\n"
+		   "root:x:0:0:root:/root:/bin/ash\n"
+		   "broken line\n"
+		   "alice:x:1000:1000:Alice:/home/alice:/bin/zsh\n"
+		   "alias:x:1000:1000:dup:/nowhere:/bin/false\n"
+		   "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n");
+	write_file("4000/root/etc/group", "root:x:0:\nstaff:x:1000:alice\n");
+	write_file("stat", "cpu 0 0 0 0\nbtime 1700000000\n");
+	return 0;
+}
+
+static int remove_fakeroot(void **state)
+{
+	(void)state;
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fakeroot);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- tests: building blocks --------------------------------------------- */
+
+static void test_htab(void **state)
+{
+	(void)state;
+	struct sk_htab h;
+	sk_htab_init(&h);
+	static int vals[5000];
+	for (int i = 0; i < 5000; i++) {
+		assert_int_equal(sk_htab_put(&h, (uint64_t)i * 7, &vals[i], NULL), 0);
+	}
+	assert_int_equal(h.n, 5000);
+	for (int i = 0; i < 5000; i += 2) {
+		assert_ptr_equal(sk_htab_del(&h, (uint64_t)i * 7), &vals[i]);
+	}
+	assert_int_equal(h.n, 2500);
+	for (int i = 0; i < 5000; i++) {
+		void *v = sk_htab_get(&h, (uint64_t)i * 7);
+		if (i % 2) {
+			assert_ptr_equal(v, &vals[i]);
+		} else {
+			assert_null(v);
+		}
+	}
+	void *old;
+	assert_int_equal(sk_htab_put(&h, 7, &vals[0], &old), 0);
+	assert_ptr_equal(old, &vals[1]);
+	assert_int_equal(h.n, 2500);
+	assert_null(sk_htab_del(&h, 12345678));
+	sk_htab_fini(&h);
+}
+
+static void test_path_join(void **state)
+{
+	(void)state;
+	char b[PATH_MAX];
+	struct {
+		const char *dir, *path, *want;
+	} cases[] = {
+	    {"/home/u", "a.txt", "/home/u/a.txt"},
+	    {"/home/u/", "./a/../b//c", "/home/u/b/c"},
+	    {"/", "../../etc/shadow", "/etc/shadow"},
+	    {"/x", "/etc//passwd/", "/etc/passwd"},
+	    {"/a/b", "..", "/a"},
+	    {"/a/b", ".", "/a/b"},
+	    {"/", ".", "/"},
+	    {NULL, "rel", "/rel"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int n = sk_path_join(cases[i].dir, cases[i].path, b, sizeof(b));
+		assert_int_equal(n, (int)strlen(cases[i].want));
+		assert_string_equal(b, cases[i].want);
+	}
+	assert_int_equal(sk_path_join("/", "abcdef", b, 4), -ENAMETOOLONG);
+}
+
+static void test_userdb(void **state)
+{
+	(void)state;
+	char root[PATH_MAX + 16];
+	snprintf(root, sizeof(root), "%s/4000/root", fakeroot);
+	struct sk_userdb *db = sk_userdb_load(root);
+	assert_non_null(db);
+	assert_int_equal(db->nusers, 3); /* comment, broken line and duplicate id dropped */
+	const struct sk_user *u = sk_userdb_user(db, 1000);
+	assert_non_null(u);
+	assert_string_equal(u->name, "alice"); /* the first entry of an id wins */
+	assert_string_equal(u->home, "/home/alice");
+	assert_string_equal(u->shell, "/bin/zsh");
+	assert_string_equal(sk_userdb_user(db, 0)->shell, "/bin/ash");
+	assert_null(sk_userdb_user(db, 42));
+	assert_string_equal(sk_userdb_group(db, 1000)->name, "staff");
+	sk_userdb_free(db);
+	/* a root without the files: empty, not an error */
+	db = sk_userdb_load("/nonexistent-root");
+	assert_non_null(db);
+	assert_int_equal(db->nusers, 0);
+	assert_null(sk_userdb_user(db, 0));
+	sk_userdb_free(db);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sk_errno_name(ENOENT), "ENOENT");
+	assert_string_equal(sk_errno_name(EACCES), "EACCES");
+	assert_null(sk_errno_name(0));
+	assert_null(sk_errno_name(100000));
+	char b[256];
+	sk_caps_format((1ULL << 0) | (1ULL << 21) | (1ULL << 63), b, sizeof(b));
+	assert_string_equal(b, "CAP_CHOWN CAP_SYS_ADMIN CAP_63");
+	sk_caps_format(0, b, sizeof(b));
+	assert_string_equal(b, "");
+	assert_string_equal(sk_fd_type_name(SK_FD_IPV4), "ipv4");
+	assert_int_equal(sk_fd_type_char(SK_FD_FILE), 'f');
+	assert_int_equal(sk_fd_type_char(SK_FD_MEMFD), 'm');
+}
+
+/* ---- tests: /proc scan of this process ----------------------------------- */
+
+static void test_proc_scan_self(void **state)
+{
+	(void)state;
+	/* things the scan must find: a file, a listening TCP socket, a pipe */
+	char tmpf[] = "/tmp/skscanXXXXXX";
+	int ffd = mkstemp(tmpf);
+	assert_true(ffd >= 0);
+	int sfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(sfd >= 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(bind(sfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(sfd, 1), 0);
+	socklen_t sl = sizeof(sa);
+	getsockname(sfd, (struct sockaddr *)&sa, &sl);
+	int pfd[2];
+	assert_int_equal(pipe(pfd), 0);
+
+	void *inst = plugin_new("/proc", true);
+	struct sys_inst *in = inst;
+	struct sk_thread *t = sk_state_thread(&in->st, getpid());
+	assert_non_null(t);
+	assert_int_equal(t->pid, getpid());
+	assert_int_equal(t->ppid, getppid());
+	assert_int_equal(t->euid, geteuid());
+	assert_int_equal(t->egid, getegid());
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	assert_true(n > 0);
+	exe[n] = '\0';
+	assert_string_equal(t->exepath, exe);
+	char cwd[PATH_MAX];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_string_equal(t->files->cwd, cwd);
+	assert_true(t->start_ts > 1000000000ULL * 1600000000ULL);
+	assert_true(t->pidns != 0);
+	assert_true(t->fdlimit > 0);
+	assert_non_null(t->cgroups);
+	/* the parent is in the table too */
+	assert_non_null(sk_state_parent(&in->st, t));
+
+	const struct sk_fd *f = sk_fd_get(t, ffd);
+	assert_non_null(f);
+	assert_int_equal(f->type, SK_FD_FILE);
+	assert_string_equal(f->name, tmpf);
+	const struct sk_fd *s = sk_fd_get(t, sfd);
+	assert_non_null(s);
+	assert_int_equal(s->type, SK_FD_IPV4);
+	assert_int_equal(s->l4proto, SK_L4_TCP);
+	assert_int_equal(s->role, SK_ROLE_SERVER);
+	char want[64];
+	snprintf(want, sizeof(want), "127.0.0.1:%u", ntohs(sa.sin_port));
+	assert_string_equal(s->name, want);
+	const struct sk_fd *p = sk_fd_get(t, pfd[0]);
+	assert_non_null(p);
+	assert_int_equal(p->type, SK_FD_PIPE);
+	assert_true(strncmp(p->name, "pipe:[", 6) == 0);
+
+	/* a thread looked up on demand */
+	sk_state_remove(&in->st, getpid());
+	assert_null(sk_state_thread(&in->st, getpid()));
+	t = sk_state_get_thread(&in->st, getpid());
+	assert_non_null(t);
+	assert_string_equal(t->exepath, exe);
+	assert_true(t->from_proc);
+
+	shrike_plugin_entry.destroy(inst);
+	close(ffd);
+	unlink(tmpf);
+	close(sfd);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* ---- tests: events -------------------------------------------------------- */
+
+#define SH_PID	 4000
+#define CAT_PID	 4001
+#define INIT_PID 3999
+
+/* spawn - the shell 4000 (in the container root of the fake tree) forks
+ * 4001, which execs `cat /etc/shadow`. Returns the execve event. */
+static struct sk_event spawn_cat(void *inst)
+{
+	/* the shell: its own execve record creates it */
+	rb_begin(SK_SC_CLONE);
+	rb_num("res", 0);
+	rb_str("exe", "/sbin/init");
+	rb_num("tid", INIT_PID);
+	rb_num("pid", INIT_PID);
+	rb_num("ptid", 1);
+	rb_str("cwd", "/");
+	rb_str("comm", "init");
+	rb_num("flags", 0);
+	rb_num("uid", 0);
+	rb_num("gid", 0);
+	rb_num("vtid", 1);
+	rb_num("vpid", 1);
+	rb_num("sid", INIT_PID);
+	rb_num("pgid", INIT_PID);
+	rb_num("vpgid", 1);
+	rb_send(inst, INIT_PID);
+
+	rb_begin(SK_SC_CLONE);
+	rb_num("res", 0);
+	rb_str("exe", "/bin/sh");
+	rb_list("args", "-c|cat /etc/shadow");
+	rb_num("tid", SH_PID);
+	rb_num("pid", SH_PID);
+	rb_num("ptid", INIT_PID);
+	rb_str("cwd", "/root");
+	rb_str("comm", "sh");
+	rb_num("flags", 0);
+	rb_num("uid", 0);
+	rb_num("gid", 0);
+	rb_num("vtid", 7);
+	rb_num("vpid", 7);
+	rb_num("sid", INIT_PID);
+	rb_num("pgid", SH_PID);
+	rb_num("vpgid", 7);
+	rb_num("cap_effective", (1ULL << 0) | (1ULL << 21));
+	rb_list("cgroups",
+		"cpuset=/machine.slice/libpod-x.scope|cpu,cpuacct=/machine.slice/libpod-x.scope/c");
+	rb_send(inst, SH_PID);
+
+	/* the fork: parent's record first (res = child), then the child's */
+	rb_begin(SK_SC_FORK);
+	rb_num("res", CAT_PID);
+	rb_send(inst, SH_PID);
+	rb_begin(SK_SC_FORK);
+	rb_num("res", 0);
+	rb_str("exe", "/bin/sh");
+	rb_list("args", "-c|cat /etc/shadow");
+	rb_num("tid", CAT_PID);
+	rb_num("pid", CAT_PID);
+	rb_num("ptid", SH_PID);
+	rb_str("cwd", "/root");
+	rb_str("comm", "sh");
+	rb_num("flags", 0);
+	rb_num("uid", 0);
+	rb_num("gid", 0);
+	rb_num("vtid", 8);
+	rb_num("vpid", 8);
+	rb_send(inst, CAT_PID);
+
+	rb_begin(SK_SC_EXECVE);
+	rb_num("res", 0);
+	rb_str("exe", "cat");
+	rb_list("args", "/etc/shadow");
+	rb_num("tid", CAT_PID);
+	rb_num("pid", CAT_PID);
+	rb_num("ptid", SH_PID);
+	rb_str("cwd", "/root");
+	rb_str("comm", "cat");
+	rb_list("env", "HOME=/root|PATH=/bin:/usr/bin|EMPTY=");
+	rb_num("uid", 0);
+	rb_num("gid", 0);
+	rb_num("loginuid", 1000);
+	rb_num("flags", SK_EXE_UPPER_LAYER);
+	rb_num("cap_effective", 1ULL << 21);
+	rb_num("cap_permitted", (1ULL << 21) | (1ULL << 12));
+	rb_num("cap_inheritable", 0);
+	rb_num("exe_ino", 1234);
+	rb_str("trusted_exepath", "/usr/bin/cat");
+	rb_str("filename", "/bin/cat");
+	rb_num("vtid", 8);
+	rb_num("vpid", 8);
+	rb_num("pgid", SH_PID);
+	rb_num("vpgid", 7);
+	return rb_send(inst, CAT_PID);
+}
+
+static void test_process_lineage(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	struct sk_event ev = spawn_cat(inst);
+	X_EQ(inst, ev, "evt.type", "execve");
+	X_EQ(inst, ev, "evt.dir", "<");
+	X_EQ(inst, ev, "evt.res", "SUCCESS");
+	X_EQ(inst, ev, "evt.rawres", "0");
+	X_EQ(inst, ev, "evt.failed", "false");
+	X_EQ(inst, ev, "evt.category", "process");
+	X_EQ(inst, ev, "evt.hostname", "testhost");
+	X_EQ(inst, ev, "evt.source", "syscall");
+	X_EQ(inst, ev, "proc.name", "cat");
+	X_EQ(inst, ev, "proc.exe", "cat");
+	X_EQ(inst, ev, "proc.exepath", "/usr/bin/cat");
+	X_EQ(inst, ev, "proc.args", "/etc/shadow");
+	X_EQ(inst, ev, "proc.cmdline", "cat /etc/shadow");
+	X_EQ(inst, ev, "proc.exeline", "cat /etc/shadow");
+	X_EQ(inst, ev, "proc.cmdnargs", "1");
+	X_EQ(inst, ev, "proc.cmdlenargs", "11");
+	X_EQ(inst, ev, "proc.pid", "4001");
+	X_EQ(inst, ev, "proc.vpid", "8");
+	X_EQ(inst, ev, "proc.ppid", "4000");
+	X_EQ(inst, ev, "proc.pvpid", "7");
+	X_EQ(inst, ev, "proc.pname", "sh");
+	X_EQ(inst, ev, "proc.pexe", "/bin/sh");
+	X_EQ(inst, ev, "proc.pcmdline", "sh -c cat /etc/shadow");
+	X_EQ(inst, ev, "proc.aname[0]", "cat");
+	X_EQ(inst, ev, "proc.aname[1]", "sh");
+	X_EQ(inst, ev, "proc.aname[2]", "init");
+	X_EQ(inst, ev, "proc.aname[3]", "<NA>");
+	X_EQ(inst, ev, "proc.apid[2]", "3999");
+	X_EQ(inst, ev, "proc.aexe[1]", "/bin/sh");
+	X_EQ(inst, ev, "proc.aname", "sh,init"); /* any ancestor */
+	X_EQ(inst, ev, "proc.cwd", "/root/");
+	X_EQ(inst, ev, "proc.sid", "3999"); /* inherited from the shell */
+	X_EQ(inst, ev, "proc.sname", "init");
+	X_EQ(inst, ev, "proc.is_sid_leader", "false");
+	X_EQ(inst, ev, "proc.vpgid", "7");
+	X_EQ(inst, ev, "proc.vpgid.name", "sh");
+	X_EQ(inst, ev, "proc.is_vpgid_leader", "false");
+	X_EQ(inst, ev, "proc.loginshellid", "4000");
+	X_EQ(inst, ev, "proc.is_exe_upper_layer", "true");
+	X_EQ(inst, ev, "proc.is_exe_from_memfd", "false");
+	X_EQ(inst, ev, "proc.exe_ino", "1234");
+	X_EQ(inst, ev, "proc.env[HOME]", "/root");
+	X_EQ(inst, ev, "proc.env[EMPTY]", "");
+	X_EQ(inst, ev, "proc.env[NOPE]", "<NA>");
+	X_EQ(inst, ev, "proc.env", "HOME=/root PATH=/bin:/usr/bin EMPTY=");
+	X_EQ(inst, ev, "thread.tid", "4001");
+	X_EQ(inst, ev, "thread.vtid", "8");
+	X_EQ(inst, ev, "thread.ismain", "true");
+	X_EQ(inst, ev, "thread.cap_effective", "CAP_SYS_ADMIN");
+	X_EQ(inst, ev, "thread.cap_permitted", "CAP_NET_ADMIN CAP_SYS_ADMIN");
+	X_EQ(inst, ev, "thread.cap_inheritable", "");
+	/* cgroups come from the clone (execve's were not given) */
+	X_EQ(inst, ev, "thread.cgroup[cpuacct]", "/machine.slice/libpod-x.scope/c");
+	X_EQ(inst, ev, "thread.cgroup[memory]", "<NA>");
+	X_EQ(inst, ev, "evt.arg.filename", "/bin/cat");
+	X_EQ(inst, ev, "evt.arg[0]", "0");
+	X_EQ(inst, ev, "evt.arg.flags", "EXE_UPPER_LAYER");
+	X_EQ(inst, ev, "evt.rawarg.flags", "2");
+	X_EQ(inst, ev, "evt.rawarg.filename", "<NA>");
+	X_EQ(inst, ev, "evt.arg.nosuch", "<NA>");
+	/* the parent's lineage fields on the shell's own events */
+	struct sys_inst *in = inst;
+	assert_int_equal(sk_state_thread(&in->st, SH_PID)->pid, SH_PID);
+	/* users: pid 4000 has a root in the fake tree; 4001 has none (it
+	 * exited), so its parent's root is used: root of the container */
+	X_EQ(inst, ev, "user.uid", "0");
+	X_EQ(inst, ev, "user.name", "root");
+	X_EQ(inst, ev, "user.shell", "/bin/ash"); /* the container's, not the host's /bin/bash */
+	X_EQ(inst, ev, "user.homedir", "/root");
+	X_EQ(inst, ev, "user.loginuid", "1000");
+	X_EQ(inst, ev, "user.loginname", "alice");
+	X_EQ(inst, ev, "group.gid", "0");
+	X_EQ(inst, ev, "group.name", "root");
+	shrike_plugin_entry.destroy(inst);
+}
+
+static struct sk_event open_ev(void *inst, int64_t fd, int64_t dirfd, const char *name,
+			       int64_t flags, int64_t mode)
+{
+	rb_begin(SK_SC_OPENAT);
+	rb_num("fd", fd);
+	rb_num("dirfd", dirfd);
+	rb_str("name", name);
+	rb_num("flags", flags);
+	rb_num("mode", mode);
+	rb_num("dev", 0x803);
+	rb_num("ino", 777);
+	return rb_send(inst, CAT_PID);
+}
+
+static void test_files(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	spawn_cat(inst);
+	struct sk_event ev = open_ev(inst, 3, AT_FDCWD, "/etc/shadow", O_RDONLY | O_CLOEXEC, 0);
+	X_EQ(inst, ev, "evt.type", "openat");
+	X_EQ(inst, ev, "fd.num", "3");
+	X_EQ(inst, ev, "fd.name", "/etc/shadow");
+	X_EQ(inst, ev, "fd.nameraw", "/etc/shadow");
+	X_EQ(inst, ev, "fd.directory", "/etc");
+	X_EQ(inst, ev, "fd.filename", "shadow");
+	X_EQ(inst, ev, "fd.type", "file");
+	X_EQ(inst, ev, "fd.typechar", "f");
+	X_EQ(inst, ev, "fd.ino", "777");
+	X_EQ(inst, ev, "fd.dev", "2051");
+	X_EQ(inst, ev, "fd.dev.major", "8");
+	X_EQ(inst, ev, "fd.dev.minor", "3");
+	X_EQ(inst, ev, "fd.sip", "<NA>");
+	X_EQ(inst, ev, "evt.is_open_read", "true");
+	X_EQ(inst, ev, "evt.is_open_write", "false");
+	X_EQ(inst, ev, "evt.is_open_create", "false");
+	X_EQ(inst, ev, "evt.arg.flags", "O_RDONLY|O_CLOEXEC");
+	X_EQ(inst, ev, "evt.arg.fd", "<f>/etc/shadow");
+	X_EQ(inst, ev, "evt.arg[0]", "<f>/etc/shadow");
+	X_EQ(inst, ev, "evt.arg.dirfd", "AT_FDCWD");
+	X_EQ(inst, ev, "evt.rawres", "3");
+	X_EQ(inst, ev, "evt.res", "SUCCESS");
+	X_EQ(inst, ev, "evt.category", "file");
+	X_EQ(inst, ev, "proc.name", "cat");
+	X_EQ(inst, ev, "user.name", "root");
+	X_EQ(inst, ev, "evt.args",
+	     "fd=3(<f>/etc/shadow) dirfd=-100(AT_FDCWD) name=/etc/shadow "
+	     "flags=524288(O_RDONLY|O_CLOEXEC) "
+	     "mode=00 dev=803 ino=777");
+	X_EQ(inst, ev, "proc.fdopencount", "1");
+
+	/* a failed open still names its file, resolved against the cwd */
+	ev = open_ev(inst, -ENOENT, AT_FDCWD, "../nope/x", O_WRONLY | O_CREAT, 0755);
+	X_EQ(inst, ev, "evt.res", "ENOENT");
+	X_EQ(inst, ev, "evt.rawres", "-2");
+	X_EQ(inst, ev, "evt.failed", "true");
+	X_EQ(inst, ev, "fd.name", "/nope/x");
+	X_EQ(inst, ev, "fd.nameraw", "../nope/x");
+	X_EQ(inst, ev, "fd.num", "-1");
+	X_EQ(inst, ev, "fd.directory", "/nope");
+	X_EQ(inst, ev, "fd.filename", "<NA>"); /* not recovered, as in Falco */
+	X_EQ(inst, ev, "fd.typechar", "f");
+	X_EQ(inst, ev, "evt.arg.fd", "ENOENT");
+	X_EQ(inst, ev, "evt.arg[0]", "ENOENT");
+	X_EQ(inst, ev, "evt.rawarg.fd", "-2");
+	X_EQ(inst, ev, "evt.arg.name", "/nope/x");
+	X_EQ(inst, ev, "evt.is_open_write", "true");
+	X_EQ(inst, ev, "evt.is_open_create", "true");
+	X_EQ(inst, ev, "evt.is_open_exec", "true");
+	X_EQ(inst, ev, "proc.fdopencount", "1"); /* nothing was added */
+
+	/* a directory fd, then a path relative to it */
+	ev = open_ev(inst, 4, AT_FDCWD, "/var/lib", O_RDONLY | O_DIRECTORY, 0);
+	X_EQ(inst, ev, "fd.type", "directory");
+	X_EQ(inst, ev, "fd.typechar", "d");
+	X_EQ(inst, ev, "fd.directory", "/var/lib");
+	X_EQ(inst, ev, "fd.filename", "<NA>");
+	ev = open_ev(inst, 5, 4, "dpkg/status", O_RDWR, 0);
+	X_EQ(inst, ev, "fd.name", "/var/lib/dpkg/status");
+	X_EQ(inst, ev, "fd.nameraw", "dpkg/status");
+	X_EQ(inst, ev, "evt.is_open_read", "true");
+	X_EQ(inst, ev, "evt.is_open_write", "true");
+	/* relative to an unknown dirfd: Falco's <NA> prefix */
+	ev = open_ev(inst, 6, 99, "x", O_RDONLY, 0);
+	X_EQ(inst, ev, "fd.name", "<NA>x");
+
+	/* dup: evt.rawres is the new fd, and the new fd is the event's fd */
+	rb_begin(SK_SC_DUP2);
+	rb_num("res", 10);
+	rb_num("oldfd", 3);
+	rb_num("newfd", 10);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.rawres", "10");
+	X_EQ(inst, ev, "fd.num", "10");
+	X_EQ(inst, ev, "fd.name", "/etc/shadow");
+	X_EQ(inst, ev, "evt.arg.oldfd", "<f>/etc/shadow");
+
+	/* chdir, then a relative open */
+	rb_begin(SK_SC_CHDIR);
+	rb_num("res", 0);
+	rb_str("path", "../tmp");
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "proc.cwd", "/tmp/");
+	ev = open_ev(inst, 7, AT_FDCWD, "a.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	X_EQ(inst, ev, "fd.name", "/tmp/a.txt");
+	X_EQ(inst, ev, "evt.is_open_exec", "false");
+
+	/* close: the fields still describe the closed fd; then it is gone */
+	rb_begin(SK_SC_CLOSE);
+	rb_num("res", 0);
+	rb_num("fd", 3);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.name", "/etc/shadow");
+	X_EQ(inst, ev, "fd.num", "3");
+	X_EQ(inst, ev, "evt.arg.fd", "<f>/etc/shadow");
+	rb_begin(SK_SC_FCHMOD);
+	rb_num("res", -EBADF);
+	rb_num("fd", 3);
+	rb_num("mode", 0644);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.name", "<NA>");
+	X_EQ(inst, ev, "fd.num", "3");
+	X_EQ(inst, ev, "evt.res", "EBADF");
+	X_EQ(inst, ev, "evt.arg.mode", "0644");
+
+	/* symlink and link arguments: target as given, link paths absolute */
+	rb_begin(SK_SC_SYMLINKAT);
+	rb_num("res", 0);
+	rb_str("target", "../etc/passwd");
+	rb_num("linkdirfd", AT_FDCWD);
+	rb_str("linkpath", "lnk");
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.arg.target", "../etc/passwd");
+	X_EQ(inst, ev, "evt.arg.linkpath", "/tmp/lnk");
+	X_EQ(inst, ev, "evt.abspath.dst", "/tmp/lnk");
+	rb_begin(SK_SC_LINKAT);
+	rb_num("res", 0);
+	rb_num("olddir", 4);
+	rb_str("oldpath", "dpkg/status");
+	rb_num("newdir", AT_FDCWD);
+	rb_str("newpath", "/tmp/hard");
+	rb_num("flags", 0);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.arg.oldpath", "/var/lib/dpkg/status");
+	X_EQ(inst, ev, "evt.abspath.src", "/var/lib/dpkg/status");
+	X_EQ(inst, ev, "evt.abspath.dst", "/tmp/hard");
+	rb_begin(SK_SC_UNLINKAT);
+	rb_num("res", 0);
+	rb_num("dirfd", AT_FDCWD);
+	rb_str("name", "old.log");
+	rb_num("flags", 0);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.abspath", "/tmp/old.log");
+
+	/* pipes, memfd and eventfd */
+	rb_begin(SK_SC_PIPE2);
+	rb_num("res", 0);
+	rb_num("fd1", 20);
+	rb_num("fd2", 21);
+	rb_num("ino", 5555);
+	rb_num("flags", O_CLOEXEC);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.type", "pipe");
+	X_EQ(inst, ev, "fd.num", "20");
+	X_EQ(inst, ev, "fd.name", "pipe:[5555]");
+	rb_begin(SK_SC_MEMFD_CREATE);
+	rb_num("fd", 22);
+	rb_str("name", "payload");
+	rb_num("flags", 0);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.type", "memfd");
+	X_EQ(inst, ev, "fd.typechar", "m");
+	X_EQ(inst, ev, "fd.name", "memfd:payload");
+	rb_begin(SK_SC_EVENTFD2);
+	rb_num("res", 23);
+	rb_num("initval", 0);
+	rb_num("flags", 0);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.type", "event");
+	X_EQ(inst, ev, "fd.typechar", "e");
+
+	/* stdin/out/err types from the table */
+	ev = open_ev(inst, 0, AT_FDCWD, "/dev/null", O_RDONLY, 0);
+	X_EQ(inst, ev, "proc.stdin.name", "/dev/null");
+	X_EQ(inst, ev, "proc.stdin.type", "file");
+	X_EQ(inst, ev, "proc.stdout.type", "<NA>");
+
+	/* the exec closes close-on-exec fds (the pipe), keeps the others */
+	rb_begin(SK_SC_EXECVE);
+	rb_num("res", 0);
+	rb_str("exe", "true");
+	rb_str("comm", "true");
+	ev = rb_send(inst, CAT_PID);
+	struct sys_inst *in = inst;
+	struct sk_thread *t = sk_state_thread(&in->st, CAT_PID);
+	assert_null(sk_fd_get(t, 20));
+	assert_null(sk_fd_get(t, 21));
+	assert_non_null(sk_fd_get(t, 10)); /* dup2 clears O_CLOEXEC */
+	assert_non_null(sk_fd_get(t, 22));
+	X_EQ(inst, ev, "proc.args", "");
+	X_EQ(inst, ev, "proc.env", "<NA>"); /* no env in the record; no /proc/4001 */
+	shrike_plugin_entry.destroy(inst);
+}
+
+static void test_network(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	spawn_cat(inst);
+	rb_begin(SK_SC_SOCKET);
+	rb_num("fd", 3);
+	rb_num("domain", AF_INET);
+	rb_num("type", SOCK_STREAM | SOCK_CLOEXEC);
+	rb_num("proto", 0);
+	struct sk_event ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.type", "ipv4");
+	X_EQ(inst, ev, "fd.name", "");
+	X_EQ(inst, ev, "evt.arg.domain", "AF_INET");
+	X_EQ(inst, ev, "evt.category", "net");
+
+	/* connect: fd.name is client->server; local = client */
+	rb_begin(SK_SC_CONNECT);
+	rb_num("res", 0);
+	rb_tuple4("tuple", "10.0.0.1", 40000, "93.184.216.34", 443);
+	rb_num("fd", 3);
+	rb_addr4("addr", "93.184.216.34", 443);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.name", "10.0.0.1:40000->93.184.216.34:443");
+	X_EQ(inst, ev, "fd.cip", "10.0.0.1");
+	X_EQ(inst, ev, "fd.sip", "93.184.216.34");
+	X_EQ(inst, ev, "fd.cport", "40000");
+	X_EQ(inst, ev, "fd.sport", "443");
+	X_EQ(inst, ev, "fd.lip", "10.0.0.1");
+	X_EQ(inst, ev, "fd.rip", "93.184.216.34");
+	X_EQ(inst, ev, "fd.lport", "40000");
+	X_EQ(inst, ev, "fd.rport", "443");
+	X_EQ(inst, ev, "fd.l4proto", "tcp");
+	X_EQ(inst, ev, "fd.sockfamily", "ip");
+	X_EQ(inst, ev, "fd.is_server", "false");
+	X_EQ(inst, ev, "fd.connected", "true");
+	X_EQ(inst, ev, "fd.ip", "10.0.0.1,93.184.216.34");
+	X_EQ(inst, ev, "fd.port", "40000,443");
+	X_EQ(inst, ev, "fd.rnet", "93.184.216.34");
+	X_EQ(inst, ev, "evt.arg.tuple", "10.0.0.1:40000->93.184.216.34:443");
+	X_EQ(inst, ev, "evt.arg.addr", "93.184.216.34:443");
+
+	/* a failed connect: only the destination is known */
+	rb_begin(SK_SC_SOCKET);
+	rb_num("fd", 4);
+	rb_num("domain", AF_INET);
+	rb_num("type", SOCK_DGRAM);
+	rb_num("proto", 0);
+	rb_send(inst, CAT_PID);
+	rb_begin(SK_SC_CONNECT);
+	rb_num("res", -ECONNREFUSED);
+	rb_num("fd", 4);
+	rb_addr4("addr", "127.0.0.1", 53);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.res", "ECONNREFUSED");
+	X_EQ(inst, ev, "fd.name", "0.0.0.0:0->127.0.0.1:53");
+	X_EQ(inst, ev, "fd.sip", "127.0.0.1");
+	X_EQ(inst, ev, "fd.connected", "false");
+	X_EQ(inst, ev, "fd.l4proto", "udp");
+
+	/* a server: bind + listen + accept; local = server */
+	rb_begin(SK_SC_SOCKET);
+	rb_num("fd", 5);
+	rb_num("domain", AF_INET);
+	rb_num("type", SOCK_STREAM);
+	rb_num("proto", 0);
+	rb_send(inst, CAT_PID);
+	rb_begin(SK_SC_BIND);
+	rb_num("res", 0);
+	rb_addr4("addr", "0.0.0.0", 8080);
+	rb_num("fd", 5);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.name", "0.0.0.0:8080");
+	X_EQ(inst, ev, "fd.is_server", "true");
+	X_EQ(inst, ev, "fd.sport", "8080");
+	X_EQ(inst, ev, "fd.cip", "<NA>");
+	rb_begin(SK_SC_ACCEPT4);
+	rb_num("fd", 6);
+	rb_tuple4("tuple", "192.168.1.9", 51000, "192.168.1.2", 8080);
+	rb_num("flags", 0);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.name", "192.168.1.9:51000->192.168.1.2:8080");
+	X_EQ(inst, ev, "fd.is_server", "true");
+	X_EQ(inst, ev, "fd.lip", "192.168.1.2");
+	X_EQ(inst, ev, "fd.rip", "192.168.1.9");
+	X_EQ(inst, ev, "fd.lport", "8080");
+	X_EQ(inst, ev, "fd.rport", "51000");
+	X_EQ(inst, ev, "fd.cip", "192.168.1.9");
+	X_EQ(inst, ev, "evt.rawres", "6");
+
+	/* unix sockets */
+	rb_begin(SK_SC_SOCKET);
+	rb_num("fd", 7);
+	rb_num("domain", AF_UNIX);
+	rb_num("type", SOCK_STREAM);
+	rb_num("proto", 0);
+	rb_send(inst, CAT_PID);
+	rb_begin(SK_SC_CONNECT);
+	rb_num("res", 0);
+	rb_num("fd", 7);
+	rb_addr_unix("addr", "/run/podman/podman.sock");
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.type", "unix");
+	X_EQ(inst, ev, "fd.typechar", "u");
+	X_EQ(inst, ev, "fd.name", "/run/podman/podman.sock");
+	X_EQ(inst, ev, "fd.sockfamily", "unix");
+	X_EQ(inst, ev, "fd.sip", "<NA>");
+	X_EQ(inst, ev, "fd.l4proto", "<NA>");
+	X_EQ(inst, ev, "fd.nameraw", "");
+	/* with the kernel's tuple: Falco's "src->dst path" name */
+	unsigned char ut[1 + 16 + 32];
+	uint64_t src = 0x9c758d0f, dst = 0x9c758d0a;
+	ut[0] = AF_UNIX;
+	memcpy(ut + 1, &src, 8);
+	memcpy(ut + 9, &dst, 8);
+	memcpy(ut + 17, "/tmp/stream.sock", 17);
+	rb_begin(SK_SC_CONNECT);
+	rb_num("res", 0);
+	rb_mem("tuple", ut, 17 + 17);
+	rb_num("fd", 7);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.name", "9c758d0f->9c758d0a /tmp/stream.sock");
+	X_EQ(inst, ev, "fd.connected", "true");
+	X_EQ(inst, ev, "fd.is_server", "false");
+	shrike_plugin_entry.destroy(inst);
+}
+
+static void test_exit_and_ids(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	struct sys_inst *in = inst;
+	spawn_cat(inst);
+	/* setuid changes the user the fields show */
+	rb_begin(SK_SC_SETUID);
+	rb_num("res", 0);
+	rb_num("uid", 1000);
+	struct sk_event ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "user.uid", "1000");
+	X_EQ(inst, ev, "user.name", "alice");
+	X_EQ(inst, ev, "user.homedir", "/home/alice");
+	rb_begin(SK_SC_SETRESGID);
+	rb_num("res", 0);
+	rb_num("rgid", -1);
+	rb_num("egid", 1000);
+	rb_num("sgid", -1);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "group.gid", "1000");
+	X_EQ(inst, ev, "group.name", "staff");
+	/* a uid the container does not know */
+	rb_begin(SK_SC_SETUID);
+	rb_num("res", 0);
+	rb_num("uid", 4242);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "user.name", "<NA>");
+	/* a failed setuid changes nothing */
+	rb_begin(SK_SC_SETUID);
+	rb_num("res", -EPERM);
+	rb_num("uid", 0);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "user.uid", "4242");
+	X_EQ(inst, ev, "evt.res", "EPERM");
+	/* setsid makes the process a session leader */
+	rb_begin(SK_SC_SETSID);
+	rb_num("res", 8);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "proc.sid", "4001");
+	X_EQ(inst, ev, "proc.sname", "cat");
+	/* a thread shares the fd table */
+	rb_begin(SK_SC_CLONE);
+	rb_num("res", 0);
+	rb_num("tid", 4002);
+	rb_num("pid", CAT_PID);
+	rb_num("ptid", CAT_PID);
+	rb_str("comm", "cat");
+	rb_num("flags", CLONE_THREAD | CLONE_FILES | CLONE_VM | CLONE_FS);
+	rb_send(inst, 4002);
+	open_ev(inst, 9, AT_FDCWD, "/x", O_RDONLY, 0);
+	assert_non_null(sk_fd_get(sk_state_thread(&in->st, 4002), 9));
+	rb_begin(SK_SC_CLOSE);
+	rb_num("res", 0);
+	rb_num("fd", 9);
+	ev = rb_send(inst, 4002);
+	X_EQ(inst, ev, "thread.tid", "4002");
+	X_EQ(inst, ev, "proc.pid", "4001");
+	X_EQ(inst, ev, "thread.ismain", "false");
+	X_EQ(inst, ev, "proc.ppid", "4000");
+	assert_null(sk_fd_get(sk_state_thread(&in->st, CAT_PID), 9));
+	open_ev(inst, 11, AT_FDCWD, "/var/log/app.log", O_WRONLY | O_APPEND, 0);
+	/* exit: the exit event still has the process; the next one evicts it */
+	size_t before = in->st.threads.n;
+	rb_begin(SK_SC_PROCEXIT);
+	rb_num("status", 0);
+	rb_num("ret", 0);
+	rb_num("sig", 0);
+	ev = rb_send(inst, 4002);
+	X_EQ(inst, ev, "proc.name", "cat");
+	X_EQ(inst, ev, "evt.type", "procexit");
+	X_EQ(inst, ev, "evt.res", "<NA>");
+	rb_begin(SK_SC_PROCEXIT);
+	rb_num("status", 0);
+	rb_num("ret", 0);
+	rb_num("sig", 9);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.arg.sig", "SIGKILL");
+	assert_int_equal(in->st.threads.n, before - 1);
+	uint64_t fds = in->st.nfds;
+	rb_begin(SK_SC_SETSID);
+	rb_num("res", 1);
+	rb_send(inst, SH_PID);
+	assert_int_equal(in->st.threads.n, before - 2);
+	assert_null(sk_state_thread(&in->st, CAT_PID));
+	assert_true(in->st.nfds < fds); /* the process's fds went with it */
+	shrike_plugin_entry.destroy(inst);
+}
+
+static void test_bounds(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	struct sys_inst *in = inst;
+	in->st.conf.max_threads = 20;
+	in->st.conf.max_fds = 16;
+	for (int i = 0; i < 100; i++) {
+		rb_begin(SK_SC_CLONE);
+		rb_num("res", 0);
+		rb_num("tid", 5000 + i);
+		rb_num("pid", 5000 + i);
+		rb_num("ptid", 1);
+		rb_str("comm", "w");
+		rb_num("flags", 0);
+		rb_send(inst, 5000 + i);
+		assert_true(in->st.threads.n <= 20);
+	}
+	assert_true(in->st.threads_evicted >= 80);
+	/* the most recent ones stay */
+	assert_non_null(sk_state_thread(&in->st, 5099));
+	for (int fd = 0; fd < 100; fd++) {
+		rb_begin(SK_SC_OPENAT);
+		rb_num("fd", fd);
+		rb_num("dirfd", AT_FDCWD);
+		rb_str("name", "/f");
+		rb_num("flags", 0);
+		rb_send(inst, 5099);
+	}
+	assert_int_equal(sk_state_thread(&in->st, 5099)->files->fds.n, 16);
+	assert_non_null(sk_fd_get(sk_state_thread(&in->st, 5099), 99));
+	/* an event of an unknown thread without /proc scanning: an empty entry */
+	rb_begin(SK_SC_OPENAT);
+	rb_num("fd", 3);
+	rb_num("dirfd", AT_FDCWD);
+	rb_str("name", "rel");
+	struct sk_event ev = rb_send(inst, 777777);
+	X_EQ(inst, ev, "fd.name", "/rel");
+	X_EQ(inst, ev, "proc.name", "<NA>");
+	X_EQ(inst, ev, "proc.pname", "<NA>");
+	X_EQ(inst, ev, "user.uid", "0");
+	shrike_plugin_entry.destroy(inst);
+}
+
+static void test_event_names(void **state)
+{
+	(void)state;
+	const struct sk_evt_name *n = shrike_plugin_entry.event_names;
+	size_t count = 0;
+	bool openat = false, procexit = false;
+	for (; n->name; n++, count++) {
+		const struct sk_sc_event *e = sk_sc_event_info(n->type);
+		assert_non_null(e);
+		assert_string_equal(e->name, n->name);
+		openat |= strcmp(n->name, "openat") == 0 && n->type == SK_SC_OPENAT;
+		procexit |= strcmp(n->name, "procexit") == 0;
+	}
+	assert_true(openat && procexit);
+	size_t table = 0;
+	for (unsigned i = 0; i < SK_SC_COUNT; i++) {
+		table += sk_sc_events[i].name != NULL;
+	}
+	assert_int_equal(count, table);
+	/* every field has a description, names are unique */
+	for (int i = 0; sys_fields[i].name; i++) {
+		assert_non_null(sys_fields[i].desc);
+		for (int j = 0; j < i; j++) {
+			assert_string_not_equal(sys_fields[i].name, sys_fields[j].name);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_htab),	   cmocka_unit_test(test_path_join),
+	    cmocka_unit_test(test_userdb),	   cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_proc_scan_self), cmocka_unit_test(test_process_lineage),
+	    cmocka_unit_test(test_files),	   cmocka_unit_test(test_network),
+	    cmocka_unit_test(test_exit_and_ids),   cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_event_names),
+	};
+	return cmocka_run_group_tests(tests, make_fakeroot, remove_fakeroot);
+}

@@ -525,8 +525,15 @@ void sk_outputs_destroy(struct sk_outputs *o)
 	}
 	sk_outputs_stop(o, DEFAULT_DESTROY_TIMEOUT_MS);
 	for (size_t i = 0; o->outs && i < o->n; i++) {
+		bool stuck = sk_outq_is_abandoned(o->outs[i].q);
 		sk_outq_destroy(o->outs[i].q);
-		sk_loader_close(o->outs[i].h);
+		if (stuck) {
+			/* Its thread may still be inside write(): keep the plugin. */
+			SK_WARN("output %s: plugin left loaded (its thread is stuck in write())",
+				o->outs[i].key);
+		} else {
+			sk_loader_close(o->outs[i].h);
+		}
 		free(o->outs[i].key);
 		free(o->outs[i].plugin);
 	}

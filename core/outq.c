@@ -31,6 +31,7 @@
 #define DEFAULT_RETRY_MAX_MS 10000
 #define DEFAULT_LOG_EVERY_S  10
 #define DEFAULT_MAX_BURST    1000
+#define STUCK_GRACE_MS	     2000 /* after the stop deadline, before abandoning a stuck write() */
 
 enum { Q_RUNNING = 0, Q_DRAINING = 1, Q_ABORT = 2 };
 
@@ -80,7 +81,8 @@ struct sk_outq {
 	pthread_t thread;
 	bool started;
 	bool stopped;
-	uint64_t left; /* undelivered at stop */
+	bool abandoned; /* the worker never came back from write(): left running */
+	uint64_t left;	/* undelivered at stop */
 };
 
 void sk_outq_msg_ref(struct sk_outq_msg *m)
@@ -424,6 +426,11 @@ int sk_outq_start(struct sk_outq *q)
 	return 0;
 }
 
+bool sk_outq_is_abandoned(const struct sk_outq *q)
+{
+	return q && q->abandoned;
+}
+
 uint64_t sk_outq_stop(struct sk_outq *q, bool drain, unsigned timeout_ms)
 {
 	if (!q || q->stopped) {
@@ -434,10 +441,38 @@ uint64_t sk_outq_stop(struct sk_outq *q, bool drain, unsigned timeout_ms)
 	}
 	atomic_store(&q->state, drain ? Q_DRAINING : Q_ABORT);
 	wake(q);
-	if (q->started) {
-		pthread_join(q->thread, NULL);
+	if (q->started && drain && timeout_ms == 0) {
+		pthread_join(q->thread, NULL); /* no limit, as asked */
+	} else if (q->started) {
+		/* A write() that never returns (a FIFO nobody reads, a hung
+		 * peer) must not hang shutdown or a reload: give the worker
+		 * the deadline plus a grace period, then leave it running
+		 * (the queue and the plugin are not freed while it may still
+		 * use them). */
+		struct timespec dl;
+		clock_gettime(CLOCK_REALTIME, &dl);
+		uint64_t wait_ms = (drain ? timeout_ms : 0) + STUCK_GRACE_MS;
+		dl.tv_sec += (time_t)(wait_ms / 1000);
+		dl.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		if (dl.tv_nsec >= 1000000000L) {
+			dl.tv_sec++;
+			dl.tv_nsec -= 1000000000L;
+		}
+		if (pthread_timedjoin_np(q->thread, NULL, &dl) != 0) {
+			q->abandoned = true;
+		}
 	}
 	q->stopped = true;
+	if (q->abandoned) {
+		uint64_t head = atomic_load(&q->head);
+		uint64_t tail = atomic_load(&q->tail);
+		q->left = tail - head;
+		atomic_fetch_add(&q->dropped, q->left);
+		SK_ERROR("output %s: write() has not returned for more than %u ms; abandoning its "
+			 "thread with %" PRIu64 " alert(s) undelivered (counted as dropped)",
+			 q->name, (drain ? timeout_ms : 0) + STUCK_GRACE_MS, q->left);
+		return q->left;
+	}
 	/* Whatever is still queued was never delivered. */
 	uint64_t head = atomic_load(&q->head);
 	uint64_t tail = atomic_load(&q->tail);
@@ -462,6 +497,15 @@ void sk_outq_destroy(struct sk_outq *q)
 	}
 	if (q->slots) {
 		sk_outq_stop(q, false, 0);
+	}
+	if (q->abandoned) {
+		if (pthread_tryjoin_np(q->thread, NULL) != 0) {
+			return; /* still inside write(): leave it all to the thread */
+		}
+		/* It came back after all: free what is left. */
+		for (uint64_t h = atomic_load(&q->head); h != atomic_load(&q->tail); h++) {
+			sk_outq_msg_unref(q->slots[h % q->cap]);
+		}
 	}
 	if (q->efd >= 0) {
 		close(q->efd);

@@ -88,11 +88,22 @@ void sk_outq_stats(struct sk_outq *q, struct sk_output_stats *ret);
  * giving up; without drain, or after the timeout, what is left is counted
  * as dropped and a log line says how many alerts were not delivered. Then
  * flush() and join. A write() that blocks cannot be interrupted: the
- * timeout is checked between attempts and during back-off. Returns the
+ * timeout is checked between attempts and during back-off; a write() still
+ * blocked 2 s after the deadline (or 2 s after an abort) makes the queue
+ * give up on its thread: it is left running, what is queued is counted as
+ * dropped, an error is logged and sk_outq_is_abandoned() becomes true
+ * (with drain and timeout_ms 0 it waits for ever instead). Returns the
  * number of alerts left undelivered. Idempotent; safe without a start. */
 uint64_t sk_outq_stop(struct sk_outq *q, bool drain, unsigned timeout_ms);
 
-/* sk_outq_destroy - stop (dropping what is queued) and free. NULL ok. */
+/* sk_outq_is_abandoned - whether stop gave up on a worker stuck in
+ * write(). The output's instance and plugin must then stay loaded: the
+ * thread may still run in them. NULL: false. */
+bool sk_outq_is_abandoned(const struct sk_outq *q);
+
+/* sk_outq_destroy - stop (dropping what is queued) and free. An abandoned
+ * queue is freed only if its thread has ended since; otherwise it is left
+ * to the thread (a deliberate leak). NULL ok. */
 void sk_outq_destroy(struct sk_outq *q);
 
 #endif /* SK_CORE_OUTQ_H */

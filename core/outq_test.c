@@ -447,6 +447,34 @@ static void test_rate_fractional(void **state)
 	fake_free(f);
 }
 
+/* A write() that never returns does not hang stop(): after the deadline
+ * and a grace period the thread is abandoned, what is queued counted as
+ * dropped; when the write finally returns, destroy frees everything. */
+static void test_stuck_write_abandoned(void **state)
+{
+	struct fake *f = fake_new();
+	gate(f, true); /* write() blocks until the gate opens */
+	struct sk_outq *q = q_new(f, 16, false);
+	assert_int_equal(sk_outq_start(q), 0);
+	assert_int_equal(push_range(q, 0, 10), 10);
+	usleep(50 * 1000); /* the worker is inside write() with alert 0 */
+	uint64_t t0 = mono_ms();
+	uint64_t left = sk_outq_stop(q, true, 100);
+	uint64_t took = mono_ms() - t0;
+	assert_true(took >= 2000 && took < 5000); /* deadline + grace, not for ever */
+	assert_true(sk_outq_is_abandoned(q));
+	assert_int_equal(left, 10); /* alert 0 is still in write() */
+	struct sk_output_stats st;
+	sk_outq_stats(q, &st);
+	assert_int_equal(st.dropped, 10);
+	assert_int_equal(st.sent, 0);
+	gate(f, false); /* write() returns at last; the thread ends */
+	usleep(500 * 1000);
+	sk_outq_destroy(q);
+	assert_int_equal(atomic_load(&released), 10);
+	fake_free(f);
+}
+
 static void test_destroy_unstarted(void **state)
 {
 	struct fake *f = fake_new();
@@ -474,6 +502,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_destroy_unstarted, reset),
 	    cmocka_unit_test_setup(test_rate_limit_burst_then_refill, reset),
 	    cmocka_unit_test_setup(test_rate_fractional, reset),
+	    cmocka_unit_test_setup(test_stuck_write_abandoned, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,11 +3,13 @@
 # file output writes into a FIFO that nobody reads until after SIGTERM was
 # sent, and every alert still arrives once. Also: a file output that keeps
 # failing with ENOSPC (/dev/full) is retried, and shutdown gives up after
-# its timeout, counting what was left.
+# its timeout, counting what was left. And a write() that never returns (a
+# FIFO whose reader never reads) does not hang shutdown: the output thread
+# is abandoned 2 s after the timeout, what was queued counted as dropped.
 . "$top_srcdir/tests/lib.sh"
 GEN="$top_builddir/tests/tools/alertgen"
 command -v mkfifo >/dev/null 2>&1 || tap_skip_all "mkfifo is missing"
-tap_plan 10
+tap_plan 13
 
 N=5000
 mkfifo "$T/fifo"
@@ -70,4 +72,34 @@ else
 	pass "# SKIP /dev/full is not writable"
 	pass "# SKIP /dev/full is not writable"
 fi
+# A write() stuck for ever: the FIFO has a reader (so open() succeeds) that
+# never reads; the pipe fills and write() blocks.
+mkfifo "$T/stuck"
+exec 8<>"$T/stuck"
+cat >"$T/stuck.yaml" <<EOC
+json_output: true
+stdout_output:
+  enabled: false
+file_output:
+  enabled: true
+  keep_alive: true
+  filename: $T/stuck
+EOC
+"$GEN" -c "$T/stuck.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 2000 -t 500 \
+	>/dev/null 2>"$T/stuck.err" &
+pid3=$!
+on_exit "kill -KILL $pid3 2>/dev/null"
+wait_for 20 grep -q "^emitted 2000\$" "$T/stuck.err"
+t0=$(date +%s)
+kill -TERM $pid3
+wait $pid3
+rc=$?
+t1=$(date +%s)
+exec 8<&-
+is "$rc/$([ $((t1 - t0)) -le 10 ] && echo bounded)" "0/bounded" \
+	"stuck write(): alertgen exits 0 within seconds, not never"
+like "$(cat "$T/stuck.err")" "output file_output: write\(\) has not returned for more than 2500 ms; abandoning its thread with [0-9]+ alert\(s\) undelivered \(counted as dropped\)" \
+	"stuck write(): the abandoned thread is logged with the alerts left"
+like "$(cat "$T/stuck.err")" "file_output: sent [0-9]+ failed 0 dropped [1-9][0-9]* " \
+	"stuck write(): what was left is counted as dropped"
 tap_done

@@ -97,6 +97,18 @@ struct srcidx {
 	size_t ntypes;
 };
 
+/* one append_output entry: extra output text and fields for the rules it
+ * matches */
+struct append_entry {
+	char *source, *tag, *rule; /* match; NULL: any */
+	char *text;		   /* appended after a space, or NULL */
+	char **fields;		   /* field names for output_fields */
+	size_t nfields;
+	char **cnames, **cvalues; /* fixed `name: value` output fields */
+	size_t nconsts;
+	struct pos pos; /* where it was configured; file NULL: set by the API */
+};
+
 struct diag {
 	int level;
 	char *msg;
@@ -122,9 +134,8 @@ struct sk_rules {
 	/* options */
 	int min_priority;
 	bool match_all;
-	char *append_source, *append_text;
-	char **append_fields;
-	size_t nappend_fields;
+	struct append_entry *appends;
+	size_t nappends;
 	bool compiled;
 	/* index */
 	bool dirty;
@@ -268,6 +279,25 @@ static void index_free(struct sk_rules *r)
 	r->last = NULL;
 }
 
+static void append_entry_fini(struct append_entry *a)
+{
+	free(a->source);
+	free(a->tag);
+	free(a->rule);
+	free(a->text);
+	for (size_t i = 0; i < a->nfields; i++) {
+		free(a->fields[i]);
+	}
+	free(a->fields);
+	for (size_t i = 0; i < a->nconsts; i++) {
+		free(a->cnames[i]);
+		free(a->cvalues[i]);
+	}
+	free(a->cnames);
+	free(a->cvalues);
+	memset(a, 0, sizeof(*a));
+}
+
 void sk_rules_destroy(struct sk_rules *r)
 {
 	if (!r) {
@@ -312,12 +342,10 @@ void sk_rules_destroy(struct sk_rules *r)
 		free(r->names[i]);
 	}
 	free(r->names);
-	free(r->append_source);
-	free(r->append_text);
-	for (size_t i = 0; i < r->nappend_fields; i++) {
-		free(r->append_fields[i]);
+	for (size_t i = 0; i < r->nappends; i++) {
+		append_entry_fini(&r->appends[i]);
 	}
-	free(r->append_fields);
+	free(r->appends);
 	free(r->matched);
 	sk_rule_fmt_buf_destroy(r->fbuf);
 	free(r);
@@ -1803,29 +1831,166 @@ int sk_rules_apply_config(struct sk_rules *r, const struct sk_cfg_node *sec)
 	return rc;
 }
 
+static int dup_or_null(const char *in, char **out)
+{
+	*out = in ? strdup(in) : NULL;
+	return in && !*out ? -ENOMEM : 0;
+}
+
+static int strv_add(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv) {
+		return -ENOMEM;
+	}
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n]) {
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
+/* a new, empty entry at the end of the list (NULL on ENOMEM) */
+static struct append_entry *append_new(struct sk_rules *r)
+{
+	struct append_entry *a = realloc(r->appends, (r->nappends + 1) * sizeof(*a));
+	if (!a) {
+		return NULL;
+	}
+	r->appends = a;
+	memset(&a[r->nappends], 0, sizeof(*a));
+	return &a[r->nappends++];
+}
+
 int sk_rules_set_append_output(struct sk_rules *r, const char *source, const char *text,
 			       const char *const *extra_fields, size_t nextra)
 {
-	free(r->append_source);
-	free(r->append_text);
-	r->append_source = source ? strdup(source) : NULL;
-	r->append_text = text ? strdup(text) : NULL;
-	if ((source && !r->append_source) || (text && !r->append_text)) {
+	struct append_entry *a = append_new(r);
+	if (!a || dup_or_null(source, &a->source) || dup_or_null(text, &a->text)) {
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nextra; i++) {
-		char **f = realloc(r->append_fields, (r->nappend_fields + 1) * sizeof(*f));
-		if (!f) {
+		if (strv_add(&a->fields, &a->nfields, extra_fields[i])) {
 			return -ENOMEM;
 		}
-		r->append_fields = f;
-		f[r->nappend_fields] = strdup(extra_fields[i]);
-		if (!f[r->nappend_fields]) {
-			return -ENOMEM;
-		}
-		r->nappend_fields++;
 	}
 	return 0;
+}
+
+int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *sec)
+{
+	if (!sec || (sec->kind == SK_CFG_SCALAR && sec->is_null)) {
+		return 0;
+	}
+	if (sec->kind != SK_CFG_SEQ) {
+		ndiag(r, SK_RULES_ERROR, sec,
+		      "append_output: expected a list of entries with 'match', 'extra_output' "
+		      "and 'extra_fields'");
+		return -EINVAL;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < sec->n; i++) {
+		const struct sk_cfg_node *e = sec->items[i];
+		if (e->kind != SK_CFG_MAP) {
+			ndiag(r, SK_RULES_ERROR, e, "append_output[%zu]: expected a map", i);
+			rc = -EINVAL;
+			continue;
+		}
+		bool bad = false;
+		for (size_t k = 0; k < e->n; k++) {
+			static const char *const keys[] = {"match", "extra_output", "extra_fields",
+							   NULL};
+			if (!in_set(keys, e->keys[k])) {
+				ndiag(r, SK_RULES_ERROR, e->key_nodes[k],
+				      "append_output[%zu]: unknown key '%s' (match, extra_output, "
+				      "extra_fields)",
+				      i, e->keys[k]);
+				bad = true;
+			}
+		}
+		const struct sk_cfg_node *m = sk_cfg_get(e, "match");
+		const struct sk_cfg_node *t = sk_cfg_get(e, "extra_output");
+		const struct sk_cfg_node *f = sk_cfg_get(e, "extra_fields");
+		const char *msrc = NULL, *mtag = NULL, *mrule = NULL;
+		if (m && !(m->kind == SK_CFG_SCALAR && m->is_null)) {
+			if (m->kind != SK_CFG_MAP) {
+				ndiag(
+				    r, SK_RULES_ERROR, m,
+				    "append_output[%zu].match: expected a map of source, tag, rule",
+				    i);
+				bad = true;
+			}
+			for (size_t k = 0; m->kind == SK_CFG_MAP && k < m->n; k++) {
+				const struct sk_cfg_node *v = m->items[k];
+				const char **dst = strcmp(m->keys[k], "source") == 0 ? &msrc
+						   : strcmp(m->keys[k], "tag") == 0  ? &mtag
+						   : strcmp(m->keys[k], "rule") == 0 ? &mrule
+										     : NULL;
+				if (!dst || v->kind != SK_CFG_SCALAR || v->is_null) {
+					ndiag(
+					    r, SK_RULES_ERROR, m->key_nodes[k],
+					    "append_output[%zu].match: '%s' must be one of source, "
+					    "tag, rule with a string value",
+					    i, m->keys[k]);
+					bad = true;
+					continue;
+				}
+				*dst = v->scalar;
+			}
+		}
+		if (t && (t->kind != SK_CFG_SCALAR)) {
+			ndiag(r, SK_RULES_ERROR, t,
+			      "append_output[%zu].extra_output: expected a string", i);
+			bad = true;
+		}
+		if (f && f->kind != SK_CFG_SEQ && !(f->kind == SK_CFG_SCALAR && f->is_null)) {
+			ndiag(r, SK_RULES_ERROR, f,
+			      "append_output[%zu].extra_fields: expected a list of field names or "
+			      "'name: value' maps",
+			      i);
+			bad = true;
+		}
+		if (bad) {
+			rc = -EINVAL;
+			continue;
+		}
+		struct append_entry *a = append_new(r);
+		if (!a || dup_or_null(msrc, &a->source) || dup_or_null(mtag, &a->tag) ||
+		    dup_or_null(mrule, &a->rule) ||
+		    dup_or_null(t && !t->is_null ? t->scalar : NULL, &a->text)) {
+			return -ENOMEM;
+		}
+		a->pos = node_pos(t ? t : e);
+		for (size_t k = 0; f && f->kind == SK_CFG_SEQ && k < f->n; k++) {
+			const struct sk_cfg_node *x = f->items[k];
+			if (x->kind == SK_CFG_SCALAR && !x->is_null) {
+				if (strv_add(&a->fields, &a->nfields, x->scalar)) {
+					return -ENOMEM;
+				}
+			} else if (x->kind == SK_CFG_MAP && x->n == 1 &&
+				   x->items[0]->kind == SK_CFG_SCALAR) {
+				const char *v = x->items[0]->is_null ? "" : x->items[0]->scalar;
+				size_t nv = a->nconsts;
+				if (strv_add(&a->cvalues, &nv, v)) {
+					return -ENOMEM;
+				}
+				if (strv_add(&a->cnames, &a->nconsts, x->keys[0])) {
+					free(a->cvalues[nv - 1]);
+					return -ENOMEM;
+				}
+			} else {
+				ndiag(
+				    r, SK_RULES_ERROR, x,
+				    "append_output[%zu].extra_fields: expected a field name or one "
+				    "'name: value'",
+				    i);
+				rc = -EINVAL;
+			}
+		}
+	}
+	return rc;
 }
 
 /* ---- compile: macros, lists, exceptions -------------------------------- */
@@ -2292,6 +2457,105 @@ static void warn_evttype_names(struct sk_rules *r, const struct sk_filter_node *
 	}
 }
 
+static bool append_matches(const struct append_entry *a, const struct sk_rule_priv *p)
+{
+	if (a->source && strcmp(a->source, p->source) != 0) {
+		return false;
+	}
+	if (a->rule && strcmp(a->rule, p->name) != 0) {
+		return false;
+	}
+	if (a->tag) {
+		for (size_t i = 0; i < p->ntags; i++) {
+			if (strcmp(p->tags[i], a->tag) == 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+	return true;
+}
+
+/* an append_output problem, at the entry's position when it has one */
+static void append_diag(struct sk_rules *r, const struct append_entry *a, const char *msg,
+			const char *rule)
+{
+	if (a->pos.file) {
+		pdiag(r, SK_RULES_ERROR, &a->pos, "append_output: %s (for rule '%s')", msg, rule);
+	} else {
+		diag(r, SK_RULES_ERROR, "append_output: %s (for rule '%s')", msg, rule);
+	}
+}
+
+/* compile the rule's output plus matching append_output entries; -EINVAL
+ * when an error was recorded, -ENOMEM */
+static int compile_output(struct sk_rules *r, struct sk_rule_priv *p, char *msg, size_t msglen)
+{
+	const char *outtext = p->out ? p->out->text : "";
+	size_t len = strlen(outtext), cap = len + 1;
+	for (size_t i = 0; i < r->nappends; i++) {
+		if (r->appends[i].text && append_matches(&r->appends[i], p)) {
+			cap += strlen(r->appends[i].text) + 1;
+		}
+	}
+	char *full = malloc(cap);
+	size_t *starts = calloc(r->nappends + 1, sizeof(*starts));
+	int rc = 0;
+	if (!full || !starts) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(full, outtext, len + 1);
+	for (size_t i = 0; i < r->nappends; i++) {
+		const struct append_entry *a = &r->appends[i];
+		starts[i] = SIZE_MAX;
+		if (a->text && append_matches(a, p)) {
+			starts[i] = len + 1;
+			len += (size_t)snprintf(full + len, cap - len, " %s", a->text);
+		}
+	}
+	size_t off = 0;
+	rc = sk_rule_fmt_compile(full, r->fields, p->source, &p->fmt, msg, msglen, &off);
+	if (rc && rc != -ENOMEM) {
+		if (p->out && off <= p->out->len) {
+			char m2[700];
+			snprintf(m2, sizeof(m2), "%s in output", msg);
+			tdiag(r, SK_RULES_ERROR, p->out, off, p->name, m2);
+		} else {
+			const struct append_entry *a = NULL;
+			for (size_t i = 0; i < r->nappends; i++) {
+				if (starts[i] != SIZE_MAX && starts[i] <= off) {
+					a = &r->appends[i];
+				}
+			}
+			append_diag(r, a ? a : &r->appends[0], msg, p->name);
+		}
+		rc = -EINVAL;
+		goto out;
+	}
+	for (size_t i = 0; !rc && i < r->nappends; i++) {
+		const struct append_entry *a = &r->appends[i];
+		if (!append_matches(a, p)) {
+			continue;
+		}
+		for (size_t k = 0; !rc && k < a->nfields; k++) {
+			rc = sk_rule_fmt_add_field(p->fmt, a->fields[k], r->fields, p->source, msg,
+						   msglen);
+			if (rc && rc != -ENOMEM) {
+				append_diag(r, a, msg, p->name);
+				rc = -EINVAL;
+			}
+		}
+		for (size_t k = 0; !rc && k < a->nconsts; k++) {
+			rc = sk_rule_fmt_add_const(p->fmt, a->cnames[k], a->cvalues[k]);
+		}
+	}
+out:
+	free(full);
+	free(starts);
+	return rc;
+}
+
 static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 {
 	char msg[600];
@@ -2399,50 +2663,14 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 		     "warn_evttypes: false)",
 		     where, p->name);
 	}
-	/* output */
-	const char *outtext = p->out ? p->out->text : "";
-	char *full = NULL;
-	bool app =
-	    r->append_text && (!r->append_source || strcmp(r->append_source, p->source) == 0);
-	if (app) {
-		size_t l = strlen(outtext) + strlen(r->append_text) + 2;
-		full = malloc(l);
-		if (!full) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		snprintf(full, l, "%s %s", outtext, r->append_text);
-	}
-	size_t ooff = 0;
-	er = sk_rule_fmt_compile(full ? full : outtext, r->fields, p->source, &p->fmt, msg,
-				 sizeof(msg), &ooff);
-	free(full);
-	if (er == -ENOMEM) {
-		rc = er;
+	/* output, with the append_output entries that match the rule */
+	rc = compile_output(r, p, msg, sizeof(msg));
+	if (rc == -ENOMEM) {
 		goto out;
 	}
-	if (er) {
-		if (p->out && ooff <= p->out->len) {
-			char m2[700];
-			snprintf(m2, sizeof(m2), "%s in output", msg);
-			tdiag(r, SK_RULES_ERROR, p->out, ooff, p->name, m2);
-		} else {
-			diag(r, SK_RULES_ERROR, "append_output: %s (for rule '%s')", msg, p->name);
-		}
+	if (rc) {
+		rc = 0;
 		goto out;
-	}
-	for (size_t i = 0; i < r->nappend_fields && (!r->append_source || app); i++) {
-		er = sk_rule_fmt_add_field(p->fmt, r->append_fields[i], r->fields, p->source, msg,
-					   sizeof(msg));
-		if (er == -ENOMEM) {
-			rc = er;
-			goto out;
-		}
-		if (er) {
-			diag(r, SK_RULES_ERROR, "append_output field: %s (for rule '%s')", msg,
-			     p->name);
-			goto out;
-		}
 	}
 	p->pub.loaded = true;
 out:

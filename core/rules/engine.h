@@ -110,13 +110,21 @@ size_t sk_rules_select(struct sk_rules *r, bool enable, const char *rule_pattern
  * -EINVAL. */
 int sk_rules_apply_config(struct sk_rules *r, const struct sk_cfg_node *rules_section);
 
-/* sk_rules_set_append_output - text appended (after a space) to every
- * rule's output, and extra fields that go to output_fields only (Falco's
- * append_output / -p). Must be called before sk_rules_compile(). `source`
- * limits it to rules of one source (NULL: all). Strings are copied.
- * Returns 0 or -ENOMEM. */
+/* sk_rules_set_append_output - add an append_output entry: text appended
+ * (after a space) to the output of every rule of `source` (NULL: all), and
+ * extra fields that go to output_fields only (Falco's append_output / -p).
+ * Entries apply in the order added. Call before sk_rules_compile().
+ * Strings are copied. Returns 0 or -ENOMEM. */
 int sk_rules_set_append_output(struct sk_rules *r, const char *source, const char *text,
 			       const char *const *extra_fields, size_t nextra);
+
+/* sk_rules_apply_append_config - add the entries of falco.yaml's
+ * `append_output:` section: a list of maps with `match:` (any of source,
+ * tag, rule; all must hold), `extra_output:` (text with %fields) and
+ * `extra_fields:` (field names, or `name: value` maps for fixed values).
+ * Malformed entries are errors recorded with their position. NULL node:
+ * nothing. Call before sk_rules_compile(). Returns 0, -EINVAL, -ENOMEM. */
+int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *append_section);
 
 /* sk_rules_compile - expand macros, lists and exceptions, compile every
  * rule and output, index rules by source and event type. Records errors

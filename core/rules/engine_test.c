@@ -569,6 +569,87 @@ static void test_alert_json(void **state)
 	sk_rules_destroy(r);
 }
 
+static void test_append_config(void **state)
+{
+	struct sk_rules *r = sk_rules_create(fields);
+	struct sk_cfg_node *conf = NULL;
+	char err[256];
+	const char *yaml = "append_output:\n"
+			   "  - match:\n"
+			   "      source: syscall\n"
+			   "      tag: shell\n"
+			   "    extra_output: \"parent=%proc.aname[1]\"\n"
+			   "    extra_fields:\n"
+			   "      - user.uid\n"
+			   "      - team: security\n"
+			   "  - extra_output: (all)\n"
+			   "  - match:\n"
+			   "      rule: Other\n"
+			   "    extra_fields: [proc.pid]\n"
+			   "  - match: {colour: red}\n"
+			   "  - extra_outptu: x\n";
+	assert_int_equal(
+	    sk_cfg_parse_string("shrike.yaml", yaml, strlen(yaml), &conf, err, sizeof(err)), 0);
+	assert_int_equal(sk_rules_apply_append_config(r, sk_cfg_get(conf, "append_output")),
+			 -EINVAL);
+	assert_int_equal(sk_rules_load_string(r, "r.yaml",
+					      "- rule: Shell\n"
+					      "  desc: d\n"
+					      "  condition: evt.type = execve\n"
+					      "  output: shell %proc.name\n"
+					      "  priority: debug\n"
+					      "  tags: [shell]\n"
+					      "- rule: Other\n"
+					      "  desc: d\n"
+					      "  condition: evt.type = execve\n"
+					      "  output: other\n"
+					      "  priority: debug\n"),
+			 0);
+	assert_int_equal(sk_rules_compile(r), -EINVAL);
+	assert_diags(r, "E shrike.yaml:13:13: append_output[3].match: 'colour' must be one of "
+			"source, tag, rule with a string value\n"
+			"E shrike.yaml:14:5: append_output[4]: unknown key 'extra_outptu' (match, "
+			"extra_output, extra_fields)\n");
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	struct sk_event ev = tx_sk_event(&e);
+	const char *msg;
+	const struct sk_alert_field *f;
+	size_t n;
+	assert_int_equal(sk_rules_format(r, sk_rules_at(r, 0), &ev, &msg, &f, &n), 0);
+	assert_string_equal(msg, "shell bash parent=sshd (all)");
+	assert_int_equal(n, 4);
+	assert_string_equal(f[2].name, "user.uid");
+	assert_string_equal(f[3].name, "team");
+	assert_string_equal(f[3].value.str.ptr, "security");
+	assert_int_equal(sk_rules_format(r, sk_rules_at(r, 1), &ev, &msg, &f, &n), 0);
+	assert_string_equal(msg, "other (all)");
+	assert_int_equal(n, 1);
+	assert_string_equal(f[0].name, "proc.pid");
+	sk_rules_destroy(r);
+
+	/* a bad field in extra_output is reported where it was configured */
+	r = sk_rules_create(fields);
+	const char *y2 = "append_output:\n"
+			 "  - extra_output: \"x=%proc.nmae\"\n";
+	struct sk_cfg_node *c2 = NULL;
+	assert_int_equal(sk_cfg_parse_string("c.yaml", y2, strlen(y2), &c2, err, sizeof(err)), 0);
+	assert_int_equal(sk_rules_apply_append_config(r, sk_cfg_get(c2, "append_output")), 0);
+	assert_int_equal(sk_rules_load_string(r, "r.yaml",
+					      "- rule: Shell\n"
+					      "  desc: d\n"
+					      "  condition: evt.type = execve\n"
+					      "  output: shell\n"
+					      "  priority: debug\n"),
+			 0);
+	assert_int_equal(sk_rules_compile(r), -EINVAL);
+	assert_diags(r, "E c.yaml:2:19: append_output: unknown field 'proc.nmae' (did you mean "
+			"'proc.name'?) (for rule 'Shell')\n");
+	sk_rules_destroy(r);
+	sk_cfg_free(c2);
+	sk_cfg_free(conf);
+}
+
 static void test_apply_config(void **state)
 {
 	struct sk_rules *r = load(sel_yaml, 0);
@@ -1106,6 +1187,7 @@ int main(void)
 	    cmocka_unit_test(test_select_priority_index),
 	    cmocka_unit_test(test_append_output),
 	    cmocka_unit_test(test_apply_config),
+	    cmocka_unit_test(test_append_config),
 	    cmocka_unit_test(test_alert_json),
 	    cmocka_unit_test(test_append_positions),
 	    cmocka_unit_test(test_golden_errors),

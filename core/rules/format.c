@@ -23,6 +23,7 @@ struct piece {
 struct ffield {
 	char *name; /* as written: "proc.aname[2]" */
 	struct sk_field_ref ref;
+	char *cval; /* a constant string value instead of a field, or NULL */
 };
 
 struct sk_rule_fmt {
@@ -298,6 +299,26 @@ int sk_rule_fmt_add_field(struct sk_rule_fmt *f, const char *name, const struct 
 	return rc;
 }
 
+int sk_rule_fmt_add_const(struct sk_rule_fmt *f, const char *name, const char *value)
+{
+	for (size_t i = 0; i < f->nfields; i++) {
+		if (strcmp(f->fields[i].name, name) == 0) {
+			return 0; /* a field of the output keeps its value */
+		}
+	}
+	struct ffield ff = {.name = strdup(name), .cval = strdup(value)};
+	struct ffield *n =
+	    ff.name && ff.cval ? realloc(f->fields, (f->nfields + 1) * sizeof(*n)) : NULL;
+	if (!n) {
+		free(ff.name);
+		free(ff.cval);
+		return -ENOMEM;
+	}
+	f->fields = n;
+	n[f->nfields++] = ff;
+	return 0;
+}
+
 void sk_rule_fmt_destroy(struct sk_rule_fmt *f)
 {
 	if (!f) {
@@ -308,6 +329,7 @@ void sk_rule_fmt_destroy(struct sk_rule_fmt *f)
 	}
 	for (size_t i = 0; i < f->nfields; i++) {
 		free(f->fields[i].name);
+		free(f->fields[i].cval);
 		sk_field_ref_fini(&f->fields[i].ref);
 	}
 	free(f->pieces);
@@ -506,8 +528,12 @@ int sk_rule_fmt_render(const struct sk_rule_fmt *f, const struct sk_event *ev,
 		struct sk_value v;
 		memset(&v, 0, sizeof(v));
 		const struct sk_field_def *d = ff->ref.def;
-		if (d->plugin->extract(d->inst, ev, &ff->ref.req, &v) != SK_OK ||
-		    !copy_value(b, &v)) {
+		if (ff->cval) {
+			v.type = SK_TYPE_STRING;
+			v.str.ptr = ff->cval;
+			v.str.len = (uint32_t)strlen(ff->cval);
+		} else if (d->plugin->extract(d->inst, ev, &ff->ref.req, &v) != SK_OK ||
+			   !copy_value(b, &v)) {
 			memset(&v, 0, sizeof(v));
 			v.type = SK_TYPE_NONE;
 		}

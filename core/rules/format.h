@@ -31,6 +31,11 @@ int sk_rule_fmt_compile(const char *text, const struct sk_fields *fields, const 
 int sk_rule_fmt_add_field(struct sk_rule_fmt *f, const char *name, const struct sk_fields *fields,
 			  const char *source, char *err, size_t errlen);
 
+/* sk_rule_fmt_add_const - an output field with a fixed string value
+ * (append_output's `name: value` extra fields); a field of the same name
+ * already in the output wins. Returns 0 or -ENOMEM. */
+int sk_rule_fmt_add_const(struct sk_rule_fmt *f, const char *name, const char *value);
+
 void sk_rule_fmt_destroy(struct sk_rule_fmt *f);
 
 /* sk_rule_fmt_buf_create - scratch space for rendering, reused across

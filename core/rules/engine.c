@@ -594,7 +594,7 @@ static int parse_bool_node(struct sk_rules *r, const struct sk_cfg_node *n, cons
 					  "YES",  "on",	  "On",	  "ON",	 NULL};
 	static const char *const no[] = {"false", "False", "FALSE", "no",  "No",
 					 "NO",	  "off",   "Off",   "OFF", NULL};
-	if (n->kind == SK_CFG_SCALAR && !n->quoted) {
+	if (n->kind == SK_CFG_SCALAR) { /* quoted too, as yaml-cpp reads it */
 		if (in_set(yes, n->scalar)) {
 			*ret = true;
 			return 0;

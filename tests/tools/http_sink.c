@@ -2,7 +2,7 @@
  * (libmicrohttpd), listening on 127.0.0.1 only.
  *
  *   http_sink -d DIR [-p PORT] [-f N] [-s STATUS] [-r SECONDS]
- *             [-c CERT -k KEY [-C CA]]
+ *             [-c CERT -k KEY [-C CA]] [-n]
  *
  * Prints the port it listens on, then a newline, on stdout and runs until
  * SIGTERM/SIGINT. Every request is recorded in DIR as NNNNNN.hdr (the
@@ -17,6 +17,8 @@
  *   -c CERT -k KEY  serve HTTPS with this certificate and key (PEM)
  *   -C CA           require a client certificate signed by CA (PEM):
  *                   requests without one are answered 403
+ *   -n              record nothing (benchmarks: creating files is slow on
+ *                   some file systems)
  */
 #include "config.h"
 
@@ -46,6 +48,7 @@ static long fail_n;
 static unsigned fail_status = 500;
 static const char *retry_after;
 static bool require_client_cert;
+static bool no_record;
 static atomic_long nreq;
 
 struct req {
@@ -119,6 +122,9 @@ static enum MHD_Result put_header(void *cls, enum MHD_ValueKind kind, const char
 
 static void write_file(const char *name, const char *data, size_t len)
 {
+	if (no_record) {
+		return;
+	}
 	char tmp[4096], path[4096];
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -251,7 +257,7 @@ int main(int argc, char **argv)
 	unsigned port = 0;
 	const char *cert = NULL, *key = NULL, *ca = NULL;
 	int c;
-	while ((c = getopt(argc, argv, "d:p:f:s:r:c:k:C:")) != -1) {
+	while ((c = getopt(argc, argv, "d:p:f:s:r:c:k:C:n")) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;
@@ -277,9 +283,12 @@ int main(int argc, char **argv)
 		case 'C':
 			ca = optarg;
 			break;
+		case 'n':
+			no_record = true;
+			break;
 		default:
 			fprintf(stderr, "usage: http_sink -d DIR [-p PORT] [-f N] [-s STATUS] "
-					"[-r SECONDS] [-c CERT -k KEY [-C CA]]\n");
+					"[-r SECONDS] [-c CERT -k KEY [-C CA]] [-n]\n");
 			return 2;
 		}
 	}

@@ -491,6 +491,9 @@ static bool apply_xforms(struct xfield *x, struct sk_value *v)
 {
 	for (unsigned i = 0; i < x->nxforms; i++) {
 		int xf = x->xforms[i];
+		if (v->type == SK_TYPE_LIST && xf != SK_XF_LEN) {
+			return false; /* several values: only len() applies */
+		}
 		if (xf == SK_XF_LEN) {
 			uint64_t l = v->type == SK_TYPE_LIST ? v->list.n : v->str.len;
 			v->type = SK_TYPE_U64;
@@ -1045,16 +1048,17 @@ static int memcmp3(const char *a, size_t al, const char *b, size_t bl)
 }
 
 /* string comparison of value (s, l) against (k, kl) */
-static bool str_match(const struct check *c, const char *s, size_t l, const char *k, size_t kl)
+static bool str_match(const struct check *c, enum sk_filter_op op, const char *s, size_t l,
+		      const char *k, size_t kl)
 {
-	switch (c->op) {
+	switch (op) {
 	case SK_OP_EQ:
 	case SK_OP_NE:
 	case SK_OP_LT:
 	case SK_OP_LE:
 	case SK_OP_GT:
 	case SK_OP_GE:
-		return ordered(c->op, memcmp3(s, l, k, kl));
+		return ordered(op, memcmp3(s, l, k, kl));
 	case SK_OP_CONTAINS:
 	case SK_OP_BCONTAINS:
 		return kl == 0 || memmem(s, l, k, kl) != NULL;
@@ -1092,38 +1096,39 @@ static int cmp3_w(__int128 a, __int128 b)
 	return a < b ? -1 : a > b;
 }
 
-/* one scalar value against the constant (or rhs value) */
-static bool match_one(const struct check *c, const struct sk_value *v, const struct sk_value *r)
+/* one scalar value against the constant (or rhs value) with operator op */
+static bool match_one(const struct check *c, enum sk_filter_op op, const struct sk_value *v,
+		      const struct sk_value *r)
 {
 	switch (c->ct) {
 	case CT_STR:
 		if (r) {
-			return str_match(c, v->str.ptr, v->str.len, r->str.ptr, r->str.len);
+			return str_match(c, op, v->str.ptr, v->str.len, r->str.ptr, r->str.len);
 		}
-		return str_match(c, v->str.ptr, v->str.len, c->str, c->slen);
+		return str_match(c, op, v->str.ptr, v->str.len, c->str, c->slen);
 	case CT_U64:
-		if (c->op == SK_OP_IN || c->op == SK_OP_INTERSECTS) {
+		if (op == SK_OP_IN || op == SK_OP_INTERSECTS) {
 			return numset_has(&c->nset, v->u64);
 		}
 		if (r) {
-			return ordered(c->op, cmp3_w(num_wide(v), num_wide(r)));
+			return ordered(op, cmp3_w(num_wide(v), num_wide(r)));
 		}
-		return ordered(c->op, cmp3_u(v->u64, c->u));
+		return ordered(op, cmp3_u(v->u64, c->u));
 	case CT_I64:
-		if (c->op == SK_OP_IN || c->op == SK_OP_INTERSECTS) {
+		if (op == SK_OP_IN || op == SK_OP_INTERSECTS) {
 			return numset_has(&c->nset, (uint64_t)v->i64);
 		}
 		if (r) {
-			return ordered(c->op, cmp3_w(num_wide(v), num_wide(r)));
+			return ordered(op, cmp3_w(num_wide(v), num_wide(r)));
 		}
-		return ordered(c->op, cmp3_i(v->i64, c->i));
+		return ordered(op, cmp3_i(v->i64, c->i));
 	case CT_BOOL:
-		if (c->op == SK_OP_IN || c->op == SK_OP_INTERSECTS) {
+		if (op == SK_OP_IN || op == SK_OP_INTERSECTS) {
 			return numset_has(&c->nset, (uint64_t)v->b);
 		}
-		return ordered(c->op, (r ? r->b : c->b) == v->b ? 0 : 1);
+		return ordered(op, (r ? r->b : c->b) == v->b ? 0 : 1);
 	case CT_IP:
-		if (c->op == SK_OP_IN || c->op == SK_OP_INTERSECTS) {
+		if (op == SK_OP_IN || op == SK_OP_INTERSECTS) {
 			for (size_t i = 0; i < c->iset.n; i++) {
 				if (ip_in_net(&v->ip, &c->iset.v[i])) {
 					return true;
@@ -1132,9 +1137,9 @@ static bool match_one(const struct check *c, const struct sk_value *v, const str
 			return false;
 		}
 		if (r) {
-			return ordered(c->op, ip_equal(&v->ip, &r->ip) ? 0 : 1);
+			return ordered(op, ip_equal(&v->ip, &r->ip) ? 0 : 1);
 		}
-		return ordered(c->op, ip_in_net(&v->ip, &c->ip) ? 0 : 1);
+		return ordered(op, ip_in_net(&v->ip, &c->ip) ? 0 : 1);
 	}
 	return false;
 }
@@ -1153,44 +1158,56 @@ static bool eval_check(struct check *c, const struct sk_event *ev)
 	if (c->op == SK_OP_EXISTS) {
 		return true;
 	}
-	struct sk_value r;
-	const struct sk_value *rp = NULL;
-	if (c->has_rhs) {
-		/* the lhs value may point into plugin memory that the next
-		 * extract() call replaces: keep strings in the lhs scratch */
-		if (c->ct == CT_STR && v.str.ptr != c->lhs.buf) {
-			if (!ensure_buf(&c->lhs, (size_t)v.str.len + 1)) {
-				return false;
-			}
-			memcpy(c->lhs.buf, v.str.ptr, v.str.len);
-			c->lhs.buf[v.str.len] = '\0';
-			v.str.ptr = c->lhs.buf;
-		}
-		if (!extract(&c->rhs, ev, &r)) {
+	if (v.type == SK_TYPE_LIST) {
+		/* several values: a list field, or a field with several values
+		 * at once (fd.ip: client and server; proc.aname without an
+		 * index: every ancestor) */
+		if (c->has_rhs || v.list.n == 0) {
 			return false;
 		}
-		rp = &r;
-	}
-	if (v.type != SK_TYPE_LIST) {
-		return match_one(c, &v, rp);
-	}
-	if (v.list.n == 0) {
-		return false;
-	}
-	if (c->op == SK_OP_IN) {
-		for (uint32_t i = 0; i < v.list.n; i++) {
-			if (!match_one(c, &v.list.items[i], rp)) {
-				return false;
+		if (c->op == SK_OP_IN && c->lhs.vlist) {
+			/* a list field is `in` a set when every item is */
+			for (uint32_t i = 0; i < v.list.n; i++) {
+				if (!match_one(c, c->op, &v.list.items[i], NULL)) {
+					return false;
+				}
 			}
-		}
-		return true;
-	}
-	for (uint32_t i = 0; i < v.list.n; i++) {
-		if (match_one(c, &v.list.items[i], rp)) {
 			return true;
 		}
+		if (c->op == SK_OP_NE) {
+			/* != holds when no value equals */
+			for (uint32_t i = 0; i < v.list.n; i++) {
+				if (match_one(c, SK_OP_EQ, &v.list.items[i], NULL)) {
+					return false;
+				}
+			}
+			return true;
+		}
+		for (uint32_t i = 0; i < v.list.n; i++) {
+			if (match_one(c, c->op, &v.list.items[i], NULL)) {
+				return true;
+			}
+		}
+		return false;
 	}
-	return false;
+	if (!c->has_rhs) {
+		return match_one(c, c->op, &v, NULL);
+	}
+	/* the lhs value may point into plugin memory that the next extract()
+	 * call replaces: keep strings in the lhs scratch */
+	if (c->ct == CT_STR && v.str.ptr != c->lhs.buf) {
+		if (!ensure_buf(&c->lhs, (size_t)v.str.len + 1)) {
+			return false;
+		}
+		memcpy(c->lhs.buf, v.str.ptr, v.str.len);
+		c->lhs.buf[v.str.len] = '\0';
+		v.str.ptr = c->lhs.buf;
+	}
+	struct sk_value r;
+	if (!extract(&c->rhs, ev, &r) || r.type == SK_TYPE_LIST) {
+		return false;
+	}
+	return match_one(c, c->op, &v, &r);
 }
 
 static bool eval_node(struct cnode *n, const struct sk_event *ev)

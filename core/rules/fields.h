@@ -18,7 +18,14 @@
 
 struct sk_fields;
 
-/* One registered field. All pointers are borrowed from the plugin. */
+/* One registered field. All pointers are borrowed from the plugin.
+ *
+ * Several values: a field with SK_FIELD_LIST returns a list (a condition
+ * `in` holds when every item is in the set). A field without it may still
+ * return SK_TYPE_LIST for one event to mean "any of these values" (fd.ip:
+ * client or server address; proc.aname without an index: any ancestor);
+ * then `in`, like every other operator, holds when it holds for any value,
+ * and `!=` when no value equals. */
 struct sk_field_def {
 	const struct sk_field *field;	/* name, type, flags, desc */
 	const struct sk_plugin *plugin; /* the extractor */

@@ -116,7 +116,7 @@ static int set_u64(struct sk_value *v, uint32_t type, bool has, uint64_t x)
 	return SK_OK;
 }
 
-static struct sk_value list_items[TX_MAX_LIST];
+static struct sk_value list_items[TX_MAX_LIST > TX_MAX_ANAME ? TX_MAX_LIST : TX_MAX_ANAME];
 
 static int tx_extract(void *inst, const struct sk_event *sev, const struct sk_field_req *req,
 		      struct sk_value *v)
@@ -174,11 +174,24 @@ static int tx_extract(void *inst, const struct sk_event *sev, const struct sk_fi
 		v->i64 = e->pid;
 		return SK_OK;
 	case F_PROC_ANAME: {
-		uint64_t i = req->arg_key ? req->arg_index : 1;
-		if (i >= TX_MAX_ANAME) {
+		if (!req->arg_key) {
+			/* every ancestor at once, as the syscall plugin does */
+			uint32_t n = 0;
+			for (unsigned i = 1; i < TX_MAX_ANAME && e->aname[i]; i++) {
+				set_str(&list_items[n++], e->aname[i]);
+			}
+			if (!n) {
+				return SK_NA;
+			}
+			v->type = SK_TYPE_LIST;
+			v->list.items = list_items;
+			v->list.n = n;
+			return SK_OK;
+		}
+		if (req->arg_index >= TX_MAX_ANAME) {
 			return SK_NA;
 		}
-		return set_str(v, e->aname[i]);
+		return set_str(v, e->aname[req->arg_index]);
 	}
 	case F_PROC_ENV:
 		if (!req->arg_key) {

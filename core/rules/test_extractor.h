@@ -34,7 +34,8 @@ struct tx_event {
 	const char *proc_exe;
 	const char *proc_cmdline;
 	const char *fd_name;
-	const char *aname[TX_MAX_ANAME]; /* proc.aname[i]: ancestors */
+	const char *aname[TX_MAX_ANAME]; /* proc.aname[i]: ancestors; without an index,
+					  * a list of every ancestor (from [1]) */
 	const char *env_keys[TX_MAX_ENV], *env_vals[TX_MAX_ENV];
 	const char *arg_names[TX_MAX_ARGS], *arg_vals[TX_MAX_ARGS];
 	const char *args[TX_MAX_LIST]; /* proc.args: a list field */

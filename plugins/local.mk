@@ -4,7 +4,8 @@
 # include/shrike/ only; code they share lives in plugins/common.
 
 noinst_LTLIBRARIES += plugins/common/libskplugcommon.la
-plugins_common_libskplugcommon_la_SOURCES = plugins/common/procfs.c plugins/common/procfs.h
+plugins_common_libskplugcommon_la_SOURCES = plugins/common/procfs.c plugins/common/procfs.h \
+	plugins/common/htab.c plugins/common/htab.h
 plugins_common_libskplugcommon_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 plugins_common_libskplugcommon_la_CFLAGS = $(AM_CFLAGS) -fPIC
 
@@ -12,7 +13,6 @@ SYSCALL_PLUGIN_SOURCES = \
 	plugins/syscall/syscall.c plugins/syscall/syscall.h \
 	plugins/syscall/parse.c plugins/syscall/fields.c \
 	plugins/syscall/state.c plugins/syscall/state_scan.c plugins/syscall/state.h \
-	plugins/syscall/htab.c plugins/syscall/htab.h \
 	plugins/syscall/userdb.c plugins/syscall/userdb.h \
 	plugins/syscall/names.c plugins/syscall/names.h
 
@@ -39,4 +39,26 @@ plugins_syscall_syscall_test_SOURCES = plugins/syscall/syscall_test.c $(SYSCALL_
 plugins_syscall_syscall_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 plugins_syscall_syscall_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 plugins_syscall_syscall_test_LDADD = plugins/common/libskplugcommon.la $(CMOCKA_LIBS)
+endif
+
+CONTAINER_PLUGIN_SOURCES = \
+	plugins/container/container.c \
+	plugins/container/ctrmeta.c plugins/container/ctrmeta.h
+
+pkgplugin_LTLIBRARIES += plugins/container.la
+plugins_container_la_SOURCES = $(CONTAINER_PLUGIN_SOURCES)
+plugins_container_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_container_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+plugins_container_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
+plugins_container_la_LIBADD = plugins/common/libskplugcommon.la $(JSONC_LIBS) $(PTHREAD_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += plugins/container/container_test
+TESTS += plugins/container/container_test
+plugins_container_container_test_SOURCES = plugins/container/container_test.c \
+	$(CONTAINER_PLUGIN_SOURCES)
+plugins_container_container_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_container_container_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JSONC_CFLAGS)
+plugins_container_container_test_LDADD = plugins/common/libskplugcommon.la $(JSONC_LIBS) \
+	$(PTHREAD_LIBS) $(CMOCKA_LIBS)
 endif

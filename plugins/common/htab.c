@@ -1,4 +1,4 @@
-/* plugins/syscall/htab.c - u64 -> pointer hash table (see htab.h). */
+/* plugins/common/htab.c - u64 -> pointer hash table (see htab.h). */
 #include "config.h"
 
 #include <errno.h>

@@ -1,9 +1,9 @@
-/* plugins/syscall/htab.h - a hash table from u64 keys to pointers (open
+/* plugins/common/htab.h - a hash table from u64 keys to pointers (open
  * addressing, linear probing, backward-shift deletion). Used for the thread
- * table (key: tid) and the per-process fd tables (key: fd number). Not
- * thread-safe. */
-#ifndef SK_PLUGINS_SYSCALL_HTAB_H
-#define SK_PLUGINS_SYSCALL_HTAB_H
+ * table (key: tid), the per-process fd tables (key: fd number) and the
+ * container plugin's caches. Not thread-safe. */
+#ifndef SK_PLUGINS_COMMON_HTAB_H
+#define SK_PLUGINS_COMMON_HTAB_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -40,4 +40,4 @@ void *sk_htab_del(struct sk_htab *h, uint64_t key);
  * Do not insert while iterating; sk_htab_del() while iterating may move a
  * later entry into the current slot, so re-check slot i after deleting. */
 
-#endif /* SK_PLUGINS_SYSCALL_HTAB_H */
+#endif /* SK_PLUGINS_COMMON_HTAB_H */

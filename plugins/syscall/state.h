@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "htab.h"
+#include "../common/htab.h"
 #include "userdb.h"
 
 /* fd types, with Falco's fd.type / fd.typechar text (state.c). */

@@ -29,7 +29,7 @@
 #include <shrike/plugin.h>
 #include <shrike/syscall_events.h>
 
-#include "htab.h"
+#include "../common/htab.h"
 #include "names.h"
 #include "state.h"
 #include "syscall.h"

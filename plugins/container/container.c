@@ -1,0 +1,702 @@
+/* plugins/container/container.c - the `container` plugin: container.* and
+ * k8s.* fields of syscall events (Falco's rule files require a plugin of
+ * this name).
+ *
+ * The container of a thread comes from its cgroups: the cgroups parameter of
+ * its clone/execve records (parse()), or /proc/<tid>/cgroup read once and
+ * cached per thread. The id is computed on the event loop (cheap string
+ * work); the metadata (name, image, mounts, Kubernetes pod) is read from the
+ * runtime's files by a worker thread, so the event loop never blocks on it:
+ * until the lookup is done those fields are NA, and filled for later events.
+ *
+ * Configuration (init_config):
+ *   proc_root       where to read /proc/<tid>/cgroup (default /proc)
+ *   storage_roots   containers/storage roots of podman and CRI-O
+ *                   (default [/var/lib/containers/storage])
+ *   docker_roots    Docker data roots (default [/var/lib/docker])
+ *   wait_metadata   how long an extraction may wait for a pending lookup
+ *                   (default 0: never; for replaying captures in tests)
+ *   retry_interval  how soon a failed lookup is tried again (default 5s)
+ * Depends on include/shrike/ only (plugins/common, json-c, pthreads).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <shrike/plugin.h>
+#include <shrike/syscall_events.h>
+
+#include "../common/htab.h"
+#include "../common/procfs.h"
+#include "ctrmeta.h"
+
+#define TID_CACHE_MAX 65536u
+#define CTR_CACHE_MAX 4096u
+#define QUEUE_MAX     1024u
+
+struct ctr_conf {
+	char *proc_root;
+	struct sk_strlist storage_roots;
+	struct sk_strlist docker_roots;
+	uint64_t wait_ms;
+	uint64_t retry_ms;
+};
+
+/* A thread's container, by tid. */
+struct tid_ent {
+	uint8_t rt; /* enum sk_ctr_runtime; SK_CTR_NONE: the host */
+	bool known; /* false: could not be found out (no record, no /proc) */
+	char id[65];
+};
+
+enum ctr_state { CS_NEW = 0, CS_PENDING, CS_DONE, CS_FAILED };
+
+/* One container's metadata lookup. state and meta are written by the
+ * worker under `mu`; meta is immutable once published. */
+struct ctr_ent {
+	char id[65];
+	uint8_t rt;
+	int state;	       /* enum ctr_state, under mu */
+	struct ctr_meta *meta; /* under mu until CS_DONE, then immutable */
+	uint64_t failed_at_ns; /* CLOCK_MONOTONIC */
+	uint64_t last_use;
+};
+
+struct ctr_inst {
+	const struct sk_host_api *api;
+	struct sk_host *host;
+	const struct ctr_conf *conf;
+	const char **storage_roots; /* NULL-terminated views of the config lists */
+	const char **docker_roots;
+	struct ctr_meta_conf mconf;
+
+	struct sk_htab tids; /* tid -> struct tid_ent */
+	struct sk_htab ctrs; /* first 16 hex digits -> struct ctr_ent */
+	int64_t pending_exit[64];
+	size_t npending_exit;
+	uint64_t use_clock;
+
+	/* per-event */
+	uint64_t ev_num;
+	const struct sk_evt_hdr *ev_rec;
+
+	/* worker */
+	pthread_t worker;
+	bool worker_started;
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv; /* jobs queued or stop */
+	pthread_cond_t done_cv; /* a lookup finished */
+	struct ctr_ent *queue[QUEUE_MAX];
+	size_t qhead, qlen;
+	bool stop;
+	uint64_t lookups, lookup_fails;
+
+	/* extraction scratch */
+	char *buf;
+	size_t bufcap;
+};
+
+static const char *const def_storage[] = {"/var/lib/containers/storage", NULL};
+static const char *const def_docker[] = {"/var/lib/docker", NULL};
+
+static const struct sk_param ctr_params[] = {
+    {.name = "proc_root",
+     .type = SK_PARAM_STR,
+     .def = "/proc",
+     .offset = offsetof(struct ctr_conf, proc_root),
+     .desc = "directory to read /proc/<tid>/cgroup from"},
+    {.name = "storage_roots",
+     .type = SK_PARAM_STRLIST,
+     .offset = offsetof(struct ctr_conf, storage_roots),
+     .desc = "containers/storage roots of podman and CRI-O (default /var/lib/containers/storage)"},
+    {.name = "docker_roots",
+     .type = SK_PARAM_STRLIST,
+     .offset = offsetof(struct ctr_conf, docker_roots),
+     .desc = "Docker data roots (default /var/lib/docker)"},
+    {.name = "wait_metadata",
+     .type = SK_PARAM_DURATION,
+     .def = "0",
+     .offset = offsetof(struct ctr_conf, wait_ms),
+     .max = 60000,
+     .desc = "how long an extraction may wait for a pending metadata lookup (0: never)"},
+    {.name = "retry_interval",
+     .type = SK_PARAM_DURATION,
+     .def = "5s",
+     .offset = offsetof(struct ctr_conf, retry_ms),
+     .desc = "how soon a failed metadata lookup is tried again"},
+    {.name = NULL},
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t id_key(const char *id)
+{
+	uint64_t k = 0;
+	for (int i = 0; i < 16 && id[i]; i++) {
+		char c = id[i];
+		k = (k << 4) | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	return k;
+}
+
+/* ---- worker ---- */
+
+static void *worker_main(void *arg)
+{
+	struct ctr_inst *in = arg;
+	pthread_mutex_lock(&in->mu);
+	for (;;) {
+		while (in->qlen == 0 && !in->stop) {
+			pthread_cond_wait(&in->work_cv, &in->mu);
+		}
+		if (in->stop) {
+			break;
+		}
+		struct ctr_ent *e = in->queue[in->qhead];
+		in->qhead = (in->qhead + 1) % QUEUE_MAX;
+		in->qlen--;
+		char id[65];
+		memcpy(id, e->id, sizeof(id));
+		pthread_mutex_unlock(&in->mu);
+		struct ctr_meta *m = ctr_meta_read(&in->mconf, id);
+		pthread_mutex_lock(&in->mu);
+		in->lookups++;
+		if (m != NULL) {
+			e->meta = m;
+			e->state = CS_DONE;
+		} else {
+			in->lookup_fails++;
+			e->state = CS_FAILED;
+			e->failed_at_ns = mono_ns();
+		}
+		pthread_cond_broadcast(&in->done_cv);
+	}
+	pthread_mutex_unlock(&in->mu);
+	return NULL;
+}
+
+/* ---- caches ---- */
+
+static void evict_ctrs(struct ctr_inst *in)
+{
+	/* drop the least recently used finished entries (never a pending one:
+	 * the worker holds it) until a quarter of the room is free */
+	pthread_mutex_lock(&in->mu);
+	while (in->ctrs.n >= CTR_CACHE_MAX * 3 / 4) {
+		struct ctr_ent *victim = NULL;
+		for (size_t i = 0; i < in->ctrs.cap; i++) {
+			struct ctr_ent *e = in->ctrs.slots[i].val;
+			if (e && e->state != CS_PENDING &&
+			    (victim == NULL || e->last_use < victim->last_use)) {
+				victim = e;
+			}
+		}
+		if (victim == NULL) {
+			break;
+		}
+		sk_htab_del(&in->ctrs, id_key(victim->id));
+		ctr_meta_free(victim->meta);
+		free(victim);
+	}
+	pthread_mutex_unlock(&in->mu);
+}
+
+/* ctr_get - the metadata of container `id` when known; starts (or
+ * retries) the lookup otherwise, and waits up to wait_metadata for it. */
+static const struct ctr_meta *ctr_get(struct ctr_inst *in, const struct tid_ent *te)
+{
+	uint64_t key = id_key(te->id);
+	struct ctr_ent *e = sk_htab_get(&in->ctrs, key);
+	if (e != NULL && strcmp(e->id, te->id) != 0) {
+		return NULL; /* 64-bit prefix collision: leave it */
+	}
+	if (e == NULL) {
+		if (in->ctrs.n >= CTR_CACHE_MAX) {
+			evict_ctrs(in);
+		}
+		e = calloc(1, sizeof(*e));
+		if (e == NULL) {
+			return NULL;
+		}
+		memcpy(e->id, te->id, sizeof(e->id));
+		e->rt = te->rt;
+		pthread_mutex_lock(&in->mu);
+		int r = sk_htab_put(&in->ctrs, key, e, NULL);
+		pthread_mutex_unlock(&in->mu);
+		if (r < 0) {
+			free(e);
+			return NULL;
+		}
+	}
+	e->last_use = ++in->use_clock;
+	const struct ctr_meta *m = NULL;
+	pthread_mutex_lock(&in->mu);
+	if (e->state == CS_FAILED &&
+	    mono_ns() - e->failed_at_ns > in->conf->retry_ms * 1000000ULL) {
+		e->state = CS_NEW;
+	}
+	if (e->state == CS_NEW && in->worker_started && in->qlen < QUEUE_MAX) {
+		e->state = CS_PENDING;
+		in->queue[(in->qhead + in->qlen) % QUEUE_MAX] = e;
+		in->qlen++;
+		pthread_cond_signal(&in->work_cv);
+	}
+	if (e->state == CS_PENDING && in->conf->wait_ms > 0) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		uint64_t ns = (uint64_t)until.tv_nsec + in->conf->wait_ms * 1000000ULL;
+		until.tv_sec += (time_t)(ns / 1000000000ULL);
+		until.tv_nsec = (long)(ns % 1000000000ULL);
+		while (e->state == CS_PENDING) {
+			if (pthread_cond_timedwait(&in->done_cv, &in->mu, &until) != 0) {
+				break;
+			}
+		}
+	}
+	if (e->state == CS_DONE) {
+		m = e->meta;
+	}
+	pthread_mutex_unlock(&in->mu);
+	return m;
+}
+
+static struct tid_ent *tid_put(struct ctr_inst *in, int64_t tid)
+{
+	struct tid_ent *te = sk_htab_get(&in->tids, (uint64_t)tid);
+	if (te != NULL) {
+		return te;
+	}
+	if (in->tids.n >= TID_CACHE_MAX) {
+		/* bounded: start over; live threads are found again */
+		for (size_t i = 0; i < in->tids.cap; i++) {
+			free(in->tids.slots[i].val);
+		}
+		sk_htab_fini(&in->tids);
+	}
+	te = calloc(1, sizeof(*te));
+	if (te == NULL || sk_htab_put(&in->tids, (uint64_t)tid, te, NULL) < 0) {
+		free(te);
+		return NULL;
+	}
+	return te;
+}
+
+/* set_from_cgroups - the container of a NUL-separated "controller=path"
+ * list (the cgroups parameter of clone and execve records). */
+static void set_from_cgroups(struct tid_ent *te, const char *p, uint32_t len)
+{
+	te->known = true;
+	te->rt = SK_CTR_NONE;
+	te->id[0] = '\0';
+	for (uint32_t off = 0; off < len;) {
+		const char *e = p + off;
+		size_t el = strnlen(e, len - off);
+		const char *eq = memchr(e, '=', el);
+		const char *path = eq ? eq + 1 : e;
+		size_t pl = el - (size_t)(path - e);
+		enum sk_ctr_runtime rt = sk_cgroup_container_id(path, pl, te->id);
+		if (rt != SK_CTR_NONE) {
+			te->rt = (uint8_t)rt;
+			return;
+		}
+		off += (uint32_t)el + 1;
+	}
+}
+
+static void set_from_proc(struct ctr_inst *in, struct tid_ent *te, int64_t tid)
+{
+	char buf[8192];
+	if (sk_procfs_readf(buf, sizeof(buf), "%s/%lld/cgroup", in->conf->proc_root,
+			    (long long)tid) <= 0) {
+		te->known = false;
+		return;
+	}
+	te->known = true;
+	te->rt = (uint8_t)sk_cgroup_file_container_id(buf, te->id);
+}
+
+static void reap_exits(struct ctr_inst *in)
+{
+	for (size_t i = 0; i < in->npending_exit; i++) {
+		free(sk_htab_del(&in->tids, (uint64_t)in->pending_exit[i]));
+	}
+	in->npending_exit = 0;
+}
+
+/* param_named - a parameter of a syscall record by name. */
+static bool param_named(const struct sk_evt_hdr *rec, const struct sk_sc_event *info,
+			const char *name, const void **ret_p, uint32_t *ret_len)
+{
+	int i = sk_sc_param_index(info, name);
+	return i >= 0 && sk_evt_param(rec, (unsigned)i, ret_p, ret_len) == 0 && *ret_len > 0;
+}
+
+static int ctr_parse(void *inst, const struct sk_event *ev)
+{
+	struct ctr_inst *in = inst;
+	const struct sk_evt_hdr *rec = ev->rec;
+	reap_exits(in);
+	in->ev_num = ev->num;
+	in->ev_rec = rec;
+	const struct sk_sc_event *info = sk_sc_event_info(rec->type);
+	if (info == NULL) {
+		return SK_OK;
+	}
+	const void *p;
+	uint32_t len;
+	int64_t res = -1;
+	switch (rec->type) {
+	case SK_SC_CLONE:
+	case SK_SC_FORK:
+	case SK_SC_VFORK:
+	case SK_SC_CLONE3:
+	case SK_SC_EXECVE:
+	case SK_SC_EXECVEAT:
+		if (param_named(rec, info, "res", &p, &len) && len == 8) {
+			memcpy(&res, p, 8);
+		}
+		/* the child's clone record (res 0) and a successful exec carry
+		 * the thread's own cgroups */
+		if (res == 0 && param_named(rec, info, "cgroups", &p, &len)) {
+			struct tid_ent *te = tid_put(in, (int64_t)rec->tid);
+			if (te != NULL) {
+				set_from_cgroups(te, p, len);
+			}
+		}
+		break;
+	case SK_SC_PROCEXIT:
+		if (in->npending_exit == sizeof(in->pending_exit) / sizeof(in->pending_exit[0])) {
+			reap_exits(in);
+		}
+		in->pending_exit[in->npending_exit++] = (int64_t)rec->tid;
+		break;
+	default:
+		break;
+	}
+	return SK_OK;
+}
+
+/* ---- fields ---- */
+
+/* clang-format off */
+#define CTR_FIELDS(X) \
+	X(CONTAINER_ID, "container.id", STRING, 0, "container id: the first 12 hex digits of the full id, or 'host' for host processes") \
+	X(CONTAINER_FULL_ID, "container.full_id", STRING, 0, "full (64 hex digit) container id, or 'host'") \
+	X(CONTAINER_NAME, "container.name", STRING, 0, "container name ('host' for host processes); NA until the runtime's metadata is read") \
+	X(CONTAINER_TYPE, "container.type", STRING, 0, "container runtime: podman, docker, containerd or cri-o") \
+	X(CONTAINER_IMAGE, "container.image", STRING, 0, "container image as named at creation, e.g. docker.io/library/busybox:latest") \
+	X(CONTAINER_IMAGE_REPO, "container.image.repository", STRING, 0, "container image repository, e.g. docker.io/library/busybox") \
+	X(CONTAINER_IMAGE_TAG, "container.image.tag", STRING, 0, "container image tag, e.g. latest") \
+	X(CONTAINER_IMAGE_ID, "container.image.id", STRING, 0, "container image id") \
+	X(CONTAINER_IMAGE_DIGEST, "container.image.digest", STRING, 0, "container image digest, when the image was named by digest") \
+	X(CONTAINER_PRIVILEGED, "container.privileged", BOOL, 0, "true for a privileged container") \
+	X(CONTAINER_MOUNTS, "container.mounts", STRING, 0, "the container's bind mounts: source:dest:mode:rw:propagation, comma-separated") \
+	X(CONTAINER_LABELS, "container.labels", STRING, 0, "container labels as key:value, comma-separated") \
+	X(CONTAINER_LABEL, "container.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "one container label, e.g. container.label[app]") \
+	X(CONTAINER_START_TS, "container.start_ts", ABSTIME, 0, "creation time of the container") \
+	X(CONTAINER_DURATION, "container.duration", RELTIME, 0, "nanoseconds since the container was created") \
+	X(K8S_POD_NAME, "k8s.pod.name", STRING, 0, "Kubernetes pod name (from the CRI annotations)") \
+	X(K8S_NS_NAME, "k8s.ns.name", STRING, 0, "Kubernetes namespace name") \
+	X(K8S_POD_UID, "k8s.pod.uid", STRING, 0, "Kubernetes pod UID") \
+	X(K8S_POD_ID, "k8s.pod.id", STRING, 0, "Kubernetes pod UID (legacy name of k8s.pod.uid)") \
+	X(K8S_POD_LABELS, "k8s.pod.labels", STRING, 0, "Kubernetes pod labels as key:value, comma-separated") \
+	X(K8S_POD_LABEL, "k8s.pod.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "one Kubernetes pod label, e.g. k8s.pod.label[app]")
+/* clang-format on */
+
+enum ctr_field_id {
+#define X(id, name, type, flags, desc) F_##id,
+	CTR_FIELDS(X)
+#undef X
+	    F_COUNT
+};
+
+static const struct sk_field ctr_fields[] = {
+#define X(id, name, type, flags, desc) {name, SK_TYPE_##type, flags, NULL, desc},
+    CTR_FIELDS(X)
+#undef X
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static int ret_str(struct sk_value *v, const char *s)
+{
+	if (s == NULL) {
+		return SK_NA;
+	}
+	v->type = SK_TYPE_STRING;
+	v->str.ptr = s;
+	v->str.len = (uint32_t)strlen(s);
+	return SK_OK;
+}
+
+/* kv_text - "k1:v1,k2:v2" from a label list, into the scratch buffer. */
+static int kv_text(struct ctr_inst *in, const struct ctr_kv *kv, struct sk_value *v)
+{
+	if (kv->text == NULL) {
+		return SK_NA;
+	}
+	if (kv->len + 1 > in->bufcap) {
+		char *b = realloc(in->buf, kv->len + 1);
+		if (b == NULL) {
+			return SK_ERR;
+		}
+		in->buf = b;
+		in->bufcap = kv->len + 1;
+	}
+	bool key = true;
+	for (size_t i = 0; i < kv->len; i++) {
+		char c = kv->text[i];
+		if (c == '\0') {
+			c = ',';
+			key = true;
+		} else if (c == '=' && key) {
+			c = ':';
+			key = false;
+		}
+		in->buf[i] = c;
+	}
+	in->buf[kv->len] = '\0';
+	return ret_str(v, in->buf);
+}
+
+static int kv_one(struct ctr_inst *in, const struct ctr_kv *kv, const char *key, struct sk_value *v)
+{
+	size_t len;
+	const char *s = key ? ctr_kv_get(kv, key, &len) : NULL;
+	if (s == NULL) {
+		return SK_NA;
+	}
+	if (len + 1 > in->bufcap) {
+		char *b = realloc(in->buf, len + 1);
+		if (b == NULL) {
+			return SK_ERR;
+		}
+		in->buf = b;
+		in->bufcap = len + 1;
+	}
+	memcpy(in->buf, s, len);
+	in->buf[len] = '\0';
+	return ret_str(v, in->buf);
+}
+
+static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_field_req *req,
+		       struct sk_value *v)
+{
+	struct ctr_inst *in = inst;
+	memset(v, 0, sizeof(*v));
+	if (req->field_idx >= F_COUNT) {
+		return SK_ERR;
+	}
+	if (in->ev_num != ev->num || in->ev_rec != ev->rec) {
+		ctr_parse(in, ev);
+	}
+	int64_t tid = (int64_t)ev->rec->tid;
+	if (tid <= 0 || sk_sc_event_info(ev->rec->type) == NULL) {
+		return SK_NA;
+	}
+	struct tid_ent *te = sk_htab_get(&in->tids, (uint64_t)tid);
+	if (te == NULL || !te->known) {
+		te = tid_put(in, tid);
+		if (te == NULL) {
+			return SK_ERR;
+		}
+		set_from_proc(in, te, tid);
+	}
+	if (!te->known) {
+		return SK_NA;
+	}
+	bool host = te->rt == SK_CTR_NONE;
+	switch (req->field_idx) {
+	case F_CONTAINER_ID:
+		if (host) {
+			return ret_str(v, "host");
+		}
+		memcpy(in->buf, te->id, 12); /* buf has at least 256 bytes */
+		in->buf[12] = '\0';
+		return ret_str(v, in->buf);
+	case F_CONTAINER_FULL_ID:
+		return ret_str(v, host ? "host" : te->id);
+	case F_CONTAINER_TYPE:
+		return host ? SK_NA : ret_str(v, sk_ctr_runtime_name((enum sk_ctr_runtime)te->rt));
+	case F_CONTAINER_NAME:
+		if (host) {
+			return ret_str(v, "host");
+		}
+		break;
+	default:
+		if (host) {
+			return SK_NA;
+		}
+		break;
+	}
+	const struct ctr_meta *m = ctr_get(in, te);
+	if (m == NULL) {
+		return SK_NA;
+	}
+	uint64_t now = ev->rec->ts;
+	switch (req->field_idx) {
+	case F_CONTAINER_NAME:
+		return ret_str(v, m->name);
+	case F_CONTAINER_IMAGE:
+		return ret_str(v, m->image);
+	case F_CONTAINER_IMAGE_REPO:
+		return ret_str(v, m->image_repo);
+	case F_CONTAINER_IMAGE_TAG:
+		return ret_str(v, m->image_tag);
+	case F_CONTAINER_IMAGE_ID:
+		return ret_str(v, m->image_id);
+	case F_CONTAINER_IMAGE_DIGEST:
+		return m->image_digest && m->image_digest[0] ? ret_str(v, m->image_digest) : SK_NA;
+	case F_CONTAINER_PRIVILEGED:
+		v->type = SK_TYPE_BOOL;
+		v->b = m->privileged;
+		return SK_OK;
+	case F_CONTAINER_MOUNTS:
+		return ret_str(v, m->mounts);
+	case F_CONTAINER_LABELS:
+		return kv_text(in, &m->labels, v);
+	case F_CONTAINER_LABEL:
+		return kv_one(in, &m->labels, req->arg_key, v);
+	case F_CONTAINER_START_TS:
+		if (m->created_ns == 0) {
+			return SK_NA;
+		}
+		v->type = SK_TYPE_ABSTIME;
+		v->u64 = m->created_ns;
+		return SK_OK;
+	case F_CONTAINER_DURATION:
+		if (m->created_ns == 0 || now < m->created_ns) {
+			return SK_NA;
+		}
+		v->type = SK_TYPE_RELTIME;
+		v->u64 = now - m->created_ns;
+		return SK_OK;
+	case F_K8S_POD_NAME:
+		return ret_str(v, m->pod_name);
+	case F_K8S_NS_NAME:
+		return ret_str(v, m->pod_ns);
+	case F_K8S_POD_UID:
+	case F_K8S_POD_ID:
+		return ret_str(v, m->pod_uid);
+	case F_K8S_POD_LABELS:
+		return kv_text(in, &m->pod_labels, v);
+	case F_K8S_POD_LABEL:
+		return kv_one(in, &m->pod_labels, req->arg_key, v);
+	default:
+		return SK_NA;
+	}
+}
+
+/* ---- lifecycle ---- */
+
+static const char **list_view(const struct sk_strlist *l, const char *const *def)
+{
+	size_t n = l->n ? l->n : 0;
+	const char **v = calloc((n ? n : 4) + 1, sizeof(*v));
+	if (v == NULL) {
+		return NULL;
+	}
+	if (n) {
+		for (size_t i = 0; i < n; i++) {
+			v[i] = l->items[i];
+		}
+	} else {
+		for (size_t i = 0; def[i]; i++) {
+			v[i] = def[i];
+		}
+	}
+	return v;
+}
+
+static void ctr_destroy(void *inst)
+{
+	struct ctr_inst *in = inst;
+	if (in == NULL) {
+		return;
+	}
+	if (in->worker_started) {
+		pthread_mutex_lock(&in->mu);
+		in->stop = true;
+		pthread_cond_broadcast(&in->work_cv);
+		pthread_mutex_unlock(&in->mu);
+		pthread_join(in->worker, NULL);
+		pthread_mutex_destroy(&in->mu);
+		pthread_cond_destroy(&in->work_cv);
+		pthread_cond_destroy(&in->done_cv);
+	}
+	for (size_t i = 0; i < in->tids.cap; i++) {
+		free(in->tids.slots[i].val);
+	}
+	sk_htab_fini(&in->tids);
+	for (size_t i = 0; i < in->ctrs.cap; i++) {
+		struct ctr_ent *e = in->ctrs.slots[i].val;
+		if (e != NULL) {
+			ctr_meta_free(e->meta);
+			free(e);
+		}
+	}
+	sk_htab_fini(&in->ctrs);
+	free(in->storage_roots);
+	free(in->docker_roots);
+	free(in->buf);
+	free(in);
+}
+
+static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *err, size_t errlen)
+{
+	struct ctr_inst *in = calloc(1, sizeof(*in));
+	if (in == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return SK_ERR;
+	}
+	*ret_inst = in;
+	in->api = input->api;
+	in->host = input->host;
+	static const struct ctr_conf defaults = {.proc_root = "/proc", .retry_ms = 5000};
+	in->conf = input->config ? input->config : &defaults;
+	in->storage_roots = list_view(&in->conf->storage_roots, def_storage);
+	in->docker_roots = list_view(&in->conf->docker_roots, def_docker);
+	in->buf = malloc(256);
+	in->bufcap = in->buf ? 256 : 0;
+	if (in->storage_roots == NULL || in->docker_roots == NULL || in->buf == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return SK_ERR;
+	}
+	in->mconf.storage_roots = in->storage_roots;
+	in->mconf.docker_roots = in->docker_roots;
+	sk_htab_init(&in->tids);
+	sk_htab_init(&in->ctrs);
+	pthread_mutex_init(&in->mu, NULL);
+	pthread_cond_init(&in->work_cv, NULL);
+	pthread_cond_init(&in->done_cv, NULL);
+	int r = pthread_create(&in->worker, NULL, worker_main, in);
+	if (r != 0) {
+		snprintf(err, errlen, "cannot start the metadata thread: %s", strerror(r));
+		pthread_mutex_destroy(&in->mu);
+		pthread_cond_destroy(&in->work_cv);
+		pthread_cond_destroy(&in->done_cv);
+		return SK_ERR;
+	}
+	in->worker_started = true;
+	return SK_OK;
+}
+
+static const char *const ctr_sources[] = {"syscall", NULL};
+
+SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "container", .version = "0.1.0",
+		 .description = "container.* and k8s.* fields of syscall events: container ids "
+				"from cgroups, metadata from podman, CRI-O and Docker",
+		 .contact = PACKAGE_BUGREPORT, .params = ctr_params,
+		 .config_size = sizeof(struct ctr_conf), .init = ctr_init, .destroy = ctr_destroy,
+		 .sources = ctr_sources, .fields = ctr_fields, .extract = ctr_extract,
+		 .parse = ctr_parse);

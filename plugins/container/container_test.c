@@ -1,0 +1,423 @@
+/* plugins/container/container_test.c - unit tests of the `container`
+ * plugin: metadata from podman, CRI-O and Docker layouts in a fake storage
+ * tree, image reference splitting, and the plugin's fields for threads whose
+ * cgroups (from a fake /proc or from clone/execve records) name a container
+ * of each runtime, or none. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <shrike/plugin.h>
+#include <shrike/syscall_events.h>
+
+#include "ctrmeta.h"
+
+extern const struct sk_plugin shrike_plugin_entry;
+
+#define PODMAN_ID  "1111111111111111111111111111111111111111111111111111111111111111"
+#define CRIO_ID	   "2222222222222222222222222222222222222222222222222222222222222222"
+#define SANDBOX_ID "3333333333333333333333333333333333333333333333333333333333333333"
+#define DOCKER_ID  "4444444444444444444444444444444444444444444444444444444444444444"
+#define CTRD_ID	   "5555555555555555555555555555555555555555555555555555555555555555"
+#define PRIV_ID	   "6666666666666666666666666666666666666666666666666666666666666666"
+
+static char root[PATH_MAX];
+
+static void put(const char *rel, const char *text)
+{
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (char *p = path + strlen(root) + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(path, 0755);
+			*p = '/';
+		}
+	}
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/skcontainer_testXXXXXX");
+	assert_non_null(mkdtemp(root));
+	/* podman */
+	put("storage/overlay-containers/containers.json",
+	    "[{\"id\":\"" PODMAN_ID "\",\"names\":[\"web\"],\"image\":\"abcdef0123\","
+	    "\"metadata\":\"{\\\"image-name\\\":\\\"docker.io/library/nginx:1.25\\\","
+	    "\\\"name\\\":\\\"web\\\",\\\"created-at\\\":1700000000}\"},"
+	    "{\"id\":\"" PRIV_ID "\",\"names\":[\"priv\"],\"image\":\"ff\","
+	    "\"metadata\":\"{\\\"image-name\\\":\\\"localhost/busybox:latest\\\"}\"}]");
+	put("storage/overlay-containers/" PODMAN_ID "/userdata/config.json",
+	    "{\"ociVersion\":\"1.0.0\",\"process\":{\"capabilities\":{\"bounding\":[\"CAP_CHOWN\"]}"
+	    "},"
+	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	    "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv/data\","
+	    "\"options\":[\"rbind\",\"ro\",\"rprivate\"]},"
+	    "{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":"
+	    "\"/run/containers/storage/overlay-containers/" PODMAN_ID "/userdata/hosts\","
+	    "\"options\":[\"bind\"]}],"
+	    "\"annotations\":{\"io.container.manager\":\"libpod\"},"
+	    "\"linux\":{\"maskedPaths\":[\"/proc/kcore\"]}}");
+	put("storage/overlay-containers/" PRIV_ID "/userdata/config.json",
+	    "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_SYS_ADMIN\"]}},"
+	    "\"mounts\":[],\"linux\":{}}");
+	/* CRI-O (containers/storage too), with its pod sandbox */
+	put("storage/overlay-containers/" CRIO_ID "/userdata/config.json",
+	    "{\"annotations\":{\"io.kubernetes.cri-o.ContainerID\":\"" CRIO_ID "\","
+	    "\"io.kubernetes.container.name\":\"app\","
+	    "\"io.kubernetes.pod.name\":\"frontend-7d4b9\","
+	    "\"io.kubernetes.pod.namespace\":\"shop\","
+	    "\"io.kubernetes.pod.uid\":\"5e7c2a1b-0000-4000-8000-000000000001\","
+	    "\"io.kubernetes.cri-o.ImageName\":\"quay.io/shop/frontend@sha256:feed\","
+	    "\"io.kubernetes.cri-o.ImageRef\":\"beef\","
+	    "\"io.kubernetes.cri-o.SandboxID\":\"" SANDBOX_ID "\","
+	    "\"io.kubernetes.cri-o.Labels\":\"{\\\"io.kubernetes.container.name\\\":\\\"app\\\"}\"}"
+	    ","
+	    "\"linux\":{\"maskedPaths\":[\"/proc/acpi\"]}}");
+	put("storage/overlay-containers/" SANDBOX_ID "/userdata/config.json",
+	    "{\"annotations\":{\"io.kubernetes.cri-o.Labels\":"
+	    "\"{\\\"app\\\":\\\"frontend\\\",\\\"tier\\\":\\\"web\\\"}\"}}");
+	/* Docker */
+	put("docker/containers/" DOCKER_ID "/config.v2.json",
+	    "{\"Name\":\"/db\",\"Image\":\"sha256:0a1b\",\"Config\":{\"Image\":\"postgres:16\","
+	    "\"Labels\":{\"maintainer\":\"ops\"}},"
+	    "\"MountPoints\":{\"/var/lib/postgresql/data\":{\"Source\":\"/srv/pg\","
+	    "\"Destination\":\"/var/lib/postgresql/data\",\"RW\":true,\"Mode\":\"z\","
+	    "\"Propagation\":\"rprivate\"}}}");
+	put("docker/containers/" DOCKER_ID "/hostconfig.json", "{\"Privileged\":true}");
+	/* /proc: one thread per runtime, and a host one */
+	put("proc/100/cgroup", "0::/machine.slice/libpod-" PODMAN_ID ".scope/container\n");
+	put("proc/101/cgroup", "0::/kubepods.slice/kubepods-pod1.slice/crio-" CRIO_ID ".scope\n");
+	put("proc/102/cgroup",
+	    "12:pids:/docker/" DOCKER_ID "\n1:name=systemd:/docker/" DOCKER_ID "\n");
+	put("proc/103/cgroup", "0::/kubepods/besteffort/pod1/cri-containerd-" CTRD_ID ".scope\n");
+	put("proc/104/cgroup", "0::/user.slice/user-0.slice/session-1.scope\n");
+	put("proc/105/cgroup", "0::/libpod_parent/libpod-" PRIV_ID "\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct ctr_meta_conf mconf(const char **st, const char **dk)
+{
+	static char s[PATH_MAX + 16], d[PATH_MAX + 16];
+	snprintf(s, sizeof(s), "%s/storage", root);
+	snprintf(d, sizeof(d), "%s/docker", root);
+	st[0] = s;
+	st[1] = NULL;
+	dk[0] = d;
+	dk[1] = NULL;
+	return (struct ctr_meta_conf){.storage_roots = st, .docker_roots = dk};
+}
+
+static void test_split_image(void **state)
+{
+	(void)state;
+	struct {
+		const char *in, *repo, *tag, *digest;
+	} c[] = {
+	    {"docker.io/library/busybox:latest", "docker.io/library/busybox", "latest", ""},
+	    {"busybox", "busybox", "", ""},
+	    {"reg:5000/a/b:1.2@sha256:ab", "reg:5000/a/b", "1.2", "sha256:ab"},
+	    {"reg:5000/a/b", "reg:5000/a/b", "", ""},
+	    {"quay.io/x@sha256:feed", "quay.io/x", "", "sha256:feed"},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *r, *t, *d;
+		assert_int_equal(ctr_split_image(c[i].in, &r, &t, &d), 0);
+		assert_string_equal(r, c[i].repo);
+		assert_string_equal(t, c[i].tag);
+		assert_string_equal(d, c[i].digest);
+		free(r);
+		free(t);
+		free(d);
+	}
+}
+
+static void test_meta(void **state)
+{
+	(void)state;
+	const char *st[2], *dk[2];
+	struct ctr_meta_conf conf = mconf(st, dk);
+
+	struct ctr_meta *m = ctr_meta_read(&conf, PODMAN_ID);
+	assert_non_null(m);
+	assert_string_equal(m->runtime, "podman");
+	assert_string_equal(m->name, "web");
+	assert_string_equal(m->image, "docker.io/library/nginx:1.25");
+	assert_string_equal(m->image_repo, "docker.io/library/nginx");
+	assert_string_equal(m->image_tag, "1.25");
+	assert_string_equal(m->image_id, "abcdef0123");
+	assert_false(m->privileged);
+	/* only the user's bind mount; the runtime's own /etc/hosts is left out */
+	assert_string_equal(m->mounts, "/srv/data:/data::false:rprivate");
+	assert_int_equal(m->created_ns, 1700000000ULL * 1000000000ULL);
+	assert_null(m->pod_name);
+	ctr_meta_free(m);
+
+	m = ctr_meta_read(&conf, PRIV_ID);
+	assert_non_null(m);
+	assert_true(m->privileged);
+	assert_string_equal(m->image, "localhost/busybox:latest");
+	assert_string_equal(m->mounts, "");
+	ctr_meta_free(m);
+
+	m = ctr_meta_read(&conf, CRIO_ID);
+	assert_non_null(m);
+	assert_string_equal(m->runtime, "cri-o");
+	assert_string_equal(m->name, "app");
+	assert_string_equal(m->pod_name, "frontend-7d4b9");
+	assert_string_equal(m->pod_ns, "shop");
+	assert_string_equal(m->pod_uid, "5e7c2a1b-0000-4000-8000-000000000001");
+	assert_string_equal(m->image_repo, "quay.io/shop/frontend");
+	assert_string_equal(m->image_digest, "sha256:feed");
+	assert_string_equal(m->image_id, "beef");
+	size_t len;
+	const char *v = ctr_kv_get(&m->pod_labels, "tier", &len);
+	assert_non_null(v);
+	assert_int_equal(len, 3);
+	assert_memory_equal(v, "web", 3);
+	assert_null(ctr_kv_get(&m->pod_labels, "nope", &len));
+	v = ctr_kv_get(&m->labels, "io.kubernetes.container.name", &len);
+	assert_non_null(v);
+	ctr_meta_free(m);
+
+	m = ctr_meta_read(&conf, DOCKER_ID);
+	assert_non_null(m);
+	assert_string_equal(m->runtime, "docker");
+	assert_string_equal(m->name, "db");
+	assert_string_equal(m->image, "postgres:16");
+	assert_string_equal(m->image_tag, "16");
+	assert_string_equal(m->image_id, "0a1b");
+	assert_true(m->privileged);
+	assert_string_equal(m->mounts, "/srv/pg:/var/lib/postgresql/data:z:true:rprivate");
+	ctr_meta_free(m);
+
+	errno = 0;
+	assert_null(ctr_meta_read(&conf, CTRD_ID));
+	assert_int_equal(errno, ENOENT);
+}
+
+/* ---- the plugin ---- */
+
+struct conf_mirror { /* the plugin's config struct, filled as the host would */
+	char *proc_root;
+	struct sk_strlist storage_roots;
+	struct sk_strlist docker_roots;
+	uint64_t wait_ms;
+	uint64_t retry_ms;
+};
+
+static void *plugin_new(void)
+{
+	static char proc[PATH_MAX + 16], st[PATH_MAX + 16], dk[PATH_MAX + 16];
+	static char *stl[1], *dkl[1];
+	static struct conf_mirror conf;
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	snprintf(st, sizeof(st), "%s/storage", root);
+	snprintf(dk, sizeof(dk), "%s/docker", root);
+	stl[0] = st;
+	dkl[0] = dk;
+	conf = (struct conf_mirror){.proc_root = proc,
+				    .storage_roots = {stl, 1},
+				    .docker_roots = {dkl, 1},
+				    .wait_ms = 5000,
+				    .retry_ms = 5000};
+	assert_int_equal(shrike_plugin_entry.config_size, sizeof(conf));
+	struct sk_init_input in = {.struct_size = sizeof(in), .config = &conf, .config_json = "{}"};
+	void *inst = NULL;
+	char err[256];
+	assert_int_equal(shrike_plugin_entry.init(&in, &inst, err, sizeof(err)), SK_OK);
+	return inst;
+}
+
+static _Alignas(8) unsigned char rec[4096];
+static uint64_t evnum;
+
+/* an event record of `type` for `tid`: every parameter empty except, when
+ * given, "res" = 0 and "cgroups" = the NUL-separated list */
+static struct sk_event event(void *inst, unsigned type, uint64_t tid, const char *cgroups,
+			     size_t cglen)
+{
+	const struct sk_sc_event *info = sk_sc_event_info(type);
+	assert_non_null(info);
+	size_t off = SK_EVT_HDR_SIZE + 2u * info->nparams;
+	for (unsigned i = 0; i < info->nparams; i++) {
+		uint16_t l = 0;
+		if (cgroups && strcmp(info->params[i].name, "res") == 0) {
+			int64_t zero = 0;
+			l = 8;
+			memcpy(rec + off, &zero, 8);
+		} else if (cgroups && strcmp(info->params[i].name, "cgroups") == 0) {
+			l = (uint16_t)cglen;
+			memcpy(rec + off, cgroups, cglen);
+		}
+		memcpy(rec + SK_EVT_HDR_SIZE + 2 * i, &l, 2);
+		off += l;
+	}
+	struct sk_evt_hdr h = {.ts = 1800000000000000000ULL,
+			       .tid = tid,
+			       .len = (uint32_t)off,
+			       .type = (uint16_t)type,
+			       .nparams = info->nparams};
+	memcpy(rec, &h, sizeof(h));
+	assert_int_equal(sk_evt_check(rec, off), 0);
+	struct sk_event ev = {
+	    .rec = (const struct sk_evt_hdr *)rec, .num = ++evnum, .source = "syscall"};
+	assert_int_equal(shrike_plugin_entry.parse(inst, &ev), SK_OK);
+	return ev;
+}
+
+static char out[1024];
+
+static const char *x(void *inst, const struct sk_event *ev, const char *name, const char *arg)
+{
+	int idx = -1;
+	for (int i = 0; shrike_plugin_entry.fields[i].name; i++) {
+		if (strcmp(shrike_plugin_entry.fields[i].name, name) == 0) {
+			idx = i;
+		}
+	}
+	assert_true(idx >= 0);
+	struct sk_field_req req = {.field_idx = (uint32_t)idx, .arg_key = arg};
+	struct sk_value v;
+	int r = shrike_plugin_entry.extract(inst, ev, &req, &v);
+	if (r == SK_NA) {
+		return "<NA>";
+	}
+	assert_int_equal(r, SK_OK);
+	assert_int_equal(v.type, shrike_plugin_entry.fields[idx].type);
+	switch (v.type) {
+	case SK_TYPE_STRING:
+		snprintf(out, sizeof(out), "%s", v.str.ptr);
+		assert_int_equal(strlen(out), v.str.len);
+		break;
+	case SK_TYPE_BOOL:
+		snprintf(out, sizeof(out), "%s", v.b ? "true" : "false");
+		break;
+	default:
+		snprintf(out, sizeof(out), "%llu", (unsigned long long)v.u64);
+	}
+	return out;
+}
+
+#define X_EQ(ev, name, want) assert_string_equal(x(inst, &(ev), (name), NULL), (want))
+
+static void test_plugin_proc(void **state)
+{
+	(void)state;
+	void *inst = plugin_new();
+	struct sk_event ev = event(inst, SK_SC_OPENAT, 100, NULL, 0);
+	X_EQ(ev, "container.id", "111111111111");
+	X_EQ(ev, "container.full_id", PODMAN_ID);
+	X_EQ(ev, "container.type", "podman");
+	X_EQ(ev, "container.name", "web");
+	X_EQ(ev, "container.image", "docker.io/library/nginx:1.25");
+	X_EQ(ev, "container.image.repository", "docker.io/library/nginx");
+	X_EQ(ev, "container.image.tag", "1.25");
+	X_EQ(ev, "container.image.id", "abcdef0123");
+	X_EQ(ev, "container.privileged", "false");
+	X_EQ(ev, "container.mounts", "/srv/data:/data::false:rprivate");
+	X_EQ(ev, "container.start_ts", "1700000000000000000");
+	X_EQ(ev, "k8s.pod.name", "<NA>");
+
+	ev = event(inst, SK_SC_OPENAT, 101, NULL, 0);
+	X_EQ(ev, "container.id", "222222222222");
+	X_EQ(ev, "container.type", "cri-o");
+	X_EQ(ev, "container.name", "app");
+	X_EQ(ev, "k8s.pod.name", "frontend-7d4b9");
+	X_EQ(ev, "k8s.ns.name", "shop");
+	X_EQ(ev, "k8s.pod.uid", "5e7c2a1b-0000-4000-8000-000000000001");
+	X_EQ(ev, "k8s.pod.labels", "app:frontend,tier:web");
+	assert_string_equal(x(inst, &ev, "k8s.pod.label", "app"), "frontend");
+	assert_string_equal(x(inst, &ev, "k8s.pod.label", "nope"), "<NA>");
+	X_EQ(ev, "container.image.digest", "sha256:feed");
+
+	ev = event(inst, SK_SC_OPENAT, 102, NULL, 0);
+	X_EQ(ev, "container.id", "444444444444");
+	X_EQ(ev, "container.type", "docker");
+	X_EQ(ev, "container.name", "db");
+	X_EQ(ev, "container.privileged", "true");
+	X_EQ(ev, "container.labels", "maintainer:ops");
+	assert_string_equal(x(inst, &ev, "container.label", "maintainer"), "ops");
+
+	/* containerd: the id from the cgroup, no metadata source here */
+	ev = event(inst, SK_SC_OPENAT, 103, NULL, 0);
+	X_EQ(ev, "container.id", "555555555555");
+	X_EQ(ev, "container.type", "containerd");
+	X_EQ(ev, "container.name", "<NA>");
+
+	ev = event(inst, SK_SC_OPENAT, 104, NULL, 0);
+	X_EQ(ev, "container.id", "host");
+	X_EQ(ev, "container.full_id", "host");
+	X_EQ(ev, "container.name", "host");
+	X_EQ(ev, "container.type", "<NA>");
+	X_EQ(ev, "container.image", "<NA>");
+
+	ev = event(inst, SK_SC_OPENAT, 105, NULL, 0);
+	X_EQ(ev, "container.privileged", "true");
+	X_EQ(ev, "container.image.repository", "localhost/busybox");
+
+	/* a thread found nowhere */
+	ev = event(inst, SK_SC_OPENAT, 999, NULL, 0);
+	X_EQ(ev, "container.id", "<NA>");
+	shrike_plugin_entry.destroy(inst);
+}
+
+static void test_plugin_records(void **state)
+{
+	(void)state;
+	void *inst = plugin_new();
+	/* a child's clone record carries its cgroups: no /proc needed */
+	static const char cg[] = "cpuset=/machine.slice/libpod-" PODMAN_ID ".scope\0"
+				 "unified=/machine.slice/libpod-" PODMAN_ID ".scope/container";
+	struct sk_event ev = event(inst, SK_SC_CLONE, 5000, cg, sizeof(cg));
+	X_EQ(ev, "container.id", "111111111111");
+	ev = event(inst, SK_SC_OPENAT, 5000, NULL, 0);
+	X_EQ(ev, "container.id", "111111111111");
+	/* an exec into the host's cgroup (nsenter-like) moves it */
+	static const char host[] = "unified=/user.slice";
+	ev = event(inst, SK_SC_EXECVE, 5000, host, sizeof(host));
+	X_EQ(ev, "container.id", "host");
+	/* the exit event still knows; the next event forgets (no /proc/5000) */
+	ev = event(inst, SK_SC_PROCEXIT, 5000, NULL, 0);
+	X_EQ(ev, "container.id", "host");
+	ev = event(inst, SK_SC_OPENAT, 5000, NULL, 0);
+	X_EQ(ev, "container.id", "<NA>");
+	/* a non-syscall record has no container */
+	shrike_plugin_entry.destroy(inst);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_split_image),
+	    cmocka_unit_test(test_meta),
+	    cmocka_unit_test(test_plugin_proc),
+	    cmocka_unit_test(test_plugin_records),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,433 @@
+/* plugins/container/ctrmeta.c - read container metadata from podman/CRI-O
+ * storage and Docker's data root (see ctrmeta.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "ctrmeta.h"
+
+#define META_FILE_MAX (64u * 1024u * 1024u) /* containers.json can be large */
+
+void ctr_meta_free(struct ctr_meta *m)
+{
+	if (m == NULL) {
+		return;
+	}
+	free(m->name);
+	free(m->image);
+	free(m->image_repo);
+	free(m->image_tag);
+	free(m->image_id);
+	free(m->image_digest);
+	free(m->mounts);
+	free(m->runtime);
+	free(m->labels.text);
+	free(m->pod_name);
+	free(m->pod_ns);
+	free(m->pod_uid);
+	free(m->pod_labels.text);
+	free(m);
+}
+
+/* read_json - parse a JSON file; NULL when missing or malformed. */
+static struct json_object *read_json(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (f == NULL) {
+		return NULL;
+	}
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *obj = NULL;
+	char buf[65536];
+	size_t total = 0, n;
+	enum json_tokener_error jerr = json_tokener_continue;
+	while (tok != NULL && (n = fread(buf, 1, sizeof(buf), f)) > 0 && total < META_FILE_MAX) {
+		total += n;
+		obj = json_tokener_parse_ex(tok, buf, (int)n);
+		jerr = json_tokener_get_error(tok);
+		if (jerr != json_tokener_continue) {
+			break;
+		}
+	}
+	if (jerr != json_tokener_success) {
+		json_object_put(obj);
+		obj = NULL;
+	}
+	json_tokener_free(tok);
+	fclose(f);
+	return obj;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		return NULL;
+	}
+	return json_object_get_string(v);
+}
+
+static struct json_object *jget(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	return o != NULL && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static int dup_to(char **dst, const char *s)
+{
+	if (s == NULL) {
+		return 0;
+	}
+	free(*dst);
+	*dst = strdup(s);
+	return *dst ? 0 : -ENOMEM;
+}
+
+/* kv_from_object - a JSON object of strings into a NUL-separated list. */
+static int kv_from_object(struct ctr_kv *kv, struct json_object *o)
+{
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		return 0;
+	}
+	size_t cap = 256, len = 0;
+	char *t = malloc(cap);
+	if (t == NULL) {
+		return -ENOMEM;
+	}
+	json_object_object_foreach(o, k, v)
+	{
+		const char *s = json_object_is_type(v, json_type_string)
+				    ? json_object_get_string(v)
+				    : json_object_to_json_string(v);
+		size_t need = strlen(k) + strlen(s) + 2;
+		if (len + need > cap) {
+			while (len + need > cap) {
+				cap *= 2;
+			}
+			char *n = realloc(t, cap);
+			if (n == NULL) {
+				free(t);
+				return -ENOMEM;
+			}
+			t = n;
+		}
+		len += (size_t)sprintf(t + len, "%s=%s", k, s) + 1;
+	}
+	free(kv->text);
+	kv->text = t;
+	kv->len = len ? len - 1 : 0;
+	if (len == 0) {
+		t[0] = '\0';
+	}
+	return 0;
+}
+
+const char *ctr_kv_get(const struct ctr_kv *kv, const char *key, size_t *ret_len)
+{
+	size_t kl = strlen(key);
+	for (size_t off = 0; kv->text != NULL && off < kv->len + 1;) {
+		const char *e = kv->text + off;
+		size_t el = strnlen(e, kv->len + 1 - off);
+		if (el > kl && strncmp(e, key, kl) == 0 && e[kl] == '=') {
+			*ret_len = el - kl - 1;
+			return e + kl + 1;
+		}
+		off += el + 1;
+	}
+	return NULL;
+}
+
+int ctr_split_image(const char *image, char **ret_repo, char **ret_tag, char **ret_digest)
+{
+	*ret_repo = *ret_tag = *ret_digest = NULL;
+	const char *at = strchr(image, '@');
+	size_t name_len = at ? (size_t)(at - image) : strlen(image);
+	const char *slash = memrchr(image, '/', name_len);
+	const char *colon = memrchr(image, ':', name_len);
+	size_t repo_len = name_len;
+	const char *tag = "";
+	size_t tag_len = 0;
+	if (colon != NULL && (slash == NULL || colon > slash)) {
+		repo_len = (size_t)(colon - image);
+		tag = colon + 1;
+		tag_len = name_len - repo_len - 1;
+	}
+	*ret_repo = strndup(image, repo_len);
+	*ret_tag = strndup(tag, tag_len);
+	*ret_digest = strdup(at ? at + 1 : "");
+	if (*ret_repo == NULL || *ret_tag == NULL || *ret_digest == NULL) {
+		free(*ret_repo);
+		free(*ret_tag);
+		free(*ret_digest);
+		*ret_repo = *ret_tag = *ret_digest = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* mounts_add - append one "source:dest:mode:rw:propagation" entry. */
+static int mounts_add(char **list, const char *src, const char *dst, const char *mode, bool rw,
+		      const char *prop)
+{
+	size_t old = *list ? strlen(*list) : 0;
+	size_t need = old + strlen(src) + strlen(dst) + strlen(mode) + strlen(prop) + 16;
+	char *n = realloc(*list, need);
+	if (n == NULL) {
+		return -ENOMEM;
+	}
+	snprintf(n + old, need - old, "%s%s:%s:%s:%s:%s", old ? "," : "", src, dst, mode,
+		 rw ? "true" : "false", prop);
+	*list = n;
+	return 0;
+}
+
+static bool str_in_array(struct json_object *arr, const char *s)
+{
+	if (arr == NULL || !json_object_is_type(arr, json_type_array)) {
+		return false;
+	}
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *v = json_object_array_get_idx(arr, i);
+		if (json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), s) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* oci_mounts - the bind mounts of an OCI runtime spec that the user asked
+ * for (the runtime's own /etc/hosts, resolv.conf ... under the container's
+ * userdata directory are left out). */
+static int oci_mounts(struct ctr_meta *m, struct json_object *spec, const char *full_id)
+{
+	struct json_object *arr = jget(spec, "mounts");
+	if (arr == NULL || !json_object_is_type(arr, json_type_array)) {
+		return 0;
+	}
+	int r = dup_to(&m->mounts, "");
+	for (size_t i = 0; r == 0 && i < json_object_array_length(arr); i++) {
+		struct json_object *mt = json_object_array_get_idx(arr, i);
+		const char *type = jstr(mt, "type");
+		const char *src = jstr(mt, "source");
+		const char *dst = jstr(mt, "destination");
+		struct json_object *opts = jget(mt, "options");
+		bool bind = (type && strcmp(type, "bind") == 0) || str_in_array(opts, "bind") ||
+			    str_in_array(opts, "rbind");
+		if (!bind || src == NULL || dst == NULL || strstr(src, full_id) != NULL) {
+			continue;
+		}
+		static const char *const props[] = {"rprivate", "private", "rshared", "shared",
+						    "rslave",	"slave",   NULL};
+		const char *prop = "";
+		for (const char *const *p = props; *p; p++) {
+			if (str_in_array(opts, *p)) {
+				prop = *p;
+				break;
+			}
+		}
+		r = mounts_add(&m->mounts, src, dst, "", !str_in_array(opts, "ro"), prop);
+	}
+	return r;
+}
+
+/* oci_privileged - podman and CRI-O drop the masked paths and keep every
+ * capability for a privileged container. */
+static bool oci_privileged(struct json_object *spec)
+{
+	struct json_object *linux_ = jget(spec, "linux");
+	struct json_object *masked = jget(linux_, "maskedPaths");
+	if (masked != NULL && json_object_is_type(masked, json_type_array) &&
+	    json_object_array_length(masked) > 0) {
+		return false;
+	}
+	struct json_object *caps = jget(jget(jget(spec, "process"), "capabilities"), "bounding");
+	return str_in_array(caps, "CAP_SYS_ADMIN");
+}
+
+/* k8s_from_annotations - the CRI annotations the kubelet sets. */
+static int k8s_from(struct ctr_meta *m, const char *name, const char *ns, const char *uid)
+{
+	int r = 0;
+	r |= dup_to(&m->pod_name, name);
+	r |= dup_to(&m->pod_ns, ns);
+	r |= dup_to(&m->pod_uid, uid);
+	return r ? -ENOMEM : 0;
+}
+
+/* storage_read - podman and CRI-O: containers/storage under `root`. */
+static struct ctr_meta *storage_read(const char *root, const char *full_id)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/overlay-containers/%s/userdata/config.json", root,
+		 full_id);
+	struct json_object *spec = read_json(path);
+	if (spec == NULL) {
+		return NULL;
+	}
+	struct ctr_meta *m = calloc(1, sizeof(*m));
+	struct json_object *list = NULL;
+	int r = m ? 0 : -ENOMEM;
+	struct json_object *ann = jget(spec, "annotations");
+	const char *mgr = jstr(ann, "io.container.manager");
+	bool crio = jstr(ann, "io.kubernetes.cri-o.ContainerID") != NULL;
+	if (r == 0) {
+		r |= dup_to(&m->runtime, crio ? "cri-o" : "podman");
+		(void)mgr;
+		m->privileged = oci_privileged(spec);
+		r |= oci_mounts(m, spec, full_id);
+		r |= k8s_from(m, jstr(ann, "io.kubernetes.pod.name"),
+			      jstr(ann, "io.kubernetes.pod.namespace"),
+			      jstr(ann, "io.kubernetes.pod.uid"));
+	}
+	if (r == 0 && crio) {
+		r |= dup_to(&m->name, jstr(ann, "io.kubernetes.container.name"));
+		r |= dup_to(&m->image, jstr(ann, "io.kubernetes.cri-o.ImageName"));
+		r |= dup_to(&m->image_id, jstr(ann, "io.kubernetes.cri-o.ImageRef"));
+		const char *labels = jstr(ann, "io.kubernetes.cri-o.Labels");
+		struct json_object *lo = labels ? json_tokener_parse(labels) : NULL;
+		r |= kv_from_object(&m->labels, lo);
+		json_object_put(lo);
+		/* the pod's labels are the sandbox's */
+		const char *sandbox = jstr(ann, "io.kubernetes.cri-o.SandboxID");
+		if (sandbox != NULL && strlen(sandbox) < 128) {
+			snprintf(path, sizeof(path),
+				 "%s/overlay-containers/%s/userdata/config.json", root, sandbox);
+			struct json_object *ss = read_json(path);
+			const char *sl =
+			    jstr(jget(ss, "annotations"), "io.kubernetes.cri-o.Labels");
+			struct json_object *slo = sl ? json_tokener_parse(sl) : NULL;
+			r |= kv_from_object(&m->pod_labels, slo);
+			json_object_put(slo);
+			json_object_put(ss);
+		}
+	}
+	/* containers.json: the name, the image as named, the image id */
+	snprintf(path, sizeof(path), "%s/overlay-containers/containers.json", root);
+	list = r == 0 ? read_json(path) : NULL;
+	for (size_t i = 0; list && json_object_is_type(list, json_type_array) &&
+			   i < json_object_array_length(list);
+	     i++) {
+		struct json_object *c = json_object_array_get_idx(list, i);
+		const char *id = jstr(c, "id");
+		if (id == NULL || strcmp(id, full_id) != 0) {
+			continue;
+		}
+		struct json_object *names = jget(c, "names");
+		if (m->name == NULL && names && json_object_is_type(names, json_type_array) &&
+		    json_object_array_length(names) > 0) {
+			r |= dup_to(&m->name,
+				    json_object_get_string(json_object_array_get_idx(names, 0)));
+		}
+		if (m->image_id == NULL) {
+			r |= dup_to(&m->image_id, jstr(c, "image"));
+		}
+		const char *md = jstr(c, "metadata");
+		struct json_object *mo = md ? json_tokener_parse(md) : NULL;
+		if (m->image == NULL) {
+			r |= dup_to(&m->image, jstr(mo, "image-name"));
+		}
+		struct json_object *ca = jget(mo, "created-at");
+		if (ca != NULL && json_object_is_type(ca, json_type_int)) {
+			m->created_ns = (uint64_t)json_object_get_int64(ca) * 1000000000ULL;
+		}
+		json_object_put(mo);
+		break;
+	}
+	json_object_put(list);
+	json_object_put(spec);
+	if (r != 0) {
+		ctr_meta_free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return m;
+}
+
+/* docker_read - Docker: <root>/containers/<id>/config.v2.json and
+ * hostconfig.json. */
+static struct ctr_meta *docker_read(const char *root, const char *full_id)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", root, full_id);
+	struct json_object *cfg = read_json(path);
+	if (cfg == NULL) {
+		return NULL;
+	}
+	struct ctr_meta *m = calloc(1, sizeof(*m));
+	int r = m ? 0 : -ENOMEM;
+	if (r == 0) {
+		const char *name = jstr(cfg, "Name");
+		r |= dup_to(&m->runtime, "docker");
+		r |= dup_to(&m->name, name && name[0] == '/' ? name + 1 : name);
+		struct json_object *config = jget(cfg, "Config");
+		r |= dup_to(&m->image, jstr(config, "Image"));
+		const char *iid = jstr(cfg, "Image");
+		if (iid && strncmp(iid, "sha256:", 7) == 0) {
+			iid += 7;
+		}
+		r |= dup_to(&m->image_id, iid);
+		struct json_object *labels = jget(config, "Labels");
+		r |= kv_from_object(&m->labels, labels);
+		r |= k8s_from(m, jstr(labels, "io.kubernetes.pod.name"),
+			      jstr(labels, "io.kubernetes.pod.namespace"),
+			      jstr(labels, "io.kubernetes.pod.uid"));
+		r |= dup_to(&m->mounts, "");
+		struct json_object *mps = jget(cfg, "MountPoints");
+		if (mps && json_object_is_type(mps, json_type_object)) {
+			json_object_object_foreach(mps, dest, mp)
+			{
+				const char *src = jstr(mp, "Source");
+				const char *dst = jstr(mp, "Destination");
+				const char *mode = jstr(mp, "Mode");
+				const char *prop = jstr(mp, "Propagation");
+				struct json_object *rw = jget(mp, "RW");
+				r |= mounts_add(
+				    &m->mounts, src ? src : "", dst ? dst : dest, mode ? mode : "",
+				    rw ? json_object_get_boolean(rw) : true, prop ? prop : "");
+			}
+		}
+		snprintf(path, sizeof(path), "%s/containers/%s/hostconfig.json", root, full_id);
+		struct json_object *hc = read_json(path);
+		struct json_object *priv = jget(hc, "Privileged");
+		m->privileged = priv && json_object_get_boolean(priv);
+		json_object_put(hc);
+	}
+	json_object_put(cfg);
+	if (r != 0) {
+		ctr_meta_free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return m;
+}
+
+struct ctr_meta *ctr_meta_read(const struct ctr_meta_conf *conf, const char *full_id)
+{
+	struct ctr_meta *m = NULL;
+	for (const char *const *r = conf->storage_roots; m == NULL && r && *r; r++) {
+		m = storage_read(*r, full_id);
+	}
+	for (const char *const *r = conf->docker_roots; m == NULL && r && *r; r++) {
+		m = docker_read(*r, full_id);
+	}
+	if (m == NULL) {
+		errno = errno == ENOMEM ? ENOMEM : ENOENT;
+		return NULL;
+	}
+	if (m->image != NULL && m->image_repo == NULL &&
+	    ctr_split_image(m->image, &m->image_repo, &m->image_tag, &m->image_digest) < 0) {
+		ctr_meta_free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return m;
+}

@@ -1,0 +1,63 @@
+/* plugins/container/ctrmeta.h - container metadata read from the container
+ * runtime's own files: podman and CRI-O (containers/storage:
+ * overlay-containers/containers.json and <id>/userdata/config.json, the OCI
+ * runtime spec with the CRI annotations) and Docker
+ * (containers/<id>/config.v2.json and hostconfig.json). Blocking file I/O:
+ * called from the container plugin's worker thread, never from the event
+ * loop. */
+#ifndef SK_PLUGINS_CONTAINER_CTRMETA_H
+#define SK_PLUGINS_CONTAINER_CTRMETA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A key/value list (labels), NUL-separated "key=value" entries. */
+struct ctr_kv {
+	char *text; /* "k1=v1\0k2=v2" owned */
+	size_t len;
+};
+
+/* What Shrike knows about one container. Immutable once published. */
+struct ctr_meta {
+	char *name;
+	char *image;	    /* as the user named it: docker.io/library/busybox:latest */
+	char *image_repo;   /* docker.io/library/busybox */
+	char *image_tag;    /* latest */
+	char *image_id;	    /* the runtime's image id (hex) */
+	char *image_digest; /* sha256:... when the image was named by digest */
+	char *mounts;	    /* Falco's "source:dest:mode:rw:propagation,..." */
+	char *runtime;	    /* "podman", "docker", "cri-o" */
+	bool privileged;
+	uint64_t created_ns; /* 0: unknown */
+	struct ctr_kv labels;
+	char *pod_name, *pod_ns, *pod_uid;
+	struct ctr_kv pod_labels;
+};
+
+/* Where to look. NULL-terminated lists of directories. */
+struct ctr_meta_conf {
+	const char *const *storage_roots; /* containers/storage roots (podman, CRI-O) */
+	const char *const *docker_roots;  /* Docker data roots */
+};
+
+/* ctr_meta_read - read the metadata of container `full_id` (64 hex digits):
+ * containers/storage roots first, then Docker's. Returns a new struct (free
+ * with ctr_meta_free()) or NULL when no runtime knows the id (errno ENOENT)
+ * or out of memory (ENOMEM). */
+struct ctr_meta *ctr_meta_read(const struct ctr_meta_conf *conf, const char *full_id);
+
+/* ctr_meta_free - NULL-safe. */
+void ctr_meta_free(struct ctr_meta *m);
+
+/* ctr_split_image - split an image reference into repository, tag and
+ * digest ("reg:5000/a/b:1.2@sha256:ab" -> "reg:5000/a/b", "1.2",
+ * "sha256:ab"). Missing parts come back as "". Each result is malloc'd.
+ * Returns 0 or -ENOMEM. */
+int ctr_split_image(const char *image, char **ret_repo, char **ret_tag, char **ret_digest);
+
+/* ctr_kv_get - the value of `key` in a label list, or NULL; *ret_len gets
+ * its length. */
+const char *ctr_kv_get(const struct ctr_kv *kv, const char *key, size_t *ret_len);
+
+#endif /* SK_PLUGINS_CONTAINER_CTRMETA_H */

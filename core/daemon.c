@@ -710,12 +710,13 @@ static void metrics_tick(struct sk_loop *loop, void *arg)
 
 static void handle_event(struct daemon *d, const struct source *s, const struct sk_evt_hdr *rec)
 {
-	if (sk_evt_check(rec, rec->len) != 0) {
-		/* A plugin broke its contract; count, say so now and then. */
+	if (((uintptr_t)rec & 7u) != 0 || sk_evt_check(rec, rec->len) != 0) {
+		/* A plugin broke its contract (plugin.h: aligned, well-formed
+		 * records); count, say so now and then. */
 		if (d->bad_records++ % 10000 == 0) {
-			SK_ERROR("source '%s' delivered a malformed event record (type %u, len %u); "
+			SK_ERROR("source '%s' delivered a misaligned or malformed event record; "
 				 "%" PRIu64 " so far, skipped",
-				 s->h->def.name, rec->type, rec->len, d->bad_records);
+				 s->h->def.name, d->bad_records);
 		}
 		return;
 	}

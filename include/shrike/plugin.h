@@ -218,7 +218,8 @@ struct sk_plugin {
 	/* Hand over events. Returns SK_OK with *ret_n >= 0 records, SK_RETRY
 	 * when none are ready (wait for the fd), SK_EOF when the source is
 	 * finished, SK_ERR on a fatal error (the reason in err). Records are
-	 * plugin-owned until the next call; each must pass sk_evt_check(). */
+	 * plugin-owned until the next call; each must pass sk_evt_check()
+	 * and start at an 8-byte aligned address. */
 	int (*next_batch)(void *inst, const struct sk_evt_hdr *const **ret_evs, size_t *ret_n,
 			  char *err, size_t errlen);
 	void (*close)(void *inst);

@@ -67,9 +67,13 @@ is "$(pc --modversion)" "$(mkvar VERSION)" "Version is the package version"
 is "$(pc --variable=abi_major).$(pc --variable=abi_minor)" \
 	"$(sed -n 's/^#define SK_PLUGIN_ABI_MAJOR \([0-9]*\)u$/\1/p' "$top_srcdir/include/shrike/plugin.h").$(sed -n 's/^#define SK_PLUGIN_ABI_MINOR \([0-9]*\)u$/\1/p' "$top_srcdir/include/shrike/plugin.h")" \
 	"abi_major/abi_minor variables match plugin.h"
-# (pkgconf ignores --with-path when PKG_CONFIG_LIBDIR is set)
+# (pkgconf ignores --with-path when PKG_CONFIG_LIBDIR is set, and looks in
+# the system directories first, where a system-wide install of Shrike would
+# shadow this one: look the installed file up under a name no system has.)
+ln -s shrike-plugin.pc "$D$pkgconfigdir/shrike-plugin-oot-test.pc"
 got=$(env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR pkg-config --with-path="$D$pkgconfigdir" \
-	--define-prefix --cflags shrike-plugin | sed 's/ *$//')
+	--define-prefix --cflags shrike-plugin-oot-test | sed 's/ *$//')
+rm -f "$D$pkgconfigdir/shrike-plugin-oot-test.pc"
 is "$got" "-I$D$includedir" "pkg-config --with-path finds it too"
 
 # ---- the sample, outside the source tree ------------------------------------

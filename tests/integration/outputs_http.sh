@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 SINK="$top_builddir/tests/tools/http_sink"
 command -v openssl >/dev/null 2>&1 || tap_skip_all "openssl is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 40
+tap_plan 42
 
 # start_sink NAME ARGS... - start a receiver recording into $T/NAME; sets
 # SINK_PID and PORT.
@@ -305,4 +305,10 @@ conf badmtls "https://127.0.0.1:1/" '  mtls: true'
 "$GEN" -c "$T/badmtls.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 1 >/dev/null 2>"$T/badmtls.err"
 like "$(cat "$T/badmtls.err")" "client_cert: mtls: true needs client_cert and client_key" \
 	"mtls without a certificate is refused"
+printf 'stdout_output:\n  enabled: false\nhttp_output:\n  enabled: true\n' >"$T/nourl.yaml"
+"$GEN" -c "$T/nourl.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 1 >/dev/null 2>"$T/nourl.err"
+like "$(cat "$T/nourl.err")" "http_output: .*url: a URL is required" "enabled without url is refused"
+printf 'stdout_output:\n  enabled: false\nhttp_output:\n  enabled: false\n' >"$T/off.yaml"
+"$SHRIKE" -c "$T/off.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --dry-run >/dev/null 2>"$T/off.err"
+is $? 0 "a disabled section needs no url (as in falco.yaml)"
 tap_done

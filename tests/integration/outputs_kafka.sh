@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 MOCK="$top_builddir/tests/tools/kafka_mock"
 command -v kcat >/dev/null 2>&1 || tap_skip_all "kcat is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 26
+tap_plan 28
 
 # start_mock NAME ARGS... - start a mock cluster; sets MOCK_PID and BOOT.
 start_mock() {
@@ -217,4 +217,11 @@ like "$(cat "$T/acks.err")" "acks: the idempotent producer .* needs acks: all" \
 conf key alerts 'x-%'
 "$GEN" -c "$T/key.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 1 >/dev/null 2>"$T/key.err"
 like "$(cat "$T/key.err")" "kafka_output: .*key: '%' at offset 2" "a broken key template is refused"
+printf 'stdout_output:\n  enabled: false\nkafka_output:\n  enabled: true\n  topic: t\n' >"$T/nob.yaml"
+"$GEN" -c "$T/nob.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 1 >/dev/null 2>"$T/nob.err"
+like "$(cat "$T/nob.err")" "kafka_output: .*brokers: a list of host:port is required" \
+	"enabled without brokers is refused"
+printf 'stdout_output:\n  enabled: false\nkafka_output:\n  enabled: false\n' >"$T/off.yaml"
+"$SHRIKE" -c "$T/off.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --dry-run >/dev/null 2>"$T/off.err"
+is $? 0 "a disabled section needs no brokers nor topic"
 tap_done

@@ -109,11 +109,6 @@ struct append_entry {
 	struct pos pos; /* where it was configured; file NULL: set by the API */
 };
 
-struct diag {
-	int level;
-	char *msg;
-};
-
 struct sk_rules {
 	const struct sk_fields *fields;
 	struct ldef *lists;
@@ -122,9 +117,8 @@ struct sk_rules {
 	size_t nmacros;
 	struct sk_rule_priv **rules;
 	size_t nrules;
-	struct diag *diags;
+	struct sk_rules_diag *diags; /* msg is owned */
 	size_t ndiags, nerrors;
-	struct sk_rules_diag *pubdiags;
 	struct sk_cfg_node **docs; /* kept: exceptions point into them */
 	size_t ndocs;
 	struct rawtext *raws;
@@ -157,7 +151,7 @@ static void vdiag(struct sk_rules *r, int level, const char *fmt, va_list ap)
 			return; /* the same problem through another rule */
 		}
 	}
-	struct diag *d = realloc(r->diags, (r->ndiags + 1) * sizeof(*d));
+	struct sk_rules_diag *d = realloc(r->diags, (r->ndiags + 1) * sizeof(*d));
 	if (!d) {
 		return;
 	}
@@ -325,10 +319,9 @@ void sk_rules_destroy(struct sk_rules *r)
 	}
 	free(r->rules);
 	for (size_t i = 0; i < r->ndiags; i++) {
-		free(r->diags[i].msg);
+		free((char *)r->diags[i].msg);
 	}
 	free(r->diags);
-	free(r->pubdiags);
 	for (size_t i = 0; i < r->ndocs; i++) {
 		sk_cfg_free(r->docs[i]);
 	}
@@ -2740,21 +2733,7 @@ size_t sk_rules_diag_count(const struct sk_rules *r)
 
 const struct sk_rules_diag *sk_rules_diag_at(const struct sk_rules *r, size_t i)
 {
-	if (i >= r->ndiags) {
-		return NULL;
-	}
-	struct sk_rules *w = (struct sk_rules *)r;
-	/* the public view is rebuilt lazily: diagnostics only grow */
-	struct sk_rules_diag *pd = realloc(w->pubdiags, r->ndiags * sizeof(*pd));
-	if (!pd) {
-		return NULL;
-	}
-	w->pubdiags = pd;
-	for (size_t k = 0; k < r->ndiags; k++) {
-		pd[k].level = r->diags[k].level;
-		pd[k].msg = r->diags[k].msg;
-	}
-	return &pd[i];
+	return i < r->ndiags ? &r->diags[i] : NULL;
 }
 
 size_t sk_rules_error_count(const struct sk_rules *r)

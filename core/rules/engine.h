@@ -134,7 +134,8 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *a
 int sk_rules_compile(struct sk_rules *r);
 
 /* Diagnostics, in the order found. A pointer from sk_rules_diag_at() is
- * valid until the next call; its msg until sk_rules_destroy(). */
+ * valid until the engine records another one (load, compile, select); its
+ * msg until sk_rules_destroy(). */
 size_t sk_rules_diag_count(const struct sk_rules *r);
 const struct sk_rules_diag *sk_rules_diag_at(const struct sk_rules *r, size_t i);
 size_t sk_rules_error_count(const struct sk_rules *r);

@@ -376,6 +376,36 @@ static struct sk_rule_priv *find_rule(const struct sk_rules *r, const char *name
 	return NULL;
 }
 
+/* " (did you mean 'X'?)" for the closest of n names, or "" */
+enum { NAMES_LIST, NAMES_MACRO, NAMES_RULE };
+
+static const char *did_you_mean(const struct sk_rules *r, int kind, const char *name, char *buf,
+				size_t len)
+{
+	unsigned nl = (unsigned)strlen(name);
+	unsigned limit = nl / 3 < 1 ? 1 : nl / 3;
+	limit = nl >= 6 && limit < 2 ? 2 : limit;
+	limit = limit >= nl ? nl - 1 : limit; /* never suggest a wholly different name */
+	const char *best = NULL;
+	unsigned best_d = limit + 1;
+	size_t n = kind == NAMES_LIST ? r->nlists : kind == NAMES_MACRO ? r->nmacros : r->nrules;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = kind == NAMES_LIST    ? r->lists[i].name
+				: kind == NAMES_MACRO ? r->macros[i].name
+						      : r->rules[i]->name;
+		unsigned d = sk_edit_distance(name, c);
+		if (d < best_d && strcmp(c, name) != 0) {
+			best_d = d;
+			best = c;
+		}
+	}
+	if (!best) {
+		return "";
+	}
+	snprintf(buf, len, " (did you mean '%s'?)", best);
+	return buf;
+}
+
 /* ---- positions inside scalars ------------------------------------------ */
 
 static const struct rawtext *find_raw(const struct sk_rules *r, const char *file)
@@ -830,9 +860,11 @@ static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 	}
 	if (append || ov) {
 		if (!l) {
+			char dym[300];
 			ndiag(r, SK_RULES_ERROR, item,
-			      "list '%s' has '%s' but no list of that name is defined before", name,
-			      append ? "append: true" : "override");
+			      "list '%s' has '%s' but no list of that name is defined before%s",
+			      name, append ? "append: true" : "override",
+			      did_you_mean(r, NAMES_LIST, name, dym, sizeof(dym)));
 			return -EINVAL;
 		}
 		if (ov && check_override(r, item, ov, "list", name, app, app, "list")) {
@@ -897,9 +929,11 @@ static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 	}
 	if (append || ov) {
 		if (!m) {
+			char dym[300];
 			ndiag(r, SK_RULES_ERROR, item,
-			      "macro '%s' has '%s' but no macro of that name is defined before",
-			      name, append ? "append: true" : "override");
+			      "macro '%s' has '%s' but no macro of that name is defined before%s",
+			      name, append ? "append: true" : "override",
+			      did_you_mean(r, NAMES_MACRO, name, dym, sizeof(dym)));
 			return -EINVAL;
 		}
 		if (ov && check_override(r, item, ov, "macro", name, app, app, "macro")) {
@@ -1308,9 +1342,11 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 	}
 	if (append || ov) {
 		if (!p) {
+			char dym[300];
 			ndiag(r, SK_RULES_ERROR, item,
-			      "rule '%s' has '%s' but no rule of that name is defined before", name,
-			      append ? "append: true" : "override");
+			      "rule '%s' has '%s' but no rule of that name is defined before%s",
+			      name, append ? "append: true" : "override",
+			      did_you_mean(r, NAMES_RULE, name, dym, sizeof(dym)));
 			return -EINVAL;
 		}
 		static const char *const app[] = {"condition", "output",     "desc",
@@ -1353,9 +1389,10 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 	/* only `enabled`: switch an existing rule on or off */
 	const struct sk_cfg_node *en = sk_cfg_get(item, "enabled");
 	if (!p && en && item->n == 2) {
+		char dym[300];
 		ndiag(r, SK_RULES_ERROR, item,
-		      "rule '%s' has only 'enabled' but no rule of that name is defined before",
-		      name);
+		      "rule '%s' has only 'enabled' but no rule of that name is defined before%s",
+		      name, did_you_mean(r, NAMES_RULE, name, dym, sizeof(dym)));
 		return -EINVAL;
 	}
 	if (p && en && item->n == 2) {
@@ -2057,7 +2094,9 @@ static int expand_macros(struct sk_rules *r, struct sk_filter_node **np, const c
 		struct mdef *m = find_macro(r, n->name);
 		char msg[400];
 		if (!m) {
-			snprintf(msg, sizeof(msg), "undefined macro '%s'", n->name);
+			char dym[300];
+			snprintf(msg, sizeof(msg), "undefined macro '%s'%s", n->name,
+				 did_you_mean(r, NAMES_MACRO, n->name, dym, sizeof(dym)));
 			tdiag(r, SK_RULES_ERROR, n->src, n->pos, rule, msg);
 			*bad = true;
 			return 0;

@@ -970,6 +970,22 @@ static const struct golden goldens[] = {
      "E rules.yaml:4:14: undefined macro 'nothere' in macro 'uses_undefined' (used by rule "
      "'A')\n"
      "E rules.yaml:12:34: macro 'uses_undefined' cannot be used: it has errors in rule 'B'\n"},
+    {"- macro: spawned_process\n"
+     "  condition: evt.type = execve\n"
+     "- rule: Shell in container\n"
+     "  desc: d\n"
+     "  condition: spawnd_process\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "- rule: Shell in contianer\n"
+     "  condition: and proc.name = x\n"
+     "  append: true\n",
+     -EINVAL,
+     "E rules.yaml:8:3: rule 'Shell in contianer' has 'append: true' but no rule of that name "
+     "is defined before (did you mean 'Shell in container'?)\n"
+     "E rules.yaml:5:14: undefined macro 'spawnd_process' (did you mean 'spawned_process'?) in "
+     "rule 'Shell in container'\n"
+     "W rules.yaml:1:3: macro 'spawned_process' is not used\n"},
     {"rule: X\n", -EINVAL,
      "E rules.yaml:1:1: a rules file must be a list of items (rule, macro, list, ...)\n"},
     {"- rule: [x\n", -EINVAL, NULL},

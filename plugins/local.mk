@@ -62,3 +62,9 @@ plugins_container_container_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JSONC_
 plugins_container_container_test_LDADD = plugins/common/libskplugcommon.la $(JSONC_LIBS) \
 	$(PTHREAD_LIBS) $(CMOCKA_LIBS)
 endif
+
+# fieldcheck: field values of a capture's events through these plugins, for
+# the integration tests (tests/tools/fieldcheck.c).
+check_PROGRAMS += tests/tools/fieldcheck
+tests_tools_fieldcheck_SOURCES = tests/tools/fieldcheck.c
+tests_tools_fieldcheck_LDADD = core/libshrike.la $(PTHREAD_LIBS)

@@ -499,6 +499,10 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		return;
 	}
 	bool num = sk_sc_pt_size(p->type) != 0 && sys_param_i64(rec, in->ev.info, i, &x);
+	if (sk_sc_pt_size(p->type) != 0 && !num) {
+		sb_add(val, "<NA>"); /* a fixed-size parameter of the wrong length */
+		return;
+	}
 	switch (p->type) {
 	case SK_PT_FD:
 		sb_fmt(val, "%" PRId64, x);

@@ -383,6 +383,9 @@ static const char *did_you_mean(const struct sk_rules *r, int kind, const char *
 				size_t len)
 {
 	unsigned nl = (unsigned)strlen(name);
+	if (nl < 2) {
+		return "";
+	}
 	unsigned limit = nl / 3 < 1 ? 1 : nl / 3;
 	limit = nl >= 6 && limit < 2 ? 2 : limit;
 	limit = limit >= nl ? nl - 1 : limit; /* never suggest a wholly different name */

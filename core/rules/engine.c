@@ -597,17 +597,12 @@ static bool in_set(const char *const *set, const char *k)
 	return false;
 }
 
-/* a string value of a key; NULL (with an error) when not a scalar */
-static const char *get_str(struct sk_rules *r, const struct sk_cfg_node *item, const char *key,
-			   const char *what, const char *name, bool *bad)
+/* the name of an item (the value of its `rule`/`macro`/`list` key) */
+static const char *get_name(struct sk_rules *r, const struct sk_cfg_node *item, const char *kind)
 {
-	const struct sk_cfg_node *n = sk_cfg_get(item, key);
-	if (!n) {
-		return NULL;
-	}
-	if (n->kind != SK_CFG_SCALAR || n->is_null) {
-		ndiag(r, SK_RULES_ERROR, n, "'%s' must be a string in %s '%s'", key, what, name);
-		*bad = true;
+	const struct sk_cfg_node *n = sk_cfg_get(item, kind);
+	if (n->kind != SK_CFG_SCALAR || n->is_null || !*n->scalar) {
+		ndiag(r, SK_RULES_ERROR, n, "a %s needs a name: '%s: NAME'", kind, kind);
 		return NULL;
 	}
 	return n->scalar;
@@ -835,10 +830,9 @@ static void warn_unknown_keys(struct sk_rules *r, const struct sk_cfg_node *item
 
 static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 {
-	bool bad = false;
-	const char *name = get_str(r, item, "list", "list", "?", &bad);
+	const char *name = get_name(r, item, "list");
 	if (!name) {
-		return bad ? -EINVAL : 0;
+		return -EINVAL;
 	}
 	warn_unknown_keys(r, item, list_keys, "list", name);
 	bool append = false;
@@ -900,10 +894,9 @@ static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 
 static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 {
-	bool bad = false;
-	const char *name = get_str(r, item, "macro", "macro", "?", &bad);
+	const char *name = get_name(r, item, "macro");
 	if (!name) {
-		return bad ? -EINVAL : 0;
+		return -EINVAL;
 	}
 	warn_unknown_keys(r, item, macro_keys, "macro", name);
 	bool append = false;
@@ -1323,10 +1316,9 @@ static void sync_pub(struct sk_rule_priv *p)
 
 static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 {
-	bool bad = false;
-	const char *name = get_str(r, item, "rule", "rule", "?", &bad);
+	const char *name = get_name(r, item, "rule");
 	if (!name) {
-		return bad ? -EINVAL : 0;
+		return -EINVAL;
 	}
 	warn_unknown_keys(r, item, rule_keys, "rule", name);
 	bool append = false;

@@ -986,6 +986,16 @@ static const struct golden goldens[] = {
      "E rules.yaml:5:14: undefined macro 'spawnd_process' (did you mean 'spawned_process'?) in "
      "rule 'Shell in container'\n"
      "W rules.yaml:1:3: macro 'spawned_process' is not used\n"},
+    {"- rule:\n"
+     "  desc: d\n"
+     "- macro: \"\"\n"
+     "  condition: x\n"
+     "- list: [a]\n"
+     "  items: []\n",
+     -EINVAL,
+     "E rules.yaml:1:8: a rule needs a name: 'rule: NAME'\n"
+     "E rules.yaml:3:10: a macro needs a name: 'macro: NAME'\n"
+     "E rules.yaml:5:9: a list needs a name: 'list: NAME'\n"},
     {"rule: X\n", -EINVAL,
      "E rules.yaml:1:1: a rules file must be a list of items (rule, macro, list, ...)\n"},
     {"- rule: [x\n", -EINVAL, NULL},

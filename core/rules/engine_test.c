@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <cmocka.h>
@@ -1189,6 +1190,76 @@ static void test_append_positions(void **state)
 	sk_rules_destroy(r);
 }
 
+static void test_more_overrides(void **state)
+{
+	struct sk_rules *r = load("- macro: m\n"
+				  "  condition: proc.name = a\n"
+				  "- macro: m\n"
+				  "  condition: or proc.name = b\n"
+				  "  override:\n"
+				  "    condition: append\n"
+				  "- macro: m2\n"
+				  "  condition: proc.name = x\n"
+				  "- macro: m2\n"
+				  "  condition: proc.name = c\n"
+				  "  override:\n"
+				  "    condition: replace\n"
+				  "- rule: r\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = execve and (m or m2)\n"
+				  "  output: o\n"
+				  "  priority: debug\n"
+				  "  append: false\n"
+				  "  exceptions:\n"
+				  "    - name: e\n"
+				  "      fields: proc.name\n"
+				  "      values: [a]\n"
+				  "- rule: r\n"
+				  "  exceptions:\n"
+				  "    - name: e2\n"
+				  "      fields: proc.name\n"
+				  "      values: [b]\n"
+				  "  enabled: true\n"
+				  "  override:\n"
+				  "    exceptions: replace\n"
+				  "    enabled: replace\n",
+				  0);
+	assert_diags(r, "");
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	const char *names[] = {"a", "b", "c", "x"};
+	/* exception e was replaced by e2: a matches, b is excepted */
+	const char *want[] = {"r", "", "r", ""};
+	for (size_t i = 0; i < 4; i++) {
+		e.proc_name = names[i];
+		assert_string_equal(matches(r, &e), want[i]);
+	}
+	sk_rules_destroy(r);
+
+	/* several YAML documents in one file */
+	char path[] = "/tmp/sk_rules_docs_XXXXXX.yaml";
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	const char *docs = "- list: l\n"
+			   "  items: [a]\n"
+			   "---\n"
+			   "- rule: r\n"
+			   "  desc: d\n"
+			   "  condition: evt.type = execve and proc.name in (l)\n"
+			   "  output: o\n"
+			   "  priority: debug\n"
+			   "---\n";
+	assert_int_equal(write(fd, docs, strlen(docs)), (ssize_t)strlen(docs));
+	close(fd);
+	r = sk_rules_create(fields);
+	assert_int_equal(sk_rules_load_path(r, path), 0);
+	assert_int_equal(sk_rules_compile(r), 0);
+	e.proc_name = "a";
+	assert_string_equal(matches(r, &e), "r");
+	sk_rules_destroy(r);
+	unlink(path);
+}
+
 static void test_versions(void **state)
 {
 	bool ok;
@@ -1216,6 +1287,7 @@ int main(void)
 	    cmocka_unit_test(test_append_config),
 	    cmocka_unit_test(test_alert_json),
 	    cmocka_unit_test(test_append_positions),
+	    cmocka_unit_test(test_more_overrides),
 	    cmocka_unit_test(test_golden_errors),
 	    cmocka_unit_test(test_sources),
 	    cmocka_unit_test(test_versions),

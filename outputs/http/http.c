@@ -83,9 +83,11 @@ struct http_inst {
 	uint64_t delivered;
 	uint64_t failed;
 	uint64_t requests;
-	/* Rate-limited failure log. */
+	/* Rate-limited failure and retry logs. */
 	uint64_t fail_log_ns;
 	uint64_t fail_log_pending;
+	uint64_t retry_log_ns;
+	uint64_t retry_log_pending;
 };
 
 static uint64_t mono_ns(void)
@@ -172,6 +174,20 @@ static void log_failure(struct http_inst *h, size_t n, const char *why, uint64_t
 	h->fail_log_ns = now;
 }
 
+/* Why a request will be retried: at once, then at most every 10 s. */
+static void log_retry(struct http_inst *h, const char *why)
+{
+	uint64_t now = mono_ns();
+	h->retry_log_pending++;
+	if (h->retry_log_ns != 0 && now - h->retry_log_ns < LOG_EVERY_NS) {
+		return;
+	}
+	h->api->log(h->host, SK_LOG_WARNING, "will retry %" PRIu64 " failed request(s), last: %s",
+		    h->retry_log_pending, why);
+	h->retry_log_pending = 0;
+	h->retry_log_ns = now;
+}
+
 /* One POST of body with headers hdr. Returns the verdict; on failure *why
  * says what happened. */
 static enum http_verdict post(struct http_inst *h, const char *body, size_t len,
@@ -242,6 +258,7 @@ static int write_single(struct http_inst *h, const struct sk_alert *a)
 	if (v == HTTP_TRANSIENT) {
 		note_transient(h);
 		if (h->attempts <= h->max_retries) {
+			log_retry(h, why);
 			return SK_RETRY;
 		}
 	}
@@ -290,6 +307,7 @@ static enum http_verdict batch_send(struct http_inst *h)
 	if (v == HTTP_TRANSIENT) {
 		note_transient(h);
 		if (h->attempts <= h->max_retries) {
+			log_retry(h, why);
 			uint64_t ms = BACKOFF_MIN_MS;
 			for (uint64_t i = 1; i < h->attempts && ms < BACKOFF_MAX_MS; i++) {
 				ms *= 2;

@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 SINK="$top_builddir/tests/tools/http_sink"
 command -v openssl >/dev/null 2>&1 || tap_skip_all "openssl is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 42
+tap_plan 45
 
 # start_sink NAME ARGS... - start a receiver recording into $T/NAME; sets
 # SINK_PID and PORT.
@@ -151,6 +151,17 @@ import sys
 t = [int(l.split(": ")[1]) for f in sys.argv[1:] for l in open(f) if l.startswith("X-Sink-Time")]
 print("ok" if t[1] - t[0] >= 950 else "retried after %d ms" % (t[1] - t[0]))' "$T"/r429/00000[12].hdr)" ok \
 	"429 with Retry-After: 1 - the retry waits at least a second"
+kill -TERM $SINK_PID
+wait $SINK_PID
+
+# ---- a receiver that does not answer in time: timeouts are retried -----------
+start_sink slow -f 1 -s 503 -w 2000
+conf slow "http://127.0.0.1:$PORT/" '  timeout_ms: 400'
+run slow 3
+is "$(check "$T/slow" 3)" ok "timeout: all 3 alerts delivered once"
+like "$(cat "$T/slow.err")" "http_output: sent 3 failed 0 dropped 0" "timeout: none failed"
+like "$(cat "$T/slow.err")" "will retry 1 failed request\(s\), last: Operation timed out" \
+	"timeout: the request that timed out is retried, the reason logged"
 kill -TERM $SINK_PID
 wait $SINK_PID
 

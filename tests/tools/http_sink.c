@@ -1,7 +1,7 @@
 /* tests/tools/http_sink.c - an HTTP(S) receiver for the http output's tests
  * (libmicrohttpd), listening on 127.0.0.1 only.
  *
- *   http_sink -d DIR [-p PORT] [-f N] [-s STATUS] [-r SECONDS]
+ *   http_sink -d DIR [-p PORT] [-f N] [-s STATUS] [-r SECONDS] [-w MS]
  *             [-c CERT -k KEY [-C CA]] [-n]
  *
  * Prints the port it listens on, then a newline, on stdout and runs until
@@ -14,6 +14,7 @@
  *   -f N -s STATUS  answer STATUS (default 500) to the first N requests,
  *                   then 200 (-f -1: to every request)
  *   -r SECONDS      add Retry-After: SECONDS to those answers
+ *   -w MS           wait MS before giving those answers (client timeouts)
  *   -c CERT -k KEY  serve HTTPS with this certificate and key (PEM)
  *   -C CA           require a client certificate signed by CA (PEM):
  *                   requests without one are answered 403
@@ -48,6 +49,7 @@ static long fail_n;
 static unsigned fail_status = 500;
 static const char *retry_after;
 static bool require_client_cert;
+static unsigned fail_wait_ms;
 static bool no_record;
 static atomic_long nreq;
 
@@ -158,6 +160,9 @@ static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const c
 	} else if (fail_n < 0 || n <= fail_n) {
 		status = fail_status;
 		msg = "{\"error\":\"scripted failure\"}";
+		if (fail_wait_ms) {
+			usleep(fail_wait_ms * 1000u);
+		}
 	}
 
 	char *body = r->body;
@@ -257,7 +262,7 @@ int main(int argc, char **argv)
 	unsigned port = 0;
 	const char *cert = NULL, *key = NULL, *ca = NULL;
 	int c;
-	while ((c = getopt(argc, argv, "d:p:f:s:r:c:k:C:n")) != -1) {
+	while ((c = getopt(argc, argv, "d:p:f:s:r:w:c:k:C:n")) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;
@@ -274,6 +279,9 @@ int main(int argc, char **argv)
 		case 'r':
 			retry_after = optarg;
 			break;
+		case 'w':
+			fail_wait_ms = (unsigned)atoi(optarg);
+			break;
 		case 'c':
 			cert = optarg;
 			break;
@@ -288,7 +296,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: http_sink -d DIR [-p PORT] [-f N] [-s STATUS] "
-					"[-r SECONDS] [-c CERT -k KEY [-C CA]] [-n]\n");
+					"[-r SECONDS] [-w MS] [-c CERT -k KEY [-C CA]] [-n]\n");
 			return 2;
 		}
 	}
@@ -307,7 +315,9 @@ int main(int argc, char **argv)
 
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	/* A thread per connection: a slow (-w) answer holds up no other. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	char *cert_pem = NULL, *key_pem = NULL, *ca_pem = NULL;
 	struct MHD_OptionItem opts[8];
 	int no = 0;

@@ -1260,6 +1260,50 @@ static void test_more_overrides(void **state)
 	unlink(path);
 }
 
+/* mutated rule files: loading and compiling never crash; every failure is
+ * reported */
+static void test_yaml_mutations(void **state)
+{
+	const char *bases[] = {exc_yaml, sel_yaml};
+	const char alphabet[] = "-:[]{}'\" \n#abc,%()=|>";
+	unsigned seed = 4242, loaded = 0;
+	for (unsigned round = 0; round < 1500; round++) {
+		const char *base = bases[round % 2];
+		size_t len = strlen(base);
+		char *buf = malloc(len + 16);
+		assert_non_null(buf);
+		memcpy(buf, base, len + 1);
+		unsigned edits = 1 + (seed = seed * 1103515245u + 12345u) % 4;
+		for (unsigned k = 0; k < edits; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % len;
+			char c = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			if ((seed >> 4) % 2 && len > 1) {
+				memmove(buf + at, buf + at + 1, len - at);
+				len--;
+			} else {
+				buf[at] = c;
+			}
+		}
+		struct sk_rules *r = sk_rules_create(fields);
+		assert_non_null(r);
+		int rc = sk_rules_load_string(r, "m.yaml", buf);
+		int rc2 = sk_rules_compile(r);
+		if (rc == 0 && rc2 == 0) {
+			loaded++;
+			struct tx_event e;
+			base_event(&e, TX_EVT_OPEN);
+			(void)matches(r, &e);
+		} else {
+			/* every failure says why */
+			assert_true(sk_rules_error_count(r) > 0);
+		}
+		sk_rules_destroy(r);
+		free(buf);
+	}
+	print_message("# yaml mutations: %u of 1500 loaded cleanly\n", loaded);
+}
+
 static void test_versions(void **state)
 {
 	bool ok;
@@ -1288,6 +1332,7 @@ int main(void)
 	    cmocka_unit_test(test_alert_json),
 	    cmocka_unit_test(test_append_positions),
 	    cmocka_unit_test(test_more_overrides),
+	    cmocka_unit_test(test_yaml_mutations),
 	    cmocka_unit_test(test_golden_errors),
 	    cmocka_unit_test(test_sources),
 	    cmocka_unit_test(test_versions),

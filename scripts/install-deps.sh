@@ -22,8 +22,9 @@ pkgs="build-essential autoconf automake libtool pkg-config
 # Tests: unit-test framework, memory checker, and the tools tests drive.
 if [ "$mode" = test ]; then
 	pkgs="$pkgs libcmocka-dev valgrind python3 binutils procps psmisc"
-	# outputs_kafka.sh consumes with kcat; outputs_http.sh makes certificates with openssl.
-	pkgs="$pkgs kcat openssl"
+	# outputs_kafka.sh consumes with kcat; outputs_http.sh makes certificates with
+	# openssl; tests/tools/http_sink checks client certificates with GnuTLS.
+	pkgs="$pkgs kcat openssl libgnutls28-dev"
 	# syslog output tests: a real rsyslogd, started by the test itself
 	pkgs="$pkgs rsyslog"
 fi

@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 SINK="$top_builddir/tests/tools/http_sink"
 command -v openssl >/dev/null 2>&1 || tap_skip_all "openssl is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 45
+tap_plan 48
 
 # start_sink NAME ARGS... - start a receiver recording into $T/NAME; sets
 # SINK_PID and PORT.
@@ -127,6 +127,13 @@ run text 1
 is "$(sed -n 's/^Content-Type: //p' "$T/hdr/000021.hdr")" "text/plain" \
 	"json_output: false sends the text line as text/plain (as Falco does)"
 like "$(cat "$T/hdr/000021.body")" "^[0-9:.]+: [A-Z][a-z]+ Test alert 1 " "the body is the text line"
+conf echo "http://127.0.0.1:$PORT/echo" '  echo: true
+  keep_alive: false'
+run echo 3
+like "$(cat "$T/echo.err")" 'answer: HTTP 200 \{"ok":true\}' "echo: true logs the receiver's answers"
+like "$(cat "$T/echo.err")" "http_output: sent 3 failed 0" "keep_alive: false delivers too"
+is "$(grep -c "^POST /echo" "$T"/hdr/*.hdr | awk -F: '{ s += $2 } END { print s }')" 3 \
+	"keep_alive: false: one request per alert"
 kill -TERM $SINK_PID
 wait $SINK_PID
 

@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 MOCK="$top_builddir/tests/tools/kafka_mock"
 command -v kcat >/dev/null 2>&1 || tap_skip_all "kcat is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 28
+tap_plan 32
 
 # start_mock NAME ARGS... - start a mock cluster; sets MOCK_PID and BOOT.
 start_mock() {
@@ -156,6 +156,25 @@ consume late "$T/late.got"
 is "$(check "$T/late.got" 300 '{j[rule]}')" ok "brokers down at start: all 300 delivered once when they come up"
 like "$(cat "$T/late.err")" "topic late: 300 message\(s\) delivered, 0 failed" \
 	"brokers down at start: 300 delivery reports, none failed"
+kill -TERM $MOCK_PID
+wait $MOCK_PID
+
+# ---- librdkafka's local queue full: the core holds the alerts back ---------
+start_mock full -t full -d
+conf full full '%rule' '  queue_buffering_max_messages: 10
+  options:
+    reconnect.backoff.max.ms: 500'
+gen full 50
+wait_for 30 grep -q "^emitted 50\$" "$T/full.err"
+wait_for 10 grep -q "local queue is full" "$T/full.err"
+is $? 0 "local queue full (10 messages, brokers down): logged, write() asks the core to retry"
+kill -USR2 $MOCK_PID
+wait_for 40 has_n full 50
+is $? 0 "local queue full: the held-back alerts go out once the brokers are up"
+stop_gen full
+consume full "$T/full.got"
+is "$(check "$T/full.got" 50 '{j[rule]}')" ok "local queue full: all 50 alerts once, in the topic"
+like "$(cat "$T/full.err")" "kafka_output: sent 50 failed 0 dropped 0" "local queue full: none failed or dropped"
 kill -TERM $MOCK_PID
 wait $MOCK_PID
 

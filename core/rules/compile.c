@@ -31,6 +31,27 @@ enum ctype {
 	CT_IP, /* IPADDR, IPNET */
 };
 
+/* one extracted value shared by every check that asks for the same field
+ * and argument during one event (see struct sk_filter_cache) */
+struct cslot {
+	struct cslot *next;
+	const struct sk_field_def *def;
+	struct sk_field_req req; /* req.arg_key points to key */
+	char *key;
+	uint64_t stamp; /* the cache's stamp when the value was taken */
+	bool ok;	/* a value was extracted */
+	struct sk_value v;
+	char *buf; /* copies of the value's strings, grows */
+	size_t cap;
+	struct sk_value *items; /* copies of list items, grows */
+	size_t icap;
+};
+
+struct sk_filter_cache {
+	uint64_t stamp; /* one per event */
+	struct cslot *slots;
+};
+
 struct xfield {
 	struct sk_field_ref ref;
 	uint32_t vtype; /* value type after transformers */
@@ -39,6 +60,8 @@ struct xfield {
 	uint8_t nxforms;
 	char *buf; /* transformer scratch, grows */
 	size_t cap;
+	struct cslot *slot; /* shared value, or NULL: extract directly */
+	const struct sk_filter_cache *cache;
 };
 
 struct strset {
@@ -548,16 +571,161 @@ static bool apply_xforms(struct xfield *x, struct sk_value *v)
 	return true;
 }
 
+/* copy a value's borrowed memory into the slot (the plugin's memory lasts
+ * only until its next extract()); false when memory runs out */
+static bool slot_keep(struct cslot *s, const struct sk_value *in)
+{
+	size_t bytes = 0, nitems = in->type == SK_TYPE_LIST ? in->list.n : 0;
+	if (in->type == SK_TYPE_STRING || in->type == SK_TYPE_BYTES) {
+		bytes = (size_t)in->str.len + 1;
+	}
+	for (size_t i = 0; i < nitems; i++) {
+		const struct sk_value *it = &in->list.items[i];
+		if (it->type == SK_TYPE_STRING || it->type == SK_TYPE_BYTES) {
+			bytes += (size_t)it->str.len + 1;
+		}
+	}
+	if (bytes > s->cap) {
+		size_t cap = s->cap ? s->cap : 64;
+		while (cap < bytes) {
+			cap *= 2;
+		}
+		char *b = realloc(s->buf, cap);
+		if (!b) {
+			return false;
+		}
+		s->buf = b;
+		s->cap = cap;
+	}
+	if (nitems > s->icap) {
+		struct sk_value *it = realloc(s->items, nitems * sizeof(*it));
+		if (!it) {
+			return false;
+		}
+		s->items = it;
+		s->icap = nitems;
+	}
+	s->v = *in;
+	char *p = s->buf;
+	if (in->type == SK_TYPE_STRING || in->type == SK_TYPE_BYTES) {
+		memcpy(p, in->str.ptr, in->str.len);
+		p[in->str.len] = '\0';
+		s->v.str.ptr = p;
+		return true;
+	}
+	for (size_t i = 0; i < nitems; i++) {
+		s->items[i] = in->list.items[i];
+		if (s->items[i].type == SK_TYPE_STRING || s->items[i].type == SK_TYPE_BYTES) {
+			memcpy(p, s->items[i].str.ptr, s->items[i].str.len);
+			p[s->items[i].str.len] = '\0';
+			s->items[i].str.ptr = p;
+			p += s->items[i].str.len + 1;
+		}
+	}
+	if (in->type == SK_TYPE_LIST) {
+		s->v.list.items = s->items;
+	}
+	return true;
+}
+
 static bool extract(struct xfield *x, const struct sk_event *ev, struct sk_value *v)
 {
 	const struct sk_field_def *d = x->ref.def;
-	if (d->plugin->extract(d->inst, ev, &x->ref.req, v) != SK_OK) {
-		return false;
-	}
-	if (v->type == SK_TYPE_NONE) {
-		return false;
+	struct cslot *s = x->slot;
+	if (s) {
+		if (s->stamp != x->cache->stamp) {
+			struct sk_value tmp;
+			memset(&tmp, 0, sizeof(tmp));
+			s->stamp = x->cache->stamp;
+			s->ok = d->plugin->extract(d->inst, ev, &s->req, &tmp) == SK_OK &&
+				tmp.type != SK_TYPE_NONE && slot_keep(s, &tmp);
+		}
+		if (!s->ok) {
+			return false;
+		}
+		*v = s->v;
+	} else {
+		if (d->plugin->extract(d->inst, ev, &x->ref.req, v) != SK_OK) {
+			return false;
+		}
+		if (v->type == SK_TYPE_NONE) {
+			return false;
+		}
 	}
 	return x->nxforms ? apply_xforms(x, v) : true;
+}
+
+struct sk_filter_cache *sk_filter_cache_create(void)
+{
+	struct sk_filter_cache *c = calloc(1, sizeof(*c));
+	if (c) {
+		c->stamp = 1;
+	}
+	return c;
+}
+
+void sk_filter_cache_destroy(struct sk_filter_cache *c)
+{
+	if (!c) {
+		return;
+	}
+	while (c->slots) {
+		struct cslot *n = c->slots->next;
+		free(c->slots->key);
+		free(c->slots->buf);
+		free(c->slots->items);
+		free(c->slots);
+		c->slots = n;
+	}
+	free(c);
+}
+
+void sk_filter_cache_next(struct sk_filter_cache *c)
+{
+	c->stamp++;
+}
+
+static bool same_req(const struct sk_field_ref *a, const struct cslot *s)
+{
+	if (a->def != s->def || a->req.has_index != s->req.has_index ||
+	    (a->req.has_index && a->req.arg_index != s->req.arg_index)) {
+		return false;
+	}
+	if (!a->req.arg_key || !s->req.arg_key) {
+		return a->req.arg_key == s->req.arg_key;
+	}
+	return strcmp(a->req.arg_key, s->req.arg_key) == 0;
+}
+
+static int bind_slot(struct xfield *x, struct sk_filter_cache *c)
+{
+	struct cslot *s;
+	for (s = c->slots; s; s = s->next) {
+		if (same_req(&x->ref, s)) {
+			break;
+		}
+	}
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s) {
+			return -ENOMEM;
+		}
+		s->def = x->ref.def;
+		s->req = x->ref.req;
+		if (x->ref.req.arg_key) {
+			s->key = strdup(x->ref.req.arg_key);
+			if (!s->key) {
+				free(s);
+				return -ENOMEM;
+			}
+			s->req.arg_key = s->key;
+		}
+		s->next = c->slots;
+		c->slots = s;
+	}
+	x->slot = s;
+	x->cache = c;
+	return 0;
 }
 
 /* ---- compile one check ------------------------------------------------- */
@@ -958,6 +1126,29 @@ int sk_filter_compile(const struct sk_filter_node *tree, const struct sk_fields 
 	}
 	*ret = f;
 	return 0;
+}
+
+static int use_cache(struct cnode *n, struct sk_filter_cache *c)
+{
+	for (size_t i = 0; i < n->n; i++) {
+		int rc = use_cache(n->kids[i], c);
+		if (rc) {
+			return rc;
+		}
+	}
+	if (!n->chk || n->chk->tbits) {
+		return 0;
+	}
+	int rc = bind_slot(&n->chk->lhs, c);
+	if (!rc && n->chk->has_rhs) {
+		rc = bind_slot(&n->chk->rhs, c);
+	}
+	return rc;
+}
+
+int sk_filter_use_cache(struct sk_filter *f, struct sk_filter_cache *c)
+{
+	return use_cache(f->root, c);
 }
 
 void sk_filter_destroy(struct sk_filter *f)

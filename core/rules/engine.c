@@ -138,6 +138,7 @@ struct sk_rules {
 	struct srcidx *last;
 	const struct sk_rule **matched;
 	struct sk_rule_fmt_buf *fbuf;
+	struct sk_filter_cache *cache; /* values shared by all rules during one event */
 };
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -222,7 +223,10 @@ struct sk_rules *sk_rules_create(const struct sk_fields *fields)
 	r->min_priority = SK_PRI_DEBUG;
 	r->dirty = true;
 	r->fbuf = sk_rule_fmt_buf_create();
-	if (!r->fbuf) {
+	r->cache = sk_filter_cache_create();
+	if (!r->fbuf || !r->cache) {
+		sk_rule_fmt_buf_destroy(r->fbuf);
+		sk_filter_cache_destroy(r->cache);
 		free(r);
 		return NULL;
 	}
@@ -341,6 +345,7 @@ void sk_rules_destroy(struct sk_rules *r)
 	free(r->appends);
 	free(r->matched);
 	sk_rule_fmt_buf_destroy(r->fbuf);
+	sk_filter_cache_destroy(r->cache);
 	free(r);
 }
 
@@ -2669,6 +2674,10 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 		}
 		goto out;
 	}
+	rc = sk_filter_use_cache(p->filter, r->cache);
+	if (rc) {
+		goto out;
+	}
 	uint16_t *types = NULL;
 	size_t nt = 0;
 	int er = sk_filter_evttypes(tree, r->fields, p->source, &types, &nt);
@@ -2911,6 +2920,7 @@ size_t sk_rules_eval(struct sk_rules *r, const struct sk_event *ev,
 	}
 	uint16_t t = ev->rec->type;
 	const struct rlist *l = t < x->ntypes ? &x->by_type[t] : &x->other;
+	sk_filter_cache_next(r->cache);
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		if (sk_filter_eval(l->v[i]->filter, ev)) {

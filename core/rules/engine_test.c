@@ -1304,6 +1304,41 @@ static void test_yaml_mutations(void **state)
 	print_message("# yaml mutations: %u of 1500 loaded cleanly\n", loaded);
 }
 
+/* one extraction per field and event, shared by every rule */
+static void test_shared_extraction(void **state)
+{
+	struct sk_rules *r =
+	    load("- rule: a\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and proc.name = bash and proc.pid > 1\n"
+		 "  output: o\n"
+		 "  priority: debug\n"
+		 "- rule: b\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and proc.name startswith ba\n"
+		 "  output: o\n"
+		 "  priority: debug\n"
+		 "- rule: c\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and not proc.name in (zsh) and proc.pid < 1000\n"
+		 "  output: o\n"
+		 "  priority: debug\n",
+		 0);
+	sk_rules_set_match_all(r, true);
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	unsigned long before = tx_extract_calls;
+	assert_string_equal(matches(r, &e), "a,b,c");
+	/* proc.name and proc.pid once each; evt.type needs no extraction */
+	assert_int_equal(tx_extract_calls - before, 2);
+	/* the next event extracts again */
+	e.proc_name = "zsh";
+	before = tx_extract_calls;
+	assert_string_equal(matches(r, &e), "");
+	assert_int_equal(tx_extract_calls - before, 1);
+	sk_rules_destroy(r);
+}
+
 static void test_versions(void **state)
 {
 	bool ok;
@@ -1333,6 +1368,7 @@ int main(void)
 	    cmocka_unit_test(test_append_positions),
 	    cmocka_unit_test(test_more_overrides),
 	    cmocka_unit_test(test_yaml_mutations),
+	    cmocka_unit_test(test_shared_extraction),
 	    cmocka_unit_test(test_golden_errors),
 	    cmocka_unit_test(test_sources),
 	    cmocka_unit_test(test_versions),

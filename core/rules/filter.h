@@ -229,6 +229,26 @@ int sk_filter_compile(const struct sk_filter_node *tree, const struct sk_fields 
  * filter). */
 bool sk_filter_eval(struct sk_filter *f, const struct sk_event *ev);
 
+/* Shared extraction: filters bound to one cache extract each field (with
+ * its argument) once per event and reuse a copy for every other check, of
+ * any of those filters, that asks for it. The caller marks each new event
+ * with sk_filter_cache_next() before evaluating. Single-threaded, like the
+ * filters. The cache must outlive the filters bound to it. */
+struct sk_filter_cache;
+
+/* sk_filter_cache_create - an empty cache, or NULL (ENOMEM). */
+struct sk_filter_cache *sk_filter_cache_create(void);
+
+/* sk_filter_cache_destroy - free; NULL is a no-op. */
+void sk_filter_cache_destroy(struct sk_filter_cache *c);
+
+/* sk_filter_cache_next - a new event: values taken so far are stale. */
+void sk_filter_cache_next(struct sk_filter_cache *c);
+
+/* sk_filter_use_cache - bind a compiled filter's extractions to the cache.
+ * Returns 0 or -ENOMEM (the filter then still works, partly uncached). */
+int sk_filter_use_cache(struct sk_filter *f, struct sk_filter_cache *c);
+
 /* sk_filter_destroy - free; NULL is a no-op. */
 void sk_filter_destroy(struct sk_filter *f);
 

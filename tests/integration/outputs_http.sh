@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 SINK="$top_builddir/tests/tools/http_sink"
 command -v openssl >/dev/null 2>&1 || tap_skip_all "openssl is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 48
+tap_plan 52
 
 # start_sink NAME ARGS... - start a receiver recording into $T/NAME; sets
 # SINK_PID and PORT.
@@ -219,6 +219,10 @@ start_sink tls -c "$T/srv.pem" -k "$T/srv.key"
 conf tls "https://127.0.0.1:$PORT/" "  ca_cert: $T/ca.pem"
 run tls 10
 is "$(check "$T/tls" 10)" ok "TLS with ca_cert: 10 alerts delivered"
+mkdir "$T/capath" && cp "$T/ca.pem" "$T/capath/" && openssl rehash "$T/capath" 2>/dev/null
+conf capath "https://127.0.0.1:$PORT/" "  ca_path: $T/capath"
+run capath 2
+like "$(cat "$T/capath.err")" "http_output: sent 2 failed 0" "TLS with ca_path (a hashed directory of CAs)"
 conf notrust "https://127.0.0.1:$PORT/"
 run notrust 2
 like "$(cat "$T/notrust.err")" "http_output: sent 0 failed 2" \
@@ -300,6 +304,24 @@ wait $gpid
 is "$(statuses nd)" "503 503 200 200 200" "ndjson: two 503 answers, retried"
 is "$(check "$T/nd" 60 format=ndjson sizes=25,25,10 h:Content-Type=application/x-ndjson)" ok \
 	"batch_size 25, ndjson: 60 alerts in 25+25+10, none lost to the 503s"
+kill -TERM $SINK_PID
+wait $SINK_PID
+
+# A partial batch the receiver refuses at first: the timer thread retries it.
+start_sink part -f 2 -s 503
+conf part "http://127.0.0.1:$PORT/" '  batch_size: 50
+  batch_timeout_ms: 200'
+"$GEN" -c "$T/part.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 7 >/dev/null 2>"$T/part.err" &
+gpid=$!
+on_exit "kill -KILL $gpid 2>/dev/null"
+wait_for 30 grep -q "^emitted 7\$" "$T/part.err"
+wait_for 10 test -e "$T/part/000003.hdr"
+is "$(statuses part)" "503 503 200" "partial batch: refused twice, retried by the timer before shutdown"
+kill -TERM $gpid
+wait $gpid
+is "$(check "$T/part" 7 format=array sizes=7)" ok "partial batch: the 7 alerts delivered once"
+like "$(cat "$T/part.err")" "7 alert\(s\) delivered, 0 failed, in 3 request\(s\)" \
+	"partial batch: the plugin's totals at shutdown"
 kill -TERM $SINK_PID
 wait $SINK_PID
 

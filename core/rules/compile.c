@@ -106,7 +106,6 @@ struct check {
 	 * against the record's type without extracting anything */
 	uint64_t *tbits;
 	uint32_t tmax; /* bits in tbits */
-	bool tneg;     /* != */
 };
 
 enum { CN_AND = 1, CN_OR, CN_NOT, CN_CHECK };
@@ -928,8 +927,9 @@ static int compile_evttype(struct check *c, const struct sk_filter_node *n,
 {
 	if (strcmp(n->lhs.name, EVT_TYPE_FIELD) != 0 || n->lhs.nxforms || n->lhs.arg ||
 	    (n->rhs != SK_RHS_VALUE && n->rhs != SK_RHS_LIST) ||
-	    !(c->op == SK_OP_EQ || c->op == SK_OP_NE || c->op == SK_OP_IN ||
-	      c->op == SK_OP_INTERSECTS)) {
+	    !(c->op == SK_OP_EQ || c->op == SK_OP_IN || c->op == SK_OP_INTERSECTS)) {
+		/* != keeps extracting: a type without a name has no value, and
+		 * then != is false like every comparison */
 		return 0;
 	}
 	uint16_t probe;
@@ -952,7 +952,6 @@ static int compile_evttype(struct check *c, const struct sk_filter_node *n,
 		return cerr_set(e, -ENOMEM, n, n->pos, "out of memory");
 	}
 	c->tmax = max;
-	c->tneg = c->op == SK_OP_NE;
 	for (size_t i = 0; i < n->nvals; i++) {
 		int k = sk_fields_evttypes(fields, source, n->vals[i].s, types, 64);
 		for (int j = 0; j < k && j < 64; j++) {
@@ -1340,7 +1339,7 @@ static bool eval_check(struct check *c, const struct sk_event *ev)
 	if (c->tbits) {
 		uint32_t t = ev->rec->type;
 		bool in = t < c->tmax && (c->tbits[t / 64] >> (t % 64)) & 1;
-		return in != c->tneg;
+		return in;
 	}
 	struct sk_value v;
 	if (!extract(&c->lhs, ev, &v)) {
@@ -1532,9 +1531,12 @@ static int evt_sets(const struct sk_filter_node *n, const struct sk_fields *fiel
 		}
 		tset_complement(F);
 		if (n->op == SK_OP_NE) {
-			uint64_t *t = T->bits;
+			/* true on the other types; false on these and on types
+			 * without a name (no value), which are not known here:
+			 * anywhere */
+			free(T->bits);
 			T->bits = F->bits;
-			F->bits = t;
+			F->bits = NULL;
 		}
 		return 0;
 	}
@@ -1586,6 +1588,11 @@ int sk_filter_evttypes(const struct sk_filter_node *tree, const struct sk_fields
 	size_t cnt = 0;
 	for (size_t i = 0; i < NWORDS; i++) {
 		cnt += (size_t)__builtin_popcountll(T.bits[i]);
+	}
+	if (cnt > NTYPES / 2) {
+		/* all but a few (evt.type != X): not worth an index entry each */
+		tset_free(&T);
+		return 0;
 	}
 	uint16_t *out = malloc((cnt ? cnt : 1) * sizeof(*out));
 	if (!out) {

@@ -256,7 +256,9 @@ void sk_filter_destroy(struct sk_filter *f);
  * `evt.type = X` / `evt.type in (...)` checks (and their negations), using
  * the registry's lookup for `source`. Returns 1 with a malloc'd sorted array
  * of the types (ret_types, ret_n) when restricted, 0 when it may match every
- * type, or -ENOMEM. Unknown names add no types. */
+ * type (or more than half of them, as with `evt.type != X`), or -ENOMEM.
+ * Unknown names add no types. The set is sound: an event of another type
+ * never matches the tree. */
 int sk_filter_evttypes(const struct sk_filter_node *tree, const struct sk_fields *fields,
 		       const char *source, uint16_t **ret_types, size_t *ret_n);
 

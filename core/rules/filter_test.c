@@ -620,11 +620,15 @@ static const struct evtcase evts[] = {
     {"proc.name = x", 0, ""},
     {"evt.type = execve and evt.type = open", 1, ""},
     {"evt.type in (open, execve) and evt.type = open", 1, "70,80"},
-    {"not evt.type != execve", 1, "72"},
+    /* != is false on types without a name too, so its negation can match
+     * them: not restricted */
+    {"not evt.type != execve", 0, ""},
     {"not (evt.type = execve and proc.name = x)", 0, ""},
     {"evt.type = nosuch", 1, ""},
     {"(evt.type = open or evt.type = execve) and not proc.name = x", 1, "70,72,80"},
-    {"not (evt.type != open and evt.type != execve)", 1, "70,72,80"},
+    {"not (evt.type != open and evt.type != execve)", 0, ""},
+    {"evt.type != open", 0, ""},
+    {"not evt.type in (open, execve)", 0, ""},
     {"evt.type exists", 0, ""},
     {"evt.type startswith open", 0, ""},
 };
@@ -768,14 +772,152 @@ static void test_mutations(void **state)
 	assert_true(parsed > 0 && failed > 0);
 }
 
+/* random conditions over evt.type and proc.name: the compiled filter agrees
+ * with a direct interpretation of the tree, and the event-type set is sound
+ * (an event whose type is outside the set never matches) */
+static unsigned rnd_state = 777;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 8) % n;
+}
+
+static const char *const rtypes[] = {"open", "openat", "execve", "connect", "nosuch"};
+static const char *const rnames[] = {"bash", "zsh", "sh"};
+
+static void gen(char *buf, size_t len, unsigned depth)
+{
+	unsigned k = depth > 3 ? rnd(3) : rnd(6);
+	char a[512], b[512];
+	switch (k) {
+	case 0:
+		snprintf(buf, len, "evt.type %s %s", rnd(2) ? "=" : "!=", rtypes[rnd(5)]);
+		break;
+	case 1:
+		snprintf(buf, len, "evt.type in (%s, %s)", rtypes[rnd(5)], rtypes[rnd(5)]);
+		break;
+	case 2:
+		snprintf(buf, len, "proc.name %s %s", rnd(2) ? "=" : "!=", rnames[rnd(3)]);
+		break;
+	case 3:
+		gen(a, sizeof(a), depth + 1);
+		snprintf(buf, len, "not (%s)", a);
+		break;
+	default:
+		gen(a, sizeof(a), depth + 1);
+		gen(b, sizeof(b), depth + 1);
+		snprintf(buf, len, "(%s) %s (%s)", a, k == 4 ? "and" : "or", b);
+		break;
+	}
+}
+
+/* the reference: walk the tree with the event's type name and process name */
+static bool interp(const struct sk_filter_node *n, const char *tname, const char *pname)
+{
+	switch (n->kind) {
+	case SK_FN_AND:
+		for (size_t i = 0; i < n->nkids; i++) {
+			if (!interp(n->kids[i], tname, pname)) {
+				return false;
+			}
+		}
+		return true;
+	case SK_FN_OR:
+		for (size_t i = 0; i < n->nkids; i++) {
+			if (interp(n->kids[i], tname, pname)) {
+				return true;
+			}
+		}
+		return false;
+	case SK_FN_NOT:
+		return !interp(n->kids[0], tname, pname);
+	default: {
+		const char *v = strcmp(n->lhs.name, "evt.type") == 0 ? tname : pname;
+		if (!v) {
+			return false; /* no value: every comparison is false */
+		}
+		bool any = false;
+		for (size_t i = 0; i < n->nvals; i++) {
+			any = any || strcmp(v, n->vals[i].s) == 0;
+		}
+		return n->op == SK_OP_NE ? !any : any;
+	}
+	}
+}
+
+static void test_random_conditions(void **state)
+{
+	static const uint16_t types[] = {TX_EVT_OPEN,	 TX_EVT_OPENAT, TX_EVT_EXECVE,
+					 TX_EVT_CONNECT, TX_EVT_OPEN_X, TX_EVT_OTHER};
+	unsigned checked = 0;
+	for (unsigned round = 0; round < 400; round++) {
+		char cond[4096];
+		gen(cond, sizeof(cond), 0);
+		struct sk_filter_src *src = sk_filter_src_create(cond, strlen(cond));
+		struct sk_filter_node *t = NULL;
+		struct sk_filter *f = NULL;
+		struct sk_filter_cerr ce;
+		char err[256];
+		size_t off;
+		assert_int_equal(sk_filter_parse(src, &t, err, sizeof(err), &off), 0);
+		assert_int_equal(sk_filter_compile(t, fields, "syscall", &f, &ce), 0);
+		uint16_t *set = NULL;
+		size_t nset = 0;
+		int restricted = sk_filter_evttypes(t, fields, "syscall", &set, &nset);
+		assert_true(restricted >= 0);
+		for (size_t ti = 0; ti < sizeof(types) / sizeof(types[0]); ti++) {
+			for (unsigned ni = 0; ni < 4; ni++) {
+				struct tx_event e;
+				tx_event_init(&e, types[ti]);
+				e.proc_name = ni < 3 ? rnames[ni] : NULL;
+				const char *tname =
+				    types[ti] == TX_EVT_OPEN || types[ti] == TX_EVT_OPEN_X ? "open"
+				    : types[ti] == TX_EVT_OPENAT  ? "openat"
+				    : types[ti] == TX_EVT_EXECVE  ? "execve"
+				    : types[ti] == TX_EVT_CONNECT ? "connect"
+								  : NULL;
+				struct sk_event sev = tx_sk_event(&e);
+				bool got = sk_filter_eval(f, &sev);
+				bool want = interp(t, tname, e.proc_name);
+				if (got != want) {
+					print_message("# '%s' type %u name %s: got %d want %d\n",
+						      cond, types[ti],
+						      e.proc_name ? e.proc_name : "NA", got, want);
+				}
+				assert_int_equal(got, want);
+				if (got && restricted == 1) {
+					bool in = false;
+					for (size_t k = 0; k < nset; k++) {
+						in = in || set[k] == types[ti];
+					}
+					if (!in) {
+						print_message(
+						    "# '%s' matches type %u outside its set\n",
+						    cond, types[ti]);
+					}
+					assert_true(in);
+				}
+				checked++;
+			}
+		}
+		free(set);
+		sk_filter_destroy(f);
+		sk_filter_free(t);
+		sk_filter_src_unref(src);
+	}
+	print_message("# %u random evaluations agree\n", checked);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_eval_table),	  cmocka_unit_test(test_missing_values),
-	    cmocka_unit_test(test_short_circuit), cmocka_unit_test(test_print),
-	    cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_compile_errors),
-	    cmocka_unit_test(test_evttypes),	  cmocka_unit_test(test_fexpr_and_ops),
-	    cmocka_unit_test(test_deep_nesting),  cmocka_unit_test(test_mutations),
+	    cmocka_unit_test(test_eval_table),	      cmocka_unit_test(test_missing_values),
+	    cmocka_unit_test(test_short_circuit),     cmocka_unit_test(test_print),
+	    cmocka_unit_test(test_parse_errors),      cmocka_unit_test(test_compile_errors),
+	    cmocka_unit_test(test_evttypes),	      cmocka_unit_test(test_fexpr_and_ops),
+	    cmocka_unit_test(test_deep_nesting),      cmocka_unit_test(test_mutations),
+	    cmocka_unit_test(test_random_conditions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

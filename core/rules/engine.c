@@ -2296,7 +2296,7 @@ static struct sk_filter_node *junction(enum sk_filter_kind kind, struct sk_filte
 
 /* the fields of an exception without values must still exist */
 static void exc_check_fields(struct sk_rules *r, const struct exdef *x, const char *rule,
-			     const char *source, bool *bad)
+			     const char *source, bool skip_unknown, bool *bad)
 {
 	const struct sk_cfg_node *f = x->fields;
 	size_t n = f->kind == SK_CFG_SEQ ? f->n : 1;
@@ -2312,17 +2312,23 @@ static void exc_check_fields(struct sk_rules *r, const struct exdef *x, const ch
 			*bad = true;
 			continue;
 		}
-		if (sk_filter_parse_fexpr(one->scalar, &fe, err, sizeof(err)) == 0) {
-			if (sk_fields_resolve(r->fields, source, fe.name, fe.arg, &ref, err,
-					      sizeof(err)) == 0) {
+		int rc = sk_filter_parse_fexpr(one->scalar, &fe, err, sizeof(err));
+		if (rc == 0) {
+			rc = sk_fields_resolve(r->fields, source, fe.name, fe.arg, &ref, err,
+					       sizeof(err));
+			sk_filter_fexpr_fini(&fe);
+			if (rc == 0) {
 				sk_field_ref_fini(&ref);
-				sk_filter_fexpr_fini(&fe);
 				continue;
 			}
-			sk_filter_fexpr_fini(&fe);
 		}
-		ndiag(r, SK_RULES_ERROR, one, "%s in exception '%s' of rule '%s'", err, x->name,
-		      rule);
+		if (rc == -ENOENT && skip_unknown) {
+			ndiag(r, SK_RULES_WARNING, one, "rule '%s' skipped: %s in exception '%s'",
+			      rule, err, x->name);
+		} else {
+			ndiag(r, SK_RULES_ERROR, one, "%s in exception '%s' of rule '%s'", err,
+			      x->name, rule);
+		}
 		*bad = true;
 	}
 }
@@ -2634,7 +2640,8 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 		tree = all;
 		for (size_t i = 0; i < p->nexc; i++) {
 			if (!p->exc[i].nvalues) {
-				exc_check_fields(r, &p->exc[i], p->name, p->source, &bad);
+				exc_check_fields(r, &p->exc[i], p->name, p->source, p->skip_unknown,
+						 &bad);
 				continue;
 			}
 			struct sk_filter_node *x =

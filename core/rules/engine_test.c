@@ -997,6 +997,16 @@ static const struct golden goldens[] = {
      "E rules.yaml:1:8: a rule needs a name: 'rule: NAME'\n"
      "E rules.yaml:3:10: a macro needs a name: 'macro: NAME'\n"
      "E rules.yaml:5:9: a list needs a name: 'list: NAME'\n"},
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open\n"
+     "  output: o\n"
+     "  priority: debug\n"
+     "  skip-if-unknown-filter: true\n"
+     "  exceptions:\n"
+     "    - name: e\n"
+     "      fields: [k8s.ns.name]\n",
+     0, "W rules.yaml:9:16: rule 'X' skipped: unknown field 'k8s.ns.name' in exception 'e'\n"},
     {"rule: X\n", -EINVAL,
      "E rules.yaml:1:1: a rules file must be a list of items (rule, macro, list, ...)\n"},
     {"- rule: [x\n", -EINVAL, NULL},

@@ -790,6 +790,16 @@ static void gen(char *buf, size_t len, unsigned depth)
 {
 	unsigned k = depth > 3 ? rnd(3) : rnd(6);
 	char a[512], b[512];
+	if (k == 2 && rnd(2)) {
+		/* a number that may be missing */
+		static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">="};
+		if (rnd(5) == 0) {
+			snprintf(buf, len, "proc.pid exists");
+		} else {
+			snprintf(buf, len, "proc.pid %s %u", ops[rnd(6)], rnd(3));
+		}
+		return;
+	}
 	switch (k) {
 	case 0:
 		snprintf(buf, len, "evt.type %s %s", rnd(2) ? "=" : "!=", rtypes[rnd(5)]);
@@ -812,27 +822,51 @@ static void gen(char *buf, size_t len, unsigned depth)
 	}
 }
 
-/* the reference: walk the tree with the event's type name and process name */
-static bool interp(const struct sk_filter_node *n, const char *tname, const char *pname)
+/* the reference: walk the tree with the event's type name, process name
+ * and pid (pid < 0: none) */
+static bool interp(const struct sk_filter_node *n, const char *tname, const char *pname, long pid)
 {
 	switch (n->kind) {
 	case SK_FN_AND:
 		for (size_t i = 0; i < n->nkids; i++) {
-			if (!interp(n->kids[i], tname, pname)) {
+			if (!interp(n->kids[i], tname, pname, pid)) {
 				return false;
 			}
 		}
 		return true;
 	case SK_FN_OR:
 		for (size_t i = 0; i < n->nkids; i++) {
-			if (interp(n->kids[i], tname, pname)) {
+			if (interp(n->kids[i], tname, pname, pid)) {
 				return true;
 			}
 		}
 		return false;
 	case SK_FN_NOT:
-		return !interp(n->kids[0], tname, pname);
+		return !interp(n->kids[0], tname, pname, pid);
 	default: {
+		if (strcmp(n->lhs.name, "proc.pid") == 0) {
+			if (pid < 0) {
+				return false;
+			}
+			if (n->op == SK_OP_EXISTS) {
+				return true;
+			}
+			long k = atol(n->vals[0].s);
+			switch (n->op) {
+			case SK_OP_EQ:
+				return pid == k;
+			case SK_OP_NE:
+				return pid != k;
+			case SK_OP_LT:
+				return pid < k;
+			case SK_OP_LE:
+				return pid <= k;
+			case SK_OP_GT:
+				return pid > k;
+			default:
+				return pid >= k;
+			}
+		}
 		const char *v = strcmp(n->lhs.name, "evt.type") == 0 ? tname : pname;
 		if (!v) {
 			return false; /* no value: every comparison is false */
@@ -851,7 +885,7 @@ static void test_random_conditions(void **state)
 	static const uint16_t types[] = {TX_EVT_OPEN,	 TX_EVT_OPENAT, TX_EVT_EXECVE,
 					 TX_EVT_CONNECT, TX_EVT_OPEN_X, TX_EVT_OTHER};
 	unsigned checked = 0;
-	for (unsigned round = 0; round < 400; round++) {
+	for (unsigned round = 0; round < 600; round++) {
 		char cond[4096];
 		gen(cond, sizeof(cond), 0);
 		struct sk_filter_src *src = sk_filter_src_create(cond, strlen(cond));
@@ -867,10 +901,12 @@ static void test_random_conditions(void **state)
 		int restricted = sk_filter_evttypes(t, fields, "syscall", &set, &nset);
 		assert_true(restricted >= 0);
 		for (size_t ti = 0; ti < sizeof(types) / sizeof(types[0]); ti++) {
-			for (unsigned ni = 0; ni < 4; ni++) {
+			for (unsigned ni = 0; ni < 8; ni++) {
 				struct tx_event e;
 				tx_event_init(&e, types[ti]);
-				e.proc_name = ni < 3 ? rnames[ni] : NULL;
+				e.proc_name = ni % 4 < 3 ? rnames[ni % 4] : NULL;
+				e.has_pid = ni < 4 || ni == 6;
+				e.pid = ni % 3;
 				const char *tname =
 				    types[ti] == TX_EVT_OPEN || types[ti] == TX_EVT_OPEN_X ? "open"
 				    : types[ti] == TX_EVT_OPENAT  ? "openat"
@@ -879,7 +915,8 @@ static void test_random_conditions(void **state)
 								  : NULL;
 				struct sk_event sev = tx_sk_event(&e);
 				bool got = sk_filter_eval(f, &sev);
-				bool want = interp(t, tname, e.proc_name);
+				bool want =
+				    interp(t, tname, e.proc_name, e.has_pid ? (long)e.pid : -1);
 				if (got != want) {
 					print_message("# '%s' type %u name %s: got %d want %d\n",
 						      cond, types[ti],

@@ -43,8 +43,7 @@ core_rules_format_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 core_rules_format_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 endif
 
-# Benchmark: prints figures, never fails on time: ./bench/rules_bench [EVENTS]
+# Benchmark: prints figures, never fails on time: ./bench/rules_bench [EVENTS [RULES]]
 noinst_PROGRAMS += bench/rules_bench
-
 bench_rules_bench_SOURCES = bench/rules_bench.c core/rules/test_extractor.c
 bench_rules_bench_LDADD = core/libshrike.la

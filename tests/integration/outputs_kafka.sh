@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 MOCK="$top_builddir/tests/tools/kafka_mock"
 command -v kcat >/dev/null 2>&1 || tap_skip_all "kcat is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 32
+tap_plan 34
 
 # start_mock NAME ARGS... - start a mock cluster; sets MOCK_PID and BOOT.
 start_mock() {
@@ -218,6 +218,20 @@ ok_cmd "brokers gone at shutdown: the flush gives up within a few seconds" \
 	test $((end - start)) -le 6
 like "$(cat "$T/gone.err")" "50 message\(s\) not delivered to topic gone at shutdown \(flush_timeout 1000 ms\)" \
 	"brokers gone at shutdown: the log says how many were not delivered"
+kill -TERM $MOCK_PID
+wait $MOCK_PID
+
+# ---- messages that time out: delivery reports count and log them ---------
+start_mock expire -t expire -d
+conf expire expire '%rule' '  message_timeout_ms: 1000'
+gen expire 20
+wait_for 30 grep -q "^emitted 20\$" "$T/expire.err"
+sleep 2
+stop_gen expire
+like "$(cat "$T/expire.err")" "message\(s\) to topic expire could not be delivered: .*timed out \(total failed: 20\)" \
+	"message_timeout_ms: failed deliveries are logged with their count and reason (rate-limited)"
+like "$(cat "$T/expire.err")" "topic expire: 0 message\(s\) delivered, 20 failed" \
+	"message_timeout_ms: ... and counted"
 kill -TERM $MOCK_PID
 wait $MOCK_PID
 

@@ -6,7 +6,9 @@
 # is N alerts from the first emitted to the last delivered (alertgen starts,
 # emits N into the output's queue, and stops once everything is delivered:
 # for Kafka that includes the final flush). Prints figures; never passes or
-# fails on time.
+# fails on time. Last, the producer's side with a receiver that answers and
+# one that stalls: the same, by design (each output has its own queue and
+# thread).
 #
 #   make check            # builds alertgen, the plugins, kafka_mock, http_sink
 #   bench/outputs_net.sh [BUILDDIR] [N]
@@ -42,6 +44,23 @@ measure() {
 		'BEGIN { printf "%-28s %8d alerts %8.2f s %10.0f alerts/s  (%s)\n", name, n, ns / 1e9, n / (ns / 1e9), st }'
 }
 
+# emit_rate NAME N LABEL - alerts/s alertgen pushes into the outputs' queues
+# (the event loop's side), whatever the output does with them.
+emit_rate() {
+	s=$(date +%s%N)
+	"$gen" -c "$t/$1.yaml" -o plugins_dir="$plugins" -n "$2" -t 500 >/dev/null 2>"$t/$1.err" &
+	g=$!
+	while ! grep -q "^emitted $2\$" "$t/$1.err" 2>/dev/null; do
+		kill -0 $g 2>/dev/null || break
+		sleep 0.005
+	done
+	e=$(date +%s%N)
+	kill -TERM $g 2>/dev/null || true
+	wait $g || true
+	awk -v n="$2" -v ns=$((e - s)) -v name="$3" \
+		'BEGIN { printf "%-28s %8d alerts %8.2f s %10.0f alerts/s queued\n", name, n, ns / 1e9, n / (ns / 1e9) }'
+}
+
 header() {
 	printf 'json_output: true\nbuffered_outputs: true\noutputs_queue:\n  capacity: %d\nstdout_output:\n  enabled: false\n' $((n + 1024))
 }
@@ -70,3 +89,14 @@ for fmt in array ndjson; do
 done
 { header; printf 'http_output:\n  enabled: true\n  url: http://127.0.0.1:%s/\n  batch_size: 100\n  compress_uploads: true\n' "$port"; } >"$t/http_gz.yaml"
 measure http_gz "$n" http_batch100_gzip
+
+# A stalled receiver (answers nothing for 100 s) must not slow the producer:
+# alerts wait in the output's queue. Compare with a receiver that answers.
+"$b/tests/tools/http_sink" -n -d "$t/stall" -f -1 -s 503 -w 100000 >"$t/sport" 2>/dev/null &
+pids="$pids $!"
+while ! grep -q '^[0-9]' "$t/sport" 2>/dev/null; do sleep 0.05; done
+sport=$(head -n 1 "$t/sport")
+{ header; printf 'http_output:\n  enabled: true\n  url: http://127.0.0.1:%s/\n  timeout_ms: 1000\n' "$sport"; } >"$t/stalled.yaml"
+echo "producer side (alerts built, formatted and queued; the event loop's cost):"
+emit_rate http_1 "$n" "  receiver answering"
+emit_rate stalled "$n" "  receiver stalled"

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -541,6 +542,10 @@ static int http_init(const struct sk_init_input *in, void **ret_inst, char *err,
 			return SK_ERR;
 		}
 		h->timer_started = true;
+	}
+	if (c->ca_path && c->ca_path[0] && access(c->ca_path, R_OK | X_OK) != 0) {
+		h->api->log(h->host, SK_LOG_WARNING, "ca_path %s: %s (ignored)", c->ca_path,
+			    strerror(errno));
 	}
 	h->api->log(h->host, SK_LOG_INFO, "posting alerts to %s%s", c->url,
 		    h->batch_size > 1 ? " in batches" : "");

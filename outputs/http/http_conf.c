@@ -176,11 +176,8 @@ int http_conf_check(const struct http_conf *c, char *err, size_t errlen)
 	    (is_set(c->ca_bundle) && readable("ca_bundle", c->ca_bundle, err, errlen))) {
 		return -EINVAL;
 	}
-	if (is_set(c->ca_path) && access(c->ca_path, R_OK | X_OK) != 0) {
-		snprintf(err, errlen, "ca_path: cannot read the directory %s: %s", c->ca_path,
-			 strerror(errno));
-		return -EINVAL;
-	}
+	/* ca_path is not checked: falco.yaml sets it to /etc/falco/certs/ by
+	 * default, which rarely exists; libcurl then uses its own CAs. */
 	if (c->mtls) {
 		if (!is_set(c->client_cert) || !is_set(c->client_key)) {
 			snprintf(err, errlen, "%s: mtls: true needs client_cert and client_key",
@@ -191,11 +188,9 @@ int http_conf_check(const struct http_conf *c, char *err, size_t errlen)
 		    readable("client_key", c->client_key, err, errlen)) {
 			return -EINVAL;
 		}
-	} else if (is_set(c->client_cert) || is_set(c->client_key)) {
-		snprintf(err, errlen, "%s: set mtls: true to present a client certificate",
-			 is_set(c->client_cert) ? "client_cert" : "client_key");
-		return -EINVAL;
 	}
+	/* Without mtls, client_cert and client_key are ignored: falco.yaml
+	 * sets both by default with mtls: false. */
 	for (size_t i = 0; i < c->headers.n; i++) {
 		const char *k = c->headers.keys[i];
 		const char *v = c->headers.values[i] ? c->headers.values[i] : "";

@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 SINK="$top_builddir/tests/tools/http_sink"
 command -v openssl >/dev/null 2>&1 || tap_skip_all "openssl is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 52
+tap_plan 54
 
 # start_sink NAME ARGS... - start a receiver recording into $T/NAME; sets
 # SINK_PID and PORT.
@@ -134,6 +134,21 @@ like "$(cat "$T/echo.err")" 'answer: HTTP 200 \{"ok":true\}' "echo: true logs th
 like "$(cat "$T/echo.err")" "http_output: sent 3 failed 0" "keep_alive: false delivers too"
 is "$(grep -c "^POST /echo" "$T"/hdr/*.hdr | awk -F: '{ s += $2 } END { print s }')" 3 \
 	"keep_alive: false: one request per alert"
+# An http_output section copied from falco.yaml (its defaults) works as is.
+conf falco "http://127.0.0.1:$PORT/falco" '  user_agent: "falcosecurity/falco"
+  insecure: false
+  ca_cert: ""
+  ca_bundle: ""
+  ca_path: "/etc/falco/certs/"
+  mtls: false
+  client_cert: "/etc/falco/certs/client/client.crt"
+  client_key: "/etc/falco/certs/client/client.key"
+  echo: false
+  compress_uploads: false
+  keep_alive: false'
+run falco 2
+is $? 0 "falco.yaml's http_output section is accepted as is"
+like "$(cat "$T/falco.err")" "http_output: sent 2 failed 0" "... and delivers"
 kill -TERM $SINK_PID
 wait $SINK_PID
 

@@ -12,3 +12,57 @@ tests_unit_syscall_events_test_LDADD = $(CMOCKA_LIBS)
 endif
 TESTS += tests/unit/syscall_events_bpf.sh
 EXTRA_DIST += tests/unit/syscall_events_bpf.sh
+
+# The probe: compiled with clang -target bpf against the checked-in
+# vmlinux.h (CO-RE: relocated at load time for the running kernel), then
+# wrapped in a libbpf skeleton header that ebpf.c includes.
+EXTRA_DIST += sources/ebpf/probe.bpf.c sources/ebpf/probe.h \
+	sources/ebpf/vmlinux/x86/vmlinux.h
+if BUILD_PLUGIN_EBPF
+BPF_CFLAGS = -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+	-I$(srcdir)/sources/ebpf -I$(srcdir)/sources/ebpf/vmlinux/$(BPF_ARCH) \
+	-I$(srcdir)/include
+sources/ebpf/%.bpf.o: $(srcdir)/sources/ebpf/%.bpf.c $(srcdir)/sources/ebpf/%.h \
+		$(srcdir)/include/shrike/syscall_events.h $(srcdir)/include/shrike/event.h
+	$(AM_V_CC)$(MKDIR_P) $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+sources/ebpf/%.skel.h: sources/ebpf/%.bpf.o
+	$(AM_V_GEN)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+BUILT_SOURCES += sources/ebpf/probe.skel.h
+CLEANFILES += sources/ebpf/probe.skel.h sources/ebpf/probe.bpf.o
+
+# The source plugin.
+pkgplugin_LTLIBRARIES += sources/ebpf.la
+sources_ebpf_la_SOURCES = sources/ebpf/ebpf.c sources/ebpf/ebpf_conf.c \
+	sources/ebpf/ebpf_conf.h sources/ebpf/probe.h
+nodist_sources_ebpf_la_SOURCES = sources/ebpf/probe.skel.h
+sources_ebpf_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
+	-I$(top_builddir)/sources/ebpf -I$(top_srcdir)/sources/ebpf
+sources_ebpf_la_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
+sources_ebpf_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
+sources_ebpf_la_LIBADD = $(LIBBPF_LIBS) $(LIBELF_LIBS)
+$(sources_ebpf_la_OBJECTS): sources/ebpf/probe.skel.h
+.SECONDARY: sources/ebpf/probe.bpf.o
+endif
+
+# `make update-vmlinux`: regenerate the checked-in vmlinux.h from the running
+# kernel's BTF (only needed to use kernel types the file lacks; CO-RE makes
+# the probe run on other kernels with the same file).
+update-vmlinux:
+	$(MKDIR_P) $(srcdir)/sources/ebpf/vmlinux/$(BPF_ARCH)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c \
+		> $(srcdir)/sources/ebpf/vmlinux/$(BPF_ARCH)/vmlinux.h.tmp && \
+	mv $(srcdir)/sources/ebpf/vmlinux/$(BPF_ARCH)/vmlinux.h.tmp \
+		$(srcdir)/sources/ebpf/vmlinux/$(BPF_ARCH)/vmlinux.h
+.PHONY: update-vmlinux
+
+# capdump FILE: a capture file as text, parameters named after the syscall
+# event table; the eBPF tests assert on its output.
+check_PROGRAMS += tests/tools/capdump
+tests_tools_capdump_SOURCES = tests/tools/capdump.c tests/tools/evtfmt.c tests/tools/evtfmt.h
+
+# Tests on the running kernel (root): records of real programs, drops.
+check_PROGRAMS += tests/ebpf/sysprobe
+tests_ebpf_sysprobe_SOURCES = tests/ebpf/sysprobe.c
+SK_EBPF_TESTS = tests/ebpf/capture.sh
+TESTS += $(SK_EBPF_TESTS)
+EXTRA_DIST += $(SK_EBPF_TESTS)

@@ -1,0 +1,619 @@
+/* sources/ebpf/ebpf.c - the `ebpf` source plugin: loads the CO-RE probe
+ * (probe.bpf.c, through its libbpf skeleton), fills its syscall table,
+ * attaches it, and hands the records it writes to the host.
+ *
+ * Reading. The probe writes records with BPF_RB_NO_WAKEUP and only forces
+ * a wake-up when a ring is filling up (a wake-up per record costs several
+ * times the record itself: see DESIGN.md). This plugin polls the rings on a
+ * timerfd whose period backs off from 500 µs (data was there) to 30 ms
+ * (idle), Falco's range; the descriptor it gives the host is an epoll set
+ * holding that timerfd and the rings' own descriptors, so a forced wake-up
+ * is seen at once. Records are copied out of the rings into a batch arena
+ * (8-byte aligned, reused), checked with sk_evt_check(), and handed over.
+ *
+ * Drops. The probe counts records that found no room, per CPU. Every
+ * 100 ms this plugin sums the counters; growth becomes one SK_EVT_DROP
+ * record at the head of the next batch. stats() reports the events handed
+ * over and the drops not yet handed over as records, so the host's total
+ * (records + stats) counts each lost event once.
+ *
+ * Privileges: root, or CAP_BPF + CAP_PERFMON + CAP_SYS_RESOURCE (and BTF
+ * at /sys/kernel/btf/vmlinux). open() names what is missing; a verifier
+ * rejection is logged (the tail of the verifier log) through the host log,
+ * where all of libbpf's messages go.
+ *
+ * Changing the syscall set at run time: ebpf_set_enabled() on the plugin's
+ * copy of the table, then one map update per changed syscall number (see
+ * apply_table()); the probe is not reloaded. The daemon-facing entry for
+ * this (rule reload) is not in the plugin ABI yet; today the set comes from
+ * the configuration (engine.ebpf.syscalls, all_syscalls).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <shrike/plugin.h>
+#include <shrike/syscall_events.h>
+
+#include "ebpf_conf.h"
+#include "probe.skel.h"
+
+_Static_assert(sizeof(struct sk_ebpf_sc) == 56, "struct sk_ebpf_sc layout changed");
+_Static_assert(sizeof(struct sk_ebpf_pspec) == 4, "struct sk_ebpf_pspec layout changed");
+_Static_assert(sizeof(struct sk_ebpf_counters) == 32, "struct sk_ebpf_counters layout changed");
+
+#define EB_MAX_RINGS	 256u
+#define EB_BATCH_MAX	 1024u	     /* records per batch */
+#define EB_ARENA_SOFT	 (1u << 20)  /* stop filling a batch past this many bytes */
+#define EB_POLL_MIN_NS	 500000ull   /* 500 µs */
+#define EB_POLL_MAX_NS	 30000000ull /* 30 ms */
+#define EB_DROP_CHECK_NS 100000000ull
+#define EB_CLOCK_SYNC_NS 1000000000ull
+#define EB_ERR		 512
+
+struct ebpf {
+	const struct sk_host_api *api;
+	struct sk_host *host;
+	const struct ebpf_conf *conf;
+	uint64_t ring_size;
+
+	struct probe_bpf *skel;
+	int nrings;
+	int ring_fds[EB_MAX_RINGS];
+	struct ring_buffer *rbs[EB_MAX_RINGS];
+	int next_ring;
+	int epfd, tfd;
+	uint64_t poll_ns;
+	int ncpus;
+
+	struct sk_ebpf_sc table[SK_EBPF_MAX_SYSCALLS];
+
+	/* batch arena */
+	unsigned char *arena;
+	size_t arena_cap, arena_used;
+	const struct sk_evt_hdr *ptrs[EB_BATCH_MAX + 1];
+	size_t offs[EB_BATCH_MAX + 1];
+	size_t n;
+	bool full;
+
+	uint64_t delivered;
+	uint64_t bad;
+	uint64_t kdrops;   /* drops counted by the probe, last read */
+	uint64_t injected; /* drops handed over as SK_EVT_DROP records */
+	uint64_t last_drop_check, last_clock_sync;
+};
+
+/* libbpf prints through one global callback: route it to the instance that
+ * is loading (one ebpf source per process). */
+static struct ebpf *g_log_inst;
+
+static void eb_log(struct ebpf *e, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void eb_log(struct ebpf *e, int level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	if (e == NULL || e->api == NULL || e->api->log == NULL) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	e->api->log(e->host, level, "%s", line);
+}
+
+/* libbpf's messages into the host log, line by line. A verifier log is
+ * long: only its last 40 lines (where the reason is) are kept. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	struct ebpf *e = g_log_inst;
+	if (e == NULL || level == LIBBPF_DEBUG) {
+		return 0;
+	}
+	char *text = NULL;
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vasprintf(&text, fmt, cp);
+	va_end(cp);
+	if (n < 0 || text == NULL) {
+		return 0;
+	}
+	int lvl = level == LIBBPF_WARN ? SK_LOG_WARNING : SK_LOG_INFO;
+	size_t nlines = 0;
+	for (char *p = text; *p; p++) {
+		nlines += *p == '\n';
+	}
+	size_t skip = nlines > 40 ? nlines - 40 : 0;
+	if (skip > 0) {
+		eb_log(e, lvl, "libbpf: (%zu lines of the verifier log left out)", skip);
+	}
+	char *save = NULL;
+	size_t i = 0;
+	for (char *l = strtok_r(text, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+		if (i++ < skip) {
+			continue;
+		}
+		eb_log(e, lvl, "%s%s", strncmp(l, "libbpf:", 7) == 0 ? "" : "libbpf: ", l);
+	}
+	free(text);
+	return n;
+}
+
+static uint64_t now_ns(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ns to add to bpf_ktime_get_boot_ns() for ns since the Unix epoch. */
+static uint64_t boot_to_epoch(void)
+{
+	uint64_t best = 0, best_gap = UINT64_MAX;
+	for (int i = 0; i < 3; i++) {
+		uint64_t b0 = now_ns(CLOCK_BOOTTIME);
+		uint64_t rt = now_ns(CLOCK_REALTIME);
+		uint64_t b1 = now_ns(CLOCK_BOOTTIME);
+		if (b1 - b0 < best_gap) {
+			best_gap = b1 - b0;
+			best = rt - (b0 + (b1 - b0) / 2);
+		}
+	}
+	return best;
+}
+
+/* ---- privileges ----------------------------------------------------------- */
+
+/* Names of the capabilities among CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE
+ * the process lacks ("" when it has them all). *ret_fatal: loading cannot
+ * work at all (neither CAP_BPF + CAP_PERFMON nor CAP_SYS_ADMIN). A missing
+ * CAP_SYS_RESOURCE alone matters only on kernels that charge BPF memory to
+ * RLIMIT_MEMLOCK (before 5.11): it is named if loading fails. */
+static void missing_caps(char *buf, size_t len, bool *ret_fatal)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct d[2];
+	buf[0] = '\0';
+	*ret_fatal = false;
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) != 0) {
+		return;
+	}
+	uint64_t eff = (uint64_t)d[0].effective | ((uint64_t)d[1].effective << 32);
+	static const struct {
+		int cap;
+		const char *name;
+	} need[] = {{39, "CAP_BPF"}, {38, "CAP_PERFMON"}, {24, "CAP_SYS_RESOURCE"}};
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if (!(eff & (1ull << need[i].cap))) {
+			size_t l = strlen(buf);
+			snprintf(buf + l, len - l, "%s%s", l ? ", " : "", need[i].name);
+		}
+	}
+	bool admin = (eff & (1ull << 21)) != 0; /* CAP_SYS_ADMIN */
+	bool bpf = (eff & (1ull << 39)) && (eff & (1ull << 38));
+	*ret_fatal = !admin && !bpf;
+}
+
+/* ---- plugin callbacks ------------------------------------------------------- */
+
+static int eb_init(const struct sk_init_input *in, void **ret_inst, char *err, size_t errlen)
+{
+	struct ebpf *e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return SK_ERR;
+	}
+	*ret_inst = e;
+	e->api = in->api;
+	e->host = in->host;
+	e->conf = in->config;
+	e->epfd = e->tfd = -1;
+	for (unsigned i = 0; i < EB_MAX_RINGS; i++) {
+		e->ring_fds[i] = -1;
+	}
+	if (ebpf_buf_size(e->conf, &e->ring_size, err, errlen) < 0) {
+		return SK_ERR;
+	}
+	if (ebpf_build_table(e->conf, e->table, err, errlen) < 0) {
+		return SK_ERR;
+	}
+	return SK_OK;
+}
+
+static void eb_close(void *inst)
+{
+	struct ebpf *e = inst;
+	if (e == NULL) {
+		return;
+	}
+	for (int i = 0; i < e->nrings; i++) {
+		ring_buffer__free(e->rbs[i]);
+		e->rbs[i] = NULL;
+	}
+	probe_bpf__destroy(e->skel);
+	e->skel = NULL;
+	for (int i = 0; i < e->nrings; i++) {
+		if (e->ring_fds[i] >= 0) {
+			close(e->ring_fds[i]);
+			e->ring_fds[i] = -1;
+		}
+	}
+	e->nrings = 0;
+	if (e->tfd >= 0) {
+		close(e->tfd);
+		e->tfd = -1;
+	}
+	if (e->epfd >= 0) {
+		close(e->epfd);
+		e->epfd = -1;
+	}
+	free(e->arena);
+	e->arena = NULL;
+	e->arena_cap = 0;
+	if (g_log_inst == e) {
+		g_log_inst = NULL;
+	}
+}
+
+static void eb_destroy(void *inst)
+{
+	struct ebpf *e = inst;
+	if (e == NULL) {
+		return;
+	}
+	eb_close(e);
+	free(e);
+}
+
+/* Copy one ring record into the batch arena. Returns -ENOSPC (after
+ * keeping the record) once the batch is full, to stop the consumer. */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct ebpf *e = ctx;
+	if (sk_evt_check(data, size) != 0) {
+		e->bad++;
+		return 0;
+	}
+	size_t need = (size + 7u) & ~(size_t)7u;
+	if (e->arena_used + need > e->arena_cap) {
+		size_t ncap = e->arena_cap ? e->arena_cap : (EB_ARENA_SOFT + 65536);
+		while (ncap < e->arena_used + need) {
+			ncap *= 2;
+		}
+		unsigned char *na = realloc(e->arena, ncap);
+		if (na == NULL) {
+			e->bad++;
+			e->full = true;
+			return -ENOSPC;
+		}
+		e->arena = na;
+		e->arena_cap = ncap;
+	}
+	memcpy(e->arena + e->arena_used, data, size);
+	e->offs[e->n++] = e->arena_used;
+	e->arena_used += need;
+	if (e->n >= EB_BATCH_MAX || e->arena_used >= EB_ARENA_SOFT) {
+		e->full = true;
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static void set_poll(struct ebpf *e, uint64_t ns)
+{
+	if (ns == e->poll_ns) {
+		return;
+	}
+	e->poll_ns = ns;
+	struct itimerspec its = {
+	    .it_interval = {.tv_sec = (time_t)(ns / 1000000000ull),
+			    .tv_nsec = (long)(ns % 1000000000ull)},
+	    .it_value = {.tv_sec = (time_t)(ns / 1000000000ull),
+			 .tv_nsec = (long)(ns % 1000000000ull)},
+	};
+	timerfd_settime(e->tfd, 0, &its, NULL);
+}
+
+/* Sum the probe's per-CPU drop counters. */
+static int read_counters(struct ebpf *e, struct sk_ebpf_counters *ret)
+{
+	struct sk_ebpf_counters *v = calloc((size_t)e->ncpus, sizeof(*v));
+	__u32 zero = 0;
+	memset(ret, 0, sizeof(*ret));
+	if (v == NULL) {
+		return -ENOMEM;
+	}
+	int r = bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.counters), &zero, v);
+	if (r == 0) {
+		for (int i = 0; i < e->ncpus; i++) {
+			ret->evts += v[i].evts;
+			ret->drops += v[i].drops;
+			ret->drops_big += v[i].drops_big;
+			ret->skipped += v[i].skipped;
+		}
+	}
+	free(v);
+	return r < 0 ? -errno : 0;
+}
+
+/* Write every row of the table into the probe's map. */
+static int apply_table(struct ebpf *e)
+{
+	int fd = bpf_map__fd(e->skel->maps.syscalls);
+	for (__u32 i = 0; i < SK_EBPF_MAX_SYSCALLS; i++) {
+		if (bpf_map_update_elem(fd, &i, &e->table[i], BPF_ANY) != 0) {
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_t errlen)
+{
+	struct ebpf *e = inst;
+	int r = 0;
+	char why[128];
+	(void)params;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		snprintf(
+		    err, errlen,
+		    "the kernel has no BTF (/sys/kernel/btf/vmlinux: %s); the eBPF probe needs a "
+		    "kernel built with CONFIG_DEBUG_INFO_BTF",
+		    strerror(errno));
+		return SK_ERR;
+	}
+	bool fatal = false;
+	missing_caps(why, sizeof(why), &fatal);
+	if (fatal) {
+		snprintf(err, errlen,
+			 "loading the eBPF probe needs root or CAP_BPF, CAP_PERFMON and "
+			 "CAP_SYS_RESOURCE; missing: %s",
+			 why);
+		return SK_ERR;
+	}
+
+	g_log_inst = e;
+	libbpf_set_print(libbpf_print);
+
+	e->ncpus = libbpf_num_possible_cpus();
+	if (e->ncpus <= 0 || e->ncpus > (int)SK_EBPF_MAX_CPUS) {
+		snprintf(err, errlen, "cannot count the CPUs (%d)", e->ncpus);
+		goto fail;
+	}
+	unsigned per = (unsigned)e->conf->cpus_for_each_buffer;
+	e->nrings = per == 0 ? 1 : (e->ncpus + (int)per - 1) / (int)per;
+	if (e->nrings > (int)EB_MAX_RINGS) {
+		e->nrings = EB_MAX_RINGS;
+	}
+	for (int i = 0; i < e->nrings; i++) {
+		e->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "shrike_ring", 0, 0,
+						(__u32)e->ring_size, NULL);
+		if (e->ring_fds[i] < 0) {
+			r = -errno;
+			snprintf(err, errlen, "cannot create a %" PRIu64 "-byte ring buffer: %s",
+				 e->ring_size, strerror(-r));
+			goto fail;
+		}
+	}
+
+	e->skel = probe_bpf__open();
+	if (e->skel == NULL) {
+		snprintf(err, errlen, "cannot open the eBPF probe: %s", strerror(errno));
+		goto fail;
+	}
+	e->skel->rodata->self_tgid = (__u32)getpid();
+	e->skel->rodata->capture_env = e->conf->capture_env ? 1 : 0;
+	e->skel->rodata->drop_failed = e->conf->drop_failed_exit ? 1 : 0;
+	e->skel->rodata->wakeup_bytes = e->ring_size / 4;
+	bpf_map__set_max_entries(e->skel->maps.ringbufs, (__u32)e->ncpus);
+	bpf_map__set_inner_map_fd(e->skel->maps.ringbufs, e->ring_fds[0]);
+	r = probe_bpf__load(e->skel);
+	if (r != 0) {
+		if ((r == -EPERM || r == -EACCES) && why[0] != '\0') {
+			snprintf(err, errlen,
+				 "the kernel refused the eBPF probe: %s; it needs root or CAP_BPF, "
+				 "CAP_PERFMON and CAP_SYS_RESOURCE; missing: %s",
+				 strerror(-r), why);
+		} else {
+			snprintf(
+			    err, errlen,
+			    "the kernel refused the eBPF probe: %s (the verifier's reasons are "
+			    "in the log above)",
+			    strerror(-r));
+		}
+		goto fail;
+	}
+	int outer = bpf_map__fd(e->skel->maps.ringbufs);
+	for (int cpu = 0; cpu < e->ncpus; cpu++) {
+		__u32 k = (__u32)cpu;
+		int ring = per == 0 ? 0 : cpu / (int)per;
+		if (ring >= e->nrings) {
+			ring = e->nrings - 1;
+		}
+		if (bpf_map_update_elem(outer, &k, &e->ring_fds[ring], BPF_ANY) != 0) {
+			r = -errno;
+			snprintf(err, errlen, "cannot map CPU %d to its ring buffer: %s", cpu,
+				 strerror(-r));
+			goto fail;
+		}
+	}
+	e->skel->bss->boot_to_epoch = boot_to_epoch();
+	e->last_clock_sync = now_ns(CLOCK_MONOTONIC);
+	r = apply_table(e);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot fill the probe's syscall table: %s", strerror(-r));
+		goto fail;
+	}
+	r = probe_bpf__attach(e->skel);
+	if (r != 0) {
+		snprintf(err, errlen, "cannot attach the eBPF probe to its tracepoints: %s",
+			 strerror(-r));
+		goto fail;
+	}
+
+	e->epfd = epoll_create1(EPOLL_CLOEXEC);
+	e->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (e->epfd < 0 || e->tfd < 0) {
+		snprintf(err, errlen, "cannot create the poll timer: %s", strerror(errno));
+		goto fail;
+	}
+	struct epoll_event ev = {.events = EPOLLIN};
+	ev.data.fd = e->tfd;
+	if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->tfd, &ev) != 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	for (int i = 0; i < e->nrings; i++) {
+		e->rbs[i] = ring_buffer__new(e->ring_fds[i], on_record, e, NULL);
+		if (e->rbs[i] == NULL) {
+			snprintf(err, errlen, "cannot map ring buffer %d: %s", i, strerror(errno));
+			goto fail;
+		}
+		ev.data.fd = ring_buffer__epoll_fd(e->rbs[i]);
+		if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) != 0) {
+			snprintf(err, errlen, "epoll: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	e->poll_ns = 0;
+	set_poll(e, EB_POLL_MIN_NS);
+	size_t nen = 0;
+	for (unsigned i = 0; i < SK_EBPF_MAX_SYSCALLS; i++) {
+		nen += e->table[i].enabled;
+	}
+	eb_log(e, SK_LOG_INFO,
+	       "eBPF probe attached: %d ring buffer(s) of %" PRIu64 " bytes for %d CPU(s), %zu "
+	       "syscall numbers recorded",
+	       e->nrings, e->ring_size, e->ncpus, nen);
+	*ret_fd = e->epfd;
+	return SK_OK;
+
+fail:
+	eb_close(e);
+	return SK_ERR;
+}
+
+/* Put an SK_EVT_DROP record for `lost` events at the end of the batch. */
+static void add_drop_record(struct ebpf *e, uint64_t lost)
+{
+	unsigned char rec[SK_EVT_HDR_SIZE + 4 + 12];
+	struct sk_evt_hdr h = {
+	    .ts = now_ns(CLOCK_REALTIME),
+	    .tid = 0,
+	    .len = sizeof(rec),
+	    .type = SK_EVT_DROP,
+	    .nparams = 2,
+	    .flags = 0,
+	};
+	uint16_t l0 = 8, l1 = 4;
+	uint32_t any = 0xffffffffu;
+	memcpy(rec, &h, sizeof(h));
+	memcpy(rec + SK_EVT_HDR_SIZE, &l0, 2);
+	memcpy(rec + SK_EVT_HDR_SIZE + 2, &l1, 2);
+	memcpy(rec + SK_EVT_HDR_SIZE + 4, &lost, 8);
+	memcpy(rec + SK_EVT_HDR_SIZE + 12, &any, 4);
+	bool was_full = e->full;
+	e->full = false;
+	on_record(e, rec, sizeof(rec));
+	e->full = was_full || e->full;
+}
+
+static int eb_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, size_t *ret_n,
+			 char *err, size_t errlen)
+{
+	struct ebpf *e = inst;
+	uint64_t ticks;
+	(void)err;
+	(void)errlen;
+	*ret_n = 0;
+	if (e->skel == NULL) {
+		return SK_EOF;
+	}
+	while (read(e->tfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks)) {
+	}
+	e->n = 0;
+	e->arena_used = 0;
+	e->full = false;
+
+	uint64_t mono = now_ns(CLOCK_MONOTONIC);
+	if (mono - e->last_clock_sync >= EB_CLOCK_SYNC_NS) {
+		e->skel->bss->boot_to_epoch = boot_to_epoch();
+		e->last_clock_sync = mono;
+	}
+	if (mono - e->last_drop_check >= EB_DROP_CHECK_NS) {
+		struct sk_ebpf_counters c;
+		e->last_drop_check = mono;
+		if (read_counters(e, &c) == 0) {
+			e->kdrops = c.drops + c.drops_big;
+		}
+	}
+	if (e->kdrops > e->injected) {
+		add_drop_record(e, e->kdrops - e->injected);
+		e->injected = e->kdrops;
+	}
+
+	for (int k = 0; k < e->nrings && !e->full; k++) {
+		int i = (e->next_ring + k) % e->nrings;
+		int r = ring_buffer__consume(e->rbs[i]);
+		if (r < 0 && r != -ENOSPC) {
+			eb_log(e, SK_LOG_ERROR, "reading ring buffer %d failed: %s", i,
+			       strerror(-r));
+		}
+	}
+	e->next_ring = (e->next_ring + 1) % (e->nrings ? e->nrings : 1);
+
+	if (e->n == 0) {
+		uint64_t next = e->poll_ns * 2;
+		set_poll(e, next > EB_POLL_MAX_NS ? EB_POLL_MAX_NS : next);
+		return SK_RETRY;
+	}
+	set_poll(e, EB_POLL_MIN_NS);
+	for (size_t i = 0; i < e->n; i++) {
+		e->ptrs[i] = (const struct sk_evt_hdr *)(e->arena + e->offs[i]);
+	}
+	e->delivered += e->n;
+	*ret_evs = e->ptrs;
+	*ret_n = e->n;
+	return SK_OK;
+}
+
+static int eb_stats(void *inst, struct sk_source_stats *ret)
+{
+	struct ebpf *e = inst;
+	memset(ret, 0, sizeof(*ret));
+	ret->events = e->delivered;
+	if (e->skel != NULL) {
+		struct sk_ebpf_counters c;
+		if (read_counters(e, &c) == 0) {
+			e->kdrops = c.drops + c.drops_big;
+		}
+	}
+	ret->drops = e->kdrops > e->injected ? e->kdrops - e->injected : 0;
+	return SK_OK;
+}
+
+SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE, .name = "ebpf", .version = "0.1.0",
+		 .description = "Syscalls from the kernel through a CO-RE eBPF probe",
+		 .contact = "https://github.com/shrike-security/shrike", .params = ebpf_params,
+		 .config_size = sizeof(struct ebpf_conf), .init = eb_init, .destroy = eb_destroy,
+		 .event_source = "syscall", .open = eb_open, .next_batch = eb_next_batch,
+		 .close = eb_close, .stats = eb_stats);

@@ -1,0 +1,1480 @@
+/* sources/ebpf/probe.bpf.c - Shrike's CO-RE syscall probe.
+ *
+ * Raw BTF tracepoints: sys_enter (copies the arguments the kernel or another
+ * thread may change during the call: a path, a sockaddr), sys_exit (one
+ * record per syscall, arguments + return value), sched_process_fork (the
+ * child's clone record), sched_process_exec (the record of a successful
+ * execve/execveat, describing the new image) and sched_process_exit
+ * (procexit). Records are exactly <shrike/event.h> records laid out as
+ * <shrike/syscall_events.h> says; they are built in a per-CPU scratch buffer
+ * and copied into the ring buffer of the CPU's group with BPF_RB_NO_WAKEUP,
+ * forcing a wake-up only when the ring is filling up (the reader otherwise
+ * polls on a back-off timer). A record that finds no room is counted in the
+ * per-CPU `counters` map, never lost silently.
+ *
+ * Which syscalls are recorded, and where each parameter comes from, is data:
+ * the `syscalls` array map, written by the plugin before and during the run
+ * (see probe.h). The daemon's own process (self_tgid) is never recorded.
+ *
+ * Timestamps: bpf_ktime_get_boot_ns() (monotonic, counts suspend) plus
+ * boot_to_epoch, the offset to CLOCK_REALTIME that the plugin computes at
+ * start and refreshes every second, so records carry ns since the Unix epoch
+ * and follow clock steps within a second.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include <shrike/syscall_events.h>
+
+#include "probe.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* ---- configuration (rodata: set before load; bss: live) ------------------ */
+
+const volatile __u32 self_tgid = 0;
+const volatile __u8 capture_env = 0;
+const volatile __u8 drop_failed = 0;   /* drop_failed_exit: no records of failed calls */
+const volatile __u64 wakeup_bytes = 0; /* force a wake-up past this much unread data */
+__u64 boot_to_epoch = 0;
+
+/* ---- maps ----------------------------------------------------------------- */
+
+struct ringbuf_map {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+};
+
+/* CPU -> ring buffer of its group; sized and filled by the plugin. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct ringbuf_map);
+} ringbufs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SK_EBPF_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct sk_ebpf_sc);
+} syscalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sk_ebpf_counters);
+} counters SEC(".maps");
+
+struct sk_scratch {
+	__u8 buf[SK_EBPF_SCRATCH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sk_scratch);
+} scratch_map SEC(".maps");
+
+/* Work area for paths built backwards and for sockaddr copies. */
+#define TMP_SIZE 8192u
+#define TMP_HALF 4096u
+struct sk_tmp {
+	__u8 buf[TMP_SIZE];
+	__u64 ptrs[32];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sk_tmp);
+} tmp_map SEC(".maps");
+
+/* What sys_enter keeps for sys_exit, per thread (task storage: freed with
+ * the task, allocated only for threads that make such calls). */
+struct sk_saved {
+	__s64 id; /* syscall number; -1: nothing saved */
+	__u64 args[6];
+	__u32 str_len;
+	__u32 sa_len;
+	__u8 str[SK_EBPF_STR_MAX];
+	__u8 sa[SK_EBPF_SA_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sk_saved);
+} saved_map SEC(".maps");
+
+/* ---- record building ------------------------------------------------------- */
+
+#define OFF_MASK (SK_EBPF_REC_MAX - 1u)
+
+struct sk_rec {
+	__u8 *buf;
+	__u32 off; /* where the next parameter's bytes go */
+	__u32 idx; /* next parameter number */
+	__u32 nparams;
+};
+
+/* &r->buf[off], with the mask kept where the verifier sees it. */
+static __always_inline __u8 *rat(struct sk_rec *r, __u32 off)
+{
+	barrier_var(off);
+	off &= OFF_MASK;
+	barrier_var(off);
+	return &r->buf[off];
+}
+
+/* &t->buf[pos] for pos < TMP_HALF. */
+static __always_inline __u8 *tat(__u8 *tbuf, __u32 pos)
+{
+	barrier_var(pos);
+	pos &= TMP_HALF - 1;
+	barrier_var(pos);
+	return &tbuf[pos];
+}
+
+static __always_inline void rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, __u32 nparams,
+				      __u64 tid)
+{
+	struct sk_evt_hdr *h = (struct sk_evt_hdr *)buf;
+	h->ts = bpf_ktime_get_boot_ns() + boot_to_epoch;
+	h->tid = tid;
+	h->type = type;
+	h->nparams = (__u8)nparams;
+	h->flags = 0;
+	h->len = 0;
+	r->buf = buf;
+	r->idx = 0;
+	r->nparams = nparams & 31u;
+	r->off = SK_EVT_HDR_SIZE + 2u * (nparams & 63u);
+}
+
+static __always_inline void rec_len(struct sk_rec *r, __u32 len)
+{
+	__u32 i = r->idx;
+	if (i < r->nparams) {
+		__u16 l = (__u16)len;
+		__builtin_memcpy(rat(r, (SK_EVT_HDR_SIZE + 2u * (i & 31u))), &l, 2);
+		r->off += len;
+		r->idx = i + 1;
+	}
+}
+
+static __always_inline void rec_empty(struct sk_rec *r)
+{
+	rec_len(r, 0);
+}
+
+static __always_inline void rec_u64(struct sk_rec *r, __u64 v)
+{
+	if (r->off >= SK_EBPF_REC_MAX) {
+		rec_empty(r);
+		return;
+	}
+	__builtin_memcpy(rat(r, r->off), &v, 8);
+	rec_len(r, 8);
+}
+
+static __always_inline void rec_u32(struct sk_rec *r, __u32 v)
+{
+	if (r->off >= SK_EBPF_REC_MAX) {
+		rec_empty(r);
+		return;
+	}
+	__builtin_memcpy(rat(r, r->off), &v, 4);
+	rec_len(r, 4);
+}
+
+static __always_inline void rec_u8(struct sk_rec *r, __u8 v)
+{
+	if (r->off >= SK_EBPF_REC_MAX) {
+		rec_empty(r);
+		return;
+	}
+	*rat(r, r->off) = v;
+	rec_len(r, 1);
+}
+
+/* A NUL-terminated string from user memory. */
+static __always_inline void rec_user_str(struct sk_rec *r, const void *p)
+{
+	long n = -1;
+	if (p != NULL && r->off < SK_EBPF_REC_MAX) {
+		n = bpf_probe_read_user_str(rat(r, r->off), SK_EBPF_STR_MAX, p);
+	}
+	rec_len(r, n > 0 ? (__u32)n : 0);
+}
+
+/* A NUL-terminated string from kernel memory. */
+static __always_inline void rec_kernel_str(struct sk_rec *r, const void *p)
+{
+	long n = -1;
+	if (p != NULL && r->off < SK_EBPF_REC_MAX) {
+		n = bpf_probe_read_kernel_str(rat(r, r->off), SK_EBPF_STR_MAX, p);
+	}
+	rec_len(r, n > 0 ? (__u32)n : 0);
+}
+
+/* `len` bytes (at most SK_EBPF_STR_MAX) of kernel memory. */
+static __always_inline void rec_kernel_bytes(struct sk_rec *r, const void *p, __u32 len)
+{
+	barrier_var(len);
+	if (len > SK_EBPF_STR_MAX || r->off >= SK_EBPF_REC_MAX ||
+	    bpf_probe_read_kernel(rat(r, r->off), len, p) != 0) {
+		rec_empty(r);
+		return;
+	}
+	rec_len(r, len);
+}
+
+static __always_inline void count(__u32 what)
+{
+	__u32 zero = 0;
+	struct sk_ebpf_counters *c = bpf_map_lookup_elem(&counters, &zero);
+	if (c == NULL) {
+		return;
+	}
+	switch (what) {
+	case 0:
+		c->evts++;
+		break;
+	case 1:
+		c->drops++;
+		break;
+	case 2:
+		c->drops_big++;
+		break;
+	default:
+		c->skipped++;
+		break;
+	}
+}
+
+/* Finish the record and copy it into this CPU's ring buffer. */
+static __always_inline void rec_submit(struct sk_rec *r)
+{
+	__u32 len = r->off;
+	struct sk_evt_hdr *h = (struct sk_evt_hdr *)r->buf;
+	if (r->idx != r->nparams || len > SK_EBPF_REC_MAX + SK_EBPF_STR_MAX) {
+		count(2);
+		return;
+	}
+	h->len = len;
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *rb = bpf_map_lookup_elem(&ringbufs, &cpu);
+	if (rb == NULL) {
+		count(3);
+		return;
+	}
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (wakeup_bytes != 0 && bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes) {
+		flags = BPF_RB_FORCE_WAKEUP;
+	}
+	if (bpf_ringbuf_output(rb, r->buf, len & (SK_EBPF_SCRATCH - 1u), flags) != 0) {
+		count(1);
+	} else {
+		count(0);
+	}
+}
+
+static __always_inline __u8 *scratch_get(void)
+{
+	__u32 zero = 0;
+	struct sk_scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	return s != NULL ? s->buf : NULL;
+}
+
+/* ---- syscall arguments ----------------------------------------------------- */
+
+static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
+{
+#if defined(__TARGET_ARCH_x86)
+	switch (i) {
+	case 0:
+		return BPF_CORE_READ(regs, di);
+	case 1:
+		return BPF_CORE_READ(regs, si);
+	case 2:
+		return BPF_CORE_READ(regs, dx);
+	case 3:
+		return BPF_CORE_READ(regs, r10);
+	case 4:
+		return BPF_CORE_READ(regs, r8);
+	default:
+		return BPF_CORE_READ(regs, r9);
+	}
+#elif defined(__TARGET_ARCH_arm64)
+	if (i == 0) {
+		return BPF_CORE_READ(regs, orig_x0);
+	}
+	__u64 v = 0;
+	bpf_probe_read_kernel(&v, sizeof(v), &((struct user_pt_regs *)regs)->regs[i & 7]);
+	return v;
+#else
+#error "unsupported architecture"
+#endif
+}
+
+static __always_inline long regs_id(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return (long)BPF_CORE_READ(regs, orig_ax);
+#else
+	return (long)BPF_CORE_READ(regs, syscallno);
+#endif
+}
+
+/* A 32-bit (ia32) syscall: its numbers are not the table's. */
+static __always_inline bool is_compat(struct task_struct *t)
+{
+#if defined(__TARGET_ARCH_x86)
+	return (BPF_CORE_READ(t, thread_info.status) & 0x0002u) != 0; /* TS_COMPAT */
+#else
+	return false;
+#endif
+}
+
+/* ---- kernel objects -------------------------------------------------------- */
+
+static __always_inline struct file *fd_file(struct task_struct *t, long fd)
+{
+	struct file *f = NULL;
+	if (fd < 0) {
+		return NULL;
+	}
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned long)fd >= max) {
+		return NULL;
+	}
+	struct file **arr = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
+	return f;
+}
+
+static __always_inline __u32 encode_dev(__u32 kdev)
+{
+	__u32 major = kdev >> 20, minor = kdev & 0xfffffu;
+	return (minor & 0xffu) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+static __always_inline __u32 file_dev(struct file *f)
+{
+	return encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev));
+}
+
+/* Number from the pid namespace at `level` (or the deepest level the pid
+ * has, when lower). */
+static __always_inline __s64 pid_nr_at(struct pid *pid, __u32 level)
+{
+	struct upid up = {};
+	if (pid == NULL) {
+		return 0;
+	}
+	__u32 plevel = BPF_CORE_READ(pid, level);
+	if (level > plevel) {
+		level = plevel;
+	}
+	void *base = (void *)pid + bpf_core_field_offset(struct pid, numbers);
+	bpf_probe_read_kernel(&up, sizeof(up), base + (level & 31u) * sizeof(struct upid));
+	return up.nr;
+}
+
+static __always_inline __u32 task_ns_level(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, thread_pid, level);
+}
+
+static __always_inline __u64 cap_read(const kernel_cap_t *c)
+{
+	__u64 v = 0;
+	bpf_probe_read_kernel(&v, sizeof(v), c);
+	return v;
+}
+
+static __always_inline __u64 task_cap(struct task_struct *t, __u32 which)
+{
+	const struct cred *cr = BPF_CORE_READ(t, cred);
+	if (which == 0) {
+		return cap_read(__builtin_preserve_access_index(&cr->cap_inheritable));
+	}
+	if (which == 1) {
+		return cap_read(__builtin_preserve_access_index(&cr->cap_permitted));
+	}
+	return cap_read(__builtin_preserve_access_index(&cr->cap_effective));
+}
+
+/* ---- paths ------------------------------------------------------------------- */
+
+/* Append the path of `p` (a kernel struct path *) as a string: the dentry
+ * names up to the root of the mount namespace, crossing mounts. */
+struct path_walk {
+	struct sk_tmp *t;
+	struct dentry *d;
+	struct mount *mnt;
+	struct dentry *mnt_root;
+	__u32 pos;
+};
+
+/* One step of rec_path (a bpf_loop callback): returns 1 to stop. */
+static long path_step(__u32 i, void *vctx)
+{
+	struct path_walk *w = vctx;
+	struct sk_tmp *t = w->t;
+	struct dentry *d = w->d;
+	if (d == NULL || t == NULL) {
+		return 1;
+	}
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	if (d == w->mnt_root) {
+		struct mount *mnt = w->mnt;
+		struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
+		if (mp == mnt || mp == NULL) {
+			return 1;
+		}
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mp;
+		struct vfsmount *vm = __builtin_preserve_access_index(&mp->mnt);
+		w->mnt_root = BPF_CORE_READ(vm, mnt_root);
+		return 0;
+	}
+	if (d == parent) {
+		return 1;
+	}
+	__u32 len = BPF_CORE_READ(d, d_name.len) & 255u;
+	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+	__u32 pos = w->pos;
+	if (pos < len + 1 || pos > TMP_HALF) {
+		return 1;
+	}
+	pos -= len;
+	bpf_probe_read_kernel(tat(t->buf, pos), len, name);
+	pos -= 1;
+	*tat(t->buf, pos) = '/';
+	w->pos = pos;
+	w->d = parent;
+	return 0;
+}
+
+/* Append the path of `p` (a kernel struct path *) as a string: the dentry
+ * names up to the root of the mount namespace, crossing mounts. */
+static __noinline int rec_path(struct sk_rec *r, const struct path *p)
+{
+	__u32 zero = 0;
+	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
+	if (t == NULL || p == NULL) {
+		rec_empty(r);
+		return 0;
+	}
+	struct path_walk w = {.t = t, .pos = TMP_HALF};
+	struct vfsmount *vm = BPF_CORE_READ(p, mnt);
+	w.d = BPF_CORE_READ(p, dentry);
+	w.mnt = container_of(vm, struct mount, mnt);
+	w.mnt_root = BPF_CORE_READ(vm, mnt_root);
+	t->buf[TMP_HALF] = 0;
+	bpf_loop(SK_EBPF_PATH_DEPTH, path_step, &w, 0);
+	__u32 pos = w.pos;
+	if (pos >= TMP_HALF) {
+		pos = TMP_HALF - 1;
+		t->buf[TMP_HALF - 1] = '/';
+	}
+	__u32 n = TMP_HALF + 1 - pos; /* with the NUL */
+	if (n > TMP_HALF) {
+		n = TMP_HALF;
+	}
+	rec_kernel_bytes(r, tat(t->buf, pos), n);
+	return 0;
+}
+
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(((struct kernfs_node___old *)0)->parent)) {
+		return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+	}
+	return BPF_CORE_READ(kn, __parent);
+}
+
+struct cg_line {
+	struct sk_rec *r;
+	struct sk_tmp *t;
+	struct kernfs_node *kn;
+	__u32 depth;
+	__u32 off;
+};
+
+/* Collect the names from a kernfs node up to (not including) the root. */
+static long cg_up(__u32 i, void *v)
+{
+	struct cg_line *c = v;
+	struct kernfs_node *kn = c->kn;
+	if (kn == NULL || c->t == NULL || c->depth >= 32) {
+		return 1;
+	}
+	struct kernfs_node *parent = kn_parent(kn);
+	if (parent == NULL) {
+		return 1; /* the hierarchy's root */
+	}
+	c->t->ptrs[c->depth & 31] = (__u64)BPF_CORE_READ(kn, name);
+	c->depth++;
+	c->kn = parent;
+	return 0;
+}
+
+/* Write "/name" components from the root down. */
+static long cg_down(__u32 i, void *v)
+{
+	struct cg_line *c = v;
+	if (i >= c->depth || c->t == NULL) {
+		return 1;
+	}
+	__u32 idx = c->depth - 1 - i;
+	__u32 off = c->off;
+	if (off >= SK_EBPF_REC_MAX) {
+		return 1;
+	}
+	*rat(c->r, off) = '/';
+	off++;
+	long n = bpf_probe_read_kernel_str(rat(c->r, off), 256, (const void *)c->t->ptrs[idx & 31]);
+	off += n > 1 ? (__u32)n - 1 : 0;
+	c->off = off;
+	return 0;
+}
+
+/* Write "name=/path/of/cgroup\0" at `at` without closing the parameter;
+ * returns the bytes written. */
+static __noinline __u32 cgroup_line(struct sk_rec *r, __u32 at, const char *ssname,
+				    struct kernfs_node *kn)
+{
+	__u32 zero = 0;
+	struct cg_line c = {.r = r, .kn = kn, .off = at};
+	c.t = bpf_map_lookup_elem(&tmp_map, &zero);
+	if (c.t == NULL || at >= SK_EBPF_REC_MAX) {
+		return 0;
+	}
+	bpf_loop(32, cg_up, &c, 0);
+	long n = 0;
+	if (ssname != NULL) {
+		n = bpf_probe_read_kernel_str(rat(r, c.off), 64, ssname);
+	}
+	c.off += n > 1 ? (__u32)n - 1 : 0;
+	if (c.off >= SK_EBPF_REC_MAX) {
+		return 0;
+	}
+	*rat(r, c.off) = '=';
+	c.off++;
+	if (c.depth == 0) {
+		*rat(r, c.off) = '/';
+		c.off++;
+	}
+	bpf_loop(32, cg_down, &c, 0);
+	if (c.off >= SK_EBPF_REC_MAX) {
+		return 0;
+	}
+	*rat(r, c.off) = 0;
+	c.off++;
+	return c.off - at;
+}
+
+struct cg_all {
+	struct sk_rec *r;
+	struct css_set *cs;
+	__u32 total;
+};
+
+static long cg_subsys(__u32 i, void *v)
+{
+	struct cg_all *c = v;
+	struct css_set *cs = c->cs;
+	struct cgroup_subsys_state *css = NULL;
+	bpf_probe_read_kernel(&css, sizeof(css),
+			      __builtin_preserve_access_index(&cs->subsys[i & 15]));
+	if (css == NULL) {
+		return 0;
+	}
+	const char *name = BPF_CORE_READ(css, ss, name);
+	struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
+	c->total += cgroup_line(c->r, c->r->off + c->total, name, kn);
+	return 0;
+}
+
+/* The cgroups parameter: one "controller=path" per attached controller. */
+static __always_inline void rec_cgroups(struct sk_rec *r, struct task_struct *task)
+{
+	struct cg_all c = {.r = r, .cs = BPF_CORE_READ(task, cgroups)};
+	__u32 n = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
+	bpf_loop(n < 16 ? n : 16, cg_subsys, &c, 0);
+	if (c.total == 0) {
+		struct css_set *cs = c.cs;
+		struct kernfs_node *kn = BPF_CORE_READ(cs, dfl_cgrp, kn);
+		c.total = cgroup_line(r, r->off, NULL, kn);
+	}
+	rec_len(r, c.total);
+}
+
+/* ---- sockets ------------------------------------------------------------------ */
+
+#define SK_S_IFMT   00170000u
+#define SK_S_IFSOCK 0140000u
+
+static __always_inline struct sock *file_sock(struct file *f)
+{
+	if (f == NULL) {
+		return NULL;
+	}
+	__u16 mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if ((mode & SK_S_IFMT) != SK_S_IFSOCK) {
+		return NULL;
+	}
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	return BPF_CORE_READ(so, sk);
+}
+
+static __always_inline __u16 swab16(__u16 v)
+{
+	return (__u16)((v >> 8) | (v << 8));
+}
+
+/* Copy the path of a unix socket address (abstract names start with '@'). */
+static __always_inline __u32 unix_path(__u8 *dst, struct unix_address *ua)
+{
+	if (ua == NULL) {
+		dst[0] = 0;
+		return 1;
+	}
+	int alen = BPF_CORE_READ(ua, len);
+	char *path = (char *)__builtin_preserve_access_index(&ua->name[0].sun_path);
+	long n = bpf_probe_read_kernel_str(dst, 108, path);
+	if (n <= 1 && alen > 2) {
+		/* abstract: a NUL, then the name */
+		n = bpf_probe_read_kernel_str(dst + 1, 107, path + 1);
+		dst[0] = '@';
+		n = n > 0 ? n + 1 : 0;
+	}
+	if (n <= 0) {
+		dst[0] = 0;
+		n = 1;
+	}
+	return (__u32)n;
+}
+
+/* The socket tuple of `sk`; peer_first: the peer is the source. */
+static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_first)
+{
+	if (sk == NULL || r->off >= SK_EBPF_REC_MAX) {
+		rec_empty(r);
+		return 0;
+	}
+	__u8 *b = rat(r, r->off);
+	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	__u16 rport = swab16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (fam == 2 /* AF_INET */) {
+		__u32 laddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__u32 raddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		b[0] = 2;
+		if (peer_first) {
+			__builtin_memcpy(b + 1, &raddr, 4);
+			__builtin_memcpy(b + 5, &rport, 2);
+			__builtin_memcpy(b + 7, &laddr, 4);
+			__builtin_memcpy(b + 11, &lport, 2);
+		} else {
+			__builtin_memcpy(b + 1, &laddr, 4);
+			__builtin_memcpy(b + 5, &lport, 2);
+			__builtin_memcpy(b + 7, &raddr, 4);
+			__builtin_memcpy(b + 11, &rport, 2);
+		}
+		rec_len(r, 13);
+	} else if (fam == 10 /* AF_INET6 */) {
+		struct in6_addr la = BPF_CORE_READ(sk, __sk_common.skc_v6_rcv_saddr);
+		struct in6_addr ra = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr);
+		b[0] = 10;
+		if (peer_first) {
+			__builtin_memcpy(b + 1, &ra, 16);
+			__builtin_memcpy(b + 17, &rport, 2);
+			__builtin_memcpy(b + 19, &la, 16);
+			__builtin_memcpy(b + 35, &lport, 2);
+		} else {
+			__builtin_memcpy(b + 1, &la, 16);
+			__builtin_memcpy(b + 17, &lport, 2);
+			__builtin_memcpy(b + 19, &ra, 16);
+			__builtin_memcpy(b + 35, &rport, 2);
+		}
+		rec_len(r, 37);
+	} else if (fam == 1 /* AF_UNIX */) {
+		struct unix_sock *us = (struct unix_sock *)sk;
+		struct sock *peer = BPF_CORE_READ(us, peer);
+		__u64 src = (__u64)sk, dst = (__u64)peer;
+		b[0] = 1;
+		if (peer_first) {
+			__builtin_memcpy(b + 1, &dst, 8);
+			__builtin_memcpy(b + 9, &src, 8);
+		} else {
+			__builtin_memcpy(b + 1, &src, 8);
+			__builtin_memcpy(b + 9, &dst, 8);
+		}
+		struct unix_address *ua = NULL;
+		if (peer != NULL) {
+			ua = BPF_CORE_READ((struct unix_sock *)peer, addr);
+		}
+		if (ua == NULL) {
+			ua = BPF_CORE_READ(us, addr);
+		}
+		rec_len(r, 17 + unix_path(b + 17, ua));
+	} else {
+		b[0] = (__u8)fam;
+		rec_len(r, 1);
+	}
+	return 0;
+}
+
+/* A sockaddr copied (at most SK_EBPF_SA_MAX bytes) into `sa`, encoded. */
+static __noinline int rec_sockaddr(struct sk_rec *r, const __u8 *sa, __u32 salen)
+{
+	if (salen < 2 || r->off >= SK_EBPF_REC_MAX) {
+		rec_empty(r);
+		return 0;
+	}
+	__u8 *b = rat(r, r->off);
+	__u16 fam = 0;
+	__builtin_memcpy(&fam, sa, 2);
+	__u16 port = 0;
+	if (fam == 2 && salen >= 8) {
+		b[0] = 2;
+		__builtin_memcpy(b + 1, sa + 4, 4);
+		__builtin_memcpy(&port, sa + 2, 2);
+		port = swab16(port);
+		__builtin_memcpy(b + 5, &port, 2);
+		rec_len(r, 7);
+	} else if (fam == 10 && salen >= 24) {
+		b[0] = 10;
+		__builtin_memcpy(b + 1, sa + 8, 16);
+		__builtin_memcpy(&port, sa + 2, 2);
+		port = swab16(port);
+		__builtin_memcpy(b + 17, &port, 2);
+		rec_len(r, 19);
+	} else if (fam == 1) {
+		b[0] = 1;
+		__u32 n = 0;
+		if (salen > 2 && sa[2] == 0) {
+			b[1] = '@';
+			long k = bpf_probe_read_kernel_str(b + 2, 107, sa + 3);
+			n = k > 0 ? (__u32)k + 1 : 0;
+		} else {
+			long k = bpf_probe_read_kernel_str(b + 1, 109, sa + 2);
+			n = k > 0 ? (__u32)k : 0;
+		}
+		if (n == 0) {
+			b[1] = 0;
+			n = 1;
+		}
+		rec_len(r, 1 + n);
+	} else {
+		b[0] = (__u8)fam;
+		rec_len(r, 1);
+	}
+	return 0;
+}
+
+/* ---- process information --------------------------------------------------- */
+
+static __always_inline void rec_args(struct sk_rec *r, struct task_struct *t, bool env)
+{
+	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+	unsigned long start = 0, end = 0;
+	if (mm != NULL) {
+		if (env) {
+			start = BPF_CORE_READ(mm, env_start);
+			end = BPF_CORE_READ(mm, env_end);
+		} else {
+			start = BPF_CORE_READ(mm, arg_start);
+			end = BPF_CORE_READ(mm, arg_end);
+		}
+	}
+	if (env && !capture_env) {
+		rec_empty(r);
+		return;
+	}
+	if (start == 0 || end <= start) {
+		/* exe: empty string; args: none */
+		if (!env) {
+			rec_empty(r);
+		}
+		rec_empty(r);
+		return;
+	}
+	__u32 skip = 0;
+	if (!env) {
+		/* exe = argv[0] */
+		long n = -1;
+		if (r->off < SK_EBPF_REC_MAX) {
+			n = bpf_probe_read_user_str(rat(r, r->off), SK_EBPF_STR_MAX,
+						    (const void *)start);
+		}
+		skip = n > 0 ? (__u32)n : 0;
+		rec_len(r, skip);
+	}
+	__u32 len = end - start - skip;
+	if (end - start <= skip) {
+		rec_empty(r);
+		return;
+	}
+	if (len > SK_EBPF_ARGS_MAX) {
+		len = SK_EBPF_ARGS_MAX;
+	}
+	barrier_var(len);
+	len &= 2 * SK_EBPF_ARGS_MAX - 1;
+	if (len == 0 || r->off >= SK_EBPF_REC_MAX ||
+	    bpf_probe_read_user(rat(r, r->off), len, (const void *)(start + skip)) != 0) {
+		rec_empty(r);
+		return;
+	}
+	/* make sure a cut list still ends with a NUL */
+	*rat(r, (r->off + len - 1)) = 0;
+	rec_len(r, len);
+}
+
+static __always_inline void rec_vm(struct sk_rec *r, struct task_struct *t)
+{
+	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+	if (mm == NULL) {
+		rec_empty(r);
+		rec_empty(r);
+		rec_empty(r);
+		return;
+	}
+	__u64 total = BPF_CORE_READ(mm, total_vm);
+	rec_u32(r, (__u32)(total * 4)); /* pages -> KiB (4 KiB pages) */
+	if (bpf_core_field_exists(mm->rss_stat)) {
+		__s64 file = 0, anon = 0, swap = 0, shmem = 0;
+		struct percpu_counter *pc = __builtin_preserve_access_index(&mm->rss_stat[0]);
+		bpf_probe_read_kernel(&file, 8, __builtin_preserve_access_index(&pc[0].count));
+		bpf_probe_read_kernel(&anon, 8, __builtin_preserve_access_index(&pc[1].count));
+		bpf_probe_read_kernel(&swap, 8, __builtin_preserve_access_index(&pc[2].count));
+		bpf_probe_read_kernel(&shmem, 8, __builtin_preserve_access_index(&pc[3].count));
+		__s64 rss = file + anon + shmem;
+		rec_u32(r, rss > 0 ? (__u32)(rss * 4) : 0);
+		rec_u32(r, swap > 0 ? (__u32)(swap * 4) : 0);
+	} else {
+		rec_empty(r);
+		rec_empty(r);
+	}
+}
+
+static __always_inline __u32 task_tty(struct task_struct *t)
+{
+	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
+	if (tty == NULL) {
+		return 0;
+	}
+	int index = BPF_CORE_READ(tty, index);
+	int major = BPF_CORE_READ(tty, driver, major);
+	int minor = BPF_CORE_READ(tty, driver, minor_start);
+	return encode_dev(((__u32)major << 20) | (__u32)(minor + index));
+}
+
+static __always_inline __u32 task_loginuid(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->loginuid)) {
+		return BPF_CORE_READ(t, loginuid.val);
+	}
+	return 0xffffffffu;
+}
+
+static __always_inline __s64 task_sig_pid(struct task_struct *t, __u32 type, __u32 level)
+{
+	struct pid *p = NULL;
+	struct signal_struct *sig = BPF_CORE_READ(t, signal);
+	bpf_probe_read_kernel(&p, sizeof(p), __builtin_preserve_access_index(&sig->pids[type & 3]));
+	return pid_nr_at(p, level);
+}
+
+static __always_inline __s64 ts_of(__s64 sec, long nsec)
+{
+	return sec * 1000000000LL + nsec;
+}
+
+struct timespec64___old {
+	__s64 tv_sec;
+	long tv_nsec;
+};
+struct inode___old {
+	struct timespec64___old i_ctime;
+	struct timespec64___old i_mtime;
+} __attribute__((preserve_access_index));
+struct inode___mid {
+	struct timespec64___old __i_ctime;
+	struct timespec64___old i_mtime;
+} __attribute__((preserve_access_index));
+
+static __always_inline __s64 inode_ctime(struct inode *ino)
+{
+	if (bpf_core_field_exists(ino->i_ctime_sec)) {
+		/* the top bits of i_ctime_nsec are multigrain flags (I_CTIME_QUERIED) */
+		return ts_of(BPF_CORE_READ(ino, i_ctime_sec),
+			     BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffffu);
+	}
+	if (bpf_core_field_exists(((struct inode___mid *)ino)->__i_ctime)) {
+		struct timespec64___old t = BPF_CORE_READ((struct inode___mid *)ino, __i_ctime);
+		return ts_of(t.tv_sec, t.tv_nsec);
+	}
+	struct timespec64___old t = BPF_CORE_READ((struct inode___old *)ino, i_ctime);
+	return ts_of(t.tv_sec, t.tv_nsec);
+}
+
+static __always_inline __s64 inode_mtime(struct inode *ino)
+{
+	if (bpf_core_field_exists(ino->i_mtime_sec)) {
+		return ts_of(BPF_CORE_READ(ino, i_mtime_sec), BPF_CORE_READ(ino, i_mtime_nsec));
+	}
+	struct timespec64___old t = BPF_CORE_READ((struct inode___old *)ino, i_mtime);
+	return ts_of(t.tv_sec, t.tv_nsec);
+}
+
+#define SK_OVERLAYFS_MAGIC 0x794c7630u
+
+/* SK_EXE_* facts about the executable file. */
+static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
+{
+	__u32 fl = 0;
+	if (exe == NULL) {
+		return 0;
+	}
+	struct inode *ino = BPF_CORE_READ(exe, f_inode);
+	unsigned long magic = BPF_CORE_READ(ino, i_sb, s_magic);
+	if (magic == SK_OVERLAYFS_MAGIC) {
+		/* struct ovl_inode: the upper dentry follows the vfs inode */
+		struct dentry *upper = NULL;
+		bpf_probe_read_kernel(&upper, sizeof(upper),
+				      (void *)ino + bpf_core_type_size(struct inode));
+		fl |= upper != NULL ? SK_EXE_UPPER_LAYER : SK_EXE_LOWER_LAYER;
+	}
+	char pfx[8] = {};
+	const unsigned char *name = BPF_CORE_READ(exe, f_path.dentry, d_name.name);
+	bpf_probe_read_kernel(pfx, 6, name);
+	if (pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' && pfx[3] == 'f' && pfx[4] == 'd' &&
+	    pfx[5] == ':') {
+		fl |= SK_EXE_FROM_MEMFD;
+	}
+	__u16 mode = BPF_CORE_READ(ino, i_mode);
+	__u32 iuid = BPF_CORE_READ(ino, i_uid.val), igid = BPF_CORE_READ(ino, i_gid.val);
+	__u32 euid = BPF_CORE_READ(t, cred, euid.val), egid = BPF_CORE_READ(t, cred, egid.val);
+	if (euid == 0 || (mode & 0002) || (iuid == euid && (mode & 0200)) ||
+	    (igid == egid && (mode & 0020))) {
+		fl |= SK_EXE_WRITABLE;
+	}
+	return fl;
+}
+
+/* The 30 parameters shared by execve and execveat (SK_SC_EXEC_PARAMS). */
+static __noinline int rec_exec_common(struct sk_rec *r, struct task_struct *t, __s64 res)
+{
+	__u32 level = task_ns_level(t);
+	struct file *exe = BPF_CORE_READ(t, mm, exe_file);
+	rec_u64(r, (__u64)res);					       /* res */
+	rec_args(r, t, false);					       /* exe, args */
+	rec_u64(r, (__u64)(__s64)BPF_CORE_READ(t, pid));	       /* tid */
+	rec_u64(r, (__u64)(__s64)BPF_CORE_READ(t, tgid));	       /* pid */
+	rec_u64(r, (__u64)(__s64)BPF_CORE_READ(t, real_parent, tgid)); /* ptid */
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	rec_path(r, __builtin_preserve_access_index(&fs->pwd)); /* cwd */
+	rec_u64(r, BPF_CORE_READ(t, signal, rlim[7].rlim_cur)); /* fdlimit (RLIMIT_NOFILE) */
+	rec_vm(r, t);						/* vm_size, vm_rss, vm_swap */
+	if (r->off < SK_EBPF_REC_MAX) {				/* comm */
+		long n = bpf_probe_read_kernel_str(rat(r, r->off), 16,
+						   __builtin_preserve_access_index(&t->comm));
+		rec_len(r, n > 0 ? (__u32)n : 0);
+	} else {
+		rec_empty(r);
+	}
+	rec_cgroups(r, t);						 /* cgroups */
+	rec_args(r, t, true);						 /* env */
+	rec_u32(r, task_tty(t));					 /* tty */
+	rec_u64(r, (__u64)task_sig_pid(t, 2 /* PIDTYPE_PGID */, level)); /* vpgid */
+	rec_u32(r, task_loginuid(t));					 /* loginuid */
+	rec_u32(r, exe_flags(t, exe));					 /* flags */
+	rec_u64(r, task_cap(t, 0));
+	rec_u64(r, task_cap(t, 1));
+	rec_u64(r, task_cap(t, 2));
+	if (exe != NULL) {
+		struct inode *ino = BPF_CORE_READ(exe, f_inode);
+		rec_u64(r, BPF_CORE_READ(ino, i_ino));
+		rec_u64(r, (__u64)inode_ctime(ino));
+		rec_u64(r, (__u64)inode_mtime(ino));
+	} else {
+		rec_empty(r);
+		rec_empty(r);
+		rec_empty(r);
+	}
+	rec_u32(r, BPF_CORE_READ(t, cred, euid.val)); /* uid */
+	if (exe != NULL) {			      /* trusted_exepath */
+		rec_path(r, __builtin_preserve_access_index(&exe->f_path));
+	} else {
+		rec_empty(r);
+	}
+	rec_u64(r, (__u64)task_sig_pid(t, 2, 0));			   /* pgid */
+	rec_u32(r, BPF_CORE_READ(t, cred, egid.val));			   /* gid */
+	rec_u64(r, (__u64)pid_nr_at(BPF_CORE_READ(t, thread_pid), level)); /* vtid */
+	rec_u64(r, (__u64)task_sig_pid(t, 1 /* PIDTYPE_TGID */, level));   /* vpid */
+	return 0;
+}
+
+/* The clone family's parameters (SK_SC_CLONE_PARAMS), describing `t`. */
+static __noinline int rec_clone(struct sk_rec *r, struct task_struct *t, __s64 res, __u32 flags)
+{
+	__u32 level = task_ns_level(t);
+	rec_u64(r, (__u64)res);					       /* res */
+	rec_args(r, t, false);					       /* exe, args */
+	rec_u64(r, (__u64)(__s64)BPF_CORE_READ(t, pid));	       /* tid */
+	rec_u64(r, (__u64)(__s64)BPF_CORE_READ(t, tgid));	       /* pid */
+	rec_u64(r, (__u64)(__s64)BPF_CORE_READ(t, real_parent, tgid)); /* ptid */
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	rec_path(r, __builtin_preserve_access_index(&fs->pwd)); /* cwd */
+	rec_u64(r, BPF_CORE_READ(t, signal, rlim[7].rlim_cur)); /* fdlimit */
+	rec_vm(r, t);
+	if (r->off < SK_EBPF_REC_MAX) { /* comm */
+		long n = bpf_probe_read_kernel_str(rat(r, r->off), 16,
+						   __builtin_preserve_access_index(&t->comm));
+		rec_len(r, n > 0 ? (__u32)n : 0);
+	} else {
+		rec_empty(r);
+	}
+	rec_cgroups(r, t);
+	rec_u32(r, flags);						   /* flags */
+	rec_u32(r, BPF_CORE_READ(t, cred, euid.val));			   /* uid */
+	rec_u32(r, BPF_CORE_READ(t, cred, egid.val));			   /* gid */
+	rec_u64(r, (__u64)pid_nr_at(BPF_CORE_READ(t, thread_pid), level)); /* vtid */
+	rec_u64(r, (__u64)task_sig_pid(t, 1, level));			   /* vpid */
+	rec_empty(r);							   /* pidns_init_start_ts */
+	rec_u32(r, task_loginuid(t));					   /* loginuid */
+	rec_u32(r, task_tty(t));					   /* tty */
+	rec_u64(r, (__u64)task_sig_pid(t, 2, level));			   /* vpgid */
+	rec_u64(r, (__u64)task_sig_pid(t, 2, 0));			   /* pgid */
+	rec_u64(r, (__u64)task_sig_pid(t, 3 /* SID */, 0));		   /* sid */
+	rec_u64(r, task_cap(t, 0));
+	rec_u64(r, task_cap(t, 1));
+	rec_u64(r, task_cap(t, 2));
+	return 0;
+}
+
+/* ---- table-driven parameters ---------------------------------------------- */
+
+static __always_inline bool self(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
+}
+
+static __noinline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct sk_saved *sv,
+				long ret, struct sk_ebpf_pspec *ps)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u8 kind = ps->kind, a = ps->a & 7, b = ps->b;
+	__u64 v;
+	switch (kind) {
+	case SK_K_RET:
+		rec_u64(r, (__u64)ret);
+		break;
+	case SK_K_ARG_INT:
+		rec_u64(r, (__u64)(__s64)(int)regs_arg(regs, a));
+		break;
+	case SK_K_ARG_I64:
+		rec_u64(r, regs_arg(regs, a));
+		break;
+	case SK_K_ARG_U32:
+		rec_u32(r, (__u32)regs_arg(regs, a));
+		break;
+	case SK_K_ARG_U8:
+		rec_u8(r, (__u8)regs_arg(regs, a));
+		break;
+	case SK_K_ARG_STR:
+		if (b && sv != NULL && sv->str_len > 0) {
+			rec_kernel_bytes(r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
+		} else {
+			rec_user_str(r, (const void *)regs_arg(regs, a));
+		}
+		break;
+	case SK_K_ARG_SOCKADDR: {
+		if (ps->c && sv != NULL && sv->sa_len > 0) {
+			rec_sockaddr(r, sv->sa, sv->sa_len);
+			break;
+		}
+		__u32 zero = 0;
+		struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
+		__u64 len = regs_arg(regs, b & 7);
+		if (t == NULL) {
+			rec_empty(r);
+			break;
+		}
+		if (len > SK_EBPF_SA_MAX) {
+			len = SK_EBPF_SA_MAX;
+		}
+		barrier_var(len);
+		len &= 2 * SK_EBPF_SA_MAX - 1;
+		if (bpf_probe_read_user(t->buf, len, (const void *)regs_arg(regs, a)) != 0) {
+			rec_empty(r);
+			break;
+		}
+		rec_sockaddr(r, t->buf, (__u32)len);
+		break;
+	}
+	case SK_K_TUPLE: {
+		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)regs_arg(regs, a);
+		rec_tuple(r, file_sock(fd_file(task, fd)), b);
+		break;
+	}
+	case SK_K_FD_DEV:
+	case SK_K_FD_INO: {
+		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)regs_arg(regs, a);
+		struct file *f = fd_file(task, fd);
+		if (f == NULL) {
+			rec_empty(r);
+		} else if (kind == SK_K_FD_DEV) {
+			rec_u32(r, file_dev(f));
+		} else {
+			rec_u64(r, BPF_CORE_READ(f, f_inode, i_ino));
+		}
+		break;
+	}
+	case SK_K_ARG_FDPAIR: {
+		int fds[2] = {-1, -1};
+		if (ret < 0 ||
+		    bpf_probe_read_user(fds, sizeof(fds), (const void *)regs_arg(regs, a)) != 0) {
+			rec_empty(r);
+		} else {
+			int fd = fds[0];
+			if (b & 1) {
+				fd = fds[1];
+			}
+			barrier_var(fd);
+			rec_u64(r, (__u64)(__s64)fd);
+		}
+		break;
+	}
+	case SK_K_PAIR_INO: {
+		int fds[2] = {-1, -1};
+		struct file *f = NULL;
+		if (ret >= 0 &&
+		    bpf_probe_read_user(fds, sizeof(fds), (const void *)regs_arg(regs, a)) == 0) {
+			f = fd_file(task, fds[0]);
+		}
+		if (f == NULL) {
+			rec_empty(r);
+		} else {
+			rec_u64(r, BPF_CORE_READ(f, f_inode, i_ino));
+		}
+		break;
+	}
+	case SK_K_CAPS:
+		rec_u64(r, task_cap(task, a));
+		break;
+	case SK_K_PRCTL_STR:
+		v = regs_arg(regs, 0);
+		if (v == 15 /* PR_SET_NAME */) {
+			rec_user_str(r, (const void *)regs_arg(regs, 1));
+		} else {
+			rec_empty(r);
+		}
+		break;
+	case SK_K_PRCTL_INT:
+		v = regs_arg(regs, 0);
+		if (v == 15) {
+			rec_empty(r);
+		} else {
+			rec_u64(r, regs_arg(regs, 1));
+		}
+		break;
+	case SK_K_HOW: {
+		__u64 how[3] = {};
+		if (bpf_probe_read_user(how, sizeof(how), (const void *)regs_arg(regs, 2)) != 0) {
+			rec_empty(r);
+			break;
+		}
+		__u64 f = how[0];
+		if (a == 1) {
+			f = how[1];
+		} else if (a == 2) {
+			f = how[2];
+		}
+		rec_u32(r, (__u32)f);
+		break;
+	}
+	default:
+		rec_empty(r);
+		break;
+	}
+	return 0;
+}
+
+/* ---- programs ------------------------------------------------------------------ */
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
+{
+	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
+		return 0;
+	}
+	__u32 key = (__u32)id;
+	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
+	if (sc == NULL || !sc->enabled || (sc->save_str == 0 && sc->save_sa == 0)) {
+		return 0;
+	}
+	if (self()) {
+		return 0;
+	}
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sk_saved *sv =
+	    bpf_task_storage_get(&saved_map, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (sv == NULL) {
+		return 0;
+	}
+	sv->id = id;
+	for (__u32 i = 0; i < 6; i++) {
+		sv->args[i] = regs_arg(regs, i);
+	}
+	sv->str_len = 0;
+	sv->sa_len = 0;
+	if (sc->save_str != 0) {
+		long n = bpf_probe_read_user_str(sv->str, SK_EBPF_STR_MAX,
+						 (const void *)sv->args[(sc->save_str - 1) & 7]);
+		sv->str_len = n > 0 ? (__u32)n : 0;
+	}
+	if (sc->save_sa != 0) {
+		__u64 len = sv->args[sc->save_sa_len & 7];
+		if (len > SK_EBPF_SA_MAX) {
+			len = SK_EBPF_SA_MAX;
+		}
+		barrier_var(len);
+		len &= SK_EBPF_SA_MAX - 1 | SK_EBPF_SA_MAX;
+		if (bpf_probe_read_user(sv->sa, len,
+					(const void *)sv->args[(sc->save_sa - 1) & 7]) == 0) {
+			sv->sa_len = (__u32)len;
+		}
+	}
+	return 0;
+}
+
+static __always_inline struct sk_saved *saved_for(struct task_struct *task, long id)
+{
+	struct sk_saved *sv = bpf_task_storage_get(&saved_map, task, NULL, 0);
+	if (sv == NULL || sv->id != id) {
+		return NULL;
+	}
+	return sv;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
+{
+	long id = regs_id(regs);
+	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
+		return 0;
+	}
+	__u32 key = (__u32)id;
+	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
+	if (sc == NULL || !sc->enabled || sc->type == 0) {
+		return 0;
+	}
+	if (self()) {
+		return 0;
+	}
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (is_compat(task)) {
+		count(3);
+		return 0;
+	}
+	struct sk_saved *sv = NULL;
+	if (sc->save_str != 0 || sc->save_sa != 0) {
+		sv = saved_for(task, id);
+	}
+	__u8 *buf = scratch_get();
+	if (buf == NULL) {
+		return 0;
+	}
+	__u64 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sk_rec r;
+	if (sc->special == SK_SP_EXEC) {
+		/* success: written by sched_process_exec */
+		if (ret == 0) {
+			return 0;
+		}
+		bool at = sc->type == SK_SC_EXECVEAT;
+		rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
+			  tid);
+		rec_exec_common(&r, task, ret);
+		if (at) {
+			rec_u64(&r, (__u64)(__s64)(int)regs_arg(regs, 0));
+		}
+		if (sv != NULL && sv->str_len > 0) {
+			rec_kernel_bytes(&r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
+		} else {
+			rec_user_str(&r, (const void *)regs_arg(regs, at ? 1 : 0));
+		}
+	} else if (sc->special == SK_SP_CLONE) {
+		/* the child's record comes from sched_process_fork */
+		if (ret == 0) {
+			return 0;
+		}
+		__u32 flags = 0;
+		if (sc->type == SK_SC_CLONE) {
+			flags = (__u32)regs_arg(regs, 0);
+		} else if (sc->type == SK_SC_CLONE3) {
+			__u64 f = 0;
+			bpf_probe_read_user(&f, sizeof(f), (const void *)regs_arg(regs, 0));
+			flags = (__u32)f;
+		} else if (sc->type == SK_SC_VFORK) {
+			flags = 0x4000u | 0x100u; /* CLONE_VFORK | CLONE_VM */
+		}
+		rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, tid);
+		rec_clone(&r, task, ret, flags);
+	} else {
+		__u32 n = sc->nparams;
+		if (drop_failed && ret < 0) {
+			if (sv != NULL) {
+				sv->id = -1;
+			}
+			return 0;
+		}
+		if (n > SK_EBPF_MAX_PSPEC) {
+			return 0;
+		}
+		rec_begin(&r, buf, sc->type, n, tid);
+		for (__u32 i = 0; i < SK_EBPF_MAX_PSPEC; i++) {
+			if (i >= n) {
+				break;
+			}
+			rec_param(&r, regs, sv, ret, &sc->p[i]);
+		}
+	}
+	if (sv != NULL) {
+		sv->id = -1;
+	}
+	rec_submit(&r);
+	return 0;
+}
+
+/* The child's side of clone/fork/vfork/clone3 (res = 0). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	if (self()) {
+		return 0;
+	}
+	if (BPF_CORE_READ(child, flags) & 0x00200000u /* PF_KTHREAD */) {
+		return 0;
+	}
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	long id = regs_id(regs);
+	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
+		return 0;
+	}
+	__u32 key = (__u32)id;
+	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
+	if (sc == NULL || !sc->enabled || sc->special != SK_SP_CLONE) {
+		return 0;
+	}
+	__u8 *buf = scratch_get();
+	if (buf == NULL) {
+		return 0;
+	}
+	__u32 flags = 0;
+	if (sc->type == SK_SC_CLONE) {
+		flags = (__u32)regs_arg(regs, 0);
+	} else if (sc->type == SK_SC_CLONE3) {
+		__u64 f = 0;
+		bpf_probe_read_user(&f, sizeof(f), (const void *)regs_arg(regs, 0));
+		flags = (__u32)f;
+	} else if (sc->type == SK_SC_VFORK) {
+		flags = 0x4000u | 0x100u;
+	}
+	struct sk_rec r;
+	rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, (__u64)BPF_CORE_READ(child, pid));
+	rec_clone(&r, child, 0, flags);
+	rec_submit(&r);
+	return 0;
+}
+
+/* A successful execve/execveat: the new image. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sk_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	if (self()) {
+		return 0;
+	}
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	long id = regs_id(regs);
+	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
+		return 0;
+	}
+	__u32 key = (__u32)id;
+	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
+	if (sc == NULL || !sc->enabled || sc->special != SK_SP_EXEC) {
+		return 0;
+	}
+	__u8 *buf = scratch_get();
+	if (buf == NULL) {
+		return 0;
+	}
+	struct sk_saved *sv = saved_for(task, id);
+	bool at = sc->type == SK_SC_EXECVEAT;
+	struct sk_rec r;
+	rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
+		  (__u32)bpf_get_current_pid_tgid());
+	rec_exec_common(&r, task, 0);
+	if (at) {
+		rec_u64(&r, sv != NULL ? (__u64)(__s64)(int)sv->args[0] : (__u64)-100);
+		if (sv != NULL && sv->str_len > 0) {
+			rec_kernel_bytes(&r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
+		} else {
+			rec_empty(&r);
+		}
+	} else {
+		rec_kernel_str(&r, BPF_CORE_READ(bprm, filename));
+	}
+	if (sv != NULL) {
+		sv->id = -1;
+	}
+	rec_submit(&r);
+	return 0;
+}
+
+/* procexit: every thread's exit. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sk_sched_exit, struct task_struct *p)
+{
+	if (self()) {
+		return 0;
+	}
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (BPF_CORE_READ(task, flags) & 0x00200000u /* PF_KTHREAD */) {
+		return 0;
+	}
+	__u8 *buf = scratch_get();
+	if (buf == NULL) {
+		return 0;
+	}
+	int code = BPF_CORE_READ(task, exit_code);
+	struct sk_rec r;
+	rec_begin(&r, buf, SK_SC_PROCEXIT, SK_SC_PROCEXIT_NPARAMS,
+		  (__u32)bpf_get_current_pid_tgid());
+	rec_u64(&r, (__u64)(__s64)code);		 /* status */
+	rec_u64(&r, (__u64)(__s64)((code >> 8) & 0xff)); /* ret */
+	rec_u8(&r, (__u8)(code & 0x7f));		 /* sig */
+	rec_u8(&r, (code & 0x80) ? 1 : 0);		 /* core */
+	rec_empty(&r);					 /* reaper_tid */
+	rec_submit(&r);
+	return 0;
+}

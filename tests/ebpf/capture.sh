@@ -1,0 +1,138 @@
+#!/bin/sh
+# tests/ebpf/capture.sh - the eBPF source on the running kernel: the daemon
+# with engine.kind: ebpf records (--capture) while the test runs real
+# programs; the capture, printed by capdump with the event table's parameter
+# names, holds exactly the expected records: an exec of /bin/true and its
+# exit, cat's openat of /etc/hostname (path, fd, flags, dev, inode), a failed
+# openat (ENOENT), symlink/link/unlink with their paths, socket/bind/listen/
+# connect/accept on 127.0.0.1 with the right tuple; and none of the daemon's
+# own syscalls (writes of the capture file included). Needs root.
+. "$top_srcdir/tests/lib.sh"
+
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root to load the eBPF probe"
+[ -r /sys/kernel/btf/vmlinux ] || tap_skip_all "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+[ -e "$SK_TEST_PLUGINS_DIR/ebpf.so" ] || tap_skip_all "the ebpf plugin was not built (configure --enable-ebpf)"
+
+capdump="$top_builddir/tests/tools/capdump"
+sysprobe="$top_builddir/tests/ebpf/sysprobe"
+
+cat >"$T/shrike.yaml" <<EOF
+rules_files: []
+stdout_output:
+  enabled: false
+engine:
+  kind: ebpf
+  ebpf:
+    buf_size_preset: 4
+    syscalls: [write]
+log_level: info
+EOF
+
+"$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \
+	--capture "$T/cap.scap" >"$T/log" 2>&1 &
+daemon=$!
+on_exit "kill $daemon 2>/dev/null; wait $daemon 2>/dev/null"
+if wait_for 20 grep -q "source 'ebpf' started" "$T/log"; then
+	pass "the daemon loads and attaches the probe"
+else
+	fail "the daemon loads and attaches the probe" "$(cat "$T/log")"
+	tap_plan "$_tap_n"
+	exit 1
+fi
+daemon_tids=$(ls /proc/$daemon/task | tr '\n' ' ')
+
+# The workload.
+sh -c 'echo $$ >"$1"; exec /bin/true' sh "$T/true.pid"
+true_pid=$(cat "$T/true.pid")
+# with fds 3-9 closed, cat's file is fd 3
+sh -c 'exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; echo $$ >"$1"; exec cat /etc/hostname' \
+	sh "$T/cat.pid" >/dev/null
+cat_pid=$(cat "$T/cat.pid")
+mkdir "$T/d"
+files_out=$("$sysprobe" files "$T/d")
+net_out=$("$sysprobe" net)
+sleep 0.5 # the reader polls at most every 30 ms; leave it time
+daemon_tids="$daemon_tids $(ls /proc/$daemon/task 2>/dev/null | tr '\n' ' ')"
+# SIGTERM: a background job of a non-interactive shell starts with SIGINT
+# ignored.
+kill -TERM $daemon
+if wait_for 20 sh -c "! kill -0 $daemon"; then
+	wait $daemon
+	is "$?" 0 "the daemon stops cleanly on SIGTERM"
+else
+	kill -KILL $daemon
+	fail "the daemon stops cleanly on SIGTERM" "still running 20 s after SIGTERM"
+fi
+
+"$capdump" "$T/cap.scap" >"$T/dump" 2>"$T/dump.err"
+is "$?" 0 "capdump reads the capture"
+
+# line PATTERN - the first dump line matching the extended regex.
+line() { grep -E -m1 -- "$1" "$T/dump"; }
+# field NAME LINE - the value of NAME=... in LINE.
+field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+
+# exec of /bin/true: the record describes the new image.
+l=$(line "^[0-9]+ $true_pid execve res=0 exe=/bin/true ")
+like "$l" " res=0 exe=/bin/true args=<NA> tid=$true_pid pid=$true_pid " "execve of /bin/true: res, exe, args, tid, pid"
+is "$(field filename "$l")" "/bin/true" "execve filename is the path passed"
+is "$(field trusted_exepath "$l")" "$(readlink -f /bin/true)" "execve trusted_exepath is the resolved executable"
+is "$(field comm "$l")" "true" "execve comm is the new image's"
+is "$(field cwd "$l")" "$(pwd -P)" "execve cwd"
+is "$(field exe_ino "$l")" "$(stat -L -c %i /bin/true)" "execve exe_ino is the executable's inode"
+is "$(field uid "$l")" "0" "execve uid"
+like "$(field cgroups "$l")" "^\[.*=/" "execve cgroups lists controller=path"
+is "$(field vpid "$l")" "$true_pid" "execve vpid (host pid namespace)"
+l=$(line "^[0-9]+ $true_pid procexit ")
+like "$l" "procexit status=0 ret=0 sig=0 core=0" "procexit of /bin/true with status 0"
+
+# the child side of the fork that ran it
+l=$(line "^[0-9]+ $true_pid (clone|clone3|fork|vfork) res=0 ")
+like "$l" "res=0 .* tid=$true_pid pid=$true_pid ptid=$$ " "the child's clone record (res=0, ptid = this shell)"
+
+# cat /etc/hostname
+ino=$(stat -c %i /etc/hostname)
+dev=$(printf '0x%x' "$(stat -c %d /etc/hostname)")
+l=$(line "^[0-9]+ $cat_pid openat [^ ]+ dirfd=-100 name=/etc/hostname ")
+is "${l#* * }" "openat fd=3 dirfd=-100 name=/etc/hostname flags=O_RDONLY mode=0 dev=$dev ino=$ino" \
+	"cat's openat of /etc/hostname: exact fd, path, flags, dev, inode"
+l=$(line "^[0-9]+ $cat_pid close res=0 fd=3$")
+like "$l" "close res=0 fd=3" "cat closes fd 3"
+
+# files: symlink, link, unlink, a failed open
+ftid=$(field tid "$files_out")
+like "$(line "^[0-9]+ $ftid symlink ")" "symlink res=0 target=target-of-lnk linkpath=$T/d/lnk\$" "symlink: target and linkpath"
+like "$(line "^[0-9]+ $ftid link ")" "link res=0 oldpath=$T/d/file newpath=$T/d/hard\$" "link: oldpath and newpath"
+like "$(line "^[0-9]+ $ftid unlink ")" "unlink res=0 path=$T/d/hard\$" "unlink: path"
+l=$(line "^[0-9]+ $ftid openat .*name=$T/d/nonexistent ")
+is "${l#* * }" "openat fd=-2 dirfd=-100 name=$T/d/nonexistent flags=O_RDONLY|O_CLOEXEC mode=0 dev=<NA> ino=<NA>" \
+	"a failed openat: fd = -ENOENT, no dev/inode"
+
+# net: the tuple is client -> server for both ends
+ntid=$(field tid "$net_out")
+lport=$(field lport "$net_out"); cport=$(field cport "$net_out")
+lfd=$(field lfd "$net_out"); cfd=$(field cfd "$net_out"); afd=$(field afd "$net_out")
+like "$(line "^[0-9]+ $ntid socket fd=$lfd ")" "socket fd=$lfd domain=AF_INET type=1 proto=0" "socket: fd, domain, type"
+like "$(line "^[0-9]+ $ntid bind ")" "bind res=0 addr=127.0.0.1:0 fd=$lfd" "bind: the address as passed"
+like "$(line "^[0-9]+ $ntid listen ")" "listen res=0 fd=$lfd backlog=8" "listen: fd and backlog"
+l=$(line "^[0-9]+ $ntid connect ")
+is "${l#* * }" "connect res=0 tuple=127.0.0.1:$cport->127.0.0.1:$lport fd=$cfd addr=127.0.0.1:$lport" \
+	"connect: tuple, fd, addr"
+l=$(line "^[0-9]+ $ntid accept ")
+like "$l" "accept fd=$afd tuple=127.0.0.1:$cport->127.0.0.1:$lport " "accept: new fd and tuple (client first)"
+
+# The daemon's own syscalls are never recorded (it wrote the capture
+# file with write(2), which this configuration records).
+own=0
+for t in $daemon_tids; do
+	n=$(awk -v t="$t" '$2 == t' "$T/dump" | wc -l)
+	own=$((own + n))
+done
+is "$own" 0 "no record comes from the daemon's own threads ($daemon_tids)"
+n=$(awk '$3 == "write"' "$T/dump" | wc -l)
+ok=0; [ "$n" -gt 0 ] && ok=1
+is "$ok" 1 "writes of other processes are recorded ($n), so the check above means something"
+like "$(tail -n1 "$T/dump")" "^# events=[0-9]+ drops=0$" "the capture ends cleanly with no drops"
+
+tap_plan "$_tap_n"
+tap_done

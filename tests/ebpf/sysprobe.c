@@ -1,0 +1,125 @@
+/* tests/ebpf/sysprobe.c - makes known syscalls for the eBPF tests and prints
+ * the values the test then expects to find in the capture.
+ *
+ *   sysprobe files DIR   symlink, link, unlink, a failed openat; prints
+ *                        "tid=N"
+ *   sysprobe net         socket, bind, listen, connect, accept on
+ *                        127.0.0.1; prints "tid=N lport=P cport=C lfd=F
+ *                        cfd=F afd=F"
+ *   sysprobe storm N     N times open("/dev/null") + close as fast as it
+ *                        can; prints "n=N ns=T"
+ *
+ * Syscalls are made with syscall(2) where the libc might pick another one
+ * (symlink vs symlinkat), so the event names are exact.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static int die(const char *what)
+{
+	fprintf(stderr, "sysprobe: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static int files(const char *dir)
+{
+	char lnk[4096], file[4096], hard[4096], none[4096];
+	snprintf(lnk, sizeof(lnk), "%s/lnk", dir);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	snprintf(hard, sizeof(hard), "%s/hard", dir);
+	snprintf(none, sizeof(none), "%s/nonexistent", dir);
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	if (fd < 0) {
+		return die(file);
+	}
+	close(fd);
+	if (syscall(SYS_symlink, "target-of-lnk", lnk) != 0) {
+		return die("symlink");
+	}
+	if (syscall(SYS_link, file, hard) != 0) {
+		return die("link");
+	}
+	if (syscall(SYS_unlink, hard) != 0) {
+		return die("unlink");
+	}
+	if (syscall(SYS_openat, AT_FDCWD, none, O_RDONLY | O_CLOEXEC, 0) >= 0 || errno != ENOENT) {
+		return die("openat of a missing file did not fail with ENOENT");
+	}
+	printf("tid=%ld\n", (long)syscall(SYS_gettid));
+	return 0;
+}
+
+static int net(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t al = sizeof(a);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(lfd, 8) != 0 ||
+	    getsockname(lfd, (struct sockaddr *)&a, &al) != 0) {
+		return die("listen");
+	}
+	int lport = ntohs(a.sin_port);
+	int cfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		return die("connect");
+	}
+	int afd = (int)syscall(SYS_accept, lfd, NULL, NULL);
+	if (afd < 0) {
+		return die("accept");
+	}
+	struct sockaddr_in c;
+	al = sizeof(c);
+	if (getsockname(cfd, (struct sockaddr *)&c, &al) != 0) {
+		return die("getsockname");
+	}
+	printf("tid=%ld lport=%d cport=%d lfd=%d cfd=%d afd=%d\n", (long)syscall(SYS_gettid), lport,
+	       ntohs(c.sin_port), lfd, cfd, afd);
+	close(afd);
+	close(cfd);
+	close(lfd);
+	return 0;
+}
+
+static int storm(long n)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 0; i < n; i++) {
+		int fd = open("/dev/null", O_RDONLY);
+		if (fd < 0) {
+			return die("open /dev/null");
+		}
+		close(fd);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+	printf("n=%ld ns=%lld\n", n, ns);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "files") == 0) {
+		return files(argv[2]);
+	}
+	if (argc == 2 && strcmp(argv[1], "net") == 0) {
+		return net();
+	}
+	if (argc == 3 && strcmp(argv[1], "storm") == 0) {
+		return storm(atol(argv[2]));
+	}
+	fprintf(stderr, "usage: sysprobe files DIR | net | storm N\n");
+	return 2;
+}

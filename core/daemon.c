@@ -29,6 +29,8 @@
 #include "log.h"
 #include "loop.h"
 #include "outputs.h"
+#include "rules/engine.h"
+#include "rules/fields.h"
 #include "schema.h"
 
 #define ERRLEN 4096
@@ -75,6 +77,9 @@ struct daemon {
 	size_t nbusy;
 	struct sk_plugin_handle **parsers;
 	size_t nparsers;
+	struct sk_fields *fields; /* every extractor's fields, for the rules */
+	struct sk_rules *rules;	  /* NULL until loaded; swapped on reload */
+	uint64_t nalerts;
 
 	uint64_t nevents;
 	uint64_t drops;	     /* from SK_EVT_DROP records */
@@ -460,6 +465,40 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
 		}
 	}
 
+	/* The syscall source's own extractors (state and fields, container
+	 * metadata): required for live capture, used when installed for a
+	 * replay (a capture may hold syscall records). */
+	if (c->engine_kind != SK_ENGINE_NONE) {
+		static const char *const builtin[] = {"syscall", "container"};
+		for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
+			bool have = false;
+			for (size_t k = 0; k < d->nplugins; k++) {
+				have |= strcmp(d->plugins[k]->def.name, builtin[i]) == 0;
+			}
+			char *path = sk_loader_resolve(c->plugins_dir, builtin[i]);
+			if (path == NULL) {
+				return -ENOMEM;
+			}
+			bool exists = access(path, F_OK) == 0;
+			free(path);
+			if (have || (!exists && c->engine_kind == SK_ENGINE_REPLAY)) {
+				continue;
+			}
+			struct sk_plugin_handle *h = NULL;
+			char prefix[64];
+			snprintf(prefix, sizeof(prefix), "engine.%s", builtin[i]);
+			r = load_one(d, builtin[i], NULL, prefix, builtin[i], &h, err, errlen);
+			if (r < 0) {
+				return r;
+			}
+			r = add_plugin(d, h, err, errlen);
+			if (r < 0) {
+				sk_loader_close(h);
+				return r;
+			}
+		}
+	}
+
 	/* Parsers see every event of their sources, in load order. */
 	for (size_t i = 0; i < d->nplugins; i++) {
 		if (sk_loader_has_cap(d->plugins[i], SK_CAP_PARSE)) {
@@ -476,11 +515,11 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
 }
 
 /* check_disabled_outputs - a disabled output section is still checked
- * against its plugin's schema when the plugin is installed, so a typo is
- * found before someone turns the output on. */
+ * against its plugin's schema when the plugin is installed (unknown keys,
+ * types, ranges), so a typo is found before someone turns the output on.
+ * Required keys are not demanded of a disabled section. */
 static int check_disabled_outputs(const struct sk_conf *c, char *err, size_t errlen)
 {
-	const char *const *skip = sk_outputs_core_keys;
 	for (size_t i = 0; i < c->noutputs; i++) {
 		if (c->outputs[i].enabled || c->outputs[i].section == NULL) {
 			continue;
@@ -498,14 +537,35 @@ static int check_disabled_outputs(const struct sk_conf *c, char *err, size_t err
 			return -ENOMEM;
 		}
 		struct sk_plugin_handle *h = NULL;
+		struct sk_param *params = NULL;
+		void *cfg = NULL;
 		int r = 0;
 		if (access(path, F_OK) == 0) {
 			r = sk_loader_open(path, &h, err, errlen);
-			if (r == 0) {
-				r = sk_loader_configure(h, c->outputs[i].section, c->outputs[i].key,
-							skip, err, errlen);
+		}
+		if (r == 0 && h != NULL && h->def.params != NULL) {
+			size_t n = 0;
+			while (h->def.params[n].name != NULL) {
+				n++;
+			}
+			params = calloc(n + 1, sizeof(*params));
+			cfg = calloc(1, h->def.config_size ? h->def.config_size : 1);
+			if (params == NULL || cfg == NULL) {
+				r = -ENOMEM;
+			} else {
+				memcpy(params, h->def.params, n * sizeof(*params));
+				for (size_t k = 0; k < n; k++) {
+					params[k].flags &= ~SK_PARAM_REQUIRED;
+				}
+				r = sk_schema_fill(params, c->outputs[i].section, c->outputs[i].key,
+						   sk_outputs_core_keys, cfg, err, errlen);
+				if (r == 0) {
+					sk_schema_free(params, cfg);
+				}
 			}
 		}
+		free(cfg);
+		free(params);
 		sk_loader_close(h);
 		free(path);
 		if (r < 0) {
@@ -537,6 +597,133 @@ static int create_outputs(struct daemon *d, const struct sk_conf *c, struct sk_o
 	d->fmt.hostname = d->hostname;
 	return sk_outputs_create(c->plugins_dir, confs, n, &d->fmt, c->queue_capacity,
 				 !c->buffered_outputs, ret, err, errlen);
+}
+
+/* ---- rules ---------------------------------------------------------------- */
+
+/* build_fields - the field registry: every extractor's fields, and the
+ * sources that exist in this run. */
+static int build_fields(struct daemon *d, char *err, size_t errlen)
+{
+	d->fields = sk_fields_create();
+	if (d->fields == NULL) {
+		return -ENOMEM;
+	}
+	int r = 0;
+	if (d->conf->engine_kind == SK_ENGINE_EBPF || d->conf->engine_kind == SK_ENGINE_KMOD) {
+		r = sk_fields_add_source(d->fields, "syscall");
+	}
+	for (size_t i = 0; r == 0 && i < d->nsources; i++) {
+		const char *src = d->sources[i].h->def.event_source;
+		if (src != NULL) {
+			r = sk_fields_add_source(d->fields, src);
+		}
+	}
+	for (size_t i = 0; r == 0 && i < d->nplugins; i++) {
+		struct sk_plugin_handle *h = d->plugins[i];
+		if (sk_loader_has_cap(h, SK_CAP_EXTRACT)) {
+			r = sk_fields_add_plugin(d->fields, &h->def, h->inst, err, errlen);
+		}
+	}
+	return r;
+}
+
+/* report_diags - every rule error and warning, one line each. */
+static void report_diags(const struct sk_rules *r)
+{
+	for (size_t i = 0; i < sk_rules_diag_count(r); i++) {
+		const struct sk_rules_diag *dg = sk_rules_diag_at(r, i);
+		sk_log(dg->level == SK_RULES_ERROR ? SK_LOG_ERROR : SK_LOG_WARNING, "%s", dg->msg);
+	}
+}
+
+/* load_rules - load `files` (rules_files, or -r / -V paths), apply the
+ * config's priority, rules: selection and append_output, compile. Paths
+ * that do not exist are skipped with a warning when `missing_ok` (the
+ * configured defaults), errors otherwise. Every diagnostic is logged.
+ * Returns 0 with *ret set, or -EINVAL (errors were logged). */
+static int load_rules(struct daemon *d, const struct sk_conf *c, const char *const *files,
+		      size_t nfiles, bool missing_ok, struct sk_rules **ret)
+{
+	struct sk_rules *r = sk_rules_create(d->fields);
+	if (r == NULL) {
+		SK_ERROR("rules: out of memory");
+		return -ENOMEM;
+	}
+	size_t loaded = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (missing_ok && access(files[i], F_OK) != 0 && errno == ENOENT) {
+			SK_WARN("rules file %s does not exist; skipped", files[i]);
+			continue;
+		}
+		sk_rules_load_path(r, files[i]);
+		loaded++;
+	}
+	sk_rules_set_min_priority(r, c->min_priority);
+	sk_rules_apply_config(r, c->rules_select);
+	sk_rules_apply_append_config(r, c->append_output);
+	sk_rules_compile(r);
+	report_diags(r);
+	if (sk_rules_error_count(r) > 0) {
+		SK_ERROR("rules: %zu error(s); fix them, or check a file alone with shrike -V FILE",
+			 sk_rules_error_count(r));
+		sk_rules_destroy(r);
+		return -EINVAL;
+	}
+	size_t n = sk_rules_count(r), enabled = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct sk_rule *rule = sk_rules_at(r, i);
+		enabled += rule->enabled && rule->loaded;
+	}
+	if (loaded == 0) {
+		SK_WARN("no rules file could be loaded: no rule will fire");
+	}
+	SK_INFO("rules: %zu loaded, %zu enabled", n, enabled);
+	*ret = r;
+	return 0;
+}
+
+static int load_conf_rules(struct daemon *d, const struct sk_conf *c, struct sk_rules **ret)
+{
+	return load_rules(d, c, (const char *const *)c->rules_files.items, c->rules_files.n,
+			  d->opts->nrules_files == 0, ret);
+}
+
+/* validate_rules - `-V FILE...`: load and compile the files, print every
+ * problem, say per file whether it is valid. Exit 0 when all are. */
+static int validate_rules(struct daemon *d)
+{
+	int bad = 0;
+	for (size_t i = 0; i < d->opts->nvalidate; i++) {
+		const char *f = d->opts->validate[i];
+		struct sk_rules *r = NULL;
+		if (load_rules(d, d->conf, &f, 1, false, &r) < 0) {
+			printf("%s: Invalid\n", f);
+			bad = 1;
+		} else {
+			printf("%s: Ok (%zu rules)\n", f, sk_rules_count(r));
+			sk_rules_destroy(r);
+		}
+	}
+	fflush(stdout);
+	return bad ? SK_EXIT_RUNTIME : SK_EXIT_OK;
+}
+
+/* list_rules - `-L`: name, source, priority, enabled, tags. */
+static void list_rules(const struct sk_rules *r)
+{
+	printf("%-50s %-10s %-13s %-7s %s\n", "Rule", "Source", "Priority", "Enabled", "Tags");
+	for (size_t i = 0; i < sk_rules_count(r); i++) {
+		const struct sk_rule *rule = sk_rules_at(r, i);
+		printf("%-50s %-10s %-13s %-7s ", rule->name, rule->source,
+		       sk_alert_priority_name(rule->priority),
+		       rule->enabled ? (rule->loaded ? "yes" : "skipped") : "no");
+		for (size_t t = 0; t < rule->ntags; t++) {
+			printf("%s%s", t ? "," : "", rule->tags[t]);
+		}
+		printf("\n");
+	}
+	fflush(stdout);
 }
 
 /* ---- internal alerts ---------------------------------------------------- */
@@ -741,6 +928,17 @@ static void handle_event(struct daemon *d, const struct source *s, const struct 
 			h->def.parse(h->inst, &ev);
 		}
 	}
+	if (d->rules != NULL) {
+		const struct sk_rule *const *matched = NULL;
+		size_t n = sk_rules_eval(d->rules, &ev, &matched);
+		for (size_t i = 0; i < n; i++) {
+			struct sk_alert_in in;
+			if (sk_rules_alert(d->rules, matched[i], &ev, &in) == 0) {
+				sk_outputs_emit(d->outputs, &in);
+				d->nalerts++;
+			}
+		}
+	}
 	if (d->capture != NULL && sk_capture_write(d->capture, rec) < 0) {
 		SK_ERROR("capture file: write failed: %s; stopping",
 			 strerror(errno ? errno : EIO));
@@ -835,6 +1033,11 @@ static void reload(struct daemon *d)
 	if (r == 0) {
 		r = parse_drop_policy(nc, &dp, err, sizeof(err));
 	}
+	struct sk_rules *nr = NULL;
+	if (r == 0 && load_conf_rules(d, nc, &nr) < 0) {
+		snprintf(err, sizeof(err), "the rules have errors (logged above)");
+		r = -EINVAL;
+	}
 	if (r == 0) {
 		r = create_outputs(d, nc, &no, err, sizeof(err));
 	}
@@ -843,6 +1046,7 @@ static void reload(struct daemon *d)
 	}
 	if (r < 0) {
 		SK_ERROR("reload failed, keeping the running configuration: %s", err);
+		sk_rules_destroy(nr);
 		sk_outputs_destroy(no);
 		sk_conf_free(nc);
 		d->fmt = d->conf->fmt;
@@ -857,11 +1061,13 @@ static void reload(struct daemon *d)
 	d->outputs = no;
 	sk_outputs_stop(old, (unsigned)d->conf->shutdown_timeout_ms);
 	sk_outputs_destroy(old);
+	sk_rules_destroy(d->rules);
+	d->rules = nr;
 	sk_conf_free(d->conf);
 	d->conf = nc;
 	d->drop_policy = dp;
 	sk_log_setup(nc->log_level, nc->log_stderr, nc->log_syslog);
-	SK_NOTICE("configuration reloaded");
+	SK_NOTICE("configuration and rules reloaded");
 }
 
 static void on_signal(struct sk_loop *loop, int signo, void *arg)
@@ -941,7 +1147,14 @@ static void print_plan(struct daemon *d)
 	for (size_t i = 0; i < c->rules_files.n; i++) {
 		printf("  %s\n", c->rules_files.items[i]);
 	}
-	printf("rule engine: not built yet (rules are not evaluated)\n");
+	if (d->rules != NULL) {
+		size_t n = sk_rules_count(d->rules), enabled = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct sk_rule *rule = sk_rules_at(d->rules, i);
+			enabled += rule->enabled && rule->loaded;
+		}
+		printf("rules: %zu loaded, %zu enabled\n", n, enabled);
+	}
 	if (d->opts->capture_file) {
 		printf("capture: %s\n", d->opts->capture_file);
 	}
@@ -1064,8 +1277,8 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	if (r == 0) {
 		r = load_plugins(&d, err, sizeof(err));
 	}
-	if (r == 0 && !opts->list_fields) {
-		r = create_outputs(&d, d.conf, &d.outputs, err, sizeof(err));
+	if (r == 0) {
+		r = build_fields(&d, err, sizeof(err));
 	}
 	if (r < 0) {
 		SK_ERROR("%s", err[0] ? err : strerror(-r));
@@ -1074,6 +1287,26 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	}
 	if (opts->list_fields) {
 		list_fields(&d);
+		goto out;
+	}
+	if (opts->nvalidate > 0) {
+		d.exit_code = validate_rules(&d);
+		goto out;
+	}
+	if (!opts->list_rules) {
+		r = create_outputs(&d, d.conf, &d.outputs, err, sizeof(err));
+		if (r < 0) {
+			SK_ERROR("%s", err[0] ? err : strerror(-r));
+			d.exit_code = SK_EXIT_CONFIG;
+			goto out;
+		}
+	}
+	if (load_conf_rules(&d, d.conf, &d.rules) < 0) {
+		d.exit_code = SK_EXIT_CONFIG;
+		goto out;
+	}
+	if (opts->list_rules) {
+		list_rules(d.rules);
 		goto out;
 	}
 	if (opts->dry_run) {
@@ -1142,6 +1375,9 @@ out:
 		sk_outputs_stop(d.outputs, (unsigned)d.conf->shutdown_timeout_ms);
 		sk_outputs_destroy(d.outputs);
 	}
+	/* Rules and the field registry point into plugin tables: first. */
+	sk_rules_destroy(d.rules);
+	sk_fields_destroy(d.fields);
 	for (size_t i = d.nplugins; i > 0; i--) {
 		sk_loader_close(d.plugins[i - 1]);
 	}

@@ -28,6 +28,9 @@ struct sk_daemon_opts {
 	bool list_plugins;		/* --list-plugins */
 	const char *help_plugin;	/* --help-plugin NAME */
 	bool list_fields;		/* --list [SOURCE] */
+	bool list_rules;		/* -L */
+	const char *const *validate;	/* -V FILE: validate these rules files */
+	size_t nvalidate;
 	const char *list_source;	/* NULL: every source */
 };
 

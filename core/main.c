@@ -25,6 +25,9 @@ static void usage(FILE *f)
 		"                          YAML: -o json_output=true, -o rules_files=[a.yaml,b.yaml],\n"
 		"                          -o file_output.filename=/tmp/x.log\n"
 		"  -r FILE|DIR             rules file or directory; repeatable, replaces rules_files\n"
+		"  -V FILE                 validate a rules file (repeatable): print every problem,\n"
+		"                          exit 0 when all files are valid, 1 otherwise\n"
+		"  -L                      list the loaded rules (name, source, priority, tags)\n"
 		"  -e FILE                 replay a capture file instead of live sources\n"
 		"      --capture FILE      record every event from the sources into FILE\n"
 		"  -U, --unbuffered        flush outputs after every alert (buffered_outputs: false)\n"
@@ -39,8 +42,9 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status:\n"
 		"  0  stopped cleanly (signal, or the end of a replayed capture)\n"
-		"  1  a source, output or capture file failed while running\n"
-		"  2  bad command line, configuration or plugin\n",
+		"  1  a source, output or capture file failed while running, or -V found\n"
+		"     problems in a rules file\n"
+		"  2  bad command line, configuration, plugin or rules\n",
 		sk_conf_default_path());
 }
 
@@ -77,11 +81,11 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct sk_daemon_opts o = {0};
-	const char **overrides = NULL, **rules = NULL;
-	size_t noverrides = 0, nrules = 0;
+	const char **overrides = NULL, **rules = NULL, **validate = NULL;
+	size_t noverrides = 0, nrules = 0, nvalidate = 0;
 	int c, rc = SK_EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "c:o:r:e:Uh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:r:e:V:LUh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o.config_path = optarg;
@@ -98,6 +102,14 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			o.replay_file = optarg;
+			break;
+		case 'V':
+			if (push(&validate, &nvalidate, optarg) < 0) {
+				goto nomem;
+			}
+			break;
+		case 'L':
+			o.list_rules = true;
 			break;
 		case 'U':
 			o.unbuffered = true;
@@ -140,6 +152,8 @@ int main(int argc, char **argv)
 	o.noverrides = noverrides;
 	o.rules_files = rules;
 	o.nrules_files = nrules;
+	o.validate = validate;
+	o.nvalidate = nvalidate;
 	rc = sk_daemon_run(&o);
 	goto out;
 nomem:
@@ -148,5 +162,6 @@ nomem:
 out:
 	free(overrides);
 	free(rules);
+	free(validate);
 	return rc;
 }

@@ -46,6 +46,8 @@ clean-local-plugins-d:
 SK_DAEMON_TESTS = \
 	tests/integration/cli.sh \
 	tests/integration/daemon_signals.sh \
-	tests/integration/capture_roundtrip.sh
+	tests/integration/capture_roundtrip.sh \
+	tests/integration/rules_daemon.sh
 TESTS += $(SK_DAEMON_TESTS)
-EXTRA_DIST += tests/integration/cli.sh tests/integration/daemon_signals.sh
+EXTRA_DIST += tests/integration/cli.sh tests/integration/daemon_signals.sh \
+	tests/integration/rules_daemon.sh

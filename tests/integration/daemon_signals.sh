@@ -50,8 +50,8 @@ if [ "$n2" -gt "$n1" ] && kill -0 $pid; then pass "the daemon keeps running on t
 # SIGHUP with a good config that switches to text output.
 sed 's/^json_output: true/json_output: false/' "$T/good.yaml" > "$T/shrike.yaml"
 kill -HUP $pid
-wait_for 10 grep -q "configuration reloaded" "$T/err.log"
-like "$(cat "$T/err.log")" "configuration reloaded" "a good reload is applied"
+wait_for 10 grep -q "configuration and rules reloaded" "$T/err.log"
+like "$(cat "$T/err.log")" "configuration and rules reloaded" "a good reload is applied"
 wait_for 10 sh -c "tail -n 1 '$T/alerts.json' | grep -q '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{9\}: Informational Metrics snapshot'"
 like "$(tail -n 1 "$T/alerts.json")" '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}: Informational Metrics snapshot' "after reload alerts are text lines"
 

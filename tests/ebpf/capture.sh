@@ -53,9 +53,9 @@ files_out=$("$sysprobe" files "$T/d")
 net_out=$("$sysprobe" net)
 sleep 0.5 # the reader polls at most every 30 ms; leave it time
 daemon_tids="$daemon_tids $(ls /proc/$daemon/task 2>/dev/null | tr '\n' ' ')"
-# SIGTERM: a background job of a non-interactive shell starts with SIGINT
-# ignored.
-kill -TERM $daemon
+# SIGTERM to the main thread (a background job of a non-interactive shell
+# starts with SIGINT ignored; see sysprobe.c for why not kill(1)).
+"$sysprobe" stop $daemon
 if wait_for 20 sh -c "! kill -0 $daemon"; then
 	wait $daemon
 	is "$?" 0 "the daemon stops cleanly on SIGTERM"

@@ -8,6 +8,10 @@
  *                        cfd=F afd=F"
  *   sysprobe storm N     N times open("/dev/null") + close as fast as it
  *                        can; prints "n=N ns=T"
+ *   sysprobe stop PID    SIGTERM to the main thread of PID (tgkill), which
+ *                        reads its signals from a signalfd: a process-wide
+ *                        kill may land on a plugin thread that does not
+ *                        block SIGTERM
  *
  * Syscalls are made with syscall(2) where the libc might pick another one
  * (symlink vs symlinkat), so the event names are exact.
@@ -18,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +121,13 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "net") == 0) {
 		return net();
+	}
+	if (argc == 3 && strcmp(argv[1], "stop") == 0) {
+		long pid = atol(argv[2]);
+		if (syscall(SYS_tgkill, pid, pid, SIGTERM) != 0) {
+			return die("tgkill");
+		}
+		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "storm") == 0) {
 		return storm(atol(argv[2]));

@@ -63,6 +63,24 @@ tests_tools_capdump_SOURCES = tests/tools/capdump.c tests/tools/evtfmt.c tests/t
 # Tests on the running kernel (root): records of real programs, drops.
 check_PROGRAMS += tests/ebpf/sysprobe
 tests_ebpf_sysprobe_SOURCES = tests/ebpf/sysprobe.c
-SK_EBPF_TESTS = tests/ebpf/capture.sh
+SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh
 TESTS += $(SK_EBPF_TESTS)
 EXTRA_DIST += $(SK_EBPF_TESTS)
+
+if HAVE_CMOCKA
+# Records decoded from canned byte buffers (the probe's encodings).
+check_PROGRAMS += tests/tools/evtfmt_test
+TESTS += tests/tools/evtfmt_test
+tests_tools_evtfmt_test_SOURCES = tests/tools/evtfmt_test.c tests/tools/evtfmt.c \
+	tests/tools/evtfmt.h
+tests_tools_evtfmt_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_tools_evtfmt_test_LDADD = $(CMOCKA_LIBS)
+# The plugin's syscall table against the event table; config checks.
+check_PROGRAMS += sources/ebpf/ebpf_conf_test
+TESTS += sources/ebpf/ebpf_conf_test
+sources_ebpf_ebpf_conf_test_SOURCES = sources/ebpf/ebpf_conf_test.c sources/ebpf/ebpf_conf.c \
+	sources/ebpf/ebpf_conf.h sources/ebpf/probe.h
+sources_ebpf_ebpf_conf_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/ebpf
+sources_ebpf_ebpf_conf_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+sources_ebpf_ebpf_conf_test_LDADD = $(CMOCKA_LIBS)
+endif

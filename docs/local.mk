@@ -4,3 +4,4 @@ EXTRA_DIST += docs/architecture.md
 EXTRA_DIST += docs/configuration.md
 EXTRA_DIST += docs/outputs.md
 EXTRA_DIST += docs/plugin-authoring.md
+EXTRA_DIST += docs/fields.md

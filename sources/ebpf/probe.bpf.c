@@ -123,6 +123,12 @@ struct sk_rec {
 	__u32 off; /* where the next parameter's bytes go */
 	__u32 idx; /* next parameter number */
 	__u32 nparams;
+	/* the descriptor last looked up for this record, and its inode: a dev
+	 * and an inode parameter of one fd cost one lookup */
+	struct task_struct *task;
+	long fdno;
+	struct file *f;
+	struct inode *ino;
 };
 
 /* &r->buf[off], with the mask kept where the verifier sees it. */
@@ -154,6 +160,10 @@ static __always_inline void rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, _
 	h->flags = 0;
 	h->len = 0;
 	r->buf = buf;
+	r->task = NULL;
+	r->fdno = -1;
+	r->f = NULL;
+	r->ino = NULL;
 	r->idx = 0;
 	r->nparams = nparams & 31u;
 	r->off = SK_EVT_HDR_SIZE + 2u * (nparams & 63u);
@@ -244,23 +254,15 @@ static __always_inline void count(__u32 what)
 	if (c == NULL) {
 		return;
 	}
-	switch (what) {
-	case 0:
-		c->evts++;
-		break;
-	case 1:
-		c->drops++;
-		break;
-	case 2:
+	if (what == 2) {
 		c->drops_big++;
-		break;
-	default:
+	} else {
 		c->skipped++;
-		break;
 	}
 }
 
-/* Finish the record and copy it into this CPU's ring buffer. */
+/* Finish the record and copy it into this CPU's ring buffer. The reader is
+ * woken only when the ring is past wakeup_bytes (it polls otherwise). */
 static __always_inline void rec_submit(struct sk_rec *r)
 {
 	__u32 len = r->off;
@@ -272,18 +274,22 @@ static __always_inline void rec_submit(struct sk_rec *r)
 	h->len = len;
 	__u32 cpu = bpf_get_smp_processor_id();
 	void *rb = bpf_map_lookup_elem(&ringbufs, &cpu);
-	if (rb == NULL) {
+	__u32 zero = 0;
+	struct sk_ebpf_counters *c = bpf_map_lookup_elem(&counters, &zero);
+	if (rb == NULL || c == NULL) {
 		count(3);
 		return;
 	}
 	__u64 flags = BPF_RB_NO_WAKEUP;
-	if (wakeup_bytes != 0 && bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes) {
+	/* asking the ring its fill level costs a helper call: every 16th record */
+	if (wakeup_bytes != 0 && (c->evts & 15) == 0 &&
+	    bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes) {
 		flags = BPF_RB_FORCE_WAKEUP;
 	}
 	if (bpf_ringbuf_output(rb, r->buf, len & (SK_EBPF_SCRATCH - 1u), flags) != 0) {
-		count(1);
+		c->drops++;
 	} else {
-		count(0);
+		c->evts++;
 	}
 }
 
@@ -296,26 +302,28 @@ static __always_inline __u8 *scratch_get(void)
 
 /* ---- syscall arguments ----------------------------------------------------- */
 
+/* Syscall arguments and number, loaded straight from the BTF-typed
+ * registers (no helper call). */
 static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
 {
 #if defined(__TARGET_ARCH_x86)
 	switch (i) {
 	case 0:
-		return BPF_CORE_READ(regs, di);
+		return regs->di;
 	case 1:
-		return BPF_CORE_READ(regs, si);
+		return regs->si;
 	case 2:
-		return BPF_CORE_READ(regs, dx);
+		return regs->dx;
 	case 3:
-		return BPF_CORE_READ(regs, r10);
+		return regs->r10;
 	case 4:
-		return BPF_CORE_READ(regs, r8);
+		return regs->r8;
 	default:
-		return BPF_CORE_READ(regs, r9);
+		return regs->r9;
 	}
 #elif defined(__TARGET_ARCH_arm64)
 	if (i == 0) {
-		return BPF_CORE_READ(regs, orig_x0);
+		return regs->orig_x0;
 	}
 	__u64 v = 0;
 	bpf_probe_read_kernel(&v, sizeof(v), &((struct user_pt_regs *)regs)->regs[i & 7]);
@@ -328,9 +336,9 @@ static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
 static __always_inline long regs_id(struct pt_regs *regs)
 {
 #if defined(__TARGET_ARCH_x86)
-	return (long)BPF_CORE_READ(regs, orig_ax);
+	return (long)regs->orig_ax;
 #else
-	return (long)BPF_CORE_READ(regs, syscallno);
+	return (long)regs->syscallno;
 #endif
 }
 
@@ -338,7 +346,7 @@ static __always_inline long regs_id(struct pt_regs *regs)
 static __always_inline bool is_compat(struct task_struct *t)
 {
 #if defined(__TARGET_ARCH_x86)
-	return (BPF_CORE_READ(t, thread_info.status) & 0x0002u) != 0; /* TS_COMPAT */
+	return (t->thread_info.status & 0x0002u) != 0; /* TS_COMPAT */
 #else
 	return false;
 #endif
@@ -352,25 +360,46 @@ static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 	if (fd < 0) {
 		return NULL;
 	}
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	/* t is a trusted task (the current one): direct loads */
+	struct files_struct *files = t->files;
+	if (files == NULL) {
+		return NULL;
+	}
+	struct fdtable *fdt = files->fdt;
+	unsigned int max = fdt->max_fds;
 	if ((unsigned long)fd >= max) {
 		return NULL;
 	}
-	struct file **arr = BPF_CORE_READ(fdt, fd);
+	struct file **arr = fdt->fd;
 	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
 	return f;
+}
+
+/* The file of descriptor `fd` of the record's task, looked up once. */
+static __always_inline struct file *rec_file(struct sk_rec *r, long fd)
+{
+	if (r->fdno != fd || r->f == NULL) {
+		r->f = r->task != NULL ? fd_file(r->task, fd) : NULL;
+		r->fdno = fd;
+		r->ino = NULL;
+	}
+	return r->f;
+}
+
+static __always_inline struct inode *rec_inode(struct sk_rec *r)
+{
+	struct file *f = r->f;
+	if (r->ino == NULL && f != NULL) {
+		bpf_probe_read_kernel(&r->ino, sizeof(r->ino),
+				      __builtin_preserve_access_index(&f->f_inode));
+	}
+	return r->ino;
 }
 
 static __always_inline __u32 encode_dev(__u32 kdev)
 {
 	__u32 major = kdev >> 20, minor = kdev & 0xfffffu;
 	return (minor & 0xffu) | (major << 8) | ((minor & ~0xffu) << 12);
-}
-
-static __always_inline __u32 file_dev(struct file *f)
-{
-	return encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev));
 }
 
 /* Number from the pid namespace at `level` (or the deepest level the pid
@@ -474,7 +503,7 @@ static __noinline int rec_path(struct sk_rec *r, const struct path *p)
 	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
 	if (t == NULL || p == NULL) {
 		rec_empty(r);
-		return 0;
+		return (int)r->idx;
 	}
 	struct path_walk w = {.t = t, .pos = TMP_HALF};
 	struct vfsmount *vm = BPF_CORE_READ(p, mnt);
@@ -493,7 +522,7 @@ static __noinline int rec_path(struct sk_rec *r, const struct path *p)
 		n = TMP_HALF;
 	}
 	rec_kernel_bytes(r, tat(t->buf, pos), n);
-	return 0;
+	return (int)r->idx;
 }
 
 struct kernfs_node___old {
@@ -676,7 +705,7 @@ static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_fi
 {
 	if (sk == NULL || r->off >= SK_EBPF_REC_MAX) {
 		rec_empty(r);
-		return 0;
+		return (int)r->idx;
 	}
 	__u8 *b = rat(r, r->off);
 	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
@@ -738,7 +767,7 @@ static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_fi
 		b[0] = (__u8)fam;
 		rec_len(r, 1);
 	}
-	return 0;
+	return (int)r->idx;
 }
 
 /* A sockaddr copied (at most SK_EBPF_SA_MAX bytes) into `sa`, encoded. */
@@ -746,7 +775,7 @@ static __noinline int rec_sockaddr(struct sk_rec *r, const __u8 *sa, __u32 salen
 {
 	if (salen < 2 || r->off >= SK_EBPF_REC_MAX) {
 		rec_empty(r);
-		return 0;
+		return (int)r->idx;
 	}
 	__u8 *b = rat(r, r->off);
 	__u16 fam = 0;
@@ -786,7 +815,7 @@ static __noinline int rec_sockaddr(struct sk_rec *r, const __u8 *sa, __u32 salen
 		b[0] = (__u8)fam;
 		rec_len(r, 1);
 	}
-	return 0;
+	return (int)r->idx;
 }
 
 /* ---- process information --------------------------------------------------- */
@@ -1029,7 +1058,7 @@ static __noinline int rec_exec_common(struct sk_rec *r, struct task_struct *t, _
 	rec_u32(r, BPF_CORE_READ(t, cred, egid.val));			   /* gid */
 	rec_u64(r, (__u64)pid_nr_at(BPF_CORE_READ(t, thread_pid), level)); /* vtid */
 	rec_u64(r, (__u64)task_sig_pid(t, 1 /* PIDTYPE_TGID */, level));   /* vpid */
-	return 0;
+	return (int)r->idx;
 }
 
 /* The clone family's parameters (SK_SC_CLONE_PARAMS), describing `t`. */
@@ -1067,7 +1096,7 @@ static __noinline int rec_clone(struct sk_rec *r, struct task_struct *t, __s64 r
 	rec_u64(r, task_cap(t, 0));
 	rec_u64(r, task_cap(t, 1));
 	rec_u64(r, task_cap(t, 2));
-	return 0;
+	return (int)r->idx;
 }
 
 /* ---- table-driven parameters ---------------------------------------------- */
@@ -1080,7 +1109,7 @@ static __always_inline bool self(void)
 static __noinline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct sk_saved *sv,
 				long ret, struct sk_ebpf_pspec *ps)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = r->task;
 	__u8 kind = ps->kind, a = ps->a & 7, b = ps->b;
 	__u64 v;
 	switch (kind) {
@@ -1138,13 +1167,13 @@ static __noinline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct s
 	case SK_K_FD_DEV:
 	case SK_K_FD_INO: {
 		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)regs_arg(regs, a);
-		struct file *f = fd_file(task, fd);
-		if (f == NULL) {
+		struct inode *ino = rec_file(r, fd) != NULL ? rec_inode(r) : NULL;
+		if (ino == NULL) {
 			rec_empty(r);
 		} else if (kind == SK_K_FD_DEV) {
-			rec_u32(r, file_dev(f));
+			rec_u32(r, encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
 		} else {
-			rec_u64(r, BPF_CORE_READ(f, f_inode, i_ino));
+			rec_u64(r, BPF_CORE_READ(ino, i_ino));
 		}
 		break;
 	}
@@ -1215,7 +1244,29 @@ static __noinline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct s
 		rec_empty(r);
 		break;
 	}
-	return 0;
+	return (int)r->idx;
+}
+
+struct param_walk {
+	struct sk_rec *r;
+	struct pt_regs *regs;
+	struct sk_saved *sv;
+	struct sk_ebpf_sc *sc;
+	long ret;
+};
+
+/* One table-driven parameter (a bpf_loop callback, verified once). */
+static long param_step(__u32 i, void *vctx)
+{
+	struct param_walk *w = vctx;
+	struct sk_ebpf_sc *sc = w->sc;
+	__u32 k = i;
+	barrier_var(k);
+	k &= 15;
+	if (k >= SK_EBPF_MAX_PSPEC || sc == NULL) {
+		return 1;
+	}
+	return rec_param(w->r, w->regs, w->sv, w->ret, &sc->p[k]) < 0 ? 1 : 0;
 }
 
 /* ---- programs ------------------------------------------------------------------ */
@@ -1351,12 +1402,9 @@ int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 			return 0;
 		}
 		rec_begin(&r, buf, sc->type, n, tid);
-		for (__u32 i = 0; i < SK_EBPF_MAX_PSPEC; i++) {
-			if (i >= n) {
-				break;
-			}
-			rec_param(&r, regs, sv, ret, &sc->p[i]);
-		}
+		r.task = task;
+		struct param_walk w = {.r = &r, .regs = regs, .sv = sv, .sc = sc, .ret = ret};
+		bpf_loop(n, param_step, &w, 0);
 	}
 	if (sv != NULL) {
 		sv->id = -1;

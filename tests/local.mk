@@ -26,6 +26,7 @@ check_LTLIBRARIES += tests/plugins/synth.la
 tests_plugins_synth_la_SOURCES = tests/plugins/synth.c
 tests_plugins_synth_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 tests_plugins_synth_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS) -rpath $(abs_builddir)
+include tests/rules.mk
 
 # tests/plugins.d: symlinks to every plugin module built in this tree (and the
 # test-only ones), so the build tree's shrike runs with

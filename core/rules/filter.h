@@ -167,7 +167,8 @@ int sk_filter_parse_fexpr(const char *text, struct sk_filter_fexpr *ret, char *e
 enum sk_filter_op sk_filter_parse_op(const char *text);
 
 /* sk_filter_unescape - resolve the escapes of a quoted string's body
- * (\" \' \\ \b \f \n \r \t; others stay as written) from in[0..len) into
+ * (\" \' \\ \/ \b \f \n \r \t, and "\ " read as a lone backslash as
+ * libsinsp does; others stay as written) from in[0..len) into
  * out (room for len + 1 bytes, may not overlap). Returns the length. */
 size_t sk_filter_unescape(const char *in, size_t len, char *out);
 

@@ -382,6 +382,34 @@ static void test_eval_table(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* Escapes in quoted strings read as libsinsp reads them. Falco's sandbox
+ * rule for CVE-2021-3156 tests `proc.args contains "\ "`: in libsinsp a
+ * backslash before a space stands for one backslash (no space), so the
+ * test holds for any argument holding a backslash. "\/" is a slash. */
+static void test_escapes_like_libsinsp(void **state)
+{
+	struct tx_event e;
+	make_event(&e);
+	e.proc_cmdline = "sudoedit -s x\\";	/* ends with one backslash */
+	assert_int_equal(eval_cond("proc.cmdline contains \"\\ \"", &e), 1);
+	assert_int_equal(eval_cond("proc.cmdline endswith \"\\ \"", &e), 1);
+	assert_int_equal(eval_cond("proc.cmdline endswith \\", &e), 1);
+	e.proc_cmdline = "sudoedit -s x";	/* no backslash, a space */
+	assert_int_equal(eval_cond("proc.cmdline contains \"\\ \"", &e), 0);
+	e.proc_cmdline = "a\\ b";		/* backslash then space */
+	assert_int_equal(eval_cond("proc.cmdline = \"a\\ b\"", &e), 0);
+	assert_int_equal(eval_cond("proc.cmdline = \"a\\\\ b\"", &e), 1);
+	assert_int_equal(eval_cond("fd.name = \"\\/etc\\/shadow\"", &ev), 1);
+	assert_int_equal(eval_cond("fd.name = '\\/etc/shadow'", &ev), 1);
+
+	char out[16];
+	assert_int_equal(sk_filter_unescape("a\\ b\\/c", 7, out), 5);
+	assert_string_equal(out, "a\\b/c");
+	/* escapes libsinsp refuses are kept as written */
+	assert_int_equal(sk_filter_unescape("\\d+", 3, out), 3);
+	assert_string_equal(out, "\\d+");
+}
+
 static void test_missing_values(void **state)
 {
 	struct tx_event e;
@@ -955,6 +983,7 @@ int main(void)
 	    cmocka_unit_test(test_evttypes),	      cmocka_unit_test(test_fexpr_and_ops),
 	    cmocka_unit_test(test_deep_nesting),      cmocka_unit_test(test_mutations),
 	    cmocka_unit_test(test_random_conditions),
+	    cmocka_unit_test(test_escapes_like_libsinsp),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

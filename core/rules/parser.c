@@ -411,10 +411,18 @@ static size_t name_len(const struct parser *p, unsigned *ndots)
 	return l;
 }
 
-/* one escape sequence after a backslash; -1 when it is kept as written */
+/* one escape sequence after a backslash; -1 when it is kept as written.
+ * As libsinsp reads them: "\/" is a slash, and "\ " (backslash space)
+ * stands for a lone backslash, a form Falco keeps for rules written before
+ * escapes existed (Falco's sandbox rules use `contains "\ "`). Unknown
+ * escapes, which Falco refuses, are kept as written. */
 static int unescape_char(char c)
 {
 	switch (c) {
+	case ' ':
+		return '\\';
+	case '/':
+		return '/';
 	case 'b':
 		return '\b';
 	case 'f':

@@ -281,6 +281,56 @@ static void test_lists(void **state)
 	sk_rules_destroy(r);
 }
 
+/* List items written the way Falco's own files write them: whole command
+ * lines in YAML single quotes around a double-quoted filter string (with
+ * '' for a quote and \" inside), a list item with a space, and a quoted
+ * item with a space inline in the condition. */
+static void test_falco_file_lists(void **state)
+{
+	struct sk_rules *r =
+	    load("- list: cmdlines\n"
+		 "  items: [\n"
+		 "    '\"sh -c uname -p 2> /dev/null\"',\n"
+		 "    '\"sh -c node -e \\\"require(''nan'')\\\"\"',\n"
+		 "    '\"sh -c /bin/sh -c ''date +%%s''\"'\n"
+		 "    ]\n"
+		 "- list: dirs\n"
+		 "  items: [/etc/cassandra, /etc/fluent/configs.d. /etc/alertmanager]\n"
+		 "- rule: cmd\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and proc.cmdline in (cmdlines, \"puma reactor\")\n"
+		 "  output: o\n"
+		 "  priority: debug\n"
+		 "- rule: dir\n"
+		 "  desc: d\n"
+		 "  condition: evt.type = execve and fd.name pmatch (dirs)\n"
+		 "  output: o\n"
+		 "  priority: debug\n",
+		 0);
+	sk_rules_set_match_all(r, true);
+	struct tx_event e;
+	base_event(&e, TX_EVT_EXECVE);
+	const char *cmds[] = {"sh -c uname -p 2> /dev/null", "sh -c node -e \"require('nan')\"",
+			      "sh -c /bin/sh -c 'date +%%s'", "puma reactor",
+			      "sh -c node -e \\\"require('nan')\\\"", "sh -c uname -p"};
+	const char *want[] = {"cmd", "cmd", "cmd", "cmd", "", ""};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		e.proc_cmdline = cmds[i];
+		if (strcmp(matches(r, &e), want[i]) != 0) {
+			print_message("# '%s': got '%s'\n", cmds[i], matches(r, &e));
+		}
+		assert_string_equal(matches(r, &e), want[i]);
+	}
+	e.proc_cmdline = "x";
+	e.fd_name = "/etc/cassandra/c.yaml";
+	assert_string_equal(matches(r, &e), "dir");
+	e.fd_name = "/etc/fluent/configs.d. /etc/alertmanager/x";
+	assert_string_equal(matches(r, &e), "dir");
+	e.fd_name = "/etc/alertmanager/x";
+	assert_string_equal(matches(r, &e), "");
+	sk_rules_destroy(r);
+}
+
 static void test_macros(void **state)
 {
 	struct sk_rules *r = load("- macro: m1\n"
@@ -1367,6 +1417,7 @@ int main(void)
 	    cmocka_unit_test(test_basic),
 	    cmocka_unit_test(test_output_format),
 	    cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_falco_file_lists),
 	    cmocka_unit_test(test_macros),
 	    cmocka_unit_test(test_exceptions),
 	    cmocka_unit_test(test_append_override),

@@ -179,6 +179,12 @@ static int load_conf(const struct sk_daemon_opts *o, struct sk_conf **ret, char 
 	if (o->unbuffered) {
 		c->buffered_outputs = false;
 	}
+	for (size_t i = 0; i < o->ndisable_sources; i++) {
+		if (strcmp(o->disable_sources[i], "syscall") == 0 &&
+		    (c->engine_kind == SK_ENGINE_EBPF || c->engine_kind == SK_ENGINE_KMOD)) {
+			c->engine_kind = SK_ENGINE_NONE; /* --disable-source syscall */
+		}
+	}
 	return 0;
 nomem:
 	sk_conf_free(c);
@@ -373,6 +379,49 @@ static int init_config_node(const struct sk_conf_plugin *p, struct sk_cfg_node *
 	return 0;
 }
 
+static bool listed(const char *const *l, size_t n, const char *s)
+{
+	for (size_t i = 0; s != NULL && i < n; i++) {
+		if (strcmp(l[i], s) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* plugin_in_sources - whether a plugin belongs to one of the sources in l:
+ * it produces them, or its fields apply to them. */
+static bool plugin_in_sources(const struct sk_plugin *def, const char *const *l, size_t n)
+{
+	if (listed(l, n, def->event_source)) {
+		return true;
+	}
+	for (const char *const *s = def->sources; s != NULL && *s != NULL; s++) {
+		if (listed(l, n, *s)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* enabled_by_flag - --enable-source SRC loads a plugins: entry that
+ * load_plugins leaves out when the plugin belongs to SRC. */
+static bool enabled_by_flag(struct daemon *d, const struct sk_conf_plugin *p)
+{
+	if (d->opts->nenable_sources == 0) {
+		return false;
+	}
+	char err[ERRLEN];
+	struct sk_plugin_handle *h = NULL;
+	char *path = sk_loader_resolve(d->conf->plugins_dir,
+				       p->library_path ? p->library_path : p->name);
+	bool yes = path != NULL && sk_loader_open(path, &h, err, sizeof(err)) == 0 &&
+		   plugin_in_sources(&h->def, d->opts->enable_sources, d->opts->nenable_sources);
+	sk_loader_close(h);
+	free(path);
+	return yes;
+}
+
 static int load_plugins(struct daemon *d, char *err, size_t errlen)
 {
 	const struct sk_conf *c = d->conf;
@@ -382,7 +431,7 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
 	 * load_plugins is absent, as in Falco; conf.c decides). */
 	for (size_t i = 0; i < c->nplugins; i++) {
 		const struct sk_conf_plugin *p = &c->plugins[i];
-		if (!p->load) {
+		if (!p->load && !enabled_by_flag(d, p)) {
 			continue;
 		}
 		struct sk_cfg_node *owned = NULL;
@@ -400,12 +449,22 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
 		if (r < 0) {
 			return r;
 		}
+		if (h->def.event_source != NULL &&
+		    listed(d->opts->disable_sources, d->opts->ndisable_sources,
+			   h->def.event_source)) {
+			SK_INFO("plugin '%s' not loaded: source '%s' is disabled", h->def.name,
+				h->def.event_source);
+			sk_loader_close(h);
+			continue;
+		}
 		r = add_plugin(d, h, err, errlen);
 		if (r < 0) {
 			sk_loader_close(h);
 			return r;
 		}
-		if (sk_loader_has_cap(h, SK_CAP_SOURCE)) {
+		/* A replayed capture is the only source: plugins that produce
+		 * events lend their fields to its records. */
+		if (sk_loader_has_cap(h, SK_CAP_SOURCE) && c->engine_kind != SK_ENGINE_REPLAY) {
 			r = add_source(d, h, p->open_params);
 			if (r < 0) {
 				return r;
@@ -618,6 +677,13 @@ static int build_fields(struct daemon *d, char *err, size_t errlen)
 		if (src != NULL) {
 			r = sk_fields_add_source(d->fields, src);
 		}
+	}
+	/* No source at all (engine none, no source plugin, e.g. the shipped
+	 * config with k8s_audit not enabled): rules of every source are
+	 * skipped with a warning instead of failing on fields nobody provides.
+	 * A replayed capture may hold any source and keeps them all known. */
+	if (r == 0 && d->nsources == 0 && d->conf->engine_kind == SK_ENGINE_NONE) {
+		r = sk_fields_add_source(d->fields, "none");
 	}
 	for (size_t i = 0; r == 0 && i < d->nplugins; i++) {
 		struct sk_plugin_handle *h = d->plugins[i];

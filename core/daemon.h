@@ -32,6 +32,10 @@ struct sk_daemon_opts {
 	const char *const *validate;	/* -V FILE: validate these rules files */
 	size_t nvalidate;
 	const char *list_source;	/* NULL: every source */
+	const char *const *enable_sources;  /* --enable-source: load the plugins of these */
+	size_t nenable_sources;
+	const char *const *disable_sources; /* --disable-source: neither open nor load these */
+	size_t ndisable_sources;
 };
 
 /* sk_daemon_run - do it all; returns an enum sk_exit value. Logs every

@@ -33,6 +33,10 @@ static void usage(FILE *f)
 		"  -U, --unbuffered        flush outputs after every alert (buffered_outputs: false)\n"
 		"      --dry-run           load and check everything, print what would run, exit\n"
 		"      --list [SOURCE]     list the fields the loaded plugins provide\n"
+		"      --enable-source SRC load the plugins of event source SRC (k8s_audit) even\n"
+		"                          when load_plugins leaves them out; repeatable\n"
+		"      --disable-source SRC turn event source SRC off (syscall: no syscall\n"
+		"                          engine, for an audit-only instance); repeatable\n"
 		"  -h, --help              this help\n"
 		"      --version           print the version and the plugin ABI version\n"
 		"\n"
@@ -53,6 +57,8 @@ enum {
 	OPT_DRY_RUN,
 	OPT_VERSION,
 	OPT_LIST,
+	OPT_ENABLE_SOURCE,
+	OPT_DISABLE_SOURCE,
 };
 
 /* Append `s` to a growing array of borrowed argv strings. */
@@ -78,11 +84,14 @@ int main(int argc, char **argv)
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"list", optional_argument, NULL, OPT_LIST},
+		{"enable-source", required_argument, NULL, OPT_ENABLE_SOURCE},
+		{"disable-source", required_argument, NULL, OPT_DISABLE_SOURCE},
 		{NULL, 0, NULL, 0},
 	};
 	struct sk_daemon_opts o = {0};
 	const char **overrides = NULL, **rules = NULL, **validate = NULL;
-	size_t noverrides = 0, nrules = 0, nvalidate = 0;
+	const char **enable = NULL, **disable = NULL;
+	size_t noverrides = 0, nrules = 0, nvalidate = 0, nenable = 0, ndisable = 0;
 	int c, rc = SK_EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "c:o:r:e:V:LUh", longopts, NULL)) != -1) {
@@ -128,6 +137,16 @@ int main(int argc, char **argv)
 			}
 			o.list_source = optarg;
 			break;
+		case OPT_ENABLE_SOURCE:
+			if (push(&enable, &nenable, optarg) < 0) {
+				goto nomem;
+			}
+			break;
+		case OPT_DISABLE_SOURCE:
+			if (push(&disable, &ndisable, optarg) < 0) {
+				goto nomem;
+			}
+			break;
 		case OPT_VERSION:
 			printf("shrike %s (plugin ABI %u.%u)\n", PACKAGE_VERSION, SK_PLUGIN_ABI_MAJOR,
 			       SK_PLUGIN_ABI_MINOR);
@@ -154,6 +173,10 @@ int main(int argc, char **argv)
 	o.nrules_files = nrules;
 	o.validate = validate;
 	o.nvalidate = nvalidate;
+	o.enable_sources = enable;
+	o.nenable_sources = nenable;
+	o.disable_sources = disable;
+	o.ndisable_sources = ndisable;
 	rc = sk_daemon_run(&o);
 	goto out;
 nomem:
@@ -163,5 +186,7 @@ out:
 	free(overrides);
 	free(rules);
 	free(validate);
+	free(enable);
+	free(disable);
 	return rc;
 }

@@ -27,6 +27,8 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs kcat openssl libgnutls28-dev"
 	# syslog output tests: a real rsyslogd, started by the test itself
 	pkgs="$pkgs rsyslog"
+	# k8saudit tests post audit events to the webhook with curl
+	pkgs="$pkgs curl"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

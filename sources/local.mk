@@ -31,3 +31,6 @@ EXTRA_DIST += \
 	tests/fixtures/capture/crc-mismatch.scap \
 	tests/fixtures/capture/no-end.scap \
 	tests/integration/capture_roundtrip.sh
+
+# k8saudit: the Kubernetes audit source and the json extractor.
+include sources/k8saudit/local.mk

@@ -5,3 +5,14 @@
 # benchmark over a replayed capture (bench/rules_replay.sh).
 
 EXTRA_DIST += tests/compat/falco_rules.sh
+
+# ticker: a test-only source of numbered events that runs until stopped.
+SK_TEST_PLUGIN_MODULES += tests/plugins/ticker.la
+check_LTLIBRARIES += tests/plugins/ticker.la
+tests_plugins_ticker_la_SOURCES = tests/plugins/ticker.c
+tests_plugins_ticker_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+tests_plugins_ticker_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS) -rpath $(abs_builddir)
+
+# Daemon-level rules tests (the ticker source keeps events flowing).
+TESTS += tests/integration/rules_reload.sh tests/integration/rules_config.sh
+EXTRA_DIST += tests/integration/rules_reload.sh tests/integration/rules_config.sh

@@ -903,6 +903,24 @@ int sk_cfg_override(struct sk_cfg_node *root, const char *assignment, char *err,
 		if (cur->kind == SK_CFG_SCALAR && cur->is_null) {
 			make_container(cur, s->key ? SK_CFG_MAP : SK_CFG_SEQ);
 		}
+		if (s->key && cur->kind == SK_CFG_SEQ && !last) {
+			/* A list of maps with `name:` keys (plugins:) is indexed by
+			 * name too: -o plugins.k8saudit.open_params=... */
+			struct sk_cfg_node *named = NULL;
+			for (size_t k = 0; k < cur->n && named == NULL; k++) {
+				ssize_t ni = map_index(cur->items[k], "name", 4);
+				const struct sk_cfg_node *nm = ni >= 0 ? cur->items[k]->items[ni] : NULL;
+				if (nm != NULL && nm->kind == SK_CFG_SCALAR &&
+				    strlen(nm->scalar) == s->keylen &&
+				    memcmp(nm->scalar, s->key, s->keylen) == 0) {
+					named = cur->items[k];
+				}
+			}
+			if (named != NULL) {
+				cur = named;
+				continue;
+			}
+		}
 		if (s->key && cur->kind != SK_CFG_MAP) {
 			errmsg(err, errlen, "-o '%s': %.*s is %s (at %s:%u:%u), not a map",
 			       assignment, pre, assignment, sk_cfg_kind_name(cur), cur->file,

@@ -245,10 +245,16 @@ static void test_shipped_config_validates(void **state)
 	}
 	assert_int_equal(rc, 0);
 	/* the @dirs@ were substituted with the same values the daemon has */
-	assert_int_equal(c->rules_files.n, 3);
+	assert_int_equal(c->rules_files.n, 4);
 	assert_string_equal(c->rules_files.items[0], SK_RULES_DIR "/shrike_rules.yaml");
-	assert_string_equal(c->rules_files.items[1], SK_CONF_DIR "/shrike_rules.local.yaml");
-	assert_string_equal(c->rules_files.items[2], SK_CONF_DIR "/rules.d");
+	assert_string_equal(c->rules_files.items[1], SK_RULES_DIR "/k8s_audit_rules.yaml");
+	assert_string_equal(c->rules_files.items[2], SK_CONF_DIR "/shrike_rules.local.yaml");
+	assert_string_equal(c->rules_files.items[3], SK_CONF_DIR "/rules.d");
+	/* the audit plugins are declared but only --enable-source loads them */
+	assert_int_equal(c->nplugins, 2);
+	assert_string_equal(c->plugins[0].name, "k8saudit");
+	assert_false(c->plugins[0].load);
+	assert_false(c->plugins[1].load);
 	assert_string_equal(c->plugins_dir, SK_PLUGINS_DIR);
 	assert_int_equal(c->engine_kind, SK_ENGINE_NONE);
 	assert_true(output(c, "stdout_output")->enabled);

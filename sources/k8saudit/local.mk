@@ -36,9 +36,10 @@ sources_k8saudit_k8saudit_test_LDADD = $(MHD_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS)
 endif
 
 K8SAUDIT_TESTS = tests/integration/k8saudit_webhook.sh tests/integration/k8saudit_file.sh \
-	tests/integration/k8saudit_errors.sh
+	tests/integration/k8saudit_errors.sh tests/integration/k8saudit_config.sh
 TESTS += $(K8SAUDIT_TESTS)
 endif
 EXTRA_DIST += tests/integration/k8saudit_webhook.sh tests/integration/k8saudit_file.sh \
-	tests/integration/k8saudit_errors.sh tests/integration/k8saudit_lib.sh \
+	tests/integration/k8saudit_errors.sh tests/integration/k8saudit_config.sh \
+	tests/integration/k8saudit_lib.sh \
 	tests/fixtures/k8saudit

@@ -67,7 +67,7 @@ check() { # yaml-fragment -> daemon's --dry-run stderr
 	printf 'plugins_dir: %s\nstdout_output:\n  enabled: false\n%s\n' "$SK_TEST_PLUGINS_DIR" "$1" \
 		>"$T/bad.yaml"
 	"$SHRIKE" -c "$T/bad.yaml" --dry-run >/dev/null 2>"$T/bad.err"
-	echo "rc=$? $(cat "$T/bad.err")"
+	echo "rc=$? $(grep 'error:' "$T/bad.err" | tr '\n' ' ')"
 }
 like "$(check "file_output:
   enabled: true

@@ -11,7 +11,7 @@
 . "$top_srcdir/tests/lib_rsyslog.sh"
 GEN="$top_builddir/tests/tools/alertgen"
 [ -n "$RSYSLOGD" ] || tap_skip_all "rsyslogd is missing (scripts/install-deps.sh --test)"
-tap_plan 16
+tap_plan 17
 N=200
 
 # check.py INPUT PROGRAM FACILITY N MODE [HOSTNAME]: every alert 1..N once,
@@ -156,6 +156,41 @@ d = open(sys.argv[1], "rb").read().decode(); n = 0
 while d:
     l, d = d.split(" ", 1); d = d[int(l):]; n += 1
 print(n)' "$T/wire")" 3 "wire: the octet counts frame exactly 3 messages"
+
+# A stream unix socket (some daemons listen that way): like syslog(3), the
+# output falls back to SOCK_STREAM and ends each message with a NUL.
+cat >"$T/stream.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept(); data = b""
+while True:
+    b = c.recv(65536)
+    if not b: break
+    data += b
+open(sys.argv[2], "wb").write(data)
+EOF
+python3 "$T/stream.py" "$T/stream.sock" "$T/stream.got" &
+spid=$!
+on_exit "kill -KILL $spid 2>/dev/null"
+wait_for 10 test -S "$T/stream.sock"
+"$GEN" -c "$T/base.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 3 -o json_output=false \
+	-o syslog_output.address="unix://$T/stream.sock" >/dev/null 2>"$T/stream.err" &
+gpid=$!
+wait_for 20 grep -q "^emitted 3\$" "$T/stream.err"
+kill -TERM $gpid
+wait $gpid
+wait $spid
+cat >"$T/stream_check.py" <<'EOF'
+import re, sys
+d = open(sys.argv[1], "rb").read().decode()
+parts = d.split("\0")
+pat = r"<%d>[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d shrike\[\d+\]: \d\d:\d\d:\d\d\.\d{9}: \w+ Test alert %d \(.*\)"
+ok = len(parts) == 4 and parts[3] == "" and all(
+    re.fullmatch(pat % (8 + i % 8, i), p) for i, p in zip((1, 2, 3), parts))
+print("ok" if ok else repr(d[:300]))
+EOF
+is "$(python3 "$T/stream_check.py" "$T/stream.got")" ok \
+	"stream unix socket: 3 messages in syslog(3)'s local form, each ended by a NUL"
 
 # Configuration errors, with the key.
 "$GEN" -c "$T/base.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \

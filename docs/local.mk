@@ -2,6 +2,7 @@
 EXTRA_DIST += docs/capture-format.md
 EXTRA_DIST += docs/architecture.md
 EXTRA_DIST += docs/configuration.md
+EXTRA_DIST += docs/ebpf-source.md
 EXTRA_DIST += docs/outputs.md
 EXTRA_DIST += docs/plugin-authoring.md
 EXTRA_DIST += docs/fields.md

@@ -11,7 +11,7 @@
 . "$top_srcdir/tests/lib_rsyslog.sh"
 GEN="$top_builddir/tests/tools/alertgen"
 [ -n "$RSYSLOGD" ] || tap_skip_all "rsyslogd is missing (scripts/install-deps.sh --test)"
-tap_plan 17
+tap_plan 19
 N=200
 
 # check.py INPUT PROGRAM FACILITY N MODE [HOSTNAME]: every alert 1..N once,
@@ -191,6 +191,59 @@ print("ok" if ok else repr(d[:300]))
 EOF
 is "$(python3 "$T/stream_check.py" "$T/stream.got")" ok \
 	"stream unix socket: 3 messages in syslog(3)'s local form, each ended by a NUL"
+
+# Long alerts (-m pads the message to 100000+ bytes): UDP truncates each to
+# one datagram (65507 bytes) and says so once; TCP carries them whole.
+cat >"$T/udp.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+sizes = [len(s.recv(70000)) for _ in range(2)]
+open(sys.argv[1], "w").write(" ".join(map(str, sizes)))
+EOF
+python3 "$T/udp.py" "$T/udp.sizes" >"$T/udp.port" &
+upid=$!
+on_exit "kill -KILL $upid 2>/dev/null"
+wait_for 10 test -s "$T/udp.port"
+"$GEN" -c "$T/base.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 2 -m 100000 \
+	-o syslog_output.address="udp://127.0.0.1:$(cat "$T/udp.port")" >/dev/null 2>"$T/long.err" &
+gpid=$!
+wait_for 20 grep -q "^emitted 2\$" "$T/long.err"
+kill -TERM $gpid
+wait $gpid
+wait_for 10 test -s "$T/udp.sizes"
+is "$(cat "$T/udp.sizes"):$(grep -c 'truncated to fit one UDP datagram' "$T/long.err")" "65507 65507:1" \
+	"udp: 100 KB alerts are cut to one 65507-byte datagram each, logged once"
+python3 - "$T/wire2" >"$T/port2" <<'EOF' &
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept(); data = b""
+while True:
+    b = c.recv(65536)
+    if not b: break
+    data += b
+open(sys.argv[1], "wb").write(data)
+EOF
+wpid=$!
+wait_for 10 test -s "$T/port2"
+"$GEN" -c "$T/base.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -n 1 -m 100000 \
+	-o syslog_output.address="tcp://127.0.0.1:$(cat "$T/port2")" >/dev/null 2>"$T/long2.err" &
+gpid=$!
+wait_for 20 grep -q "^emitted 1\$" "$T/long2.err"
+kill -TERM $gpid
+wait $gpid
+wait $wpid
+is "$(python3 -c '
+import json, sys
+d = open(sys.argv[1], "rb").read()
+n, rest = d.split(b" ", 1)
+msg = rest[rest.index(b"{"):]
+a = json.loads(msg)
+print(int(n) == len(rest), len(a["output"]) > 100000)' "$T/wire2")" "True True" \
+	"tcp: a 100 KB alert arrives whole, framed by its octet count"
 
 # Configuration errors, with the key.
 "$GEN" -c "$T/base.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \

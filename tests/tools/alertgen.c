@@ -3,9 +3,11 @@
  * integration tests.
  *
  *   alertgen -c shrike.yaml [-o key=value]... [-n COUNT] [-H HOSTNAME] [-t MS]
+ *            [-m BYTES]
  *
  * Loads the config, starts every enabled output, emits COUNT distinct alerts
- * (rule "Test rule N", fields of every value type, tags), prints
+ * (rule "Test rule N", fields of every value type, tags; -m pads each
+ * message with BYTES more characters, for size limits), prints
  * "emitted TOTAL" on stderr, then waits for a signal:
  *   SIGUSR1         reopen the outputs' files (like the daemon), then emit
  *                   COUNT more alerts and print "emitted TOTAL" again;
@@ -34,7 +36,8 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: alertgen -c FILE [-o key=value]... [-n COUNT] [-H HOSTNAME] [-t MS]\n");
+		"usage: alertgen -c FILE [-o key=value]... [-n COUNT] [-H HOSTNAME] [-t MS] "
+		"[-m BYTES]\n");
 }
 
 static uint64_t realtime_ns(void)
@@ -44,13 +47,26 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static size_t pad_bytes; /* -m */
+
 static int emit_one(struct sk_outputs *o, uint64_t n)
 {
-	char rule[64], message[160], seq[32];
+	char rule[64], seq[32];
+	size_t msize = 160 + pad_bytes;
+	char *message = malloc(msize);
+	if (!message) {
+		return -ENOMEM;
+	}
 	snprintf(rule, sizeof(rule), "Test rule %" PRIu64, n);
 	snprintf(seq, sizeof(seq), "%" PRIu64, n);
-	snprintf(message, sizeof(message),
-		 "Test alert %" PRIu64 " (user=root file=/etc/shadow cmd=\"cat /etc/shadow\")", n);
+	int ml = snprintf(message, msize,
+			  "Test alert %" PRIu64 " (user=root file=/etc/shadow cmd=\"cat /etc/shadow\")",
+			  n);
+	if (pad_bytes > 0 && ml > 0) {
+		message[ml] = ' ';
+		memset(message + ml + 1, 'x', pad_bytes - 1);
+		message[ml + pad_bytes] = '\0';
+	}
 
 	struct sk_value args[2] = {
 	    {.type = SK_TYPE_STRING, .str = {.ptr = "-n", .len = 2}},
@@ -98,7 +114,9 @@ static int emit_one(struct sk_outputs *o, uint64_t n)
 	    .fields = fields,
 	    .nfields = sizeof(fields) / sizeof(fields[0]),
 	};
-	return sk_outputs_emit(o, &in);
+	int rc = sk_outputs_emit(o, &in);
+	free(message);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -115,7 +133,7 @@ int main(int argc, char **argv)
 	int status = 1;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:o:n:H:t:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:o:n:H:t:m:h")) != -1) {
 		switch (c) {
 		case 'c':
 			conf_path = optarg;
@@ -135,6 +153,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			stop_ms = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'm':
+			pad_bytes = (size_t)strtoul(optarg, NULL, 10);
 			break;
 		default:
 			usage();

@@ -876,6 +876,13 @@ static __always_inline void rec_args(struct sk_rec *r, struct task_struct *t, bo
 	rec_len(r, len);
 }
 
+struct mm_rss_stat___old {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+struct mm_struct___old {
+	struct mm_rss_stat___old rss_stat;
+} __attribute__((preserve_access_index));
+
 static __always_inline void rec_vm(struct sk_rec *r, struct task_struct *t)
 {
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
@@ -887,20 +894,26 @@ static __always_inline void rec_vm(struct sk_rec *r, struct task_struct *t)
 	}
 	__u64 total = BPF_CORE_READ(mm, total_vm);
 	rec_u32(r, (__u32)(total * 4)); /* pages -> KiB (4 KiB pages) */
-	if (bpf_core_field_exists(mm->rss_stat)) {
-		__s64 file = 0, anon = 0, swap = 0, shmem = 0;
+	__s64 file = 0, anon = 0, swap = 0, shmem = 0;
+	if (bpf_core_type_exists(struct mm_rss_stat___old)) {
+		/* before 6.2: struct mm_rss_stat { atomic_long_t count[4]; } */
+		struct mm_struct___old *om = (void *)mm;
+		struct mm_rss_stat___old st = BPF_CORE_READ(om, rss_stat);
+		file = st.count[0].counter;
+		anon = st.count[1].counter;
+		swap = st.count[2].counter;
+		shmem = st.count[3].counter;
+	} else {
+		/* 6.2 and later: struct percpu_counter rss_stat[4] */
 		struct percpu_counter *pc = __builtin_preserve_access_index(&mm->rss_stat[0]);
 		bpf_probe_read_kernel(&file, 8, __builtin_preserve_access_index(&pc[0].count));
 		bpf_probe_read_kernel(&anon, 8, __builtin_preserve_access_index(&pc[1].count));
 		bpf_probe_read_kernel(&swap, 8, __builtin_preserve_access_index(&pc[2].count));
 		bpf_probe_read_kernel(&shmem, 8, __builtin_preserve_access_index(&pc[3].count));
-		__s64 rss = file + anon + shmem;
-		rec_u32(r, rss > 0 ? (__u32)(rss * 4) : 0);
-		rec_u32(r, swap > 0 ? (__u32)(swap * 4) : 0);
-	} else {
-		rec_empty(r);
-		rec_empty(r);
 	}
+	__s64 rss = file + anon + shmem;
+	rec_u32(r, rss > 0 ? (__u32)(rss * 4) : 0);
+	rec_u32(r, swap > 0 ? (__u32)(swap * 4) : 0);
 }
 
 static __always_inline __u32 task_tty(struct task_struct *t)

@@ -115,7 +115,8 @@ endif
 EXTRA_DIST += tests/integration/outputs_kafka.sh
 
 # http output (http_output) and its tests: tests/tools/http_sink is the
-# receiver (libmicrohttpd, GnuTLS for the client-certificate check).
+# receiver (libmicrohttpd, GnuTLS for the client-certificate check), built
+# when configure found libmicrohttpd (BUILD_PLUGIN_K8SAUDIT needs it too).
 if BUILD_PLUGIN_HTTP
 pkgplugin_LTLIBRARIES += outputs/http.la
 outputs_http_la_SOURCES = outputs/http/http.c outputs/http/http_conf.c \

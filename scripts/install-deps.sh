@@ -27,6 +27,9 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs kcat openssl libgnutls28-dev"
 	# syslog output tests: a real rsyslogd, started by the test itself
 	pkgs="$pkgs rsyslog"
+	# tests/ebpf/qemu_kernel.sh: the eBPF probe on a second kernel (Debian's)
+	# booted in QEMU with a busybox initramfs
+	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static cpio"
 	# k8saudit tests post audit events to the webhook with curl
 	pkgs="$pkgs curl"
 fi

@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 MOCK="$top_builddir/tests/tools/kafka_mock"
 command -v kcat >/dev/null 2>&1 || tap_skip_all "kcat is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 34
+tap_plan 37
 
 # start_mock NAME ARGS... - start a mock cluster; sets MOCK_PID and BOOT.
 start_mock() {
@@ -232,6 +232,25 @@ like "$(cat "$T/expire.err")" "message\(s\) to topic expire could not be deliver
 	"message_timeout_ms: failed deliveries are logged with their count and reason (rate-limited)"
 like "$(cat "$T/expire.err")" "topic expire: 0 message\(s\) delivered, 20 failed" \
 	"message_timeout_ms: ... and counted"
+kill -TERM $MOCK_PID
+wait $MOCK_PID
+
+# ---- options reach librdkafka: SASL (which the mock cluster lacks) -------
+start_mock sasl -t sasl
+conf sasl sasl '%rule' '  flush_timeout: 500ms
+  options:
+    security.protocol: sasl_plaintext
+    sasl.mechanism: PLAIN
+    sasl.username: shrike
+    sasl.password: pw-not-for-logs'
+gen sasl 3
+wait_for 30 grep -q "^emitted 3\$" "$T/sasl.err"
+wait_for 10 grep -q "SASL" "$T/sasl.err"
+is $? 0 "options: security.protocol and sasl.* reach librdkafka (it tries SASL; the mock refuses)"
+stop_gen sasl
+like "$(cat "$T/sasl.err")" "3 message\(s\) not delivered to topic sasl at shutdown" \
+	"options: the undeliverable messages are reported at shutdown"
+is "$(grep -c pw-not-for-logs "$T/sasl.err")" 0 "options: the SASL password never appears in the log"
 kill -TERM $MOCK_PID
 wait $MOCK_PID
 

@@ -32,6 +32,9 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static cpio"
 	# k8saudit tests post audit events to the webhook with curl
 	pkgs="$pkgs curl"
+	# container field tests: real podman containers (runc, a busybox image
+	# the test imports itself); setpriv (util-linux) runs a program as nobody
+	pkgs="$pkgs podman runc busybox-static util-linux"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

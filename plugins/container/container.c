@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -679,7 +680,13 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->work_cv, NULL);
 	pthread_cond_init(&in->done_cv, NULL);
+	/* the worker takes no signals: they are the host's to handle (a
+	 * thread with SIGTERM unblocked would let it kill the daemon) */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int r = pthread_create(&in->worker, NULL, worker_main, in);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0) {
 		snprintf(err, errlen, "cannot start the metadata thread: %s", strerror(r));
 		pthread_mutex_destroy(&in->mu);

@@ -837,7 +837,7 @@ static int proc_value(struct sys_inst *in, const struct sk_thread *t, enum afiel
 	}
 	switch (f) {
 	case A_NAME:
-		return ret_str(v, t->comm);
+		return t->comm[0] ? ret_str(v, t->comm) : SK_NA;
 	case A_PID:
 		return ret_i64(v, t->pid);
 	case A_EXE:

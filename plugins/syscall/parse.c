@@ -813,10 +813,15 @@ static void parse_execve(struct sys_inst *in)
 		t->env_len = 0;
 		t->env_loaded = false;
 	}
+	t->exe_writable = t->exe_upper_layer = t->exe_from_memfd = false;
 	if (p_i64(in, "flags", &v)) {
 		t->exe_writable = (v & SK_EXE_WRITABLE) != 0;
 		t->exe_upper_layer = (v & SK_EXE_UPPER_LAYER) != 0;
 		t->exe_from_memfd = (v & SK_EXE_FROM_MEMFD) != 0;
+	}
+	/* the kernel names a memfd's file "/memfd:NAME (deleted)" */
+	if (t->exepath != NULL && strncmp(t->exepath, "/memfd:", 7) == 0) {
+		t->exe_from_memfd = true;
 	}
 	if (p_i64(in, "exe_ino", &v)) {
 		t->exe_ino = (uint64_t)v;

@@ -121,6 +121,12 @@ int ebpf_buf_size(const struct ebpf_conf *c, uint64_t *ret, char *err, size_t er
 	{                                                                                          \
 		SK_K_TUPLE, (fd), (peer), 0                                                        \
 	}
+/* the tuple, its remote end from the sockaddr copied at entry when the
+ * socket has none (a refused connect) */
+#define TUPSA(fd)                                                                                  \
+	{                                                                                          \
+		SK_K_TUPLE, (fd), 0, 1                                                             \
+	}
 #define DEV(fd)                                                                                    \
 	{                                                                                          \
 		SK_K_FD_DEV, (fd), 0, 0                                                            \
@@ -278,7 +284,7 @@ static const struct ebpf_sc_row rows[] = {
 	/* network */
 	ROW(socket, SOCKET, 0, 0, 0, 0, R, A32(0), A32(1), A32(2))
 	ROW(socketpair, SOCKETPAIR, 0, 0, 0, 0, R, FDP(3, 0), FDP(3, 1), E, E, A32(0), A32(1), A32(2))
-	ROW(connect, CONNECT, 0, 0, 2, 2, R, TUP(0, 0), AI(0), SSA(1, 2))
+	ROW(connect, CONNECT, 0, 0, 2, 2, R, TUPSA(0), AI(0), SSA(1, 2))
 	ROW(accept, ACCEPT, 0, 0, 0, 0, R, TUP(RFD, 1), E, E, E)
 	ROW(accept4, ACCEPT4, 0, 0, 0, 0, R, TUP(RFD, 1), E, E, E, A32(3))
 	ROW(bind, BIND, 0, 0, 2, 2, R, SSA(1, 2), AI(0))

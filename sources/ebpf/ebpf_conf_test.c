@@ -94,6 +94,10 @@ static void test_rows_match_event_table(void **state)
 				/* a copy taken at entry: the row says which argument */
 				assert_int_equal(r->save_str, r->p[k].a + 1u);
 			}
+			if (r->p[k].kind == SK_K_TUPLE && r->p[k].c) {
+				/* takes the sockaddr copied at entry */
+				assert_int_not_equal(r->save_sa, 0);
+			}
 			if (r->p[k].kind == SK_K_ARG_SOCKADDR && r->p[k].c) {
 				assert_int_equal(r->save_sa, r->p[k].a + 1u);
 				assert_int_equal(r->save_sa_len, r->p[k].b);

@@ -678,30 +678,45 @@ static __always_inline __u16 swab16(__u16 v)
 }
 
 /* Copy the path of a unix socket address (abstract names start with '@'). */
+/* Copy the path of a unix socket address, NUL-terminated (an abstract
+ * name, which starts with a NUL and is not terminated, as "@name"). */
 static __always_inline __u32 unix_path(__u8 *dst, struct unix_address *ua)
 {
 	if (ua == NULL) {
 		dst[0] = 0;
 		return 1;
 	}
-	int alen = BPF_CORE_READ(ua, len);
+	int alen = BPF_CORE_READ(ua, len); /* with the 2-byte family */
 	char *path = (char *)__builtin_preserve_access_index(&ua->name[0].sun_path);
-	long n = bpf_probe_read_kernel_str(dst, 108, path);
-	if (n <= 1 && alen > 2) {
-		/* abstract: a NUL, then the name */
-		n = bpf_probe_read_kernel_str(dst + 1, 107, path + 1);
+	char first = 0;
+	bpf_probe_read_kernel(&first, 1, path);
+	if (first == 0 && alen > 3) {
+		__u32 n = (__u32)(alen - 3);
+		if (n > 106) {
+			n = 106;
+		}
+		barrier_var(n);
+		n &= 127;
 		dst[0] = '@';
-		n = n > 0 ? n + 1 : 0;
+		if (bpf_probe_read_kernel(dst + 1, n, path + 1) != 0) {
+			n = 0;
+		}
+		dst[(1 + n) & 127] = 0;
+		return n + 2;
 	}
-	if (n <= 0) {
+	long k = bpf_probe_read_kernel_str(dst, 108, path);
+	if (k <= 0) {
 		dst[0] = 0;
-		n = 1;
+		k = 1;
 	}
-	return (__u32)n;
+	return (__u32)k;
 }
 
-/* The socket tuple of `sk`; peer_first: the peer is the source. */
-static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_first)
+/* The socket tuple of `sk`; peer_first: the peer is the source. `sa`
+ * (salen bytes, or NULL): the address connect() was given, used for the
+ * remote end when the socket has none (a refused connect resets it). */
+static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_first, const __u8 *sa,
+				__u32 salen)
 {
 	if (sk == NULL || r->off >= SK_EBPF_REC_MAX) {
 		rec_empty(r);
@@ -714,6 +729,11 @@ static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_fi
 	if (fam == 2 /* AF_INET */) {
 		__u32 laddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 		__u32 raddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		if (rport == 0 && sa != NULL && salen >= 8 && sa[0] == 2 && sa[1] == 0) {
+			__builtin_memcpy(&rport, sa + 2, 2);
+			rport = swab16(rport);
+			__builtin_memcpy(&raddr, sa + 4, 4);
+		}
 		b[0] = 2;
 		if (peer_first) {
 			__builtin_memcpy(b + 1, &raddr, 4);
@@ -730,6 +750,11 @@ static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_fi
 	} else if (fam == 10 /* AF_INET6 */) {
 		struct in6_addr la = BPF_CORE_READ(sk, __sk_common.skc_v6_rcv_saddr);
 		struct in6_addr ra = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr);
+		if (rport == 0 && sa != NULL && salen >= 24 && sa[0] == 10 && sa[1] == 0) {
+			__builtin_memcpy(&rport, sa + 2, 2);
+			rport = swab16(rport);
+			__builtin_memcpy(&ra, sa + 8, 16);
+		}
 		b[0] = 10;
 		if (peer_first) {
 			__builtin_memcpy(b + 1, &ra, 16);
@@ -796,21 +821,30 @@ static __noinline int rec_sockaddr(struct sk_rec *r, const __u8 *sa, __u32 salen
 		__builtin_memcpy(b + 17, &port, 2);
 		rec_len(r, 19);
 	} else if (fam == 1) {
+		/* sun_path is salen - 2 bytes: not NUL-terminated when full,
+		 * and an abstract name starts with a NUL */
+		__u32 n = salen > 2 ? salen - 2 : 0;
+		if (n > 108) {
+			n = 108;
+		}
 		b[0] = 1;
-		__u32 n = 0;
-		if (salen > 2 && sa[2] == 0) {
+		if (n > 0 && sa[2] == 0) {
+			n -= 1;
+			barrier_var(n);
+			n &= 127;
 			b[1] = '@';
-			long k = bpf_probe_read_kernel_str(b + 2, 107, sa + 3);
-			n = k > 0 ? (__u32)k + 1 : 0;
+			bpf_probe_read_kernel(b + 2, n, sa + 3);
+			b[(2 + n) & 255] = 0;
+			rec_len(r, 3 + n);
 		} else {
-			long k = bpf_probe_read_kernel_str(b + 1, 109, sa + 2);
-			n = k > 0 ? (__u32)k : 0;
+			barrier_var(n);
+			n &= 127;
+			bpf_probe_read_kernel(b + 1, n, sa + 2);
+			b[(1 + n) & 255] = 0;
+			/* stop at the first NUL, as a C string */
+			long k = bpf_probe_read_kernel_str(b + 1, 109, b + 1);
+			rec_len(r, 1 + (k > 0 ? (__u32)k : 1));
 		}
-		if (n == 0) {
-			b[1] = 0;
-			n = 1;
-		}
-		rec_len(r, 1 + n);
 	} else {
 		b[0] = (__u8)fam;
 		rec_len(r, 1);
@@ -1174,7 +1208,11 @@ static __noinline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct s
 	}
 	case SK_K_TUPLE: {
 		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)regs_arg(regs, a);
-		rec_tuple(r, file_sock(fd_file(task, fd)), b);
+		if (ps->c && sv != NULL && sv->sa_len > 0) {
+			rec_tuple(r, file_sock(fd_file(task, fd)), b, sv->sa, sv->sa_len);
+		} else {
+			rec_tuple(r, file_sock(fd_file(task, fd)), b, NULL, 0);
+		}
 		break;
 	}
 	case SK_K_FD_DEV:

@@ -51,6 +51,7 @@ cat_pid=$(cat "$T/cat.pid")
 mkdir "$T/d"
 files_out=$("$sysprobe" files "$T/d")
 net_out=$("$sysprobe" net)
+unix_out=$("$sysprobe" unix "$T/d")
 sleep 0.5 # the reader polls at most every 30 ms; leave it time
 daemon_tids="$daemon_tids $(ls /proc/$daemon/task 2>/dev/null | tr '\n' ' ')"
 # SIGTERM to the main thread (a background job of a non-interactive shell
@@ -120,6 +121,21 @@ is "${l#* * }" "connect res=0 tuple=127.0.0.1:$cport->127.0.0.1:$lport fd=$cfd a
 	"connect: tuple, fd, addr"
 l=$(line "^[0-9]+ $ntid accept ")
 like "$l" "accept fd=$afd tuple=127.0.0.1:$cport->127.0.0.1:$lport " "accept: new fd and tuple (client first)"
+
+# a refused connect: the remote end comes from the address passed; unix
+# sockets by path and by abstract name
+utid=$(field tid "$unix_out")
+uport=$(field port "$unix_out")
+like "$(line "^[0-9]+ $utid connect res=-111")" \
+	"connect res=-111\(ECONNREFUSED\) tuple=0\.0\.0\.0:0->127\.0\.0\.1:$uport fd=[0-9]+ addr=127\.0\.0\.1:$uport\$" \
+	"a refused connect keeps the address it was given in its tuple"
+like "$(line "^[0-9]+ $utid bind .*u\.sock")" "bind res=0 addr=unix:$T/d/u\.sock fd=" "bind of a unix socket path"
+like "$(line "^[0-9]+ $utid connect res=0 tuple=unix:.*u\.sock")" \
+	"connect res=0 tuple=unix:0x[0-9a-f]+->0x[0-9a-f]+:$T/d/u\.sock fd=[0-9]+ addr=unix:$T/d/u\.sock\$" \
+	"connect to a unix socket path: tuple and address"
+like "$(line "^[0-9]+ $utid connect res=0 tuple=unix:.*@")" \
+	"connect res=0 tuple=unix:0x[0-9a-f]+->0x[0-9a-f]+:@sk-abstract fd=[0-9]+ addr=unix:@sk-abstract\$" \
+	"connect to an abstract unix socket: the name, exactly"
 
 # The daemon's own syscalls are never recorded (it wrote the capture
 # file with write(2), which this configuration records).

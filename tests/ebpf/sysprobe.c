@@ -6,6 +6,9 @@
  *   sysprobe net         socket, bind, listen, connect, accept on
  *                        127.0.0.1; prints "tid=N lport=P cport=C lfd=F
  *                        cfd=F afd=F"
+ *   sysprobe unix DIR    a refused connect to 127.0.0.1 (a port just freed),
+ *                        bind/connect/accept on DIR/u.sock and on the
+ *                        abstract name "sk-abstract"; prints "tid=N port=P"
  *   sysprobe storm N     N times open("/dev/null") + close as fast as it
  *                        can; prints "n=N ns=T"
  *   sysprobe stop PID    SIGTERM to the main thread of PID (tgkill), which
@@ -26,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,6 +102,50 @@ static int net(void)
 	return 0;
 }
 
+static int unix_and_refused(const char *dir)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t al = sizeof(a);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int t = socket(AF_INET, SOCK_STREAM, 0);
+	if (t < 0 || bind(t, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    getsockname(t, (struct sockaddr *)&a, &al) != 0) {
+		return die("bind");
+	}
+	close(t);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(c, (struct sockaddr *)&a, sizeof(a)) == 0 || errno != ECONNREFUSED) {
+		return die("connect to a closed port was not refused");
+	}
+	close(c);
+	struct sockaddr_un u = {.sun_family = AF_UNIX};
+	snprintf(u.sun_path, sizeof(u.sun_path), "%s/u.sock", dir);
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	int k = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (bind(l, (struct sockaddr *)&u, sizeof(u)) != 0 || listen(l, 1) != 0 ||
+	    connect(k, (struct sockaddr *)&u, sizeof(u)) != 0) {
+		return die("unix socket");
+	}
+	int x = accept(l, NULL, NULL);
+	close(x);
+	close(k);
+	close(l);
+	unlink(u.sun_path);
+	struct sockaddr_un ab = {.sun_family = AF_UNIX};
+	memcpy(ab.sun_path, "\0sk-abstract", 12);
+	socklen_t abl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 12);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	k = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (bind(l, (struct sockaddr *)&ab, abl) != 0 || listen(l, 1) != 0 ||
+	    connect(k, (struct sockaddr *)&ab, abl) != 0) {
+		return die("abstract unix socket");
+	}
+	close(k);
+	close(l);
+	printf("tid=%ld port=%d\n", (long)syscall(SYS_gettid), ntohs(a.sin_port));
+	return 0;
+}
+
 static int storm(long n)
 {
 	struct timespec t0, t1;
@@ -119,6 +168,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "files") == 0) {
 		return files(argv[2]);
 	}
+	if (argc == 3 && strcmp(argv[1], "unix") == 0) {
+		return unix_and_refused(argv[2]);
+	}
 	if (argc == 2 && strcmp(argv[1], "net") == 0) {
 		return net();
 	}
@@ -132,6 +184,6 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "storm") == 0) {
 		return storm(atol(argv[2]));
 	}
-	fprintf(stderr, "usage: sysprobe files DIR | net | storm N\n");
+	fprintf(stderr, "usage: sysprobe files DIR | net | unix DIR | storm N | stop PID\n");
 	return 2;
 }

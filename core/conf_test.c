@@ -256,7 +256,7 @@ static void test_shipped_config_validates(void **state)
 	assert_false(c->plugins[0].load);
 	assert_false(c->plugins[1].load);
 	assert_string_equal(c->plugins_dir, SK_PLUGINS_DIR);
-	assert_int_equal(c->engine_kind, SK_ENGINE_NONE);
+	assert_int_equal(c->engine_kind, SK_ENGINE_EBPF); /* the default rules need syscalls */
 	assert_true(output(c, "stdout_output")->enabled);
 	const struct sk_conf_output *fo = output(c, "file_output");
 	assert_false(fo->enabled);

@@ -27,6 +27,11 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs kcat openssl libgnutls28-dev"
 	# syslog output tests: a real rsyslogd, started by the test itself
 	pkgs="$pkgs rsyslog"
+	# tests/integration/detect: podman with runc (cgroupfs, CNI bridge networks),
+	# busybox-static for the image, debugfs (e2fsprogs), an ssh client, and
+	# libc6-dev's libc.a for the static sk_attack helper
+	pkgs="$pkgs podman runc containernetworking-plugins iptables busybox-static
+	      e2fsprogs openssh-client libc6-dev"
 	# tests/ebpf/qemu_kernel.sh: the eBPF probe on a second kernel (Debian's)
 	# booted in QEMU with a busybox initramfs
 	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static cpio"

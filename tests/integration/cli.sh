@@ -40,6 +40,6 @@ is "$rc" 0 "--dry-run on the default config exits 0"
 like "$out" "outputs:" "--dry-run prints the plan"
 
 # A missing plugin gives the loader's message.
-out=$("$SHRIKE" -c "$conf" -o plugins_dir="$T/nowhere" --dry-run 2>&1); rc=$?
+out=$("$SHRIKE" -c "$conf" -o plugins_dir="$T/nowhere" -o engine.kind=none --dry-run 2>&1); rc=$?
 is "$rc" 2 "a missing output plugin exits 2"
 like "$out" "nowhere/stdout\.so.*No such file" "the missing plugin file is named"

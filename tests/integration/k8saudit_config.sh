@@ -23,7 +23,7 @@ out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --enable-source
 	-o plugins.k8saudit.open_params=http://127.0.0.1:19765/audit --dry-run 2>/dev/null)
 like "$out" "k8saudit: http://127\.0\.0\.1:19765/audit" "-o plugins.k8saudit.open_params overrides the address"
 out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --enable-source k8s_audit \
-	--disable-source k8s_audit --dry-run 2>/dev/null)
+	--disable-source k8s_audit --disable-source syscall --dry-run 2>/dev/null)
 like "$(echo $out)" "sources: \(none" "--disable-source k8s_audit wins over --enable-source"
 
 # Falco-style rules file.

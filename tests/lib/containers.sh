@@ -1,0 +1,180 @@
+# tests/lib/containers.sh - podman harness for integration tests (sourced
+# after tests/lib.sh, POSIX sh, needs root).
+#
+# Every test gets its own podman world under $T/ct: containers.conf (cgroupfs,
+# runc, file events, fixed ulimits), storage (graphroot and runroot) and CNI
+# network configuration, selected with CONTAINERS_CONF and
+# CONTAINERS_STORAGE_CONF, so nothing touches the machine's podman state and
+# several tests can run at once. Images are built locally from a rootfs (no
+# registry): busybox-static plus the real binaries a test copies in with
+# their libraries.
+#
+#   . "$top_srcdir/tests/lib.sh"
+#   . "$top_srcdir/tests/lib/containers.sh"
+#   reason=$(ct_missing) && tap_skip_all "$reason"
+#   ct_setup                                # env + cleanup on exit
+#   ct_rootfs "$T/rootfs"                   # busybox + /etc basics
+#   ct_copy_binary "$T/rootfs" /usr/sbin/debugfs
+#   ct_import "$T/rootfs" localhost/x:1
+#   ct_network net1
+#   cid=$(ct podman run -d --network net1 localhost/x:1 sleep 600)
+#
+# Storage goes below $T (removed by lib.sh at exit); ct_cleanup removes the
+# containers, networks and images first and unmounts what podman left.
+
+# ct_missing - print why containers cannot run here and succeed, or print
+# nothing and fail (so `reason=$(ct_missing) && tap_skip_all "$reason"`).
+ct_missing() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "needs root to run podman with runc"
+		return 0
+	fi
+	for _c_tool in podman runc; do
+		if ! command -v "$_c_tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$_c_tool" ]; then
+			echo "$_c_tool is not installed (scripts/install-deps.sh --test)"
+			return 0
+		fi
+	done
+	if [ ! -x /bin/busybox ] || ! /bin/busybox --list >/dev/null 2>&1; then
+		echo "busybox-static is not installed (scripts/install-deps.sh --test)"
+		return 0
+	fi
+	if ! file_is_static /bin/busybox; then
+		echo "/bin/busybox is not statically linked (install busybox-static)"
+		return 0
+	fi
+	return 1
+}
+
+# file_is_static FILE - true when FILE needs no dynamic loader.
+file_is_static() {
+	! ldd "$1" >/dev/null 2>&1
+}
+
+# ct_setup - write the podman configuration below $T/ct and export it.
+ct_setup() {
+	CT_DIR=$T/ct
+	mkdir -p "$CT_DIR/storage" "$CT_DIR/run" "$CT_DIR/tmp" "$CT_DIR/cni" "$CT_DIR/volumes"
+	cat >"$CT_DIR/containers.conf" <<EOF
+[engine]
+cgroup_manager = "cgroupfs"
+runtime = "runc"
+events_logger = "file"
+events_logfile_path = "$CT_DIR/events.log"
+tmp_dir = "$CT_DIR/tmp"
+volume_path = "$CT_DIR/volumes"
+
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+log_driver = "k8s-file"
+
+[network]
+network_backend = "cni"
+network_config_dir = "$CT_DIR/cni"
+EOF
+	cat >"$CT_DIR/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "$CT_DIR/storage"
+runroot = "$CT_DIR/run"
+EOF
+	CONTAINERS_CONF=$CT_DIR/containers.conf
+	CONTAINERS_STORAGE_CONF=$CT_DIR/storage.conf
+	export CONTAINERS_CONF CONTAINERS_STORAGE_CONF
+	CT_NETWORKS=
+	on_exit ct_cleanup
+}
+
+# ct CMD... - run CMD (podman ...) with the test's podman configuration,
+# its errors going to $T/ct/podman.err.
+ct() {
+	"$@" 2>>"$CT_DIR/podman.err"
+}
+
+# ct_cleanup - remove every container, network and image of this test, then
+# unmount anything left below $T/ct so lib.sh can delete it.
+ct_cleanup() {
+	[ -n "${CT_DIR:-}" ] && [ -d "$CT_DIR" ] || return 0
+	podman rm -a -f -t 0 >/dev/null 2>&1
+	for _c_net in $CT_NETWORKS; do
+		podman network rm -f "$_c_net" >/dev/null 2>&1
+	done
+	podman system reset -f >/dev/null 2>&1
+	# anything still mounted below the test's podman directory (deepest first)
+	awk -v d="$CT_DIR" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r |
+		while read -r _c_m; do umount -l "$_c_m" 2>/dev/null; done
+	return 0
+}
+
+# ct_rootfs DIR - a minimal root file system: busybox-static with every applet
+# linked in /bin, /sbin, /usr/bin and /usr/sbin, and /etc/passwd, group,
+# shadow with root, www-data and nobody.
+ct_rootfs() {
+	_c_r=$1
+	mkdir -p "$_c_r/bin" "$_c_r/sbin" "$_c_r/usr/bin" "$_c_r/usr/sbin" "$_c_r/usr/local/bin" \
+		"$_c_r/etc" "$_c_r/root" "$_c_r/tmp" "$_c_r/var/log" "$_c_r/var/www" "$_c_r/run" \
+		"$_c_r/proc" "$_c_r/sys" "$_c_r/dev"
+	chmod 1777 "$_c_r/tmp"
+	chmod 700 "$_c_r/root"
+	cp /bin/busybox "$_c_r/bin/busybox"
+	chroot "$_c_r" /bin/busybox --install -s || return 1
+	cat >"$_c_r/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
+www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+EOF
+	cat >"$_c_r/etc/group" <<'EOF'
+root:x:0:
+daemon:x:1:
+shadow:x:42:
+www-data:x:33:
+nogroup:x:65534:
+EOF
+	cat >"$_c_r/etc/shadow" <<'EOF'
+root:*:19000:0:99999:7:::
+daemon:*:19000:0:99999:7:::
+www-data:*:19000:0:99999:7:::
+nobody:*:19000:0:99999:7:::
+EOF
+	chmod 640 "$_c_r/etc/shadow"
+	printf 'NAME="Shrike test image"\nID=shrike-test\n' >"$_c_r/etc/os-release"
+	echo shrike-test >"$_c_r/etc/hostname"
+}
+
+# ct_copy_binary DIR FILE [DEST] - copy FILE (at DEST, default the same path)
+# and every shared library it loads into the rootfs DIR.
+ct_copy_binary() {
+	_c_r=$1
+	_c_dest=${3:-$2}
+	mkdir -p "$_c_r$(dirname "$_c_dest")"
+	cp -L "$2" "$_c_r$_c_dest" || return 1
+	file_is_static "$2" && return 0
+	ldd "$2" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' |
+		while read -r _c_lib; do
+			mkdir -p "$_c_r$(dirname "$_c_lib")"
+			cp -L "$_c_lib" "$_c_r$_c_lib" || exit 1
+		done
+}
+
+# ct_import DIR IMAGE - make IMAGE from the rootfs DIR.
+ct_import() {
+	tar -C "$1" -c . | ct podman import - "$2" >/dev/null
+}
+
+# ct_network NAME - create a bridge network (removed at exit).
+ct_network() {
+	CT_NETWORKS="$CT_NETWORKS $1"
+	ct podman network create "$1" >/dev/null
+}
+
+# ct_ip CONTAINER NETWORK - the container's address on NETWORK.
+ct_ip() {
+	ct podman inspect --format "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}" "$1"
+}
+
+# ct_short_id CONTAINER - the first 12 hex digits of the container's id, as
+# the container.id field shows it.
+ct_short_id() {
+	ct podman inspect --format '{{.Id}}' "$1" | cut -c1-12
+}

@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 SINK="$top_builddir/tests/tools/http_sink"
 command -v openssl >/dev/null 2>&1 || tap_skip_all "openssl is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 54
+tap_plan 56
 
 # start_sink NAME ARGS... - start a receiver recording into $T/NAME; sets
 # SINK_PID and PORT.
@@ -121,6 +121,8 @@ is "$(check "$T/hdr" 20 'h:Authorization=Bearer t0k3n-not-for-logs' 'h:X-Team=se
 is "$(head -n 1 "$T/hdr/000001.hdr")" "POST /alerts" "alerts are POSTed to the URL's path"
 like "$(cat "$T/hdr.err")" "http_output: sent 20 failed 0 dropped 0" "core counters: 20 sent"
 is "$(grep -c t0k3n "$T/hdr.err")" 0 "the auth token never appears in the log"
+is "$(sed -n 's/^X-Sink-Peer-Port: //p' "$T"/hdr/*.hdr | sort -u | wc -l | tr -d ' ')" 1 \
+	"keep_alive (default): the 20 requests share one connection"
 
 conf text "http://127.0.0.1:$PORT/text" '' '' false
 run text 1
@@ -132,6 +134,8 @@ conf echo "http://127.0.0.1:$PORT/echo" '  echo: true
 run echo 3
 like "$(cat "$T/echo.err")" 'answer: HTTP 200 \{"ok":true\}' "echo: true logs the receiver's answers"
 like "$(cat "$T/echo.err")" "http_output: sent 3 failed 0" "keep_alive: false delivers too"
+is "$(grep -l "^POST /echo" "$T"/hdr/*.hdr | xargs sed -n 's/^X-Sink-Peer-Port: //p' | sort -u | wc -l | tr -d ' ')" 3 \
+	"keep_alive: false: a new connection for each request"
 is "$(grep -c "^POST /echo" "$T"/hdr/*.hdr | awk -F: '{ s += $2 } END { print s }')" 3 \
 	"keep_alive: false: one request per alert"
 # An http_output section copied from falco.yaml (its defaults) works as is.

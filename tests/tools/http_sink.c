@@ -7,7 +7,8 @@
  * Prints the port it listens on, then a newline, on stdout and runs until
  * SIGTERM/SIGINT. Every request is recorded in DIR as NNNNNN.hdr (the
  * request line, each header as "Name: value", then "X-Sink-Status: S" with
- * the status answered and "X-Sink-Time: MS", the wall-clock time in ms)
+ * the status answered, "X-Sink-Time: MS", the wall-clock time in ms, and
+ * "X-Sink-Peer-Port: PORT", the client's port: one per connection)
  * and NNNNNN.body (the body, gunzipped when it came with
  * Content-Encoding: gzip); both appear atomically (renamed into
  * place), the .hdr last.
@@ -191,6 +192,12 @@ static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const c
 		struct timespec now;
 		clock_gettime(CLOCK_REALTIME, &now);
 		fprintf(hf, "X-Sink-Status: %u\n", status);
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
+			const struct sockaddr_in *sin = (const struct sockaddr_in *)ci->client_addr;
+			fprintf(hf, "X-Sink-Peer-Port: %u\n", ntohs(sin->sin_port));
+		}
 		fprintf(hf, "X-Sink-Time: %lld\n",
 			(long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 		fclose(hf);

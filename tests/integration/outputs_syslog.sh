@@ -6,12 +6,15 @@
 # form), read back from rsyslog's output file: severity from the alert's
 # priority, facility, ident, host name, JSON intact, each alert once. The
 # TCP collector is started only after the alerts were queued: they wait,
-# are retried, and all arrive.
+# are retried, and all arrive. Also: the bytes on the wire (octet counting,
+# RFC 5424 header), a stream unix socket (NUL-terminated), long alerts (UDP
+# truncation, whole over TCP), the daemon's own alerts, configuration
+# errors, and a collector that goes away and comes back.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib_rsyslog.sh"
 GEN="$top_builddir/tests/tools/alertgen"
 [ -n "$RSYSLOGD" ] || tap_skip_all "rsyslogd is missing (scripts/install-deps.sh --test)"
-tap_plan 19
+tap_plan 20
 N=200
 
 # check.py INPUT PROGRAM FACILITY N MODE [HOSTNAME]: every alert 1..N once,
@@ -254,6 +257,34 @@ like "$(cat "$T/bad.err")" "syslog_output: .*address: expected \"\" \(local sysl
 	-o syslog_output.facility=local9 >/dev/null 2>"$T/bad2.err"
 like "$(cat "$T/bad2.err")" "syslog_output\.facility: expected one of .*local7.*got 'local9'" \
 	"an unknown facility is refused, listing the valid ones"
+
+# The daemon itself: its metrics snapshots (internal alerts, Informational)
+# reach rsyslog through the syslog output.
+cat >"$T/daemon.yaml" <<EOC
+plugins_dir: $SK_TEST_PLUGINS_DIR
+json_output: true
+stdout_output:
+  enabled: false
+syslog_output:
+  enabled: true
+  address: unix://$RS_SOCK
+  ident: sk-daemon
+  facility: local5
+metrics:
+  enabled: true
+  interval: 200ms
+  output_rule: true
+  log: false
+EOC
+"$SHRIKE" -c "$T/daemon.yaml" 2>"$T/daemon.err" &
+dpid=$!
+on_exit "kill -KILL $dpid 2>/dev/null"
+wait_for 20 sh -c "[ \$(awk -F'|' '\$4 == \"sk-daemon\"' '$RS_OUT' | wc -l) -ge 2 ]"
+kill -TERM $dpid
+wait $dpid
+like "$(awk -F'|' '$4 == "sk-daemon"' "$RS_OUT" | head -n 1)" \
+	'^imuxsock\|local5\|info\|sk-daemon\|[0-9]+\|[^|]+\| ?\{.*"rule":"Shrike internal: metrics snapshot","source":"internal"' \
+	"daemon: metrics snapshots arrive at rsyslog as local5.info JSON alerts"
 
 # A collector that goes away: the unix socket disappears, alerts are
 # retried, nothing is lost once it is back.

@@ -6,3 +6,4 @@ EXTRA_DIST += docs/ebpf-source.md
 EXTRA_DIST += docs/outputs.md
 EXTRA_DIST += docs/plugin-authoring.md
 EXTRA_DIST += docs/fields.md
+EXTRA_DIST += docs/rules.md

@@ -98,6 +98,7 @@ ct_cleanup() {
 	podman rm -a -f -t 0 >/dev/null 2>&1
 	for _c_net in $CT_NETWORKS; do
 		podman network rm -f "$_c_net" >/dev/null 2>&1
+		rm -rf "/var/lib/cni/networks/$_c_net" # host-local IPAM state
 	done
 	podman system reset -f >/dev/null 2>&1
 	# anything still mounted below the test's podman directory (deepest first)

@@ -7,6 +7,7 @@ check_PROGRAMS += tests/integration/detect/sk_attack
 tests_integration_detect_sk_attack_SOURCES = tests/integration/detect/sk_attack.c
 tests_integration_detect_sk_attack_LDFLAGS = -all-static
 
-TESTS += tests/integration/detect/detect.sh
-EXTRA_DIST += tests/integration/detect/detect.sh tests/integration/detect/check_alerts.py \
+TESTS += tests/integration/detect/ruleset.sh tests/integration/detect/detect.sh
+EXTRA_DIST += tests/integration/detect/detect.sh tests/integration/detect/ruleset.sh \
+	tests/integration/detect/check_alerts.py \
 	tests/integration/detect/local.mk tests/lib/containers.sh

@@ -16,7 +16,8 @@
  * it dies meanwhile, then closes its standard input and reaps it.
  *
  * Children start with default signal dispositions, an empty signal mask
- * (the output thread blocks every signal) and their own process group.
+ * (the output thread blocks every signal), their own process group, and
+ * no descriptor but 0, 1 and 2.
  * A write never blocks for long: a program that does not read makes
  * write() return SK_RETRY after a second, resuming the same line later.
  */
@@ -140,6 +141,11 @@ static int spawn(struct program_inst *p, pid_t *ret_pid, int *ret_wfd)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
 	posix_spawn_file_actions_adddup2(&fa, fds[0], STDIN_FILENO);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	/* Nothing but stdin/stdout/stderr, even descriptors Shrike inherited
+	 * without close-on-exec. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+#endif
 	sigemptyset(&none);
 	sigfillset(&all);
 	posix_spawnattr_setsigmask(&attr, &none);

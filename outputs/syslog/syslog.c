@@ -37,6 +37,7 @@
 #include "syslog_format.h"
 
 #define UDP_MAX_PAYLOAD 65507
+#define ERR_RESOLVE	(-100000) /* the name did not resolve (logged where it happens) */
 
 struct syslog_inst {
 	const struct sk_host_api *api;
@@ -139,7 +140,7 @@ static int connect_inet(struct syslog_inst *s)
 			s->api->log(s->host, SK_LOG_WARNING, "cannot resolve %s: %s", s->where,
 				    gai_strerror(gai));
 		}
-		return -EHOSTUNREACH;
+		return ERR_RESOLVE;
 	}
 	int err = -ECONNREFUSED;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
@@ -256,7 +257,7 @@ static int syslog_init(const struct sk_init_input *in, void **ret_inst, char *er
 	/* Try now so a wrong address is seen at start-up; a collector that is
 	 * not up yet is not an error: alerts wait in the queue. */
 	int rc = do_connect(s);
-	if (rc < 0 && rc != -EHOSTUNREACH) {
+	if (rc < 0 && rc != ERR_RESOLVE) {
 		log_once(s, -rc, SK_LOG_WARNING, "cannot connect to", " (will retry)");
 	}
 	return SK_OK;
@@ -285,7 +286,7 @@ static int syslog_write(void *inst, const struct sk_alert *a)
 	if (s->fd < 0) {
 		err = do_connect(s);
 		if (err < 0) {
-			if (err != -EHOSTUNREACH || s->t.transport == SYSLOG_UNIX) {
+			if (err != ERR_RESOLVE) {
 				log_once(s, -err, SK_LOG_WARNING, "cannot connect to",
 					 " (will retry)");
 			}

@@ -7,7 +7,7 @@
 # that never reads does not hang shutdown.
 . "$top_srcdir/tests/lib.sh"
 GEN="$top_builddir/tests/tools/alertgen"
-tap_plan 18
+tap_plan 19
 
 # seqs FILE N: "ok" when FILE holds JSON alerts 1..N, each once, in order.
 seqs() {
@@ -75,6 +75,12 @@ like "$(cat "$T/fail.err")" "program 'cat >/dev/null; exit 3' exited with status
 run hang 2 "timeout: 300ms" "program: \"sleep 30\""
 like "$(cat "$T/hang.err")" "program_output: sent 0 failed 2 dropped 0" "a hanging program fails the alert"
 like "$(cat "$T/hang.err")" "program 'sleep 30' did not finish within 300 ms; killed" "the timeout is logged"
+
+# The program gets stdin/stdout/stderr only, not what alertgen inherited.
+exec 7>"$T/inherited"
+run fds 1 "program: \"cat >/dev/null; if [ -e /proc/\$\$/fd/7 ]; then echo leaked; else echo clean; fi > $T/fds.txt\""
+exec 7>&-
+is "$(cat "$T/fds.txt")" clean "the program does not inherit Shrike's other descriptors"
 
 # keep_alive, never reads: retried; shutdown is bounded, leftovers counted.
 t0=$(date +%s)

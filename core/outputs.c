@@ -251,9 +251,9 @@ static const struct sk_cfg_node *opt_node(const struct sk_cfg_node *sec, const c
 static int parse_rate(const struct sk_cfg_node *n, const char *path, double *ret, char *err,
 		      size_t errlen)
 {
-	if (n->kind != SK_CFG_SCALAR || n->quoted) {
+	if (n->kind != SK_CFG_SCALAR) {
 		sk_cfg_errpos(err, errlen, n, "%s: expected a number of alerts per second, got %s",
-			      path, n->kind == SK_CFG_SCALAR ? "a string" : sk_cfg_kind_name(n));
+			      path, sk_cfg_kind_name(n));
 		return -EINVAL;
 	}
 	char *end = NULL;

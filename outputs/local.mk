@@ -51,6 +51,15 @@ EXTRA_DIST += tests/integration/outputs_program.sh
 TESTS += tests/integration/outputs_all.sh
 EXTRA_DIST += tests/integration/outputs_all.sh
 
+# The keys the core handles in every output section.
+if HAVE_CMOCKA
+check_PROGRAMS += core/outputs_test
+TESTS += core/outputs_test
+core_outputs_test_SOURCES = core/outputs_test.c
+core_outputs_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_outputs_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+endif
+
 if HAVE_CMOCKA
 check_PROGRAMS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
 TESTS += core/alert_fmt_test core/outq_test core/lib/timefmt_test

@@ -69,6 +69,7 @@ check_PROGRAMS += tests/tools/fieldcheck
 tests_tools_fieldcheck_SOURCES = tests/tools/fieldcheck.c
 tests_tools_fieldcheck_LDADD = core/libshrike.la $(PTHREAD_LIBS)
 
-PLUGINS_TESTS = tests/integration/fields_doc.sh tests/integration/ebpf_fields.sh
+PLUGINS_TESTS = tests/integration/fields_doc.sh tests/integration/ebpf_fields.sh \
+	tests/integration/podman_fields.sh
 TESTS += $(PLUGINS_TESTS)
 EXTRA_DIST += $(PLUGINS_TESTS) plugins/fields-doc.sh

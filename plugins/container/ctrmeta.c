@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -282,7 +283,9 @@ static struct ctr_meta *storage_read(const char *root, const char *full_id)
 	if (r == 0) {
 		r |= dup_to(&m->runtime, crio ? "cri-o" : "podman");
 		(void)mgr;
-		m->privileged = oci_privileged(spec);
+		/* podman says it in an annotation; otherwise judge by the spec */
+		const char *priv = jstr(ann, "io.podman.annotations.privileged");
+		m->privileged = priv ? strcasecmp(priv, "TRUE") == 0 : oci_privileged(spec);
 		r |= oci_mounts(m, spec, full_id);
 		r |= k8s_from(m, jstr(ann, "io.kubernetes.pod.name"),
 			      jstr(ann, "io.kubernetes.pod.namespace"),

@@ -722,13 +722,18 @@ static void refresh_root(struct sys_inst *in, struct sk_thread *t)
 	char path[PATH_MAX];
 	struct stat sb;
 	snprintf(path, sizeof(path), "%s/%lld/root", in->st.proc_root, (long long)t->pid);
-	if (stat(path, &sb) == 0) {
-		uint64_t key = ((uint64_t)sb.st_dev << 40) ^ (uint64_t)sb.st_ino;
-		if (key != t->root_key) {
-			t->root_key = key;
-			/* load the users while the process is alive to show the way */
-			sk_state_userdb(&in->st, t, in->ev.rec->ts, false);
-		}
+	if (stat(path, &sb) != 0) {
+		/* gone already: the root inherited from the parent may be wrong
+		 * (a container runtime's init changes its root before it execs),
+		 * so resolve it later (sk_state_userdb) */
+		t->root_key = 0;
+		return;
+	}
+	uint64_t key = ((uint64_t)sb.st_dev << 40) ^ (uint64_t)sb.st_ino;
+	if (key != t->root_key) {
+		t->root_key = key;
+		/* load the users while the process is alive to show the way */
+		sk_state_userdb(&in->st, t, in->ev.rec->ts, false);
 	}
 }
 

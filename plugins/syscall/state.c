@@ -598,14 +598,44 @@ static uint64_t root_key_of(const struct sk_state *st, int64_t pid, char *path, 
 	return ((uint64_t)sb.st_dev << 40) ^ (uint64_t)sb.st_ino;
 }
 
+/* sibling_root_key - the root of a live process in exactly the same cgroups
+ * as t (its container, when t itself is gone: the container's runtime
+ * parents live on the host, so ancestors would give the host's root). */
+static uint64_t sibling_root_key(const struct sk_state *st, const struct sk_thread *t, char *path,
+				 size_t cap)
+{
+	if (t->cgroups == NULL || t->cgroups_len == 0) {
+		return 0;
+	}
+	for (size_t i = 0; i < st->threads.cap; i++) {
+		const struct sk_thread *o = st->threads.slots[i].val;
+		if (o == NULL || o == t || o->pid == t->pid || o->dead ||
+		    o->cgroups_len != t->cgroups_len ||
+		    memcmp(o->cgroups, t->cgroups, t->cgroups_len) != 0) {
+			continue;
+		}
+		uint64_t key = root_key_of(st, o->pid, path, cap);
+		if (key != 0) {
+			return key;
+		}
+	}
+	return 0;
+}
+
 const struct sk_userdb *sk_state_userdb(struct sk_state *st, struct sk_thread *t, uint64_t now_ns,
 					bool miss)
 {
 	char path[PATH_MAX];
 	if (t->root_key == 0) {
-		/* the thread's own root, or else the nearest ancestor's (known
-		 * or still readable), or else the host's */
-		const struct sk_thread *a = t;
+		t->root_key = root_key_of(st, t->pid, path, sizeof(path));
+	}
+	if (t->root_key == 0) {
+		t->root_key = sibling_root_key(st, t, path, sizeof(path));
+	}
+	if (t->root_key == 0) {
+		/* the nearest ancestor's root (known or still readable), or
+		 * else the host's */
+		const struct sk_thread *a = sk_state_parent(st, t);
 		for (int depth = 0; depth < 64 && a != NULL && t->root_key == 0; depth++) {
 			t->root_key =
 			    a->root_key ? a->root_key : root_key_of(st, a->pid, path, sizeof(path));
@@ -619,14 +649,18 @@ const struct sk_userdb *sk_state_userdb(struct sk_state *st, struct sk_thread *t
 	if (e != NULL && !(miss && now_ns > e->loaded_ns + USERDB_REFRESH_NS)) {
 		return e->db;
 	}
-	/* (re)load through a live process with this root: the thread itself or
-	 * an ancestor */
+	/* (re)load through a live process with this root: the thread itself,
+	 * a process in the same cgroups, or an ancestor */
 	const char *root = NULL;
-	const struct sk_thread *a = t;
-	for (int depth = 0; depth < 64 && a != NULL; depth++, a = sk_state_parent(st, a)) {
+	if (root_key_of(st, t->pid, path, sizeof(path)) == t->root_key ||
+	    sibling_root_key(st, t, path, sizeof(path)) == t->root_key) {
+		root = path;
+	}
+	const struct sk_thread *a = sk_state_parent(st, t);
+	for (int depth = 0; root == NULL && depth < 64 && a != NULL;
+	     depth++, a = sk_state_parent(st, a)) {
 		if (root_key_of(st, a->pid, path, sizeof(path)) == t->root_key) {
 			root = path;
-			break;
 		}
 	}
 	if (root == NULL && t->root_key == st->host_root_key) {

@@ -1154,6 +1154,47 @@ static void test_exit_and_ids(void **state)
 	shrike_plugin_entry.destroy(inst);
 }
 
+/* test_container_users - a process that is gone, whose parents run on the
+ * host (a container runtime's), gets the users of a live process in the same
+ * cgroups (its container), not the host's. */
+static void test_container_users(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	spawn_cat(inst); /* sh 4000: container root, cgroups libpod-x */
+	rb_begin(SK_SC_CLONE);
+	rb_num("res", 0);
+	rb_str("exe", "/bin/id");
+	rb_num("tid", 6000);
+	rb_num("pid", 6000);
+	rb_num("ptid", 1); /* a host process: ancestors would say "host" */
+	rb_str("comm", "id");
+	rb_num("flags", 0);
+	rb_num("uid", 1000);
+	rb_num("gid", 1000);
+	rb_list("cgroups",
+		"cpuset=/machine.slice/libpod-x.scope|cpu,cpuacct=/machine.slice/libpod-x.scope/c");
+	struct sk_event ev = rb_send(inst, 6000);
+	X_EQ(inst, ev, "user.name", "alice");
+	X_EQ(inst, ev, "user.shell", "/bin/zsh");
+	X_EQ(inst, ev, "group.name", "staff");
+	/* the same without a sibling: the host's users */
+	rb_begin(SK_SC_CLONE);
+	rb_num("res", 0);
+	rb_num("tid", 6001);
+	rb_num("pid", 6001);
+	rb_num("ptid", 1);
+	rb_str("comm", "id");
+	rb_num("flags", 0);
+	rb_num("uid", 1000);
+	rb_num("gid", 1000);
+	rb_list("cgroups", "cpuset=/elsewhere");
+	ev = rb_send(inst, 6001);
+	X_EQ(inst, ev, "user.name", "bob");
+	X_EQ(inst, ev, "group.name", "bob");
+	shrike_plugin_entry.destroy(inst);
+}
+
 static void test_bounds(void **state)
 {
 	(void)state;
@@ -1283,8 +1324,9 @@ int main(void)
 	    cmocka_unit_test(test_userdb),	   cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_proc_scan_self), cmocka_unit_test(test_process_lineage),
 	    cmocka_unit_test(test_files),	   cmocka_unit_test(test_network),
-	    cmocka_unit_test(test_exit_and_ids),   cmocka_unit_test(test_bounds),
-	    cmocka_unit_test(test_garbage),	   cmocka_unit_test(test_event_names),
+	    cmocka_unit_test(test_exit_and_ids),   cmocka_unit_test(test_container_users),
+	    cmocka_unit_test(test_bounds),	   cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_event_names),
 	};
 	return cmocka_run_group_tests(tests, make_fakeroot, remove_fakeroot);
 }

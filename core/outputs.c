@@ -356,6 +356,20 @@ static int output_open(struct output *out, const char *plugins_dir, const struct
 		rc = -EINVAL;
 		goto out;
 	}
+	/* The core's keys would never reach a plugin that declares them too. */
+	for (const struct sk_param *pp = out->h->def.params; pp && pp->name; pp++) {
+		for (size_t k = 0; sk_outputs_core_keys[k]; k++) {
+			if (strcmp(pp->name, sk_outputs_core_keys[k]) == 0) {
+				snprintf(msg, sizeof(msg),
+					 "plugin '%s' (%s) declares the key '%s', which Shrike "
+					 "handles itself in every output section; rename it",
+					 out->h->def.name, path, pp->name);
+				conf_error(err, errlen, c, msg);
+				rc = -EINVAL;
+				goto out;
+			}
+		}
+	}
 	rc = sk_loader_configure(out->h, c->section, c->key, skip, err, errlen);
 	if (rc) {
 		goto out;

@@ -6,7 +6,7 @@
 # section), and the per-output counters in the daemon's metrics snapshot.
 . "$top_srcdir/tests/lib.sh"
 GEN="$top_builddir/tests/tools/alertgen"
-tap_plan 14
+tap_plan 15
 
 # Two file outputs are not possible, so: stdout unlimited, file limited.
 cat >"$T/rate.yaml" <<EOC
@@ -95,6 +95,38 @@ like "$(check "file_output:
   rate: 100
   max_burst: 200
   queue_capacity: 1000")" "^rc=0" "valid core keys are accepted next to the plugin's own keys"
+
+# An output plugin that declares one of the core's keys is refused at load.
+mkdir -p "$T/pd"
+cat >"$T/pd/file.c" <<'EOF'
+#include <stdbool.h>
+#include <stddef.h>
+#include <shrike/plugin.h>
+struct conf { char *rate; };
+static const struct sk_param params[] = {
+    {.name = "rate", .type = SK_PARAM_STR, .offset = offsetof(struct conf, rate)},
+    {.name = NULL},
+};
+static int init(const struct sk_init_input *in, void **ret, char *err, size_t errlen)
+{
+	(void)in; (void)err; (void)errlen;
+	*ret = NULL;
+	return SK_OK;
+}
+static void destroy(void *inst) { (void)inst; }
+static int write_alert(void *inst, const struct sk_alert *a) { (void)inst; (void)a; return SK_OK; }
+SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "file", .version = "0.0.1",
+		 .params = params, .config_size = sizeof(struct conf), .init = init,
+		 .destroy = destroy, .write = write_alert);
+EOF
+if ${CC:-cc} -shared -fPIC -I"$top_srcdir/include" -o "$T/pd/file.so" "$T/pd/file.c" 2>"$T/pd/cc.err"; then
+	printf 'stdout_output:\n  enabled: false\nfile_output:\n  enabled: true\n' >"$T/pd.yaml"
+	"$GEN" -c "$T/pd.yaml" -o plugins_dir="$T/pd" -n 1 >/dev/null 2>"$T/pd.err"
+	like "rc=$? $(cat "$T/pd.err")" "^rc=1 .*plugin 'file' \(.*file\.so\) declares the key 'rate', which Shrike handles itself in every output section" \
+		"an output plugin declaring 'rate' is refused at load"
+else
+	fail "an output plugin declaring 'rate' is refused at load" "cannot compile: $(cat "$T/pd/cc.err")"
+fi
 
 # The daemon's metrics snapshot carries per-output counters.
 cat >"$T/metrics.yaml" <<EOC

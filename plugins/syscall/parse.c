@@ -761,9 +761,15 @@ static void parse_clone(struct sys_inst *in)
 		parent = sk_state_load_tid(&in->st, ptid);
 	}
 	bool is_thread = (flags & CLONE_THREAD) != 0;
+	/* what the child needs of its parent, read before the insertion (a
+	 * full table may evict the parent) */
+	int64_t parent_pid = parent ? parent->pid : ptid, parent_ppid = parent ? parent->ppid : -1;
+	bool parent_env = parent != NULL && parent->env_loaded;
 	struct sk_thread *t;
 	if (parent != NULL) {
+		in->st.pin = parent->tid;
 		t = sk_state_clone(&in->st, parent, tid, is_thread || (flags & CLONE_FILES));
+		in->st.pin = 0;
 	} else {
 		t = sk_state_new_thread(&in->st, tid);
 	}
@@ -771,13 +777,13 @@ static void parse_clone(struct sys_inst *in)
 		return;
 	}
 	t->start_ts = rec->ts;
-	t->env_loaded = parent != NULL && parent->env_loaded;
-	t->pid = is_thread && parent ? parent->pid : tid;
+	t->env_loaded = parent_env;
+	t->pid = is_thread ? parent_pid : tid;
 	fill_proc_common(in, t);
 	if (!is_thread) {
-		t->ppid = parent ? parent->pid : ptid;
-		if (flags & CLONE_PARENT && parent) {
-			t->ppid = parent->ppid;
+		t->ppid = parent_pid;
+		if ((flags & CLONE_PARENT) && parent_ppid >= 0) {
+			t->ppid = parent_ppid;
 		}
 	}
 	if (flags & CLONE_NEWPID) {

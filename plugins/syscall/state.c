@@ -178,22 +178,35 @@ struct sk_fd *sk_fd_get(const struct sk_thread *t, int64_t num)
 	return sk_htab_get(&t->files->fds, (uint64_t)num);
 }
 
-/* evict_one_fd - make room in a full fd table: drop the fd with the
- * highest number other than `keep` (a cheap, deterministic choice). */
-static void evict_one_fd(struct sk_state *st, struct sk_files *f, int64_t keep)
+static int cmp_i64_desc(const void *a, const void *b)
 {
-	int64_t victim = -1;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x > y ? -1 : x < y;
+}
+
+/* evict_fds - make room in a full fd table: drop about an eighth of it,
+ * the highest fd numbers other than `keep` (a cheap, deterministic choice:
+ * long-lived descriptors tend to have low numbers). */
+static void evict_fds(struct sk_state *st, struct sk_files *f, int64_t keep)
+{
+	size_t n = f->fds.n, want = n / 8 + 1, k = 0;
+	int64_t *nums = malloc(n * sizeof(*nums));
+	if (nums == NULL) {
+		return;
+	}
 	for (size_t i = 0; i < f->fds.cap; i++) {
 		const struct sk_fd *fd = f->fds.slots[i].val;
-		if (fd != NULL && fd->num != keep && fd->num > victim) {
-			victim = fd->num;
+		if (fd != NULL && fd->num != keep && k < n) {
+			nums[k++] = fd->num;
 		}
 	}
-	if (victim >= 0) {
-		fd_free(sk_htab_del(&f->fds, (uint64_t)victim));
+	qsort(nums, k, sizeof(*nums), cmp_i64_desc);
+	for (size_t i = 0; i < k && i < want; i++) {
+		fd_free(sk_htab_del(&f->fds, (uint64_t)nums[i]));
 		st->nfds--;
 		st->fds_evicted++;
 	}
+	free(nums);
 }
 
 struct sk_fd *sk_fd_add(struct sk_state *st, struct sk_thread *t, int64_t num, uint8_t type)
@@ -209,7 +222,7 @@ struct sk_fd *sk_fd_add(struct sk_state *st, struct sk_thread *t, int64_t num, u
 	fd->type = type;
 	if (st->conf.max_fds && t->files->fds.n >= st->conf.max_fds &&
 	    sk_htab_get(&t->files->fds, (uint64_t)num) == NULL) {
-		evict_one_fd(st, t->files, num);
+		evict_fds(st, t->files, num);
 	}
 	void *old = NULL;
 	if (sk_htab_put(&t->files->fds, (uint64_t)num, fd, &old) < 0) {
@@ -410,33 +423,54 @@ void sk_state_fini(struct sk_state *st)
 	st->proc_root = NULL;
 }
 
-/* evict_one_thread - the table is full: drop the thread with the oldest
- * last event (dead ones first). Linear, but only runs at the cap. */
-static void evict_one_thread(struct sk_state *st, int64_t keep)
+static int cmp_u64(const void *a, const void *b)
 {
-	struct sk_thread *victim = NULL;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* evict_threads - the table is full: drop about an eighth of it, the
+ * threads whose last event is oldest (dead ones first), so a full table
+ * costs one scan per many insertions. `keep` stays. */
+static void evict_threads(struct sk_state *st, int64_t keep)
+{
+	size_t n = st->threads.n, want = n / 8 + 1, k = 0;
+	uint64_t *ts = malloc(n * sizeof(*ts));
+	int64_t *victims = malloc(want * sizeof(*victims));
+	if (ts == NULL || victims == NULL) {
+		free(ts);
+		free(victims);
+		return;
+	}
 	for (size_t i = 0; i < st->threads.cap; i++) {
-		struct sk_thread *t = st->threads.slots[i].val;
-		if (t == NULL || t->tid == keep) {
-			continue;
-		}
-		if (victim == NULL || (t->dead && !victim->dead) ||
-		    (t->dead == victim->dead && t->last_ts < victim->last_ts)) {
-			victim = t;
+		const struct sk_thread *t = st->threads.slots[i].val;
+		if (t != NULL && k < n) {
+			ts[k++] = t->dead ? 0 : t->last_ts;
 		}
 	}
-	if (victim != NULL) {
-		sk_htab_del(&st->threads, (uint64_t)victim->tid);
-		thread_free(st, victim);
+	qsort(ts, k, sizeof(*ts), cmp_u64);
+	uint64_t limit = ts[want <= k ? want - 1 : k - 1];
+	size_t nv = 0;
+	for (size_t i = 0; i < st->threads.cap && nv < want; i++) {
+		const struct sk_thread *t = st->threads.slots[i].val;
+		if (t != NULL && t->tid != keep && t->tid != st->pin &&
+		    (t->dead ? 0 : t->last_ts) <= limit) {
+			victims[nv++] = t->tid;
+		}
+	}
+	for (size_t i = 0; i < nv; i++) {
+		thread_free(st, sk_htab_del(&st->threads, (uint64_t)victims[i]));
 		st->threads_evicted++;
 	}
+	free(ts);
+	free(victims);
 }
 
 static int insert_thread(struct sk_state *st, struct sk_thread *t)
 {
 	if (st->conf.max_threads && st->threads.n >= st->conf.max_threads &&
 	    sk_htab_get(&st->threads, (uint64_t)t->tid) == NULL) {
-		evict_one_thread(st, t->tid);
+		evict_threads(st, t->tid);
 	}
 	void *old = NULL;
 	if (sk_htab_put(&st->threads, (uint64_t)t->tid, t, &old) < 0) {
@@ -559,6 +593,38 @@ void sk_state_reap(struct sk_state *st)
 		}
 	}
 	st->npending = 0;
+}
+
+size_t sk_state_purge(struct sk_state *st, uint64_t older_than_ns)
+{
+	size_t n = 0, cap = 0;
+	int64_t *gone = NULL;
+	char path[PATH_MAX];
+	struct stat sb;
+	for (size_t i = 0; i < st->threads.cap; i++) {
+		const struct sk_thread *t = st->threads.slots[i].val;
+		if (t == NULL || t->last_ts >= older_than_ns) {
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%lld", st->proc_root, (long long)t->tid);
+		if (stat(path, &sb) == 0) {
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			int64_t *g = realloc(gone, cap * sizeof(*g));
+			if (g == NULL) {
+				break;
+			}
+			gone = g;
+		}
+		gone[n++] = t->tid;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sk_state_remove(st, gone[i]);
+	}
+	free(gone);
+	return n;
 }
 
 struct sk_thread *sk_state_parent(const struct sk_state *st, const struct sk_thread *t)

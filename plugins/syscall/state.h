@@ -136,6 +136,7 @@ struct sk_state {
 	uint64_t boot_ns;	/* boot time, ns since the epoch */
 	uint64_t ticks_per_sec; /* sysconf(_SC_CLK_TCK) */
 	uint64_t host_root_key;
+	int64_t pin; /* a tid eviction must spare for now (a parent being copied), 0: none */
 	/* counters, for metrics and the periodic log line */
 	uint64_t nfds;
 	uint64_t threads_added, threads_removed, threads_evicted;
@@ -191,6 +192,12 @@ void sk_state_mark_dead(struct sk_state *st, struct sk_thread *t);
 /* sk_state_reap - remove the threads marked dead. Called before each
  * event is parsed. */
 void sk_state_reap(struct sk_state *st);
+
+/* sk_state_purge - remove the threads whose last event is older than
+ * `older_than_ns` and that no longer exist under proc_root (their exit
+ * was lost). Returns how many went. Only meaningful with scan_proc (a live
+ * source). */
+size_t sk_state_purge(struct sk_state *st, uint64_t older_than_ns);
 
 /* sk_state_parent - the thread of t's parent process (its pid), or NULL. */
 struct sk_thread *sk_state_parent(const struct sk_state *st, const struct sk_thread *t);

@@ -730,6 +730,7 @@ static int load_tasks(struct scan_ctx *c, struct sk_thread *main_t)
 		return 0;
 	}
 	struct dirent *de;
+	c->st->pin = main_t->tid; /* a full table must not evict it under us */
 	while ((de = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)de->d_name[0])) {
 			continue;
@@ -748,6 +749,7 @@ static int load_tasks(struct scan_ctx *c, struct sk_thread *main_t)
 		}
 		added++;
 	}
+	c->st->pin = 0;
 	closedir(d);
 	return added;
 }
@@ -822,7 +824,9 @@ struct sk_thread *sk_state_load_tid(struct sk_state *st, int64_t tid)
 		t = main_t;
 		goto out;
 	}
+	st->pin = main_t->tid;
 	t = sk_state_clone(st, main_t, tid, true);
+	st->pin = 0;
 	if (t != NULL) {
 		t->from_proc = true;
 		if (sk_procfs_readf(c.buf, SCAN_BUF, "%s/%lld/task/%lld/status", st->proc_root,

@@ -140,19 +140,33 @@ static void log_stats(struct sys_inst *in, uint64_t ts)
 	in->api->log(
 	    in->host, SK_LOG_DEBUG,
 	    "state: %zu threads (+%llu -%llu, %llu evicted), %llu fds (+%llu -%llu, "
-	    "%llu evicted), %zu user tables, %llu /proc lookups (%llu failed)",
+	    "%llu evicted, %llu purged), %zu user tables, %llu /proc lookups (%llu failed)",
 	    st->threads.n, (unsigned long long)st->threads_added,
 	    (unsigned long long)st->threads_removed, (unsigned long long)st->threads_evicted,
 	    (unsigned long long)st->nfds, (unsigned long long)st->fds_added,
-	    (unsigned long long)st->fds_removed, (unsigned long long)st->fds_evicted, st->userdbs.n,
-	    (unsigned long long)st->proc_lookups, (unsigned long long)st->proc_lookup_fails);
+	    (unsigned long long)st->fds_removed, (unsigned long long)st->fds_evicted,
+	    (unsigned long long)in->purged, st->userdbs.n, (unsigned long long)st->proc_lookups,
+	    (unsigned long long)st->proc_lookup_fails);
 }
+
+/* Threads whose exit record was lost (drops) would stay until the table is
+ * full: every minute of event time, those idle for ten minutes that are gone
+ * from /proc are removed (live sources only). */
+#define PURGE_EVERY_NS (60ULL * 1000000000ULL)
+#define PURGE_IDLE_NS  (600ULL * 1000000000ULL)
 
 static int sys_parse(void *inst, const struct sk_event *ev)
 {
 	struct sys_inst *in = inst;
+	uint64_t ts = ev->rec->ts;
 	sys_parse_event(in, ev);
-	log_stats(in, ev->rec->ts);
+	log_stats(in, ts);
+	if (in->st.conf.scan_proc && ts >= in->next_purge) {
+		if (in->next_purge != 0 && ts > PURGE_IDLE_NS) {
+			in->purged += sk_state_purge(&in->st, ts - PURGE_IDLE_NS);
+		}
+		in->next_purge = ts + PURGE_EVERY_NS;
+	}
 	return SK_OK;
 }
 

@@ -42,6 +42,8 @@ struct sys_inst {
 	struct sys_evctx ev;
 	uint64_t first_ts;   /* time of the first event, for evt.reltime */
 	uint64_t next_stats; /* next table-size log line (event time) */
+	uint64_t next_purge; /* next sweep for threads whose exit was lost */
+	uint64_t purged;
 	/* extraction scratch: valid until the next extract() */
 	char *buf;
 	size_t bufcap;

@@ -1195,6 +1195,25 @@ static void test_container_users(void **state)
 	shrike_plugin_entry.destroy(inst);
 }
 
+/* test_purge - threads whose exit was lost go once they are idle and gone
+ * from /proc; live ones (in the fake /proc: 4000) stay. */
+static void test_purge(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	struct sys_inst *in = inst;
+	spawn_cat(inst);
+	size_t before = in->st.threads.n;
+	assert_int_equal(sk_state_purge(&in->st, 0), 0); /* nothing is that old */
+	size_t gone = sk_state_purge(&in->st, now_ts + 1);
+	/* 3999 and 4001 have no directory in the fake /proc; 4000 has one */
+	assert_int_equal(gone, 2);
+	assert_int_equal(in->st.threads.n, before - 2);
+	assert_non_null(sk_state_thread(&in->st, SH_PID));
+	assert_null(sk_state_thread(&in->st, CAT_PID));
+	shrike_plugin_entry.destroy(inst);
+}
+
 static void test_bounds(void **state)
 {
 	(void)state;
@@ -1325,8 +1344,8 @@ int main(void)
 	    cmocka_unit_test(test_proc_scan_self), cmocka_unit_test(test_process_lineage),
 	    cmocka_unit_test(test_files),	   cmocka_unit_test(test_network),
 	    cmocka_unit_test(test_exit_and_ids),   cmocka_unit_test(test_container_users),
-	    cmocka_unit_test(test_bounds),	   cmocka_unit_test(test_garbage),
-	    cmocka_unit_test(test_event_names),
+	    cmocka_unit_test(test_purge),	   cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_garbage),	   cmocka_unit_test(test_event_names),
 	};
 	return cmocka_run_group_tests(tests, make_fakeroot, remove_fakeroot);
 }

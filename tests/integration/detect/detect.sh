@@ -36,36 +36,16 @@ DEBUGFS=$(command -v debugfs || echo /usr/sbin/debugfs)
 command -v ssh >/dev/null || tap_skip_all "ssh is not installed (openssh-client)"
 command -v cc >/dev/null || tap_skip_all "cc is not installed (build-essential)"
 
-# Everything this test starts carries audit login id 4242, so the checker
-# can tell its host processes from those of tests running at the same time.
-LUID=4242
+# Everything this test starts carries an audit login id of its own, so the
+# checker can tell its host processes from those of other tests (or another
+# run of this one, as in make distcheck) running at the same time.
+LUID=$((100000 + $$))
 if ! { echo "$LUID" >/proc/self/loginuid; } 2>/dev/null; then
 	LUID=- # no audit support: the checker then takes every host alert
 fi
 
-# ---- the image ----
-ct_setup
-R=$T/rootfs
-ct_rootfs "$R" || { echo "1..1"; echo "not ok 1 - build the rootfs"; exit 1; }
-cp "$HELPER" "$R/usr/sbin/nginx"
-cp "$HELPER" "$R/usr/local/bin/sk-attack"
-ct_copy_binary "$R" "$DEBUGFS" /usr/sbin/debugfs
-mkdir -p "$R/var/www/html"
-echo '<html><body>hello from the benign web server</body></html>' >"$R/var/www/index.html"
-printf 'Nov 23 10:00:00 shrike-test kernel: booted\n' >"$R/var/log/messages"
-printf '#!/bin/sh\nexec /usr/local/bin/sk-attack noop -o stratum+tcp://pool.invalid:3333 -u wallet\n' \
-	>"$R/usr/local/bin/start-miner"
-chmod 755 "$R/usr/local/bin/start-miner"
-IMG=localhost/shrike-detect:$$
-if ct_import "$R" "$IMG"; then
-	pass "the test image is built with podman import (busybox-static, debugfs, sk_attack)"
-else
-	fail "the test image is built with podman import" "$(tail -n 5 "$CT_DIR/podman.err")"
-	echo "1..$_tap_n"
-	exit 1
-fi
-
 # ---- shrike, with the shipped configuration ----
+ct_setup
 ship=$top_builddir/shrike.yaml
 rules_src=$top_srcdir/rules
 "$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \
@@ -87,6 +67,27 @@ fi
 warn=$(sed -n "1,/source 'ebpf' started/p" "$T/shrike.err" | grep -E 'warning|error' || true)
 is "$warn" "" "the default rules load without a warning"
 like "$(grep 'rules:' "$T/shrike.err")" "rules: [0-9]+ loaded, [0-9]+ enabled" "the default rules are loaded and enabled"
+
+# ---- the image (built while shrike watches: podman's own work must not alert) ----
+R=$T/rootfs
+ct_rootfs "$R" || { fail "build the rootfs"; echo "1..$_tap_n"; exit 1; }
+cp "$HELPER" "$R/usr/sbin/nginx"
+cp "$HELPER" "$R/usr/local/bin/sk-attack"
+ct_copy_binary "$R" "$DEBUGFS" /usr/sbin/debugfs
+mkdir -p "$R/var/www/html"
+echo '<html><body>hello from the benign web server</body></html>' >"$R/var/www/index.html"
+printf 'Nov 23 10:00:00 shrike-test kernel: booted\n' >"$R/var/log/messages"
+printf '#!/bin/sh\nexec /usr/local/bin/sk-attack noop -o stratum+tcp://pool.invalid:3333 -u wallet\n' \
+	>"$R/usr/local/bin/start-miner"
+chmod 755 "$R/usr/local/bin/start-miner"
+IMG=localhost/shrike-detect:$$
+if ct_import "$R" "$IMG"; then
+	pass "the test image is built with podman import (busybox-static, debugfs, sk_attack)"
+else
+	fail "the test image is built with podman import" "$(tail -n 5 "$CT_DIR/podman.err")"
+	echo "1..$_tap_n"
+	exit 1
+fi
 
 # ---- the containers ----
 NET=skdet$$
@@ -158,7 +159,7 @@ B system_user "System user interactive" "$ORD_ID" id www-data X -t -u www-data "
 B terminal_shell "Terminal shell in container" "$ORD_ID" sh root X -t "$ORD" sh -c 'exit 0'
 B k8s_api "Contact K8S API Server From Container" "$ORD_ID" nc root X "$ORD" nc -w 2 "$LIS_IP" 6443
 B netcat_rce "Netcat Remote Code Execution in Container" "$ORD_ID" nc root \
-	X "$ORD" nc -w 2 -e /bin/true "$LIS_IP" 9001
+	X "$ORD" nc -w 2 "$LIS_IP" 9001 -e /bin/true
 B search_keys "Search Private Keys or Passwords" "$ORD_ID" find root X "$ORD" find /root /etc -name id_rsa
 B clear_log "Clear Log Activities" "$ORD_ID" sh root X "$ORD" sh -c ': >/var/log/messages'
 P "$ORD" sh -c 'echo data >/tmp/victim'

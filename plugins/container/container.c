@@ -53,6 +53,7 @@ struct ctr_conf {
 struct tid_ent {
 	uint8_t rt; /* enum sk_ctr_runtime; SK_CTR_NONE: the host */
 	bool known; /* false: could not be found out (no record, no /proc) */
+	bool tried; /* /proc was read once already */
 	char id[65];
 };
 
@@ -506,12 +507,13 @@ static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 		return SK_NA;
 	}
 	struct tid_ent *te = sk_htab_get(&in->tids, (uint64_t)tid);
-	if (te == NULL || !te->known) {
+	if (te == NULL || (!te->known && !te->tried)) {
 		te = tid_put(in, tid);
 		if (te == NULL) {
 			return SK_ERR;
 		}
 		set_from_proc(in, te, tid);
+		te->tried = true; /* once: a thread gone from /proc stays unknown */
 	}
 	if (!te->known) {
 		return SK_NA;

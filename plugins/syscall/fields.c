@@ -685,7 +685,7 @@ static int arg_index(const struct sys_inst *in, const struct sk_field_req *req)
 	if (req->arg_key == NULL) {
 		return -1;
 	}
-	int i = sys_param_named(in->ev.info, req->arg_key);
+	int i = sk_sc_param_index(in->ev.info, req->arg_key);
 	if (i < 0 && req->has_index && req->arg_index < in->ev.info->nparams) {
 		i = (int)req->arg_index;
 	}

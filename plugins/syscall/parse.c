@@ -85,9 +85,33 @@ const char *sys_param_str(const struct sk_evt_hdr *rec, unsigned i)
 	return p;
 }
 
+/* A direct-mapped cache of (event type, name) -> parameter index: the
+ * names come from string literals here and in fields.c, so the pointer
+ * identifies the name (never pass text whose memory may be reused: use
+ * sk_sc_param_index() for that); a miss falls back to the table's strcmp
+ * loop. */
+#define PARAM_CACHE_SIZE 1024u
+static _Thread_local struct {
+	const struct sk_sc_event *info;
+	const char *name;
+	int idx;
+} param_cache[PARAM_CACHE_SIZE];
+
 int sys_param_named(const struct sk_sc_event *info, const char *name)
 {
-	return info ? sk_sc_param_index(info, name) : -1;
+	if (info == NULL) {
+		return -1;
+	}
+	uintptr_t h = ((uintptr_t)info >> 4) * 31u + ((uintptr_t)name >> 2) * 17u;
+	unsigned slot = (unsigned)(h % PARAM_CACHE_SIZE);
+	if (param_cache[slot].info == info && param_cache[slot].name == name) {
+		return param_cache[slot].idx;
+	}
+	int idx = sk_sc_param_index(info, name);
+	param_cache[slot].info = info;
+	param_cache[slot].name = name;
+	param_cache[slot].idx = idx;
+	return idx;
 }
 
 /* ---- helpers ---- */

@@ -673,13 +673,15 @@ static uint64_t sibling_root_key(const struct sk_state *st, const struct sk_thre
 	if (t->cgroups == NULL || t->cgroups_len == 0) {
 		return 0;
 	}
-	for (size_t i = 0; i < st->threads.cap; i++) {
+	int tries = 0; /* bounded: a replay has many dead processes in one cgroup */
+	for (size_t i = 0; i < st->threads.cap && tries < 16; i++) {
 		const struct sk_thread *o = st->threads.slots[i].val;
 		if (o == NULL || o == t || o->pid == t->pid || o->dead ||
 		    o->cgroups_len != t->cgroups_len ||
 		    memcmp(o->cgroups, t->cgroups, t->cgroups_len) != 0) {
 			continue;
 		}
+		tries++;
 		uint64_t key = root_key_of(st, o->pid, path, cap);
 		if (key != 0) {
 			return key;

@@ -64,7 +64,8 @@ bool sys_param_i64(const struct sk_evt_hdr *rec, const struct sk_sc_event *info,
 /* sys_param_str - a string parameter (NUL-terminated inside the record). */
 const char *sys_param_str(const struct sk_evt_hdr *rec, unsigned i);
 
-/* sys_param_named - index of the parameter called `name`, or -1. */
+/* sys_param_named - index of the parameter called `name`, or -1. `name`
+ * must be a string literal (results are cached by its address). */
 int sys_param_named(const struct sk_sc_event *info, const char *name);
 
 /* ---- parse.c ---- */

@@ -254,7 +254,9 @@ int sk_loop_run(struct sk_loop *loop)
 {
 	struct epoll_event evs[32];
 	loop->stop = false;
-	bool busy = false;
+	/* With a busy callback (sources without a descriptor) the first wait
+	 * must not block: nothing may ever wake it but a timer. */
+	bool busy = loop->busy_cb != NULL;
 	while (!loop->stop) {
 		int n = epoll_wait(loop->epfd, evs, (int)(sizeof(evs) / sizeof(evs[0])),
 				   busy ? 0 : -1);

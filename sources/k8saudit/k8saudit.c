@@ -265,8 +265,20 @@ int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec *
 			goto out;
 		}
 		size_t jl = 0;
-		const char *js = json_object_to_json_string_length(
-			ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &jl);
+		const char *js;
+		if (single != NULL) {
+			/* One Event: its own text is the payload (the audit log's
+			 * lines), no need to print it again. */
+			size_t from = 0;
+			while (from < used && body[from] != '{') {
+				from++;
+			}
+			js = body + from;
+			jl = used - from;
+		} else {
+			js = json_object_to_json_string_length(
+				ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &jl);
+		}
 		if (js == NULL) {
 			rc = -ENOMEM;
 			goto out;
@@ -358,6 +370,9 @@ static int k8s_init(const struct sk_init_input *in, void **ret_inst, char *err, 
 	k->conf = in->config;
 	k->q.efd = -1;
 	k->fields.cluster_name = k->conf->cluster_name;
+	/* json-c seeds its string hash on first use, unguarded: do it here,
+	 * before the webhook threads parse in parallel. */
+	json_object_put(json_tokener_parse("{\"seed\":1}"));
 	(void)err;
 	(void)errlen;
 	return SK_OK;

@@ -148,7 +148,7 @@ static void load_recs(struct recs *r)
 	for (struct k8s_rec *x = r->head; x && i < 32; x = x->next) {
 		r->ev[i++] = (const struct sk_evt_hdr *)x->data;
 	}
-	assert_int_equal(r->n, 13);
+	assert_int_equal(r->n, 17);
 }
 
 static int field_idx(const char *name)
@@ -278,6 +278,12 @@ static void test_fields(void **state)
 	assert_string_equal(get(&f, &r, 9, "ka.req.role.rules.verbs", NULL), "[get,create,*]");
 	assert_string_equal(get(&f, &r, 9, "ka.req.role.rules.resources", "0"), "[pods,pods/exec]");
 	assert_string_equal(get(&f, &r, 9, "ka.req.role.rules.resources", "5"), "NA");
+	/* effective ids: the container's own, else the pod's, else 0 */
+	assert_string_equal(get(&f, &r, 17, "ka.req.pod.containers.eff_run_as_user", NULL), "[1000]");
+	assert_string_equal(get(&f, &r, 17, "ka.req.pod.containers.eff_run_as_group", NULL), "[3000]");
+	assert_string_equal(get(&f, &r, 17, "ka.req.pod.containers.run_as_group", NULL), "[]");
+	assert_string_equal(get(&f, &r, 17, "ka.req.pod.run_as_user", NULL), "2000");
+	assert_string_equal(get(&f, &r, 17, "ka.req.pod.host_pid", NULL), "true");
 	/* no objectRef at all */
 	assert_string_equal(get(&f, &r, 13, "ka.target.resource", NULL), "NA");
 	assert_string_equal(get(&f, &r, 13, "ka.uri", NULL), "/healthz");

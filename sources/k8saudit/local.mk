@@ -43,3 +43,4 @@ EXTRA_DIST += tests/integration/k8saudit_webhook.sh tests/integration/k8saudit_f
 	tests/integration/k8saudit_errors.sh tests/integration/k8saudit_config.sh \
 	tests/integration/k8saudit_lib.sh \
 	tests/fixtures/k8saudit
+EXTRA_DIST += docs/k8saudit.md bench/k8saudit.sh

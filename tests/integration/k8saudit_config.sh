@@ -63,7 +63,7 @@ k8s_conf "$T/s.yaml" "https://127.0.0.1:0/k8s-audit" "ssl_certificate: $T/cert.p
 k8s_start "$T/s.yaml" "$T/sout" "$T/serr" || { fail "https webhook starts"; exit 1; }
 like "$K8S_URL" "^https://127\.0\.0\.1:[0-9]+/k8s-audit$" "the webhook listens with https"
 is "$(k8s_post "$K8S_FIX/events.json" --cacert "$T/cert.pem")" 200 "a client that trusts the certificate posts over TLS"
-k8s_wait_alerts "$T/sout" 11
+k8s_wait_alerts "$T/sout" "$(wc -l < "$K8S_FIX/expected.txt")"
 k8s_stop
 is "$(k8s_alerts "$T/sout")" "$(cat "$K8S_FIX/expected.txt")" "events over TLS raise the same alerts"
 tap_done

@@ -15,7 +15,7 @@ n=$(wc -l < "$K8S_FIX/expected.txt" | tr -d ' ')
 k8s_start "$T/c.yaml" "$T/out" "$T/err" --capture "$T/cap.scap" || { fail "daemon starts"; exit 1; }
 pass "daemon starts with --enable-source k8s_audit --disable-source syscall and listens"
 is "$(k8s_post "$K8S_FIX/events.json")" 200 "an EventList is accepted with 200"
-like "$(cat "$T/.resp")" "accepted 13 event" "the answer counts the events"
+like "$(cat "$T/.resp")" "accepted 17 event" "the answer counts the events"
 k8s_wait_alerts "$T/out" "$n"
 is "$(k8s_alerts "$T/out")" "$(cat "$K8S_FIX/expected.txt")" \
 	"exactly the expected alerts: rule, priority, source, typed output_fields"

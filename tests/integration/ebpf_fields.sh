@@ -89,12 +89,14 @@ fc() {
 		2>>"$T/fc.err" | head -n 1
 }
 
-got=$(fc 'evt.type in (open, openat, openat2) and fd.name = /etc/shadow' \
+# every condition names this test's own directory (proc.cwd or a path in
+# it): other tests may run programs at the same time
+got=$(fc "evt.type in (open, openat, openat2) and fd.name = /etc/shadow and proc.cwd = $T/w/" \
 	evt.type fd.name proc.name proc.pname user.name user.uid container.id evt.res evt.is_open_read)
 is "$got" "evt.type=openat fd.name=/etc/shadow proc.name=cat proc.pname=sh user.name=root user.uid=0 container.id=host evt.res=SUCCESS evt.is_open_read=true" \
 	"cat /etc/shadow: openat of /etc/shadow by cat, child of sh, as root, on the host"
 
-got=$(fc "evt.type = execve and proc.name = cat and proc.args = /etc/shadow" proc.exepath proc.cmdline proc.pname proc.cwd)
+got=$(fc "evt.type = execve and proc.name = cat and proc.args = /etc/shadow and proc.cwd = $T/w/" proc.exepath proc.cmdline proc.pname proc.cwd)
 is "$got" "proc.exepath=/usr/bin/cat proc.cmdline=cat /etc/shadow proc.pname=sh proc.cwd=$T/w/" \
 	"the execve of cat: exepath, cmdline, parent and working directory"
 
@@ -106,10 +108,10 @@ got=$(fc "evt.type in (open, openat, openat2) and fd.name = $T/w/file" evt.is_op
 is "$got" "evt.is_open_write=true evt.is_open_create=true fd.directory=$T/w fd.filename=file fd.typechar=f" \
 	"a shell redirection: open for writing with O_CREAT"
 
-got=$(fc "evt.type in (symlink, symlinkat) and evt.arg.target = /etc/passwd" evt.arg.linkpath proc.name evt.res)
+got=$(fc "evt.type in (symlink, symlinkat) and evt.arg.target = /etc/passwd and proc.cwd = $T/w/" evt.arg.linkpath proc.name evt.res)
 is "$got" "evt.arg.linkpath=$T/w/symlink proc.name=ln evt.res=SUCCESS" "symlink: evt.arg.target and evt.arg.linkpath"
 
-got=$(fc "evt.type in (link, linkat) and proc.name = ln" evt.arg.oldpath evt.arg.newpath)
+got=$(fc "evt.type in (link, linkat) and proc.name = ln and proc.cwd = $T/w/" evt.arg.oldpath evt.arg.newpath)
 is "$got" "evt.arg.oldpath=$T/w/file evt.arg.newpath=$T/w/hardlink" "link: evt.arg.oldpath and evt.arg.newpath"
 
 got=$(fc "evt.type in (open, openat, openat2) and fd.name = $T/w/nobody-reads" proc.name user.uid user.name group.gid group.name evt.res)
@@ -125,17 +127,17 @@ like "$(fc "evt.type = connect and fd.sport = $port" fd.name)" "^fd.name=127\\.0
 got=$(fc "evt.type in (accept, accept4) and fd.lport = $port" fd.is_server fd.sport fd.typechar)
 is "$got" "fd.is_server=true fd.sport=$port fd.typechar=4" "accept: the server end, local port = server port"
 
-got=$(fc "evt.type = bind and proc.name = python3 and evt.arg.addr = 127.0.0.1:0" fd.name fd.is_server fd.typechar evt.res)
+got=$(fc "evt.type = bind and proc.name = python3 and evt.arg.addr = 127.0.0.1:0 and proc.cwd = $T/w/" fd.name fd.is_server fd.typechar evt.res)
 is "$got" "fd.name=127.0.0.1:0 fd.is_server=true fd.typechar=4 evt.res=SUCCESS" \
 	"bind: fd.name is the address as bound (port 0: the kernel's choice is not in the call)"
 
 got=$(fc "evt.type = execve and proc.exe = memfd-true" proc.is_exe_from_memfd proc.pname)
 is "$got" "proc.is_exe_from_memfd=true proc.pname=python3" "exec of a memfd: proc.is_exe_from_memfd"
 
-got=$(fc "evt.type = execve and proc.name = cat and proc.args = /etc/shadow" proc.is_exe_from_memfd proc.is_exe_upper_layer)
+got=$(fc "evt.type = execve and proc.name = cat and proc.args = /etc/shadow and proc.cwd = $T/w/" proc.is_exe_from_memfd proc.is_exe_upper_layer)
 is "$got" "proc.is_exe_from_memfd=false proc.is_exe_upper_layer=false" "a plain exec is neither from a memfd nor an upper layer"
 
-got=$(fc "evt.type = procexit and proc.name = ln" evt.type proc.name evt.dir)
+got=$(fc "evt.type = procexit and proc.name = ln and proc.cwd = $T/w/" evt.type proc.name evt.dir)
 is "$got" "evt.type=procexit proc.name=ln evt.dir=<" "the exit event still resolves the process"
 
 if [ -s "$T/fc.err" ]; then

@@ -34,14 +34,14 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / (t / 1e9) }'; }
 
 # One body of PER events: the fixture events over and over; all of them
 # alert except the kubelet's get and the health check (lines 12 and 13).
-nfix=$(wc -l < "$FIX/audit.log")
+nfix=$(wc -l < "$FIX/audit.jsonl")
 alerts_per_body=0
 {
 	printf '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":['
 	i=0
 	while [ $i -lt "$PER" ]; do
 		[ $i -gt 0 ] && printf ','
-		sed -n "$((i % nfix + 1))p" "$FIX/audit.log" | tr -d '\n'
+		sed -n "$((i % nfix + 1))p" "$FIX/audit.jsonl" | tr -d '\n'
 		i=$((i + 1))
 	done
 	printf ']}'

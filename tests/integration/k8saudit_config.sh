@@ -48,7 +48,7 @@ cat > "$T/falco_style.yaml" <<'YAML'
   priority: WARNING
   source: k8s_audit
 YAML
-k8s_conf "$T/f.yaml" "$K8S_FIX/audit.log"
+k8s_conf "$T/f.yaml" "$K8S_FIX/audit.jsonl"
 "$SHRIKE" -c "$T/f.yaml" --enable-source k8s_audit -r "$T/falco_style.yaml" > "$T/fout" 2>"$T/ferr"; rc=$?
 is "$rc" 0 "a Falco-style audit rules file runs"
 if grep -q "required_plugin\|rules require plugin" "$T/ferr"; then fail "k8saudit and json satisfy required_plugin_versions" "$(cat "$T/ferr")"; else pass "k8saudit and json satisfy required_plugin_versions"; fi

@@ -32,7 +32,7 @@ head -c 70000 /dev/zero | tr '\0' ' ' > "$T/big"
 is "$(k8s_post "$T/big")" 413 "a body above max_body_bytes gets 413"
 is "$(k8s_post "$T/big" -H 'Transfer-Encoding: chunked')" 413 "so does a chunked one (no Content-Length)"
 # 21 events do not fit a queue of 20: 503, nothing half-queued.
-{ printf '['; for i in $(seq 1 21); do [ "$i" -gt 1 ] && printf ','; sed -n '12p' "$K8S_FIX/audit.log" | tr -d '\n'; done; printf ']'; } > "$T/many"
+{ printf '['; for i in $(seq 1 21); do [ "$i" -gt 1 ] && printf ','; sed -n '12p' "$K8S_FIX/audit.jsonl" | tr -d '\n'; done; printf ']'; } > "$T/many"
 is "$(k8s_post "$T/many")" 503 "a request that does not fit the queue gets 503"
 
 # Fuzz: the daemon must answer every request and stay up.

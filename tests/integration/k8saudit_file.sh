@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/integration/k8saudit_lib.sh"
 tap_plan 8
 
-k8s_conf "$T/c.yaml" "$K8S_FIX/audit.log"
+k8s_conf "$T/c.yaml" "$K8S_FIX/audit.jsonl"
 "$SHRIKE" -c "$T/c.yaml" --enable-source k8s_audit -r "$K8S_RULES" > "$T/out" 2>"$T/err"; rc=$?
 is "$rc" 0 "the daemon reads the audit log to its end and exits 0"
 is "$(k8s_alerts "$T/out")" "$(cat "$K8S_FIX/expected.txt")" "the same alerts as through the webhook"
@@ -16,8 +16,8 @@ like "$(cat "$T/err")" "source 'k8saudit' reached its end" "the end of the file 
 
 # file:// form, with a broken line, a blank line and an event without
 # stageTimestamp in the middle.
-{ sed -n '1,3p' "$K8S_FIX/audit.log"; echo '{"kind":"Event","verb":"get"'; echo;
-  echo '{"kind":"Event","stage":"ResponseComplete"}'; sed -n '4,$p' "$K8S_FIX/audit.log"; } > "$T/mixed.log"
+{ sed -n '1,3p' "$K8S_FIX/audit.jsonl"; echo '{"kind":"Event","verb":"get"'; echo;
+  echo '{"kind":"Event","stage":"ResponseComplete"}'; sed -n '4,$p' "$K8S_FIX/audit.jsonl"; } > "$T/mixed.log"
 k8s_conf "$T/m.yaml" "file://$T/mixed.log"
 "$SHRIKE" -c "$T/m.yaml" --enable-source k8s_audit -r "$K8S_RULES" > "$T/mout" 2>"$T/merr"; rc=$?
 is "$rc" 0 "file:// with bad lines still runs to the end"

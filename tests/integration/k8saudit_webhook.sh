@@ -23,8 +23,8 @@ like "$(head -n 1 "$T/out")" '^\{"hostname":"[^"]+","output":"[0-9:.]+: Notice A
 	"the text output names user, pod, action and command"
 
 # A bare array of events and a single Event.
-sed -n '2p' "$K8S_FIX/audit.log" > "$T/one.json"
-printf '[%s,%s]' "$(sed -n '8p' "$K8S_FIX/audit.log")" "$(sed -n '11p' "$K8S_FIX/audit.log")" > "$T/arr.json"
+sed -n '2p' "$K8S_FIX/audit.jsonl" > "$T/one.json"
+printf '[%s,%s]' "$(sed -n '8p' "$K8S_FIX/audit.jsonl")" "$(sed -n '11p' "$K8S_FIX/audit.jsonl")" > "$T/arr.json"
 : > "$T/out.mark"; before=$(wc -l < "$T/out")
 is "$(k8s_post "$T/one.json")" 200 "a single Event is accepted"
 is "$(k8s_post "$T/arr.json")" 200 "a bare array of events is accepted"

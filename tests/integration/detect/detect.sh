@@ -161,6 +161,7 @@ B k8s_api "Contact K8S API Server From Container" "$ORD_ID" nc root X "$ORD" nc 
 B netcat_rce "Netcat Remote Code Execution in Container" "$ORD_ID" nc root \
 	X "$ORD" nc -w 2 "$LIS_IP" 9001 -e /bin/true
 B search_keys "Search Private Keys or Passwords" "$ORD_ID" find root X "$ORD" find /root /etc -name id_rsa
+B search_passwords "Search Private Keys or Passwords" "$ORD_ID" grep root X "$ORD" grep -ril password /var/www
 B clear_log "Clear Log Activities" "$ORD_ID" sh root X "$ORD" sh -c ': >/var/log/messages'
 P "$ORD" sh -c 'echo data >/tmp/victim'
 B bulk_remove "Remove Bulk Data from Disk" "$ORD_ID" shred root X "$ORD" shred -u /tmp/victim
@@ -223,7 +224,8 @@ B benign_network "" "$LIS_ID" - - X "$LIS" wget -q -O - "http://$ORD_IP:8081/ind
 B benign_tty "" "$ORD_ID" - - X -t "$ORD" ls /
 B benign_host "" host - - sh -c "
 	cd '$T' && ls -la /etc >/dev/null && cat /etc/hostname /etc/os-release >/dev/null
-	grep -c root /etc/passwd; find /usr/share/doc -maxdepth 1 -name 'libc*' | head -n 3
+	grep -c root /etc/passwd; grep -ci passwd /etc/nsswitch.conf
+	find /usr/share/doc -maxdepth 1 -name 'libc*' | head -n 3
 	ps aux >/dev/null; sort /etc/group | wc -l; id; uname -a
 	mkdir -p work && echo note >work/notes.txt && tar czf work.tgz work && tar tzf work.tgz && rm -r work
 	printf '#include <stdio.h>\nint main(void) { puts(\"built\"); return 0; }\n' >hello.c

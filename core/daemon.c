@@ -558,6 +558,22 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
 		}
 	}
 
+	/* --enable-source names a source some plugin must produce (Falco
+	 * refuses unknown sources too). */
+	for (size_t i = 0; i < d->opts->nenable_sources; i++) {
+		const char *src = d->opts->enable_sources[i];
+		bool found = strcmp(src, "syscall") == 0;
+		for (size_t k = 0; k < d->nplugins && !found; k++) {
+			found = listed(&src, 1, d->plugins[k]->def.event_source);
+		}
+		if (!found && !listed(d->opts->disable_sources, d->opts->ndisable_sources, src)) {
+			snprintf(err, errlen,
+				 "--enable-source %s: no plugin under plugins: produces that source",
+				 src);
+			return -EINVAL;
+		}
+	}
+
 	/* Parsers see every event of their sources, in load order. */
 	for (size_t i = 0; i < d->nplugins; i++) {
 		if (sk_loader_has_cap(d->plugins[i], SK_CAP_PARSE)) {

@@ -9,7 +9,7 @@
 # certificate and key.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/integration/k8saudit_lib.sh"
-tap_plan 12
+tap_plan 13
 
 ship="$top_builddir/shrike.yaml"
 out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -r "$K8S_RULES" --dry-run 2>"$T/err"); rc=$?
@@ -25,6 +25,11 @@ like "$out" "k8saudit: http://127\.0\.0\.1:19765/audit" "-o plugins.k8saudit.ope
 out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --enable-source k8s_audit \
 	--disable-source k8s_audit --disable-source syscall --dry-run 2>/dev/null)
 like "$(echo $out)" "sources: \(none" "--disable-source k8s_audit wins over --enable-source"
+
+"$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --enable-source k8s_audti --dry-run \
+	>/dev/null 2>"$T/err"; rc=$?
+like "$rc:$(tail -n 1 "$T/err")" "^2:shrike: error: --enable-source k8s_audti: no plugin under plugins: produces that source$" \
+	"an unknown source for --enable-source stops start-up"
 
 # Falco-style rules file.
 cat > "$T/falco_style.yaml" <<'YAML'

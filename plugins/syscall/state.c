@@ -768,7 +768,8 @@ const char *sk_state_env(struct sk_state *st, struct sk_thread *t, size_t *ret_l
 			if (n > 0) {
 				free(t->env);
 				t->env = buf;
-				t->env_len = (size_t)n;
+				/* NUL-separated: the final terminator is not an entry */
+				t->env_len = (size_t)n - (buf[n - 1] == '\0');
 				buf = NULL;
 			}
 			free(buf);

@@ -152,7 +152,12 @@ static int cgroups_from_proc(struct sk_thread *t, const char *text)
 	}
 	free(t->cgroups);
 	t->cgroups = out;
-	t->cgroups_len = len;
+	/* entries are NUL-separated: the last terminator is not part of the
+	 * list (as for the records' cgroups) */
+	t->cgroups_len = len ? len - 1 : 0;
+	if (len == 0) {
+		out[0] = '\0';
+	}
 	return 0;
 }
 

@@ -555,6 +555,128 @@ static void test_proc_scan_self(void **state)
 	close(pfd[1]);
 }
 
+/* test_proc_scan_fake - a process in a fake /proc tree: every file the scan
+ * reads, with known values (stat's odd comm, NSpid, capabilities, cgroups,
+ * loginuid, fds of each kind, and an executable from an overlay's upper
+ * layer found through mountinfo). */
+static void test_proc_scan_fake(void **state)
+{
+	(void)state;
+	char upper[PATH_MAX + 64], text[PATH_MAX * 2 + 512], link[PATH_MAX + 64];
+	snprintf(upper, sizeof(upper), "%s/upper", fakeroot);
+	write_file("upper/usr/local/bin/dropper", "#!/bin/sh\n");
+	/* pid 7000 (host) is 12 in its namespace; comm has a space and ')' */
+	write_file("7000/stat",
+		   "7000 (my )prog) S 4000 7000 6999 34817 0 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+		   "250 0 0\n");
+	write_file("7000/status", "Name:\tmy )prog\nUid:\t1000\t1000\t1000\t1000\n"
+				  "Gid:\t1000\t1000\t1000\t1000\nCapInh:\t0000000000000000\n"
+				  "CapPrm:\t0000000000200000\nCapEff:\t0000000000200001\n"
+				  "NStgid:\t7000\t12\nNSpid:\t7000\t12\nNSpgid:\t7000\t12\n");
+	static const char cmdline[] = "/usr/local/bin/dropper\0--fast\0x y"; /* + final NUL */
+	write_file("7000/cmdline", "");
+	snprintf(text, sizeof(text), "%s/7000/cmdline", fakeroot);
+	FILE *cf = fopen(text, "w");
+	assert_non_null(cf);
+	assert_int_equal(fwrite(cmdline, 1, sizeof(cmdline), cf), sizeof(cmdline));
+	fclose(cf);
+	write_file("7000/loginuid", "1000");
+	write_file("7000/environ", "");
+	snprintf(text, sizeof(text), "%s/7000/environ", fakeroot);
+	FILE *ef = fopen(text, "w");
+	assert_non_null(ef);
+	assert_int_equal(fwrite("A=1\0MODE=prod\0", 1, 14, ef), 14);
+	fclose(ef);
+	write_file("7000/cgroup", "0::/machine.slice/libpod-abc.scope\n");
+	write_file("7000/limits",
+		   "Limit Soft Hard Units\nMax open files            1024                 "
+		   "4096                 files\n");
+	snprintf(text, sizeof(text),
+		 "22 1 0:21 / / rw,relatime - overlay overlay rw,lowerdir=/l1:/l2,upperdir=%s,"
+		 "workdir=/w\n23 22 0:22 / /proc rw - proc proc rw\n",
+		 upper);
+	write_file("7000/mountinfo", text);
+	write_file("7000/root/etc/passwd", "alice:x:1000:1000::/home/alice:/bin/sh\n");
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/7000/exe", fakeroot);
+	assert_int_equal(symlink("/usr/local/bin/dropper", path), 0);
+	snprintf(path, sizeof(path), "%s/7000/cwd", fakeroot);
+	assert_int_equal(symlink("/srv/app", path), 0);
+	snprintf(path, sizeof(path), "%s/7000/fd", fakeroot);
+	mkdir(path, 0755);
+	struct {
+		const char *fd, *target;
+	} fds[] = {{"0", "/dev/null"},
+		   {"3", "pipe:[4242]"},
+		   {"4", "anon_inode:[eventfd]"},
+		   {"5", "/memfd:stage2 (deleted)"},
+		   {"6", "socket:[999999999]"},
+		   {"7", "anon_inode:inotify"}};
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		snprintf(link, sizeof(link), "%s/7000/fd/%s", fakeroot, fds[i].fd);
+		assert_int_equal(symlink(fds[i].target, link), 0);
+	}
+
+	void *inst = plugin_new(fakeroot, false);
+	struct sys_inst *in = inst;
+	struct sk_thread *t = sk_state_load_tid(&in->st, 7000);
+	assert_non_null(t);
+	assert_string_equal(t->comm, "my )prog");
+	assert_int_equal(t->ppid, 4000);
+	assert_int_equal(t->pgid, 7000);
+	assert_int_equal(t->sid, 6999);
+	assert_int_equal(t->tty, 34817);
+	assert_int_equal(t->vpid, 12);
+	assert_int_equal(t->vtid, 12);
+	assert_int_equal(t->vpgid, 12);
+	assert_int_equal(t->euid, 1000);
+	assert_int_equal(t->loginuid, 1000);
+	assert_int_equal(t->cap_eff, 0x200001);
+	assert_int_equal(t->fdlimit, 1024);
+	/* btime 1700000000 + 250 ticks */
+	assert_int_equal(t->start_ts, 1700000000ULL * 1000000000ULL +
+					  250ULL * (1000000000ULL / in->st.ticks_per_sec));
+	assert_string_equal(t->exe, "/usr/local/bin/dropper");
+	assert_int_equal(t->args_len, strlen("--fast") + 1 + strlen("x y"));
+	assert_string_equal(t->exepath, "/usr/local/bin/dropper");
+	assert_true(t->exe_upper_layer);
+	assert_false(t->exe_from_memfd);
+	assert_string_equal(t->files->cwd, "/srv/app");
+	assert_int_equal(sk_fd_get(t, 0)->type, SK_FD_FILE);
+	assert_int_equal(sk_fd_get(t, 3)->type, SK_FD_PIPE);
+	assert_int_equal(sk_fd_get(t, 3)->ino, 4242);
+	assert_int_equal(sk_fd_get(t, 4)->type, SK_FD_EVENT);
+	assert_int_equal(sk_fd_get(t, 5)->type, SK_FD_MEMFD);
+	assert_string_equal(sk_fd_get(t, 5)->name, "memfd:stage2");
+	assert_int_equal(sk_fd_get(t, 6)->type, SK_FD_UNKNOWN); /* not in any net table */
+	assert_int_equal(sk_fd_get(t, 7)->type, SK_FD_INOTIFY);
+
+	/* the fields of an event of this process */
+	rb_begin(SK_SC_OPENAT);
+	rb_num("fd", 8);
+	rb_num("dirfd", AT_FDCWD);
+	rb_str("name", "data.bin");
+	rb_num("flags", O_RDONLY);
+	struct sk_event ev = rb_send(inst, 7000);
+	X_EQ(inst, ev, "fd.name", "/srv/app/data.bin");
+	X_EQ(inst, ev, "proc.name", "my )prog");
+	X_EQ(inst, ev, "proc.args", "--fast x y");
+	X_EQ(inst, ev, "proc.cmdnargs", "2");
+	X_EQ(inst, ev, "proc.vpid", "12");
+	X_EQ(inst, ev, "proc.is_exe_upper_layer", "true");
+	X_EQ(inst, ev, "thread.cap_effective", "CAP_CHOWN CAP_SYS_ADMIN");
+	X_EQ(inst, ev, "thread.cgroups", "unified=/machine.slice/libpod-abc.scope");
+	X_EQ(inst, ev, "user.name", "alice"); /* from /proc/7000/root/etc/passwd */
+	X_EQ(inst, ev, "user.loginname", "alice");
+	X_EQ(inst, ev, "proc.tty", "34817");
+	X_EQ(inst, ev, "proc.fdlimit", "1024");
+	X_EQ(inst, ev, "proc.stdin.name", "/dev/null");
+	/* the environment, read from /proc/7000/environ on first use */
+	X_EQ(inst, ev, "proc.env", "A=1 MODE=prod");
+	X_EQ(inst, ev, "proc.env[MODE]", "prod");
+	shrike_plugin_entry.destroy(inst);
+}
+
 /* ---- tests: events -------------------------------------------------------- */
 
 #define SH_PID	 4000
@@ -1339,13 +1461,21 @@ static void test_event_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_htab),	   cmocka_unit_test(test_path_join),
-	    cmocka_unit_test(test_userdb),	   cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_proc_scan_self), cmocka_unit_test(test_process_lineage),
-	    cmocka_unit_test(test_files),	   cmocka_unit_test(test_network),
-	    cmocka_unit_test(test_exit_and_ids),   cmocka_unit_test(test_container_users),
-	    cmocka_unit_test(test_purge),	   cmocka_unit_test(test_bounds),
-	    cmocka_unit_test(test_garbage),	   cmocka_unit_test(test_event_names),
+	    cmocka_unit_test(test_htab),
+	    cmocka_unit_test(test_path_join),
+	    cmocka_unit_test(test_userdb),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_proc_scan_self),
+	    cmocka_unit_test(test_proc_scan_fake),
+	    cmocka_unit_test(test_process_lineage),
+	    cmocka_unit_test(test_files),
+	    cmocka_unit_test(test_network),
+	    cmocka_unit_test(test_exit_and_ids),
+	    cmocka_unit_test(test_container_users),
+	    cmocka_unit_test(test_purge),
+	    cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_event_names),
 	};
 	return cmocka_run_group_tests(tests, make_fakeroot, remove_fakeroot);
 }

@@ -16,3 +16,11 @@ tests_plugins_ticker_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS) -rpath $(abs_
 # Daemon-level rules tests (the ticker source keeps events flowing).
 TESTS += tests/integration/rules_reload.sh tests/integration/rules_config.sh
 EXTRA_DIST += tests/integration/rules_reload.sh tests/integration/rules_config.sh
+
+# The rules benchmark on a replayed syscall capture (prints figures, never
+# fails on time): bench/rules_replay.sh [BUILDDIR] [RUNS].
+EXTRA_DIST += bench/rules_replay.sh bench/rules_replay.yaml
+
+# The language as implemented, differences from Falco, -V/-L, selection,
+# the compatibility check and the benchmark figures.
+EXTRA_DIST += docs/rules-engine.md

@@ -38,9 +38,19 @@ trap 'rm -rf "$T"' EXIT
 # are told apart: the ebpf engine is only loaded, never started, by -V.
 # Without it, a replay engine still loads the syscall and container
 # extractors (every source is then accepted).
-printf 'engine:\n  kind: ebpf\n' > "$T/conf.yaml"
+# The Kubernetes audit source and the json fields join when built.
+extra=""
+if [ -e "$plugins/k8saudit.so" ] && [ -e "$plugins/json.so" ]; then
+	extra='plugins:
+  - name: k8saudit
+    library_path: k8saudit.so
+  - name: json
+    library_path: json.so
+load_plugins: [k8saudit, json]'
+fi
+printf 'engine:\n  kind: ebpf\n%s\n' "$extra" > "$T/conf.yaml"
 if ! "$SHRIKE" -c "$T/conf.yaml" -o "plugins_dir=$plugins" --list >"$T/fields" 2>"$T/list.err"; then
-	printf 'engine:\n  kind: replay\n  replay:\n    capture_file: /dev/null\n' > "$T/conf.yaml"
+	printf 'engine:\n  kind: replay\n  replay:\n    capture_file: /dev/null\n%s\n' "$extra" > "$T/conf.yaml"
 	if ! "$SHRIKE" -c "$T/conf.yaml" -o "plugins_dir=$plugins" --list >"$T/fields" 2>"$T/list.err"; then
 		cat "$T/list.err" >&2
 		exit 2

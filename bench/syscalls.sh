@@ -54,14 +54,20 @@ sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null || true
 
 # BPF programs loaded now: "id name" lines.
 progs() { "$bpftool" prog list 2>/dev/null | awk '/^[0-9]+: / { sub(":", "", $1); print $1, $4 }' | sort; }
-# prog_cost BEFORE_FILE: ns per run and runs of the programs loaded since.
-prog_cost() {
+# ours BEFORE_FILE OUT_FILE: the programs loaded since BEFORE (taken right
+# after a probe attached, so another tool's probes loaded later are not
+# counted as ours).
+ours() {
 	progs >"$t/progs.now"
-	join -v2 "$1" "$t/progs.now" | while read -r id name; do
+	join -v2 "$1" "$t/progs.now" >"$2"
+}
+# prog_cost IDS_FILE: ns per run and runs of those programs.
+prog_cost() {
+	while read -r id name; do
 		"$bpftool" prog show id "$id" 2>/dev/null | awk -v n="$name" '
 			/run_time_ns/ { for (i = 1; i <= NF; i++) { if ($i == "run_time_ns") t = $(i + 1); if ($i == "run_cnt") c = $(i + 1) } }
 			END { if (c > 0) printf "  %-20s %10d runs %8.0f ns/run\n", n, c, t / c; else printf "  %-20s %10d runs\n", n, 0 }'
-	done
+	done <"$1"
 }
 
 rules=""
@@ -95,16 +101,41 @@ median() {
 	sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
-# measure CONFIG: the median ns per syscall of every workload into $t/CONFIG.
-measure() {
-	: >"$t/$1"
+# once CONFIG: run every workload once, appending "mode ns_per_syscall" to
+# $t/CONFIG.raw.
+once() {
 	for w in $workloads; do
 		mode=${w%%:*}
 		n=${w#*:}
-		for i in $(seq "$runs"); do
-			"$load" "$mode" "$n" | sed -n 's/.* ns_per_syscall=\([0-9]*\) .*/\1/p'
-		done | median | sed "s/^/$mode /" >>"$t/$1"
+		"$load" "$mode" "$n" | sed -n "s/^\([a-z]*\) .* ns_per_syscall=\([0-9]*\) .*/\1 \2/p" >>"$t/$1.raw"
 	done
+}
+
+# medians CONFIG: the median ns per syscall of each workload into $t/CONFIG.
+medians() {
+	: >"$t/$1"
+	for w in $workloads; do
+		mode=${w%%:*}
+		awk -v m="$mode" '$1 == m { print $2 }' "$t/$1.raw" | median | sed "s/^/$mode /" >>"$t/$1"
+	done
+}
+
+# run_ns IDS_FILE: total kernel run time (ns) of those programs.
+run_ns() {
+	while read -r id name; do
+		"$bpftool" prog show id "$id" 2>/dev/null |
+			awk '/run_time_ns/ { for (i = 1; i <= NF; i++) if ($i == "run_time_ns") print $(i + 1) }'
+	done <"$1" | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
+# kernel_per_syscall IDS_FILE: the probe's kernel time per syscall of an
+# open+close loop (from the kernel's own accounting, so other load on the
+# machine does not blur it the way it blurs wall-clock time).
+kernel_per_syscall() {
+	a=$(run_ns "$1")
+	"$load" openclose 200000 >/dev/null
+	z=$(run_ns "$1")
+	echo $(((z - a) / 400000))
 }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -145,29 +176,48 @@ if [ "${others:-0}" -gt 0 ]; then
 fi
 echo
 
-measure none
+# The three configurations take turns, RUNS rounds, so a change in the
+# machine's load hits them alike.
+: >"$t/bare.cost"
+: >"$t/shrike.cost"
+c_total=0
+for round in $(seq "$runs"); do
+	once none
 
-progs >"$t/progs.before"
-"$bare" >"$t/bare.out" 2>&1 &
-pid=$!
-for i in $(seq 100); do grep -q ready "$t/bare.out" && break; sleep 0.1; done
-measure bare
-prog_cost "$t/progs.before" >"$t/bare.cost"
-kill -TERM "$pid"
-wait "$pid" || true
-pid=""
-bare_stats=$(tail -n1 "$t/bare.out")
+	progs >"$t/progs.before"
+	"$bare" >"$t/bare.out" 2>&1 &
+	pid=$!
+	for i in $(seq 100); do grep -q ready "$t/bare.out" && break; sleep 0.1; done
+	ours "$t/progs.before" "$t/bare.ids"
+	once bare
+	[ "$round" = "$runs" ] && prog_cost "$t/bare.ids" >"$t/bare.cost"
+	kernel_per_syscall "$t/bare.ids" >>"$t/bare.kns"
+	kill -TERM "$pid"
+	wait "$pid" || true
+	pid=""
+	bare_stats=$(tail -n1 "$t/bare.out")
 
-progs >"$t/progs.before"
-start_shrike
-c0=$(cpu_ticks "$pid")
-measure shrike
-c1=$(cpu_ticks "$pid")
-prog_cost "$t/progs.before" >"$t/shrike.cost"
-sleep 1.2 # one more metrics snapshot
-ev=$(events_in_log)
-stop_shrike
-sdrops=$(drops_in_log)
+	progs >"$t/progs.before"
+	start_shrike
+	ours "$t/progs.before" "$t/shrike.ids"
+	c0=$(cpu_ticks "$pid")
+	once shrike
+	c1=$(cpu_ticks "$pid")
+	c_total=$((c_total + c1 - c0))
+	kernel_per_syscall "$t/shrike.ids" >>"$t/shrike.kns"
+	[ "$round" = "$runs" ] && prog_cost "$t/shrike.ids" >"$t/shrike.cost"
+	sleep 1.2 # one more metrics snapshot
+	ev_round=$(events_in_log)
+	ev=$(( ${ev:-0} + ${ev_round:-0} ))
+	stop_shrike
+	d=$(drops_in_log)
+	sdrops=$(( ${sdrops:-0} + ${d:-0} ))
+done
+medians none
+medians bare
+medians shrike
+c0=0
+c1=$c_total
 
 printf '%-10s %12s %12s %12s %10s %10s %14s\n' workload "none ns/sc" "bare ns/sc" "shrike ns/sc" "bare x" "shrike x" "added vs bare"
 for w in $workloads; do
@@ -181,6 +231,12 @@ for w in $workloads; do
 			(ab > 0 ? sprintf("%.2fx", ac / ab) : "n/a")
 	}'
 done
+echo
+kb=$(median <"$t/bare.kns")
+ks=$(median <"$t/shrike.kns")
+awk -v b="$kb" -v s="$ks" 'BEGIN {
+	printf "kernel time per open/close syscall (median of the rounds): bare probe %d ns, shrike %d ns: shrike adds %.2fx what the bare probe adds\n", b, s, (b > 0 ? s / b : 0)
+}'
 echo
 echo "bare probe: $bare_stats; kernel time per program run:"
 cat "$t/bare.cost"

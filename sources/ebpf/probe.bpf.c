@@ -1343,25 +1343,28 @@ int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	}
 	sv->id = id;
-	for (__u32 i = 0; i < 6; i++) {
-		sv->args[i] = regs_arg(regs, i);
+	if (sc->special == SK_SP_EXEC) {
+		/* sched_process_exec has no registers of the call: keep them */
+		for (__u32 i = 0; i < 6; i++) {
+			sv->args[i] = regs_arg(regs, i);
+		}
 	}
 	sv->str_len = 0;
 	sv->sa_len = 0;
 	if (sc->save_str != 0) {
-		long n = bpf_probe_read_user_str(sv->str, SK_EBPF_STR_MAX,
-						 (const void *)sv->args[(sc->save_str - 1) & 7]);
+		long n = bpf_probe_read_user_str(
+		    sv->str, SK_EBPF_STR_MAX, (const void *)regs_arg(regs, (sc->save_str - 1) & 7));
 		sv->str_len = n > 0 ? (__u32)n : 0;
 	}
 	if (sc->save_sa != 0) {
-		__u64 len = sv->args[sc->save_sa_len & 7];
+		__u64 len = regs_arg(regs, sc->save_sa_len & 7);
 		if (len > SK_EBPF_SA_MAX) {
 			len = SK_EBPF_SA_MAX;
 		}
 		barrier_var(len);
 		len &= SK_EBPF_SA_MAX - 1 | SK_EBPF_SA_MAX;
 		if (bpf_probe_read_user(sv->sa, len,
-					(const void *)sv->args[(sc->save_sa - 1) & 7]) == 0) {
+					(const void *)regs_arg(regs, (sc->save_sa - 1) & 7)) == 0) {
 			sv->sa_len = (__u32)len;
 		}
 	}
@@ -1389,7 +1392,8 @@ int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 	if (sc == NULL || !sc->enabled || sc->type == 0) {
 		return 0;
 	}
-	if (self()) {
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if ((pid_tgid >> 32) == self_tgid) {
 		return 0;
 	}
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -1405,7 +1409,7 @@ int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 	if (buf == NULL) {
 		return 0;
 	}
-	__u64 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 tid = (__u32)pid_tgid;
 	struct sk_rec r;
 	if (sc->special == SK_SP_EXEC) {
 		/* success: written by sched_process_exec */

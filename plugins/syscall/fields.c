@@ -598,13 +598,11 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		return;
 	}
 	case SK_PT_CHARBUFARRAY: {
+		/* as Falco prints its byte buffers: each NUL as '.' (so execve's
+		 * args read "-c.cat /etc/shadow.") */
 		const char *s = data;
-		uint32_t l = len;
-		if (l > 0 && s[l - 1] == '\0') {
-			l--;
-		}
-		for (uint32_t k = 0; k < l; k++) {
-			sb_addn(val, s[k] ? &s[k] : " ", 1);
+		for (uint32_t k = 0; k < len; k++) {
+			sb_addn(val, s[k] ? &s[k] : ".", 1);
 		}
 		return;
 	}

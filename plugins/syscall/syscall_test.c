@@ -835,6 +835,9 @@ static void test_process_lineage(void **state)
 	X_EQ(inst, ev, "thread.cgroup[cpuacct]", "/machine.slice/libpod-x.scope/c");
 	X_EQ(inst, ev, "thread.cgroup[memory]", "<NA>");
 	X_EQ(inst, ev, "evt.arg.filename", "/bin/cat");
+	/* byte buffers print as Falco prints them: NULs as '.' */
+	X_EQ(inst, ev, "evt.arg.args", "/etc/shadow.");
+	X_EQ(inst, ev, "evt.arg.env", "HOME=/root.PATH=/bin:/usr/bin.EMPTY=.");
 	X_EQ(inst, ev, "evt.arg[0]", "0");
 	X_EQ(inst, ev, "evt.arg.flags", "EXE_UPPER_LAYER");
 	X_EQ(inst, ev, "evt.rawarg.flags", "2");

@@ -82,30 +82,31 @@ struct ipset {
 	size_t n;
 };
 
+/* Fields read on every evaluation come first, so that a check touches as
+ * few cache lines as possible; the rest is ordered by use. */
 struct check {
-	struct xfield lhs;
+	/* evt.type compared with names: a bitmap of numeric types, tested
+	 * against the record's type without extracting anything */
+	uint64_t *tbits;
+	uint32_t tmax; /* bits in tbits */
 	enum sk_filter_op op;
 	enum ctype ct;
+	bool has_rhs; /* val(field) */
+	bool pmatch_root; /* pmatch list holds "/" */
+	bool b;
+	bool has_re;
+	struct xfield lhs;
 	/* constant */
 	char *str; /* STRING ops (lower-cased for icontains/iglob), hex-decoded for b* */
 	size_t slen;
 	uint64_t u;
 	int64_t i;
-	bool b;
-	struct sk_ip ip;
-	regex_t re;
-	bool has_re;
 	struct strset sset;
 	struct numset nset;
 	struct ipset iset;
-	bool pmatch_root; /* pmatch list holds "/" */
-	/* val(field) */
-	bool has_rhs;
-	struct xfield rhs;
-	/* evt.type compared with names: a bitmap of numeric types, tested
-	 * against the record's type without extracting anything */
-	uint64_t *tbits;
-	uint32_t tmax; /* bits in tbits */
+	struct sk_ip ip;
+	regex_t re;
+	struct xfield rhs; /* val(field) */
 };
 
 enum { CN_AND = 1, CN_OR, CN_NOT, CN_CHECK };

@@ -111,11 +111,12 @@ struct check {
 
 enum { CN_AND = 1, CN_OR, CN_NOT, CN_CHECK };
 
+/* One allocation per node: the children's pointers follow the node. */
 struct cnode {
 	int kind;
 	size_t n;
-	struct cnode **kids;
 	struct check *chk;
+	struct cnode *kids[];
 };
 
 struct sk_filter {
@@ -1065,7 +1066,6 @@ static void cnode_free(struct cnode *c)
 	for (size_t i = 0; i < c->n; i++) {
 		cnode_free(c->kids[i]);
 	}
-	free(c->kids);
 	check_free(c->chk);
 	free(c);
 }
@@ -1073,7 +1073,9 @@ static void cnode_free(struct cnode *c)
 static int compile_node(const struct sk_filter_node *n, const struct sk_fields *fields,
 			const char *source, struct cnode **ret, struct sk_filter_cerr *e)
 {
-	struct cnode *c = calloc(1, sizeof(*c));
+	bool inner = n->kind == SK_FN_AND || n->kind == SK_FN_OR || n->kind == SK_FN_NOT;
+	struct cnode *c =
+	    calloc(1, sizeof(*c) + (inner ? n->nkids : 0) * sizeof(c->kids[0]));
 	int rc = 0;
 	if (!c) {
 		return cerr_set(e, -ENOMEM, n, n->pos, "out of memory");
@@ -1083,11 +1085,6 @@ static int compile_node(const struct sk_filter_node *n, const struct sk_fields *
 	case SK_FN_OR:
 	case SK_FN_NOT:
 		c->kind = n->kind == SK_FN_AND ? CN_AND : n->kind == SK_FN_OR ? CN_OR : CN_NOT;
-		c->kids = calloc(n->nkids, sizeof(*c->kids));
-		if (!c->kids) {
-			rc = cerr_set(e, -ENOMEM, n, n->pos, "out of memory");
-			break;
-		}
 		for (size_t i = 0; i < n->nkids && !rc; i++) {
 			rc = compile_node(n->kids[i], fields, source, &c->kids[i], e);
 			if (!rc) {

@@ -94,6 +94,8 @@ struct ebpf {
 
 	uint64_t delivered;
 	uint64_t bad;
+	bool closing;	   /* on_record only counts what is left at close */
+	uint64_t left;	   /* records still in the rings at close */
 	uint64_t kdrops;   /* drops counted by the probe, last read */
 	uint64_t injected; /* drops handed over as SK_EVT_DROP records */
 	uint64_t last_drop_check, last_clock_sync;
@@ -244,6 +246,25 @@ static void eb_close(void *inst)
 	if (e == NULL) {
 		return;
 	}
+	/* Stop recording, then say how many records the host will not see
+	 * (written between the last batch and the stop): never silently. */
+	if (e->skel != NULL) {
+		probe_bpf__detach(e->skel);
+	}
+	e->closing = true;
+	for (int i = 0; i < e->nrings; i++) {
+		if (e->rbs[i] != NULL) {
+			ring_buffer__consume(e->rbs[i]);
+		}
+	}
+	if (e->left > 0) {
+		eb_log(e, SK_LOG_NOTICE,
+		       "%" PRIu64 " event(s) recorded after the last batch were not processed "
+		       "(the source was stopped)",
+		       e->left);
+	}
+	e->left = 0;
+	e->closing = false;
 	for (int i = 0; i < e->nrings; i++) {
 		ring_buffer__free(e->rbs[i]);
 		e->rbs[i] = NULL;
@@ -288,6 +309,10 @@ static void eb_destroy(void *inst)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct ebpf *e = ctx;
+	if (e->closing) {
+		e->left++;
+		return 0;
+	}
 	if (sk_evt_check(data, size) != 0) {
 		e->bad++;
 		return 0;

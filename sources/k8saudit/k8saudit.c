@@ -178,6 +178,131 @@ static const char *kind_of(json_object *o)
 	return NULL;
 }
 
+/* ---- item spans ---------------------------------------------------------- */
+
+/* The events of a body keep their own text when it can be found: these
+ * helpers walk a body that json-c has already accepted in strict mode, so
+ * they only track strings and nesting. */
+
+static size_t skip_ws(const char *b, size_t len, size_t p)
+{
+	while (p < len && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r' || b[p] == '\n')) {
+		p++;
+	}
+	return p;
+}
+
+/* p at '"': the position after the closing quote. */
+static size_t skip_string(const char *b, size_t len, size_t p)
+{
+	for (p++; p < len; p++) {
+		if (b[p] == '\\') {
+			p++;
+		} else if (b[p] == '"') {
+			return p + 1;
+		}
+	}
+	return len;
+}
+
+/* The position after the value that starts at p (after blanks). */
+static size_t skip_value(const char *b, size_t len, size_t p)
+{
+	p = skip_ws(b, len, p);
+	if (p >= len) {
+		return len;
+	}
+	if (b[p] == '"') {
+		return skip_string(b, len, p);
+	}
+	if (b[p] != '{' && b[p] != '[') {
+		while (p < len && b[p] != ',' && b[p] != ']' && b[p] != '}' && b[p] != ' ' &&
+		       b[p] != '\t' && b[p] != '\r' && b[p] != '\n') {
+			p++;
+		}
+		return p;
+	}
+	size_t depth = 0;
+	while (p < len) {
+		char c = b[p];
+		if (c == '"') {
+			p = skip_string(b, len, p);
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			return p + 1;
+		}
+		p++;
+	}
+	return len;
+}
+
+/* find_items - where the events' array starts: the body itself, or the
+ * value of the root object's "items". len if not found. */
+static size_t find_items(const char *b, size_t len, bool list)
+{
+	size_t p = skip_ws(b, len, 0);
+	if (!list) {
+		return p < len && b[p] == '[' ? p : len;
+	}
+	if (p >= len || b[p] != '{') {
+		return len;
+	}
+	p++;
+	for (;;) {
+		p = skip_ws(b, len, p);
+		if (p >= len || b[p] != '"') {
+			return len;
+		}
+		size_t k0 = p;
+		p = skip_string(b, len, p);
+		bool is_items = p - k0 == 7 && memcmp(b + k0, "\"items\"", 7) == 0;
+		p = skip_ws(b, len, p);
+		if (p >= len || b[p] != ':') {
+			return len;
+		}
+		size_t v = skip_ws(b, len, p + 1);
+		if (is_items) {
+			return v < len && b[v] == '[' ? v : len;
+		}
+		p = skip_ws(b, len, skip_value(b, len, v));
+		if (p >= len || b[p] != ',') {
+			return len;
+		}
+		p++;
+	}
+}
+
+/* item_spans - [start, end) of each element of the array at b[at]; returns
+ * how many (at most max), or -1 when the walk goes wrong. */
+static long item_spans(const char *b, size_t len, size_t at, size_t (*spans)[2], size_t max)
+{
+	size_t p = at + 1, n = 0;
+	for (;;) {
+		p = skip_ws(b, len, p);
+		if (p < len && b[p] == ']' && n == 0) {
+			return 0;
+		}
+		if (p >= len || n == max) {
+			return -1;
+		}
+		spans[n][0] = p;
+		p = skip_value(b, len, p);
+		spans[n][1] = p;
+		n++;
+		p = skip_ws(b, len, p);
+		if (p < len && b[p] == ']') {
+			return (long)n;
+		}
+		if (p >= len || b[p] != ',') {
+			return -1;
+		}
+		p++;
+	}
+}
+
 int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec **ret_head,
 	      size_t *ret_n, size_t *ret_bytes, uint64_t *ret_oversize, char *err, size_t errlen)
 {
@@ -185,6 +310,7 @@ int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec *
 	size_t n = 0, bytes = 0;
 	uint64_t oversize = 0;
 	json_object *root = NULL;
+	size_t(*spans)[2] = NULL;
 	int rc = 0;
 
 	*ret_head = NULL;
@@ -199,6 +325,7 @@ int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec *
 	if (tok == NULL) {
 		return -ENOMEM;
 	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	root = json_tokener_parse_ex(tok, body, (int)len);
 	enum json_tokener_error je = json_tokener_get_error(tok);
 	size_t used = json_tokener_get_parse_end(tok);
@@ -246,6 +373,18 @@ int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec *
 		goto out;
 	}
 	size_t count = items ? json_object_array_length(items) : 1;
+	if (items != NULL && count > 0) {
+		spans = malloc(count * sizeof(*spans));
+		size_t at = find_items(body, used, items != root);
+		if (spans != NULL && at < used &&
+		    item_spans(body, used, at, spans, count) != (long)count) {
+			free(spans); /* not found as expected: print each event instead */
+			spans = NULL;
+		} else if (at >= used) {
+			free(spans);
+			spans = NULL;
+		}
+	}
 	for (size_t i = 0; i < count; i++) {
 		json_object *ev = items ? json_object_array_get_idx(items, i) : single;
 		json_object *st = NULL;
@@ -275,6 +414,9 @@ int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec *
 			}
 			js = body + from;
 			jl = used - from;
+		} else if (spans != NULL) {
+			js = body + spans[i][0];
+			jl = spans[i][1] - spans[i][0];
 		} else {
 			js = json_object_to_json_string_length(
 				ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &jl);
@@ -298,6 +440,7 @@ int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec *
 		bytes += r->size;
 	}
 out:
+	free(spans);
 	json_object_put(root);
 	if (rc < 0) {
 		k8s_rec_free_list(head);

@@ -117,6 +117,36 @@ static void test_split(void **state)
 		assert_int_equal(split_count(bad[i], 1024, &over, err), (size_t)-1);
 		assert_true(err[0] != '\0');
 	}
+	/* events keep their own text, even with quotes and brackets in strings */
+	{
+		const char *body = "{\"kind\":\"EventList\",\"x\":{\"items\":1},\"items\": [ "
+				   "{\"stageTimestamp\":\"2024-05-14T09:30:01Z\",\"a\":\"q\\\"]},{[\\\\\"} ,"
+				   "\n{\"stageTimestamp\":\"2024-05-14T09:30:02Z\",\"b\":[1,{\"c\":\"}\"}]}]}";
+		struct k8s_rec *head = NULL;
+		size_t n = 0, bytes = 0;
+		assert_int_equal(k8s_split(body, strlen(body), 1024, &head, &n, &bytes, &over, err,
+					   sizeof(err)),
+				 0);
+		assert_int_equal(n, 2);
+		const char *want[2] = {
+			"{\"stageTimestamp\":\"2024-05-14T09:30:01Z\",\"a\":\"q\\\"]},{[\\\\\"}",
+			"{\"stageTimestamp\":\"2024-05-14T09:30:02Z\",\"b\":[1,{\"c\":\"}\"}]}"};
+		size_t i = 0;
+		for (struct k8s_rec *r = head; r; r = r->next, i++) {
+			const void *d;
+			uint32_t l;
+			assert_int_equal(sk_evt_param((const struct sk_evt_hdr *)r->data, 1, &d, &l), 0);
+			assert_int_equal(l, strlen(want[i]));
+			assert_memory_equal(d, want[i], l);
+		}
+		k8s_rec_free_list(head);
+	}
+	/* non-standard JSON (comments, single quotes) is refused */
+	assert_int_equal(split_count("[/* x */{\"stageTimestamp\":\"2024-05-14T09:30:01Z\"}]", 1024,
+				     &over, err),
+			 (size_t)-1);
+	assert_int_equal(split_count("[{'stageTimestamp':'2024-05-14T09:30:01Z'}]", 1024, &over, err),
+			 (size_t)-1);
 	/* deep nesting is refused, not recursed into */
 	char *deep = malloc(20001);
 	memset(deep, '[', 20000);
@@ -324,7 +354,7 @@ static void test_fuzz(void **state)
 	struct k8s_fields f = {0};
 	uint64_t num = 0, accepted = 0;
 	unsigned seed = 12345;
-	for (int iter = 0; iter < 400; iter++) {
+	for (int iter = 0; iter < 2000; iter++) {
 		memcpy(m, body, len + 1);
 		size_t n = len;
 		int kind = iter % 4;
@@ -359,6 +389,19 @@ static void test_fuzz(void **state)
 		char err[256];
 		if (k8s_split(m, n, 256 * 1024, &head, &cnt, &bytes, &over, err, sizeof(err)) == 0) {
 			accepted++;
+			/* every record holds one JSON object with a stageTimestamp */
+			for (struct k8s_rec *x = head; x; x = x->next) {
+				const void *d = NULL;
+				uint32_t l = 0;
+				assert_int_equal(sk_evt_param((const struct sk_evt_hdr *)x->data, 1, &d, &l), 0);
+				struct json_tokener *tok = json_tokener_new();
+				json_object *o = json_tokener_parse_ex(tok, d, (int)l);
+				assert_int_equal(json_tokener_get_error(tok), json_tokener_success);
+				assert_true(json_object_is_type(o, json_type_object));
+				assert_true(json_object_object_get_ex(o, "stageTimestamp", NULL));
+				json_object_put(o);
+				json_tokener_free(tok);
+			}
 			all_fields(&f, head, &num);
 		}
 		k8s_rec_free_list(head);

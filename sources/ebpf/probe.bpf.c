@@ -165,7 +165,7 @@ static __always_inline void rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, _
 	r->f = NULL;
 	r->ino = NULL;
 	r->idx = 0;
-	r->nparams = nparams & 31u;
+	r->nparams = nparams > SK_EVT_MAX_PARAMS ? SK_EVT_MAX_PARAMS : nparams;
 	r->off = SK_EVT_HDR_SIZE + 2u * (nparams & 63u);
 }
 
@@ -477,9 +477,9 @@ static long path_step(__u32 i, void *vctx)
 		w->mnt_root = BPF_CORE_READ(vm, mnt_root);
 		return 0;
 	}
-	if (d == parent) {
-		return 1;
-	}
+	/* d == parent here: the root of a tree with no mount over it (a memfd,
+	 * an anonymous inode): its name is all the path there is */
+	bool last = d == parent;
 	__u32 len = BPF_CORE_READ(d, d_name.len) & 255u;
 	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
 	__u32 pos = w->pos;
@@ -492,7 +492,7 @@ static long path_step(__u32 i, void *vctx)
 	*tat(t->buf, pos) = '/';
 	w->pos = pos;
 	w->d = parent;
-	return 0;
+	return last ? 1 : 0;
 }
 
 /* Append the path of `p` (a kernel struct path *) as a string: the dentry
@@ -1517,8 +1517,17 @@ int BPF_PROG(sk_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 		return 0;
 	}
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	long id = regs_id(regs);
+	/* Which exec call this is: the number sys_enter saved (the registers
+	 * of the new image no longer say execveat on x86), else the
+	 * registers' syscall number. */
+	struct sk_saved *sv = bpf_task_storage_get(&saved_map, task, NULL, 0);
+	long id = -1;
+	if (sv != NULL && sv->id >= 0) {
+		id = sv->id;
+	} else {
+		sv = NULL;
+		id = regs_id((struct pt_regs *)bpf_task_pt_regs(task));
+	}
 	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
 		return 0;
 	}
@@ -1531,7 +1540,6 @@ int BPF_PROG(sk_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	if (buf == NULL) {
 		return 0;
 	}
-	struct sk_saved *sv = saved_for(task, id);
 	bool at = sc->type == SK_SC_EXECVEAT;
 	struct sk_rec r;
 	rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,

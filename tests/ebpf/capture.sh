@@ -52,6 +52,7 @@ mkdir "$T/d"
 files_out=$("$sysprobe" files "$T/d")
 net_out=$("$sysprobe" net)
 unix_out=$("$sysprobe" unix "$T/d")
+memfd_out=$("$sysprobe" memfdexec)
 sleep 0.5 # the reader polls at most every 30 ms; leave it time
 daemon_tids="$daemon_tids $(ls /proc/$daemon/task 2>/dev/null | tr '\n' ' ')"
 # SIGTERM to the main thread (a background job of a non-interactive shell
@@ -121,6 +122,17 @@ is "${l#* * }" "connect res=0 tuple=127.0.0.1:$cport->127.0.0.1:$lport fd=$cfd a
 	"connect: tuple, fd, addr"
 l=$(line "^[0-9]+ $ntid accept ")
 like "$l" "accept fd=$afd tuple=127.0.0.1:$cport->127.0.0.1:$lport " "accept: new fd and tuple (client first)"
+
+# fexecve of a memfd: execveat with AT_EMPTY_PATH, the exe flagged as
+# coming from a memfd
+mtid=$(field tid "$memfd_out")
+mfd=$(field fd "$memfd_out")
+l=$(line "^[0-9]+ $mtid execveat ")
+like "$l" "execveat res=0 exe=sk-memfd-exe args=<NA> tid=$mtid pid=$mtid " "execveat of a memfd: res, exe, tid"
+like "$(field flags "$l")" "EXE_FROM_MEMFD" "execveat of a memfd: flags say EXE_FROM_MEMFD"
+is "$(field trusted_exepath "$l")" "/memfd:sk-memfd" "execveat of a memfd: trusted_exepath names the memfd"
+like "$l" " dirfd=$mfd pathname=\$" "execveat of a memfd: dirfd and the empty pathname"
+like "$(line "^[0-9]+ $mtid memfd_create ")" "memfd_create fd=$mfd name=sk-memfd flags=0\$" "memfd_create: fd, name, flags"
 
 # a refused connect: the remote end comes from the address passed; unix
 # sockets by path and by abstract name

@@ -9,6 +9,9 @@
  *   sysprobe unix DIR    a refused connect to 127.0.0.1 (a port just freed),
  *                        bind/connect/accept on DIR/u.sock and on the
  *                        abstract name "sk-abstract"; prints "tid=N port=P"
+ *   sysprobe memfdexec   copies /bin/true into a memfd and runs it with
+ *                        execveat(fd, "", AT_EMPTY_PATH) (fexecve); prints
+ *                        "tid=N fd=F" first
  *   sysprobe storm N     N times open("/dev/null") + close as fast as it
  *                        can; prints "n=N ns=T"
  *   sysprobe stop PID    SIGTERM to the main thread of PID (tgkill), which
@@ -146,6 +149,29 @@ static int unix_and_refused(const char *dir)
 	return 0;
 }
 
+static int memfdexec(void)
+{
+	int fd = (int)syscall(SYS_memfd_create, "sk-memfd", 0);
+	int in = open("/bin/true", O_RDONLY);
+	char buf[65536];
+	ssize_t n;
+	if (fd < 0 || in < 0) {
+		return die("memfd_create");
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(fd, buf, (size_t)n) != n) {
+			return die("write");
+		}
+	}
+	close(in);
+	printf("tid=%ld fd=%d\n", (long)syscall(SYS_gettid), fd);
+	fflush(stdout);
+	char *argv[] = {"sk-memfd-exe", NULL};
+	char *envp[] = {NULL};
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return die("execveat");
+}
+
 static int storm(long n)
 {
 	struct timespec t0, t1;
@@ -167,6 +193,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "files") == 0) {
 		return files(argv[2]);
+	}
+	if (argc == 2 && strcmp(argv[1], "memfdexec") == 0) {
+		return memfdexec();
 	}
 	if (argc == 3 && strcmp(argv[1], "unix") == 0) {
 		return unix_and_refused(argv[2]);

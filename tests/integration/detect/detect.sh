@@ -227,7 +227,8 @@ B benign_host "" host - - sh -c "
 	grep -c root /etc/passwd; grep -ci passwd /etc/nsswitch.conf
 	find /usr/share/doc -maxdepth 1 -name 'libc*' | head -n 3
 	ps aux >/dev/null; sort /etc/group | wc -l; id; uname -a
-	mkdir -p work && echo note >work/notes.txt && tar czf work.tgz work && tar tzf work.tgz && rm -r work
+	mkdir -p work && echo note >work/notes.txt && tar czf work.tgz work && tar tzf work.tgz
+	cp -pR work work2 && chmod 1777 work2 && chmod 755 work2 && rm -r work work2
 	printf '#include <stdio.h>\nint main(void) { puts(\"built\"); return 0; }\n' >hello.c
 	cc -O2 -o hello hello.c && ./hello
 	'$PY' -c 'import json; print(json.dumps({\"ok\": True}))'"

@@ -119,12 +119,16 @@ fi
 # the web server and the listener answer before the behaviours start
 wait_for 20 podman exec "$ORD" wget -q -O /dev/null http://127.0.0.1:8080/
 wait_for 20 podman exec "$ORD" nc -w 1 "$LIS_IP" 9001
-# a loopback listener on the host for the ssh client
-SSH_PORT=$((20000 + $$ % 20000))
-"$HELPER" listen "127.0.0.1:$SSH_PORT" &
-lpid=$!
+# a loopback listener on the host for the ssh client (another port if that
+# one is taken)
+for try in 0 1 2 3 4; do
+	SSH_PORT=$((20000 + ($$ + try * 7919) % 20000))
+	"$HELPER" listen "127.0.0.1:$SSH_PORT" 2>/dev/null &
+	lpid=$!
+	sleep 0.5
+	kill -0 $lpid 2>/dev/null && break
+done
 on_exit "kill $lpid 2>/dev/null"
-sleep 1
 
 # ---- the behaviours ----
 # B ID RULES WHERE PROC USER CMD... - run CMD and record its time window with
@@ -138,6 +142,7 @@ B() {
 	sleep 0.3
 	_start=$(date +%s%N)
 	"$@" >"$T/b.$_id.out" 2>&1 </dev/null
+	echo $? >"$T/b.$_id.rc"
 	_end=$(date +%s%N)
 	case $_proc in *@out*) _proc=$(echo "$_proc" | sed "s/@out/$(head -n 1 "$T/b.$_id.out")/") ;; esac
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$_id" "$_start" "$_end" "$_rules" "$_where" "$_proc" "$_user" \
@@ -173,8 +178,8 @@ B redirect_stdio "Redirect STDOUT/STDIN to Network Connection in Container" "$OR
 B kernel_module "Linux Kernel Module Injection Detected" "$CAP_ID" sk-attack root X "$CAP" sk-attack module
 B debugfs "Debugfs Launched in Privileged Container" "$PRIV_ID" debugfs root X "$PRIV" debugfs -V
 B release_agent "Detect release_agent File Container Escapes" "$PRIV_ID" sh root \
-	X "$PRIV" sh -c 'mkdir -p /tmp/cg && mount -t cgroup -o none,name=shrike_detect cgroup /tmp/cg;
-		echo /bin/true >/tmp/cg/release_agent; umount /tmp/cg'
+	X "$PRIV" sh -c 'mkdir -p /tmp/cg && mount -t cgroup -o none,name=shrike_detect cgroup /tmp/cg &&
+		echo /bin/true >/tmp/cg/release_agent && test -e /tmp/cg/cgroup.procs && echo escaped; umount /tmp/cg'
 B ptrace_attach "PTRACE attached to process" "$CAP_ID" sk-attack root X "$CAP" sk-attack ptrace-attach
 B ptrace_traceme "PTRACE anti-debug attempt" "$ORD_ID" sk-attack root X "$ORD" sk-attack traceme
 B aws_credentials "Find AWS Credentials" "$ORD_ID" grep root X "$ORD" grep -rs aws_secret_access_key /root
@@ -232,6 +237,53 @@ B benign_host "" host - - sh -c "
 	printf '#include <stdio.h>\nint main(void) { puts(\"built\"); return 0; }\n' >hello.c
 	cc -O2 -o hello hello.c && ./hello
 	'$PY' -c 'import json; print(json.dumps({\"ok\": True}))'"
+
+# ---- did the behaviours really happen? (outputs and exit codes) ----
+# ran ID RC REGEX - behaviour ID exited with RC (- for any) and printed a
+# line matching REGEX (- for anything)
+ran_bad=
+ran() {
+	_rc=$(cat "$T/b.$1.rc")
+	if [ "$2" != - ] && [ "$_rc" != "$2" ]; then
+		ran_bad="$ran_bad [$1: exit $_rc]"
+	elif [ "$3" != - ] && ! tr -d '\0' <"$T/b.$1.out" | grep -Eq -- "$3"; then
+		ran_bad="$ran_bad [$1: $(head -c 120 "$T/b.$1.out" | tr '\n\0' '  ')]"
+	fi
+}
+ran traversal 0 '^read$'
+ran read_untrusted 0 '^root:'
+ran read_untrusted_host 0 '^root:'
+ran shell_untrusted 0 '^shell$'
+ran system_user 0 'uid=33\(www-data\)'
+ran terminal_shell 0 -
+ran k8s_api 0 -
+ran netcat_rce - -
+grep -q Usage "$T/b.netcat_rce.out" && ran_bad="$ran_bad [netcat_rce: nc refused its arguments]"
+ran clear_log 0 -
+ran bulk_remove 0 -
+ran symlink 0 -
+ran hardlink 0 -
+ran packet_socket 0 '^ok$'
+ran redirect_stdio 0 -
+ran kernel_module 0 '^init_module: .*finit_module: |^finit_module: '
+ran debugfs 0 '^debugfs [0-9]'
+ran release_agent 0 '^escaped$'
+ran ptrace_attach 0 '^ok$'
+ran ptrace_traceme 0 '^ok$'
+ran dev_shm 0 -
+ran drop_execute 0 -
+ran ssh_port - 'Connection closed|kex_exchange_identification|Connection reset'
+ran memfd 0 '^[0-9]+$'
+ran proc_environ 0 'HOSTNAME='
+ran read_trusted_late 0 '^read$'
+ran setns 0 -
+ran unshare 0 -
+ran miner_port 0 -
+ran stratum 0 -
+ran benign_container 0 'hello from the benign web server'
+ran benign_network 0 'hello from the benign web server'
+ran benign_host 0 '^built$'
+is "$ran_bad" "" "every behaviour really happened (exit codes and outputs)"
 
 # ---- stop shrike once it has seen everything, then check ----
 sleep 1

@@ -689,6 +689,15 @@ void k8s_fields_fini(struct k8s_fields *f)
 	f->nitems = f->capitems = f->buflen = f->bufcap = 0;
 }
 
+void k8s_fields_adopt(struct k8s_fields *f, const struct sk_event *ev, json_object *dom)
+{
+	json_object_put(f->root);
+	f->root = dom;
+	f->num = ev->num;
+	f->rec = ev->rec;
+	f->broken = dom == NULL;
+}
+
 static json_object *parse_event(struct k8s_fields *f, const struct sk_event *ev)
 {
 	if (f->num == ev->num && f->rec == ev->rec && ev->num != 0) {

@@ -44,6 +44,9 @@ struct k8s {
 	/* the batch handed out by the last next_batch() */
 	struct k8s_rec *batch_head;
 	const struct sk_evt_hdr *batch[BATCH_MAX];
+	struct k8s_rec *batch_rec[BATCH_MAX];
+	size_t batch_n;
+	size_t batch_hint; /* where the next extract() probably looks */
 	struct k8s_rec *pending; /* file mode: records split but not handed out */
 
 	uint64_t events;
@@ -137,6 +140,7 @@ void k8s_rec_free_list(struct k8s_rec *head)
 {
 	while (head != NULL) {
 		struct k8s_rec *n = head->next;
+		json_object_put(head->dom);
 		free(head);
 		head = n;
 	}
@@ -153,6 +157,8 @@ static struct k8s_rec *make_rec(const char *js, size_t len, uint64_t ts)
 	}
 	r->next = NULL;
 	r->size = reclen;
+	r->cost = reclen + K8S_DOM_FACTOR * len;
+	r->dom = NULL;
 	unsigned char *p = (unsigned char *)r->data;
 	struct sk_evt_hdr h = {.ts = ts,
 			       .tid = 0,
@@ -434,10 +440,11 @@ int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec *
 			rc = -ENOMEM;
 			goto out;
 		}
+		r->dom = json_object_get(ev);
 		*tail = r;
 		tail = &r->next;
 		n++;
-		bytes += r->size;
+		bytes += r->cost;
 	}
 out:
 	free(spans);
@@ -577,6 +584,8 @@ static void free_batch(struct k8s *k)
 {
 	k8s_rec_free_list(k->batch_head);
 	k->batch_head = NULL;
+	k->batch_n = 0;
+	k->batch_hint = 0;
 }
 
 /* next_file - split up to a batch of lines of the audit log. */
@@ -640,6 +649,7 @@ static int next_file(struct k8s *k, size_t *ret_n, char *err, size_t errlen)
 			r->next = NULL;
 			*tail = r;
 			tail = &r->next;
+			k->batch_rec[n] = r;
 			k->batch[n++] = (const struct sk_evt_hdr *)r->data;
 			bytes += r->size;
 		}
@@ -658,6 +668,7 @@ static int k8s_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, 
 	if (k->file != NULL) {
 		int rc = next_file(k, ret_n, err, errlen);
 		k->events += *ret_n;
+		k->batch_n = *ret_n;
 		return rc;
 	}
 	if (!k->q_ready) {
@@ -678,9 +689,10 @@ static int k8s_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, 
 		}
 		r->next = NULL;
 		k->q.n--;
-		k->q.bytes -= r->size;
+		k->q.bytes -= r->cost;
 		*tail = r;
 		tail = &r->next;
+		k->batch_rec[n] = r;
 		k->batch[n++] = (const struct sk_evt_hdr *)r->data;
 	}
 	bool more = k->q.head != NULL;
@@ -691,6 +703,7 @@ static int k8s_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, 
 		(void)w;
 	}
 	k->events += n;
+	k->batch_n = n;
 	*ret_n = n;
 	return n > 0 ? SK_OK : SK_RETRY;
 }
@@ -745,6 +758,21 @@ static int k8s_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 		       struct sk_value *ret_val)
 {
 	struct k8s *k = inst;
+	/* An event of our own last batch brings its parsed form along (events
+	 * of a replayed capture are parsed by the fields code). */
+	if (k->fields.rec != ev->rec || k->fields.num != ev->num) {
+		for (size_t c = 0; c < k->batch_n; c++) {
+			size_t i = (k->batch_hint + c) % k->batch_n;
+			if (k->batch[i] == ev->rec) {
+				if (k->batch_rec[i]->dom != NULL) {
+					k8s_fields_adopt(&k->fields, ev, k->batch_rec[i]->dom);
+					k->batch_rec[i]->dom = NULL;
+				}
+				k->batch_hint = i + 1;
+				break;
+			}
+		}
+	}
 	return k8s_fields_extract(&k->fields, ev, req, ret_val);
 }
 

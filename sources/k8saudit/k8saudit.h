@@ -53,13 +53,22 @@ int k8s_parse_open_params(const char *params, struct k8s_open *ret, char *err, s
 /* k8s_check_conf - cross-key checks (limits, TLS files). */
 int k8s_check_conf(const struct k8s_conf *c, const struct k8s_open *o, char *err, size_t errlen);
 
-/* An event record on its way to the core: one allocation, 8-aligned. */
+/* An event record on its way to the core: one allocation, 8-aligned. The
+ * event's parsed form travels with it, so the event loop does not parse it
+ * again for its fields (the webhook thread hands it over through the
+ * queue's mutex; json-c objects are never shared between threads). */
 struct k8s_rec {
 	struct k8s_rec *next;
-	size_t size;
+	size_t size;	  /* of the record */
+	size_t cost;	  /* memory it holds, parsed form included (an estimate) */
+	json_object *dom; /* the parsed event, owned; NULL once handed over */
 	/* the sk_evt_hdr record follows, 8-aligned */
 	uint64_t data[];
 };
+
+/* Memory of a parsed event, estimated per byte of its text (json-c's
+ * objects and hash tables). */
+#define K8S_DOM_FACTOR 8
 
 /* k8s_parse_time - RFC 3339 ("2024-05-01T10:00:00.123456Z", offsets
  * allowed) to ns since the epoch. Returns 0 or -EINVAL. */
@@ -67,7 +76,7 @@ int k8s_parse_time(const char *s, uint64_t *ret_ns);
 
 /* k8s_split - parse one body (an EventList, an array of events or one
  * event) and build one record per event into a list (*ret_head, in order,
- * *ret_n records, *ret_bytes total). Events larger than max_event bytes
+ * *ret_n records, *ret_bytes their total cost). Events larger than max_event bytes
  * are skipped and counted in *ret_oversize. Returns 0, or -EINVAL with the
  * reason in err (nothing is returned then), or -ENOMEM. */
 int k8s_split(const char *body, size_t len, uint64_t max_event, struct k8s_rec **ret_head,
@@ -126,6 +135,9 @@ struct k8s_fields {
 extern const struct sk_field k8s_fields_table[];
 
 void k8s_fields_fini(struct k8s_fields *f);
+/* k8s_fields_adopt - take `dom`, the parsed payload of ev, as the parsed
+ * form of this event (owned from now on). */
+void k8s_fields_adopt(struct k8s_fields *f, const struct sk_event *ev, json_object *dom);
 int k8s_fields_extract(struct k8s_fields *f, const struct sk_event *ev,
 		       const struct sk_field_req *req, struct sk_value *ret);
 

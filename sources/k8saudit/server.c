@@ -368,7 +368,7 @@ int k8s_server_start(const struct k8s_server_args *a, struct k8s_server **ret, c
 	}
 	s->a = *a;
 	pthread_mutex_init(&s->mu, NULL);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG; /* epoll on Linux */
 	if (a->open->tls) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			snprintf(err, errlen, "https:// is not available: libmicrohttpd was built "

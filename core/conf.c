@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "outputs.h"
 #include "log.h"
 #include "schema.h"
 
@@ -84,36 +85,6 @@ static int expect_kind(const struct sk_cfg_node *n, enum sk_cfg_kind kind, const
 	sk_cfg_errpos(err, errlen, n, "%s: expected %s, got %s", path,
 		      kind == SK_CFG_MAP ? "a map" : "a list", what);
 	return -EINVAL;
-}
-
-/* ---- priorities ---------------------------------------------------------- */
-
-static int priority_parse(const char *s)
-{
-	static const struct {
-		const char *name;
-		int prio;
-	} names[] = {
-	    {"emergency", SK_PRI_EMERGENCY},
-	    {"emerg", SK_PRI_EMERGENCY},
-	    {"alert", SK_PRI_ALERT},
-	    {"critical", SK_PRI_CRITICAL},
-	    {"crit", SK_PRI_CRITICAL},
-	    {"error", SK_PRI_ERROR},
-	    {"err", SK_PRI_ERROR},
-	    {"warning", SK_PRI_WARNING},
-	    {"warn", SK_PRI_WARNING},
-	    {"notice", SK_PRI_NOTICE},
-	    {"informational", SK_PRI_INFORMATIONAL},
-	    {"info", SK_PRI_INFORMATIONAL},
-	    {"debug", SK_PRI_DEBUG},
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcasecmp(s, names[i].name) == 0) {
-			return names[i].prio;
-		}
-	}
-	return -1;
 }
 
 /* ---- the top level ------------------------------------------------------- */
@@ -579,7 +550,7 @@ static int load_tree(struct sk_conf *c, char *err, size_t errlen)
 		t.rules_files = (struct sk_strlist){0};
 	}
 
-	c->min_priority = priority_parse(t.priority);
+	c->min_priority = sk_alert_priority_parse(t.priority);
 	if (c->min_priority < 0) {
 		sk_cfg_errpos(err, errlen, get(root, "priority"),
 			      "priority: expected one of emergency, alert, critical, error, "

@@ -72,6 +72,13 @@ struct sk_loop *sk_loop_create(sk_loop_signal_cb on_signal, void *arg)
 		errno = err;
 		goto fail;
 	}
+	/* A signal whose disposition is SIG_IGN is discarded before it can be
+	 * queued for the signalfd, and a shell starts background jobs with
+	 * SIGINT ignored: reset the dispositions (the signals stay blocked, so
+	 * the default actions never run). */
+	for (size_t i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++) {
+		signal(caught_signals[i], SIG_DFL);
+	}
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epfd < 0) {
 		goto fail;

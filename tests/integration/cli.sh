@@ -2,7 +2,7 @@
 # tests/integration/cli.sh - the `shrike` command line: help, version, exit
 # codes, configuration errors with positions, --dry-run.
 . "$top_srcdir/tests/lib.sh"
-tap_plan 14
+tap_plan 15
 
 conf="$top_builddir/shrike.yaml"
 P="-o plugins_dir=$SK_TEST_PLUGINS_DIR"
@@ -43,3 +43,16 @@ like "$out" "outputs:" "--dry-run prints the plan"
 out=$("$SHRIKE" -c "$conf" -o plugins_dir="$T/nowhere" -o engine.kind=none --dry-run 2>&1); rc=$?
 is "$rc" 2 "a missing output plugin exits 2"
 like "$out" "nowhere/stdout\.so.*No such file" "the missing plugin file is named"
+
+# SIGINT stops a daemon started in the background by a script, although the
+# shell starts background jobs with SIGINT ignored.
+"$SHRIKE" -c "$conf" $P -o engine.kind=none 2>"$T/int.err" &
+pid=$!
+wait_for 10 grep -q "running" "$T/int.err"
+kill -INT $pid
+if wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"; then
+	pass "SIGINT stops a background daemon"
+else
+	kill -9 $pid
+	fail "SIGINT stops a background daemon" "$(cat "$T/int.err")"
+fi

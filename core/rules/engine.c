@@ -2605,10 +2605,7 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 		return 0;
 	}
 	if (!sk_fields_has_source(r->fields, p->source)) {
-		pdiag(r, SK_RULES_WARNING, &p->pos,
-		      "rule '%s' skipped: unknown source '%s' (no plugin provides it)", p->name,
-		      p->source);
-		return 0;
+		return 0; /* reported once per source by report_skipped_sources() */
 	}
 	size_t off = 0;
 	rc = sk_filter_parse(p->cond, &tree, msg, sizeof(msg), &off);
@@ -2728,6 +2725,50 @@ out:
 	return rc;
 }
 
+/* skipped_source_file - whether `file` defines a rule whose source is not
+ * loaded: its macros and lists then go unused without anything being wrong. */
+static bool skipped_source_file(const struct sk_rules *r, const char *file)
+{
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct sk_rule_priv *p = r->rules[i];
+		if (p->cond && !sk_fields_has_source(r->fields, p->source) && p->pos.file &&
+		    file && strcmp(p->pos.file, file) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* report_skipped_sources - one warning per source whose rules are skipped
+ * because no loaded plugin provides it (e.g. k8s_audit rules while the
+ * audit source is off), at its first rule's position, with the count. */
+static void report_skipped_sources(struct sk_rules *r)
+{
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct sk_rule_priv *p = r->rules[i];
+		if (!p->cond || sk_fields_has_source(r->fields, p->source)) {
+			continue;
+		}
+		bool first = true; /* the first rule of this source? */
+		for (size_t k = 0; k < i && first; k++) {
+			const struct sk_rule_priv *q = r->rules[k];
+			first = !(q->cond && strcmp(q->source, p->source) == 0);
+		}
+		if (!first) {
+			continue;
+		}
+		size_t n = 0;
+		for (size_t k = i; k < r->nrules; k++) {
+			const struct sk_rule_priv *q = r->rules[k];
+			n += q->cond && strcmp(q->source, p->source) == 0;
+		}
+		pdiag(r, SK_RULES_WARNING, &p->pos,
+		      "%zu rule(s) of source '%s' skipped, starting with '%s': no loaded plugin "
+		      "provides that source (enable it, e.g. --enable-source %s)",
+		      n, p->source, p->name, p->source);
+	}
+}
+
 int sk_rules_compile(struct sk_rules *r)
 {
 	char msg[600];
@@ -2756,15 +2797,17 @@ int sk_rules_compile(struct sk_rules *r)
 			return rc;
 		}
 	}
-	/* macros only used by other unused macros count as unused too */
+	report_skipped_sources(r);
+	/* macros only used by other unused macros count as unused too; those
+	 * of a file whose rules were skipped for their source are not news */
 	for (size_t i = 0; i < r->nmacros; i++) {
-		if (!r->macros[i].used) {
+		if (!r->macros[i].used && !skipped_source_file(r, r->macros[i].pos.file)) {
 			pdiag(r, SK_RULES_WARNING, &r->macros[i].pos, "macro '%s' is not used",
 			      r->macros[i].name);
 		}
 	}
 	for (size_t i = 0; i < r->nlists; i++) {
-		if (!r->lists[i].used) {
+		if (!r->lists[i].used && !skipped_source_file(r, r->lists[i].pos.file)) {
 			pdiag(r, SK_RULES_WARNING, &r->lists[i].pos, "list '%s' is not used",
 			      r->lists[i].name);
 		}

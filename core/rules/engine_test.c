@@ -1111,8 +1111,9 @@ static void test_sources(void **state)
 	assert_int_equal(sk_rules_compile(r), 0);
 	assert_diags(r, "W s.yaml:4:5: rules require plugin 'nothere' version 1.0.0, which is not "
 			"loaded\n"
-			"W s.yaml:17:3: rule 'k' skipped: unknown source 'k8s_audit' (no plugin "
-			"provides it)\n");
+			"W s.yaml:17:3: 1 rule(s) of source 'k8s_audit' skipped, starting with 'k': "
+			"no loaded plugin provides that source (enable it, e.g. --enable-source "
+			"k8s_audit)\n");
 	assert_false(sk_rules_find(r, "k")->loaded);
 	struct tx_event e;
 	base_event(&e, TX_EVT_OPEN);

@@ -5,6 +5,9 @@
 
 check_PROGRAMS += tests/integration/detect/sk_attack
 tests_integration_detect_sk_attack_SOURCES = tests/integration/detect/sk_attack.c
+# Static, so no sanitizer runtime (it cannot be linked statically):
+# --enable-sanitizers leaves this helper out.
+tests_integration_detect_sk_attack_CFLAGS = -std=gnu11 $(SK_WARN_CFLAGS)
 tests_integration_detect_sk_attack_LDFLAGS = -all-static
 
 TESTS += tests/integration/detect/ruleset.sh tests/integration/detect/detect.sh

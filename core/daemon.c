@@ -771,6 +771,56 @@ static int load_conf_rules(struct daemon *d, const struct sk_conf *c, struct sk_
 			  d->opts->nrules_files == 0, ret);
 }
 
+/* push_event_types - tell every syscall source which event types the
+ * rules use, so it can filter at the origin (the eBPF probe); NULL when a
+ * rule matches every type. Called after the sources open and after every
+ * rules reload. */
+static void push_event_types(struct daemon *d)
+{
+	uint16_t *types = NULL;
+	size_t n = 0;
+	bool all = false;
+	for (size_t i = 0; d->rules != NULL && i < sk_rules_count(d->rules) && !all; i++) {
+		const struct sk_rule *rule = sk_rules_at(d->rules, i);
+		if (!rule->enabled || !rule->loaded || strcmp(rule->source, "syscall") != 0) {
+			continue;
+		}
+		if (rule->evttypes == NULL) {
+			all = true;
+			break;
+		}
+		uint16_t *p = realloc(types, (n + rule->nevttypes) * sizeof(*p));
+		if (p == NULL) {
+			all = true; /* record everything rather than miss something */
+			break;
+		}
+		types = p;
+		for (size_t k = 0; k < rule->nevttypes; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < n && !dup; j++) {
+				dup = types[j] == rule->evttypes[k];
+			}
+			if (!dup) {
+				types[n++] = rule->evttypes[k];
+			}
+		}
+	}
+	for (size_t i = 0; i < d->nsources; i++) {
+		struct source *s = &d->sources[i];
+		const char *src = s->h->def.event_source;
+		if (!s->opened || s->done || s->h->def.set_event_types == NULL || src == NULL ||
+		    strcmp(src, "syscall") != 0) {
+			continue;
+		}
+		if (s->h->def.set_event_types(s->h->inst, all ? NULL : types, all ? 0 : n) !=
+		    SK_OK) {
+			SK_WARN("source '%s' could not narrow its events to what the rules use",
+				s->h->def.name);
+		}
+	}
+	free(types);
+}
+
 /* validate_rules - `-V FILE...`: load and compile the files, print every
  * problem, say per file whether it is valid. Exit 0 when all are. */
 static int validate_rules(struct daemon *d)
@@ -1145,6 +1195,7 @@ static void reload(struct daemon *d)
 	sk_outputs_destroy(old);
 	sk_rules_destroy(d->rules);
 	d->rules = nr;
+	push_event_types(d);
 	sk_conf_free(d->conf);
 	d->conf = nc;
 	d->drop_policy = dp;
@@ -1420,6 +1471,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		d.exit_code = SK_EXIT_RUNTIME;
 		goto out;
 	}
+	push_event_types(&d);
 	if (sk_loop_add_timer(d.loop, DROP_CHECK_MS, check_drops, &d) < 0) {
 		SK_WARN("cannot start the drop-check timer: event drops will not be reported");
 	}

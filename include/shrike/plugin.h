@@ -256,12 +256,22 @@ struct sk_plugin {
 	 * syscall extractor). */
 	const struct sk_evt_name *event_names;
 
+	/* SK_CAP_SOURCE, optional: the event types the loaded rules can use,
+	 * so a source can filter at the origin (the eBPF probe then records
+	 * only those syscalls plus the ones state tracking needs). Called on
+	 * the event-loop thread after open() and after every rules reload.
+	 * `types` is borrowed: n event types, or NULL (n = 0) when some rule
+	 * is not restricted by event type (the source then records what its
+	 * configuration says). A source keeps delivering what parsers need.
+	 * Returns SK_OK or SK_ERR. */
+	int (*set_event_types)(void *inst, const uint16_t *types, size_t n);
+
 	/* ABI 1.1+: append here only; never reorder or remove within a major. */
 };
 
 /* Size of the ABI 1.0 part of struct sk_plugin: the loader refuses anything
  * smaller. */
-#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, event_names) + sizeof(void *))
+#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, set_event_types) + sizeof(void *))
 
 #if defined(__GNUC__)
 #define SK_PLUGIN_EXPORT __attribute__((visibility("default")))

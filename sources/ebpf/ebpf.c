@@ -391,6 +391,63 @@ static int apply_table(struct ebpf *e)
 	return 0;
 }
 
+/* eb_set_event_types - record only what the rules can use: the event types
+ * given, the events the state tracker needs (SK_SCF_STATE), and the ones the
+ * configuration forces on (syscalls:). NULL: the configuration's set. Only
+ * changed rows are written to the probe's map; the probe is not reloaded. */
+static int eb_set_event_types(void *inst, const uint16_t *types, size_t n)
+{
+	struct ebpf *e = inst;
+	char err[256] = "";
+	struct sk_ebpf_sc *tab = calloc(SK_EBPF_MAX_SYSCALLS, sizeof(*tab));
+	if (tab == NULL) {
+		return SK_ERR;
+	}
+	if (ebpf_build_table(e->conf, tab, err, sizeof(err)) < 0) {
+		e->api->log(e->host, SK_LOG_ERROR, "cannot build the syscall table: %s", err);
+		free(tab);
+		return SK_ERR;
+	}
+	if (types != NULL && !e->conf->all_syscalls) {
+		for (unsigned i = 0; i < SK_EBPF_MAX_SYSCALLS; i++) {
+			if (tab[i].type == 0) {
+				continue;
+			}
+			const struct sk_sc_event *info = sk_sc_event_info(tab[i].type);
+			bool on = info != NULL && (info->flags & SK_SCF_STATE);
+			for (size_t k = 0; k < n && !on; k++) {
+				on = types[k] == tab[i].type;
+			}
+			tab[i].enabled = on ? 1 : 0;
+		}
+		for (size_t k = 0; k < e->conf->syscalls.n; k++) {
+			ebpf_set_enabled(tab, e->conf->syscalls.items[k], true);
+		}
+	}
+	int fd = e->skel ? bpf_map__fd(e->skel->maps.syscalls) : -1;
+	unsigned changed = 0, enabled = 0;
+	for (__u32 i = 0; i < SK_EBPF_MAX_SYSCALLS; i++) {
+		enabled += tab[i].enabled;
+		if (memcmp(&tab[i], &e->table[i], sizeof(tab[i])) == 0) {
+			continue;
+		}
+		if (fd >= 0 && bpf_map_update_elem(fd, &i, &tab[i], BPF_ANY) != 0) {
+			e->api->log(e->host, SK_LOG_ERROR, "cannot update the syscall map: %s",
+				    strerror(errno));
+			free(tab);
+			return SK_ERR;
+		}
+		e->table[i] = tab[i];
+		changed++;
+	}
+	e->api->log(e->host, SK_LOG_INFO,
+		    "recording %u syscall numbers (%s; %u changed)", enabled,
+		    types == NULL ? "every type the configuration enables" : "what the rules use",
+		    changed);
+	free(tab);
+	return SK_OK;
+}
+
 static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_t errlen)
 {
 	struct ebpf *e = inst;
@@ -641,4 +698,4 @@ SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE, .name = "ebpf", .version = "0.1.0",
 		 .contact = "https://github.com/shrike-security/shrike", .params = ebpf_params,
 		 .config_size = sizeof(struct ebpf_conf), .init = eb_init, .destroy = eb_destroy,
 		 .event_source = "syscall", .open = eb_open, .next_batch = eb_next_batch,
-		 .close = eb_close, .stats = eb_stats);
+		 .close = eb_close, .stats = eb_stats, .set_event_types = eb_set_event_types);

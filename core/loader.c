@@ -631,7 +631,14 @@ void sk_loader_close(struct sk_plugin_handle *h)
 	free_config(h);
 	host_destroy(h->host);
 	if (h->dl != NULL) {
+#ifndef SK_SANITIZERS
 		dlclose(h->dl);
+#else
+		/* Under --enable-sanitizers the module stays mapped, so that
+		 * LeakSanitizer can name the library an allocation came from
+		 * (and tests/lsan.supp can match it) instead of "<unknown
+		 * module>". */
+#endif
 	}
 	free(h->instance_name);
 	free(h->path);

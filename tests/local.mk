@@ -11,6 +11,7 @@ LOG_COMPILER = $(top_srcdir)/tests/run-test.sh
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT; \
+	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0"; export LSAN_OPTIONS; \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	SHRIKE='$(abs_top_builddir)/shrike'; export SHRIKE; \
@@ -18,7 +19,7 @@ AM_TESTS_ENVIRONMENT = \
 	SK_FIXTURES='$(abs_top_srcdir)/tests/fixtures'; export SK_FIXTURES; \
 	CC='$(CC)'; export CC; CXX='$(CXX)'; export CXX;
 
-EXTRA_DIST += tests/run-test.sh tests/lib.sh
+EXTRA_DIST += tests/run-test.sh tests/lib.sh tests/lsan.supp
 
 # synth: a test-only source of deterministic records (tests/plugins/synth.c).
 SK_TEST_PLUGIN_MODULES = tests/plugins/synth.la

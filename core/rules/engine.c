@@ -1758,7 +1758,9 @@ int sk_rules_load_path(struct sk_rules *r, const char *path)
 	}
 	closedir(d);
 	if (!rc) {
-		qsort(names, n, sizeof(*names), cmp_str);
+		if (n > 1) { /* an empty directory leaves names NULL: qsort wants a pointer */
+			qsort(names, n, sizeof(*names), cmp_str);
+		}
 		for (size_t i = 0; i < n; i++) {
 			struct stat fs;
 			if (stat(names[i], &fs) == 0 && S_ISDIR(fs.st_mode)) {

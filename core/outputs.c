@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -532,6 +533,22 @@ void sk_outputs_stop(struct sk_outputs *o, unsigned timeout_ms)
 	}
 }
 
+/* Plugins of outputs whose thread is stuck in write(): they stay loaded and
+ * allocated for the life of the process, on purpose, and stay reachable
+ * from here (so leak checkers see them as kept, not lost). */
+static struct sk_plugin_handle *kept_handles[64];
+static size_t nkept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void keep_handle(struct sk_plugin_handle *h)
+{
+	pthread_mutex_lock(&kept_lock);
+	if (nkept < sizeof(kept_handles) / sizeof(kept_handles[0])) {
+		kept_handles[nkept++] = h;
+	}
+	pthread_mutex_unlock(&kept_lock);
+}
+
 void sk_outputs_destroy(struct sk_outputs *o)
 {
 	if (!o) {
@@ -545,6 +562,7 @@ void sk_outputs_destroy(struct sk_outputs *o)
 			/* Its thread may still be inside write(): keep the plugin. */
 			SK_WARN("output %s: plugin left loaded (its thread is stuck in write())",
 				o->outs[i].key);
+			keep_handle(o->outs[i].h);
 		} else {
 			sk_loader_close(o->outs[i].h);
 		}

@@ -386,7 +386,13 @@ static int output_open(struct output *out, const char *plugins_dir, const struct
 	    .flush = out->h->def.flush,
 	    .reopen = out->h->def.reopen,
 	};
-	out->q = sk_outq_create(qc, &ops, out->h->inst);
+	/* Outputs that learn of failures after write() (late_failures) get an
+	 * idle flush() every second to collect them. */
+	struct sk_outq_conf qc2 = *qc;
+	if (out->h->def.late_failures != NULL) {
+		qc2.idle_flush_ms = 1000;
+	}
+	out->q = sk_outq_create(&qc2, &ops, out->h->inst);
 	if (!out->q) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: cannot create the alert queue: %s", c->key,
@@ -503,10 +509,20 @@ void sk_outputs_reopen(struct sk_outputs *o)
 	}
 }
 
+/* add_late_failures - alerts the plugin accepted but finally could not
+ * deliver (plugin.h late_failures) count as failed too. */
+static void add_late_failures(const struct output *out, struct sk_output_stats *st)
+{
+	if (out->h != NULL && out->h->def.late_failures != NULL) {
+		st->failed += out->h->def.late_failures(out->h->inst);
+	}
+}
+
 size_t sk_outputs_stats(struct sk_outputs *o, struct sk_output_stats *ret, size_t max)
 {
 	for (size_t i = 0; i < o->n && i < max; i++) {
 		sk_outq_stats(o->outs[i].q, &ret[i]);
+		add_late_failures(&o->outs[i], &ret[i]);
 	}
 	return o->n;
 }
@@ -527,6 +543,7 @@ void sk_outputs_stop(struct sk_outputs *o, unsigned timeout_ms)
 		}
 		struct sk_output_stats st;
 		sk_outq_stats(o->outs[i].q, &st);
+		add_late_failures(&o->outs[i], &st);
 		SK_INFO("output %s: %" PRIu64 " alerts sent, %" PRIu64 " failed, %" PRIu64
 			" dropped, %" PRIu64 " rate-limited",
 			st.name, st.sent, st.failed, st.dropped, st.ratelimited);

@@ -49,6 +49,7 @@ struct sk_outq {
 	void *inst;
 	size_t cap;
 	struct sk_outq_msg **slots;
+	unsigned idle_flush_ms;
 	bool unbuffered;
 	uint64_t retry_min_ms;
 	uint64_t retry_max_ms;
@@ -162,6 +163,7 @@ struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_
 	q->ops = *ops;
 	q->inst = inst;
 	q->unbuffered = conf->unbuffered;
+	q->idle_flush_ms = conf->idle_flush_ms;
 	q->retry_min_ms = conf->retry_min_ms ? conf->retry_min_ms : DEFAULT_RETRY_MIN_MS;
 	q->retry_max_ms = conf->retry_max_ms ? conf->retry_max_ms : DEFAULT_RETRY_MAX_MS;
 	if (q->retry_max_ms < q->retry_min_ms) {
@@ -379,8 +381,12 @@ static void *worker(void *arg)
 			if (atomic_load(&q->tail) == head && atomic_load(&q->state) == Q_RUNNING &&
 			    !atomic_load(&q->reopen_req)) {
 				struct pollfd pfd = {.fd = q->efd, .events = POLLIN};
-				if (poll(&pfd, 1, -1) > 0) {
+				int timeout = q->idle_flush_ms ? (int)q->idle_flush_ms : -1;
+				int pr = poll(&pfd, 1, timeout);
+				if (pr > 0) {
 					drain_efd(q);
+				} else if (pr == 0) {
+					do_flush(q); /* idle: let it collect late results */
 				}
 			}
 			atomic_store(&q->sleeping, false);

@@ -54,6 +54,8 @@ struct sk_outq_conf {
 	double rate;	       /* alerts per second let through (token bucket refill);
 				* 0 = no limit */
 	uint64_t max_burst;    /* token bucket size (alerts); 0 = 1000. With rate only */
+	unsigned idle_flush_ms; /* while idle, call flush() this often (outputs that
+				 * learn of deliveries later, e.g. Kafka); 0 = never */
 };
 
 struct sk_outq;

@@ -266,12 +266,21 @@ struct sk_plugin {
 	 * Returns SK_OK or SK_ERR. */
 	int (*set_event_types)(void *inst, const uint16_t *types, size_t n);
 
+	/* SK_CAP_OUTPUT, optional: how many alerts failed after write() had
+	 * accepted them (a Kafka message whose delivery finally failed, say),
+	 * as a running total. The host adds it to the output's `failed`
+	 * counter in metrics and at shutdown. Called from the event-loop
+	 * thread while the output's own thread runs: read the counter
+	 * atomically. A plugin that sets it gets flush() about once a second
+	 * while idle, on its own thread, to collect such results. */
+	uint64_t (*late_failures)(void *inst);
+
 	/* ABI 1.1+: append here only; never reorder or remove within a major. */
 };
 
 /* Size of the ABI 1.0 part of struct sk_plugin: the loader refuses anything
  * smaller. */
-#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, set_event_types) + sizeof(void *))
+#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, late_failures) + sizeof(void *))
 
 #if defined(__GNUC__)
 #define SK_PLUGIN_EXPORT __attribute__((visibility("default")))

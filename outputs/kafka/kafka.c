@@ -101,10 +101,10 @@ static void dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	}
 	if (k->shutting_down && (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
 				 m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT)) {
-		k->purged++;
+		__atomic_add_fetch(&k->purged, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	k->failed++;
+	__atomic_add_fetch(&k->failed, 1, __ATOMIC_RELAXED);
 	k->fail_pending++;
 	snprintf(k->fail_last_err, sizeof(k->fail_last_err), "%s", rd_kafka_err2str(m->err));
 	log_failures(k, false);
@@ -259,8 +259,18 @@ static int kafka_flush(void *inst)
 	return SK_OK;
 }
 
+/* Messages write() accepted that librdkafka finally could not deliver
+ * (delivery failures, and what was purged at shutdown). */
+static uint64_t kafka_late_failures(void *inst)
+{
+	struct kafka_inst *k = inst;
+	return __atomic_load_n(&k->failed, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&k->purged, __ATOMIC_RELAXED);
+}
+
 SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "kafka", .version = "1.0.0",
 		 .description = "Produces JSON alerts to a Kafka topic (librdkafka)",
 		 .contact = "https://github.com/shrike-security/shrike", .params = kafka_params,
 		 .config_size = sizeof(struct kafka_conf), .init = kafka_init,
-		 .destroy = kafka_destroy, .write = kafka_write, .flush = kafka_flush);
+		 .destroy = kafka_destroy, .write = kafka_write, .flush = kafka_flush,
+		 .late_failures = kafka_late_failures);

@@ -16,7 +16,7 @@ GEN="$top_builddir/tests/tools/alertgen"
 MOCK="$top_builddir/tests/tools/kafka_mock"
 command -v kcat >/dev/null 2>&1 || tap_skip_all "kcat is missing (scripts/install-deps.sh --test)"
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
-tap_plan 37
+tap_plan 38
 
 # start_mock NAME ARGS... - start a mock cluster; sets MOCK_PID and BOOT.
 start_mock() {
@@ -232,6 +232,8 @@ like "$(cat "$T/expire.err")" "message\(s\) to topic expire could not be deliver
 	"message_timeout_ms: failed deliveries are logged with their count and reason (rate-limited)"
 like "$(cat "$T/expire.err")" "topic expire: 0 message\(s\) delivered, 20 failed" \
 	"message_timeout_ms: ... and counted"
+like "$(cat "$T/expire.err")" "kafka_output: sent 20 failed 20 " \
+	"message_timeout_ms: ... and reach the core's failed counter (metrics, shutdown line)"
 kill -TERM $MOCK_PID
 wait $MOCK_PID
 

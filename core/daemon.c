@@ -25,6 +25,7 @@
 #include "capture.h"
 #include "conf.h"
 #include "daemon.h"
+#include "lib/tbucket.h"
 #include "loader.h"
 #include "log.h"
 #include "loop.h"
@@ -54,10 +55,7 @@ struct drop_policy {
 	bool log;
 	bool alert;
 	bool exit;
-	double rate;	  /* actions per second */
-	double max_burst; /* token bucket size */
-	double tokens;
-	struct timespec last;
+	struct sk_tbucket bucket; /* how often to act */
 };
 
 struct daemon {
@@ -263,16 +261,14 @@ static int parse_drop_policy(const struct sk_conf *c, struct drop_policy *ret, c
 		}
 	}
 	char *end = NULL;
-	ret->rate = strtod(dc.rate ? dc.rate : "0.03333", &end);
-	if (r == 0 && (end == NULL || *end != '\0' || ret->rate <= 0)) {
+	double rate = strtod(dc.rate ? dc.rate : "0.03333", &end);
+	if (r == 0 && (end == NULL || *end != '\0' || rate <= 0)) {
 		sk_cfg_errpos(err, errlen, n,
 			      "syscall_event_drops.rate: expected a positive number, got '%s'",
 			      dc.rate ? dc.rate : "");
 		r = -EINVAL;
 	}
-	ret->max_burst = (double)dc.max_burst;
-	ret->tokens = ret->max_burst;
-	clock_gettime(CLOCK_MONOTONIC, &ret->last);
+	sk_tbucket_init(&ret->bucket, rate, (double)dc.max_burst, sk_tbucket_now_ns());
 	sk_schema_free(drops_params, &dc);
 	return r;
 }
@@ -903,17 +899,9 @@ static void check_drops(struct sk_loop *loop, void *arg)
 		return;
 	}
 	struct drop_policy *p = &d->drop_policy;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	p->tokens += elapsed_s(&p->last, &now) * p->rate;
-	if (p->tokens > p->max_burst) {
-		p->tokens = p->max_burst;
-	}
-	p->last = now;
-	if (p->tokens < 1.0) {
+	if (!sk_tbucket_take(&p->bucket, sk_tbucket_now_ns())) {
 		return; /* counted; reported with the next action */
 	}
-	p->tokens -= 1.0;
 	uint64_t lost = total - d->drops_seen;
 	d->drops_seen = total;
 	char msg[256];
@@ -1490,7 +1478,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		}
 	}
 	/* Final drop report, then stop in order: sources, capture, outputs. */
-	d.drop_policy.tokens = d.drop_policy.max_burst;
+	sk_tbucket_fill(&d.drop_policy.bucket);
 	check_drops(d.loop, &d);
 
 out:

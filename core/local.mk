@@ -15,7 +15,8 @@ core_libshrike_la_SOURCES = \
 	core/loop.c core/loop.h \
 	core/daemon.c core/daemon.h \
 	core/lib/uuid.c core/lib/uuid.h \
-	core/lib/timefmt.c core/lib/timefmt.h
+	core/lib/timefmt.c core/lib/timefmt.h \
+	core/lib/tbucket.c core/lib/tbucket.h
 core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
 core_libshrike_la_LIBADD = $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PTHREAD_LIBS)
 
@@ -55,3 +56,11 @@ core_conf_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 EXTRA_core_conf_test_DEPENDENCIES = shrike.yaml
 endif
 EXTRA_DIST += tests/fixtures/config
+
+if HAVE_CMOCKA
+check_PROGRAMS += core/lib/tbucket_test
+TESTS += core/lib/tbucket_test
+core_lib_tbucket_test_SOURCES = core/lib/tbucket_test.c
+core_lib_tbucket_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_lib_tbucket_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+endif

@@ -24,6 +24,7 @@
 #include <shrike/plugin.h>
 
 #include "log.h"
+#include "lib/tbucket.h"
 #include "outq.h"
 
 #define DEFAULT_CAPACITY     65536
@@ -56,10 +57,7 @@ struct sk_outq {
 	uint64_t log_every_ns;
 
 	/* Token bucket (producer side only): rate 0 = no limit. */
-	double rate;
-	double burst;
-	double tokens;
-	uint64_t bucket_ns; /* when tokens was last refilled */
+	struct sk_tbucket bucket;
 
 	_Alignas(64) _Atomic uint64_t tail; /* written by the producer */
 	_Alignas(64) _Atomic uint64_t head; /* written by the worker */
@@ -172,43 +170,24 @@ struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_
 	q->log_every_ns =
 	    (uint64_t)(conf->log_every_s ? conf->log_every_s : DEFAULT_LOG_EVERY_S) * 1000000000ull;
 	if (conf->rate > 0) {
-		q->rate = conf->rate;
-		q->burst = (double)(conf->max_burst ? conf->max_burst : DEFAULT_MAX_BURST);
-		q->tokens = q->burst;
-		q->bucket_ns = now_ns();
+		sk_tbucket_init(&q->bucket, conf->rate,
+				(double)(conf->max_burst ? conf->max_burst : DEFAULT_MAX_BURST),
+				now_ns());
 	}
 	atomic_init(&q->state, Q_RUNNING);
 	return q;
 }
 
-/* Take a token from the bucket; false when the output is over its rate. */
-static bool bucket_take(struct sk_outq *q)
-{
-	uint64_t now = now_ns();
-	if (now > q->bucket_ns) {
-		q->tokens += (double)(now - q->bucket_ns) * q->rate / 1e9;
-		if (q->tokens > q->burst) {
-			q->tokens = q->burst;
-		}
-		q->bucket_ns = now;
-	}
-	if (q->tokens < 1.0) {
-		return false;
-	}
-	q->tokens -= 1.0;
-	return true;
-}
-
 bool sk_outq_push(struct sk_outq *q, struct sk_outq_msg *m)
 {
-	if (q->rate > 0 && !bucket_take(q)) {
+	if (q->bucket.rate > 0 && !sk_tbucket_take(&q->bucket, now_ns())) {
 		uint64_t total =
 		    atomic_fetch_add_explicit(&q->ratelimited, 1, memory_order_relaxed) + 1;
 		uint64_t n;
 		if (ratelog_hit(&q->limit_log, q->log_every_ns, &n)) {
 			SK_WARN("output %s: over its rate limit (%g alerts/s, burst %.0f), "
 				"skipped %" PRIu64 " alert(s) (total rate-limited: %" PRIu64 ")",
-				q->name, q->rate, q->burst, n, total);
+				q->name, q->bucket.rate, q->bucket.burst, n, total);
 		}
 		return false;
 	}

@@ -988,11 +988,11 @@ static void metrics_tick(struct sk_loop *loop, void *arg)
 			{.name = "shrike.rss_bytes", .value = {.type = SK_TYPE_U64, .u64 = rss}},
 		};
 		/* Per output: shrike.outputs.<key>.{sent,failed,dropped,ratelimited,queued} */
-		enum { NBASE = sizeof(f) / sizeof(f[0]), NPER = 5 };
+		enum { NBASE = sizeof(f) / sizeof(f[0]), NPER = 5, NPLUG = 64 };
 		static const char *const per[NPER] = {"sent", "failed", "dropped", "ratelimited",
 						      "queued"};
-		struct sk_alert_field all[NBASE + SK_CONF_MAX_OUTPUTS * NPER];
-		char names[SK_CONF_MAX_OUTPUTS * NPER][96];
+		struct sk_alert_field all[NBASE + SK_CONF_MAX_OUTPUTS * NPER + NPLUG];
+		char names[SK_CONF_MAX_OUTPUTS * NPER + NPLUG][96];
 		size_t nall = NBASE;
 		memcpy(all, f, sizeof(f));
 		for (size_t i = 0; i < nos; i++) {
@@ -1004,6 +1004,25 @@ static void metrics_tick(struct sk_loop *loop, void *arg)
 					 per[k]);
 				all[nall].name = nm;
 				all[nall].value = (struct sk_value){.type = SK_TYPE_U64, .u64 = v[k]};
+				nall++;
+			}
+		}
+		/* Plugins' own: shrike.plugins.<plugin>.<metric> */
+		size_t nname = nos * NPER;
+		for (size_t i = 0; i < d->nplugins; i++) {
+			const struct sk_plugin_handle *h = d->plugins[i];
+			const struct sk_metric *pm = NULL;
+			size_t npm = 0;
+			if (h->def.metrics == NULL || h->def.metrics(h->inst, &pm, &npm) != SK_OK) {
+				continue;
+			}
+			for (size_t k = 0; k < npm && nname < nos * NPER + NPLUG; k++) {
+				char *nm = names[nname++];
+				snprintf(nm, sizeof(names[0]), "shrike.plugins.%s.%s", h->def.name,
+					 pm[k].name);
+				all[nall].name = nm;
+				all[nall].value =
+				    (struct sk_value){.type = SK_TYPE_U64, .u64 = pm[k].value};
 				nall++;
 			}
 		}

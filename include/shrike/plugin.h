@@ -174,6 +174,12 @@ struct sk_source_stats {
 
 /* ---- the plugin table -------------------------------------------------- */
 
+/* One metric a plugin reports: name [a-z0-9_]+ (static), current value. */
+struct sk_metric {
+	const char *name;
+	uint64_t value;
+};
+
 /* An event type name: `evt.type = NAME` matches records of type `type`. */
 struct sk_evt_name {
 	const char *name;
@@ -275,12 +281,19 @@ struct sk_plugin {
 	 * while idle, on its own thread, to collect such results. */
 	uint64_t (*late_failures)(void *inst);
 
+	/* Optional, any capability: the plugin's own counters and gauges
+	 * (table sizes, evictions ...) for the daemon's metrics snapshot,
+	 * where they appear as shrike.plugins.<plugin>.<name>. Called on the
+	 * event-loop thread (an output plugin reads its counters atomically).
+	 * *ret_metrics is plugin-owned, valid until the next call. */
+	int (*metrics)(void *inst, const struct sk_metric **ret_metrics, size_t *ret_n);
+
 	/* ABI 1.1+: append here only; never reorder or remove within a major. */
 };
 
 /* Size of the ABI 1.0 part of struct sk_plugin: the loader refuses anything
  * smaller. */
-#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, late_failures) + sizeof(void *))
+#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, metrics) + sizeof(void *))
 
 #if defined(__GNUC__)
 #define SK_PLUGIN_EXPORT __attribute__((visibility("default")))

@@ -170,10 +170,29 @@ static int sys_parse(void *inst, const struct sk_event *ev)
 	return SK_OK;
 }
 
+/* Table sizes and churn for the metrics snapshot (bounded memory shows
+ * here: sizes stay under max_threads/max_fds, evictions count the rest). */
+static int sys_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
+{
+	struct sys_inst *in = inst;
+	const struct sk_state *st = &in->st;
+	struct sk_metric *m = in->metrics;
+	m[0] = (struct sk_metric){"threads", st->threads.n};
+	m[1] = (struct sk_metric){"threads_evicted", st->threads_evicted};
+	m[2] = (struct sk_metric){"fds", st->nfds};
+	m[3] = (struct sk_metric){"fds_evicted", st->fds_evicted};
+	m[4] = (struct sk_metric){"threads_purged", in->purged};
+	m[5] = (struct sk_metric){"user_tables", st->userdbs.n};
+	m[6] = (struct sk_metric){"proc_lookups", st->proc_lookups};
+	*ret = m;
+	*ret_n = 7;
+	return SK_OK;
+}
+
 SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "syscall", .version = "0.1.0",
 		 .description = "process, thread, fd and user state of the syscall source, and its "
 				"evt/proc/thread/fd/user/group fields",
 		 .contact = PACKAGE_BUGREPORT, .params = sys_params,
 		 .config_size = sizeof(struct sys_conf), .init = sys_init, .destroy = sys_destroy,
 		 .sources = sys_sources, .fields = sys_fields, .extract = sys_extract,
-		 .parse = sys_parse, .event_names = sys_event_names);
+		 .parse = sys_parse, .event_names = sys_event_names, .metrics = sys_metrics);

@@ -44,6 +44,7 @@ struct sys_inst {
 	uint64_t next_stats; /* next table-size log line (event time) */
 	uint64_t next_purge; /* next sweep for threads whose exit was lost */
 	uint64_t purged;
+	struct sk_metric metrics[7]; /* sys_metrics() output */
 	/* extraction scratch: valid until the next extract() */
 	char *buf;
 	size_t bufcap;

@@ -8,7 +8,7 @@
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to load the eBPF probe"
 [ -r /sys/kernel/btf/vmlinux ] || tap_skip_all "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
 [ -e "$SK_TEST_PLUGINS_DIR/ebpf.so" ] || tap_skip_all "the ebpf plugin was not built"
-tap_plan 8
+tap_plan 9
 
 capdump="$top_builddir/tests/tools/capdump"
 sysprobe="$top_builddir/tests/ebpf/sysprobe"
@@ -39,6 +39,11 @@ file_output:
   filename: $T/alerts.json
 engine:
   kind: ebpf
+metrics:
+  enabled: true
+  interval: 300ms
+  output_rule: true
+  log: false
 EOF2
 
 "$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \
@@ -77,3 +82,7 @@ grep shrike-filter-test "$T/dump" | sed "s/^/# /" | cut -c1-160
 like "$(grep -Ec ' mkdir(at)? res=.*shrike-filter-test-1' "$T/dump")" '^0$' "the first mkdir was filtered in the kernel"
 like "$(grep -Ec ' mkdir(at)? res=.*shrike-filter-test-2' "$T/dump")" '^[1-9]' "the second mkdir was recorded"
 is "$(grep -c 'Directory made' "$T/alerts.json")" 1 "exactly one mkdir alert"
+
+# The syscall plugin's table sizes reach the metrics snapshot.
+like "$(grep 'metrics snapshot' "$T/alerts.json" | tail -n 1)" '"shrike\.plugins\.syscall\.threads":[1-9][0-9]*,' \
+	"the metrics snapshot carries the syscall plugin's table sizes"

@@ -833,29 +833,46 @@ static void warn_unknown_keys(struct sk_rules *r, const struct sk_cfg_node *item
 
 /* ---- lists and macros -------------------------------------------------- */
 
-static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
+/* item_head - what every list, macro and rule item starts with: its name,
+ * a warning for unknown keys, `append` (a boolean) and `override`, which
+ * cannot be used together. Returns 0, or -EINVAL with the error recorded. */
+static int item_head(struct sk_rules *r, const struct sk_cfg_node *item, const char *kind,
+		     const char *const *keys, const char **ret_name, bool *ret_append,
+		     const struct sk_cfg_node **ret_override)
 {
-	const char *name = get_name(r, item, "list");
+	const char *name = get_name(r, item, kind);
 	if (!name) {
 		return -EINVAL;
 	}
-	warn_unknown_keys(r, item, list_keys, "list", name);
+	warn_unknown_keys(r, item, keys, kind, name);
 	bool append = false;
 	const struct sk_cfg_node *n = sk_cfg_get(item, "append");
-	if (n && parse_bool_node(r, n, "append", "list", name, &append)) {
+	if (n && parse_bool_node(r, n, "append", kind, name, &append)) {
 		return -EINVAL;
 	}
 	const struct sk_cfg_node *ov = sk_cfg_get(item, "override");
+	if (append && ov) {
+		ndiag(r, SK_RULES_ERROR, ov,
+		      "'append' and 'override' cannot be used together in %s '%s'", kind, name);
+		return -EINVAL;
+	}
+	*ret_name = name;
+	*ret_append = append;
+	*ret_override = ov;
+	return 0;
+}
+
+static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
+{
+	const char *name;
+	bool append;
+	const struct sk_cfg_node *ov;
+	if (item_head(r, item, "list", list_keys, &name, &append, &ov) < 0) {
+		return -EINVAL;
+	}
 	const struct sk_cfg_node *items = sk_cfg_get(item, "items");
 	struct ldef *l = find_list(r, name);
 	static const char *const app[] = {"items", NULL};
-	if (append && ov) {
-		ndiag(r, SK_RULES_ERROR, ov,
-		      "'append' and 'override' cannot be used together in "
-		      "list '%s'",
-		      name);
-		return -EINVAL;
-	}
 	if (!items) {
 		ndiag(r, SK_RULES_ERROR, item, "missing key 'items' in list '%s'", name);
 		return -EINVAL;
@@ -899,27 +916,15 @@ static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 
 static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 {
-	const char *name = get_name(r, item, "macro");
-	if (!name) {
+	const char *name;
+	bool append;
+	const struct sk_cfg_node *ov;
+	if (item_head(r, item, "macro", macro_keys, &name, &append, &ov) < 0) {
 		return -EINVAL;
 	}
-	warn_unknown_keys(r, item, macro_keys, "macro", name);
-	bool append = false;
-	const struct sk_cfg_node *n = sk_cfg_get(item, "append");
-	if (n && parse_bool_node(r, n, "append", "macro", name, &append)) {
-		return -EINVAL;
-	}
-	const struct sk_cfg_node *ov = sk_cfg_get(item, "override");
 	const struct sk_cfg_node *cond = sk_cfg_get(item, "condition");
 	struct mdef *m = find_macro(r, name);
 	static const char *const app[] = {"condition", NULL};
-	if (append && ov) {
-		ndiag(r, SK_RULES_ERROR, ov,
-		      "'append' and 'override' cannot be used together in "
-		      "macro '%s'",
-		      name);
-		return -EINVAL;
-	}
 	if (!cond) {
 		ndiag(r, SK_RULES_ERROR, item, "missing key 'condition' in macro '%s'", name);
 		return -EINVAL;
@@ -1321,25 +1326,13 @@ static void sync_pub(struct sk_rule_priv *p)
 
 static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 {
-	const char *name = get_name(r, item, "rule");
-	if (!name) {
+	const char *name;
+	bool append;
+	const struct sk_cfg_node *ov;
+	if (item_head(r, item, "rule", rule_keys, &name, &append, &ov) < 0) {
 		return -EINVAL;
 	}
-	warn_unknown_keys(r, item, rule_keys, "rule", name);
-	bool append = false;
-	const struct sk_cfg_node *n = sk_cfg_get(item, "append");
-	if (n && parse_bool_node(r, n, "append", "rule", name, &append)) {
-		return -EINVAL;
-	}
-	const struct sk_cfg_node *ov = sk_cfg_get(item, "override");
 	struct sk_rule_priv *p = find_rule(r, name);
-	if (append && ov) {
-		ndiag(r, SK_RULES_ERROR, ov,
-		      "'append' and 'override' cannot be used together in "
-		      "rule '%s'",
-		      name);
-		return -EINVAL;
-	}
 	if (append || ov) {
 		if (!p) {
 			char dym[300];

@@ -1259,24 +1259,20 @@ static int parse_with_unit(const char *s, const struct unit *units, bool exact_c
 	return -EINVAL;
 }
 
-int sk_cfg_as_duration_ms(const struct sk_cfg_node *n, const char *keypath, uint64_t *ret,
-			  char *err, size_t errlen)
+/* as_unit - a number with one of `units` after it (see parse_with_unit);
+ * `what` names the expected form, `too_big` ends the overflow message. */
+static int as_unit(const struct sk_cfg_node *n, const char *keypath, const struct unit *units,
+		   bool exact_case, const char *what, const char *too_big, uint64_t *ret, char *err,
+		   size_t errlen)
 {
-	static const struct unit units[] = {
-	    {"", 1},	      {"ms", 1},	  {"s", 1000},
-	    {"m", 60 * 1000}, {"h", 3600 * 1000}, {"d", 86400 * 1000},
-	    {NULL, 0},
-	};
-	const char *what = "a duration (e.g. 250ms, 5s, 2m, 1h)";
 	const char *s = scalar_or_err(n, keypath, what, err, errlen);
 	char buf[QUOTE_MAX + 8];
 	if (!s) {
 		return -EINVAL;
 	}
-	int rc = parse_with_unit(s, units, true, ret);
+	int rc = parse_with_unit(s, units, exact_case, ret);
 	if (rc == -ERANGE) {
-		conv_err(err, errlen, n, keypath, "%s is too long a duration",
-			 got(n, buf, sizeof(buf)));
+		conv_err(err, errlen, n, keypath, "%s is %s", got(n, buf, sizeof(buf)), too_big);
 		return -EINVAL;
 	}
 	if (rc < 0) {
@@ -1285,6 +1281,18 @@ int sk_cfg_as_duration_ms(const struct sk_cfg_node *n, const char *keypath, uint
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int sk_cfg_as_duration_ms(const struct sk_cfg_node *n, const char *keypath, uint64_t *ret,
+			  char *err, size_t errlen)
+{
+	static const struct unit units[] = {
+	    {"", 1},	      {"ms", 1},	  {"s", 1000},
+	    {"m", 60 * 1000}, {"h", 3600 * 1000}, {"d", 86400 * 1000},
+	    {NULL, 0},
+	};
+	return as_unit(n, keypath, units, true, "a duration (e.g. 250ms, 5s, 2m, 1h)",
+		       "too long a duration", ret, err, errlen);
 }
 
 int sk_cfg_as_size(const struct sk_cfg_node *n, const char *keypath, uint64_t *ret, char *err,
@@ -1307,24 +1315,8 @@ int sk_cfg_as_size(const struct sk_cfg_node *n, const char *keypath, uint64_t *r
 	    {"tib", 1ull << 40},
 	    {NULL, 0},
 	};
-	const char *what = "a size (e.g. 4096, 64k, 8M, 1G)";
-	const char *s = scalar_or_err(n, keypath, what, err, errlen);
-	char buf[QUOTE_MAX + 8];
-	if (!s) {
-		return -EINVAL;
-	}
-	int rc = parse_with_unit(s, units, false, ret);
-	if (rc == -ERANGE) {
-		conv_err(err, errlen, n, keypath, "%s is too large a size",
-			 got(n, buf, sizeof(buf)));
-		return -EINVAL;
-	}
-	if (rc < 0) {
-		conv_err(err, errlen, n, keypath, "expected %s, got %s", what,
-			 got(n, buf, sizeof(buf)));
-		return -EINVAL;
-	}
-	return 0;
+	return as_unit(n, keypath, units, false, "a size (e.g. 4096, 64k, 8M, 1G)",
+		       "too large a size", ret, err, errlen);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */

@@ -833,6 +833,19 @@ static void warn_unknown_keys(struct sk_rules *r, const struct sk_cfg_node *item
 
 /* ---- lists and macros -------------------------------------------------- */
 
+/* no_target - an item that appends to or overrides one that does not exist
+ * yet: record the error, with the closest defined name. Returns -EINVAL. */
+static int no_target(struct sk_rules *r, const struct sk_cfg_node *item, const char *kind,
+		     int names, const char *name, bool append)
+{
+	char dym[300];
+	ndiag(r, SK_RULES_ERROR, item,
+	      "%s '%s' has '%s' but no %s of that name is defined before%s", kind, name,
+	      append ? "append: true" : "override", kind,
+	      did_you_mean(r, names, name, dym, sizeof(dym)));
+	return -EINVAL;
+}
+
 /* item_head - what every list, macro and rule item starts with: its name,
  * a warning for unknown keys, `append` (a boolean) and `override`, which
  * cannot be used together. Returns 0, or -EINVAL with the error recorded. */
@@ -879,12 +892,7 @@ static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 	}
 	if (append || ov) {
 		if (!l) {
-			char dym[300];
-			ndiag(r, SK_RULES_ERROR, item,
-			      "list '%s' has '%s' but no list of that name is defined before%s",
-			      name, append ? "append: true" : "override",
-			      did_you_mean(r, NAMES_LIST, name, dym, sizeof(dym)));
-			return -EINVAL;
+			return no_target(r, item, "list", NAMES_LIST, name, append);
 		}
 		if (ov && check_override(r, item, ov, "list", name, app, app, "list")) {
 			return -EINVAL;
@@ -935,12 +943,7 @@ static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 	}
 	if (append || ov) {
 		if (!m) {
-			char dym[300];
-			ndiag(r, SK_RULES_ERROR, item,
-			      "macro '%s' has '%s' but no macro of that name is defined before%s",
-			      name, append ? "append: true" : "override",
-			      did_you_mean(r, NAMES_MACRO, name, dym, sizeof(dym)));
-			return -EINVAL;
+			return no_target(r, item, "macro", NAMES_MACRO, name, append);
 		}
 		if (ov && check_override(r, item, ov, "macro", name, app, app, "macro")) {
 			return -EINVAL;
@@ -1335,12 +1338,7 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 	struct sk_rule_priv *p = find_rule(r, name);
 	if (append || ov) {
 		if (!p) {
-			char dym[300];
-			ndiag(r, SK_RULES_ERROR, item,
-			      "rule '%s' has '%s' but no rule of that name is defined before%s",
-			      name, append ? "append: true" : "override",
-			      did_you_mean(r, NAMES_RULE, name, dym, sizeof(dym)));
-			return -EINVAL;
+			return no_target(r, item, "rule", NAMES_RULE, name, append);
 		}
 		static const char *const app[] = {"condition", "output",     "desc",
 						  "tags",      "exceptions", NULL};
@@ -2726,8 +2724,8 @@ static bool skipped_source_file(const struct sk_rules *r, const char *file)
 {
 	for (size_t i = 0; i < r->nrules; i++) {
 		const struct sk_rule_priv *p = r->rules[i];
-		if (p->cond && !sk_fields_has_source(r->fields, p->source) && p->pos.file &&
-		    file && strcmp(p->pos.file, file) == 0) {
+		if (p->cond && !sk_fields_has_source(r->fields, p->source) && p->pos.file && file &&
+		    strcmp(p->pos.file, file) == 0) {
 			return true;
 		}
 	}

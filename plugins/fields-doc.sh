@@ -68,6 +68,27 @@ Semantics worth knowing (each pinned by a unit test in
   matches any ancestor; `[0]` is the process itself, `[1]` its parent.
 - Threads leave the table one event after their exit event, so the exit
   event's own fields resolve.
+- `proc.nthreads` counts the live threads of the process (main thread
+  included), `proc.nchilds` those other than the main thread; a thread no
+  longer counts on its own exit event.
+- `fd.name_changed` is true when the event left its fd with another name
+  than before (a `connect`, a `bind`, a datagram of an unconnected socket to
+  or from a new peer), or created the fd with a name (`open`, `accept`);
+  false for a second datagram to the same peer; NA without an fd.
+- `fd.types` (only on events about an fd, as in Falco) lists the types of
+  the process's open fds once each, in a fixed order: `(file,ipv4,pipe)`;
+  `fd.types[N]` is the type of fd N alone.
+- `fd.cip.name`, `fd.sip.name`, `fd.lip.name`, `fd.rip.name` name an address
+  with the domain names the loaded rules compare these fields with, as
+  Falco's DNS manager does: while the rules compile, the rule engine hands
+  the names to the plugin (`field_constants`), and a resolver thread looks
+  them up (`getaddrinfo`: `/etc/hosts`, then DNS) as soon as events flow,
+  and again every 10 s, backing off to every 320 s while the answer stays
+  the same. The event loop never waits for DNS: until a name's first
+  lookup is done (milliseconds for `/etc/hosts`), it matches nothing. An
+  address that several learnt names resolve to has all of them (`=` and
+  `in` match any, `!=` none); one with none is NA, and so are names in
+  outputs that no condition mentions.
 
 HEAD
 

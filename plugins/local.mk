@@ -14,13 +14,14 @@ SYSCALL_PLUGIN_SOURCES = \
 	plugins/syscall/parse.c plugins/syscall/fields.c \
 	plugins/syscall/state.c plugins/syscall/state_scan.c plugins/syscall/state.h \
 	plugins/syscall/userdb.c plugins/syscall/userdb.h \
-	plugins/syscall/names.c plugins/syscall/names.h
+	plugins/syscall/names.c plugins/syscall/names.h \
+	plugins/syscall/dns.c plugins/syscall/dns.h
 
 pkgplugin_LTLIBRARIES += plugins/syscall.la
 plugins_syscall_la_SOURCES = $(SYSCALL_PLUGIN_SOURCES)
 plugins_syscall_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 plugins_syscall_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
-plugins_syscall_la_LIBADD = plugins/common/libskplugcommon.la
+plugins_syscall_la_LIBADD = plugins/common/libskplugcommon.la $(PTHREAD_LIBS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += plugins/common/procfs_test
@@ -38,7 +39,7 @@ TESTS += plugins/syscall/syscall_test
 plugins_syscall_syscall_test_SOURCES = plugins/syscall/syscall_test.c $(SYSCALL_PLUGIN_SOURCES)
 plugins_syscall_syscall_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 plugins_syscall_syscall_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-plugins_syscall_syscall_test_LDADD = plugins/common/libskplugcommon.la $(CMOCKA_LIBS)
+plugins_syscall_syscall_test_LDADD = plugins/common/libskplugcommon.la $(PTHREAD_LIBS) $(CMOCKA_LIBS)
 endif
 
 CONTAINER_PLUGIN_SOURCES = \

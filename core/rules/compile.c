@@ -963,6 +963,27 @@ static int compile_evttype(struct check *c, const struct sk_filter_node *n,
 	return 0;
 }
 
+/* tell_constants - hand the constants of a compiled comparison to the
+ * field's extractor when it asks for them (plugin.h, field_constants). */
+static int tell_constants(const struct check *c, const struct sk_filter_node *n,
+			  struct sk_filter_cerr *e)
+{
+	const struct sk_field_def *d = c->lhs.ref.def;
+	if (d->plugin->field_constants == NULL || n->nvals == 0) {
+		return 0;
+	}
+	const char **vals = calloc(n->nvals, sizeof(*vals));
+	if (vals == NULL) {
+		return cerr_set(e, -ENOMEM, n, n->pos, "out of memory");
+	}
+	for (size_t i = 0; i < n->nvals; i++) {
+		vals[i] = n->vals[i].s;
+	}
+	d->plugin->field_constants(d->inst, &c->lhs.ref.req, vals, n->nvals);
+	free(vals);
+	return 0;
+}
+
 static int compile_check(const struct sk_filter_node *n, const struct sk_fields *fields,
 			 const char *source, struct check **ret, struct sk_filter_cerr *e)
 {
@@ -1048,6 +1069,9 @@ static int compile_check(const struct sk_filter_node *n, const struct sk_fields 
 	}
 	if (!rc) {
 		rc = compile_evttype(c, n, fields, source, e);
+	}
+	if (!rc && (n->rhs == SK_RHS_VALUE || n->rhs == SK_RHS_LIST)) {
+		rc = tell_constants(c, n, e);
 	}
 out:
 	if (rc) {

@@ -602,6 +602,26 @@ static const struct errcase cerrs[] = {
     {"proc.name = val(proc.nmae)", 16, "unknown field 'proc.nmae' (did you mean 'proc.name'?)"},
 };
 
+/* the constants of each comparison reach the field's extractor while the
+ * condition compiles (fd.sip.name resolves its names that way); val(),
+ * exists and plugins without the callback get nothing */
+static void test_field_constants(void **state)
+{
+	(void)state;
+	tx_constants[0] = '\0';
+	assert_int_equal(eval_cond("fd.name in (/a, \"/b c\") and proc.name = bash and "
+				   "proc.env[HOME] != /root and proc.pid exists and "
+				   "fd.name = val(proc.name) and fd.sip in (1.2.3.4)",
+				   &ev),
+			 0);
+	assert_string_equal(tx_constants,
+			    "fd.name:/a,/b c;proc.name:bash;proc.env[HOME]:/root;fd.sip:1.2.3.4;");
+	/* one call per comparison, every item of the list */
+	tx_constants[0] = '\0';
+	assert_int_equal(eval_cond("proc.name in (a, b, c, d)", &ev), 0);
+	assert_string_equal(tx_constants, "proc.name:a,b,c,d;");
+}
+
 static void test_compile_errors(void **state)
 {
 	for (size_t i = 0; i < sizeof(cerrs) / sizeof(cerrs[0]); i++) {
@@ -982,8 +1002,8 @@ int main(void)
 	    cmocka_unit_test(test_parse_errors),      cmocka_unit_test(test_compile_errors),
 	    cmocka_unit_test(test_evttypes),	      cmocka_unit_test(test_fexpr_and_ops),
 	    cmocka_unit_test(test_deep_nesting),      cmocka_unit_test(test_mutations),
-	    cmocka_unit_test(test_random_conditions),
-	    cmocka_unit_test(test_escapes_like_libsinsp),
+	    cmocka_unit_test(test_random_conditions), cmocka_unit_test(test_escapes_like_libsinsp),
+	    cmocka_unit_test(test_field_constants),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

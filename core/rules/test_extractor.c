@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rules/test_extractor.h"
@@ -261,6 +262,26 @@ static int tx_extract(void *inst, const struct sk_event *sev, const struct sk_fi
 	}
 }
 
+char tx_constants[1024];
+
+/* records "field[arg]:v1,v2;" per call */
+static void tx_field_constants(void *inst, const struct sk_field_req *req,
+			       const char *const *values, size_t n)
+{
+	(void)inst;
+	size_t l = strlen(tx_constants);
+	l += (size_t)snprintf(tx_constants + l, sizeof(tx_constants) - l,
+			      "%s%s%s%s:", tx_fields[req->field_idx].name, req->arg_key ? "[" : "",
+			      req->arg_key ? req->arg_key : "", req->arg_key ? "]" : "");
+	for (size_t i = 0; i < n && l < sizeof(tx_constants); i++) {
+		l += (size_t)snprintf(tx_constants + l, sizeof(tx_constants) - l, "%s%s",
+				      i ? "," : "", values[i]);
+	}
+	if (l < sizeof(tx_constants)) {
+		snprintf(tx_constants + l, sizeof(tx_constants) - l, ";");
+	}
+}
+
 static const struct sk_evt_name tx_event_names[] = {
     {"open", TX_EVT_OPEN},	   {"open", TX_EVT_OPEN_X},
     {"openat", TX_EVT_OPENAT},	   {"execve", TX_EVT_EXECVE},
@@ -282,6 +303,7 @@ const struct sk_plugin tx_plugin = {
     .fields = tx_fields,
     .extract = tx_extract,
     .event_names = tx_event_names,
+    .field_constants = tx_field_constants,
 };
 
 const struct sk_plugin tx_plugin_other = {

@@ -75,6 +75,10 @@ void tx_event_init(struct tx_event *e, uint16_t type);
 /* tx_sk_event - the struct sk_event for a test event. */
 struct sk_event tx_sk_event(const struct tx_event *e);
 
+/* What tx_plugin's field_constants() received since the test last cleared
+ * it: "field[arg]:v1,v2;" per call. */
+extern char tx_constants[1024];
+
 /* Number of extract() calls since start (for short-circuit tests). */
 extern unsigned long tx_extract_calls;
 

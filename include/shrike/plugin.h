@@ -288,12 +288,25 @@ struct sk_plugin {
 	 * *ret_metrics is plugin-owned, valid until the next call. */
 	int (*metrics)(void *inst, const struct sk_metric **ret_metrics, size_t *ret_n);
 
+	/* SK_CAP_EXTRACT, optional: the constants a rule condition compares
+	 * one of the plugin's fields with, as written in the rule
+	 * (`fd.sip.name in (a.com, b.org)` gives "a.com" and "b.org"; `=` and
+	 * `!=` give one). Called once per comparison while a rule set is
+	 * compiled (at start, by -V, on reload), before any event is
+	 * evaluated with it, on the event-loop thread. It lets an extractor
+	 * prepare values it can only produce for known constants (the
+	 * syscall plugin resolves the domain names of fd.*ip.name in the
+	 * background). A compiled set may still be thrown away (a reload
+	 * that fails). `req` and `values` are borrowed. */
+	void (*field_constants)(void *inst, const struct sk_field_req *req,
+				const char *const *values, size_t n);
+
 	/* ABI 1.1+: append here only; never reorder or remove within a major. */
 };
 
 /* Size of the ABI 1.0 part of struct sk_plugin: the loader refuses anything
  * smaller. */
-#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, metrics) + sizeof(void *))
+#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, field_constants) + sizeof(void *))
 
 #if defined(__GNUC__)
 #define SK_PLUGIN_EXPORT __attribute__((visibility("default")))

@@ -71,6 +71,8 @@
 	X(PROC_CMDNARGS, "proc.cmdnargs", U64, 0, "number of command-line arguments after argv[0]") \
 	X(PROC_CMDLENARGS, "proc.cmdlenargs", U64, 0, "total length of the command-line arguments after argv[0], separators excluded") \
 	X(PROC_CWD, "proc.cwd", STRING, 0, "current working directory of the process, with a trailing '/'") \
+	X(PROC_NTHREADS, "proc.nthreads", U64, 0, "number of live threads of the process, the main thread included (0 when none is known, e.g. after the main thread of a single-threaded process exited)") \
+	X(PROC_NCHILDS, "proc.nchilds", U64, 0, "number of live threads of the process other than the main thread") \
 	X(PROC_EXEPATH, "proc.exepath", STRING, 0, "full path of the executable of the process") \
 	X(PROC_PPID, "proc.ppid", I64, 0, "pid of the parent process") \
 	X(PROC_PNAME, "proc.pname", STRING, 0, "name of the parent process") \
@@ -151,10 +153,16 @@
 	X(FD_LNET, "fd.lnet", IPNET, 0, "(for conditions) matches the local address against a network") \
 	X(FD_RNET, "fd.rnet", IPNET, 0, "(for conditions) matches the remote address against a network") \
 	X(FD_CONNECTED, "fd.connected", BOOL, 0, "true when the socket is connected (or a non-blocking connect is in progress)") \
+	X(FD_NAME_CHANGED, "fd.name_changed", BOOL, 0, "true when this event gave its fd a new name: a connect, bind, or a datagram (sendto, recvfrom ...) to or from another address than the last on an unconnected socket; also an fd the event creates with a name (open, accept)") \
+	X(FD_CIP_NAME, "fd.cip.name", STRING, 0, "domain name of the client IP address, among the names the loaded rules compare fd.*ip.name with (resolved in the background, again every 10 s to 320 s): the name, or a list of them when several resolve to the address; NA when none does") \
+	X(FD_SIP_NAME, "fd.sip.name", STRING, 0, "domain name of the server IP address, among the names the loaded rules compare fd.*ip.name with (see fd.cip.name)") \
+	X(FD_LIP_NAME, "fd.lip.name", STRING, 0, "domain name of the local IP address, among the names the loaded rules compare fd.*ip.name with (see fd.cip.name)") \
+	X(FD_RIP_NAME, "fd.rip.name", STRING, 0, "domain name of the remote IP address, among the names the loaded rules compare fd.*ip.name with (see fd.cip.name)") \
 	X(FD_DEV, "fd.dev", U64, 0, "device number of the file's filesystem") \
 	X(FD_DEV_MAJOR, "fd.dev.major", U64, 0, "major device number of the file's filesystem") \
 	X(FD_DEV_MINOR, "fd.dev.minor", U64, 0, "minor device number of the file's filesystem") \
 	X(FD_INO, "fd.ino", U64, 0, "inode number of the file") \
+	X(FD_TYPES, "fd.types", STRING, SK_FIELD_LIST | SK_FIELD_ARG_INDEX, "(on events about an fd) the types (fd.type) of the fds the process has open, each once: (file,ipv4); fd.types[N] is the type of fd N alone") \
 	X(USER_UID, "user.uid", U64, 0, "effective user id of the thread") \
 	X(USER_NAME, "user.name", STRING, 0, "name of the user, from the passwd file of the process's own root (a container's, not the host's)") \
 	X(USER_HOMEDIR, "user.homedir", STRING, 0, "home directory of the user") \
@@ -1039,6 +1047,139 @@ static bool fd_is_local_server(const struct sk_fd *fd)
 	return fd->role == SK_ROLE_SERVER;
 }
 
+/* fd_addr - the address fd.cip, fd.sip, fd.lip, fd.rip (and their .net and
+ * .name fields) read from an inet fd ('c', 's', 'l', 'r'): NULL when it has
+ * none (a listening socket has no client). */
+static const uint8_t *fd_addr(const struct sk_fd *fd, char which)
+{
+	bool server = fd_is_local_server(fd);
+	bool client_side = which == 'c' || (which == 'l' && !server) || (which == 'r' && server);
+	if (client_side && !fd->connected && fd->role != SK_ROLE_CLIENT) {
+		return NULL;
+	}
+	return client_side ? fd->cip : fd->sip;
+}
+
+/* fd_addr_name - fd.*ip.name: the learnt domain names that resolve to the
+ * address (dns.c): one name as a string, several as a list. */
+static int fd_addr_name(struct sys_inst *in, const struct sk_fd *fd, char which, struct sk_value *v)
+{
+	const uint8_t *a = fd_addr(fd, which);
+	if (a == NULL || in->dns == NULL) {
+		return SK_NA;
+	}
+	sys_dns_start(in->dns);
+	const char *names[16];
+	size_t n = sys_dns_names(in->dns, fd->family == AF_INET ? 4 : 6, a, names, 16);
+	if (n == 0) {
+		return SK_NA;
+	}
+	if (n == 1) {
+		return ret_str(v, names[0]);
+	}
+	n = n < 16 ? n : 16;
+	struct sk_value *items = (struct sk_value *)scratch(in, n * sizeof(*items));
+	if (items == NULL) {
+		return SK_ERR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memset(&items[i], 0, sizeof(items[i]));
+		ret_str(&items[i], names[i]);
+	}
+	v->type = SK_TYPE_LIST;
+	v->list.items = items;
+	v->list.n = (uint32_t)n;
+	return SK_OK;
+}
+
+/* fd_types - fd.types: the types of the process's open fds, each once, in
+ * enum order; fd.types[N]: the type of fd N. */
+static int fd_types(struct sys_inst *in, const struct sk_field_req *req, struct sk_value *v)
+{
+	const struct sk_thread *t = in->ev.t;
+	if (in->ev.fd == NULL && in->ev.fdnum < 0) {
+		return SK_NA; /* as Falco: only on events about an fd */
+	}
+	bool seen[SK_FD_NTYPES] = {false};
+	size_t n = 0;
+	if (req->arg_key != NULL) {
+		const struct sk_fd *fd =
+		    req->has_index ? sk_fd_get(t, (int64_t)req->arg_index) : NULL;
+		if (fd == NULL) {
+			return SK_NA;
+		}
+		seen[fd->type < SK_FD_NTYPES ? fd->type : SK_FD_UNKNOWN] = true;
+		n = 1;
+	} else if (t->files != NULL) {
+		for (size_t i = 0; i < t->files->fds.cap; i++) {
+			const struct sk_fd *fd = t->files->fds.slots[i].val;
+			if (fd != NULL) {
+				unsigned ty = fd->type < SK_FD_NTYPES ? fd->type : SK_FD_UNKNOWN;
+				n += !seen[ty];
+				seen[ty] = true;
+			}
+		}
+	}
+	struct sk_value *items = (struct sk_value *)scratch(in, (n ? n : 1) * sizeof(*items));
+	if (items == NULL) {
+		return SK_ERR;
+	}
+	size_t k = 0;
+	for (unsigned ty = 0; ty < SK_FD_NTYPES && k < n; ty++) {
+		if (seen[ty]) {
+			memset(&items[k], 0, sizeof(items[k]));
+			ret_str(&items[k++], sk_fd_type_name(ty));
+		}
+	}
+	v->type = SK_TYPE_LIST;
+	v->list.items = items;
+	v->list.n = (uint32_t)k;
+	return SK_OK;
+}
+
+/* thread_counts - live threads of process `pid` in the table, and those
+ * other than its main thread. */
+static void thread_counts(const struct sys_inst *in, int64_t pid, uint64_t *ret_all,
+			  uint64_t *ret_others)
+{
+	uint64_t all = 0, others = 0;
+	for (size_t i = 0; i < in->st.threads.cap; i++) {
+		const struct sk_thread *o = in->st.threads.slots[i].val;
+		if (o != NULL && o->pid == pid && !o->dead) {
+			all++;
+			others += o->tid != pid;
+		}
+	}
+	*ret_all = all;
+	*ret_others = others;
+}
+
+void sys_field_constants(void *inst, const struct sk_field_req *req, const char *const *values,
+			 size_t n)
+{
+	struct sys_inst *in = inst;
+	unsigned id = req->field_idx;
+	if (id != F_FD_CIP_NAME && id != F_FD_SIP_NAME && id != F_FD_LIP_NAME &&
+	    id != F_FD_RIP_NAME) {
+		return;
+	}
+	if (in->dns == NULL && (in->dns = sys_dns_create()) == NULL) {
+		goto oom;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (sys_dns_add(in->dns, values[i]) < 0) {
+			goto oom;
+		}
+	}
+	return;
+oom:
+	if (in->api && in->api->log) {
+		in->api->log(in->host, SK_LOG_ERROR,
+			     "out of memory learning the domain names of %s: they stay NA",
+			     sys_fields[id].name);
+	}
+}
+
 static int fd_std(struct sys_inst *in, int64_t num, bool name, struct sk_value *v)
 {
 	const struct sk_fd *fd = sk_fd_get(in->ev.t, num);
@@ -1048,9 +1189,13 @@ static int fd_std(struct sys_inst *in, int64_t num, bool name, struct sk_value *
 	return ret_str(v, name ? fd->name : sk_fd_type_name(fd->type));
 }
 
-static int fd_field(struct sys_inst *in, unsigned id, struct sk_value *v)
+static int fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req *req,
+		    struct sk_value *v)
 {
 	const struct sk_fd *fd = in->ev.fd;
+	if (id == F_FD_TYPES) {
+		return fd_types(in, req, v);
+	}
 	if (id == F_FD_NUM) {
 		return in->ev.fdnum >= 0 || (fd && fd->num < 0)
 			   ? ret_i64(v, fd ? fd->num : in->ev.fdnum)
@@ -1101,20 +1246,26 @@ static int fd_field(struct sys_inst *in, unsigned id, struct sk_value *v)
 	case F_FD_SNET:
 	case F_FD_LNET:
 	case F_FD_RNET: {
-		if (!inet) {
+		/* both groups are in c, s, l, r order in the table */
+		bool net = id == F_FD_CNET || id == F_FD_SNET || id == F_FD_LNET || id == F_FD_RNET;
+		unsigned k = net ? id - F_FD_CNET : id - F_FD_CIP;
+		const uint8_t *a = inet ? fd_addr(fd, "cslr"[k]) : NULL;
+		if (a == NULL) {
 			return SK_NA;
 		}
-		bool client_side = id == F_FD_CIP || id == F_FD_CNET ||
-				   ((id == F_FD_LIP || id == F_FD_LNET) && !server) ||
-				   ((id == F_FD_RIP || id == F_FD_RNET) && server);
-		bool net = id == F_FD_CNET || id == F_FD_SNET || id == F_FD_LNET || id == F_FD_RNET;
-		if (client_side && !fd->connected && fd->role != SK_ROLE_CLIENT) {
-			return SK_NA; /* a listening socket has no client */
-		}
-		set_ip(v, net ? SK_TYPE_IPNET : SK_TYPE_IPADDR, fd->family,
-		       client_side ? fd->cip : fd->sip);
+		set_ip(v, net ? SK_TYPE_IPNET : SK_TYPE_IPADDR, fd->family, a);
 		return SK_OK;
 	}
+	case F_FD_CIP_NAME:
+		return inet ? fd_addr_name(in, fd, 'c', v) : SK_NA;
+	case F_FD_SIP_NAME:
+		return inet ? fd_addr_name(in, fd, 's', v) : SK_NA;
+	case F_FD_LIP_NAME:
+		return inet ? fd_addr_name(in, fd, 'l', v) : SK_NA;
+	case F_FD_RIP_NAME:
+		return inet ? fd_addr_name(in, fd, 'r', v) : SK_NA;
+	case F_FD_NAME_CHANGED:
+		return in->ev.open_failed ? SK_NA : ret_bool(v, in->ev.fd_name_changed);
 	case F_FD_IP:
 	case F_FD_NET: {
 		if (!inet) {
@@ -1372,6 +1523,12 @@ static int proc_field(struct sys_inst *in, const struct sk_event *ev, unsigned i
 	}
 	case F_PROC_EXEPATH:
 		return ret_str(v, t->exepath);
+	case F_PROC_NTHREADS:
+	case F_PROC_NCHILDS: {
+		uint64_t all, others;
+		thread_counts(in, t->pid, &all, &others);
+		return ret_u64(v, SK_TYPE_U64, id == F_PROC_NTHREADS ? all : others);
+	}
 	case F_PROC_PPID:
 		return t->ppid >= 0 ? ret_i64(v, t->ppid) : SK_NA;
 	case F_PROC_PNAME:
@@ -1568,8 +1725,8 @@ int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req
 	if (in->ev.t == NULL) {
 		return SK_NA;
 	}
-	if (id >= F_FD_NUM && id <= F_FD_INO) {
-		return fd_field(in, id, ret_val);
+	if (id >= F_FD_NUM && id <= F_FD_TYPES) {
+		return fd_field(in, id, req, ret_val);
 	}
 	if (id >= F_USER_UID) {
 		return user_field(in, ev, id, ret_val);

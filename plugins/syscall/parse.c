@@ -1061,6 +1061,52 @@ static void parse_fd_creating(struct sys_inst *in)
 	}
 }
 
+/* fd_name_before - before the event is parsed: the number of the fd it
+ * uses (its "fd" parameter, when that is not the result of the call) and
+ * a copy of that fd's name into in->oldname. Returns the number, or -1 when
+ * the process has no such fd. */
+static int64_t fd_name_before(struct sys_inst *in)
+{
+	int i = sys_param_named(in->ev.info, "fd");
+	int64_t num;
+	if (i <= 0 || in->ev.info->params[i].type != SK_PT_FD ||
+	    !sys_param_i64(in->ev.rec, in->ev.info, (unsigned)i, &num)) {
+		return -1;
+	}
+	const struct sk_fd *fd = sk_fd_get(in->ev.t, num);
+	if (fd == NULL) {
+		return -1;
+	}
+	size_t l = fd->name ? strlen(fd->name) : 0;
+	if (l + 1 > in->oldname_cap) {
+		char *b = realloc(in->oldname, l + 64);
+		if (b == NULL) {
+			return -1;
+		}
+		in->oldname = b;
+		in->oldname_cap = l + 64;
+	}
+	memcpy(in->oldname, fd->name ? fd->name : "", l + 1);
+	return num;
+}
+
+/* fd_name_after - fd.name_changed: the event's fd has another name than
+ * before the event, or the event created it (or gave it its number) with
+ * a name. A closed fd (the scratch copy) keeps its name. */
+static void fd_name_after(struct sys_inst *in, int64_t before)
+{
+	const struct sk_fd *fd = in->ev.fd;
+	if (fd == NULL || fd != sk_fd_get(in->ev.t, fd->num)) {
+		return;
+	}
+	const char *name = fd->name ? fd->name : "";
+	if (before >= 0 && fd->num == before) {
+		in->ev.fd_name_changed = strcmp(name, in->oldname) != 0;
+	} else {
+		in->ev.fd_name_changed = name[0] != '\0';
+	}
+}
+
 void sys_parse_event(struct sys_inst *in, const struct sk_event *ev)
 {
 	const struct sk_evt_hdr *rec = ev->rec;
@@ -1097,6 +1143,7 @@ void sys_parse_event(struct sys_inst *in, const struct sk_event *ev)
 		return;
 	}
 	in->ev.t->last_ts = rec->ts;
+	int64_t fd_before = fd_name_before(in);
 	switch (rec->type) {
 	case SK_SC_EXECVE:
 	case SK_SC_EXECVEAT:
@@ -1206,4 +1253,5 @@ void sys_parse_event(struct sys_inst *in, const struct sk_event *ev)
 	if (in->ev.fd != NULL && in->ev.fdnum < 0) {
 		in->ev.fdnum = in->ev.fd->num;
 	}
+	fd_name_after(in, fd_before);
 }

@@ -75,6 +75,8 @@ static void sys_destroy(void *inst)
 		return;
 	}
 	sk_state_fini(&in->st);
+	sys_dns_destroy(in->dns);
+	free(in->oldname);
 	free(in->ev.scratch_name);
 	free(in->ev.scratch_raw);
 	free(in->buf);
@@ -160,6 +162,9 @@ static int sys_parse(void *inst, const struct sk_event *ev)
 	struct sys_inst *in = inst;
 	uint64_t ts = ev->rec->ts;
 	sys_parse_event(in, ev);
+	if (in->dns != NULL) {
+		sys_dns_start(in->dns); /* once rules named domains (fd.*ip.name) */
+	}
 	log_stats(in, ts);
 	if (in->st.conf.scan_proc && ts >= in->next_purge) {
 		if (in->next_purge != 0 && ts > PURGE_IDLE_NS) {
@@ -195,4 +200,5 @@ SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "syscall", .vers
 		 .contact = PACKAGE_BUGREPORT, .params = sys_params,
 		 .config_size = sizeof(struct sys_conf), .init = sys_init, .destroy = sys_destroy,
 		 .sources = sys_sources, .fields = sys_fields, .extract = sys_extract,
-		 .parse = sys_parse, .event_names = sys_event_names, .metrics = sys_metrics);
+		 .parse = sys_parse, .event_names = sys_event_names, .metrics = sys_metrics,
+		 .field_constants = sys_field_constants);

@@ -10,6 +10,7 @@
 #include <shrike/plugin.h>
 #include <shrike/syscall_events.h>
 
+#include "dns.h"
 #include "state.h"
 
 /* Configuration (the plugin's init_config). */
@@ -32,6 +33,7 @@ struct sys_evctx {
 	char *scratch_name, *scratch_raw; /* owned strings of fd_scratch */
 	int64_t fdnum;			  /* the event's fd number, -1: none */
 	bool open_failed;		  /* fd is the would-be fd of a failed open */
+	bool fd_name_changed;		  /* parsing gave fd a new name (fd.name_changed) */
 };
 
 struct sys_inst {
@@ -45,6 +47,9 @@ struct sys_inst {
 	uint64_t next_purge; /* next sweep for threads whose exit was lost */
 	uint64_t purged;
 	struct sk_metric metrics[7]; /* sys_metrics() output */
+	struct sys_dns *dns; /* names for fd.*ip.name (dns.c), NULL until a rule uses one */
+	char *oldname;	     /* parse scratch: the event's fd's name before the event */
+	size_t oldname_cap;
 	/* extraction scratch: valid until the next extract() */
 	char *buf;
 	size_t bufcap;
@@ -86,5 +91,10 @@ extern const struct sk_field sys_fields[];
 /* sys_extract - the plugin's extract(). */
 int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req *req,
 		struct sk_value *ret_val);
+
+/* sys_field_constants - the plugin's field_constants(): learns the domain
+ * names conditions compare fd.*ip.name with. */
+void sys_field_constants(void *inst, const struct sk_field_req *req, const char *const *values,
+			 size_t n);
 
 #endif /* SK_PLUGINS_SYSCALL_SYSCALL_H */

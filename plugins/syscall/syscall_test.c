@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1063,29 +1064,265 @@ static void test_files(void **state)
 	shrike_plugin_entry.destroy(inst);
 }
 
+/* socket_ev - socket() returning `fd` */
+static struct sk_event socket_ev(void *inst, int64_t fd, int domain, int type)
+{
+	rb_begin(SK_SC_SOCKET);
+	rb_num("fd", fd);
+	rb_num("domain", domain);
+	rb_num("type", type);
+	rb_num("proto", 0);
+	return rb_send(inst, CAT_PID);
+}
+
+/* connect4_ev - a successful IPv4 connect of `fd` from cip:cport to
+ * sip:sport */
+static struct sk_event connect4_ev(void *inst, int64_t fd, const char *cip, uint16_t cport,
+				   const char *sip, uint16_t sport)
+{
+	rb_begin(SK_SC_CONNECT);
+	rb_num("res", 0);
+	rb_tuple4("tuple", cip, cport, sip, sport);
+	rb_num("fd", fd);
+	rb_addr4("addr", sip, sport);
+	return rb_send(inst, CAT_PID);
+}
+
+/* ---- tests: thread counts, fd.types, fd.name_changed, fd.*ip.name ------- */
+
+static void thread_ev(void *inst, int64_t tid)
+{
+	rb_begin(SK_SC_CLONE);
+	rb_num("res", 0);
+	rb_num("tid", tid);
+	rb_num("pid", CAT_PID);
+	rb_num("ptid", CAT_PID);
+	rb_str("comm", "cat");
+	rb_num("flags", CLONE_THREAD | CLONE_FILES | CLONE_VM | CLONE_FS);
+	rb_send(inst, (uint64_t)tid);
+}
+
+static struct sk_event exit_ev(void *inst, int64_t tid)
+{
+	rb_begin(SK_SC_PROCEXIT);
+	rb_num("status", 0);
+	rb_num("ret", 0);
+	rb_num("sig", 0);
+	return rb_send(inst, (uint64_t)tid);
+}
+
+static struct sk_event read_ev(void *inst, int64_t tid, int64_t fd)
+{
+	rb_begin(SK_SC_READ);
+	rb_num("res", 0);
+	rb_num("fd", fd);
+	rb_num("size", 16);
+	return rb_send(inst, (uint64_t)tid);
+}
+
+/* proc.nthreads counts the live threads of the process, the main thread
+ * included; proc.nchilds the others (Falco's semantics: an exiting thread
+ * no longer counts on its own exit event) */
+static void test_thread_counts(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	struct sk_event ev = spawn_cat(inst);
+	X_EQ(inst, ev, "proc.nthreads", "1");
+	X_EQ(inst, ev, "proc.nchilds", "0");
+	thread_ev(inst, 4002);
+	thread_ev(inst, 4003);
+	ev = read_ev(inst, 4003, 0);
+	X_EQ(inst, ev, "proc.nthreads", "3");
+	X_EQ(inst, ev, "proc.nchilds", "2");
+	ev = read_ev(inst, CAT_PID, 0);
+	X_EQ(inst, ev, "proc.nthreads", "3");
+	/* the shell next door is another process */
+	ev = read_ev(inst, SH_PID, 0);
+	X_EQ(inst, ev, "proc.nthreads", "1");
+	X_EQ(inst, ev, "proc.nchilds", "0");
+	/* the main thread exits first: the other two live on */
+	ev = exit_ev(inst, CAT_PID);
+	X_EQ(inst, ev, "proc.nthreads", "2");
+	X_EQ(inst, ev, "proc.nchilds", "2");
+	ev = read_ev(inst, 4002, 0);
+	X_EQ(inst, ev, "proc.nthreads", "2");
+	X_EQ(inst, ev, "proc.nchilds", "2");
+	ev = exit_ev(inst, 4003);
+	X_EQ(inst, ev, "proc.nthreads", "1");
+	X_EQ(inst, ev, "proc.nchilds", "1");
+	shrike_plugin_entry.destroy(inst);
+}
+
+/* fd.types: every type of the process's open fds once, in a fixed order;
+ * fd.types[N] the type of fd N; NA on events about no fd, as in Falco */
+static void test_fd_types(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	struct sk_event ev = spawn_cat(inst);
+	X_EQ(inst, ev, "fd.types", "<NA>"); /* an execve */
+	ev = open_ev(inst, 3, AT_FDCWD, "/etc/hosts", O_RDONLY, 0);
+	X_EQ(inst, ev, "fd.types", "file");
+	ev = socket_ev(inst, 4, AF_INET, SOCK_STREAM);
+	X_EQ(inst, ev, "fd.types", "file,ipv4");
+	open_ev(inst, 5, AT_FDCWD, "/var", O_RDONLY | O_DIRECTORY, 0);
+	ev = open_ev(inst, 6, AT_FDCWD, "/etc/passwd", O_RDONLY, 0);
+	X_EQ(inst, ev, "fd.types", "file,directory,ipv4");
+	X_EQ(inst, ev, "fd.types[4]", "ipv4");
+	X_EQ(inst, ev, "fd.types[5]", "directory");
+	X_EQ(inst, ev, "fd.types[99]", "<NA>");
+	/* a thread sees the fds it shares; a read of an unknown fd is still
+	 * about an fd */
+	thread_ev(inst, 4002);
+	ev = read_ev(inst, 4002, 42);
+	X_EQ(inst, ev, "fd.types", "file,directory,ipv4");
+	X_EQ(inst, ev, "fd.types[3]", "file");
+	shrike_plugin_entry.destroy(inst);
+}
+
+static struct sk_event dgram_ev(void *inst, unsigned type, int64_t fd, const char *sip,
+				uint16_t sport, const char *dip, uint16_t dport)
+{
+	rb_begin(type);
+	rb_num("res", 10);
+	rb_num("fd", fd);
+	rb_num("size", 10);
+	rb_tuple4("tuple", sip, sport, dip, dport);
+	return rb_send(inst, CAT_PID);
+}
+
+/* fd.name_changed: true when the event leaves its fd with another name
+ * than it had (a UDP socket talking to a new peer, a connect, a bind) or
+ * creates it with a name; false for a datagram to the same peer again */
+static void test_fd_name_changed(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	spawn_cat(inst);
+	struct sk_event ev = socket_ev(inst, 3, AF_INET, SOCK_DGRAM);
+	X_EQ(inst, ev, "fd.name_changed", "false"); /* created without a name */
+	ev = dgram_ev(inst, SK_SC_SENDTO, 3, "10.0.0.5", 5353, "8.8.8.8", 53);
+	X_EQ(inst, ev, "fd.name", "10.0.0.5:5353->8.8.8.8:53");
+	X_EQ(inst, ev, "fd.name_changed", "true");
+	ev = dgram_ev(inst, SK_SC_SENDTO, 3, "10.0.0.5", 5353, "8.8.8.8", 53);
+	X_EQ(inst, ev, "fd.name_changed", "false");
+	ev = dgram_ev(inst, SK_SC_RECVFROM, 3, "10.0.0.5", 5353, "8.8.8.8", 53);
+	X_EQ(inst, ev, "fd.name_changed", "false");
+	ev = dgram_ev(inst, SK_SC_SENDMSG, 3, "10.0.0.5", 5353, "1.1.1.1", 53);
+	X_EQ(inst, ev, "fd.name", "10.0.0.5:5353->1.1.1.1:53");
+	X_EQ(inst, ev, "fd.name_changed", "true");
+	ev = read_ev(inst, CAT_PID, 3);
+	X_EQ(inst, ev, "fd.name_changed", "false");
+	/* a connected socket keeps its tuple */
+	ev = connect4_ev(inst, 3, "10.0.0.5", 5353, "9.9.9.9", 53);
+	X_EQ(inst, ev, "fd.name_changed", "true");
+	ev = dgram_ev(inst, SK_SC_SENDTO, 3, "10.0.0.5", 5353, "8.8.8.8", 53);
+	X_EQ(inst, ev, "fd.name", "10.0.0.5:5353->9.9.9.9:53");
+	X_EQ(inst, ev, "fd.name_changed", "false");
+	/* files: an open names its new fd, a failed one has none, a close
+	 * changes nothing */
+	ev = open_ev(inst, 4, AT_FDCWD, "/etc/hosts", O_RDONLY, 0);
+	X_EQ(inst, ev, "fd.name_changed", "true");
+	ev = open_ev(inst, -ENOENT, AT_FDCWD, "/nope", O_RDONLY, 0);
+	X_EQ(inst, ev, "fd.name_changed", "<NA>");
+	rb_begin(SK_SC_CLOSE);
+	rb_num("res", 0);
+	rb_num("fd", 4);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.name", "/etc/hosts");
+	X_EQ(inst, ev, "fd.name_changed", "false");
+	/* no fd at all */
+	ev = read_ev(inst, CAT_PID, 77);
+	X_EQ(inst, ev, "fd.name_changed", "<NA>");
+	shrike_plugin_entry.destroy(inst);
+}
+
+static uint32_t field_idx(const char *name)
+{
+	for (uint32_t i = 0; sys_fields[i].name; i++) {
+		if (strcmp(sys_fields[i].name, name) == 0) {
+			return i;
+		}
+	}
+	fail_msg("no field %s", name);
+	return 0;
+}
+
+/* fd.*ip.name: the names rule conditions compare the fields with (the
+ * engine hands them over while compiling) are resolved in the background;
+ * an address then shows the names that resolve to it. Only names that
+ * resolve without a network: localhost (/etc/hosts) and address
+ * literals. */
+static void test_domain_names(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	struct sys_inst *in = inst;
+	spawn_cat(inst);
+	socket_ev(inst, 3, AF_INET, SOCK_STREAM);
+	struct sk_event ev = connect4_ev(inst, 3, "127.0.0.1", 40000, "127.0.0.1", 8080);
+	/* no rule names a domain: no table, no thread, NA */
+	const char *other[] = {"localhost"};
+	struct sk_field_req req = {.field_idx = field_idx("proc.name")};
+	shrike_plugin_entry.field_constants(inst, &req, other, 1);
+	assert_null(in->dns);
+	X_EQ(inst, ev, "fd.sip.name", "<NA>");
+
+	const char *names[] = {"localhost", "127.0.0.1", "localhost", "::1", ""};
+	req.field_idx = field_idx("fd.sip.name");
+	shrike_plugin_entry.field_constants(inst, &req, names, 5);
+	const char *more[] = {"10.1.2.3"};
+	req.field_idx = field_idx("fd.rip.name");
+	shrike_plugin_entry.field_constants(inst, &req, more, 1);
+	assert_non_null(in->dns);
+	/* the next event starts the resolver; wait for a first round (four
+	 * distinct names) */
+	ev = read_ev(inst, CAT_PID, 3);
+	for (int i = 0; i < 1000 && sys_dns_resolved(in->dns) < 4; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	assert_true(sys_dns_resolved(in->dns) >= 4);
+	/* two names resolve to 127.0.0.1: any may match (a list) */
+	X_EQ(inst, ev, "fd.sip.name", "localhost,127.0.0.1");
+	X_EQ(inst, ev, "fd.cip.name", "localhost,127.0.0.1");
+	X_EQ(inst, ev, "fd.lip.name", "localhost,127.0.0.1");
+	X_EQ(inst, ev, "fd.rip.name", "localhost,127.0.0.1");
+	/* another server: only the literal names it */
+	socket_ev(inst, 4, AF_INET, SOCK_STREAM);
+	ev = connect4_ev(inst, 4, "127.0.0.1", 40001, "10.1.2.3", 443);
+	X_EQ(inst, ev, "fd.sip.name", "10.1.2.3");
+	X_EQ(inst, ev, "fd.rip.name", "10.1.2.3");
+	X_EQ(inst, ev, "fd.cip.name", "localhost,127.0.0.1");
+	/* files and listening sockets have no such names */
+	ev = open_ev(inst, 5, AT_FDCWD, "/etc/hosts", O_RDONLY, 0);
+	X_EQ(inst, ev, "fd.sip.name", "<NA>");
+	socket_ev(inst, 6, AF_INET, SOCK_STREAM);
+	rb_begin(SK_SC_BIND);
+	rb_num("res", 0);
+	rb_addr4("addr", "127.0.0.1", 8080);
+	rb_num("fd", 6);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.sip.name", "localhost,127.0.0.1");
+	X_EQ(inst, ev, "fd.cip.name", "<NA>");
+	/* the thread is stopped and the table freed (valgrind, ASan) */
+	shrike_plugin_entry.destroy(inst);
+}
+
 static void test_network(void **state)
 {
 	(void)state;
 	void *inst = plugin_new(fakeroot, false);
 	spawn_cat(inst);
-	rb_begin(SK_SC_SOCKET);
-	rb_num("fd", 3);
-	rb_num("domain", AF_INET);
-	rb_num("type", SOCK_STREAM | SOCK_CLOEXEC);
-	rb_num("proto", 0);
-	struct sk_event ev = rb_send(inst, CAT_PID);
+	struct sk_event ev = socket_ev(inst, 3, AF_INET, SOCK_STREAM | SOCK_CLOEXEC);
 	X_EQ(inst, ev, "fd.type", "ipv4");
 	X_EQ(inst, ev, "fd.name", "");
 	X_EQ(inst, ev, "evt.arg.domain", "AF_INET");
 	X_EQ(inst, ev, "evt.category", "net");
 
 	/* connect: fd.name is client->server; local = client */
-	rb_begin(SK_SC_CONNECT);
-	rb_num("res", 0);
-	rb_tuple4("tuple", "10.0.0.1", 40000, "93.184.216.34", 443);
-	rb_num("fd", 3);
-	rb_addr4("addr", "93.184.216.34", 443);
-	ev = rb_send(inst, CAT_PID);
+	ev = connect4_ev(inst, 3, "10.0.0.1", 40000, "93.184.216.34", 443);
 	X_EQ(inst, ev, "fd.name", "10.0.0.1:40000->93.184.216.34:443");
 	X_EQ(inst, ev, "fd.cip", "10.0.0.1");
 	X_EQ(inst, ev, "fd.sip", "93.184.216.34");
@@ -1106,12 +1343,7 @@ static void test_network(void **state)
 	X_EQ(inst, ev, "evt.arg.addr", "93.184.216.34:443");
 
 	/* a failed connect: only the destination is known */
-	rb_begin(SK_SC_SOCKET);
-	rb_num("fd", 4);
-	rb_num("domain", AF_INET);
-	rb_num("type", SOCK_DGRAM);
-	rb_num("proto", 0);
-	rb_send(inst, CAT_PID);
+	socket_ev(inst, 4, AF_INET, SOCK_DGRAM);
 	rb_begin(SK_SC_CONNECT);
 	rb_num("res", -ECONNREFUSED);
 	rb_num("fd", 4);
@@ -1124,12 +1356,7 @@ static void test_network(void **state)
 	X_EQ(inst, ev, "fd.l4proto", "udp");
 
 	/* a server: bind + listen + accept; local = server */
-	rb_begin(SK_SC_SOCKET);
-	rb_num("fd", 5);
-	rb_num("domain", AF_INET);
-	rb_num("type", SOCK_STREAM);
-	rb_num("proto", 0);
-	rb_send(inst, CAT_PID);
+	socket_ev(inst, 5, AF_INET, SOCK_STREAM);
 	rb_begin(SK_SC_BIND);
 	rb_num("res", 0);
 	rb_addr4("addr", "0.0.0.0", 8080);
@@ -1154,12 +1381,7 @@ static void test_network(void **state)
 	X_EQ(inst, ev, "evt.rawres", "6");
 
 	/* unix sockets */
-	rb_begin(SK_SC_SOCKET);
-	rb_num("fd", 7);
-	rb_num("domain", AF_UNIX);
-	rb_num("type", SOCK_STREAM);
-	rb_num("proto", 0);
-	rb_send(inst, CAT_PID);
+	socket_ev(inst, 7, AF_UNIX, SOCK_STREAM);
 	rb_begin(SK_SC_CONNECT);
 	rb_num("res", 0);
 	rb_num("fd", 7);
@@ -1479,6 +1701,10 @@ int main(void)
 	    cmocka_unit_test(test_bounds),
 	    cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_event_names),
+	    cmocka_unit_test(test_thread_counts),
+	    cmocka_unit_test(test_fd_types),
+	    cmocka_unit_test(test_fd_name_changed),
+	    cmocka_unit_test(test_domain_names),
 	};
 	return cmocka_run_group_tests(tests, make_fakeroot, remove_fakeroot);
 }

@@ -7,7 +7,11 @@
 # programs did: `cat /etc/shadow` (openat, fd.name, proc.name, proc.pname,
 # user.name root, container.id host), a failed open, a TCP connect and its
 # accept (tuple, roles), symlink and link arguments, a run as another user,
-# an exec from a memfd.
+# an exec from a memfd, two UDP datagrams from a new socket
+# (fd.name_changed), a process with three threads (proc.nthreads, fd.types).
+# A rule on fd.sip.name = localhost checks the live path of domain names:
+# the rule engine hands the name to the syscall plugin, whose resolver
+# thread looks it up (/etc/hosts) while the events flow.
 . "$top_srcdir/tests/lib.sh"
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to load the eBPF probe"
@@ -17,11 +21,23 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || tap_skip_all "python3 is not installed (scripts/install-deps.sh --test)"
 FIELDCHECK="$top_builddir/tests/tools/fieldcheck"
 
-tap_plan 16
+tap_plan 20
 
-cat >"$T/shrike.yaml" <<'YAML'
+# no evt.type in the condition: the probe keeps recording everything the
+# configuration says (plus sendto and sendmsg) for the fieldcheck part
+cat >"$T/rules.yaml" <<RULES
+- rule: Named server
+  desc: fd.sip.name with a name from /etc/hosts
+  condition: fd.sip.name = localhost and proc.cwd = "$T/w/"
+  output: named-server evt=%evt.type sip_name=%fd.sip.name sport=%fd.sport
+  priority: NOTICE
+RULES
+cat >"$T/shrike.yaml" <<YAML
 engine:
   kind: ebpf
+  ebpf:
+    syscalls: [sendto, sendmsg]
+rules_files: [$T/rules.yaml]
 plugins:
   - name: syscall
     library_path: syscall
@@ -62,6 +78,29 @@ conn, _ = srv.accept()
 conn.close(); cli.close(); srv.close()
 PYEOF
 port=$(cat "$T/port")
+"$PY" - "$T/udp" <<'PYEOF'
+import socket, sys
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rx.bind(("127.0.0.1", 0))
+tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+tx.sendto(b"a", rx.getsockname())
+tx.sendto(b"b", rx.getsockname())
+open(sys.argv[1], "w").write("%d" % tx.getsockname()[1])
+PYEOF
+udp=$(cat "$T/udp")
+"$PY" - "$T/w/threads-marker" <<'PYEOF'
+import os, socket, sys, threading
+go = threading.Event()
+threads = [threading.Thread(target=go.wait) for _ in range(2)]
+for t in threads:
+    t.start()
+s = socket.socket()
+r, w = os.pipe()
+open(sys.argv[1], "w").close()
+go.set()
+for t in threads:
+    t.join()
+PYEOF
 "$PY" - <<'PYEOF'
 import os
 fd = os.memfd_create("shrike-memfd", 0)
@@ -130,6 +169,23 @@ is "$got" "fd.is_server=true fd.sport=$port fd.typechar=4" "accept: the server e
 got=$(fc "evt.type = bind and proc.name = python3 and evt.arg.addr = 127.0.0.1:0 and proc.cwd = $T/w/" fd.name fd.is_server fd.typechar evt.res)
 is "$got" "fd.name=127.0.0.1:0 fd.is_server=true fd.typechar=4 evt.res=SUCCESS" \
 	"bind: fd.name is the address as bound (port 0: the kernel's choice is not in the call)"
+
+# (the probe records an unconnected socket's own tuple, not the sendto
+# address: the first datagram names the fd, the second changes nothing)
+got=$(fc "evt.type = sendto and fd.cport = $udp" fd.name_changed fd.l4proto fd.connected)
+is "$got" "fd.name_changed=true fd.l4proto=udp fd.connected=false" \
+	"the first datagram of a UDP socket gives it its name: fd.name_changed"
+got=$(fc "evt.type = sendto and fd.cport = $udp and fd.name_changed = false" evt.type)
+is "$got" "evt.type=sendto" "the second datagram leaves the name as it was"
+
+got=$(fc "evt.type in (open, openat, openat2) and fd.name = $T/w/threads-marker" proc.nthreads proc.nchilds fd.types)
+like "$got" "^proc.nthreads=3 proc.nchilds=2 fd.types=file(,[a-z_]+)*,ipv4(,[a-z_]+)*,pipe(,[a-z_]+)*\$" \
+	"three threads: proc.nthreads, proc.nchilds; fd.types lists file, ipv4 and pipe once"
+
+# the live rule: fd.sip.name = localhost matched the python client's connect
+like "$(grep "named-server evt=connect" "$T/out" | head -n 1)" \
+	"named-server evt=connect sip_name=localhost sport=$port\$" \
+	"a rule on fd.sip.name = localhost fires on the connect to 127.0.0.1 (resolved in the background)"
 
 got=$(fc "evt.type = execve and proc.exe = memfd-true" proc.is_exe_from_memfd proc.pname)
 is "$got" "proc.is_exe_from_memfd=true proc.pname=python3" "exec of a memfd: proc.is_exe_from_memfd"

@@ -85,6 +85,13 @@ struct daemon {
 	uint64_t bad_records;
 	struct drop_policy drop_policy;
 
+	/* --capture: state records of the parsers (save_state) */
+	uint64_t *state_buf; /* one record being built, 8-byte aligned */
+	size_t state_cap;
+	uint64_t state_records;	 /* written so far */
+	uint64_t state_unclaimed; /* replayed ones no loaded plugin took */
+	bool capture_failed;
+
 	uint64_t metrics_last_events;
 	struct timespec metrics_last;
 
@@ -1034,6 +1041,106 @@ static void metrics_tick(struct sk_loop *loop, void *arg)
 
 /* ---- events ------------------------------------------------------------- */
 
+static void capture_failed(struct daemon *d, int rc)
+{
+	if (d->capture_failed) {
+		return;
+	}
+	d->capture_failed = true;
+	SK_ERROR("capture file: write failed: %s; stopping", strerror(rc < 0 ? -rc : EIO));
+	d->exit_code = SK_EXIT_RUNTIME;
+	sk_loop_stop(d->loop);
+}
+
+/* hand_state - an SK_EVT_STATE record (a replayed capture's saved state)
+ * goes to the parse() of the plugin that saved it, and nowhere else. */
+static void hand_state(struct daemon *d, const struct sk_evt_hdr *rec)
+{
+	const void *p;
+	uint32_t len;
+	if (sk_evt_param(rec, 0, &p, &len) != 0 || len == 0 ||
+	    ((const char *)p)[len - 1] != '\0') {
+		return;
+	}
+	struct sk_event ev = {.rec = rec, .num = d->nevents, .source = "syscall"};
+	for (size_t i = 0; i < d->nparsers; i++) {
+		struct sk_plugin_handle *h = d->parsers[i];
+		if (strcmp(h->def.name, (const char *)p) == 0) {
+			h->def.parse(h->inst, &ev);
+			return;
+		}
+	}
+	if (d->state_unclaimed++ == 0) {
+		SK_WARN("the capture holds state saved by plugin '%s', which is not loaded: a "
+			"replay without it may not give the live run's results",
+			(const char *)p);
+	}
+}
+
+/* save_state - api->save_state() of a parser while --capture is on: the
+ * piece becomes an SK_EVT_STATE record, written before the event being
+ * processed (handle_event writes the event last). */
+static int save_state(void *ctx, const char *plugin, const void *data, size_t len)
+{
+	struct daemon *d = ctx;
+	if (d->capture == NULL || d->capture_failed) {
+		return SK_NA;
+	}
+	size_t nl = strlen(plugin) + 1;
+	size_t total = SK_EVT_HDR_SIZE + 8 + nl + len;
+	if (total > SK_EVT_MAX_LEN) {
+		return SK_ERR;
+	}
+	if (total > d->state_cap) {
+		size_t cap = total < 4096 ? 4096 : total;
+		uint64_t *b = realloc(d->state_buf, cap);
+		if (b == NULL) {
+			return SK_ERR;
+		}
+		d->state_buf = b;
+		d->state_cap = cap;
+	}
+	unsigned char *b = (unsigned char *)d->state_buf;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct sk_evt_hdr h = {
+	    .ts = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec,
+	    .len = (uint32_t)total,
+	    .type = SK_EVT_STATE,
+	    .nparams = 2,
+	    .flags = SK_EVT_F_LARGE,
+	};
+	uint32_t l0 = (uint32_t)nl, l1 = (uint32_t)len;
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + SK_EVT_HDR_SIZE, &l0, 4);
+	memcpy(b + SK_EVT_HDR_SIZE + 4, &l1, 4);
+	memcpy(b + SK_EVT_HDR_SIZE + 8, plugin, nl);
+	memcpy(b + SK_EVT_HDR_SIZE + 8 + nl, data, len);
+	int rc = sk_capture_write(d->capture, (const struct sk_evt_hdr *)b);
+	if (rc < 0) {
+		capture_failed(d, rc);
+		return SK_ERR;
+	}
+	d->state_records++;
+	return SK_OK;
+}
+
+/* snapshot_parsers - a capture file starts with the parsers' state, so a
+ * replay begins where this run begins. */
+static void snapshot_parsers(struct daemon *d)
+{
+	sk_loader_set_state_sink(save_state, d);
+	for (size_t i = 0; i < d->nparsers; i++) {
+		struct sk_plugin_handle *h = d->parsers[i];
+		if (h->def.snapshot != NULL && h->def.snapshot(h->inst) != SK_OK) {
+			SK_WARN("plugin '%s' could not save its state in the capture file: a "
+				"replay may differ from this run",
+				h->def.name);
+		}
+	}
+	SK_INFO("capture file: %" PRIu64 " state records saved at the start", d->state_records);
+}
+
 static void handle_event(struct daemon *d, const struct source *s, const struct sk_evt_hdr *rec)
 {
 	if (((uintptr_t)rec & 7u) != 0 || sk_evt_check(rec, rec->len) != 0) {
@@ -1044,6 +1151,15 @@ static void handle_event(struct daemon *d, const struct source *s, const struct 
 				 "%" PRIu64 " so far, skipped",
 				 s->h->def.name, d->bad_records);
 		}
+		return;
+	}
+	if (rec->type == SK_EVT_STATE) {
+		hand_state(d, rec);
+		int rc = d->capture != NULL ? sk_capture_write(d->capture, rec) : 0;
+		if (rc < 0) {
+			capture_failed(d, rc);
+		}
+		d->state_records += d->capture != NULL;
 		return;
 	}
 	d->nevents++;
@@ -1078,11 +1194,9 @@ static void handle_event(struct daemon *d, const struct source *s, const struct 
 			}
 		}
 	}
-	if (d->capture != NULL && sk_capture_write(d->capture, rec) < 0) {
-		SK_ERROR("capture file: write failed: %s; stopping",
-			 strerror(errno ? errno : EIO));
-		d->exit_code = SK_EXIT_RUNTIME;
-		sk_loop_stop(d->loop);
+	int rc = d->capture != NULL ? sk_capture_write(d->capture, rec) : 0;
+	if (rc < 0) {
+		capture_failed(d, rc);
 	}
 }
 
@@ -1468,6 +1582,10 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 			d.exit_code = SK_EXIT_RUNTIME;
 			goto out;
 		}
+		/* Recording a replay copies the file's own state records. */
+		if (d.conf->engine_kind != SK_ENGINE_REPLAY) {
+			snapshot_parsers(&d);
+		}
 	}
 	r = sk_outputs_start(d.outputs, err, sizeof(err));
 	if (r == 0) {
@@ -1502,14 +1620,18 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 
 out:
 	close_sources(&d);
+	sk_loader_set_state_sink(NULL, NULL);
+	free(d.state_buf);
 	if (d.capture != NULL) {
-		uint64_t n = sk_capture_count(d.capture);
+		uint64_t n = sk_capture_count(d.capture) - d.state_records;
 		if (sk_capture_close(d.capture, source_drops(&d)) < 0) {
 			SK_ERROR("capture file %s: closing failed: %s", opts->capture_file,
 				 strerror(errno));
 			d.exit_code = SK_EXIT_RUNTIME;
 		} else {
-			SK_INFO("capture file %s: %" PRIu64 " events written", opts->capture_file, n);
+			SK_INFO("capture file %s: %" PRIu64 " events and %" PRIu64
+				" state records written",
+				opts->capture_file, n, d.state_records);
 		}
 	}
 	if (d.outputs != NULL) {

@@ -29,6 +29,7 @@
 /* The host side of one plugin instance (opaque to plugins). */
 struct sk_host {
 	char *instance_name; /* prefix of every log line, owned */
+	const char *plugin;  /* the plugin's name (its static table) */
 	pthread_mutex_t lock;
 	char last_msg[1024]; /* last line written, for repeat folding */
 	int last_level;
@@ -119,11 +120,37 @@ static const char *host_hostname(struct sk_host *host)
 	return host_name_buf;
 }
 
+/* Where save_state() goes: the daemon's capture writer, or nowhere. Set
+ * and used on the event-loop thread only. */
+static sk_loader_state_fn state_sink;
+static void *state_sink_ctx;
+
+void sk_loader_set_state_sink(sk_loader_state_fn fn, void *ctx)
+{
+	state_sink = fn;
+	state_sink_ctx = ctx;
+}
+
+static int host_save_state(struct sk_host *host, const void *data, size_t len)
+{
+	if (host == NULL || state_sink == NULL) {
+		return SK_NA;
+	}
+	if (len == 0) {
+		return SK_OK; /* the plugin only asked whether a capture is on */
+	}
+	if (data == NULL) {
+		return SK_ERR;
+	}
+	return state_sink(state_sink_ctx, host->plugin, data, len);
+}
+
 static const struct sk_host_api host_api = {
     .struct_size = sizeof(struct sk_host_api),
     .abi_minor = SK_PLUGIN_ABI_MINOR,
     .log = host_log,
     .hostname = host_hostname,
+    .save_state = host_save_state,
 };
 
 const struct sk_host_api *sk_loader_host_api(void)
@@ -131,7 +158,7 @@ const struct sk_host_api *sk_loader_host_api(void)
 	return &host_api;
 }
 
-static struct sk_host *host_create(const char *instance_name)
+static struct sk_host *host_create(const char *instance_name, const char *plugin)
 {
 	struct sk_host *host = calloc(1, sizeof(*host));
 	if (host == NULL) {
@@ -142,6 +169,7 @@ static struct sk_host *host_create(const char *instance_name)
 		free(host);
 		return NULL;
 	}
+	host->plugin = plugin;
 	pthread_mutex_init(&host->lock, NULL);
 	return host;
 }
@@ -582,7 +610,7 @@ int sk_loader_init(struct sk_plugin_handle *h, const char *instance_name, char *
 	free(h->instance_name);
 	h->instance_name = strdup(instance_name);
 	host_destroy(h->host);
-	h->host = host_create(instance_name);
+	h->host = host_create(instance_name, h->def.name);
 	if (h->instance_name == NULL || h->host == NULL) {
 		snprintf(err, errlen, "plugin '%s' failed to initialise: out of memory",
 			 h->def.name);

@@ -102,4 +102,11 @@ struct sk_plugin_handle *sk_loader_find(struct sk_plugin_handle *const *hs, size
  * "[plugin:INSTANCE] last message repeated N times". */
 const struct sk_host_api *sk_loader_host_api(void);
 
+/* sk_loader_set_state_sink - where plugins' api->save_state() goes: fn gets
+ * the plugin's name and the bytes, and returns SK_OK, SK_NA (not
+ * capturing) or SK_ERR. NULL (the default): nowhere, save_state() answers
+ * SK_NA. Event-loop thread only. */
+typedef int (*sk_loader_state_fn)(void *ctx, const char *plugin, const void *data, size_t len);
+void sk_loader_set_state_sink(sk_loader_state_fn fn, void *ctx);
+
 #endif /* SK_CORE_LOADER_H */

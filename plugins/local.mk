@@ -15,7 +15,8 @@ SYSCALL_PLUGIN_SOURCES = \
 	plugins/syscall/state.c plugins/syscall/state_scan.c plugins/syscall/state.h \
 	plugins/syscall/userdb.c plugins/syscall/userdb.h \
 	plugins/syscall/names.c plugins/syscall/names.h \
-	plugins/syscall/dns.c plugins/syscall/dns.h
+	plugins/syscall/dns.c plugins/syscall/dns.h \
+	plugins/syscall/snapshot.c plugins/syscall/snapshot.h
 
 pkgplugin_LTLIBRARIES += plugins/syscall.la
 plugins_syscall_la_SOURCES = $(SYSCALL_PLUGIN_SOURCES)
@@ -40,6 +41,13 @@ plugins_syscall_syscall_test_SOURCES = plugins/syscall/syscall_test.c $(SYSCALL_
 plugins_syscall_syscall_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 plugins_syscall_syscall_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 plugins_syscall_syscall_test_LDADD = plugins/common/libskplugcommon.la $(PTHREAD_LIBS) $(CMOCKA_LIBS)
+# The state saved in capture files and restored from them.
+check_PROGRAMS += plugins/syscall/snapshot_test
+TESTS += plugins/syscall/snapshot_test
+plugins_syscall_snapshot_test_SOURCES = plugins/syscall/snapshot_test.c $(SYSCALL_PLUGIN_SOURCES)
+plugins_syscall_snapshot_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_syscall_snapshot_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+plugins_syscall_snapshot_test_LDADD = plugins/common/libskplugcommon.la $(PTHREAD_LIBS) $(CMOCKA_LIBS)
 endif
 
 CONTAINER_PLUGIN_SOURCES = \

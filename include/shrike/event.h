@@ -70,6 +70,13 @@ struct sk_evt_hdr {
 /* The kernel or a source lost events: param 0 = u64 number lost since the
  * previous drop record, param 1 = u32 CPU or ring index (0xffffffff: any). */
 #define SK_EVT_DROP 2u
+/* A piece of a parser plugin's state, saved in a capture file so that a
+ * replay starts from the state the live run had (plugin.h: save_state,
+ * snapshot): param 0 = the name of the plugin that saved it (NUL-terminated
+ * string), param 1 = bytes in that plugin's own format. Always
+ * SK_EVT_F_LARGE. The host hands such a record to that plugin's parse()
+ * only: it is not an event (no rules, no event number). */
+#define SK_EVT_STATE 3u
 #define SK_EVT_SYSCALL_BASE 64u
 
 /* Size of the parameter length table of a record with these flags. */

@@ -151,6 +151,18 @@ struct sk_host_api {
 		;
 	/* The host's hostname (borrowed, valid for the instance's lifetime). */
 	const char *(*hostname)(struct sk_host *host);
+	/* Parsers: save a piece of state in the capture file being written
+	 * (`shrike --capture`), so that replaying the file rebuilds the state
+	 * this live run had. `data` (len bytes, the plugin's own format,
+	 * borrowed) becomes an SK_EVT_STATE record that a replay hands back to
+	 * this plugin's parse(). Called from snapshot(), or from parse() and
+	 * extract() when the plugin learns state from outside the events (a
+	 * /proc lookup, a file it read): the record lands in the file before
+	 * the event being processed. Returns SK_OK; SK_NA when no capture is
+	 * being written (nothing to do: a plugin may call it with len 0 to ask
+	 * before building its data); SK_ERR when the record cannot be written.
+	 * Event-loop thread only. */
+	int (*save_state)(struct sk_host *host, const void *data, size_t len);
 };
 
 /* What init() receives. Borrowed: valid during init() only, except `config`
@@ -287,6 +299,15 @@ struct sk_plugin {
 	 * event-loop thread (an output plugin reads its counters atomically).
 	 * *ret_metrics is plugin-owned, valid until the next call. */
 	int (*metrics)(void *inst, const struct sk_metric **ret_metrics, size_t *ret_n);
+
+	/* SK_CAP_PARSE, optional: save the whole state now, one piece per
+	 * api->save_state() call. The host calls it once when a capture file
+	 * starts, before the first event goes in, so the file opens with the
+	 * processes (say) that existed when recording began. A plugin that
+	 * receives SK_EVT_STATE records in parse() takes its state from them
+	 * (a replay) instead of from the machine it runs on. Event-loop
+	 * thread. Returns SK_OK or SK_ERR. */
+	int (*snapshot)(void *inst);
 
 	/* SK_CAP_EXTRACT, optional: the constants a rule condition compares
 	 * one of the plugin's fields with, as written in the rule

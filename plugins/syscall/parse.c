@@ -741,21 +741,31 @@ static void fill_proc_common(struct sys_inst *in, struct sk_thread *t)
 	}
 }
 
-static void refresh_root(struct sys_inst *in, struct sk_thread *t)
+/* refresh_root - after an exec or a chroot (force: even when the root
+ * looks the same), find the process's root directory again. Replaying a
+ * capture, the live run's answer arrives as a state record instead. */
+static void refresh_root(struct sys_inst *in, struct sk_thread *t, bool force)
 {
 	char path[PATH_MAX];
 	struct stat sb;
+	if (in->st.offline) {
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/%lld/root", in->st.proc_root, (long long)t->pid);
 	if (stat(path, &sb) != 0) {
 		/* gone already: the root inherited from the parent may be wrong
 		 * (a container runtime's init changes its root before it execs),
 		 * so resolve it later (sk_state_userdb) */
-		t->root_key = 0;
+		if (t->root_key != 0) {
+			t->root_key = 0;
+			sk_state_learnt(&in->st, SK_LEARNT_ROOTKEY, t, 0);
+		}
 		return;
 	}
 	uint64_t key = ((uint64_t)sb.st_dev << 40) ^ (uint64_t)sb.st_ino;
-	if (key != t->root_key) {
+	if (key != t->root_key || force) {
 		t->root_key = key;
+		sk_state_learnt(&in->st, SK_LEARNT_ROOTKEY, t, 0);
 		/* load the users while the process is alive to show the way */
 		sk_state_userdb(&in->st, t, in->ev.rec->ts, false);
 	}
@@ -781,7 +791,7 @@ static void parse_clone(struct sys_inst *in)
 	/* the child's record: the header's tid is the child */
 	int64_t tid = (int64_t)rec->tid;
 	struct sk_thread *parent = ptid > 0 ? sk_state_thread(&in->st, ptid) : NULL;
-	if (parent == NULL && ptid > 0 && in->st.conf.scan_proc) {
+	if (parent == NULL && ptid > 0 && in->st.conf.scan_proc && !in->st.offline) {
 		parent = sk_state_load_tid(&in->st, ptid);
 	}
 	bool is_thread = (flags & CLONE_THREAD) != 0;
@@ -877,7 +887,7 @@ static void parse_execve(struct sys_inst *in)
 			}
 		}
 	}
-	refresh_root(in, t);
+	refresh_root(in, t, false);
 }
 
 static void parse_setids(struct sys_inst *in)
@@ -1167,8 +1177,7 @@ void sys_parse_event(struct sys_inst *in, const struct sk_event *ev)
 		break;
 	case SK_SC_CHROOT:
 		if (p_i64(in, "res", &res) && res == 0) {
-			in->ev.t->root_key = 0;
-			refresh_root(in, in->ev.t);
+			refresh_root(in, in->ev.t, true);
 		}
 		break;
 	case SK_SC_CHDIR:

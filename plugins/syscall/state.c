@@ -98,7 +98,7 @@ static void fd_free(struct sk_fd *fd)
 	free(fd);
 }
 
-static struct sk_files *files_new(void)
+struct sk_files *sk_files_new(void)
 {
 	struct sk_files *f = calloc(1, sizeof(*f));
 	if (f == NULL) {
@@ -109,7 +109,7 @@ static struct sk_files *files_new(void)
 	return f;
 }
 
-static void files_put(struct sk_state *st, struct sk_files *f)
+void sk_files_put(struct sk_state *st, struct sk_files *f)
 {
 	if (f == NULL || --f->refs > 0) {
 		return;
@@ -144,7 +144,7 @@ static struct sk_fd *fd_copy(const struct sk_fd *src)
 
 static struct sk_files *files_copy(struct sk_state *st, const struct sk_files *src)
 {
-	struct sk_files *f = files_new();
+	struct sk_files *f = sk_files_new();
 	if (f == NULL) {
 		return NULL;
 	}
@@ -166,7 +166,7 @@ static struct sk_files *files_copy(struct sk_state *st, const struct sk_files *s
 	}
 	return f;
 fail:
-	files_put(st, f);
+	sk_files_put(st, f);
 	return NULL;
 }
 
@@ -370,7 +370,7 @@ static void thread_free(struct sk_state *st, struct sk_thread *t)
 	free(t->args);
 	free(t->env);
 	free(t->cgroups);
-	files_put(st, t->files);
+	sk_files_put(st, t->files);
 	free(t);
 }
 
@@ -499,7 +499,7 @@ struct sk_thread *sk_state_new_thread(struct sk_state *st, int64_t tid)
 	t->pgid = -1;
 	t->vpgid = -1;
 	t->loginuid = SK_LOGINUID_NONE;
-	t->files = files_new();
+	t->files = sk_files_new();
 	if (t->files == NULL || insert_thread(st, t) < 0) {
 		thread_free(st, t);
 		return NULL;
@@ -554,7 +554,7 @@ struct sk_thread *sk_state_clone(struct sk_state *st, const struct sk_thread *pa
 	} else if (parent->files) {
 		t->files = files_copy(st, parent->files);
 	} else {
-		t->files = files_new();
+		t->files = sk_files_new();
 	}
 	if (r != 0 || t->files == NULL || insert_thread(st, t) < 0) {
 		thread_free(st, t);
@@ -601,6 +601,9 @@ size_t sk_state_purge(struct sk_state *st, uint64_t older_than_ns)
 	int64_t *gone = NULL;
 	char path[PATH_MAX];
 	struct stat sb;
+	if (st->offline) {
+		return 0;
+	}
 	for (size_t i = 0; i < st->threads.cap; i++) {
 		const struct sk_thread *t = st->threads.slots[i].val;
 		if (t == NULL || t->last_ts >= older_than_ns) {
@@ -621,6 +624,7 @@ size_t sk_state_purge(struct sk_state *st, uint64_t older_than_ns)
 		gone[n++] = t->tid;
 	}
 	for (size_t i = 0; i < n; i++) {
+		sk_state_learnt(st, SK_LEARNT_REMOVED, sk_state_thread(st, gone[i]), 0);
 		sk_state_remove(st, gone[i]);
 	}
 	free(gone);
@@ -641,7 +645,7 @@ struct sk_thread *sk_state_get_thread(struct sk_state *st, int64_t tid)
 	if (t != NULL) {
 		return t;
 	}
-	if (st->conf.scan_proc) {
+	if (st->conf.scan_proc && !st->offline) {
 		st->proc_lookups++;
 		t = sk_state_load_tid(st, tid);
 		if (t != NULL) {
@@ -657,6 +661,9 @@ struct sk_thread *sk_state_get_thread(struct sk_state *st, int64_t tid)
 static uint64_t root_key_of(const struct sk_state *st, int64_t pid, char *path, size_t cap)
 {
 	struct stat sb;
+	if (st->offline) {
+		return 0;
+	}
 	snprintf(path, cap, "%s/%lld/root", st->proc_root, (long long)pid);
 	if (stat(path, &sb) != 0) {
 		return 0;
@@ -690,10 +697,34 @@ static uint64_t sibling_root_key(const struct sk_state *st, const struct sk_thre
 	return 0;
 }
 
+int sk_state_userdb_put(struct sk_state *st, uint64_t key, struct sk_userdb *db, uint64_t now_ns)
+{
+	struct sk_userdb_ent *e = sk_htab_get(&st->userdbs, key);
+	if (e == NULL) {
+		e = calloc(1, sizeof(*e));
+		if (e == NULL || sk_htab_put(&st->userdbs, key, e, NULL) < 0) {
+			free(e);
+			sk_userdb_free(db);
+			return -ENOMEM;
+		}
+	}
+	sk_userdb_free(e->db);
+	e->db = db;
+	e->loaded_ns = now_ns;
+	return 0;
+}
+
+const struct sk_userdb *sk_state_userdb_of(const struct sk_state *st, uint64_t key)
+{
+	const struct sk_userdb_ent *e = sk_htab_get(&st->userdbs, key);
+	return e ? e->db : NULL;
+}
+
 const struct sk_userdb *sk_state_userdb(struct sk_state *st, struct sk_thread *t, uint64_t now_ns,
 					bool miss)
 {
 	char path[PATH_MAX];
+	uint64_t old_key = t->root_key;
 	if (t->root_key == 0) {
 		t->root_key = root_key_of(st, t->pid, path, sizeof(path));
 	}
@@ -713,9 +744,12 @@ const struct sk_userdb *sk_state_userdb(struct sk_state *st, struct sk_thread *t
 			t->root_key = st->host_root_key;
 		}
 	}
+	if (t->root_key != old_key) {
+		sk_state_learnt(st, SK_LEARNT_ROOTKEY, t, 0);
+	}
 	struct sk_userdb_ent *e = sk_htab_get(&st->userdbs, t->root_key);
-	if (e != NULL && !(miss && now_ns > e->loaded_ns + USERDB_REFRESH_NS)) {
-		return e->db;
+	if (st->offline || (e != NULL && !(miss && now_ns > e->loaded_ns + USERDB_REFRESH_NS))) {
+		return e ? e->db : NULL;
 	}
 	/* (re)load through a live process with this root: the thread itself,
 	 * a process in the same cgroups, or an ancestor */
@@ -743,23 +777,16 @@ const struct sk_userdb *sk_state_userdb(struct sk_state *st, struct sk_thread *t
 	if (db == NULL) {
 		return e ? e->db : NULL;
 	}
-	if (e == NULL) {
-		e = calloc(1, sizeof(*e));
-		if (e == NULL || sk_htab_put(&st->userdbs, t->root_key, e, NULL) < 0) {
-			free(e);
-			sk_userdb_free(db);
-			return NULL;
-		}
+	if (sk_state_userdb_put(st, t->root_key, db, now_ns) < 0) {
+		return NULL;
 	}
-	sk_userdb_free(e->db);
-	e->db = db;
-	e->loaded_ns = now_ns;
+	sk_state_learnt(st, SK_LEARNT_USERDB, t, t->root_key);
 	return db;
 }
 
 const char *sk_state_env(struct sk_state *st, struct sk_thread *t, size_t *ret_len)
 {
-	if (!t->env_loaded) {
+	if (!t->env_loaded && !st->offline) {
 		t->env_loaded = true;
 		char *buf = malloc(65536);
 		if (buf != NULL) {
@@ -774,6 +801,7 @@ const char *sk_state_env(struct sk_state *st, struct sk_thread *t, size_t *ret_l
 			}
 			free(buf);
 		}
+		sk_state_learnt(st, SK_LEARNT_ENV, t, 0);
 	}
 	*ret_len = t->env_len;
 	return t->env;

@@ -118,6 +118,16 @@ struct sk_thread {
 	struct sk_files *files;
 };
 
+/* What the state learnt from outside the events (proc_root, a root's
+ * etc/passwd): a capture saves each as it happens (snapshot.c). */
+enum sk_learnt {
+	SK_LEARNT_THREAD,  /* t (and, when it owns them, its fds) read from proc_root */
+	SK_LEARNT_ROOTKEY, /* t->root_key was found out */
+	SK_LEARNT_USERDB,  /* the users and groups of root `key` were read */
+	SK_LEARNT_ENV,	   /* t's environment was read (or found unreadable) */
+	SK_LEARNT_REMOVED, /* t is gone from proc_root and was dropped */
+};
+
 /* Configuration of the state tables. */
 struct sk_state_conf {
 	const char *proc_root; /* "/proc", or a fake tree in tests */
@@ -137,6 +147,14 @@ struct sk_state {
 	uint64_t ticks_per_sec; /* sysconf(_SC_CLK_TCK) */
 	uint64_t host_root_key;
 	int64_t pin; /* a tid eviction must spare for now (a parent being copied), 0: none */
+	/* The state comes from a capture (snapshot.c): proc_root and the
+	 * roots' files are never read; what the live run read from them
+	 * arrives as state records instead. */
+	bool offline;
+	/* Called when state is learnt from outside the events; NULL: nobody
+	 * listens. `key` is the root key of SK_LEARNT_USERDB. */
+	void (*learnt)(void *ctx, enum sk_learnt what, const struct sk_thread *t, uint64_t key);
+	void *learnt_ctx;
 	/* counters, for metrics and the periodic log line */
 	uint64_t nfds;
 	uint64_t threads_added, threads_removed, threads_evicted;
@@ -201,6 +219,30 @@ size_t sk_state_purge(struct sk_state *st, uint64_t older_than_ns);
 
 /* sk_state_parent - the thread of t's parent process (its pid), or NULL. */
 struct sk_thread *sk_state_parent(const struct sk_state *st, const struct sk_thread *t);
+
+/* sk_state_learnt - tell the `learnt` hook, if any. */
+static inline void sk_state_learnt(const struct sk_state *st, enum sk_learnt what,
+				   const struct sk_thread *t, uint64_t key)
+{
+	if (st->learnt != NULL) {
+		st->learnt(st->learnt_ctx, what, t, key);
+	}
+}
+
+/* sk_state_userdb_put - keep `db` (owned from now on) as the users and
+ * groups of root `key`, replacing what was there. Returns 0 or -ENOMEM
+ * (db freed). */
+int sk_state_userdb_put(struct sk_state *st, uint64_t key, struct sk_userdb *db, uint64_t now_ns);
+
+/* sk_state_userdb_of - the users and groups kept for root `key`, or NULL. */
+const struct sk_userdb *sk_state_userdb_of(const struct sk_state *st, uint64_t key);
+
+/* sk_state_files_new - an empty fd table with one reference, or NULL. */
+struct sk_files *sk_files_new(void);
+
+/* sk_files_put - drop one reference of `f` (NULL ok), freeing it with the
+ * last. */
+void sk_files_put(struct sk_state *st, struct sk_files *f);
 
 /* sk_state_set_str - replace *dst with a copy of src[0..len) plus a NUL.
  * Returns 0 or -ENOMEM (dst unchanged). */

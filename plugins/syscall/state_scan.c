@@ -807,6 +807,9 @@ struct sk_thread *sk_state_load_tid(struct sk_state *st, int64_t tid)
 {
 	struct scan_ctx c;
 	struct sk_thread *t = NULL;
+	if (st->offline) {
+		return NULL;
+	}
 	if (scan_ctx_init(&c, st) < 0) {
 		goto out;
 	}
@@ -824,6 +827,7 @@ struct sk_thread *sk_state_load_tid(struct sk_state *st, int64_t tid)
 		if (main_t == NULL) {
 			goto out;
 		}
+		sk_state_learnt(st, SK_LEARNT_THREAD, main_t, 0);
 	}
 	if (pid == tid) {
 		t = main_t;
@@ -838,6 +842,7 @@ struct sk_thread *sk_state_load_tid(struct sk_state *st, int64_t tid)
 				    (long long)pid, (long long)tid) > 0) {
 			fill_status(t, c.buf);
 		}
+		sk_state_learnt(st, SK_LEARNT_THREAD, t, 0);
 	}
 out:
 	scan_ctx_fini(&c);

@@ -11,6 +11,8 @@
  *   max_fds          cap of one process's fd table (default 65536)
  *   stats_interval   log the table sizes this often, in event time
  *                    (default 0: never; `debug` level)
+ * A capture file gets the state (snapshot.c): replaying it, the state comes
+ * from the file, not from this machine's /proc.
  * Depends on include/shrike/ only (and plugins/common).
  */
 #include "config.h"
@@ -23,6 +25,7 @@
 #include <shrike/plugin.h>
 #include <shrike/syscall_events.h>
 
+#include "snapshot.h"
 #include "syscall.h"
 
 static const struct sk_param sys_params[] = {
@@ -75,6 +78,7 @@ static void sys_destroy(void *inst)
 		return;
 	}
 	sk_state_fini(&in->st);
+	sys_snap_fini(in);
 	sys_dns_destroy(in->dns);
 	free(in->oldname);
 	free(in->ev.scratch_name);
@@ -109,6 +113,7 @@ static int sys_init(const struct sk_init_input *input, void **ret_inst, char *er
 		snprintf(err, errlen, "out of memory");
 		return SK_ERR;
 	}
+	sys_snap_init(in);
 	if (sc.scan_proc) {
 		int n = sk_state_scan(&in->st);
 		if (n < 0) {
@@ -161,12 +166,17 @@ static int sys_parse(void *inst, const struct sk_event *ev)
 {
 	struct sys_inst *in = inst;
 	uint64_t ts = ev->rec->ts;
+	if (ev->rec->type == SK_EVT_STATE) {
+		sys_snap_load(in, ev);
+		return SK_OK;
+	}
 	sys_parse_event(in, ev);
+	sys_snap_after_event(in);
 	if (in->dns != NULL) {
 		sys_dns_start(in->dns); /* once rules named domains (fd.*ip.name) */
 	}
 	log_stats(in, ts);
-	if (in->st.conf.scan_proc && ts >= in->next_purge) {
+	if (in->st.conf.scan_proc && !in->st.offline && ts >= in->next_purge) {
 		if (in->next_purge != 0 && ts > PURGE_IDLE_NS) {
 			in->purged += sk_state_purge(&in->st, ts - PURGE_IDLE_NS);
 		}
@@ -201,4 +211,4 @@ SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "syscall", .vers
 		 .config_size = sizeof(struct sys_conf), .init = sys_init, .destroy = sys_destroy,
 		 .sources = sys_sources, .fields = sys_fields, .extract = sys_extract,
 		 .parse = sys_parse, .event_names = sys_event_names, .metrics = sys_metrics,
-		 .field_constants = sys_field_constants);
+		 .snapshot = sys_snap_save_all, .field_constants = sys_field_constants);

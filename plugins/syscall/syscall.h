@@ -36,6 +36,20 @@ struct sys_evctx {
 	bool fd_name_changed;		  /* parsing gave fd a new name (fd.name_changed) */
 };
 
+/* Capture support (snapshot.c). */
+struct sys_snap {
+	char *buf; /* the record being saved */
+	size_t cap;
+	char *rbuf; /* the record being loaded (aligned copy) */
+	size_t rcap;
+	struct sk_evt_hdr **deferred; /* loaded, applied after the next event */
+	size_t ndeferred, deferred_cap;
+	bool replaying;	   /* state records arrived: the state is offline */
+	uint64_t saved;	   /* records saved */
+	uint64_t failures; /* records that could not be saved */
+	uint64_t bad;	   /* records that could not be loaded */
+};
+
 struct sys_inst {
 	const struct sk_host_api *api;
 	struct sk_host *host;
@@ -47,6 +61,7 @@ struct sys_inst {
 	uint64_t next_purge; /* next sweep for threads whose exit was lost */
 	uint64_t purged;
 	struct sk_metric metrics[7]; /* sys_metrics() output */
+	struct sys_snap snap;
 	struct sys_dns *dns; /* names for fd.*ip.name (dns.c), NULL until a rule uses one */
 	char *oldname;	     /* parse scratch: the event's fd's name before the event */
 	size_t oldname_cap;

@@ -143,12 +143,19 @@ static size_t dedup_groups(struct sk_group *g, size_t n)
 
 struct sk_userdb *sk_userdb_load(const char *root)
 {
+	return sk_userdb_parse(read_whole(root, "etc/passwd"), read_whole(root, "etc/group"));
+}
+
+struct sk_userdb *sk_userdb_parse(char *passwd, char *group)
+{
 	struct sk_userdb *db = calloc(1, sizeof(*db));
 	if (db == NULL) {
+		free(passwd);
+		free(group);
 		return NULL;
 	}
-	db->passwd = read_whole(root, "etc/passwd");
-	db->group = read_whole(root, "etc/group");
+	db->passwd = passwd;
+	db->group = group;
 	if (db->passwd == NULL || db->group == NULL) {
 		goto fail;
 	}

@@ -35,6 +35,11 @@ struct sk_userdb {
  * a duplicated id wins, as getpwuid(3) does. */
 struct sk_userdb *sk_userdb_load(const char *root);
 
+/* sk_userdb_parse - the same from the files' text: takes ownership of
+ * `passwd` and `group` (malloc'd, NUL-terminated; NULL: out of memory, and
+ * the result is NULL). */
+struct sk_userdb *sk_userdb_parse(char *passwd, char *group);
+
 /* sk_userdb_free - NULL-safe. */
 void sk_userdb_free(struct sk_userdb *db);
 

@@ -64,7 +64,7 @@ tests_tools_capdump_SOURCES = tests/tools/capdump.c tests/tools/evtfmt.c tests/t
 check_PROGRAMS += tests/ebpf/sysprobe
 tests_ebpf_sysprobe_SOURCES = tests/ebpf/sysprobe.c
 SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh tests/ebpf/qemu_kernel.sh \
-	tests/ebpf/privileges.sh tests/ebpf/rules_filter.sh
+	tests/ebpf/privileges.sh tests/ebpf/rules_filter.sh tests/ebpf/replay_alerts.sh
 TESTS += $(SK_EBPF_TESTS)
 EXTRA_DIST += $(SK_EBPF_TESTS)
 

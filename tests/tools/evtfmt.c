@@ -235,6 +235,17 @@ size_t sk_evtfmt(const struct sk_evt_hdr *rec, char *buf, size_t len)
 		}
 		return o.n;
 	}
+	if (rec->type == SK_EVT_STATE) {
+		const void *d0, *d1;
+		uint32_t l0, l1;
+		if (sk_evt_param(rec, 0, &d0, &l0) == 0 && l0 > 0 &&
+		    ((const char *)d0)[l0 - 1] == '\0' && sk_evt_param(rec, 1, &d1, &l1) == 0) {
+			put(&o, "state plugin=%s bytes=%" PRIu32, (const char *)d0, l1);
+		} else {
+			put(&o, "state <malformed>");
+		}
+		return o.n;
+	}
 	if (e == NULL) {
 		put(&o, "type=%u", (unsigned)rec->type);
 		for (unsigned i = 0; i < rec->nparams; i++) {

@@ -20,7 +20,8 @@
 /* sk_evtfmt - write `rec` (which passed sk_evt_check()) as text into buf
  * without a newline: the event name, then name=value per parameter. Types
  * that are not syscall events print as `type=N` followed by p0..pN in hex;
- * SK_EVT_DROP as `drop lost=N ring=R`. Returns the length written (cut to
+ * SK_EVT_DROP as `drop lost=N ring=R`; SK_EVT_STATE as
+ * `state plugin=NAME bytes=N`. Returns the length written (cut to
  * fit, always NUL-terminated when len > 0). */
 size_t sk_evtfmt(const struct sk_evt_hdr *rec, char *buf, size_t len);
 

@@ -262,6 +262,15 @@ static void test_drop_and_unknown(void **state)
 	b_i64(&b, 5);
 	b_u32(&b, 1);
 	assert_string_equal(fmt(b_done(&b, SK_EVT_DROP)), "drop lost=5 ring=1");
+	/* a capture's state record: who saved it and how much */
+	b_init(&b);
+	b_add(&b, "syscall", 8);
+	b_add(&b, "\x01\x02\x03", 3);
+	assert_string_equal(fmt(b_done(&b, SK_EVT_STATE)), "state plugin=syscall bytes=3");
+	b_init(&b);
+	b_add(&b, "sys", 3);
+	b_add(&b, "", 0);
+	assert_string_equal(fmt(b_done(&b, SK_EVT_STATE)), "state <malformed>");
 	b_init(&b);
 	b_add(&b, "\x01\x02", 2);
 	assert_string_equal(fmt(b_done(&b, 999)), "type=999 p0=0102");

@@ -9,7 +9,9 @@
  * and for each event matching CONDITION (a Falco condition, compiled by the
  * rule engine: `evt.type = openat and fd.name = /etc/shadow`) prints one
  * line: `FIELD=value FIELD=value ...`, values as text, `<NA>` when a field
- * has no value. -C gives a plugin's init_config (`-C syscall='{scan_proc:
+ * has no value. State records (a capture's saved process table) go to the
+ * plugin that saved them, as the daemon does; plugins log warnings and
+ * errors only. -C gives a plugin's init_config (`-C syscall='{scan_proc:
  * false}'`). PLUGINS_DIR defaults to $SK_TEST_PLUGINS_DIR. Exit status: 0,
  * 1 when nothing matched, 2 on errors.
  */
@@ -28,6 +30,7 @@
 
 #include "cfg.h"
 #include "loader.h"
+#include "log.h"
 #include "rules/fields.h"
 #include "rules/filter.h"
 
@@ -127,6 +130,7 @@ int main(int argc, char **argv)
 {
 	const char *dir = getenv("SK_TEST_PLUGINS_DIR");
 	struct pconf pc[MAX_PLUGIN_CONF];
+	sk_log_setup(SK_LOG_WARNING, true, false); /* plugins' warnings and errors only */
 	size_t npc = 0;
 	int opt;
 	while ((opt = getopt(argc, argv, "d:C:")) != -1) {
@@ -219,6 +223,21 @@ int main(int argc, char **argv)
 			struct sk_event ev = {
 			    .rec = evs[i], .num = ++num, .source = sk_evt_source_name(evs[i])};
 			if (strcmp(ev.source, "syscall") != 0) {
+				continue;
+			}
+			if (evs[i]->type == SK_EVT_STATE) {
+				/* saved state goes to the plugin that saved it */
+				const void *p;
+				uint32_t pl;
+				struct sk_plugin_handle *to[] = {sys, ctr};
+				num--;
+				for (size_t k = 0; k < 2; k++) {
+					if (sk_evt_param(evs[i], 0, &p, &pl) == 0 &&
+					    pl == strlen(to[k]->def.name) + 1 &&
+					    memcmp(p, to[k]->def.name, pl) == 0) {
+						to[k]->def.parse(to[k]->inst, &ev);
+					}
+				}
 				continue;
 			}
 			sys->def.parse(sys->inst, &ev);

@@ -38,11 +38,13 @@ them unchanged. Two plugins provide them:
 - `container` (`plugins/container/`): `container.*` and `k8s.*`. The
   container id comes from the thread's cgroups (podman/libpod, Docker,
   containerd/CRI, CRI-O layouts; `host` otherwise); the metadata from the
-  runtime's own files (podman and CRI-O storage, Docker's data root), read by
-  a worker thread: until it is read, those fields are NA. Its `init_config`:
+  runtime's own files (podman and CRI-O storage, Docker's data root, the
+  OCI bundle of a containerd task under its state directory), read by a
+  worker thread: until it is read, those fields are NA. Its `init_config`:
   `proc_root`, `storage_roots` (default `[/var/lib/containers/storage]`),
-  `docker_roots` (default `[/var/lib/docker]`), `wait_metadata` (default 0),
-  `retry_interval` (default 5s).
+  `docker_roots` (default `[/var/lib/docker]`), `containerd_roots`
+  (containerd state directories, default `[/run/containerd]`),
+  `wait_metadata` (default 0), `retry_interval` (default 5s).
 
 Semantics worth knowing (each pinned by a unit test in
 `plugins/syscall/syscall_test.c` or `plugins/container/container_test.c`):
@@ -89,6 +91,26 @@ Semantics worth knowing (each pinned by a unit test in
   address that several learnt names resolve to has all of them (`=` and
   `in` match any, `!=` none); one with none is NA, and so are names in
   outputs that no condition mentions.
+- containerd: `container.name` is the CRI container name
+  (`io.kubernetes.cri.container-name`; the pod's name for a sandbox), else
+  the containerd id; `container.image` is `io.kubernetes.cri.image-name`;
+  `k8s.pod.name`, `k8s.ns.name`, `k8s.pod.uid` come from the
+  `io.kubernetes.cri.sandbox-*` annotations. Labels (container and pod),
+  the image id and digest live only in containerd's metadata database and
+  are NA. `container.start_ts` is when the task's bundle was written.
+- `container.privileged` is Docker's `Privileged` and podman's annotation;
+  for CRI-O and podman without it, no masked paths and `CAP_SYS_ADMIN` in
+  the bounding set; for containerd, that and a device rule allowing every
+  device (what `ctr run --privileged` and the CRI plugin's privileged mode
+  write).
+- `container.mounts` lists the bind mounts the user asked for (not the
+  runtime's own `/etc/hosts`, `resolv.conf` ...). `container.mount[ARG]`,
+  `.source[ARG]`, `.dest[ARG]`, `.mode[ARG]`, `.rdwr[ARG]`,
+  `.propagation[ARG]` pick one mount as Falco does: a number is its
+  position; anything else is a glob (fnmatch, `*` crosses `/`) matched
+  against the mount's source, or for `container.mount.source` its
+  destination. So `container.mount.dest[/proc*]` is where the host's `/proc`
+  is mounted, and NA (`!= "N/A"` false) when it is not.
 
 HEAD
 

@@ -79,6 +79,6 @@ tests_tools_fieldcheck_SOURCES = tests/tools/fieldcheck.c
 tests_tools_fieldcheck_LDADD = core/libshrike.la $(PTHREAD_LIBS)
 
 PLUGINS_TESTS = tests/integration/fields_doc.sh tests/integration/ebpf_fields.sh \
-	tests/integration/podman_fields.sh
+	tests/integration/podman_fields.sh tests/integration/containerd_fields.sh
 TESTS += $(PLUGINS_TESTS)
 EXTRA_DIST += $(PLUGINS_TESTS) plugins/fields-doc.sh

@@ -40,6 +40,8 @@ if [ "$mode" = test ]; then
 	# container field tests: real podman containers (runc, a busybox image
 	# the test imports itself); setpriv (util-linux) runs a program as nobody
 	pkgs="$pkgs podman runc busybox-static util-linux"
+	# tests/integration/containerd_fields.sh: a private containerd and ctr
+	pkgs="$pkgs containerd"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -6,17 +6,19 @@
  * its clone/execve records (parse()), or /proc/<tid>/cgroup read once and
  * cached per thread. The id is computed on the event loop (cheap string
  * work); the metadata (name, image, mounts, Kubernetes pod) is read from the
- * runtime's files by a worker thread, so the event loop never blocks on it:
- * until the lookup is done those fields are NA, and filled for later events.
+ * runtime's files (podman, CRI-O, Docker, containerd: see ctrmeta.h) by a
+ * worker thread, so the event loop never blocks on it: until the lookup is
+ * done those fields are NA, and filled for later events.
  *
  * Configuration (init_config):
- *   proc_root       where to read /proc/<tid>/cgroup (default /proc)
- *   storage_roots   containers/storage roots of podman and CRI-O
- *                   (default [/var/lib/containers/storage])
- *   docker_roots    Docker data roots (default [/var/lib/docker])
- *   wait_metadata   how long an extraction may wait for a pending lookup
- *                   (default 0: never; for replaying captures in tests)
- *   retry_interval  how soon a failed lookup is tried again (default 5s)
+ *   proc_root         where to read /proc/<tid>/cgroup (default /proc)
+ *   storage_roots     containers/storage roots of podman and CRI-O
+ *                     (default [/var/lib/containers/storage])
+ *   docker_roots      Docker data roots (default [/var/lib/docker])
+ *   containerd_roots  containerd state directories (default [/run/containerd])
+ *   wait_metadata     how long an extraction may wait for a pending lookup
+ *                     (default 0: never; for replaying captures in tests)
+ *   retry_interval    how soon a failed lookup is tried again (default 5s)
  * Depends on include/shrike/ only (plugins/common, json-c, pthreads).
  */
 #include "config.h"
@@ -45,6 +47,7 @@ struct ctr_conf {
 	char *proc_root;
 	struct sk_strlist storage_roots;
 	struct sk_strlist docker_roots;
+	struct sk_strlist containerd_roots;
 	uint64_t wait_ms;
 	uint64_t retry_ms;
 };
@@ -76,6 +79,7 @@ struct ctr_inst {
 	const struct ctr_conf *conf;
 	const char **storage_roots; /* NULL-terminated views of the config lists */
 	const char **docker_roots;
+	const char **containerd_roots;
 	struct ctr_meta_conf mconf;
 
 	struct sk_htab tids; /* tid -> struct tid_ent */
@@ -106,6 +110,7 @@ struct ctr_inst {
 
 static const char *const def_storage[] = {"/var/lib/containers/storage", NULL};
 static const char *const def_docker[] = {"/var/lib/docker", NULL};
+static const char *const def_containerd[] = {"/run/containerd", NULL};
 
 static const struct sk_param ctr_params[] = {
     {.name = "proc_root",
@@ -121,6 +126,11 @@ static const struct sk_param ctr_params[] = {
      .type = SK_PARAM_STRLIST,
      .offset = offsetof(struct ctr_conf, docker_roots),
      .desc = "Docker data roots (default /var/lib/docker)"},
+    {.name = "containerd_roots",
+     .type = SK_PARAM_STRLIST,
+     .offset = offsetof(struct ctr_conf, containerd_roots),
+     .desc = "containerd state directories, holding io.containerd.runtime.v2.task (default "
+	     "/run/containerd)"},
     {.name = "wait_metadata",
      .type = SK_PARAM_DURATION,
      .def = "0",
@@ -391,6 +401,9 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 
 /* ---- fields ---- */
 
+/* container.mount*[N] or [GLOB], as Falco has them */
+#define MOUNT_ARG (SK_FIELD_ARG_INDEX | SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED)
+
 /* clang-format off */
 #define CTR_FIELDS(X) \
 	X(CONTAINER_ID, "container.id", STRING, 0, "container id: the first 12 hex digits of the full id, or 'host' for host processes") \
@@ -404,6 +417,12 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 	X(CONTAINER_IMAGE_DIGEST, "container.image.digest", STRING, 0, "container image digest, when the image was named by digest") \
 	X(CONTAINER_PRIVILEGED, "container.privileged", BOOL, 0, "true for a privileged container") \
 	X(CONTAINER_MOUNTS, "container.mounts", STRING, 0, "the container's bind mounts: source:dest:mode:rw:propagation, comma-separated") \
+	X(CONTAINER_MOUNT, "container.mount", STRING, MOUNT_ARG, "one bind mount as source:dest:mode:rw:propagation, by position (container.mount[0]) or by a glob on its source (container.mount[/var/run/*]); NA when none matches") \
+	X(CONTAINER_MOUNT_SOURCE, "container.mount.source", STRING, MOUNT_ARG, "a bind mount's source, by position or by a glob on its destination (container.mount.source[/host/proc*])") \
+	X(CONTAINER_MOUNT_DEST, "container.mount.dest", STRING, MOUNT_ARG, "a bind mount's destination, by position or by a glob on its source (container.mount.dest[/proc*]: where the host's /proc is mounted)") \
+	X(CONTAINER_MOUNT_MODE, "container.mount.mode", STRING, MOUNT_ARG, "a bind mount's mode (Docker's z, Z...), by position or by a glob on its source") \
+	X(CONTAINER_MOUNT_RDWR, "container.mount.rdwr", STRING, MOUNT_ARG, "'true' for a read-write bind mount, 'false' for a read-only one, by position or by a glob on its source") \
+	X(CONTAINER_MOUNT_PROPAGATION, "container.mount.propagation", STRING, MOUNT_ARG, "a bind mount's propagation (rprivate, shared...), by position or by a glob on its source") \
 	X(CONTAINER_LABELS, "container.labels", STRING, 0, "container labels as key:value, comma-separated") \
 	X(CONTAINER_LABEL, "container.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "one container label, e.g. container.label[app]") \
 	X(CONTAINER_START_TS, "container.start_ts", ABSTIME, 0, "creation time of the container") \
@@ -491,6 +510,33 @@ static int kv_one(struct ctr_inst *in, const struct ctr_kv *kv, const char *key,
 	return ret_str(v, in->buf);
 }
 
+/* mount_field - Falco's container.mount* fields: the mount by position, or
+ * the first whose source (destination, for container.mount.source) matches
+ * the argument as a glob. */
+static int mount_field(const struct ctr_meta *m, const struct sk_field_req *req, struct sk_value *v)
+{
+	const struct ctr_mount *mt =
+	    ctr_mount_find(m, req->has_index != 0, req->arg_index, req->arg_key,
+			   req->field_idx == F_CONTAINER_MOUNT_SOURCE);
+	if (mt == NULL) {
+		return SK_NA;
+	}
+	switch (req->field_idx) {
+	case F_CONTAINER_MOUNT:
+		return ret_str(v, mt->text);
+	case F_CONTAINER_MOUNT_SOURCE:
+		return ret_str(v, mt->source);
+	case F_CONTAINER_MOUNT_DEST:
+		return ret_str(v, mt->dest);
+	case F_CONTAINER_MOUNT_MODE:
+		return ret_str(v, mt->mode);
+	case F_CONTAINER_MOUNT_RDWR:
+		return ret_str(v, mt->rw ? "true" : "false");
+	default:
+		return ret_str(v, mt->propagation);
+	}
+}
+
 static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_field_req *req,
 		       struct sk_value *v)
 {
@@ -566,6 +612,13 @@ static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 		return SK_OK;
 	case F_CONTAINER_MOUNTS:
 		return ret_str(v, m->mounts);
+	case F_CONTAINER_MOUNT:
+	case F_CONTAINER_MOUNT_SOURCE:
+	case F_CONTAINER_MOUNT_DEST:
+	case F_CONTAINER_MOUNT_MODE:
+	case F_CONTAINER_MOUNT_RDWR:
+	case F_CONTAINER_MOUNT_PROPAGATION:
+		return mount_field(m, req, v);
 	case F_CONTAINER_LABELS:
 		return kv_text(in, &m->labels, v);
 	case F_CONTAINER_LABEL:
@@ -651,6 +704,7 @@ static void ctr_destroy(void *inst)
 	sk_htab_fini(&in->ctrs);
 	free(in->storage_roots);
 	free(in->docker_roots);
+	free(in->containerd_roots);
 	free(in->buf);
 	free(in);
 }
@@ -669,14 +723,17 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	in->conf = input->config ? input->config : &defaults;
 	in->storage_roots = list_view(&in->conf->storage_roots, def_storage);
 	in->docker_roots = list_view(&in->conf->docker_roots, def_docker);
+	in->containerd_roots = list_view(&in->conf->containerd_roots, def_containerd);
 	in->buf = malloc(256);
 	in->bufcap = in->buf ? 256 : 0;
-	if (in->storage_roots == NULL || in->docker_roots == NULL || in->buf == NULL) {
+	if (in->storage_roots == NULL || in->docker_roots == NULL || in->containerd_roots == NULL ||
+	    in->buf == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return SK_ERR;
 	}
 	in->mconf.storage_roots = in->storage_roots;
 	in->mconf.docker_roots = in->docker_roots;
+	in->mconf.containerd_roots = in->containerd_roots;
 	sk_htab_init(&in->tids);
 	sk_htab_init(&in->ctrs);
 	pthread_mutex_init(&in->mu, NULL);
@@ -704,7 +761,7 @@ static const char *const ctr_sources[] = {"syscall", NULL};
 
 SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "container", .version = "0.1.0",
 		 .description = "container.* and k8s.* fields of syscall events: container ids "
-				"from cgroups, metadata from podman, CRI-O and Docker",
+				"from cgroups, metadata from podman, CRI-O, Docker and containerd",
 		 .contact = PACKAGE_BUGREPORT, .params = ctr_params,
 		 .config_size = sizeof(struct ctr_conf), .init = ctr_init, .destroy = ctr_destroy,
 		 .sources = ctr_sources, .fields = ctr_fields, .extract = ctr_extract,

@@ -1,6 +1,7 @@
 /* plugins/container/container_test.c - unit tests of the `container`
- * plugin: metadata from podman, CRI-O and Docker layouts in a fake storage
- * tree, image reference splitting, and the plugin's fields for threads whose
+ * plugin: metadata from podman, CRI-O, Docker and containerd layouts in a
+ * fake storage tree, image reference splitting, Falco's container.mount*
+ * fields (by position, by glob), the plugin's fields for threads whose
  * cgroups (from a fake /proc or from clone/execve records) name a container
  * of each runtime, or none. */
 #include "config.h"
@@ -32,6 +33,11 @@ extern const struct sk_plugin shrike_plugin_entry;
 #define DOCKER_ID  "4444444444444444444444444444444444444444444444444444444444444444"
 #define CTRD_ID	   "5555555555555555555555555555555555555555555555555555555555555555"
 #define PRIV_ID	   "6666666666666666666666666666666666666666666666666666666666666666"
+#define CTRDP_ID   "7777777777777777777777777777777777777777777777777777777777777777"
+#define CTRDC_ID   "8888888888888888888888888888888888888888888888888888888888888888"
+#define CTRDN_ID   "9999999999999999999999999999999999999999999999999999999999999999"
+#define NONE_ID	   "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+#define TASKS	   "containerd/io.containerd.runtime.v2.task/"
 
 static char root[PATH_MAX];
 
@@ -102,6 +108,41 @@ static int setup(void **state)
 	    "\"Destination\":\"/var/lib/postgresql/data\",\"RW\":true,\"Mode\":\"z\","
 	    "\"Propagation\":\"rprivate\"}}}");
 	put("docker/containers/" DOCKER_ID "/hostconfig.json", "{\"Privileged\":true}");
+	/* containerd: a CRI container (its sandbox's /etc/hostname and a proc
+	 * mount are not the user's), as config.json of the task's bundle */
+	put(TASKS "k8s.io/" CTRD_ID "/config.json",
+	    "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_SYS_ADMIN\"]}},"
+	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	    "{\"destination\":\"/etc/hostname\",\"type\":\"bind\",\"source\":"
+	    "\"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/" SANDBOX_ID "/hostname\","
+	    "\"options\":[\"rbind\",\"rprivate\",\"rw\"]},"
+	    "{\"destination\":\"/host/proc\",\"type\":\"bind\",\"source\":\"/proc\","
+	    "\"options\":[\"rbind\",\"ro\",\"rprivate\"]},"
+	    "{\"destination\":\"/var/run/docker.sock\",\"type\":\"bind\","
+	    "\"source\":\"/run/docker.sock\",\"options\":[\"rbind\",\"rshared\"]}],"
+	    "\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\","
+	    "\"io.kubernetes.cri.container-name\":\"api\","
+	    "\"io.kubernetes.cri.image-name\":\"registry.local:5000/shop/api:2.1\","
+	    "\"io.kubernetes.cri.sandbox-id\":\"" SANDBOX_ID "\","
+	    "\"io.kubernetes.cri.sandbox-name\":\"api-5f7c\","
+	    "\"io.kubernetes.cri.sandbox-namespace\":\"shop\","
+	    "\"io.kubernetes.cri.sandbox-uid\":\"0c1d2e3f-0000-4000-8000-000000000002\"},"
+	    "\"linux\":{\"maskedPaths\":[\"/proc/kcore\"],\"resources\":{\"devices\":"
+	    "[{\"allow\":true,\"access\":\"rwm\"}]}}}");
+	/* privileged (ctr --privileged, CRI privileged: oci.WithPrivileged) */
+	put(TASKS "k8s.io/" CTRDP_ID "/config.json",
+	    "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_SYS_ADMIN\"]}},"
+	    "\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\","
+	    "\"io.kubernetes.cri.sandbox-name\":\"priv-pod\"},"
+	    "\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}}}");
+	/* every capability, no masked paths, but the device rules of a
+	 * normal container: not privileged */
+	put(TASKS "k8s.io/" CTRDC_ID "/config.json",
+	    "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"]}},"
+	    "\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+	    "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}]}}}");
+	/* `ctr run` without the CRI plugin, in the "default" namespace */
+	put(TASKS "default/" CTRDN_ID "/config.json", "{\"mounts\":[]}");
 	/* /proc: one thread per runtime, and a host one */
 	put("proc/100/cgroup", "0::/machine.slice/libpod-" PODMAN_ID ".scope/container\n");
 	put("proc/101/cgroup", "0::/kubepods.slice/kubepods-pod1.slice/crio-" CRIO_ID ".scope\n");
@@ -110,6 +151,7 @@ static int setup(void **state)
 	put("proc/103/cgroup", "0::/kubepods/besteffort/pod1/cri-containerd-" CTRD_ID ".scope\n");
 	put("proc/104/cgroup", "0::/user.slice/user-0.slice/session-1.scope\n");
 	put("proc/105/cgroup", "0::/libpod_parent/libpod-" PRIV_ID "\n");
+	put("proc/107/cgroup", "0::/kubepods.slice/cri-containerd-" CTRDP_ID ".scope\n");
 	return 0;
 }
 
@@ -121,16 +163,20 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static struct ctr_meta_conf mconf(const char **st, const char **dk)
+static struct ctr_meta_conf mconf(const char **st, const char **dk, const char **cd)
 {
-	static char s[PATH_MAX + 16], d[PATH_MAX + 16];
+	static char s[PATH_MAX + 16], d[PATH_MAX + 16], c[PATH_MAX + 16];
 	snprintf(s, sizeof(s), "%s/storage", root);
 	snprintf(d, sizeof(d), "%s/docker", root);
+	snprintf(c, sizeof(c), "%s/containerd", root);
 	st[0] = s;
 	st[1] = NULL;
 	dk[0] = d;
 	dk[1] = NULL;
-	return (struct ctr_meta_conf){.storage_roots = st, .docker_roots = dk};
+	cd[0] = c;
+	cd[1] = NULL;
+	return (struct ctr_meta_conf){
+	    .storage_roots = st, .docker_roots = dk, .containerd_roots = cd};
 }
 
 static void test_split_image(void **state)
@@ -160,8 +206,8 @@ static void test_split_image(void **state)
 static void test_meta(void **state)
 {
 	(void)state;
-	const char *st[2], *dk[2];
-	struct ctr_meta_conf conf = mconf(st, dk);
+	const char *st[2], *dk[2], *cd[2];
+	struct ctr_meta_conf conf = mconf(st, dk, cd);
 
 	struct ctr_meta *m = ctr_meta_read(&conf, PODMAN_ID);
 	assert_non_null(m);
@@ -217,8 +263,83 @@ static void test_meta(void **state)
 	ctr_meta_free(m);
 
 	errno = 0;
-	assert_null(ctr_meta_read(&conf, CTRD_ID));
+	assert_null(ctr_meta_read(&conf, NONE_ID));
 	assert_int_equal(errno, ENOENT);
+}
+
+static void test_meta_containerd(void **state)
+{
+	(void)state;
+	const char *st[2], *dk[2], *cd[2];
+	struct ctr_meta_conf conf = mconf(st, dk, cd);
+
+	struct ctr_meta *m = ctr_meta_read(&conf, CTRD_ID);
+	assert_non_null(m);
+	assert_string_equal(m->runtime, "containerd");
+	assert_string_equal(m->name, "api");
+	assert_string_equal(m->image, "registry.local:5000/shop/api:2.1");
+	assert_string_equal(m->image_repo, "registry.local:5000/shop/api");
+	assert_string_equal(m->image_tag, "2.1");
+	assert_null(m->image_id); /* in containerd's bolt database only */
+	assert_string_equal(m->pod_name, "api-5f7c");
+	assert_string_equal(m->pod_ns, "shop");
+	assert_string_equal(m->pod_uid, "0c1d2e3f-0000-4000-8000-000000000002");
+	assert_null(m->pod_labels.text);
+	assert_false(m->privileged); /* masked paths */
+	assert_true(m->created_ns > 0);
+	/* the sandbox's hostname and the proc mount are not the user's */
+	assert_string_equal(m->mounts, "/proc:/host/proc::false:rprivate,"
+				       "/run/docker.sock:/var/run/docker.sock::true:rshared");
+	assert_int_equal(m->nmounts, 2);
+	ctr_meta_free(m);
+
+	m = ctr_meta_read(&conf, CTRDP_ID);
+	assert_non_null(m);
+	assert_true(m->privileged);
+	assert_string_equal(m->name, "priv-pod"); /* a sandbox: the pod's name */
+	assert_string_equal(m->mounts, "");
+	ctr_meta_free(m);
+
+	m = ctr_meta_read(&conf, CTRDC_ID);
+	assert_non_null(m);
+	assert_false(m->privileged); /* the device rules say otherwise */
+	ctr_meta_free(m);
+
+	/* no CRI annotations: the containerd id is the name */
+	m = ctr_meta_read(&conf, CTRDN_ID);
+	assert_non_null(m);
+	assert_string_equal(m->name, CTRDN_ID);
+	assert_null(m->image);
+	assert_null(m->pod_name);
+	ctr_meta_free(m);
+}
+
+static void test_mount_find(void **state)
+{
+	(void)state;
+	const char *st[2], *dk[2], *cd[2];
+	struct ctr_meta_conf conf = mconf(st, dk, cd);
+	struct ctr_meta *m = ctr_meta_read(&conf, CTRD_ID);
+	assert_non_null(m);
+	const struct ctr_mount *mt = ctr_mount_find(m, true, 1, "1", false);
+	assert_non_null(mt);
+	assert_string_equal(mt->dest, "/var/run/docker.sock");
+	assert_null(ctr_mount_find(m, true, 2, "2", false));
+	/* by source: '*' crosses '/' as Falco's fnmatch does */
+	mt = ctr_mount_find(m, false, 0, "/proc*", false);
+	assert_non_null(mt);
+	assert_string_equal(mt->dest, "/host/proc");
+	mt = ctr_mount_find(m, false, 0, "/r*sock", false);
+	assert_non_null(mt);
+	assert_string_equal(mt->source, "/run/docker.sock");
+	assert_null(ctr_mount_find(m, false, 0, "/proc/*", false));
+	assert_null(ctr_mount_find(m, false, 0, "/host/proc", false)); /* a dest */
+	/* by destination */
+	mt = ctr_mount_find(m, false, 0, "/host/*", true);
+	assert_non_null(mt);
+	assert_string_equal(mt->source, "/proc");
+	assert_null(ctr_mount_find(m, false, 0, NULL, false));
+	ctr_meta_free(m);
 }
 
 /* ---- the plugin ---- */
@@ -227,24 +348,28 @@ struct conf_mirror { /* the plugin's config struct, filled as the host would */
 	char *proc_root;
 	struct sk_strlist storage_roots;
 	struct sk_strlist docker_roots;
+	struct sk_strlist containerd_roots;
 	uint64_t wait_ms;
 	uint64_t retry_ms;
 };
 
-static void *plugin_new(void)
+static void *plugin_new_wait(uint64_t wait_ms)
 {
-	static char proc[PATH_MAX + 16], st[PATH_MAX + 16], dk[PATH_MAX + 16];
-	static char *stl[1], *dkl[1];
+	static char proc[PATH_MAX + 16], st[PATH_MAX + 16], dk[PATH_MAX + 16], cd[PATH_MAX + 16];
+	static char *stl[1], *dkl[1], *cdl[1];
 	static struct conf_mirror conf;
 	snprintf(proc, sizeof(proc), "%s/proc", root);
 	snprintf(st, sizeof(st), "%s/storage", root);
 	snprintf(dk, sizeof(dk), "%s/docker", root);
+	snprintf(cd, sizeof(cd), "%s/containerd", root);
 	stl[0] = st;
 	dkl[0] = dk;
+	cdl[0] = cd;
 	conf = (struct conf_mirror){.proc_root = proc,
 				    .storage_roots = {stl, 1},
 				    .docker_roots = {dkl, 1},
-				    .wait_ms = 5000,
+				    .containerd_roots = {cdl, 1},
+				    .wait_ms = wait_ms,
 				    .retry_ms = 5000};
 	assert_int_equal(shrike_plugin_entry.config_size, sizeof(conf));
 	struct sk_init_input in = {.struct_size = sizeof(in), .config = &conf, .config_json = "{}"};
@@ -252,6 +377,11 @@ static void *plugin_new(void)
 	char err[256];
 	assert_int_equal(shrike_plugin_entry.init(&in, &inst, err, sizeof(err)), SK_OK);
 	return inst;
+}
+
+static void *plugin_new(void)
+{
+	return plugin_new_wait(5000);
 }
 
 static _Alignas(8) unsigned char rec[4096];
@@ -302,7 +432,13 @@ static const char *x(void *inst, const struct sk_event *ev, const char *name, co
 		}
 	}
 	assert_true(idx >= 0);
+	/* as the host prepares it: a decimal argument is also an index */
 	struct sk_field_req req = {.field_idx = (uint32_t)idx, .arg_key = arg};
+	if (arg != NULL && arg[0] >= '0' && arg[0] <= '9' &&
+	    strspn(arg, "0123456789") == strlen(arg)) {
+		req.has_index = 1;
+		req.arg_index = strtoull(arg, NULL, 10);
+	}
 	struct sk_value v;
 	int r = shrike_plugin_entry.extract(inst, ev, &req, &v);
 	if (r == SK_NA) {
@@ -364,11 +500,24 @@ static void test_plugin_proc(void **state)
 	X_EQ(ev, "container.labels", "maintainer:ops");
 	assert_string_equal(x(inst, &ev, "container.label", "maintainer"), "ops");
 
-	/* containerd: the id from the cgroup, no metadata source here */
+	/* containerd: the id from the cgroup, metadata from the task's spec */
 	ev = event(inst, SK_SC_OPENAT, 103, NULL, 0);
 	X_EQ(ev, "container.id", "555555555555");
 	X_EQ(ev, "container.type", "containerd");
-	X_EQ(ev, "container.name", "<NA>");
+	X_EQ(ev, "container.name", "api");
+	X_EQ(ev, "container.image", "registry.local:5000/shop/api:2.1");
+	X_EQ(ev, "container.image.repository", "registry.local:5000/shop/api");
+	X_EQ(ev, "container.image.tag", "2.1");
+	X_EQ(ev, "container.privileged", "false");
+	X_EQ(ev, "k8s.pod.name", "api-5f7c");
+	X_EQ(ev, "k8s.ns.name", "shop");
+	X_EQ(ev, "k8s.pod.uid", "0c1d2e3f-0000-4000-8000-000000000002");
+	X_EQ(ev, "k8s.pod.labels", "<NA>");
+	X_EQ(ev, "container.mounts",
+	     "/proc:/host/proc::false:rprivate,"
+	     "/run/docker.sock:/var/run/docker.sock::true:rshared");
+	ev = event(inst, SK_SC_OPENAT, 107, NULL, 0);
+	X_EQ(ev, "container.privileged", "true");
 
 	ev = event(inst, SK_SC_OPENAT, 104, NULL, 0);
 	X_EQ(ev, "container.id", "host");
@@ -384,6 +533,39 @@ static void test_plugin_proc(void **state)
 	/* a thread found nowhere */
 	ev = event(inst, SK_SC_OPENAT, 999, NULL, 0);
 	X_EQ(ev, "container.id", "<NA>");
+	shrike_plugin_entry.destroy(inst);
+}
+
+#define X_ARG(ev, name, arg, want) assert_string_equal(x(inst, &(ev), (name), (arg)), (want))
+
+static void test_plugin_mounts(void **state)
+{
+	(void)state;
+	void *inst = plugin_new();
+	struct sk_event ev = event(inst, SK_SC_OPENAT, 103, NULL, 0); /* containerd */
+	/* Falco's sensitive_mount: where the host's /proc is mounted */
+	X_ARG(ev, "container.mount.dest", "/proc*", "/host/proc");
+	X_ARG(ev, "container.mount.dest", "/var/run/docker.sock", "<NA>"); /* a dest */
+	X_ARG(ev, "container.mount.dest", "/run/docker.sock", "/var/run/docker.sock");
+	X_ARG(ev, "container.mount.dest", "/etc", "<NA>");
+	X_ARG(ev, "container.mount.dest", "0", "/host/proc");
+	X_ARG(ev, "container.mount.dest", "1", "/var/run/docker.sock");
+	X_ARG(ev, "container.mount.dest", "2", "<NA>");
+	X_ARG(ev, "container.mount.source", "/var/run/*", "/run/docker.sock");
+	X_ARG(ev, "container.mount.source", "/proc", "<NA>"); /* a source */
+	X_ARG(ev, "container.mount", "/proc", "/proc:/host/proc::false:rprivate");
+	X_ARG(ev, "container.mount", "1", "/run/docker.sock:/var/run/docker.sock::true:rshared");
+	X_ARG(ev, "container.mount", "/nowhere*", "<NA>");
+	X_ARG(ev, "container.mount.rdwr", "/proc", "false");
+	X_ARG(ev, "container.mount.rdwr", "/run/*", "true");
+	X_ARG(ev, "container.mount.propagation", "/run/docker.sock", "rshared");
+	X_ARG(ev, "container.mount.mode", "0", "");
+	ev = event(inst, SK_SC_OPENAT, 102, NULL, 0); /* Docker: a mode */
+	X_ARG(ev, "container.mount.mode", "/srv/pg", "z");
+	X_ARG(ev, "container.mount.source", "/var/lib/postgresql/*", "/srv/pg");
+	ev = event(inst, SK_SC_OPENAT, 104, NULL, 0); /* the host has no mounts */
+	X_ARG(ev, "container.mount.dest", "/proc*", "<NA>");
+	X_ARG(ev, "container.mount", "0", "<NA>");
 	shrike_plugin_entry.destroy(inst);
 }
 
@@ -414,9 +596,9 @@ static void test_plugin_records(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split_image),
-	    cmocka_unit_test(test_meta),
-	    cmocka_unit_test(test_plugin_proc),
+	    cmocka_unit_test(test_split_image),	    cmocka_unit_test(test_meta),
+	    cmocka_unit_test(test_meta_containerd), cmocka_unit_test(test_mount_find),
+	    cmocka_unit_test(test_plugin_proc),	    cmocka_unit_test(test_plugin_mounts),
 	    cmocka_unit_test(test_plugin_records),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,13 +1,17 @@
 /* plugins/container/ctrmeta.c - read container metadata from podman/CRI-O
- * storage and Docker's data root (see ctrmeta.h). */
+ * storage, Docker's data root and containerd's state directory (see
+ * ctrmeta.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -28,6 +32,15 @@ void ctr_meta_free(struct ctr_meta *m)
 	free(m->image_id);
 	free(m->image_digest);
 	free(m->mounts);
+	for (size_t i = 0; i < m->nmounts; i++) {
+		struct ctr_mount *mt = &m->mountv[i];
+		free(mt->source);
+		free(mt->dest);
+		free(mt->mode);
+		free(mt->propagation);
+		free(mt->text);
+	}
+	free(m->mountv);
 	free(m->runtime);
 	free(m->labels.text);
 	free(m->pod_name);
@@ -174,20 +187,64 @@ int ctr_split_image(const char *image, char **ret_repo, char **ret_tag, char **r
 	return 0;
 }
 
-/* mounts_add - append one "source:dest:mode:rw:propagation" entry. */
-static int mounts_add(char **list, const char *src, const char *dst, const char *mode, bool rw,
-		      const char *prop)
+/* mounts_add - append one mount to m->mountv. */
+static int mounts_add(struct ctr_meta *m, const char *src, const char *dst, const char *mode,
+		      bool rw, const char *prop)
 {
-	size_t old = *list ? strlen(*list) : 0;
-	size_t need = old + strlen(src) + strlen(dst) + strlen(mode) + strlen(prop) + 16;
-	char *n = realloc(*list, need);
-	if (n == NULL) {
+	struct ctr_mount *v = realloc(m->mountv, (m->nmounts + 1) * sizeof(*v));
+	if (v == NULL) {
 		return -ENOMEM;
 	}
-	snprintf(n + old, need - old, "%s%s:%s:%s:%s:%s", old ? "," : "", src, dst, mode,
-		 rw ? "true" : "false", prop);
-	*list = n;
+	m->mountv = v;
+	struct ctr_mount *mt = &v[m->nmounts];
+	*mt = (struct ctr_mount){.rw = rw};
+	mt->source = strdup(src);
+	mt->dest = strdup(dst);
+	mt->mode = strdup(mode);
+	mt->propagation = strdup(prop);
+	if (mt->source && mt->dest && mt->mode && mt->propagation &&
+	    asprintf(&mt->text, "%s:%s:%s:%s:%s", src, dst, mode, rw ? "true" : "false", prop) <
+		0) {
+		mt->text = NULL;
+	}
+	m->nmounts++; /* even half-built: ctr_meta_free() frees it */
+	return mt->text ? 0 : -ENOMEM;
+}
+
+/* mounts_text - Falco's container.mounts: every mount's text, comma-joined. */
+static int mounts_text(struct ctr_meta *m)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < m->nmounts; i++) {
+		len += strlen(m->mountv[i].text) + 1;
+	}
+	char *t = malloc(len);
+	if (t == NULL) {
+		return -ENOMEM;
+	}
+	size_t off = 0;
+	for (size_t i = 0; i < m->nmounts; i++) {
+		off += (size_t)sprintf(t + off, "%s%s", i ? "," : "", m->mountv[i].text);
+	}
+	t[off] = '\0';
+	free(m->mounts);
+	m->mounts = t;
 	return 0;
+}
+
+const struct ctr_mount *ctr_mount_find(const struct ctr_meta *m, bool by_index, uint64_t index,
+				       const char *pattern, bool match_dest)
+{
+	if (by_index) {
+		return index < m->nmounts ? &m->mountv[index] : NULL;
+	}
+	for (size_t i = 0; pattern != NULL && i < m->nmounts; i++) {
+		const struct ctr_mount *mt = &m->mountv[i];
+		if (fnmatch(pattern, match_dest ? mt->dest : mt->source, 0) == 0) {
+			return mt;
+		}
+	}
+	return NULL;
 }
 
 static bool str_in_array(struct json_object *arr, const char *s)
@@ -206,15 +263,21 @@ static bool str_in_array(struct json_object *arr, const char *s)
 }
 
 /* oci_mounts - the bind mounts of an OCI runtime spec that the user asked
- * for (the runtime's own /etc/hosts, resolv.conf ... under the container's
- * userdata directory are left out). */
-static int oci_mounts(struct ctr_meta *m, struct json_object *spec, const char *full_id)
+ * for: the runtime's own /etc/hosts, resolv.conf ... are left out, found by
+ * a source path holding the container's id (podman's userdata directory) or
+ * its pod sandbox's id (containerd's CRI sandbox directory); `sandbox_id`
+ * may be NULL. */
+static int oci_mounts(struct ctr_meta *m, struct json_object *spec, const char *full_id,
+		      const char *sandbox_id)
 {
 	struct json_object *arr = jget(spec, "mounts");
 	if (arr == NULL || !json_object_is_type(arr, json_type_array)) {
 		return 0;
 	}
-	int r = dup_to(&m->mounts, "");
+	if (sandbox_id != NULL && strlen(sandbox_id) < 12) {
+		sandbox_id = NULL; /* too short to tell a path by */
+	}
+	int r = 0;
 	for (size_t i = 0; r == 0 && i < json_object_array_length(arr); i++) {
 		struct json_object *mt = json_object_array_get_idx(arr, i);
 		const char *type = jstr(mt, "type");
@@ -223,7 +286,8 @@ static int oci_mounts(struct ctr_meta *m, struct json_object *spec, const char *
 		struct json_object *opts = jget(mt, "options");
 		bool bind = (type && strcmp(type, "bind") == 0) || str_in_array(opts, "bind") ||
 			    str_in_array(opts, "rbind");
-		if (!bind || src == NULL || dst == NULL || strstr(src, full_id) != NULL) {
+		if (!bind || src == NULL || dst == NULL || strstr(src, full_id) != NULL ||
+		    (sandbox_id != NULL && strstr(src, sandbox_id) != NULL)) {
 			continue;
 		}
 		static const char *const props[] = {"rprivate", "private", "rshared", "shared",
@@ -235,19 +299,46 @@ static int oci_mounts(struct ctr_meta *m, struct json_object *spec, const char *
 				break;
 			}
 		}
-		r = mounts_add(&m->mounts, src, dst, "", !str_in_array(opts, "ro"), prop);
+		r = mounts_add(m, src, dst, "", !str_in_array(opts, "ro"), prop);
 	}
 	return r;
 }
 
-/* oci_privileged - podman and CRI-O drop the masked paths and keep every
- * capability for a privileged container. */
-static bool oci_privileged(struct json_object *spec)
+/* all_devices_allowed - the device cgroup rules of an OCI spec let the
+ * container use every device: a rule {"allow": true} for no particular
+ * type ("a" or none), major or minor. */
+static bool all_devices_allowed(struct json_object *linux_)
+{
+	struct json_object *devs = jget(jget(linux_, "resources"), "devices");
+	if (devs == NULL || !json_object_is_type(devs, json_type_array)) {
+		return false;
+	}
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		struct json_object *d = json_object_array_get_idx(devs, i);
+		struct json_object *allow = jget(d, "allow");
+		const char *type = jstr(d, "type");
+		if (allow != NULL && json_object_get_boolean(allow) &&
+		    (type == NULL || strcmp(type, "a") == 0) && jget(d, "major") == NULL &&
+		    jget(d, "minor") == NULL) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* oci_privileged - podman, CRI-O and containerd (ctr --privileged and the
+ * CRI plugin alike: oci.WithPrivileged) drop the masked paths and keep every
+ * capability for a privileged container; containerd also allows every
+ * device, which `need_devices` requires. */
+static bool oci_privileged(struct json_object *spec, bool need_devices)
 {
 	struct json_object *linux_ = jget(spec, "linux");
 	struct json_object *masked = jget(linux_, "maskedPaths");
 	if (masked != NULL && json_object_is_type(masked, json_type_array) &&
 	    json_object_array_length(masked) > 0) {
+		return false;
+	}
+	if (need_devices && !all_devices_allowed(linux_)) {
 		return false;
 	}
 	struct json_object *caps = jget(jget(jget(spec, "process"), "capabilities"), "bounding");
@@ -285,8 +376,8 @@ static struct ctr_meta *storage_read(const char *root, const char *full_id)
 		(void)mgr;
 		/* podman says it in an annotation; otherwise judge by the spec */
 		const char *priv = jstr(ann, "io.podman.annotations.privileged");
-		m->privileged = priv ? strcasecmp(priv, "TRUE") == 0 : oci_privileged(spec);
-		r |= oci_mounts(m, spec, full_id);
+		m->privileged = priv ? strcasecmp(priv, "TRUE") == 0 : oci_privileged(spec, false);
+		r |= oci_mounts(m, spec, full_id, NULL);
 		r |= k8s_from(m, jstr(ann, "io.kubernetes.pod.name"),
 			      jstr(ann, "io.kubernetes.pod.namespace"),
 			      jstr(ann, "io.kubernetes.pod.uid"));
@@ -383,7 +474,6 @@ static struct ctr_meta *docker_read(const char *root, const char *full_id)
 		r |= k8s_from(m, jstr(labels, "io.kubernetes.pod.name"),
 			      jstr(labels, "io.kubernetes.pod.namespace"),
 			      jstr(labels, "io.kubernetes.pod.uid"));
-		r |= dup_to(&m->mounts, "");
 		struct json_object *mps = jget(cfg, "MountPoints");
 		if (mps && json_object_is_type(mps, json_type_object)) {
 			json_object_object_foreach(mps, dest, mp)
@@ -394,7 +484,7 @@ static struct ctr_meta *docker_read(const char *root, const char *full_id)
 				const char *prop = jstr(mp, "Propagation");
 				struct json_object *rw = jget(mp, "RW");
 				r |= mounts_add(
-				    &m->mounts, src ? src : "", dst ? dst : dest, mode ? mode : "",
+				    m, src ? src : "", dst ? dst : dest, mode ? mode : "",
 				    rw ? json_object_get_boolean(rw) : true, prop ? prop : "");
 			}
 		}
@@ -413,6 +503,85 @@ static struct ctr_meta *docker_read(const char *root, const char *full_id)
 	return m;
 }
 
+/* containerd_spec - the OCI spec of task `full_id` under a containerd state
+ * directory: <root>/io.containerd.runtime.v2.task/<namespace>/<id>/config.json
+ * (or the v1 shim's io.containerd.runtime.v1.linux), whatever the namespace
+ * ("k8s.io" for the CRI plugin, "default" for ctr, "moby" for Docker). Its
+ * path goes to ret_path. */
+static struct json_object *containerd_spec(const char *root, const char *full_id, char *ret_path,
+					   size_t pathlen)
+{
+	static const char *const shims[] = {"io.containerd.runtime.v2.task",
+					    "io.containerd.runtime.v1.linux", NULL};
+	struct json_object *spec = NULL;
+	for (const char *const *shim = shims; spec == NULL && *shim; shim++) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s/%s", root, *shim);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		while (d != NULL && spec == NULL && (de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.') {
+				continue;
+			}
+			int n = snprintf(ret_path, pathlen, "%s/%s/%s/config.json", dir, de->d_name,
+					 full_id);
+			if (n > 0 && (size_t)n < pathlen) {
+				spec = read_json(ret_path);
+			}
+		}
+		if (d != NULL) {
+			closedir(d);
+		}
+	}
+	return spec;
+}
+
+/* containerd_read - containerd: the task's OCI spec under the state
+ * directory `root`. The CRI plugin's annotations give the names; without
+ * them (a container of `ctr run`) the name is the containerd id and the
+ * image is unknown: labels, the image and its id live in containerd's
+ * metadata database (bolt), which Shrike does not read. The creation time
+ * is the bundle's config.json's: written when the task was created. */
+static struct ctr_meta *containerd_read(const char *root, const char *full_id)
+{
+	char path[PATH_MAX];
+	struct json_object *spec = containerd_spec(root, full_id, path, sizeof(path));
+	if (spec == NULL) {
+		return NULL;
+	}
+	struct ctr_meta *m = calloc(1, sizeof(*m));
+	int r = m ? 0 : -ENOMEM;
+	if (r == 0) {
+		struct json_object *ann = jget(spec, "annotations");
+		const char *type = jstr(ann, "io.kubernetes.cri.container-type");
+		const char *name = jstr(ann, "io.kubernetes.cri.container-name");
+		const char *sandbox = jstr(ann, "io.kubernetes.cri.sandbox-id");
+		if (type != NULL && strcmp(type, "sandbox") == 0) {
+			name = jstr(ann, "io.kubernetes.cri.sandbox-name");
+		}
+		r |= dup_to(&m->runtime, "containerd");
+		r |= dup_to(&m->name, name ? name : full_id);
+		r |= dup_to(&m->image, jstr(ann, "io.kubernetes.cri.image-name"));
+		r |= k8s_from(m, jstr(ann, "io.kubernetes.cri.sandbox-name"),
+			      jstr(ann, "io.kubernetes.cri.sandbox-namespace"),
+			      jstr(ann, "io.kubernetes.cri.sandbox-uid"));
+		m->privileged = oci_privileged(spec, true);
+		r |= oci_mounts(m, spec, full_id, sandbox);
+		struct stat st;
+		if (stat(path, &st) == 0) {
+			m->created_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
+					(uint64_t)st.st_mtim.tv_nsec;
+		}
+	}
+	json_object_put(spec);
+	if (r != 0) {
+		ctr_meta_free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return m;
+}
+
 struct ctr_meta *ctr_meta_read(const struct ctr_meta_conf *conf, const char *full_id)
 {
 	struct ctr_meta *m = NULL;
@@ -422,12 +591,16 @@ struct ctr_meta *ctr_meta_read(const struct ctr_meta_conf *conf, const char *ful
 	for (const char *const *r = conf->docker_roots; m == NULL && r && *r; r++) {
 		m = docker_read(*r, full_id);
 	}
+	for (const char *const *r = conf->containerd_roots; m == NULL && r && *r; r++) {
+		m = containerd_read(*r, full_id);
+	}
 	if (m == NULL) {
 		errno = errno == ENOMEM ? ENOMEM : ENOENT;
 		return NULL;
 	}
-	if (m->image != NULL && m->image_repo == NULL &&
-	    ctr_split_image(m->image, &m->image_repo, &m->image_tag, &m->image_digest) < 0) {
+	if (mounts_text(m) < 0 ||
+	    (m->image != NULL && m->image_repo == NULL &&
+	     ctr_split_image(m->image, &m->image_repo, &m->image_tag, &m->image_digest) < 0)) {
 		ctr_meta_free(m);
 		errno = ENOMEM;
 		return NULL;

@@ -1,10 +1,12 @@
 /* plugins/container/ctrmeta.h - container metadata read from the container
  * runtime's own files: podman and CRI-O (containers/storage:
  * overlay-containers/containers.json and <id>/userdata/config.json, the OCI
- * runtime spec with the CRI annotations) and Docker
- * (containers/<id>/config.v2.json and hostconfig.json). Blocking file I/O:
- * called from the container plugin's worker thread, never from the event
- * loop. */
+ * runtime spec with the CRI annotations), Docker
+ * (containers/<id>/config.v2.json and hostconfig.json) and containerd (the
+ * running task's OCI bundle under the state directory:
+ * io.containerd.runtime.v2.task/<namespace>/<id>/config.json, with the CRI
+ * plugin's io.kubernetes.cri.* annotations). Blocking file I/O: called from
+ * the container plugin's worker thread, never from the event loop. */
 #ifndef SK_PLUGINS_CONTAINER_CTRMETA_H
 #define SK_PLUGINS_CONTAINER_CTRMETA_H
 
@@ -18,16 +20,29 @@ struct ctr_kv {
 	size_t len;
 };
 
+/* One bind mount of a container, as Falco's container.mount* fields show
+ * it. Strings are owned, never NULL ("" when unknown). */
+struct ctr_mount {
+	char *source;	   /* host path */
+	char *dest;	   /* path in the container */
+	char *mode;	   /* Docker's mode ("z", "Z", ...), "" elsewhere */
+	char *propagation; /* "rprivate", "shared", ... or "" */
+	char *text;	   /* "source:dest:mode:rw:propagation" */
+	bool rw;
+};
+
 /* What Shrike knows about one container. Immutable once published. */
 struct ctr_meta {
 	char *name;
-	char *image;	    /* as the user named it: docker.io/library/busybox:latest */
-	char *image_repo;   /* docker.io/library/busybox */
-	char *image_tag;    /* latest */
-	char *image_id;	    /* the runtime's image id (hex) */
-	char *image_digest; /* sha256:... when the image was named by digest */
-	char *mounts;	    /* Falco's "source:dest:mode:rw:propagation,..." */
-	char *runtime;	    /* "podman", "docker", "cri-o" */
+	char *image;		  /* as the user named it: docker.io/library/busybox:latest */
+	char *image_repo;	  /* docker.io/library/busybox */
+	char *image_tag;	  /* latest */
+	char *image_id;		  /* the runtime's image id (hex) */
+	char *image_digest;	  /* sha256:... when the image was named by digest */
+	char *mounts;		  /* Falco's "source:dest:mode:rw:propagation,..." */
+	struct ctr_mount *mountv; /* the same, one by one */
+	size_t nmounts;
+	char *runtime; /* "podman", "docker", "cri-o", "containerd" */
 	bool privileged;
 	uint64_t created_ns; /* 0: unknown */
 	struct ctr_kv labels;
@@ -37,12 +52,13 @@ struct ctr_meta {
 
 /* Where to look. NULL-terminated lists of directories. */
 struct ctr_meta_conf {
-	const char *const *storage_roots; /* containers/storage roots (podman, CRI-O) */
-	const char *const *docker_roots;  /* Docker data roots */
+	const char *const *storage_roots;    /* containers/storage roots (podman, CRI-O) */
+	const char *const *docker_roots;     /* Docker data roots */
+	const char *const *containerd_roots; /* containerd state directories */
 };
 
 /* ctr_meta_read - read the metadata of container `full_id` (64 hex digits):
- * containers/storage roots first, then Docker's. Returns a new struct (free
+ * containers/storage roots first, then Docker's, then containerd's. Returns a new struct (free
  * with ctr_meta_free()) or NULL when no runtime knows the id (errno ENOENT)
  * or out of memory (ENOMEM). */
 struct ctr_meta *ctr_meta_read(const struct ctr_meta_conf *conf, const char *full_id);
@@ -55,6 +71,14 @@ void ctr_meta_free(struct ctr_meta *m);
  * "sha256:ab"). Missing parts come back as "". Each result is malloc'd.
  * Returns 0 or -ENOMEM. */
 int ctr_split_image(const char *image, char **ret_repo, char **ret_tag, char **ret_digest);
+
+/* ctr_mount_find - one mount of `m`, the way Falco's container.mount*
+ * fields pick it: by position when `by_index` (the field argument was a
+ * number), otherwise the first mount whose source (or, with `match_dest`,
+ * whose destination) matches the glob `pattern` (fnmatch(3) without flags:
+ * '*' also matches '/'). NULL when none does. */
+const struct ctr_mount *ctr_mount_find(const struct ctr_meta *m, bool by_index, uint64_t index,
+				       const char *pattern, bool match_dest);
 
 /* ctr_kv_get - the value of `key` in a label list, or NULL; *ret_len gets
  * its length. */

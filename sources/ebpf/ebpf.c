@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <shrike/plugin.h>
@@ -212,6 +213,20 @@ static void missing_caps(char *buf, size_t len, bool *ret_fatal)
 	bool admin = (eff & (1ull << 21)) != 0; /* CAP_SYS_ADMIN */
 	bool bpf = (eff & (1ull << 39)) && (eff & (1ull << 38));
 	*ret_fatal = !admin && !bpf;
+}
+
+/* ---- programs ------------------------------------------------------------------ */
+
+/* Choose the sys_exit program this kernel can run, before loading:
+ * sk_sys_exit where the kernel has bpf_rdonly_cast (6.2), else
+ * sk_sys_exit_old (the same with helper reads). */
+static void pick_programs(struct ebpf *e)
+{
+	struct btf *vm = btf__load_vmlinux_btf();
+	bool fast = vm != NULL && btf__find_by_name_kind(vm, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+	bpf_program__set_autoload(e->skel->progs.sk_sys_exit, fast);
+	bpf_program__set_autoload(e->skel->progs.sk_sys_exit_old, !fast);
+	btf__free(vm);
 }
 
 /* ---- plugin callbacks ------------------------------------------------------- */
@@ -508,6 +523,7 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 	e->skel->rodata->wakeup_bytes = e->ring_size / 4;
 	bpf_map__set_max_entries(e->skel->maps.ringbufs, (__u32)e->ncpus);
 	bpf_map__set_inner_map_fd(e->skel->maps.ringbufs, e->ring_fds[0]);
+	pick_programs(e);
 	r = probe_bpf__load(e->skel);
 	if (r != 0) {
 		if ((r == -EPERM || r == -EACCES) && why[0] != '\0') {

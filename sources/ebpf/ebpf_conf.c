@@ -109,10 +109,6 @@ int ebpf_buf_size(const struct ebpf_conf *c, uint64_t *ret, char *err, size_t er
 	{                                                                                          \
 		SK_K_ARG_STR, (i), 0, 0                                                            \
 	}
-#define SSTR(i)                                                                                    \
-	{                                                                                          \
-		SK_K_ARG_STR, (i), 1, 0                                                            \
-	}
 #define SSA(i, l)                                                                                  \
 	{                                                                                          \
 		SK_K_ARG_SOCKADDR, (i), (l), 1                                                     \
@@ -199,14 +195,14 @@ static const struct ebpf_sc_row rows[] = {
 	ROW(tgkill, TGKILL, 0, 0, 0, 0, R, AI(0), AI(1), A8(2))
 	/* files */
 #ifdef SYS_open
-	ROW(open, OPEN, 0, 1, 0, 0, R, SSTR(0), A32(1), A32(2), DEV(RFD), INO(RFD))
+	ROW(open, OPEN, 0, 0, 0, 0, R, STR(0), A32(1), A32(2), DEV(RFD), INO(RFD))
 #endif
-	ROW(openat, OPENAT, 0, 2, 0, 0, R, AI(0), SSTR(1), A32(2), A32(3), DEV(RFD), INO(RFD))
+	ROW(openat, OPENAT, 0, 0, 0, 0, R, AI(0), STR(1), A32(2), A32(3), DEV(RFD), INO(RFD))
 #ifdef SYS_openat2
-	ROW(openat2, OPENAT2, 0, 2, 0, 0, R, AI(0), SSTR(1), HOW(0), HOW(1), HOW(2), DEV(RFD), INO(RFD))
+	ROW(openat2, OPENAT2, 0, 0, 0, 0, R, AI(0), STR(1), HOW(0), HOW(1), HOW(2), DEV(RFD), INO(RFD))
 #endif
 #ifdef SYS_creat
-	ROW(creat, CREAT, 0, 1, 0, 0, R, SSTR(0), A32(1), DEV(RFD), INO(RFD))
+	ROW(creat, CREAT, 0, 0, 0, 0, R, STR(0), A32(1), DEV(RFD), INO(RFD))
 #endif
 	ROW(close, CLOSE, 0, 0, 0, 0, R, AI(0))
 	ROW(dup, DUP, 0, 0, 0, 0, R, AI(0))

@@ -1,8 +1,10 @@
 /* sources/ebpf/probe.bpf.c - Shrike's CO-RE syscall probe.
  *
- * Raw BTF tracepoints: sys_enter (copies the arguments the kernel or another
- * thread may change during the call: a path, a sockaddr), sys_exit (one
- * record per syscall, arguments + return value), sched_process_fork (the
+ * Raw BTF tracepoints: sys_enter (for the exec family, connect and bind
+ * only: copies the path or sockaddr the call uses, which exec replaces or
+ * another thread may change during the call), sys_exit (one record per
+ * syscall, arguments + return value, other paths read from the caller's
+ * memory there), sched_process_fork (the
  * child's clone record), sched_process_exec (the record of a successful
  * execve/execveat, describing the new image) and sched_process_exit
  * (procexit). Records are exactly <shrike/event.h> records laid out as
@@ -114,6 +116,13 @@ struct {
 	__type(value, struct sk_saved);
 } saved_map SEC(".maps");
 
+/* bpf_rdonly_cast (Linux 6.2): turns a kernel address into a typed,
+ * read-only pointer the program can load through directly (no helper
+ * call). Only sk_sys_exit uses it; on older kernels the plugin loads
+ * sk_sys_exit_old instead, which reads the same fields with
+ * bpf_probe_read_kernel (see rec_param). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* ---- record building ------------------------------------------------------- */
 
 #define OFF_MASK (SK_EBPF_REC_MAX - 1u)
@@ -127,7 +136,6 @@ struct sk_rec {
 	 * and an inode parameter of one fd cost one lookup */
 	struct task_struct *task;
 	long fdno;
-	struct file *f;
 	struct inode *ino;
 };
 
@@ -162,7 +170,6 @@ static __always_inline void rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, _
 	r->buf = buf;
 	r->task = NULL;
 	r->fdno = -1;
-	r->f = NULL;
 	r->ino = NULL;
 	r->idx = 0;
 	r->nparams = nparams > SK_EVT_MAX_PARAMS ? SK_EVT_MAX_PARAMS : nparams;
@@ -375,25 +382,53 @@ static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 	return f;
 }
 
-/* The file of descriptor `fd` of the record's task, looked up once. */
-static __always_inline struct file *rec_file(struct sk_rec *r, long fd)
+/* fd_file without a helper call: the descriptor table's slot is read
+ * through bpf_rdonly_cast as a struct list_head, whose first member is a
+ * pointer (any kernel struct that starts with one would do), so the load
+ * is a direct one. */
+static __always_inline struct file *fd_file_fast(struct task_struct *t, long fd)
 {
-	if (r->fdno != fd || r->f == NULL) {
-		r->f = r->task != NULL ? fd_file(r->task, fd) : NULL;
-		r->fdno = fd;
-		r->ino = NULL;
+	if (t == NULL || fd < 0) {
+		return NULL;
 	}
-	return r->f;
+	struct files_struct *files = t->files;
+	if (files == NULL) {
+		return NULL;
+	}
+	struct fdtable *fdt = files->fdt;
+	if ((unsigned long)fd >= fdt->max_fds) {
+		return NULL;
+	}
+	struct list_head *slot =
+	    bpf_rdonly_cast(&fdt->fd[fd], bpf_core_type_id_kernel(struct list_head));
+	return (struct file *)slot->next;
 }
 
-static __always_inline struct inode *rec_inode(struct sk_rec *r)
+/* The inode of descriptor `fd` of the record's task, looked up once per
+ * record (a dev and an ino parameter of one fd share it). fast: direct
+ * loads through bpf_rdonly_cast, no helper call; else two
+ * bpf_probe_read_kernel calls, and two or one more for dev or ino (each
+ * call costs about 40 ns: the walk was a third of an open's record). */
+static __always_inline struct inode *rec_inode(struct sk_rec *r, long fd, bool fast)
 {
-	struct file *f = r->f;
-	if (r->ino == NULL && f != NULL) {
-		bpf_probe_read_kernel(&r->ino, sizeof(r->ino),
+	if (r->fdno == fd && r->ino != NULL) {
+		return r->ino;
+	}
+	struct file *f = NULL;
+	struct inode *ino = NULL;
+	if (fast) {
+		f = fd_file_fast(r->task, fd);
+		if (f != NULL) {
+			struct file *tf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+			ino = tf->f_inode;
+		}
+	} else if ((f = fd_file(r->task, fd)) != NULL) {
+		bpf_probe_read_kernel(&ino, sizeof(ino),
 				      __builtin_preserve_access_index(&f->f_inode));
 	}
-	return r->ino;
+	r->fdno = fd;
+	r->ino = ino;
+	return ino;
 }
 
 static __always_inline __u32 encode_dev(__u32 kdev)
@@ -1153,8 +1188,8 @@ static __always_inline bool self(void)
 	return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
 }
 
-static __noinline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct sk_saved *sv,
-				long ret, struct sk_ebpf_pspec *ps)
+static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct sk_saved *sv,
+				     long ret, struct sk_ebpf_pspec *ps, bool fast)
 {
 	struct task_struct *task = r->task;
 	__u8 kind = ps->kind, a = ps->a & 7, b = ps->b;
@@ -1218,9 +1253,17 @@ static __noinline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct s
 	case SK_K_FD_DEV:
 	case SK_K_FD_INO: {
 		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)regs_arg(regs, a);
-		struct inode *ino = rec_file(r, fd) != NULL ? rec_inode(r) : NULL;
+		struct inode *ino = rec_inode(r, fd, fast);
 		if (ino == NULL) {
 			rec_empty(r);
+		} else if (fast) {
+			struct inode *ti =
+			    bpf_rdonly_cast(ino, bpf_core_type_id_kernel(struct inode));
+			if (kind == SK_K_FD_DEV) {
+				rec_u32(r, encode_dev(ti->i_sb->s_dev));
+			} else {
+				rec_u64(r, ti->i_ino);
+			}
 		} else if (kind == SK_K_FD_DEV) {
 			rec_u32(r, encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
 		} else {
@@ -1306,22 +1349,31 @@ struct param_walk {
 	long ret;
 };
 
-/* One table-driven parameter (a bpf_loop callback, verified once). */
-static long param_step(__u32 i, void *vctx)
-{
-	struct param_walk *w = vctx;
-	struct sk_ebpf_sc *sc = w->sc;
-	__u32 k = i;
-	barrier_var(k);
-	k &= 15;
-	if (k >= SK_EBPF_MAX_PSPEC || sc == NULL) {
-		return 1;
+/* One table-driven parameter (a bpf_loop callback, verified once); the
+ * _old one for kernels without bpf_rdonly_cast. */
+#define PARAM_STEP(name, fast)                                                                     \
+	static long name(__u32 i, void *vctx)                                                      \
+	{                                                                                          \
+		struct param_walk *w = vctx;                                                       \
+		struct sk_ebpf_sc *sc = w->sc;                                                     \
+		__u32 k = i;                                                                       \
+		barrier_var(k);                                                                    \
+		k &= 15;                                                                           \
+		if (k >= SK_EBPF_MAX_PSPEC || sc == NULL) {                                        \
+			return 1;                                                                  \
+		}                                                                                  \
+		return rec_param(w->r, w->regs, w->sv, w->ret, &sc->p[k], (fast)) < 0 ? 1 : 0;     \
 	}
-	return rec_param(w->r, w->regs, w->sv, w->ret, &sc->p[k]) < 0 ? 1 : 0;
-}
+PARAM_STEP(param_step, true)
+PARAM_STEP(param_step_old, false)
 
 /* ---- programs ------------------------------------------------------------------ */
 
+/* What the exec family, connect and bind keep for sys_exit and
+ * sched_process_exec: the syscall number (which exec call it was), the
+ * registers (the exec tracepoint has none of the call's), and the path or
+ * sockaddr as it was when the kernel read it. Every other syscall leaves
+ * after one array lookup: paths of the open family are read at exit. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 {
@@ -1330,7 +1382,7 @@ int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 	}
 	__u32 key = (__u32)id;
 	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
-	if (sc == NULL || !sc->enabled || (sc->save_str == 0 && sc->save_sa == 0)) {
+	if (sc == NULL || (sc->save_str == 0 && sc->save_sa == 0) || !sc->enabled) {
 		return 0;
 	}
 	if (self()) {
@@ -1380,8 +1432,9 @@ static __always_inline struct sk_saved *saved_for(struct task_struct *task, long
 	return sv;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
+/* One record per syscall at its exit. fast: bpf_rdonly_cast is there
+ * (sk_sys_exit); else sk_sys_exit_old, the same with helper reads. */
+static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool fast)
 {
 	long id = regs_id(regs);
 	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
@@ -1459,13 +1512,25 @@ int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 		rec_begin(&r, buf, sc->type, n, tid);
 		r.task = task;
 		struct param_walk w = {.r = &r, .regs = regs, .sv = sv, .sc = sc, .ret = ret};
-		bpf_loop(n, param_step, &w, 0);
+		bpf_loop(n, fast ? param_step : param_step_old, &w, 0);
 	}
 	if (sv != NULL) {
 		sv->id = -1;
 	}
 	rec_submit(&r);
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
+{
+	return sys_exit(regs, ret, true);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_sys_exit_old, struct pt_regs *regs, long ret)
+{
+	return sys_exit(regs, ret, false);
 }
 
 /* The child's side of clone/fork/vfork/clone3 (res = 0). */

@@ -1,5 +1,5 @@
-# tests/lib/containers.sh - podman harness for integration tests (sourced
-# after tests/lib.sh, POSIX sh, needs root).
+# tests/lib/containers.sh - podman and containerd harness for integration
+# tests (sourced after tests/lib.sh, POSIX sh, needs root).
 #
 # Every test gets its own podman world under $T/ct: containers.conf (cgroupfs,
 # runc, file events, fixed ulimits), storage (graphroot and runroot) and CNI
@@ -21,6 +21,15 @@
 #
 # Storage goes below $T (removed by lib.sh at exit); ct_cleanup removes the
 # containers, networks and images first and unmounts what podman left.
+#
+# containerd the same way: a private daemon with its own root, state and
+# socket below $T/ctrd (no systemd, no CRI plugin), images imported from a
+# rootfs as a docker-archive tarball, `ctr` pointed at its socket:
+#
+#   reason=$(ctrd_missing) && tap_skip_all "$reason"
+#   ctrd_start || exit 1                    # daemon + cleanup on exit
+#   ctrd_import "$T/rootfs" localhost/x:1
+#   ctrd run -d localhost/x:1 "$id" sleep 600
 
 # ct_missing - print why containers cannot run here and succeed, or print
 # nothing and fail (so `reason=$(ct_missing) && tap_skip_all "$reason"`).
@@ -178,4 +187,103 @@ ct_ip() {
 # the container.id field shows it.
 ct_short_id() {
 	ct podman inspect --format '{{.Id}}' "$1" | cut -c1-12
+}
+
+# ---- containerd ----
+
+# ctrd_missing - print why a private containerd cannot run here and succeed,
+# or print nothing and fail.
+ctrd_missing() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "needs root to run containerd"
+		return 0
+	fi
+	for _c_tool in containerd ctr containerd-shim-runc-v2 runc; do
+		if ! command -v "$_c_tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$_c_tool" ]; then
+			echo "$_c_tool is not installed (scripts/install-deps.sh --test)"
+			return 0
+		fi
+	done
+	if [ ! -x /bin/busybox ] || ! file_is_static /bin/busybox; then
+		echo "busybox-static is not installed (scripts/install-deps.sh --test)"
+		return 0
+	fi
+	return 1
+}
+
+# ctrd_start - start containerd with its root, state directory and socket
+# below $T/ctrd (CTRD_DIR; the state directory is $CTRD_DIR/state) and wait
+# until it answers. ctrd_cleanup runs at exit.
+ctrd_start() {
+	CTRD_DIR=$T/ctrd
+	mkdir -p "$CTRD_DIR"
+	cat >"$CTRD_DIR/config.toml" <<CONF
+version = 2
+root = "$CTRD_DIR/root"
+state = "$CTRD_DIR/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+
+[grpc]
+  address = "$CTRD_DIR/sock"
+
+[ttrpc]
+  address = "$CTRD_DIR/sock.ttrpc"
+CONF
+	on_exit ctrd_cleanup
+	containerd --config "$CTRD_DIR/config.toml" >"$CTRD_DIR/containerd.log" 2>&1 &
+	CTRD_PID=$!
+	if ! wait_for 30 ctr --address "$CTRD_DIR/sock" version; then
+		echo "containerd does not answer: $(tail -n 3 "$CTRD_DIR/containerd.log")" >&2
+		return 1
+	fi
+}
+
+# ctrd CMD... - ctr with the private containerd; errors to $T/ctrd/ctr.err.
+ctrd() {
+	ctr --address "$CTRD_DIR/sock" "$@" 2>>"$CTRD_DIR/ctr.err"
+}
+
+# ctrd_import DIR IMAGE - make IMAGE from the rootfs DIR: one layer, a
+# config naming it by its digest, and the manifest of a docker-archive.
+ctrd_import() {
+	_c_a=$CTRD_DIR/archive
+	rm -rf "$_c_a"
+	mkdir -p "$_c_a"
+	tar -C "$1" -cf "$_c_a/layer.tar" . || return 1
+	_c_sum=$(sha256sum "$_c_a/layer.tar" | cut -d ' ' -f 1)
+	printf '{"architecture":"%s","os":"linux","config":{"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}\n' \
+		"$(dpkg --print-architecture 2>/dev/null || echo amd64)" "$_c_sum" >"$_c_a/config.json"
+	printf '[{"Config":"config.json","RepoTags":["%s"],"Layers":["layer.tar"]}]\n' "$2" \
+		>"$_c_a/manifest.json"
+	tar -C "$_c_a" -cf "$_c_a/image.tar" manifest.json config.json layer.tar || return 1
+	ctrd image import "$_c_a/image.tar" >/dev/null
+}
+
+# ctrd_cleanup - kill and delete every task and container, stop containerd
+# and the shims it started (found by its socket in their command line), and
+# unmount what is left below $T/ctrd.
+ctrd_cleanup() {
+	[ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ] || return 0
+	# ctr waits 10 s for a daemon that is gone: ask only a running one
+	if [ -n "${CTRD_PID:-}" ] && kill -0 "$CTRD_PID" 2>/dev/null; then
+		for _c_id in $(ctrd task ls -q); do
+			ctrd task kill -s KILL "$_c_id"
+		done
+		for _c_id in $(ctrd container ls -q); do
+			ctrd task delete -f "$_c_id" >/dev/null
+			ctrd container delete "$_c_id" >/dev/null
+		done
+		kill -TERM "$CTRD_PID" 2>/dev/null
+		wait "$CTRD_PID" 2>/dev/null
+	fi
+	CTRD_PID=
+	for _c_p in /proc/[0-9]*; do
+		if cat "$_c_p/cmdline" 2>/dev/null | tr '\0' ' ' |
+			grep -q -- "containerd-shim.*-address $CTRD_DIR/sock"; then
+			kill -KILL "${_c_p#/proc/}" 2>/dev/null
+		fi
+	done
+	awk -v d="$CTRD_DIR" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r |
+		while read -r _c_m; do umount -l "$_c_m" 2>/dev/null; done
+	return 0
 }

@@ -40,11 +40,11 @@ them unchanged. Two plugins provide them:
   containerd/CRI, CRI-O layouts; `host` otherwise); the metadata from the
   runtime's own files (podman and CRI-O storage, Docker's data root, the
   OCI bundle of a containerd task under its state directory), read by a
-  worker thread: until it is read, those fields are NA. Its `init_config`:
-  `proc_root`, `storage_roots` (default `[/var/lib/containers/storage]`),
-  `docker_roots` (default `[/var/lib/docker]`), `containerd_roots`
-  (containerd state directories, default `[/run/containerd]`),
-  `wait_metadata` (default 0), `retry_interval` (default 5s).
+  worker thread. Its `init_config`: `proc_root`, `storage_roots` (default
+  `[/var/lib/containers/storage]`), `docker_roots` (default
+  `[/var/lib/docker]`), `containerd_roots` (containerd state directories,
+  default `[/run/containerd]`), `wait_metadata` (default 10ms),
+  `retry_interval` (default 5s).
 
 Semantics worth knowing (each pinned by a unit test in
 `plugins/syscall/syscall_test.c` or `plugins/container/container_test.c`):
@@ -91,6 +91,19 @@ Semantics worth knowing (each pinned by a unit test in
   address that several learnt names resolve to has all of them (`=` and
   `in` match any, `!=` none); one with none is NA, and so are names in
   outputs that no condition mentions.
+- A new container's metadata is looked up from the first clone or exec
+  record that shows its id (usually a clone of the runtime's init in the
+  container, milliseconds before the workload runs), not when a rule first
+  asks. An extraction that still finds the lookup in flight waits for it
+  up to `wait_metadata` (default 10ms), once per container; later ones
+  give NA until it is done. So the event loop stalls at most
+  `wait_metadata` per new container, and a container's first events rarely
+  see NA. Measured on the first alerts of `podman run IMAGE cat
+  /etc/shadow`: NA `container.name` in 0 of 100 (also 0 of 100 with
+  `wait_metadata: 0`: the early start does most of it), against 50 of 50
+  when the lookup started at the first extraction and nothing waited, and
+  1 of 51 with a 10ms wait but no early start. `wait_metadata: 0` never
+  waits.
 - containerd: `container.name` is the CRI container name
   (`io.kubernetes.cri.container-name`; the pod's name for a sandbox), else
   the containerd id; `container.image` is `io.kubernetes.cri.image-name`;

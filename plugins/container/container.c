@@ -7,8 +7,23 @@
  * cached per thread. The id is computed on the event loop (cheap string
  * work); the metadata (name, image, mounts, Kubernetes pod) is read from the
  * runtime's files (podman, CRI-O, Docker, containerd: see ctrmeta.h) by a
- * worker thread, so the event loop never blocks on it: until the lookup is
- * done those fields are NA, and filled for later events.
+ * worker thread, so the event loop does not do that I/O itself.
+ *
+ * First events of a new container. The lookup starts as early as it can:
+ * at the first clone or exec record that shows a container id not seen
+ * before (typically a clone of the runtime's init process once it is in
+ * the container's cgroup, milliseconds before the workload runs), before
+ * any field is asked for. Should the workload's first syscalls still come
+ * before the worker is done (a slow lookup, or the workload's exec as the
+ * first record), an extraction that finds the lookup running waits for it,
+ * up to wait_metadata (default 10ms), once per container: later extractions
+ * while it is still pending (or after the wait timed out) give NA at once,
+ * and the fields are filled for the events after it completes. The
+ * trade-off: the event loop may stall for at most wait_metadata per new
+ * container (the lookups are local file reads, well under a millisecond for
+ * a few hundred containers), against rules on a container's first events
+ * seeing NA names and images. wait_metadata: 0 restores "never wait";
+ * replaying captures in tests uses seconds.
  *
  * Configuration (init_config):
  *   proc_root         where to read /proc/<tid>/cgroup (default /proc)
@@ -16,8 +31,8 @@
  *                     (default [/var/lib/containers/storage])
  *   docker_roots      Docker data roots (default [/var/lib/docker])
  *   containerd_roots  containerd state directories (default [/run/containerd])
- *   wait_metadata     how long an extraction may wait for a pending lookup
- *                     (default 0: never; for replaying captures in tests)
+ *   wait_metadata     how long an extraction may wait, once per container,
+ *                     for a lookup in flight (default 10ms; 0: never)
  *   retry_interval    how soon a failed lookup is tried again (default 5s)
  * Depends on include/shrike/ only (plugins/common, json-c, pthreads).
  */
@@ -68,6 +83,7 @@ struct ctr_ent {
 	char id[65];
 	uint8_t rt;
 	int state;	       /* enum ctr_state, under mu */
+	bool waited;	       /* an extraction waited for it once already */
 	struct ctr_meta *meta; /* under mu until CS_DONE, then immutable */
 	uint64_t failed_at_ns; /* CLOCK_MONOTONIC */
 	uint64_t last_use;
@@ -133,10 +149,11 @@ static const struct sk_param ctr_params[] = {
 	     "/run/containerd)"},
     {.name = "wait_metadata",
      .type = SK_PARAM_DURATION,
-     .def = "0",
+     .def = "10ms",
      .offset = offsetof(struct ctr_conf, wait_ms),
      .max = 60000,
-     .desc = "how long an extraction may wait for a pending metadata lookup (0: never)"},
+     .desc = "how long an extraction may wait, once per container, for its metadata lookup in "
+	     "flight (0: never)"},
     {.name = "retry_interval",
      .type = SK_PARAM_DURATION,
      .def = "5s",
@@ -224,9 +241,10 @@ static void evict_ctrs(struct ctr_inst *in)
 	pthread_mutex_unlock(&in->mu);
 }
 
-/* ctr_get - the metadata of container `id` when known; starts (or
- * retries) the lookup otherwise, and waits up to wait_metadata for it. */
-static const struct ctr_meta *ctr_get(struct ctr_inst *in, const struct tid_ent *te)
+/* ctr_lookup - the cache entry of the container of `te`, created when new;
+ * starts its metadata lookup when it has none yet (or a failed one is due
+ * for a retry). Never waits. NULL when the entry cannot be made. */
+static struct ctr_ent *ctr_lookup(struct ctr_inst *in, const struct tid_ent *te)
 {
 	uint64_t key = id_key(te->id);
 	struct ctr_ent *e = sk_htab_get(&in->ctrs, key);
@@ -252,7 +270,6 @@ static const struct ctr_meta *ctr_get(struct ctr_inst *in, const struct tid_ent 
 		}
 	}
 	e->last_use = ++in->use_clock;
-	const struct ctr_meta *m = NULL;
 	pthread_mutex_lock(&in->mu);
 	if (e->state == CS_FAILED &&
 	    mono_ns() - e->failed_at_ns > in->conf->retry_ms * 1000000ULL) {
@@ -264,9 +281,25 @@ static const struct ctr_meta *ctr_get(struct ctr_inst *in, const struct tid_ent 
 		in->qlen++;
 		pthread_cond_signal(&in->work_cv);
 	}
-	if (e->state == CS_PENDING && in->conf->wait_ms > 0) {
+	pthread_mutex_unlock(&in->mu);
+	return e;
+}
+
+/* ctr_get - the metadata of the container of `te` when known; starts (or
+ * retries) the lookup otherwise. The first extraction that finds a lookup
+ * in flight waits up to wait_metadata for it; no other one waits. */
+static const struct ctr_meta *ctr_get(struct ctr_inst *in, const struct tid_ent *te)
+{
+	struct ctr_ent *e = ctr_lookup(in, te);
+	if (e == NULL) {
+		return NULL;
+	}
+	const struct ctr_meta *m = NULL;
+	pthread_mutex_lock(&in->mu);
+	if (e->state == CS_PENDING && !e->waited && in->conf->wait_ms > 0) {
+		e->waited = true;
 		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until); /* done_cv's clock */
 		uint64_t ns = (uint64_t)until.tv_nsec + in->conf->wait_ms * 1000000ULL;
 		until.tv_sec += (time_t)(ns / 1000000000ULL);
 		until.tv_nsec = (long)(ns % 1000000000ULL);
@@ -384,6 +417,11 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 			struct tid_ent *te = tid_put(in, (int64_t)rec->tid);
 			if (te != NULL) {
 				set_from_cgroups(te, p, len);
+			}
+			/* a container seen for the first time: start reading its
+			 * metadata now, before any rule asks for it */
+			if (te != NULL && te->rt != SK_CTR_NONE) {
+				ctr_lookup(in, te);
 			}
 		}
 		break;
@@ -719,7 +757,8 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	*ret_inst = in;
 	in->api = input->api;
 	in->host = input->host;
-	static const struct ctr_conf defaults = {.proc_root = "/proc", .retry_ms = 5000};
+	static const struct ctr_conf defaults = {
+	    .proc_root = "/proc", .wait_ms = 10, .retry_ms = 5000};
 	in->conf = input->config ? input->config : &defaults;
 	in->storage_roots = list_view(&in->conf->storage_roots, def_storage);
 	in->docker_roots = list_view(&in->conf->docker_roots, def_docker);
@@ -738,7 +777,13 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	sk_htab_init(&in->ctrs);
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->work_cv, NULL);
-	pthread_cond_init(&in->done_cv, NULL);
+	/* waits on done_cv are bounded in CLOCK_MONOTONIC time: a clock step
+	 * must not stretch them */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&in->done_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	/* the worker takes no signals: they are the host's to handle (a
 	 * thread with SIGTERM unblocked would let it kill the daemon) */
 	sigset_t all, old;

@@ -3,7 +3,8 @@
  * fake storage tree, image reference splitting, Falco's container.mount*
  * fields (by position, by glob), the plugin's fields for threads whose
  * cgroups (from a fake /proc or from clone/execve records) name a container
- * of each runtime, or none. */
+ * of each runtime, or none, and when metadata lookups start and how long an
+ * extraction waits for one (a FIFO holds a lookup in flight). */
 #include "config.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -36,6 +38,8 @@ extern const struct sk_plugin shrike_plugin_entry;
 #define CTRDP_ID   "7777777777777777777777777777777777777777777777777777777777777777"
 #define CTRDC_ID   "8888888888888888888888888888888888888888888888888888888888888888"
 #define CTRDN_ID   "9999999999999999999999999999999999999999999999999999999999999999"
+#define FIFO_ID	   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define EARLY_ID   "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 #define NONE_ID	   "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 #define TASKS	   "containerd/io.containerd.runtime.v2.task/"
 
@@ -151,7 +155,17 @@ static int setup(void **state)
 	put("proc/103/cgroup", "0::/kubepods/besteffort/pod1/cri-containerd-" CTRD_ID ".scope\n");
 	put("proc/104/cgroup", "0::/user.slice/user-0.slice/session-1.scope\n");
 	put("proc/105/cgroup", "0::/libpod_parent/libpod-" PRIV_ID "\n");
+	put("proc/106/cgroup", "0::/kubepods.slice/cri-containerd-" FIFO_ID ".scope\n");
 	put("proc/107/cgroup", "0::/kubepods.slice/cri-containerd-" CTRDP_ID ".scope\n");
+	/* a lookup held in flight: the worker blocks opening the FIFO until the
+	 * test writes it */
+	char fifo[PATH_MAX * 2];
+	snprintf(fifo, sizeof(fifo), "%s/" TASKS "default/" FIFO_ID, root);
+	mkdir(fifo, 0755);
+	strcat(fifo, "/config.json");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	put(TASKS "default/" EARLY_ID "/config.json",
+	    "{\"annotations\":{\"io.kubernetes.cri.container-name\":\"early\"}}");
 	return 0;
 }
 
@@ -569,6 +583,64 @@ static void test_plugin_mounts(void **state)
 	shrike_plugin_entry.destroy(inst);
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* the first extraction that finds a lookup in flight waits for it, up to
+ * wait_metadata; no other one waits */
+static void test_plugin_wait_once(void **state)
+{
+	(void)state;
+	void *inst = plugin_new_wait(300);
+	struct sk_event ev = event(inst, SK_SC_OPENAT, 106, NULL, 0);
+	X_EQ(ev, "container.id", "aaaaaaaaaaaa"); /* from the cgroup: no wait */
+	uint64_t t0 = now_ms();
+	X_EQ(ev, "container.name", "<NA>"); /* the worker is stuck on the FIFO */
+	uint64_t t1 = now_ms();
+	assert_true(t1 - t0 >= 290);
+	X_EQ(ev, "container.image", "<NA>");
+	ev = event(inst, SK_SC_OPENAT, 106, NULL, 0);
+	X_EQ(ev, "container.name", "<NA>");
+	assert_true(now_ms() - t1 < 200); /* once per container */
+	/* the runtime writes the spec: the lookup completes */
+	char fifo[PATH_MAX * 2];
+	snprintf(fifo, sizeof(fifo), "%s/" TASKS "default/" FIFO_ID "/config.json", root);
+	FILE *f = fopen(fifo, "w");
+	assert_non_null(f);
+	fputs("{\"annotations\":{\"io.kubernetes.cri.container-name\":\"late\"}}", f);
+	fclose(f);
+	const char *got = "<NA>";
+	for (int i = 0; i < 500 && strcmp(got, "late") != 0; i++) {
+		usleep(10000);
+		ev = event(inst, SK_SC_OPENAT, 106, NULL, 0);
+		got = x(inst, &ev, "container.name", NULL);
+	}
+	assert_string_equal(got, "late");
+	shrike_plugin_entry.destroy(inst);
+}
+
+/* the lookup starts at the clone record that shows a new container, before
+ * any field is asked for: with wait_metadata 0, the first extraction finds
+ * it done */
+static void test_plugin_early_lookup(void **state)
+{
+	(void)state;
+	void *inst = plugin_new_wait(0);
+	static const char cg[] = "unified=/kubepods.slice/cri-containerd-" EARLY_ID ".scope";
+	struct sk_event ev = event(inst, SK_SC_CLONE, 6000, cg, sizeof(cg));
+	usleep(300000); /* the worker reads a small local file meanwhile */
+	ev = event(inst, SK_SC_OPENAT, 6000, NULL, 0);
+	X_EQ(ev, "container.name", "early");
+	/* without a record first, the lookup starts at the extraction: NA */
+	ev = event(inst, SK_SC_OPENAT, 103, NULL, 0);
+	X_EQ(ev, "container.name", "<NA>");
+	shrike_plugin_entry.destroy(inst);
+}
+
 static void test_plugin_records(void **state)
 {
 	(void)state;
@@ -596,9 +668,10 @@ static void test_plugin_records(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split_image),	    cmocka_unit_test(test_meta),
-	    cmocka_unit_test(test_meta_containerd), cmocka_unit_test(test_mount_find),
-	    cmocka_unit_test(test_plugin_proc),	    cmocka_unit_test(test_plugin_mounts),
+	    cmocka_unit_test(test_split_image),	     cmocka_unit_test(test_meta),
+	    cmocka_unit_test(test_meta_containerd),  cmocka_unit_test(test_mount_find),
+	    cmocka_unit_test(test_plugin_proc),	     cmocka_unit_test(test_plugin_mounts),
+	    cmocka_unit_test(test_plugin_wait_once), cmocka_unit_test(test_plugin_early_lookup),
 	    cmocka_unit_test(test_plugin_records),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

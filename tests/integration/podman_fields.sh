@@ -7,7 +7,11 @@
 # container's 12-hex id, its name, image and runtime, proc.name cat with
 # parent sh, user root; uid 1000 is the container's own user (alice), not the
 # host's; a binary copied into the running container is from the overlay's
-# upper layer, the image's own one is not.
+# upper layer, the image's own one is not. And live, with the plugin's
+# default wait_metadata: the alert of a rule on the very first process of a
+# new container (`podman run IMAGE cat /etc/shadow`) already has the
+# container's name and image (the lookup starts at the runtime's first
+# records in the container, before the workload runs).
 . "$top_srcdir/tests/lib.sh"
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to load the eBPF probe and run podman"
@@ -17,7 +21,7 @@ command -v podman >/dev/null || tap_skip_all "podman is not installed (scripts/i
 [ -x /bin/busybox ] || tap_skip_all "busybox-static is not installed (scripts/install-deps.sh --test)"
 FIELDCHECK="$top_builddir/tests/tools/fieldcheck"
 
-tap_plan 10
+tap_plan 11
 
 # podman as DESIGN.md has it on these machines: cgroupfs, runc, file events
 cat >"$T/containers.conf" <<'CONF'
@@ -44,7 +48,15 @@ tar -C "$T/rootfs" -cf "$T/rootfs.tar" .
 if ! podman import "$T/rootfs.tar" "$tag" >"$T/import.out" 2>&1; then
 	tap_skip_all "podman cannot import an image here: $(tail -n 1 "$T/import.out")"
 fi
-on_exit "podman rm -f -t 0 $name >/dev/null 2>&1; podman rmi -f $tag >/dev/null 2>&1"
+on_exit "podman rm -f -t 0 $name $name-first >/dev/null 2>&1; podman rmi -f $tag >/dev/null 2>&1"
+
+cat >"$T/rules.yaml" <<'RULES'
+- rule: shadow read in a container
+  desc: test rule printing container fields
+  condition: evt.type in (open, openat, openat2) and fd.name = /etc/shadow and container.id != host
+  output: SHADOW id=%container.id name=%container.name image=%container.image
+  priority: WARNING
+RULES
 
 cat >"$T/shrike.yaml" <<'YAML'
 engine:
@@ -59,7 +71,7 @@ stdout_output:
   enabled: true
 YAML
 "$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --capture "$T/cap" \
-	>"$T/out" 2>"$T/err" &
+	-o "rules_files=[$T/rules.yaml]" >"$T/out" 2>"$T/err" &
 pid=$!
 on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 if ! wait_for 30 grep -q "source 'ebpf' started" "$T/err"; then
@@ -79,6 +91,11 @@ podman exec -u 1000 "$name" cat /etc/passwd >/dev/null
 podman cp /bin/busybox "$name:/tmp/copied-box"
 podman exec "$name" /tmp/copied-box true
 podman exec "$name" /bin/busybox true
+# a new container whose first process reads /etc/shadow (last: the checks
+# above take the first matching event)
+podman run --name "$name-first" "$tag" cat /etc/shadow >/dev/null
+first=$(podman inspect --format '{{.Id}}' "$name-first" 2>/dev/null | cut -c1-12)
+podman rm -f -t 0 "$name-first" >/dev/null 2>&1
 sleep 1
 # TERM, not INT: a background job of a non-interactive shell ignores SIGINT
 kill -TERM $pid
@@ -120,6 +137,11 @@ is "$got" "proc.vpid=1 container.name=$name" "the container's first process is p
 
 got=$(fc "evt.type = execve and proc.exepath = /tmp/copied-box and container.id = host" container.name)
 is "$got" "" "the container's events are not the host's"
+
+# the alert of the new container's first process, from the live run
+got=$(grep -m 1 "SHADOW id=$first " "$T/out" | sed 's/^.*SHADOW /SHADOW /')
+is "$got" "SHADOW id=$first name=$name-first image=$tag" \
+	"a new container's first event has its metadata (default wait_metadata)"
 
 if [ -s "$T/fc.err" ] && grep -v ': info: ' "$T/fc.err" | grep -q .; then
 	fail "fieldcheck ran without errors" "$(head -n 5 "$T/fc.err")"

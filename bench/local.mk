@@ -16,7 +16,7 @@ bench/bare_probe.skel.h: bench/bare_probe.bpf.o
 	$(AM_V_GEN)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 CLEANFILES += bench/bare_probe.bpf.o bench/bare_probe.skel.h
 check_PROGRAMS += bench/bare_reader
-bench_bare_reader_SOURCES = bench/bare_reader.c sources/ebpf/ebpf_conf.c
+bench_bare_reader_SOURCES = bench/bare_reader.c sources/ebpf/ebpf_conf.c sources/ebpf/ebpf_ia32.c
 nodist_bench_bare_reader_SOURCES = bench/bare_probe.skel.h
 bench_bare_reader_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/bench -I$(top_srcdir)/sources/ebpf
 bench_bare_reader_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)

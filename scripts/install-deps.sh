@@ -42,6 +42,8 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs podman runc busybox-static util-linux"
 	# tests/integration/containerd_fields.sh: a private containerd and ctr
 	pkgs="$pkgs containerd"
+	# tests/ebpf/ia32.sh: a -m32 static program (32-bit syscalls)
+	pkgs="$pkgs gcc-multilib"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

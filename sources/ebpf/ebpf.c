@@ -24,9 +24,11 @@
  *
  * Changing the syscall set at run time: ebpf_set_enabled() on the plugin's
  * copy of the table, then one map update per changed syscall number (see
- * apply_table()); the probe is not reloaded. The daemon-facing entry for
- * this (rule reload) is not in the plugin ABI yet; today the set comes from
- * the configuration (engine.ebpf.syscalls, all_syscalls).
+ * apply_table()), and per changed ia32 number in compat_nr (the map that
+ * sends 32-bit calls to the x86-64 rows, apply_compat()); the probe is not
+ * reloaded. The daemon-facing entry for this (rule reload) is not in the
+ * plugin ABI yet; today the set comes from the configuration
+ * (engine.ebpf.syscalls, all_syscalls).
  */
 #include "config.h"
 
@@ -84,6 +86,7 @@ struct ebpf {
 	int ncpus;
 
 	struct sk_ebpf_sc table[SK_EBPF_MAX_SYSCALLS];
+	__u32 compat[SK_EBPF_COMPAT_MAX]; /* ia32 number -> row (probe.h SK_CNR_*) */
 
 	/* batch arena */
 	unsigned char *arena;
@@ -394,7 +397,26 @@ static int read_counters(struct ebpf *e, struct sk_ebpf_counters *ret)
 	return r < 0 ? -errno : 0;
 }
 
-/* Write every row of the table into the probe's map. */
+/* Bring the probe's compat_nr map in line with the table: all entries
+ * (all), or those that changed. */
+static int apply_compat(struct ebpf *e, bool all)
+{
+	__u32 next[SK_EBPF_COMPAT_MAX];
+	int fd = bpf_map__fd(e->skel->maps.compat_nr);
+	ebpf_build_compat(e->table, next);
+	for (__u32 i = 0; i < SK_EBPF_COMPAT_MAX; i++) {
+		if (!all && next[i] == e->compat[i]) {
+			continue;
+		}
+		if (bpf_map_update_elem(fd, &i, &next[i], BPF_ANY) != 0) {
+			return -errno;
+		}
+		e->compat[i] = next[i];
+	}
+	return 0;
+}
+
+/* Write every row of the table into the probe's maps. */
 static int apply_table(struct ebpf *e)
 {
 	int fd = bpf_map__fd(e->skel->maps.syscalls);
@@ -403,7 +425,7 @@ static int apply_table(struct ebpf *e)
 			return -errno;
 		}
 	}
-	return 0;
+	return apply_compat(e, true);
 }
 
 /* eb_set_event_types - record only what the rules can use: the event types
@@ -454,6 +476,13 @@ static int eb_set_event_types(void *inst, const uint16_t *types, size_t n)
 		}
 		e->table[i] = tab[i];
 		changed++;
+	}
+	int cr = e->skel != NULL && changed > 0 ? apply_compat(e, false) : 0;
+	if (cr < 0) {
+		e->api->log(e->host, SK_LOG_ERROR, "cannot update the ia32 syscall map: %s",
+			    strerror(-cr));
+		free(tab);
+		return SK_ERR;
 	}
 	e->api->log(e->host, SK_LOG_INFO,
 		    "recording %u syscall numbers (%s; %u changed)", enabled,

@@ -369,6 +369,36 @@ int ebpf_set_enabled(struct sk_ebpf_sc *tab, const char *name, bool on)
 	return n;
 }
 
+void ebpf_build_compat(const struct sk_ebpf_sc *tab, __u32 *out)
+{
+	size_t n;
+	const struct ebpf_ia32_row *r = ebpf_ia32_rows(&n);
+	int sock = ebpf_ia32_socketcall_nr();
+	memset(out, 0, sizeof(*out) * SK_EBPF_COMPAT_MAX);
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].nr < 0 || r[i].nr >= (int)SK_EBPF_COMPAT_MAX) {
+			continue;
+		}
+		for (__u32 k = 0; k < SK_EBPF_MAX_SYSCALLS; k++) {
+			const struct sk_ebpf_sc *sc = &tab[k];
+			if (sc->type != r[i].type) {
+				continue;
+			}
+			__u32 v = (k + 1) | (sc->enabled ? SK_CNR_ENABLED : 0);
+			if (sc->enabled && (sc->save_str != 0 || sc->save_sa != 0)) {
+				v |= SK_CNR_SAVES;
+			}
+			out[r[i].nr] = v;
+			if (sock >= 0 && sock < (int)SK_EBPF_MAX_SYSCALLS &&
+			    r[i].nr >= (int)SK_EBPF_SOCKETCALL_BASE) {
+				out[sock] |=
+				    SK_CNR_SOCKETCALL | (v & (SK_CNR_ENABLED | SK_CNR_SAVES));
+			}
+			break;
+		}
+	}
+}
+
 int ebpf_build_table(const struct ebpf_conf *c, struct sk_ebpf_sc *out, char *err, size_t errlen)
 {
 	size_t n;

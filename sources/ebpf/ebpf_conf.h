@@ -63,4 +63,24 @@ int ebpf_build_table(const struct ebpf_conf *c, struct sk_ebpf_sc *out, char *er
  * the probe's map; the probe needs no reload. */
 int ebpf_set_enabled(struct sk_ebpf_sc *tab, const char *name, bool on);
 
+/* One 32-bit (ia32) syscall number, or SK_EBPF_SOCKETCALL_BASE + a
+ * socketcall sub-call, and the event it records (ebpf_ia32.c). */
+struct ebpf_ia32_row {
+	int nr;
+	unsigned type; /* SK_SC_* */
+};
+
+/* The ia32 rows (none but on x86-64); *ret_n is set to their number. */
+const struct ebpf_ia32_row *ebpf_ia32_rows(size_t *ret_n);
+
+/* ia32's socketcall number, or -1 where there is none. */
+int ebpf_ia32_socketcall_nr(void);
+
+/* ebpf_build_compat - fill `out` (SK_EBPF_COMPAT_MAX entries) with the
+ * probe's compat_nr map for the x86-64 table `tab`: each ia32 number maps
+ * to the row of the same event, with that row's enabled and save bits
+ * (probe.h SK_CNR_*); socketcall's own entry is enabled (saves) when one
+ * of its sub-calls is. */
+void ebpf_build_compat(const struct sk_ebpf_sc *tab, __u32 *out);
+
 #endif /* SK_SOURCES_EBPF_EBPF_CONF_H */

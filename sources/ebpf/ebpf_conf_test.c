@@ -179,6 +179,64 @@ static void test_syscalls_option(void **state)
 	assert_true(tab[SYS_mmap].enabled);
 }
 
+/* The ia32 row of event `type` (the first: fcntl has two). */
+static int ia32_nr(unsigned type)
+{
+	size_t n;
+	const struct ebpf_ia32_row *r = ebpf_ia32_rows(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].type == type && r[i].nr < (int)SK_EBPF_SOCKETCALL_BASE) {
+			return r[i].nr;
+		}
+	}
+	return -1;
+}
+
+static void test_ia32_map(void **state)
+{
+	(void)state;
+#if defined(__x86_64__)
+	struct ebpf_conf c = {.buf_size_preset = 4};
+	char err[256] = "";
+	static __u32 map[SK_EBPF_COMPAT_MAX];
+	assert_int_equal(ebpf_build_table(&c, tab, err, sizeof(err)), 0);
+	ebpf_build_compat(tab, map);
+	/* every ia32 row names an event that has an x86-64 row */
+	size_t n;
+	const struct ebpf_ia32_row *r = ebpf_ia32_rows(&n);
+	assert_true(n > 80);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(r[i].nr >= 0 && r[i].nr < (int)SK_EBPF_COMPAT_MAX);
+		if (map[r[i].nr] == 0) {
+			fail_msg("ia32 row %d (%s) maps to no x86-64 row", r[i].nr,
+				 sk_sc_event_info(r[i].type)->name);
+		}
+		assert_int_equal(tab[(map[r[i].nr] & SK_CNR_NR) - 1].type, r[i].type);
+	}
+	int open32 = ia32_nr(SK_SC_OPEN);
+	assert_true(open32 >= 0 && open32 != SYS_open); /* 5 against 2 */
+	assert_int_equal(map[open32], (SYS_open + 1) | SK_CNR_ENABLED);
+	int exec32 = ia32_nr(SK_SC_EXECVE);
+	assert_int_equal(map[exec32], (SYS_execve + 1) | SK_CNR_ENABLED | SK_CNR_SAVES);
+	/* socketcall: the sub-call decides; connect copies its sockaddr */
+	int sock = ebpf_ia32_socketcall_nr();
+	assert_true(sock > 0);
+	assert_int_equal(map[sock], SK_CNR_SOCKETCALL | SK_CNR_ENABLED | SK_CNR_SAVES);
+	assert_int_equal(map[SK_EBPF_SOCKETCALL_BASE + 3 /* SYS_CONNECT */],
+			 (SYS_connect + 1) | SK_CNR_ENABLED | SK_CNR_SAVES);
+	/* a disabled event is not enabled for 32-bit callers either */
+	int read32 = ia32_nr(SK_SC_READ);
+	assert_int_equal(map[read32], SYS_read + 1);
+	ebpf_set_enabled(tab, "read", true);
+	ebpf_build_compat(tab, map);
+	assert_int_equal(map[read32], (SYS_read + 1) | SK_CNR_ENABLED);
+#else
+	size_t n;
+	assert_null(ebpf_ia32_rows(&n));
+	assert_int_equal(n, 0);
+#endif
+}
+
 static void test_buf_size(void **state)
 {
 	(void)state;
@@ -213,6 +271,7 @@ int main(void)
 	    cmocka_unit_test(test_rows_match_event_table),
 	    cmocka_unit_test(test_default_set),
 	    cmocka_unit_test(test_syscalls_option),
+	    cmocka_unit_test(test_ia32_map),
 	    cmocka_unit_test(test_buf_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,7 +33,7 @@ CLEANFILES += sources/ebpf/probe.skel.h sources/ebpf/probe.bpf.o
 # The source plugin.
 pkgplugin_LTLIBRARIES += sources/ebpf.la
 sources_ebpf_la_SOURCES = sources/ebpf/ebpf.c sources/ebpf/ebpf_conf.c \
-	sources/ebpf/ebpf_conf.h sources/ebpf/probe.h
+	sources/ebpf/ebpf_ia32.c sources/ebpf/ebpf_conf.h sources/ebpf/probe.h
 nodist_sources_ebpf_la_SOURCES = sources/ebpf/probe.skel.h
 sources_ebpf_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
 	-I$(top_builddir)/sources/ebpf -I$(top_srcdir)/sources/ebpf
@@ -64,9 +64,13 @@ tests_tools_capdump_SOURCES = tests/tools/capdump.c tests/tools/evtfmt.c tests/t
 check_PROGRAMS += tests/ebpf/sysprobe
 tests_ebpf_sysprobe_SOURCES = tests/ebpf/sysprobe.c
 SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh tests/ebpf/qemu_kernel.sh \
-	tests/ebpf/privileges.sh tests/ebpf/rules_filter.sh tests/ebpf/replay_alerts.sh
+	tests/ebpf/privileges.sh tests/ebpf/rules_filter.sh tests/ebpf/replay_alerts.sh \
+	tests/ebpf/ia32.sh
 TESTS += $(SK_EBPF_TESTS)
 EXTRA_DIST += $(SK_EBPF_TESTS)
+# tests/ebpf/ia32.sh builds this with gcc -m32 -static when it runs; the
+# tests' shared helpers
+EXTRA_DIST += tests/ebpf/ia32prog.c tests/ebpf/lib.sh
 
 if HAVE_CMOCKA
 # Records decoded from canned byte buffers (the probe's encodings).
@@ -80,7 +84,7 @@ tests_tools_evtfmt_test_LDADD = $(CMOCKA_LIBS)
 check_PROGRAMS += sources/ebpf/ebpf_conf_test
 TESTS += sources/ebpf/ebpf_conf_test
 sources_ebpf_ebpf_conf_test_SOURCES = sources/ebpf/ebpf_conf_test.c sources/ebpf/ebpf_conf.c \
-	sources/ebpf/ebpf_conf.h sources/ebpf/probe.h
+	sources/ebpf/ebpf_ia32.c sources/ebpf/ebpf_conf.h sources/ebpf/probe.h
 sources_ebpf_ebpf_conf_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/ebpf
 sources_ebpf_ebpf_conf_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 sources_ebpf_ebpf_conf_test_LDADD = $(CMOCKA_LIBS)

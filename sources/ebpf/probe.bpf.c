@@ -16,7 +16,9 @@
  *
  * Which syscalls are recorded, and where each parameter comes from, is data:
  * the `syscalls` array map, written by the plugin before and during the run
- * (see probe.h). The daemon's own process (self_tgid) is never recorded.
+ * (see probe.h). 32-bit (ia32) calls on x86-64 are mapped to the row of the
+ * same event through the `compat_nr` map (call_decode). The daemon's own
+ * process (self_tgid) is never recorded.
  *
  * Timestamps: bpf_ktime_get_boot_ns() (monotonic, counts suspend) plus
  * boot_to_epoch, the offset to CLOCK_REALTIME that the plugin computes at
@@ -64,6 +66,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sk_ebpf_sc);
 } syscalls SEC(".maps");
+
+/* ia32 syscall number (or socketcall sub-call) -> x86-64 row, probe.h */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SK_EBPF_COMPAT_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} compat_nr SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -1183,13 +1193,58 @@ static __noinline int rec_clone(struct sk_rec *r, struct task_struct *t, __s64 r
 
 /* ---- table-driven parameters ---------------------------------------------- */
 
+/* The syscall being made, decoded: its number in the x86-64 table (the
+ * `syscalls` map) and its arguments. */
+struct sk_call {
+	long id;
+	__u64 args[8]; /* 6 used; 8 so that an index masked with 7 stays inside */
+	__u32 sock[6]; /* socketcall's arguments as read */
+};
+
+/* Where sys_exit, sched_process_fork and sched_process_exec decode the
+ * call: a per-CPU slot each, not their stack (their deepest call chains,
+ * through the cgroup walk, must stay within 512 bytes of stack on older
+ * verifiers). A program does not run nested on its own CPU (the kernel's
+ * recursion guard), so its slot is its own. */
+#define SK_CALL_EXIT 0u
+#define SK_CALL_FORK 1u
+#define SK_CALL_EXEC 2u
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 3);
+	__type(key, __u32);
+	__type(value, struct sk_call);
+} call_map SEC(".maps");
+
+static __always_inline struct sk_call *call_slot(__u32 which)
+{
+	return bpf_map_lookup_elem(&call_map, &which);
+}
+
+/* Argument i of the current call: from the registers (64-bit), or as
+ * call_decode found it (c: a 32-bit call). The decoded one is loaded with
+ * an asm load: the compiler would otherwise merge both loads into one
+ * instruction, through a map value or the registers, which the verifier
+ * refuses. */
+static __always_inline __u64 sk_arg(struct pt_regs *regs, const struct sk_call *c, __u32 i)
+{
+	if (c != NULL) {
+		__u64 v;
+		const __u64 *p = &c->args[i & 7];
+		asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(v) : "r"(p));
+		return v;
+	}
+	return regs_arg(regs, i);
+}
+
 static __always_inline bool self(void)
 {
 	return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
 }
 
-static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, struct sk_saved *sv,
-				     long ret, struct sk_ebpf_pspec *ps, bool fast)
+static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
+				     const struct sk_call *c, struct sk_saved *sv, long ret,
+				     struct sk_ebpf_pspec *ps, bool fast)
 {
 	struct task_struct *task = r->task;
 	__u8 kind = ps->kind, a = ps->a & 7, b = ps->b;
@@ -1199,22 +1254,22 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 		rec_u64(r, (__u64)ret);
 		break;
 	case SK_K_ARG_INT:
-		rec_u64(r, (__u64)(__s64)(int)regs_arg(regs, a));
+		rec_u64(r, (__u64)(__s64)(int)sk_arg(regs, c, a));
 		break;
 	case SK_K_ARG_I64:
-		rec_u64(r, regs_arg(regs, a));
+		rec_u64(r, sk_arg(regs, c, a));
 		break;
 	case SK_K_ARG_U32:
-		rec_u32(r, (__u32)regs_arg(regs, a));
+		rec_u32(r, (__u32)sk_arg(regs, c, a));
 		break;
 	case SK_K_ARG_U8:
-		rec_u8(r, (__u8)regs_arg(regs, a));
+		rec_u8(r, (__u8)sk_arg(regs, c, a));
 		break;
 	case SK_K_ARG_STR:
 		if (b && sv != NULL && sv->str_len > 0) {
 			rec_kernel_bytes(r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
 		} else {
-			rec_user_str(r, (const void *)regs_arg(regs, a));
+			rec_user_str(r, (const void *)sk_arg(regs, c, a));
 		}
 		break;
 	case SK_K_ARG_SOCKADDR: {
@@ -1224,7 +1279,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 		}
 		__u32 zero = 0;
 		struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
-		__u64 len = regs_arg(regs, b & 7);
+		__u64 len = sk_arg(regs, c, b & 7);
 		if (t == NULL) {
 			rec_empty(r);
 			break;
@@ -1234,7 +1289,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 		}
 		barrier_var(len);
 		len &= 2 * SK_EBPF_SA_MAX - 1;
-		if (bpf_probe_read_user(t->buf, len, (const void *)regs_arg(regs, a)) != 0) {
+		if (bpf_probe_read_user(t->buf, len, (const void *)sk_arg(regs, c, a)) != 0) {
 			rec_empty(r);
 			break;
 		}
@@ -1242,7 +1297,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 		break;
 	}
 	case SK_K_TUPLE: {
-		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)regs_arg(regs, a);
+		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(regs, c, a);
 		if (ps->c && sv != NULL && sv->sa_len > 0) {
 			rec_tuple(r, file_sock(fd_file(task, fd)), b, sv->sa, sv->sa_len);
 		} else {
@@ -1252,7 +1307,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 	}
 	case SK_K_FD_DEV:
 	case SK_K_FD_INO: {
-		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)regs_arg(regs, a);
+		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(regs, c, a);
 		struct inode *ino = rec_inode(r, fd, fast);
 		if (ino == NULL) {
 			rec_empty(r);
@@ -1274,7 +1329,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 	case SK_K_ARG_FDPAIR: {
 		int fds[2] = {-1, -1};
 		if (ret < 0 ||
-		    bpf_probe_read_user(fds, sizeof(fds), (const void *)regs_arg(regs, a)) != 0) {
+		    bpf_probe_read_user(fds, sizeof(fds), (const void *)sk_arg(regs, c, a)) != 0) {
 			rec_empty(r);
 		} else {
 			int fd = fds[0];
@@ -1290,7 +1345,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 		int fds[2] = {-1, -1};
 		struct file *f = NULL;
 		if (ret >= 0 &&
-		    bpf_probe_read_user(fds, sizeof(fds), (const void *)regs_arg(regs, a)) == 0) {
+		    bpf_probe_read_user(fds, sizeof(fds), (const void *)sk_arg(regs, c, a)) == 0) {
 			f = fd_file(task, fds[0]);
 		}
 		if (f == NULL) {
@@ -1304,24 +1359,24 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 		rec_u64(r, task_cap(task, a));
 		break;
 	case SK_K_PRCTL_STR:
-		v = regs_arg(regs, 0);
+		v = sk_arg(regs, c, 0);
 		if (v == 15 /* PR_SET_NAME */) {
-			rec_user_str(r, (const void *)regs_arg(regs, 1));
+			rec_user_str(r, (const void *)sk_arg(regs, c, 1));
 		} else {
 			rec_empty(r);
 		}
 		break;
 	case SK_K_PRCTL_INT:
-		v = regs_arg(regs, 0);
+		v = sk_arg(regs, c, 0);
 		if (v == 15) {
 			rec_empty(r);
 		} else {
-			rec_u64(r, regs_arg(regs, 1));
+			rec_u64(r, sk_arg(regs, c, 1));
 		}
 		break;
 	case SK_K_HOW: {
 		__u64 how[3] = {};
-		if (bpf_probe_read_user(how, sizeof(how), (const void *)regs_arg(regs, 2)) != 0) {
+		if (bpf_probe_read_user(how, sizeof(how), (const void *)sk_arg(regs, c, 2)) != 0) {
 			rec_empty(r);
 			break;
 		}
@@ -1344,6 +1399,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs, str
 struct param_walk {
 	struct sk_rec *r;
 	struct pt_regs *regs;
+	const struct sk_call *c; /* a 32-bit call's decoded arguments, or NULL */
 	struct sk_saved *sv;
 	struct sk_ebpf_sc *sc;
 	long ret;
@@ -1362,18 +1418,82 @@ struct param_walk {
 		if (k >= SK_EBPF_MAX_PSPEC || sc == NULL) {                                        \
 			return 1;                                                                  \
 		}                                                                                  \
-		return rec_param(w->r, w->regs, w->sv, w->ret, &sc->p[k], (fast)) < 0 ? 1 : 0;     \
+		return rec_param(w->r, w->regs, w->c, w->sv, w->ret, &sc->p[k], (fast)) < 0 ? 1    \
+											    : 0;   \
 	}
 PARAM_STEP(param_step, true)
 PARAM_STEP(param_step_old, false)
 
 /* ---- programs ------------------------------------------------------------------ */
 
+/* Decode the current syscall (raw: the number in the registers). A 64-bit
+ * call is its own row. A 32-bit (ia32) call -- a 32-bit program, or int
+ * 0x80 from a 64-bit one -- is mapped through compat_nr to the x86-64 row
+ * of the same event, its arguments taken from bx, cx, dx, si, di, bp; for
+ * socketcall, from the array its second argument points to. Returns false
+ * when the call is not one that is recorded (or, 32-bit, enabled). */
+static __always_inline bool call_decode(struct pt_regs *regs, long raw, bool compat,
+					struct sk_call *c)
+{
+	c->id = raw;
+	if (!compat) {
+		for (__u32 i = 0; i < 6; i++) {
+			c->args[i] = regs_arg(regs, i);
+		}
+		return true;
+	}
+#if defined(__TARGET_ARCH_x86)
+	__u32 key = (__u32)raw;
+	__u32 *cm = bpf_map_lookup_elem(&compat_nr, &key);
+	if (cm == NULL || !(*cm & SK_CNR_ENABLED)) {
+		return false;
+	}
+	__u32 v = *cm;
+	c->args[0] = (__u32)regs->bx;
+	c->args[1] = (__u32)regs->cx;
+	c->args[2] = (__u32)regs->dx;
+	c->args[3] = (__u32)regs->si;
+	c->args[4] = (__u32)regs->di;
+	c->args[5] = (__u32)regs->bp;
+	if (v & SK_CNR_SOCKETCALL) {
+		__u32 call = (__u32)c->args[0];
+		if (call >= SK_EBPF_COMPAT_MAX - SK_EBPF_SOCKETCALL_BASE) {
+			return false;
+		}
+		key = SK_EBPF_SOCKETCALL_BASE + call;
+		cm = bpf_map_lookup_elem(&compat_nr, &key);
+		if (cm == NULL || !(*cm & SK_CNR_ENABLED)) {
+			return false;
+		}
+		v = *cm;
+		/* the kernel reads 2 to 6 of them; 3 (or 6) are readable
+		 * wherever the call's own are */
+		const void *p = (const void *)c->args[1];
+		__builtin_memset(c->sock, 0, sizeof(c->sock));
+		if (bpf_probe_read_user(c->sock, sizeof(c->sock), p) != 0 &&
+		    bpf_probe_read_user(c->sock, 3 * sizeof(c->sock[0]), p) != 0) {
+			return false;
+		}
+		for (__u32 i = 0; i < 6; i++) {
+			c->args[i] = c->sock[i];
+		}
+	}
+	if ((v & SK_CNR_NR) == 0) {
+		return false;
+	}
+	c->id = (long)(v & SK_CNR_NR) - 1;
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* What the exec family, connect and bind keep for sys_exit and
- * sched_process_exec: the syscall number (which exec call it was), the
- * registers (the exec tracepoint has none of the call's), and the path or
- * sockaddr as it was when the kernel read it. Every other syscall leaves
- * after one array lookup: paths of the open family are read at exit. */
+ * sched_process_exec: the syscall number (which exec call it was: exec
+ * itself sets the registers' number to execve's), the arguments (the exec
+ * tracepoint has none of the call's), and the path or sockaddr as it was
+ * when the kernel read it. Every other syscall leaves after two array
+ * lookups: paths of the open family are read at exit. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 {
@@ -1382,43 +1502,75 @@ int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 	}
 	__u32 key = (__u32)id;
 	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
-	if (sc == NULL || (sc->save_str == 0 && sc->save_sa == 0) || !sc->enabled) {
-		return 0;
-	}
-	if (self()) {
+	__u32 *cm = bpf_map_lookup_elem(&compat_nr, &key);
+	bool s64 = sc != NULL && (sc->save_str != 0 || sc->save_sa != 0) && sc->enabled;
+	bool s32 = cm != NULL && (*cm & SK_CNR_SAVES);
+	if ((!s64 && !s32) || self()) {
 		return 0;
 	}
 	struct task_struct *task = bpf_get_current_task_btf();
+	bool compat = is_compat(task);
+	struct sk_call c;
+	if ((compat ? !s32 : !s64) || !call_decode(regs, id, compat, &c)) {
+		return 0;
+	}
+	if (compat) {
+		key = (__u32)c.id;
+		sc = bpf_map_lookup_elem(&syscalls, &key);
+		if (sc == NULL || (sc->save_str == 0 && sc->save_sa == 0) || !sc->enabled) {
+			return 0;
+		}
+	}
+	if (sc == NULL) {
+		return 0;
+	}
 	struct sk_saved *sv =
 	    bpf_task_storage_get(&saved_map, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (sv == NULL) {
 		return 0;
 	}
-	sv->id = id;
+	sv->id = c.id;
 	if (sc->special == SK_SP_EXEC) {
 		/* sched_process_exec has no registers of the call: keep them */
 		for (__u32 i = 0; i < 6; i++) {
-			sv->args[i] = regs_arg(regs, i);
+			sv->args[i] = c.args[i];
 		}
 	}
 	sv->str_len = 0;
 	sv->sa_len = 0;
 	if (sc->save_str != 0) {
-		long n = bpf_probe_read_user_str(
-		    sv->str, SK_EBPF_STR_MAX, (const void *)regs_arg(regs, (sc->save_str - 1) & 7));
+		long n = bpf_probe_read_user_str(sv->str, SK_EBPF_STR_MAX,
+						 (const void *)c.args[(sc->save_str - 1) & 7]);
 		sv->str_len = n > 0 ? (__u32)n : 0;
 	}
 	if (sc->save_sa != 0) {
-		__u64 len = regs_arg(regs, sc->save_sa_len & 7);
+		__u64 len = c.args[sc->save_sa_len & 7];
 		if (len > SK_EBPF_SA_MAX) {
 			len = SK_EBPF_SA_MAX;
 		}
 		barrier_var(len);
 		len &= SK_EBPF_SA_MAX - 1 | SK_EBPF_SA_MAX;
-		if (bpf_probe_read_user(sv->sa, len,
-					(const void *)regs_arg(regs, (sc->save_sa - 1) & 7)) == 0) {
+		if (bpf_probe_read_user(sv->sa, len, (const void *)c.args[(sc->save_sa - 1) & 7]) ==
+		    0) {
 			sv->sa_len = (__u32)len;
 		}
+	}
+	return 0;
+}
+
+/* The flags of a clone-family call whose first argument is arg0. */
+static __always_inline __u32 clone_flags(struct sk_ebpf_sc *sc, __u64 arg0)
+{
+	if (sc->type == SK_SC_CLONE) {
+		return (__u32)arg0;
+	}
+	if (sc->type == SK_SC_CLONE3) {
+		__u64 f = 0;
+		bpf_probe_read_user(&f, sizeof(f), (const void *)arg0);
+		return (__u32)f;
+	}
+	if (sc->type == SK_SC_VFORK) {
+		return 0x4000u | 0x100u; /* CLONE_VFORK | CLONE_VM */
 	}
 	return 0;
 }
@@ -1436,22 +1588,37 @@ static __always_inline struct sk_saved *saved_for(struct task_struct *task, long
  * (sk_sys_exit); else sk_sys_exit_old, the same with helper reads. */
 static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool fast)
 {
-	long id = regs_id(regs);
-	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
+	long raw = regs_id(regs);
+	if (raw < 0 || raw >= SK_EBPF_MAX_SYSCALLS) {
 		return 0;
 	}
-	__u32 key = (__u32)id;
+	__u32 key = (__u32)raw;
 	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
-	if (sc == NULL || !sc->enabled || sc->type == 0) {
-		return 0;
+	bool on64 = sc != NULL && sc->enabled && sc->type != 0;
+	if (!on64) {
+		/* perhaps the 32-bit call of that number is recorded */
+		__u32 *cm = bpf_map_lookup_elem(&compat_nr, &key);
+		if (cm == NULL || !(*cm & SK_CNR_ENABLED)) {
+			return 0;
+		}
 	}
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	if ((pid_tgid >> 32) == self_tgid) {
 		return 0;
 	}
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct sk_call *c = NULL; /* a 32-bit call, decoded */
+	long id = raw;
 	if (is_compat(task)) {
-		count(3);
+		c = call_slot(SK_CALL_EXIT);
+		if (c == NULL || !call_decode(regs, raw, true, c)) {
+			return 0;
+		}
+		id = c->id;
+		key = (__u32)id;
+		sc = bpf_map_lookup_elem(&syscalls, &key);
+	}
+	if (sc == NULL || !sc->enabled || sc->type == 0) {
 		return 0;
 	}
 	struct sk_saved *sv = NULL;
@@ -1474,28 +1641,19 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool fast)
 			  tid);
 		rec_exec_common(&r, task, ret);
 		if (at) {
-			rec_u64(&r, (__u64)(__s64)(int)regs_arg(regs, 0));
+			rec_u64(&r, (__u64)(__s64)(int)sk_arg(regs, c, 0));
 		}
 		if (sv != NULL && sv->str_len > 0) {
 			rec_kernel_bytes(&r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
 		} else {
-			rec_user_str(&r, (const void *)regs_arg(regs, at ? 1 : 0));
+			rec_user_str(&r, (const void *)sk_arg(regs, c, at ? 1 : 0));
 		}
 	} else if (sc->special == SK_SP_CLONE) {
 		/* the child's record comes from sched_process_fork */
 		if (ret == 0) {
 			return 0;
 		}
-		__u32 flags = 0;
-		if (sc->type == SK_SC_CLONE) {
-			flags = (__u32)regs_arg(regs, 0);
-		} else if (sc->type == SK_SC_CLONE3) {
-			__u64 f = 0;
-			bpf_probe_read_user(&f, sizeof(f), (const void *)regs_arg(regs, 0));
-			flags = (__u32)f;
-		} else if (sc->type == SK_SC_VFORK) {
-			flags = 0x4000u | 0x100u; /* CLONE_VFORK | CLONE_VM */
-		}
+		__u32 flags = clone_flags(sc, sk_arg(regs, c, 0));
 		rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, tid);
 		rec_clone(&r, task, ret, flags);
 	} else {
@@ -1511,7 +1669,8 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool fast)
 		}
 		rec_begin(&r, buf, sc->type, n, tid);
 		r.task = task;
-		struct param_walk w = {.r = &r, .regs = regs, .sv = sv, .sc = sc, .ret = ret};
+		struct param_walk w = {
+		    .r = &r, .regs = regs, .c = c, .sv = sv, .sc = sc, .ret = ret};
 		bpf_loop(n, fast ? param_step : param_step_old, &w, 0);
 	}
 	if (sv != NULL) {
@@ -1543,12 +1702,15 @@ int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *chil
 	if (BPF_CORE_READ(child, flags) & 0x00200000u /* PF_KTHREAD */) {
 		return 0;
 	}
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	long id = regs_id(regs);
-	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	long raw = regs_id(regs);
+	struct sk_call *c = call_slot(SK_CALL_FORK);
+	if (c == NULL || raw < 0 || raw >= SK_EBPF_MAX_SYSCALLS ||
+	    !call_decode(regs, raw, is_compat(task), c)) {
 		return 0;
 	}
-	__u32 key = (__u32)id;
+	__u32 key = (__u32)c->id;
 	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
 	if (sc == NULL || !sc->enabled || sc->special != SK_SP_CLONE) {
 		return 0;
@@ -1557,16 +1719,7 @@ int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *chil
 	if (buf == NULL) {
 		return 0;
 	}
-	__u32 flags = 0;
-	if (sc->type == SK_SC_CLONE) {
-		flags = (__u32)regs_arg(regs, 0);
-	} else if (sc->type == SK_SC_CLONE3) {
-		__u64 f = 0;
-		bpf_probe_read_user(&f, sizeof(f), (const void *)regs_arg(regs, 0));
-		flags = (__u32)f;
-	} else if (sc->type == SK_SC_VFORK) {
-		flags = 0x4000u | 0x100u;
-	}
+	__u32 flags = clone_flags(sc, c->args[0]);
 	struct sk_rec r;
 	rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, (__u64)BPF_CORE_READ(child, pid));
 	rec_clone(&r, child, 0, flags);
@@ -1590,8 +1743,15 @@ int BPF_PROG(sk_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	if (sv != NULL && sv->id >= 0) {
 		id = sv->id;
 	} else {
+		/* exec set the registers' number to execve's, 64- or 32-bit */
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+		struct sk_call *c = call_slot(SK_CALL_EXEC);
+		long raw = regs_id(regs);
 		sv = NULL;
-		id = regs_id((struct pt_regs *)bpf_task_pt_regs(task));
+		if (c != NULL && raw >= 0 && raw < SK_EBPF_MAX_SYSCALLS &&
+		    call_decode(regs, raw, is_compat(task), c)) {
+			id = c->id;
+		}
 	}
 	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
 		return 0;

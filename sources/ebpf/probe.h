@@ -84,12 +84,23 @@ struct sk_ebpf_sc {
 	struct sk_ebpf_pspec p[SK_EBPF_MAX_PSPEC];
 };
 
+/* 32-bit (ia32) syscalls on x86-64: the `compat_nr` array map, indexed by
+ * the ia32 syscall number, or SK_EBPF_SOCKETCALL_BASE + a socketcall
+ * sub-call (SYS_CONNECT, ...), says which x86-64 row records it. The
+ * plugin rewrites an entry when its row's enabled bit changes. */
+#define SK_EBPF_SOCKETCALL_BASE SK_EBPF_MAX_SYSCALLS
+#define SK_EBPF_COMPAT_MAX	(SK_EBPF_MAX_SYSCALLS + 32u)
+#define SK_CNR_NR		0xffffu	 /* x86-64 number + 1; 0: not recorded */
+#define SK_CNR_ENABLED		0x10000u /* that row (a sub-call's, for socketcall) is enabled */
+#define SK_CNR_SAVES		0x20000u /* ... and copies arguments at entry */
+#define SK_CNR_SOCKETCALL	0x40000u /* socketcall: the sub-call decides */
+
 /* Per-CPU counters (the `counters` per-CPU array, one entry). */
 struct sk_ebpf_counters {
 	__u64 evts;	 /* records written */
 	__u64 drops;	 /* records lost: the ring buffer had no room */
 	__u64 drops_big; /* records lost: larger than the scratch buffer */
-	__u64 skipped;	 /* syscalls of interest not recorded (ia32, no ring) */
+	__u64 skipped;	 /* syscalls of interest not recorded (no ring) */
 };
 
 /* Record scratch: a record is built in a per-CPU buffer of this size, then

@@ -8,6 +8,7 @@
 # connect/accept on 127.0.0.1 with the right tuple; and none of the daemon's
 # own syscalls (writes of the capture file included). Needs root.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/ebpf/lib.sh"
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to load the eBPF probe"
 [ -r /sys/kernel/btf/vmlinux ] || tap_skip_all "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
@@ -28,17 +29,7 @@ engine:
 log_level: info
 EOF
 
-"$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \
-	--capture "$T/cap.scap" >"$T/log" 2>&1 &
-daemon=$!
-on_exit "kill $daemon 2>/dev/null; wait $daemon 2>/dev/null"
-if wait_for 20 grep -q "source 'ebpf' started" "$T/log"; then
-	pass "the daemon loads and attaches the probe"
-else
-	fail "the daemon loads and attaches the probe" "$(cat "$T/log")"
-	tap_plan "$_tap_n"
-	exit 1
-fi
+ebpf_start "$T/shrike.yaml" --capture "$T/cap.scap"
 daemon_tids=$(ls /proc/$daemon/task | tr '\n' ' ')
 
 # The workload.
@@ -55,16 +46,7 @@ unix_out=$("$sysprobe" unix "$T/d")
 memfd_out=$("$sysprobe" memfdexec)
 sleep 0.5 # the reader polls at most every 30 ms; leave it time
 daemon_tids="$daemon_tids $(ls /proc/$daemon/task 2>/dev/null | tr '\n' ' ')"
-# SIGTERM to the main thread (a background job of a non-interactive shell
-# starts with SIGINT ignored; see sysprobe.c for why not kill(1)).
-"$sysprobe" stop $daemon
-if wait_for 20 sh -c "! kill -0 $daemon"; then
-	wait $daemon
-	is "$?" 0 "the daemon stops cleanly on SIGTERM"
-else
-	kill -KILL $daemon
-	fail "the daemon stops cleanly on SIGTERM" "still running 20 s after SIGTERM"
-fi
+ebpf_stop
 
 "$capdump" "$T/cap.scap" >"$T/dump" 2>"$T/dump.err"
 is "$?" 0 "capdump reads the capture"

@@ -14,6 +14,9 @@
  *                        "tid=N fd=F" first
  *   sysprobe storm N     N times open("/dev/null") + close as fast as it
  *                        can; prints "n=N ns=T"
+ *   sysprobe int80 PATH  open(PATH, O_RDONLY) and close through int 0x80
+ *                        from this 64-bit process: 32-bit (ia32) syscalls
+ *                        (numbers 5 and 6); prints "tid=N fd=F" (x86-64)
  *   sysprobe stop PID    SIGTERM to the main thread of PID (tgkill), which
  *                        reads its signals from a signalfd: a process-wide
  *                        kill may land on a plugin thread that does not
@@ -33,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/syscall.h>
@@ -189,6 +193,41 @@ static int storm(long n)
 	return 0;
 }
 
+/* open + close with the 32-bit syscall ABI from a 64-bit process, the way
+ * a program could try to slip past a monitor that only decodes 64-bit
+ * calls. The path must sit below 4 GiB: ia32 arguments are 32 bits. */
+static int int80(const char *path)
+{
+#if defined(__x86_64__)
+	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (low == MAP_FAILED) {
+		return die("mmap");
+	}
+	snprintf(low, 4096, "%s", path);
+	long fd = 5; /* ia32 open */
+	__asm__ volatile("int $0x80"
+			 : "+a"(fd)
+			 : "b"(low), "c"((long)O_RDONLY), "d"(0L)
+			 : "r8", "r9", "r10", "r11", "memory", "cc");
+	if (fd < 0) {
+		errno = (int)-fd;
+		return die("int 0x80 open");
+	}
+	long r = 6; /* ia32 close */
+	__asm__ volatile("int $0x80"
+			 : "+a"(r)
+			 : "b"(fd)
+			 : "r8", "r9", "r10", "r11", "memory", "cc");
+	printf("tid=%ld fd=%ld\n", (long)syscall(SYS_gettid), fd);
+	return 0;
+#else
+	(void)path;
+	fprintf(stderr, "sysprobe: int80 is x86-64 only\n");
+	return 2;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "files") == 0) {
@@ -213,6 +252,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "storm") == 0) {
 		return storm(atol(argv[2]));
 	}
-	fprintf(stderr, "usage: sysprobe files DIR | net | unix DIR | storm N | stop PID\n");
+	if (argc == 3 && strcmp(argv[1], "int80") == 0) {
+		return int80(argv[2]);
+	}
+	fprintf(stderr,
+		"usage: sysprobe files DIR | net | unix DIR | storm N | int80 PATH | stop PID\n");
 	return 2;
 }

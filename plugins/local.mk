@@ -5,7 +5,8 @@
 
 noinst_LTLIBRARIES += plugins/common/libskplugcommon.la
 plugins_common_libskplugcommon_la_SOURCES = plugins/common/procfs.c plugins/common/procfs.h \
-	plugins/common/htab.c plugins/common/htab.h
+	plugins/common/htab.c plugins/common/htab.h \
+	plugins/common/staterec.c plugins/common/staterec.h
 plugins_common_libskplugcommon_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 plugins_common_libskplugcommon_la_CFLAGS = $(AM_CFLAGS) -fPIC
 
@@ -52,7 +53,8 @@ endif
 
 CONTAINER_PLUGIN_SOURCES = \
 	plugins/container/container.c \
-	plugins/container/ctrmeta.c plugins/container/ctrmeta.h
+	plugins/container/ctrmeta.c plugins/container/ctrmeta.h \
+	plugins/container/ctrsnap.c plugins/container/ctrsnap.h
 
 pkgplugin_LTLIBRARIES += plugins/container.la
 plugins_container_la_SOURCES = $(CONTAINER_PLUGIN_SOURCES)

@@ -25,6 +25,12 @@
  * seeing NA names and images. wait_metadata: 0 restores "never wait";
  * replaying captures in tests uses seconds.
  *
+ * Capture files: while `shrike --capture` records, the containers of the
+ * threads (all of them at the start) and each container's metadata, at the
+ * event where the live run first had it, are saved as state records; a
+ * replay takes them from there and looks nothing up itself, so it shows
+ * what the live run showed (ctrsnap.c, docs/capture-format.md).
+ *
  * Configuration (init_config):
  *   proc_root         where to read /proc/<tid>/cgroup (default /proc)
  *   storage_roots     containers/storage roots of podman and CRI-O
@@ -38,7 +44,9 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -52,7 +60,9 @@
 
 #include "../common/htab.h"
 #include "../common/procfs.h"
+#include "../common/staterec.h"
 #include "ctrmeta.h"
+#include "ctrsnap.h"
 
 #define TID_CACHE_MAX 65536u
 #define CTR_CACHE_MAX 4096u
@@ -84,6 +94,8 @@ struct ctr_ent {
 	uint8_t rt;
 	int state;	       /* enum ctr_state, under mu */
 	bool waited;	       /* an extraction waited for it once already */
+	bool saved;	       /* its metadata went into the capture file */
+	uint64_t na_ev;	       /* an extraction of this event found no metadata */
 	struct ctr_meta *meta; /* under mu until CS_DONE, then immutable */
 	uint64_t failed_at_ns; /* CLOCK_MONOTONIC */
 	uint64_t last_use;
@@ -122,7 +134,19 @@ struct ctr_inst {
 	/* extraction scratch */
 	char *buf;
 	size_t bufcap;
+
+	/* capture files: what the live run read is saved (save_state); a
+	 * replay takes it from there and reads nothing itself (offline) */
+	bool can_save;
+	bool capture_on; /* snapshot() ran: a capture file is being written */
+	bool offline;
+	struct sk_staterec_buf snap_out, snap_in;
+	struct ctrsnap_scratch snap_scratch;
+	uint64_t snap_bad;
 };
+
+/* State record types (the capture format of this plugin). */
+enum { CSNAP_BEGIN = 1, CSNAP_TID = 2, CSNAP_META = 3 };
 
 static const char *const def_storage[] = {"/var/lib/containers/storage", NULL};
 static const char *const def_docker[] = {"/var/lib/docker", NULL};
@@ -275,7 +299,7 @@ static struct ctr_ent *ctr_lookup(struct ctr_inst *in, const struct tid_ent *te)
 	    mono_ns() - e->failed_at_ns > in->conf->retry_ms * 1000000ULL) {
 		e->state = CS_NEW;
 	}
-	if (e->state == CS_NEW && in->worker_started && in->qlen < QUEUE_MAX) {
+	if (e->state == CS_NEW && in->worker_started && !in->offline && in->qlen < QUEUE_MAX) {
 		e->state = CS_PENDING;
 		in->queue[(in->qhead + in->qlen) % QUEUE_MAX] = e;
 		in->qlen++;
@@ -283,6 +307,232 @@ static struct ctr_ent *ctr_lookup(struct ctr_inst *in, const struct tid_ent *te)
 	}
 	pthread_mutex_unlock(&in->mu);
 	return e;
+}
+
+/* ---- capture files ---- */
+
+static struct tid_ent *tid_put(struct ctr_inst *in, int64_t tid);
+
+static bool capturing(struct ctr_inst *in)
+{
+	return in->can_save && in->api->save_state(in->host, NULL, 0) == SK_OK;
+}
+
+static void save(struct ctr_inst *in, uint16_t type, int64_t tid,
+		 const struct sk_staterec_part *parts, unsigned n)
+{
+	size_t len = sk_staterec_build(&in->snap_out, type, tid, parts, n);
+	if (len == 0 || in->api->save_state(in->host, in->snap_out.p, len) == SK_ERR) {
+		in->api->log(in->host, SK_LOG_WARNING,
+			     "could not save container state in the capture file: a replay "
+			     "may differ");
+	}
+}
+
+/* save_tid - a thread's container as read from /proc. */
+static void save_tid(struct ctr_inst *in, int64_t tid, const struct tid_ent *te)
+{
+	if (!capturing(in)) {
+		return;
+	}
+	uint8_t fixed[4] = {te->rt, te->known, te->tried, 0};
+	struct sk_staterec_part parts[] = {{fixed, sizeof(fixed)}, sk_staterec_s(te->id)};
+	save(in, CSNAP_TID, tid, parts, 2);
+}
+
+/* save_meta - a container's metadata, when the event loop first shows it. */
+static void save_meta(struct ctr_inst *in, const struct ctr_ent *e)
+{
+	if (!capturing(in)) {
+		return;
+	}
+	struct sk_staterec_part parts[2 + CTRSNAP_META_PARTS];
+	parts[0] = sk_staterec_s(e->id);
+	parts[1] = (struct sk_staterec_part){&e->rt, 1};
+	if (ctrsnap_meta_encode(e->meta, &in->snap_scratch, parts + 2) == 0) {
+		save(in, CSNAP_META, 0, parts, 2 + CTRSNAP_META_PARTS);
+	}
+}
+
+static void set_from_proc(struct ctr_inst *in, struct tid_ent *te, int64_t tid);
+
+/* scan_tids - the container of every thread under proc_root, so a replay
+ * knows those that started before the capture whatever its rules ask. */
+static void scan_tids(struct ctr_inst *in)
+{
+	DIR *d = opendir(in->conf->proc_root);
+	struct dirent *de;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9') {
+			continue;
+		}
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s/task", in->conf->proc_root, de->d_name);
+		DIR *td = opendir(path);
+		struct dirent *te_de;
+		while (td != NULL && (te_de = readdir(td)) != NULL) {
+			int64_t tid = strtoll(te_de->d_name, NULL, 10);
+			if (tid <= 0 || sk_htab_get(&in->tids, (uint64_t)tid) != NULL) {
+				continue;
+			}
+			struct tid_ent *te = tid_put(in, tid);
+			if (te == NULL) {
+				break;
+			}
+			set_from_proc(in, te, tid);
+			te->tried = true;
+		}
+		if (td != NULL) {
+			closedir(td);
+		}
+	}
+	if (d != NULL) {
+		closedir(d);
+	}
+}
+
+/* save_done - the metadata of the event's container, once its lookup is
+ * done, even when no rule asked for it yet (a replay may run other
+ * rules). */
+static void save_done(struct ctr_inst *in, int64_t tid)
+{
+	const struct tid_ent *te = sk_htab_get(&in->tids, (uint64_t)tid);
+	if (te == NULL || !te->known || te->rt == SK_CTR_NONE) {
+		return;
+	}
+	struct ctr_ent *e = sk_htab_get(&in->ctrs, id_key(te->id));
+	if (e == NULL || e->saved || strcmp(e->id, te->id) != 0) {
+		return;
+	}
+	pthread_mutex_lock(&in->mu);
+	bool done = e->state == CS_DONE;
+	pthread_mutex_unlock(&in->mu);
+	if (done) {
+		e->saved = true;
+		save_meta(in, e);
+	}
+}
+
+/* ctr_snapshot - the plugin's snapshot(): the threads and containers known
+ * when a capture starts. */
+static int ctr_snapshot(void *inst)
+{
+	struct ctr_inst *in = inst;
+	if (!capturing(in)) {
+		return SK_OK;
+	}
+	in->capture_on = true;
+	scan_tids(in);
+	uint32_t version = 1;
+	struct sk_staterec_part begin[] = {{&version, sizeof(version)}};
+	save(in, CSNAP_BEGIN, 0, begin, 1);
+	for (size_t i = 0; i < in->tids.cap; i++) {
+		const struct tid_ent *te = in->tids.slots[i].val;
+		if (te != NULL) {
+			save_tid(in, (int64_t)in->tids.slots[i].key, te);
+		}
+	}
+	for (size_t i = 0; i < in->ctrs.cap; i++) {
+		struct ctr_ent *e = in->ctrs.slots[i].val;
+		pthread_mutex_lock(&in->mu);
+		bool done = e != NULL && e->state == CS_DONE;
+		pthread_mutex_unlock(&in->mu);
+		if (done) {
+			e->saved = true;
+			save_meta(in, e);
+		}
+	}
+	return SK_OK;
+}
+
+static void stop_worker(struct ctr_inst *in)
+{
+	if (!in->worker_started) {
+		return;
+	}
+	pthread_mutex_lock(&in->mu);
+	in->stop = true;
+	pthread_cond_broadcast(&in->work_cv);
+	pthread_mutex_unlock(&in->mu);
+	pthread_join(in->worker, NULL);
+	in->worker_started = false;
+}
+
+static void clear_caches(struct ctr_inst *in)
+{
+	for (size_t i = 0; i < in->tids.cap; i++) {
+		free(in->tids.slots[i].val);
+	}
+	sk_htab_fini(&in->tids);
+	for (size_t i = 0; i < in->ctrs.cap; i++) {
+		struct ctr_ent *e = in->ctrs.slots[i].val;
+		if (e != NULL) {
+			ctr_meta_free(e->meta);
+			free(e);
+		}
+	}
+	sk_htab_fini(&in->ctrs);
+}
+
+/* load_state - a state record of a replayed capture. The first one (the
+ * beginning) takes the plugin offline: no worker, no /proc, only what the
+ * capture says. */
+static void load_state(struct ctr_inst *in, const struct sk_evt_hdr *rec)
+{
+	const struct sk_evt_hdr *r = sk_staterec_open(rec, &in->snap_in);
+	bool ok = r != NULL;
+	if (ok && r->type == CSNAP_BEGIN) {
+		stop_worker(in);
+		clear_caches(in);
+		in->offline = true;
+		in->npending_exit = 0;
+		in->ev_num = 0;
+		in->ev_rec = NULL;
+	} else if (ok && !in->offline) {
+		ok = false; /* a piece without its beginning */
+	} else if (ok && r->type == CSNAP_TID) {
+		uint8_t fixed[4];
+		char *id = NULL;
+		struct tid_ent *te = NULL;
+		ok = sk_staterec_fixed(r, 0, fixed, sizeof(fixed)) &&
+		     sk_staterec_str(r, 1, true, &id, NULL) == 0 && id != NULL && strlen(id) < 65 &&
+		     (te = tid_put(in, (int64_t)r->tid)) != NULL;
+		if (ok) {
+			te->rt = fixed[0];
+			te->known = fixed[1] != 0;
+			te->tried = fixed[2] != 0;
+			memcpy(te->id, id, strlen(id) + 1);
+		}
+		free(id);
+	} else if (ok && r->type == CSNAP_META) {
+		char *id = NULL;
+		uint8_t rt = 0;
+		struct ctr_meta *m = NULL;
+		ok = sk_staterec_str(r, 0, true, &id, NULL) == 0 && id != NULL &&
+		     strlen(id) < 65 && sk_staterec_fixed(r, 1, &rt, 1) &&
+		     (m = ctrsnap_meta_decode(r, 2)) != NULL;
+		struct tid_ent te = {.rt = rt, .known = true};
+		struct ctr_ent *e = NULL;
+		if (ok) {
+			memcpy(te.id, id, strlen(id) + 1);
+			e = ctr_lookup(in, &te);
+			ok = e != NULL;
+		}
+		if (ok) {
+			ctr_meta_free(e->meta);
+			e->meta = m;
+			e->state = CS_DONE;
+			e->saved = true;
+			m = NULL;
+		}
+		ctr_meta_free(m);
+		free(id);
+	}
+	if (!ok && in->snap_bad++ == 0 && in->api != NULL && in->api->log != NULL) {
+		in->api->log(in->host, SK_LOG_WARNING,
+			     "a container state record in the capture could not be used; the "
+			     "replay may differ from the live run");
+	}
 }
 
 /* ctr_get - the metadata of the container of `te` when known; starts (or
@@ -309,10 +559,19 @@ static const struct ctr_meta *ctr_get(struct ctr_inst *in, const struct tid_ent 
 			}
 		}
 	}
-	if (e->state == CS_DONE) {
+	/* one answer per event: a lookup that ends while the event is being
+	 * extracted shows from the next event on (so a capture can say
+	 * exactly when the metadata arrived) */
+	if (e->state == CS_DONE && e->na_ev != in->ev_num) {
 		m = e->meta;
+	} else {
+		e->na_ev = in->ev_num;
 	}
 	pthread_mutex_unlock(&in->mu);
+	if (m != NULL && !e->saved) {
+		e->saved = true;
+		save_meta(in, e);
+	}
 	return m;
 }
 
@@ -391,6 +650,10 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 {
 	struct ctr_inst *in = inst;
 	const struct sk_evt_hdr *rec = ev->rec;
+	if (rec->type == SK_EVT_STATE) {
+		load_state(in, rec);
+		return SK_OK;
+	}
 	reap_exits(in);
 	in->ev_num = ev->num;
 	in->ev_rec = rec;
@@ -433,6 +696,9 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 		break;
 	default:
 		break;
+	}
+	if (in->capture_on) {
+		save_done(in, (int64_t)rec->tid);
 	}
 	return SK_OK;
 }
@@ -596,8 +862,11 @@ static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 		if (te == NULL) {
 			return SK_ERR;
 		}
-		set_from_proc(in, te, tid);
+		if (!in->offline) {
+			set_from_proc(in, te, tid);
+		}
 		te->tried = true; /* once: a thread gone from /proc stays unknown */
+		save_tid(in, tid, te);
 	}
 	if (!te->known) {
 		return SK_NA;
@@ -718,28 +987,17 @@ static void ctr_destroy(void *inst)
 	if (in == NULL) {
 		return;
 	}
-	if (in->worker_started) {
-		pthread_mutex_lock(&in->mu);
-		in->stop = true;
-		pthread_cond_broadcast(&in->work_cv);
-		pthread_mutex_unlock(&in->mu);
-		pthread_join(in->worker, NULL);
+	bool sync_made = in->worker_started || in->offline;
+	stop_worker(in);
+	if (sync_made) {
 		pthread_mutex_destroy(&in->mu);
 		pthread_cond_destroy(&in->work_cv);
 		pthread_cond_destroy(&in->done_cv);
 	}
-	for (size_t i = 0; i < in->tids.cap; i++) {
-		free(in->tids.slots[i].val);
-	}
-	sk_htab_fini(&in->tids);
-	for (size_t i = 0; i < in->ctrs.cap; i++) {
-		struct ctr_ent *e = in->ctrs.slots[i].val;
-		if (e != NULL) {
-			ctr_meta_free(e->meta);
-			free(e);
-		}
-	}
-	sk_htab_fini(&in->ctrs);
+	clear_caches(in);
+	free(in->snap_out.p);
+	free(in->snap_in.p);
+	ctrsnap_scratch_fini(&in->snap_scratch);
 	free(in->storage_roots);
 	free(in->docker_roots);
 	free(in->containerd_roots);
@@ -757,6 +1015,10 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	*ret_inst = in;
 	in->api = input->api;
 	in->host = input->host;
+	in->can_save = in->api != NULL &&
+		       in->api->struct_size >=
+			   offsetof(struct sk_host_api, save_state) + sizeof(in->api->save_state) &&
+		       in->api->save_state != NULL;
 	static const struct ctr_conf defaults = {
 	    .proc_root = "/proc", .wait_ms = 10, .retry_ms = 5000};
 	in->conf = input->config ? input->config : &defaults;
@@ -810,4 +1072,4 @@ SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "container", .ve
 		 .contact = PACKAGE_BUGREPORT, .params = ctr_params,
 		 .config_size = sizeof(struct ctr_conf), .init = ctr_init, .destroy = ctr_destroy,
 		 .sources = ctr_sources, .fields = ctr_fields, .extract = ctr_extract,
-		 .parse = ctr_parse);
+		 .parse = ctr_parse, .snapshot = ctr_snapshot);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/staterec.h"
 #include "snapshot.h"
 
 /* Nested record types. Numbers are part of the capture format: append. */
@@ -84,59 +85,19 @@ _Static_assert(sizeof(struct snap_fd) == 72, "snap_fd layout");
 
 /* ---- building records ---------------------------------------------------- */
 
-#define SNAP_MAXP 8u
-
-struct snap_part {
-	const void *p;
-	size_t len;
-};
-
 /* emit - one nested record of `type` about `tid` through save_state(). */
-static int emit(struct sys_inst *in, uint16_t type, int64_t tid, const struct snap_part *parts,
+static int emit(struct sys_inst *in, uint16_t type, int64_t tid, const struct sk_staterec_part *parts,
 		unsigned n)
 {
-	size_t total = SK_EVT_HDR_SIZE + 4u * n;
-	for (unsigned i = 0; i < n; i++) {
-		total += parts[i].len;
+	size_t total = sk_staterec_build(&in->snap.out, type, tid, parts, n);
+	if (total == 0) {
+		return SK_ERR;
 	}
-	if (total > in->snap.cap) {
-		size_t cap = total < 4096 ? 4096 : total * 2;
-		char *b = realloc(in->snap.buf, cap);
-		if (b == NULL) {
-			return SK_ERR;
-		}
-		in->snap.buf = b;
-		in->snap.cap = cap;
-	}
-	char *b = in->snap.buf;
-	struct sk_evt_hdr h = {
-	    .tid = (uint64_t)tid,
-	    .len = (uint32_t)total,
-	    .type = type,
-	    .nparams = (uint8_t)n,
-	    .flags = SK_EVT_F_LARGE,
-	};
-	memcpy(b, &h, sizeof(h));
-	size_t off = SK_EVT_HDR_SIZE + 4u * n;
-	for (unsigned i = 0; i < n; i++) {
-		uint32_t l = (uint32_t)parts[i].len;
-		memcpy(b + SK_EVT_HDR_SIZE + 4u * i, &l, 4);
-		if (l) {
-			memcpy(b + off, parts[i].p, l);
-		}
-		off += l;
-	}
-	int rc = in->api->save_state(in->host, b, total);
+	int rc = in->api->save_state(in->host, in->snap.out.p, total);
 	if (rc == SK_OK) {
 		in->snap.saved++;
 	}
 	return rc == SK_ERR ? SK_ERR : SK_OK;
-}
-
-/* A string part: the bytes with their NUL, or nothing for NULL. */
-static struct snap_part str_part(const char *s)
-{
-	return (struct snap_part){s, s ? strlen(s) + 1 : 0};
 }
 
 static int emit_fds(struct sys_inst *in, const struct sk_thread *t)
@@ -165,7 +126,8 @@ static int emit_fds(struct sys_inst *in, const struct sk_thread *t)
 		};
 		memcpy(f.cip, fd->cip, 16);
 		memcpy(f.sip, fd->sip, 16);
-		struct snap_part parts[] = {{&f, sizeof(f)}, str_part(fd->name), str_part(fd->nameraw)};
+		struct sk_staterec_part parts[] = {{&f, sizeof(f)}, sk_staterec_s(fd->name),
+						   sk_staterec_s(fd->nameraw)};
 		if (emit(in, SNAP_FD, t->tid, parts, 3) != SK_OK) {
 			return SK_ERR;
 		}
@@ -210,15 +172,15 @@ static int emit_thread(struct sys_inst *in, const struct sk_thread *t, int64_t f
 		  (t->env_loaded ? TF_ENV_KNOWN : 0) | (t->exe ? TF_EXE : 0) |
 		  (t->exepath ? TF_EXEPATH : 0) | (t->args ? TF_ARGS : 0) | (t->env ? TF_ENV : 0) |
 		  (t->cgroups ? TF_CGROUPS : 0) | (cwd ? TF_CWD : 0);
-	struct snap_part parts[] = {
+	struct sk_staterec_part parts[] = {
 	    {&s, sizeof(s)},
-	    {t->comm, strlen(t->comm)},
-	    {t->exe, t->exe ? strlen(t->exe) : 0},
-	    {t->exepath, t->exepath ? strlen(t->exepath) : 0},
+	    sk_staterec_s(t->comm),
+	    sk_staterec_s(t->exe),
+	    sk_staterec_s(t->exepath),
 	    {t->args, t->args ? t->args_len : 0},
 	    {t->env, t->env ? t->env_len : 0},
 	    {t->cgroups, t->cgroups ? t->cgroups_len : 0},
-	    {cwd, cwd ? strlen(cwd) : 0},
+	    sk_staterec_s(cwd),
 	};
 	if (emit(in, SNAP_THREAD, t->tid, parts, 8) != SK_OK) {
 		return SK_ERR;
@@ -263,7 +225,7 @@ static int emit_userdb(struct sys_inst *in, uint64_t key, const struct sk_userdb
 	char *pw = text_of(db, false, &pl), *gr = text_of(db, true, &gl);
 	int rc = SK_ERR;
 	if (pw != NULL && gr != NULL) {
-		struct snap_part parts[] = {{&key, sizeof(key)}, {pw, pl}, {gr, gl}};
+		struct sk_staterec_part parts[] = {{&key, sizeof(key)}, {pw, pl}, {gr, gl}};
 		rc = emit(in, SNAP_USERDB, 0, parts, 3);
 	}
 	free(pw);
@@ -298,7 +260,7 @@ int sys_snap_save_all(void *inst)
 	}
 	st->learnt = hook;
 	uint32_t version = SNAP_VERSION;
-	struct snap_part begin[] = {{&version, sizeof(version)},
+	struct sk_staterec_part begin[] = {{&version, sizeof(version)},
 				    {&st->host_root_key, sizeof(st->host_root_key)},
 				    {&st->boot_ns, sizeof(st->boot_ns)}};
 	if (emit(in, SNAP_BEGIN, 0, begin, 3) != SK_OK) {
@@ -341,7 +303,7 @@ int sys_snap_save_all(void *inst)
 	}
 	sk_htab_fini(&owners);
 	if (rc == SK_OK) {
-		struct snap_part end[] = {{&n, sizeof(n)}};
+		struct sk_staterec_part end[] = {{&n, sizeof(n)}};
 		rc = emit(in, SNAP_END, 0, end, 1);
 	}
 	if (in->api->log) {
@@ -371,7 +333,7 @@ static void learnt(void *ctx, enum sk_learnt what, const struct sk_thread *t, ui
 		break;
 	}
 	case SK_LEARNT_ROOTKEY: {
-		struct snap_part parts[] = {{&t->root_key, sizeof(t->root_key)}};
+		struct sk_staterec_part parts[] = {{&t->root_key, sizeof(t->root_key)}};
 		rc = emit(in, SNAP_ROOTKEY, t->tid, parts, 1);
 		break;
 	}
@@ -382,7 +344,7 @@ static void learnt(void *ctx, enum sk_learnt what, const struct sk_thread *t, ui
 	}
 	case SK_LEARNT_ENV: {
 		uint8_t known = t->env_loaded;
-		struct snap_part parts[] = {{t->env, t->env ? t->env_len : 0}, {&known, 1}};
+		struct sk_staterec_part parts[] = {{t->env, t->env ? t->env_len : 0}, {&known, 1}};
 		rc = emit(in, SNAP_ENV, t->tid, parts, 2);
 		break;
 	}
@@ -409,58 +371,14 @@ void sys_snap_init(struct sys_inst *in)
 
 /* ---- replaying ------------------------------------------------------------- */
 
-/* part - parameter i of a nested record: pointer and length. */
-static bool part(const struct sk_evt_hdr *r, unsigned i, const void **p, uint32_t *len)
-{
-	return sk_evt_param(r, i, p, len) == 0;
-}
-
-static bool part_fixed(const struct sk_evt_hdr *r, unsigned i, void *dst, size_t size)
-{
-	const void *p;
-	uint32_t len;
-	if (!part(r, i, &p, &len) || len != size) {
-		return false;
-	}
-	memcpy(dst, p, size);
-	return true;
-}
-
-/* set_part - *dst = a copy of parameter i (NUL added), or NULL when the
- * flag says it was NULL. Returns 0 or -ENOMEM. */
-static int set_part(const struct sk_evt_hdr *r, unsigned i, bool present, char **dst,
-		    size_t *dst_len)
-{
-	const void *p;
-	uint32_t len = 0;
-	free(*dst);
-	*dst = NULL;
-	if (dst_len) {
-		*dst_len = 0;
-	}
-	if (!present || !part(r, i, &p, &len)) {
-		return 0;
-	}
-	*dst = malloc((size_t)len + 1);
-	if (*dst == NULL) {
-		return -ENOMEM;
-	}
-	memcpy(*dst, p, len);
-	(*dst)[len] = '\0';
-	if (dst_len) {
-		*dst_len = len;
-	}
-	return 0;
-}
-
 /* begin - a capture's state starts: forget the replaying machine's. */
 static int load_begin(struct sys_inst *in, const struct sk_evt_hdr *r)
 {
 	uint32_t version;
 	uint64_t root_key, boot_ns;
-	if (!part_fixed(r, 0, &version, sizeof(version)) || version != SNAP_VERSION ||
-	    !part_fixed(r, 1, &root_key, sizeof(root_key)) ||
-	    !part_fixed(r, 2, &boot_ns, sizeof(boot_ns))) {
+	if (!sk_staterec_fixed(r, 0, &version, sizeof(version)) || version != SNAP_VERSION ||
+	    !sk_staterec_fixed(r, 1, &root_key, sizeof(root_key)) ||
+	    !sk_staterec_fixed(r, 2, &boot_ns, sizeof(boot_ns))) {
 		return -EINVAL;
 	}
 	struct sk_state_conf conf = in->st.conf;
@@ -492,7 +410,7 @@ static int load_thread(struct sys_inst *in, const struct sk_evt_hdr *r)
 	struct snap_thread s;
 	const void *comm;
 	uint32_t comm_len;
-	if (!part_fixed(r, 0, &s, sizeof(s)) || !part(r, 1, &comm, &comm_len) ||
+	if (!sk_staterec_fixed(r, 0, &s, sizeof(s)) || sk_evt_param(r, 1, &comm, &comm_len) != 0 ||
 	    r->nparams < 8) {
 		return -EINVAL;
 	}
@@ -541,13 +459,13 @@ static int load_thread(struct sys_inst *in, const struct sk_evt_hdr *r)
 	memcpy(t->comm, comm, cl);
 	t->comm[cl] = '\0';
 	int rc = 0;
-	rc |= set_part(r, 2, s.flags & TF_EXE, &t->exe, NULL);
-	rc |= set_part(r, 3, s.flags & TF_EXEPATH, &t->exepath, NULL);
-	rc |= set_part(r, 4, s.flags & TF_ARGS, &t->args, &t->args_len);
-	rc |= set_part(r, 5, s.flags & TF_ENV, &t->env, &t->env_len);
-	rc |= set_part(r, 6, s.flags & TF_CGROUPS, &t->cgroups, &t->cgroups_len);
+	rc |= sk_staterec_str(r, 2, s.flags & TF_EXE, &t->exe, NULL);
+	rc |= sk_staterec_str(r, 3, s.flags & TF_EXEPATH, &t->exepath, NULL);
+	rc |= sk_staterec_str(r, 4, s.flags & TF_ARGS, &t->args, &t->args_len);
+	rc |= sk_staterec_str(r, 5, s.flags & TF_ENV, &t->env, &t->env_len);
+	rc |= sk_staterec_str(r, 6, s.flags & TF_CGROUPS, &t->cgroups, &t->cgroups_len);
 	if (owner == NULL && t->files != NULL) {
-		rc |= set_part(r, 7, s.flags & TF_CWD, &t->files->cwd, NULL);
+		rc |= sk_staterec_str(r, 7, s.flags & TF_CWD, &t->files->cwd, NULL);
 	}
 	return rc;
 }
@@ -555,7 +473,7 @@ static int load_thread(struct sys_inst *in, const struct sk_evt_hdr *r)
 static int load_fd(struct sys_inst *in, const struct sk_evt_hdr *r)
 {
 	struct snap_fd f;
-	if (!part_fixed(r, 0, &f, sizeof(f)) || r->nparams < 3) {
+	if (!sk_staterec_fixed(r, 0, &f, sizeof(f)) || r->nparams < 3) {
 		return -EINVAL;
 	}
 	struct sk_thread *t = sk_state_thread(&in->st, (int64_t)r->tid);
@@ -578,8 +496,8 @@ static int load_fd(struct sys_inst *in, const struct sk_evt_hdr *r)
 	fd->sport = f.sport;
 	fd->connected = (f.flags & FF_CONNECTED) != 0;
 	fd->from_proc = (f.flags & FF_FROM_PROC) != 0;
-	int rc = set_part(r, 1, f.flags & FF_NAME, &fd->name, NULL);
-	rc |= set_part(r, 2, f.flags & FF_NAMERAW, &fd->nameraw, NULL);
+	int rc = sk_staterec_str(r, 1, f.flags & FF_NAME, &fd->name, NULL);
+	rc |= sk_staterec_str(r, 2, f.flags & FF_NAMERAW, &fd->nameraw, NULL);
 	return rc;
 }
 
@@ -587,10 +505,10 @@ static int load_userdb(struct sys_inst *in, const struct sk_evt_hdr *r)
 {
 	uint64_t key;
 	char *pw = NULL, *gr = NULL;
-	if (!part_fixed(r, 0, &key, sizeof(key)) || r->nparams < 3) {
+	if (!sk_staterec_fixed(r, 0, &key, sizeof(key)) || r->nparams < 3) {
 		return -EINVAL;
 	}
-	if (set_part(r, 1, true, &pw, NULL) < 0 || set_part(r, 2, true, &gr, NULL) < 0) {
+	if (sk_staterec_str(r, 1, true, &pw, NULL) < 0 || sk_staterec_str(r, 2, true, &gr, NULL) < 0) {
 		free(pw);
 		free(gr);
 		return -ENOMEM;
@@ -611,14 +529,14 @@ static int apply_late(struct sys_inst *in, const struct sk_evt_hdr *r)
 		return 0;
 	}
 	if (r->type == SNAP_ROOTKEY) {
-		return part_fixed(r, 0, &t->root_key, sizeof(t->root_key)) ? 0 : -EINVAL;
+		return sk_staterec_fixed(r, 0, &t->root_key, sizeof(t->root_key)) ? 0 : -EINVAL;
 	}
 	uint8_t known = 0;
-	if (!part_fixed(r, 1, &known, 1)) {
+	if (!sk_staterec_fixed(r, 1, &known, 1)) {
 		return -EINVAL;
 	}
 	t->env_loaded = known != 0;
-	return set_part(r, 0, true, &t->env, &t->env_len);
+	return sk_staterec_str(r, 0, true, &t->env, &t->env_len);
 }
 
 static int defer(struct sys_inst *in, const struct sk_evt_hdr *r)
@@ -656,62 +574,47 @@ void sys_snap_after_event(struct sys_inst *in)
 
 void sys_snap_load(struct sys_inst *in, const struct sk_event *ev)
 {
-	const void *p;
-	uint32_t len;
 	int rc = -EINVAL;
-	/* the nested record is not aligned inside its parameter: copy it */
-	if (sk_evt_param(ev->rec, 1, &p, &len) == 0 && len >= SK_EVT_HDR_SIZE) {
-		if (len > in->snap.rcap) {
-			char *b = realloc(in->snap.rbuf, len);
-			if (b == NULL) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			in->snap.rbuf = b;
-			in->snap.rcap = len;
+	const struct sk_evt_hdr *r = sk_staterec_open(ev->rec, &in->snap.in);
+	if (r == NULL) {
+		goto out;
+	}
+	if (r->type != SNAP_BEGIN && !in->snap.replaying) {
+		rc = -EPROTO; /* a piece without its beginning: ignore it */
+		goto out;
+	}
+	switch (r->type) {
+	case SNAP_BEGIN:
+		rc = load_begin(in, r);
+		break;
+	case SNAP_THREAD:
+		rc = load_thread(in, r);
+		break;
+	case SNAP_FD:
+		rc = load_fd(in, r);
+		break;
+	case SNAP_USERDB:
+		rc = load_userdb(in, r);
+		break;
+	case SNAP_ROOTKEY:
+	case SNAP_ENV:
+		rc = defer(in, r);
+		break;
+	case SNAP_REMOVE:
+		sk_state_remove(&in->st, (int64_t)r->tid);
+		rc = 0;
+		break;
+	case SNAP_END:
+		if (in->api && in->api->log) {
+			in->api->log(in->host, SK_LOG_INFO,
+				     "state of %zu threads restored from the capture",
+				     in->st.threads.n);
 		}
-		memcpy(in->snap.rbuf, p, len);
-		const struct sk_evt_hdr *r = (const struct sk_evt_hdr *)(void *)in->snap.rbuf;
-		if (sk_evt_check(r, len) != 0 || r->len != len || !(r->flags & SK_EVT_F_LARGE)) {
-			goto out;
-		}
-		if (r->type != SNAP_BEGIN && !in->snap.replaying) {
-			rc = -EPROTO; /* a piece without its beginning: ignore it */
-			goto out;
-		}
-		switch (r->type) {
-		case SNAP_BEGIN:
-			rc = load_begin(in, r);
-			break;
-		case SNAP_THREAD:
-			rc = load_thread(in, r);
-			break;
-		case SNAP_FD:
-			rc = load_fd(in, r);
-			break;
-		case SNAP_USERDB:
-			rc = load_userdb(in, r);
-			break;
-		case SNAP_ROOTKEY:
-		case SNAP_ENV:
-			rc = defer(in, r);
-			break;
-		case SNAP_REMOVE:
-			sk_state_remove(&in->st, (int64_t)r->tid);
-			rc = 0;
-			break;
-		case SNAP_END:
-			if (in->api && in->api->log) {
-				in->api->log(in->host, SK_LOG_INFO,
-					     "state of %zu threads restored from the capture",
-					     in->st.threads.n);
-			}
-			rc = 0;
-			break;
-		default:
-			rc = 0; /* a newer kind: skip it */
-			break;
-		}
+		rc = 0;
+		break;
+	default:
+		rc = 0; /* a newer kind: skip it */
+		break;
 	}
 out:
 	if (rc < 0 && in->snap.bad++ == 0 && in->api && in->api->log) {
@@ -728,6 +631,6 @@ void sys_snap_fini(struct sys_inst *in)
 		free(in->snap.deferred[i]);
 	}
 	free(in->snap.deferred);
-	free(in->snap.buf);
-	free(in->snap.rbuf);
+	free(in->snap.out.p);
+	free(in->snap.in.p);
 }

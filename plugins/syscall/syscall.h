@@ -11,6 +11,7 @@
 #include <shrike/syscall_events.h>
 
 #include "dns.h"
+#include "../common/staterec.h"
 #include "state.h"
 
 /* Configuration (the plugin's init_config). */
@@ -38,10 +39,8 @@ struct sys_evctx {
 
 /* Capture support (snapshot.c). */
 struct sys_snap {
-	char *buf; /* the record being saved */
-	size_t cap;
-	char *rbuf; /* the record being loaded (aligned copy) */
-	size_t rcap;
+	struct sk_staterec_buf out; /* the record being saved */
+	struct sk_staterec_buf in;  /* the record being loaded (aligned copy) */
 	struct sk_evt_hdr **deferred; /* loaded, applied after the next event */
 	size_t ndeferred, deferred_cap;
 	bool replaying;	   /* state records arrived: the state is offline */

@@ -64,7 +64,7 @@ mkfifo "$T/go"
 : >"$T/marker"
 (
 	cd "$T" && SK_REPLAY_MARK=before-capture sh -c \
-		'exec 7>>"$1"; read x <"$2"; cat "$3" >/dev/null; exec 7>&-; read x <"$2"; cat /etc/shadow >/dev/null; exit 0' \
+		'exec 7>>"$1"; read x <"$2"; cat "$3" >/dev/null; exec 7>&-; read x <"$2"; cat /etc/shadow "$3" >/dev/null; exit 0' \
 		sh "$T/held" "$T/go" "$T/marker"
 ) &
 early=$!
@@ -89,7 +89,7 @@ echo go >"$T/go"
 sleep 0.5
 echo go >"$T/go"
 wait $early
-cat /etc/shadow >/dev/null
+cat /etc/shadow "$T/marker" >/dev/null
 sh -c 'cat "$1" >/dev/null' sh "$T/marker"
 sleep 0.5
 "$sysprobe" stop $daemon
@@ -113,7 +113,8 @@ like "$held" "cwd=$T/ user=root uid=0 " "live: its working directory and user (f
 like "$held" "env=before-capture " "live: its environment (read from /proc at extraction)"
 n_early_marker=$(grep '"test marker opened"' "$live" | grep -cE "proc=cat pname=sh aname=[a-z]+ exe=cat args=$T/marker user=root group=root")
 is "$n_early_marker" 2 "live: both cats opening the marker have sh as parent"
-n_shadow=$(grep -c '"Read sensitive file untrusted"' "$live")
+# (other tests may read /etc/shadow meanwhile: count this test's)
+n_shadow=$(grep '"Read sensitive file untrusted"' "$live" | grep -c "command=cat /etc/shadow $T/marker")
 is "$n_shadow" 2 "live: both reads of /etc/shadow raise the default rule"
 
 # Now the early processes are gone: replay through the same rules.

@@ -12,7 +12,10 @@
 # podman reports, the process name and the user name, that benign work in a
 # container and on the host raised nothing, and that podman's own work
 # raised nothing either. Network traffic stays on loopback and on the test's
-# podman network.
+# podman network. The daemon records the whole run (--capture); once the
+# containers are removed, replaying that capture through the same
+# configuration must give the same alerts, field for field: the capture
+# carries the process table and the container metadata the live run used.
 #
 # Behaviours the machine cannot complete are still performed: a kernel
 # without module support fails init_module/finit_module (ENOSYS or EPERM),
@@ -48,13 +51,20 @@ fi
 ct_setup
 ship=$top_builddir/shrike.yaml
 rules_src=$top_srcdir/rules
-"$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \
-	-o "rules_files=[$rules_src/shrike_rules.yaml, $rules_src/shrike_rules.local.yaml, $rules_src/rules.d]" \
-	-o json_output=true -o stdout_output.enabled=false \
-	-o file_output.enabled=true -o file_output.filename="$T/alerts.json" \
-	-o "plugins=[{name: container, library_path: container, init_config: {storage_roots: [$CT_DIR/storage]}}]" \
-	-o "load_plugins=[container]" -o watch_config_files=false \
-	>"$T/shrike.out" 2>"$T/shrike.err" &
+# shrike_run ALERTS ARGS... - exec the daemon on the shipped config, the
+# default rules files, JSON alerts to the file ALERTS (in a subshell: `&`
+# or parentheses, so $! is the daemon)
+shrike_run() {
+	_alerts=$1
+	shift
+	exec "$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \
+		-o "rules_files=[$rules_src/shrike_rules.yaml, $rules_src/shrike_rules.local.yaml, $rules_src/rules.d]" \
+		-o json_output=true -o stdout_output.enabled=false \
+		-o file_output.enabled=true -o file_output.filename="$_alerts" \
+		-o "plugins=[{name: container, library_path: container, init_config: {storage_roots: [$CT_DIR/storage]}}]" \
+		-o "load_plugins=[container]" -o watch_config_files=false "$@"
+}
+shrike_run "$T/alerts.json" --capture "$T/detect.scap" >"$T/shrike.out" 2>"$T/shrike.err" &
 spid=$!
 on_exit "kill -INT $spid 2>/dev/null; wait $spid 2>/dev/null"
 if wait_for 60 grep -q "source 'ebpf' started" "$T/shrike.err"; then
@@ -305,6 +315,44 @@ while IFS='	' read status desc rest; do
 		printf '%s\n' "$rest" | tr '\t' '\n' | sed 's/^/#   /'
 	fi
 done <"$T/results"
+# ---- the capture, replayed once the containers are gone, gives the same alerts ----
+ct podman rm -f -t 0 "$ORD" "$PRIV" "$CAP" "$LIS" >/dev/null
+(shrike_run "$T/replay.json" -e "$T/detect.scap") >"$T/replay.out" 2>"$T/replay.err"
+is "$?" 0 "shrike -e replays the capture of the whole run"
+[ -s "$T/replay.json" ] || : >"$T/replay.json"
+# every rule alert, the uuid aside, in order
+cmp_out=$("$PY" - "$T/alerts.json" "$T/replay.json" <<'PYEOF'
+import json, sys
+def load(path):
+    out = []
+    for line in open(path):
+        a = json.loads(line)
+        if a.get("source") == "internal":
+            continue
+        a.pop("uuid", None)
+        out.append(json.dumps(a, sort_keys=True))
+    return out
+live, rep = load(sys.argv[1]), load(sys.argv[2])
+ctr = sum(1 for x in live if '"container.id": "host"' not in x)
+print(len(live), ctr)
+for i, (a, b) in enumerate(zip(live, rep)):
+    if a != b:
+        print("first difference at alert %d:\n  live:   %s\n  replay: %s" % (i, a, b))
+        break
+else:
+    if len(live) != len(rep):
+        print("live %d alerts, replay %d" % (len(live), len(rep)))
+PYEOF
+)
+# shellcheck disable=SC2086
+set -- $cmp_out
+n_live=${1:-0} n_ctr=${2:-0}
+if [ "$(printf '%s\n' "$cmp_out" | wc -l)" -eq 1 ] && [ "$n_live" -gt 20 ] && [ "$n_ctr" -gt 10 ]; then
+	pass "the replay gives the live run's $n_live alerts ($n_ctr in containers), field for field"
+else
+	fail "the replay gives the live run's alerts, field for field" "$cmp_out" "$(tail -n 5 "$T/replay.err")"
+fi
+
 # show what the behaviours printed when something failed (debugging help)
 if [ "$_tap_failed" -gt 0 ]; then
 	for f in "$T"/b.*.out; do

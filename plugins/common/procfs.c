@@ -89,16 +89,142 @@ static void copy_id(const char *p, char ret_id[65])
 	ret_id[64] = '\0';
 }
 
-/* One recognised prefix: the id follows it directly. `after_slash` requires
- * the prefix to start a path component. */
+/* The layouts whose id follows a fixed text in its component, as Falco's
+ * container plugin lists them (matchers/podman, docker, cri). `anywhere`: the
+ * text may sit inside the component instead of starting it. */
 static const struct {
 	const char *prefix;
 	enum sk_ctr_runtime rt;
+	bool anywhere;
 } id_prefixes[] = {
-    {"libpod-", SK_CTR_PODMAN}, {"docker-", SK_CTR_DOCKER},
-    {"docker/", SK_CTR_DOCKER}, {"cri-containerd-", SK_CTR_CONTAINERD},
-    {"crio-", SK_CTR_CRIO},
+    /* podman: ".../libpod-<id>.scope" (systemd), "/libpod_parent/libpod-<id>"
+     * (cgroupfs); conmon's "libpod-conmon-<id>" is no container */
+    {"libpod-", SK_CTR_PODMAN, false},
+    /* Docker's systemd driver, also under kubepods with cri-dockerd */
+    {"docker-", SK_CTR_DOCKER, false},
+    /* the CRI plugin of containerd with the systemd driver */
+    {"cri-containerd-", SK_CTR_CONTAINERD, false},
+    /* a kubelet with the systemd driver and containerd without
+     * SystemdCgroup = true: runc takes "slice:prefix:name" literally,
+     * "/kubepods-besteffort-pod<uid>.slice:cri-containerd:<id>" */
+    {":cri-containerd:", SK_CTR_CONTAINERD, true},
+    /* CRI-O, both drivers: "crio-<id>.scope", ".../pod<uid>/crio-<id>" */
+    {"crio-", SK_CTR_CRIO, false},
 };
+
+/* comp_is - whether the component [c, e) is the text `s`. */
+static bool comp_is(const char *c, const char *e, const char *s)
+{
+	size_t n = strlen(s);
+	return (size_t)(e - c) == n && memcmp(c, s, n) == 0;
+}
+
+/* comp_ends - whether the component [c, e) ends with `s`. */
+static bool comp_ends(const char *c, const char *e, const char *s)
+{
+	size_t n = strlen(s);
+	return (size_t)(e - c) >= n && memcmp(e - n, s, n) == 0;
+}
+
+/* prev_comp - the component before the one starting at c (c > path, c[-1]
+ * is '/'): its start goes to *ret_c, its end is c - 1. False when c is the
+ * first component. */
+static bool prev_comp(const char *path, const char *c, const char **ret_c)
+{
+	if (c - path < 2 || c[-1] != '/') {
+		return false;
+	}
+	const char *e = c - 1;
+	const char *p = e;
+	while (p > path && p[-1] != '/') {
+		p--;
+	}
+	*ret_c = p;
+	return true;
+}
+
+/* is_pod_comp - the kubelet's cgroupfs pod cgroup "pod<uid>" (the uid with
+ * its dashes, or underscores as some kubelets write them). */
+static bool is_pod_comp(const char *c, const char *e)
+{
+	if (e - c < 4 || memcmp(c, "pod", 3) != 0) {
+		return false;
+	}
+	for (const char *p = c + 3; p < e; p++) {
+		if (!is_hex(*p) && *p != '-' && *p != '_') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* is_ctrd_namespace - a containerd namespace name ([A-Za-z0-9]+ joined by
+ * single '.', '_' or '-': "default", "k8s.io") that is not a systemd unit
+ * ("user.slice", "docker.service"). */
+static bool is_ctrd_namespace(const char *c, const char *e)
+{
+	if (c == e || comp_ends(c, e, ".slice") || comp_ends(c, e, ".scope") ||
+	    comp_ends(c, e, ".service")) {
+		return false;
+	}
+	bool sep_ok = false; /* a separator may follow */
+	for (const char *p = c; p < e; p++) {
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9');
+		if (alnum) {
+			sep_ok = true;
+		} else if ((*p == '.' || *p == '_' || *p == '-') && sep_ok) {
+			sep_ok = false;
+		} else {
+			return false;
+		}
+	}
+	return sep_ok;
+}
+
+/* bare_id_runtime - the runtime of the component [c, e) that is exactly a
+ * 64-hex id, from the components above it (Falco's "/" + "" layouts):
+ *   ".../docker/<id>"                           Docker, cgroupfs driver
+ *   ".../kubepods[/<qos>]/pod<uid>/<id>"        a kubelet with the cgroupfs
+ *       driver and containerd's CRI plugin (or cri-dockerd: Docker; CRI-O
+ *       writes "crio-<id>" there). The path cannot tell containerd from
+ *       cri-dockerd: containerd, the common case; the metadata lookup tries
+ *       every runtime's files by id, so a Docker container still gets its
+ *       metadata. Any cgroup root (--cgroup-root, kind's nodes) above.
+ *   "/<namespace>/<id>"                         containerd without the CRI
+ *       plugin (ctr run, nerdctl with cgroupfs): the task's namespace at
+ *       the root. `docker run --cgroup-parent=/x` looks the same: containerd
+ *       too (its metadata found by id again).
+ * Anything else is no container: systemd never makes a bare 64-hex unit,
+ * so a hash-named cgroup below a slice or a service is somebody's own. */
+static enum sk_ctr_runtime bare_id_runtime(const char *path, const char *c)
+{
+	const char *pc;
+	if (!prev_comp(path, c, &pc)) {
+		return SK_CTR_NONE; /* "/<id>": no parent to judge by */
+	}
+	const char *pe = c - 1;
+	if (comp_is(pc, pe, "docker")) {
+		return SK_CTR_DOCKER;
+	}
+	const char *gc;
+	if (is_pod_comp(pc, pe) && prev_comp(path, pc, &gc)) {
+		const char *ge = pc - 1;
+		const char *qc = gc;
+		if ((comp_is(gc, ge, "besteffort") || comp_is(gc, ge, "burstable")) &&
+		    prev_comp(path, qc, &gc)) {
+			ge = qc - 1;
+		}
+		if (comp_is(gc, ge, "kubepods")) {
+			return SK_CTR_CONTAINERD;
+		}
+	}
+	/* the namespace is the first component */
+	if (pc == path + 1 && path[0] == '/' && is_ctrd_namespace(pc, pe)) {
+		return SK_CTR_CONTAINERD;
+	}
+	return SK_CTR_NONE;
+}
 
 enum sk_ctr_runtime sk_cgroup_container_id(const char *path, size_t len, char ret_id[65])
 {
@@ -114,23 +240,30 @@ enum sk_ctr_runtime sk_cgroup_container_id(const char *path, size_t len, char re
 		for (size_t i = 0; i < sizeof(id_prefixes) / sizeof(id_prefixes[0]); i++) {
 			const char *pre = id_prefixes[i].prefix;
 			size_t pl = strlen(pre);
-			if (pre[pl - 1] == '/') {
-				/* "docker/<id>": the component is the id and the previous
-				 * one is "docker" */
-				size_t nl = pl - 1;
-				if (comp - path >= (ptrdiff_t)(nl + 1) && comp[-1] == '/' &&
-				    memcmp(comp - 1 - nl, pre, nl) == 0 &&
-				    (comp - 1 - nl == path || comp[-2 - nl] == '/') &&
-				    hex64_at(comp, comp_end)) {
-					copy_id(comp, ret_id);
-					return id_prefixes[i].rt;
+			const char *at = comp;
+			if (id_prefixes[i].anywhere) {
+				/* the id ends the component ("." suffixes aside) */
+				at = NULL;
+				for (const char *p = comp; p + pl + 64 <= comp_end; p++) {
+					if (memcmp(p, pre, pl) == 0) {
+						at = p;
+					}
 				}
-				continue;
+				if (at == NULL) {
+					continue;
+				}
 			}
-			if ((size_t)(comp_end - comp) > pl && memcmp(comp, pre, pl) == 0 &&
-			    hex64_at(comp + pl, comp_end)) {
-				copy_id(comp + pl, ret_id);
+			if ((size_t)(comp_end - at) > pl && memcmp(at, pre, pl) == 0 &&
+			    hex64_at(at + pl, comp_end)) {
+				copy_id(at + pl, ret_id);
 				return id_prefixes[i].rt;
+			}
+		}
+		if (comp_end - comp == 64 && hex64_at(comp, comp_end)) {
+			enum sk_ctr_runtime rt = bare_id_runtime(path, comp);
+			if (rt != SK_CTR_NONE) {
+				copy_id(comp, ret_id);
+				return rt;
 			}
 		}
 		comp_end = comp > path ? comp - 1 : path;

@@ -30,14 +30,25 @@ enum sk_ctr_runtime {
 };
 
 /* sk_cgroup_container_id - find a container id in one cgroup path such as
- * "/machine.slice/libpod-<64 hex>.scope/container". Recognised layouts:
- *   podman/libpod  ".../libpod-<64hex>[.scope]..."
- *   Docker         ".../docker-<64hex>.scope" and ".../docker/<64hex>"
- *   containerd/CRI ".../cri-containerd-<64hex>[.scope]"
- *   CRI-O          ".../crio-<64hex>[.scope]"
- * The 64 hex digits must be followed by the end of the path, '.', or '/'.
- * On a match, copies the 64-digit id (lower case, NUL-terminated) into
- * ret_id[65] and returns the runtime; otherwise returns SK_CTR_NONE. */
+ * "/machine.slice/libpod-<64 hex>.scope/container" (the path of a cgroup v1
+ * hierarchy or of the v2 one alike). Recognised layouts, as Falco's
+ * container plugin has them:
+ *   podman/libpod  ".../libpod-<id>[.scope]..." (not libpod-conmon-)
+ *   Docker         ".../docker-<id>.scope" and ".../docker/<id>"
+ *   containerd     ".../cri-containerd-<id>[.scope]" (CRI, systemd driver),
+ *                  ".../<slice>:cri-containerd:<id>" (CRI, kubelet with the
+ *                  systemd driver, containerd without SystemdCgroup),
+ *                  ".../kubepods[/besteffort|/burstable]/pod<uid>/<id>" (CRI,
+ *                  cgroupfs driver: cri-dockerd's look the same),
+ *                  "/<namespace>/<id>" (ctr, nerdctl: cgroupfs)
+ *   CRI-O          ".../crio-<id>[.scope]" (both drivers)
+ * <id> is 64 hex digits, followed by the end of the path, '.' or '/' (a
+ * bare <id> component is exactly the 64 digits). The innermost container
+ * of the path wins. Where the path cannot tell the runtime (see procfs.c)
+ * the answer is the likely one; the metadata is looked up by id in every
+ * runtime's files anyway. On a match, copies the 64-digit id (lower case,
+ * NUL-terminated) into ret_id[65] and returns the runtime; otherwise
+ * returns SK_CTR_NONE with ret_id "". Allocation-free; runs per event. */
 enum sk_ctr_runtime sk_cgroup_container_id(const char *path, size_t len, char ret_id[65]);
 
 /* sk_cgroup_file_container_id - the same over the text of a whole

@@ -159,6 +159,12 @@ static int setup(void **state)
 	put("proc/105/cgroup", "0::/libpod_parent/libpod-" PRIV_ID "\n");
 	put("proc/106/cgroup", "0::/kubepods.slice/cri-containerd-" FIFO_ID ".scope\n");
 	put("proc/107/cgroup", "0::/kubepods.slice/cri-containerd-" CTRDP_ID ".scope\n");
+	/* layouts whose runtime the path cannot tell: a cgroupfs kubelet's
+	 * bare id (here a cri-dockerd container, Docker's files), and ctr's
+	 * /<namespace>/<id> on cgroup v1 */
+	put("proc/108/cgroup", "0::/kubepods/pod1/" DOCKER_ID "\n");
+	put("proc/109/cgroup", "4:memory:/default/" CTRDN_ID "\n1:cpu:/default/" CTRDN_ID
+			       "\n0::/default/" CTRDN_ID "\n");
 	/* a lookup held in flight: the worker blocks opening the FIFO until the
 	 * test writes it */
 	char fifo[PATH_MAX * 2];
@@ -552,6 +558,24 @@ static void test_plugin_proc(void **state)
 	shrike_plugin_entry.destroy(inst);
 }
 
+/* An id found with the runtime guessed from the path still gets its
+ * metadata: the lookup tries every runtime's files by id. */
+static void test_plugin_uncertain_runtime(void **state)
+{
+	(void)state;
+	void *inst = plugin_new();
+	struct sk_event ev = event(inst, SK_SC_OPENAT, 108, NULL, 0);
+	X_EQ(ev, "container.id", "444444444444");
+	X_EQ(ev, "container.type", "containerd"); /* the path's guess */
+	X_EQ(ev, "container.name", "db");	  /* from Docker's config.v2.json */
+	X_EQ(ev, "container.privileged", "true");
+	ev = event(inst, SK_SC_OPENAT, 109, NULL, 0);
+	X_EQ(ev, "container.full_id", CTRDN_ID);
+	X_EQ(ev, "container.type", "containerd");
+	X_EQ(ev, "container.name", CTRDN_ID);
+	shrike_plugin_entry.destroy(inst);
+}
+
 #define X_ARG(ev, name, arg, want) assert_string_equal(x(inst, &(ev), (name), (arg)), (want))
 
 static void test_plugin_mounts(void **state)
@@ -798,11 +822,17 @@ static void test_snap_meta(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split_image),	     cmocka_unit_test(test_meta),
-	    cmocka_unit_test(test_meta_containerd),  cmocka_unit_test(test_mount_find),
-	    cmocka_unit_test(test_plugin_proc),	     cmocka_unit_test(test_plugin_mounts),
-	    cmocka_unit_test(test_plugin_wait_once), cmocka_unit_test(test_plugin_early_lookup),
-	    cmocka_unit_test(test_plugin_records),   cmocka_unit_test(test_snap_meta),
+	    cmocka_unit_test(test_split_image),
+	    cmocka_unit_test(test_meta),
+	    cmocka_unit_test(test_meta_containerd),
+	    cmocka_unit_test(test_mount_find),
+	    cmocka_unit_test(test_plugin_proc),
+	    cmocka_unit_test(test_plugin_uncertain_runtime),
+	    cmocka_unit_test(test_plugin_mounts),
+	    cmocka_unit_test(test_plugin_wait_once),
+	    cmocka_unit_test(test_plugin_early_lookup),
+	    cmocka_unit_test(test_plugin_records),
+	    cmocka_unit_test(test_snap_meta),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,16 +1,20 @@
 #!/bin/sh
 # tests/integration/containerd_fields.sh - container and k8s fields of real
 # containerd containers: the test starts a private containerd (its own root,
-# state directory and socket below $T), imports a busybox image it builds
-# itself, and runs containers with `ctr run`, with the annotations the CRI
-# plugin would set and a cgroup path of the CRI/systemd shape
-# (.../cri-containerd-<id>.scope); shrike runs the eBPF source with a rule
-# on /etc/shadow whose output prints container.* and k8s.* fields, reading
-# the metadata from the task's OCI bundle (containerd_roots). Checked: the
-# exact name, image, repository, tag, pod name, namespace and uid, the bind
-# mount of the host's /proc (container.mount.dest[/proc*], as Falco's
-# sensitive_mount has it), privileged or not, and a container without the
-# CRI annotations whose first process is the cat (its name is its id).
+# state directory and socket below $T, its own namespace), imports a busybox
+# image it builds itself, and runs containers with `ctr run` in the cgroup
+# layouts containerd really makes with the cgroupfs driver: two with the
+# annotations the CRI plugin would set and the cgroup a kubelet with the
+# cgroupfs driver asks for (<cgroup root>/kubepods/besteffort/pod<uid>/<id>
+# and, a Guaranteed pod, <cgroup root>/kubepods/pod<uid>/<id>; the cgroup
+# root is the test's own), one of plain `ctr run` (/<namespace>/<id>). shrike
+# runs the eBPF source with a rule on /etc/shadow whose output prints
+# container.* and k8s.* fields, reading the metadata from the task's OCI
+# bundle (containerd_roots). Checked: the exact name, image, repository,
+# tag, pod name, namespace and uid, the bind mount of the host's /proc
+# (container.mount.dest[/proc*], as Falco's sensitive_mount has it),
+# privileged or not, and a container without the CRI annotations whose first
+# process is the cat (its name is its id).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib/containers.sh"
 
@@ -18,7 +22,7 @@
 [ -e "$SK_TEST_PLUGINS_DIR/ebpf.so" ] || tap_skip_all "the ebpf source plugin is not built"
 reason=$(ctrd_missing) && tap_skip_all "$reason"
 
-tap_plan 8
+tap_plan 10
 
 if ! ctrd_start; then
 	fail "a private containerd starts" "$(tail -n 5 "$T/ctrd/containerd.log")"
@@ -33,11 +37,11 @@ fi
 
 # hex64 - a new container id, 64 hex digits as containerd's CRI plugin makes
 hex64() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
-# the cgroup of a CRI container under the systemd driver; the parent is this
-# test's own and removed at the end
-cg_parent="shrike-test-$$.slice"
-cgroup() { echo "/$cg_parent/kubepods-besteffort-pod$2.slice/cri-containerd-$1.scope"; }
-on_exit "find /sys/fs/cgroup -depth -type d -path '*/$cg_parent*' -exec rmdir {} + 2>/dev/null"
+# the cgroup a kubelet with the cgroupfs driver and --cgroup-root=/$CTRD_NS
+# asks the CRI plugin for: pod QoS level (besteffort, burstable, or none for
+# Guaranteed), the pod's uid, the container's id. ctrd_cleanup removes the
+# /$CTRD_NS cgroups at exit.
+cgroup() { echo "/$CTRD_NS/kubepods/${3:+$3/}pod$2/$1"; }
 
 cat >"$T/rules.yaml" <<'RULES'
 - rule: shadow read in a container
@@ -90,7 +94,7 @@ fi
 id1=$(hex64)
 sandbox=$(hex64)
 uid1="5e7c2a1b-8f3d-4c1e-9a2b-$(echo "$id1" | cut -c1-12)"
-ctrd run -d --cgroup "$(cgroup "$id1" "$uid1")" \
+ctrd run -d --cgroup "$(cgroup "$id1" "$uid1" besteffort)" \
 	--annotation io.kubernetes.cri.container-type=container \
 	--annotation io.kubernetes.cri.container-name=api \
 	--annotation "io.kubernetes.cri.image-name=$tag" \
@@ -101,9 +105,9 @@ ctrd run -d --cgroup "$(cgroup "$id1" "$uid1")" \
 	--mount type=bind,src=/proc,dst=/host/proc,options=rbind:ro \
 	"$tag" "$id1" sleep 600 >/dev/null
 ctrd task exec --exec-id shadow "$id1" cat /etc/shadow >/dev/null
-# 2. a privileged one
+# 2. a privileged one, a Guaranteed pod's
 id2=$(hex64)
-ctrd run -d --privileged --cgroup "$(cgroup "$id2" 2)" \
+ctrd run -d --privileged --cgroup "$(cgroup "$id2" 2c4e6a80-1b3d-4f5a-8c7e-9d0f1a2b3c4d)" \
 	--annotation io.kubernetes.cri.container-type=container \
 	--annotation io.kubernetes.cri.container-name=agent \
 	--annotation "io.kubernetes.cri.image-name=$tag" \
@@ -111,9 +115,19 @@ ctrd run -d --privileged --cgroup "$(cgroup "$id2" 2)" \
 	--annotation io.kubernetes.cri.sandbox-namespace=kube-system \
 	"$tag" "$id2" sleep 600 >/dev/null
 ctrd task exec --exec-id shadow "$id2" cat /etc/shadow >/dev/null
-# 3. plain ctr, no CRI annotations, the cat is the container's first process
+# 3. plain ctr, no CRI annotations, ctr's own cgroup (/$CTRD_NS/<id>); the
+# cat is the container's first process
 id3=$(hex64)
-ctrd run --rm --cgroup "$(cgroup "$id3" 3)" "$tag" "$id3" cat /etc/shadow >/dev/null
+ctrd run --rm "$tag" "$id3" cat /etc/shadow >/dev/null
+# task_cgroups ID - the distinct cgroup paths of the task's first process
+# (every v1 hierarchy and the v2 one)
+task_cgroups() {
+	_pid=$(ctrd task ls | awk -v id="$1" '$1 == id { print $2 }')
+	[ -n "$_pid" ] && cut -d : -f 3- "/proc/$_pid/cgroup" | sort -u
+}
+is "$(task_cgroups "$id1") $(task_cgroups "$id2")" \
+	"$(cgroup "$id1" "$uid1" besteffort) $(cgroup "$id2" 2c4e6a80-1b3d-4f5a-8c7e-9d0f1a2b3c4d)" \
+	"containerd puts the tasks in the cgroups asked for, in every hierarchy"
 sleep 1
 kill -TERM $pid
 wait $pid
@@ -148,6 +162,7 @@ is "$errs" "" "shrike logged no errors or warnings"
 # the harness leaves nothing behind
 ctrd_cleanup
 is "$(awk -v d="$CTRD_DIR" 'index($2, d) == 1' /proc/self/mounts)" "" "no mounts left below the test's containerd"
+is "$(ctrd_cgroup_dirs)" "" "no cgroups left below /$CTRD_NS"
 left=""
 for p in /proc/[0-9]*; do
 	if cat "$p/cmdline" 2>/dev/null | tr '\0' ' ' | grep -q -- "$CTRD_DIR/"; then

@@ -24,12 +24,16 @@
 #
 # containerd the same way: a private daemon with its own root, state and
 # socket below $T/ctrd (no systemd, no CRI plugin), images imported from a
-# rootfs as a docker-archive tarball, `ctr` pointed at its socket:
+# rootfs as a docker-archive tarball, `ctr` pointed at its socket and at the
+# test's own containerd namespace CTRD_NS (shrike-test-PID): ctr puts a
+# task's cgroup at /<namespace>/<id> (cgroupfs) in every hierarchy, so each
+# test has its own cgroup directory, /$CTRD_NS, removed at exit with
+# everything below it (a test may place its `ctr run --cgroup` paths there):
 #
 #   reason=$(ctrd_missing) && tap_skip_all "$reason"
 #   ctrd_start || exit 1                    # daemon + cleanup on exit
 #   ctrd_import "$T/rootfs" localhost/x:1
-#   ctrd run -d localhost/x:1 "$id" sleep 600
+#   ctrd run -d localhost/x:1 "$id" sleep 600  # cgroup /$CTRD_NS/$id
 
 # ct_missing - print why containers cannot run here and succeed, or print
 # nothing and fail (so `reason=$(ct_missing) && tap_skip_all "$reason"`).
@@ -216,6 +220,7 @@ ctrd_missing() {
 # until it answers. ctrd_cleanup runs at exit.
 ctrd_start() {
 	CTRD_DIR=$T/ctrd
+	CTRD_NS=shrike-test-$$
 	mkdir -p "$CTRD_DIR"
 	cat >"$CTRD_DIR/config.toml" <<CONF
 version = 2
@@ -238,9 +243,19 @@ CONF
 	fi
 }
 
-# ctrd CMD... - ctr with the private containerd; errors to $T/ctrd/ctr.err.
+# ctrd CMD... - ctr with the private containerd, in the namespace CTRD_NS;
+# errors to $T/ctrd/ctr.err.
 ctrd() {
-	ctr --address "$CTRD_DIR/sock" "$@" 2>>"$CTRD_DIR/ctr.err"
+	ctr --address "$CTRD_DIR/sock" --namespace "$CTRD_NS" "$@" 2>>"$CTRD_DIR/ctr.err"
+}
+
+# ctrd_cgroup_dirs - the test's cgroup directories, /$CTRD_NS in every
+# mounted hierarchy (v1 and v2), deepest first.
+ctrd_cgroup_dirs() {
+	awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts |
+		while read -r _c_h; do
+			[ -d "$_c_h/$CTRD_NS" ] && find "$_c_h/$CTRD_NS" -depth -type d
+		done
 }
 
 # ctrd_import DIR IMAGE - make IMAGE from the rootfs DIR: one layer, a
@@ -285,5 +300,7 @@ ctrd_cleanup() {
 	done
 	awk -v d="$CTRD_DIR" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r |
 		while read -r _c_m; do umount -l "$_c_m" 2>/dev/null; done
+	# the cgroups: empty once the tasks are gone
+	ctrd_cgroup_dirs | while read -r _c_d; do rmdir "$_c_d" 2>/dev/null; done
 	return 0
 }

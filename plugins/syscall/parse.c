@@ -760,6 +760,13 @@ static void refresh_root(struct sys_inst *in, struct sk_thread *t, bool force)
 			t->root_key = 0;
 			sk_state_learnt(&in->st, SK_LEARNT_ROOTKEY, t, 0);
 		}
+		/* recording a capture: resolve it now, through a process of
+		 * the same container that is still alive, so the file holds
+		 * the answer and the users of that root (a replay cannot ask
+		 * /proc later) */
+		if (in->snap.capturing) {
+			sk_state_userdb(&in->st, t, in->ev.rec->ts, false);
+		}
 		return;
 	}
 	uint64_t key = ((uint64_t)sb.st_dev << 40) ^ (uint64_t)sb.st_ino;

@@ -244,6 +244,7 @@ int sys_snap_save_all(void *inst)
 	    in->api->save_state == NULL || in->api->save_state(in->host, NULL, 0) != SK_OK) {
 		return SK_OK; /* not capturing */
 	}
+	in->snap.capturing = true;
 	/* The users of every root a thread has (the host's, each
 	 * container's): read now, so a replay can name users whatever rules
 	 * it runs, as Falco's captures carry the user list. */

@@ -44,6 +44,7 @@ struct sys_snap {
 	struct sk_evt_hdr **deferred; /* loaded, applied after the next event */
 	size_t ndeferred, deferred_cap;
 	bool replaying;	   /* state records arrived: the state is offline */
+	bool capturing;	   /* snapshot() ran: a capture file is being written */
 	uint64_t saved;	   /* records saved */
 	uint64_t failures; /* records that could not be saved */
 	uint64_t bad;	   /* records that could not be loaded */

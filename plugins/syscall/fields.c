@@ -1047,6 +1047,14 @@ static bool fd_is_local_server(const struct sk_fd *fd)
 	return fd->role == SK_ROLE_SERVER;
 }
 
+/* fd_has_client - the fd knows its client end: connected, a client itself,
+ * or a datagram server that has heard from one (a listening or only bound
+ * socket has none). */
+static bool fd_has_client(const struct sk_fd *fd)
+{
+	return fd->connected || fd->role == SK_ROLE_CLIENT || fd->cport != 0;
+}
+
 /* fd_addr - the address fd.cip, fd.sip, fd.lip, fd.rip (and their .net and
  * .name fields) read from an inet fd ('c', 's', 'l', 'r'): NULL when it has
  * none (a listening socket has no client). */
@@ -1054,7 +1062,7 @@ static const uint8_t *fd_addr(const struct sk_fd *fd, char which)
 {
 	bool server = fd_is_local_server(fd);
 	bool client_side = which == 'c' || (which == 'l' && !server) || (which == 'r' && server);
-	if (client_side && !fd->connected && fd->role != SK_ROLE_CLIENT) {
+	if (client_side && !fd_has_client(fd)) {
 		return NULL;
 	}
 	return client_side ? fd->cip : fd->sip;
@@ -1273,7 +1281,7 @@ static int fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req 
 		}
 		uint32_t ty = id == F_FD_NET ? SK_TYPE_IPNET : SK_TYPE_IPADDR;
 		uint32_t n = 0;
-		if (fd->connected || fd->role == SK_ROLE_CLIENT) {
+		if (fd_has_client(fd)) {
 			set_ip(&in->items[n++], ty, fd->family, fd->cip);
 		}
 		set_ip(&in->items[n++], ty, fd->family, fd->sip);
@@ -1291,7 +1299,7 @@ static int fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req 
 		}
 		bool client_side = id == F_FD_CPORT || (id == F_FD_LPORT && !server) ||
 				   (id == F_FD_RPORT && server);
-		if (client_side && !fd->connected && fd->role != SK_ROLE_CLIENT) {
+		if (client_side && !fd_has_client(fd)) {
 			return SK_NA;
 		}
 		return ret_u64(v, SK_TYPE_PORT, client_side ? fd->cport : fd->sport);
@@ -1301,7 +1309,7 @@ static int fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req 
 			return SK_NA;
 		}
 		uint32_t n = 0;
-		if (fd->connected || fd->role == SK_ROLE_CLIENT) {
+		if (fd_has_client(fd)) {
 			in->items[n].type = SK_TYPE_PORT;
 			in->items[n++].u64 = fd->cport;
 		}

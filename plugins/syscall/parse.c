@@ -450,31 +450,65 @@ static void parse_bind(struct sys_inst *in)
 	}
 }
 
-/* parse_msg - sendto/recvfrom/sendmsg/recvmsg: an unconnected socket (UDP)
- * takes the tuple of its latest datagram, as Falco does. */
+/* parse_msg - sendto/recvfrom/sendmsg/recvmsg, as Falco's parse_read_exit
+ * and parse_write_exit do it: after a successful call, a socket that is
+ * not connected (and not a named TCP one) takes the tuple of the call, so
+ * the first datagram to or from a peer names the fd and one to another
+ * peer renames it (fd.name_changed); a tuple that is the fd's own, either
+ * way round, changes nothing. The probe's tuple has the local end first
+ * for a send and the peer first for a receive; the fd keeps client ->
+ * server: a socket with no role yet (or only bound) becomes a client when
+ * it sends first and a server when it receives first (Falco's guess when
+ * no other fd of the process owns the port), and the tuple is turned round
+ * when the call runs the other way (a server's send, a client's receive).
+ * Unix datagram sockets take Falco's "source->dest path" name. */
 static void parse_msg(struct sys_inst *in)
 {
-	int64_t num;
+	int64_t num, res = -1;
 	if (!p_i64(in, "fd", &num)) {
 		return;
 	}
 	struct sk_fd *fd = sk_fd_get(in->ev.t, num);
 	in->ev.fd = fd;
+	p_i64(in, "res", &res);
 	uint32_t tl = 0;
 	const char *tp = p_mem(in, "tuple", &tl);
 	struct socktuple_p tu;
-	if (fd == NULL || fd->connected || tp == NULL || !parse_socktuple(tp, tl, &tu) ||
-	    (tu.family != AF_INET && tu.family != AF_INET6)) {
+	if (fd == NULL || res < 0 || fd->connected || tp == NULL || !parse_socktuple(tp, tl, &tu)) {
 		return;
 	}
-	fd->family = tu.family;
-	memcpy(fd->cip, tu.sip, 16);
-	fd->cport = tu.sport;
-	memcpy(fd->sip, tu.dip, 16);
-	fd->sport = tu.dport;
-	if (fd->role == SK_ROLE_NONE) {
-		fd->role = SK_ROLE_CLIENT;
+	if (tu.family == AF_UNIX) {
+		if (fd->type == SK_FD_UNIX) {
+			unix_name(fd, &tu);
+		}
+		return;
 	}
+	if ((tu.family != AF_INET && tu.family != AF_INET6) ||
+	    (fd->name != NULL && fd->name[0] != '\0' && fd->l4proto == SK_L4_TCP)) {
+		return;
+	}
+	if (fd->family == tu.family &&
+	    ((memcmp(fd->cip, tu.sip, 16) == 0 && fd->cport == tu.sport &&
+	      memcmp(fd->sip, tu.dip, 16) == 0 && fd->sport == tu.dport) ||
+	     (memcmp(fd->cip, tu.dip, 16) == 0 && fd->cport == tu.dport &&
+	      memcmp(fd->sip, tu.sip, 16) == 0 && fd->sport == tu.sport))) {
+		return;
+	}
+	uint16_t t = in->ev.rec->type;
+	bool recv = t == SK_SC_RECVFROM || t == SK_SC_RECVMSG;
+	if (fd->role == SK_ROLE_NONE || (fd->role == SK_ROLE_SERVER && fd->cport == 0)) {
+		fd->role = recv ? SK_ROLE_SERVER : SK_ROLE_CLIENT;
+	}
+	bool swap = recv ? fd->role == SK_ROLE_CLIENT : fd->role == SK_ROLE_SERVER;
+	fd->family = tu.family;
+	fd->type = fd_type_of_family(tu.family);
+	if (fd->l4proto == SK_L4_NA) {
+		fd->l4proto = SK_L4_UDP; /* a TCP socket cannot change its peer */
+	}
+	memcpy(fd->cip, swap ? tu.dip : tu.sip, 16);
+	fd->cport = swap ? tu.dport : tu.sport;
+	memcpy(fd->sip, swap ? tu.sip : tu.dip, 16);
+	fd->sport = swap ? tu.sport : tu.dport;
 	unmap_v4(fd);
 	sk_fd_set_tuple_name(fd);
 }

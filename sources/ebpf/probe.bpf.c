@@ -3,8 +3,8 @@
  * Raw BTF tracepoints: sys_enter (for the exec family, connect and bind
  * only: copies the path or sockaddr the call uses, which exec replaces or
  * another thread may change during the call), sys_exit (one record per
- * syscall, arguments + return value, other paths read from the caller's
- * memory there), sched_process_fork (the
+ * syscall, arguments + return value, other paths and the addresses of
+ * datagram calls read from the caller's memory there), sched_process_fork (the
  * child's clone record), sched_process_exec (the record of a successful
  * execve/execveat, describing the new image) and sched_process_exit
  * (procexit). Records are exactly <shrike/event.h> records laid out as
@@ -757,9 +757,43 @@ static __always_inline __u32 unix_path(__u8 *dst, struct unix_address *ua)
 	return (__u32)k;
 }
 
+/* The path of a unix sockaddr of `salen` bytes (sun_path is salen - 2
+ * bytes: not NUL-terminated when full; an abstract name starts with a NUL
+ * and becomes "@name"), NUL-terminated at dst; returns the bytes written,
+ * NUL included. dst has room for 110 bytes. */
+static __always_inline __u32 sa_unix_path(__u8 *dst, const __u8 *sa, __u32 salen)
+{
+	__u32 n = salen > 2 ? salen - 2 : 0;
+	if (n > 108) {
+		n = 108;
+	}
+	if (n > 0 && sa[2] == 0) {
+		n -= 1;
+		barrier_var(n);
+		n &= 127;
+		dst[0] = '@';
+		bpf_probe_read_kernel(dst + 1, n, sa + 3);
+		dst[(1 + n) & 255] = 0;
+		return 2 + n;
+	}
+	barrier_var(n);
+	n &= 127;
+	bpf_probe_read_kernel(dst, n, sa + 2);
+	dst[n & 255] = 0;
+	/* stop at the first NUL, as a C string */
+	long k = bpf_probe_read_kernel_str(dst, 109, dst);
+	return k > 0 ? (__u32)k : 1;
+}
+
 /* The socket tuple of `sk`; peer_first: the peer is the source. `sa`
- * (salen bytes, or NULL): the address connect() was given, used for the
- * remote end when the socket has none (a refused connect resets it). */
+ * (salen bytes, or NULL): an address the call names, used for the remote
+ * end when the socket has none: the one connect() was given (a refused
+ * connect resets the socket's), the destination of a datagram sent on an
+ * unconnected socket, the sender the kernel wrote back to a receive. A
+ * unix socket without a peer takes the path of `sa` for the calls whose
+ * source is the socket itself (connect, sendto, sendmsg; the peer's id
+ * stays 0); a receive keeps the socket's own path, as Falco does: the
+ * path of a unix tuple names the server end. */
 static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_first, const __u8 *sa,
 				__u32 salen)
 {
@@ -825,6 +859,11 @@ static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_fi
 			__builtin_memcpy(b + 1, &src, 8);
 			__builtin_memcpy(b + 9, &dst, 8);
 		}
+		if (!peer_first && peer == NULL && sa != NULL && salen >= 2 && sa[0] == 1 &&
+		    sa[1] == 0) {
+			rec_len(r, 17 + sa_unix_path(b + 17, sa, salen));
+			return (int)r->idx;
+		}
 		struct unix_address *ua = NULL;
 		if (peer != NULL) {
 			ua = BPF_CORE_READ((struct unix_sock *)peer, addr);
@@ -866,30 +905,8 @@ static __noinline int rec_sockaddr(struct sk_rec *r, const __u8 *sa, __u32 salen
 		__builtin_memcpy(b + 17, &port, 2);
 		rec_len(r, 19);
 	} else if (fam == 1) {
-		/* sun_path is salen - 2 bytes: not NUL-terminated when full,
-		 * and an abstract name starts with a NUL */
-		__u32 n = salen > 2 ? salen - 2 : 0;
-		if (n > 108) {
-			n = 108;
-		}
 		b[0] = 1;
-		if (n > 0 && sa[2] == 0) {
-			n -= 1;
-			barrier_var(n);
-			n &= 127;
-			b[1] = '@';
-			bpf_probe_read_kernel(b + 2, n, sa + 3);
-			b[(2 + n) & 255] = 0;
-			rec_len(r, 3 + n);
-		} else {
-			barrier_var(n);
-			n &= 127;
-			bpf_probe_read_kernel(b + 1, n, sa + 2);
-			b[(1 + n) & 255] = 0;
-			/* stop at the first NUL, as a C string */
-			long k = bpf_probe_read_kernel_str(b + 1, 109, b + 1);
-			rec_len(r, 1 + (k > 0 ? (__u32)k : 1));
-		}
+		rec_len(r, 1 + sa_unix_path(b + 1, sa, salen));
 	} else {
 		b[0] = (__u8)fam;
 		rec_len(r, 1);
@@ -1242,6 +1259,67 @@ static __always_inline bool self(void)
 	return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
 }
 
+/* The address a datagram call names, copied from the caller's memory at
+ * exit into dst (SK_EBPF_SA_MAX bytes at most); returns its length, 0 when
+ * there is none. sendto and sendmsg: the destination passed (dest_addr,
+ * msg_name), read at exit as Falco does: the call does not change it.
+ * recvfrom and recvmsg: the sender's address the kernel wrote back
+ * (src_addr, msg_name; the length it wrote through addrlen, msg_namelen),
+ * only when the call succeeded. rec_tuple uses it for the remote end of a
+ * socket that has none (not connected). A 32-bit caller's struct msghdr
+ * starts with two 4-byte fields. */
+static __always_inline __u32 msg_addr(struct pt_regs *regs, const struct sk_call *c, __u16 type,
+				      long ret, __u8 *dst)
+{
+	__u64 uaddr = 0, len = 0;
+	if (type == SK_SC_SENDTO) {
+		uaddr = sk_arg(regs, c, 4);
+		len = (__u32)sk_arg(regs, c, 5);
+	} else if (type == SK_SC_RECVFROM) {
+		__u32 l = 0;
+		uaddr = sk_arg(regs, c, 4);
+		if (ret < 0 || uaddr == 0 ||
+		    bpf_probe_read_user(&l, sizeof(l), (const void *)sk_arg(regs, c, 5)) != 0) {
+			return 0;
+		}
+		len = l;
+	} else if (type == SK_SC_SENDMSG || type == SK_SC_RECVMSG) {
+		const void *mh = (const void *)sk_arg(regs, c, 1);
+		if (type == SK_SC_RECVMSG && ret < 0) {
+			return 0;
+		}
+		if (c != NULL) {
+			__u32 m[2] = {};
+			if (bpf_probe_read_user(m, sizeof(m), mh) != 0) {
+				return 0;
+			}
+			uaddr = m[0];
+			len = m[1];
+		} else {
+			__u64 m[2] = {}; /* msg_name, msg_namelen (an int) */
+			if (bpf_probe_read_user(m, sizeof(m), mh) != 0) {
+				return 0;
+			}
+			uaddr = m[0];
+			len = (__u32)m[1];
+		}
+	} else {
+		return 0;
+	}
+	if (uaddr == 0 || len < 2) {
+		return 0;
+	}
+	if (len > SK_EBPF_SA_MAX) {
+		len = SK_EBPF_SA_MAX;
+	}
+	barrier_var(len);
+	len &= 2 * SK_EBPF_SA_MAX - 1;
+	if (bpf_probe_read_user(dst, len, (const void *)uaddr) != 0) {
+		return 0;
+	}
+	return (__u32)len;
+}
+
 static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 				     const struct sk_call *c, struct sk_saved *sv, long ret,
 				     struct sk_ebpf_pspec *ps, bool fast)
@@ -1298,10 +1376,27 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 	}
 	case SK_K_TUPLE: {
 		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(regs, c, a);
+		struct sock *sk = file_sock(fd_file(task, fd));
 		if (ps->c && sv != NULL && sv->sa_len > 0) {
-			rec_tuple(r, file_sock(fd_file(task, fd)), b, sv->sa, sv->sa_len);
+			rec_tuple(r, sk, b, sv->sa, sv->sa_len);
+			break;
+		}
+		/* the datagram calls: the address they name */
+		__u16 type = ((struct sk_evt_hdr *)r->buf)->type;
+		struct sk_tmp *t = NULL;
+		__u32 salen = 0;
+		if (sk != NULL && (type == SK_SC_SENDTO || type == SK_SC_RECVFROM ||
+				   type == SK_SC_SENDMSG || type == SK_SC_RECVMSG)) {
+			__u32 zero = 0;
+			t = bpf_map_lookup_elem(&tmp_map, &zero);
+			if (t != NULL) {
+				salen = msg_addr(regs, c, type, ret, t->buf);
+			}
+		}
+		if (salen > 0 && t != NULL) {
+			rec_tuple(r, sk, b, t->buf, salen);
 		} else {
-			rec_tuple(r, file_sock(fd_file(task, fd)), b, NULL, 0);
+			rec_tuple(r, sk, b, NULL, 0);
 		}
 		break;
 	}

@@ -5,14 +5,19 @@
 # names, holds exactly the expected records: an exec of /bin/true and its
 # exit, cat's openat of /etc/hostname (path, fd, flags, dev, inode), a failed
 # openat (ENOENT), symlink/link/unlink with their paths, socket/bind/listen/
-# connect/accept on 127.0.0.1 with the right tuple; and none of the daemon's
-# own syscalls (writes of the capture file included). Needs root.
+# connect/accept on 127.0.0.1 with the right tuple; datagrams (sendto,
+# recvfrom, sendmsg, recvmsg on IPv4, IPv6 and unix sockets) whose tuple
+# names the address of the call when the socket is not connected; and none
+# of the daemon's own syscalls (writes of the capture file included). Needs
+# root and python3.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/ebpf/lib.sh"
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to load the eBPF probe"
 [ -r /sys/kernel/btf/vmlinux ] || tap_skip_all "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
 [ -e "$SK_TEST_PLUGINS_DIR/ebpf.so" ] || tap_skip_all "the ebpf plugin was not built (configure --enable-ebpf)"
+PY=/usr/bin/python3
+[ -x "$PY" ] || tap_skip_all "python3 is not installed (scripts/install-deps.sh --test)"
 
 capdump="$top_builddir/tests/tools/capdump"
 sysprobe="$top_builddir/tests/ebpf/sysprobe"
@@ -25,7 +30,7 @@ engine:
   kind: ebpf
   ebpf:
     buf_size_preset: 4
-    syscalls: [write]
+    syscalls: [write, sendto, recvfrom, sendmsg, recvmsg]
 log_level: info
 EOF
 
@@ -44,6 +49,53 @@ files_out=$("$sysprobe" files "$T/d")
 net_out=$("$sysprobe" net)
 unix_out=$("$sysprobe" unix "$T/d")
 memfd_out=$("$sysprobe" memfdexec)
+# datagrams: each socket's fd and port, printed as NAME=VALUE
+dgram_out=$("$PY" - "$T/d" <<'PYEOF'
+import socket, sys, threading
+d = sys.argv[1]
+v = {"tid": threading.get_native_id()}
+D = socket.SOCK_DGRAM
+rx = socket.socket(socket.AF_INET, D)
+rx.bind(("127.0.0.1", 0))
+tx = socket.socket(socket.AF_INET, D)
+tx.sendto(b"a", rx.getsockname())
+rx.recvfrom(16)
+tx.sendmsg([b"b"], [], 0, rx.getsockname())
+rx.recvmsg(16)
+# connected: the socket's own peer, whatever sendto names; recv() passes
+# no address: the socket's own tuple
+cu = socket.socket(socket.AF_INET, D)
+cu.connect(rx.getsockname())
+cu.sendto(b"c", ("127.0.0.1", 9))
+cu.send(b"d")
+rx.recv(16)
+r6 = socket.socket(socket.AF_INET6, D)
+r6.bind(("::1", 0))
+t6 = socket.socket(socket.AF_INET6, D)
+t6.sendto(b"e", r6.getsockname())
+r6.recvfrom(16)
+ru = socket.socket(socket.AF_UNIX, D)
+ru.bind(d + "/ru.sock")
+tu = socket.socket(socket.AF_UNIX, D)
+tu.bind(d + "/tu.sock")
+tu.sendto(b"f", d + "/ru.sock")
+ru.recvfrom(16)
+ra = socket.socket(socket.AF_UNIX, D)
+ra.bind("\0sk-dgram")
+tu.sendmsg([b"g"], [], 0, "\0sk-dgram")
+ra.recvmsg(16)
+try:
+    tu.sendto(b"h", d + "/nonexistent.sock")
+except OSError:
+    pass
+for k, s in (("rx", rx), ("tx", tx), ("cu", cu), ("r6", r6), ("t6", t6), ("ru", ru),
+             ("tu", tu), ("ra", ra)):
+    v[k + "fd"] = s.fileno()
+    if s.family != socket.AF_UNIX:
+        v[k + "port"] = s.getsockname()[1]
+print(" ".join("%s=%s" % kv for kv in v.items()))
+PYEOF
+)
 sleep 0.5 # the reader polls at most every 30 ms; leave it time
 daemon_tids="$daemon_tids $(ls /proc/$daemon/task 2>/dev/null | tr '\n' ' ')"
 ebpf_stop
@@ -130,6 +182,51 @@ like "$(line "^[0-9]+ $utid connect res=0 tuple=unix:.*u\.sock")" \
 like "$(line "^[0-9]+ $utid connect res=0 tuple=unix:.*@")" \
 	"connect res=0 tuple=unix:0x[0-9a-f]+->0x[0-9a-f]+:@sk-abstract fd=[0-9]+ addr=unix:@sk-abstract\$" \
 	"connect to an abstract unix socket: the name, exactly"
+
+# datagrams: an unconnected socket's tuple names the address of the call
+# (sendto/sendmsg: the destination given, the local end with the port the
+# kernel picked; recvfrom/recvmsg: the sender the kernel wrote back, the
+# peer first); a connected one keeps its own peer
+gtid=$(field tid "$dgram_out")
+g() { field "$1" "$dgram_out"; }
+rx=$(g rxport); tx=$(g txport); cu=$(g cuport); r6=$(g r6port); t6=$(g t6port)
+l=$(line "^[0-9]+ $gtid sendto res=1 .* fd=$(g txfd) ")
+is "${l#* * }" "sendto res=1 data=<NA> fd=$(g txfd) size=1 tuple=0.0.0.0:$tx->127.0.0.1:$rx" \
+	"sendto, unconnected IPv4: the destination given"
+l=$(line "^[0-9]+ $gtid recvfrom res=1 .* fd=$(g rxfd) ")
+is "${l#* * }" "recvfrom res=1 data=<NA> tuple=127.0.0.1:$tx->127.0.0.1:$rx fd=$(g rxfd) size=16" \
+	"recvfrom, unconnected IPv4: the sender's address, peer first"
+l=$(line "^[0-9]+ $gtid sendmsg res=1 .* fd=$(g txfd) ")
+is "${l#* * }" "sendmsg res=1 data=<NA> fd=$(g txfd) size=<NA> tuple=0.0.0.0:$tx->127.0.0.1:$rx" \
+	"sendmsg, unconnected IPv4: the destination in msg_name"
+l=$(line "^[0-9]+ $gtid recvmsg res=1 .* fd=$(g rxfd)\$")
+is "${l#* * }" "recvmsg res=1 size=<NA> data=<NA> tuple=127.0.0.1:$tx->127.0.0.1:$rx fd=$(g rxfd)" \
+	"recvmsg, unconnected IPv4: the sender's address from msg_name"
+n=$(grep -E -c "^[0-9]+ $gtid sendto res=1 data=<NA> fd=$(g cufd) size=1 tuple=127\.0\.0\.1:$cu->127\.0\.0\.1:$rx\$" "$T/dump")
+is "$n" 2 "sendto on a connected UDP socket (with an address and without): the socket's own tuple"
+n=$(grep -E -c "^[0-9]+ $gtid recvfrom res=1 data=<NA> tuple=0\.0\.0\.0:0->127\.0\.0\.1:$rx fd=$(g rxfd) size=16\$" "$T/dump")
+is "$n" 1 "recv() (no address asked for) on an unconnected socket: the socket's own tuple"
+l=$(line "^[0-9]+ $gtid sendto res=1 .* fd=$(g t6fd) ")
+is "${l#* * }" "sendto res=1 data=<NA> fd=$(g t6fd) size=1 tuple=[::]:$t6->[::1]:$r6" \
+	"sendto, unconnected IPv6: the destination given"
+l=$(line "^[0-9]+ $gtid recvfrom res=1 .* fd=$(g r6fd) ")
+is "${l#* * }" "recvfrom res=1 data=<NA> tuple=[::1]:$t6->[::1]:$r6 fd=$(g r6fd) size=16" \
+	"recvfrom, unconnected IPv6: the sender's address"
+like "$(line "^[0-9]+ $gtid sendto res=1 .* fd=$(g tufd) ")" \
+	"sendto res=1 data=<NA> fd=$(g tufd) size=1 tuple=unix:0x[0-9a-f]+->0x0:$T/d/ru\.sock\$" \
+	"sendto, unix datagram socket: the destination path"
+like "$(line "^[0-9]+ $gtid recvfrom res=1 .* fd=$(g rufd) ")" \
+	"recvfrom res=1 data=<NA> tuple=unix:0x0->0x[0-9a-f]+:$T/d/ru\.sock fd=$(g rufd) size=16\$" \
+	"recvfrom, unix datagram socket: the receiver's own path, as Falco has it"
+like "$(line "^[0-9]+ $gtid sendmsg res=1 .* fd=$(g tufd) ")" \
+	"sendmsg res=1 data=<NA> fd=$(g tufd) size=<NA> tuple=unix:0x[0-9a-f]+->0x0:@sk-dgram\$" \
+	"sendmsg, unix datagram socket: an abstract destination name"
+like "$(line "^[0-9]+ $gtid recvmsg res=1 .* fd=$(g rafd)\$")" \
+	"recvmsg res=1 size=<NA> data=<NA> tuple=unix:0x0->0x[0-9a-f]+:@sk-dgram fd=$(g rafd)\$" \
+	"recvmsg, abstract unix datagram socket: its own name"
+like "$(line "^[0-9]+ $gtid sendto res=-2")" \
+	"sendto res=-2\(ENOENT\) data=<NA> fd=$(g tufd) size=1 tuple=unix:0x[0-9a-f]+->0x0:$T/d/nonexistent\.sock\$" \
+	"a failed sendto still names the destination it was given"
 
 # The daemon's own syscalls are never recorded (it wrote the capture
 # file with write(2), which this configuration records).

@@ -7,8 +7,11 @@
 # programs did: `cat /etc/shadow` (openat, fd.name, proc.name, proc.pname,
 # user.name root, container.id host), a failed open, a TCP connect and its
 # accept (tuple, roles), symlink and link arguments, a run as another user,
-# an exec from a memfd, two UDP datagrams from a new socket
-# (fd.name_changed), a process with three threads (proc.nthreads, fd.types).
+# an exec from a memfd, UDP datagrams from a new socket to two peers and
+# their reception (the tuple from the sendto/recvfrom address,
+# fd.name_changed), a process with three threads (proc.nthreads, fd.types).
+# Rules shaped as Falco's outbound and inbound macros (datagram branch)
+# check the live path of the UDP events.
 # A rule on fd.sip.name = localhost checks the live path of domain names:
 # the rule engine hands the name to the syscall plugin, whose resolver
 # thread looks it up (/etc/hosts) while the events flow.
@@ -21,11 +24,27 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || tap_skip_all "python3 is not installed (scripts/install-deps.sh --test)"
 FIELDCHECK="$top_builddir/tests/tools/fieldcheck"
 
-tap_plan 20
+tap_plan 27
 
-# no evt.type in the condition: the probe keeps recording everything the
-# configuration says (plus sendto and sendmsg) for the fieldcheck part
+# the last rule has no evt.type in its condition: the probe keeps
+# recording everything the configuration says (plus the datagram calls)
+# for the fieldcheck part; the UDP rules come first (an event gives one
+# alert, the first rule's that matches: fd.sip.name = localhost would too)
 cat >"$T/rules.yaml" <<RULES
+- rule: UDP out
+  desc: Falco's outbound macro, datagram branch (no address filter)
+  condition: >
+    evt.type in (sendto, sendmsg) and fd.l4proto != tcp and fd.connected = false
+    and fd.name_changed = true and fd.typechar = 4 and evt.rawres >= 0 and proc.cwd = "$T/w/"
+  output: udp-out evt=%evt.type name=%fd.name rip=%fd.rip rport=%fd.rport
+  priority: NOTICE
+- rule: UDP in
+  desc: Falco's inbound macro, datagram branch (no address filter)
+  condition: >
+    evt.type in (recvfrom, recvmsg) and fd.l4proto != tcp and fd.connected = false
+    and fd.name_changed = true and fd.typechar = 4 and evt.rawres >= 0 and proc.cwd = "$T/w/"
+  output: udp-in evt=%evt.type name=%fd.name rip=%fd.rip rport=%fd.rport
+  priority: NOTICE
 - rule: Named server
   desc: fd.sip.name with a name from /etc/hosts
   condition: fd.sip.name = localhost and proc.cwd = "$T/w/"
@@ -36,7 +55,7 @@ cat >"$T/shrike.yaml" <<YAML
 engine:
   kind: ebpf
   ebpf:
-    syscalls: [sendto, sendmsg]
+    syscalls: [sendto, sendmsg, recvfrom, recvmsg]
 rules_files: [$T/rules.yaml]
 plugins:
   - name: syscall
@@ -82,12 +101,19 @@ port=$(cat "$T/port")
 import socket, sys
 rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 rx.bind(("127.0.0.1", 0))
+rx2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rx2.bind(("127.0.0.2", 0))
 tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 tx.sendto(b"a", rx.getsockname())
 tx.sendto(b"b", rx.getsockname())
-open(sys.argv[1], "w").write("%d" % tx.getsockname()[1])
+tx.sendto(b"c", rx2.getsockname())
+rx.recvfrom(16)
+rx.recvfrom(16)
+rx2.recvmsg(16)
+open(sys.argv[1], "w").write("%d %d %d" % (tx.getsockname()[1], rx.getsockname()[1],
+                                           rx2.getsockname()[1]))
 PYEOF
-udp=$(cat "$T/udp")
+read -r udp udprx udprx2 <"$T/udp"
 "$PY" - "$T/w/threads-marker" <<'PYEOF'
 import os, socket, sys, threading
 go = threading.Event()
@@ -170,13 +196,38 @@ got=$(fc "evt.type = bind and proc.name = python3 and evt.arg.addr = 127.0.0.1:0
 is "$got" "fd.name=127.0.0.1:0 fd.is_server=true fd.typechar=4 evt.res=SUCCESS" \
 	"bind: fd.name is the address as bound (port 0: the kernel's choice is not in the call)"
 
-# (the probe records an unconnected socket's own tuple, not the sendto
-# address: the first datagram names the fd, the second changes nothing)
-got=$(fc "evt.type = sendto and fd.cport = $udp" fd.name_changed fd.l4proto fd.connected)
-is "$got" "fd.name_changed=true fd.l4proto=udp fd.connected=false" \
-	"the first datagram of a UDP socket gives it its name: fd.name_changed"
-got=$(fc "evt.type = sendto and fd.cport = $udp and fd.name_changed = false" evt.type)
-is "$got" "evt.type=sendto" "the second datagram leaves the name as it was"
+# UDP: the tuple of a sendto on an unconnected socket is the destination
+# given (the local end: 0.0.0.0 and the port the kernel picked); the first
+# datagram names the fd, the second to the same peer changes nothing, one to
+# another peer renames it; the receiver's recvfrom names the sender
+got=$(fc "evt.type = sendto and fd.cport = $udp and fd.sport = $udprx and fd.name_changed = true" \
+	evt.arg.tuple fd.name fd.rip fd.rport fd.lport fd.l4proto fd.is_server fd.connected)
+is "$got" "evt.arg.tuple=0.0.0.0:$udp->127.0.0.1:$udprx fd.name=0.0.0.0:$udp->127.0.0.1:$udprx fd.rip=127.0.0.1 fd.rport=$udprx fd.lport=$udp fd.l4proto=udp fd.is_server=false fd.connected=false" \
+	"sendto on an unconnected UDP socket: the destination given, and it names the fd"
+got=$(fc "evt.type = sendto and fd.cport = $udp and fd.sport = $udprx and fd.name_changed = false" evt.type)
+is "$got" "evt.type=sendto" "a second datagram to the same peer leaves the name as it was"
+got=$(fc "evt.type = sendto and fd.cport = $udp and fd.sport = $udprx2" fd.name fd.name_changed fd.rip)
+is "$got" "fd.name=0.0.0.0:$udp->127.0.0.2:$udprx2 fd.name_changed=true fd.rip=127.0.0.2" \
+	"a datagram to another peer renames the fd: fd.name_changed"
+got=$(fc "evt.type = recvfrom and fd.lport = $udprx and fd.name_changed = true" \
+	evt.arg.tuple fd.name fd.cip fd.cport fd.rip fd.rport fd.is_server)
+is "$got" "evt.arg.tuple=127.0.0.1:$udp->127.0.0.1:$udprx fd.name=127.0.0.1:$udp->127.0.0.1:$udprx fd.cip=127.0.0.1 fd.cport=$udp fd.rip=127.0.0.1 fd.rport=$udp fd.is_server=true" \
+	"recvfrom: the sender's address, and the bound socket is the server"
+got=$(fc "evt.type = recvfrom and fd.lport = $udprx and fd.name_changed = false" evt.type)
+is "$got" "evt.type=recvfrom" "a second datagram from the same sender leaves the name as it was"
+got=$(fc "evt.type = recvmsg and fd.lport = $udprx2" fd.name fd.name_changed)
+is "$got" "fd.name=127.0.0.1:$udp->127.0.0.2:$udprx2 fd.name_changed=true" \
+	"recvmsg: the sender's address from msg_name"
+
+# the live rules shaped as Falco's outbound/inbound macros fire once per
+# new peer, not for the repeated datagram
+got=$(grep -c "udp-out evt=sendto name=0\.0\.0\.0:$udp->" "$T/out")
+is "$got" 2 "the outbound rule fires for the two peers of the sender"
+like "$(grep "udp-out evt=sendto name=0\.0\.0\.0:$udp->127\.0\.0\.2" "$T/out")" \
+	"name=0\.0\.0\.0:$udp->127\.0\.0\.2:$udprx2 rip=127\.0\.0\.2 rport=$udprx2\$" \
+	"outbound: the second peer's address and port"
+like "$(grep "udp-in evt=recvfrom name=127\.0\.0\.1:$udp->127\.0\.0\.1:$udprx" "$T/out")" \
+	"rip=127\.0\.0\.1 rport=$udp\$" "the inbound rule fires on the receiver, remote end = the sender"
 
 got=$(fc "evt.type in (open, openat, openat2) and fd.name = $T/w/threads-marker" proc.nthreads proc.nchilds fd.types)
 like "$got" "^proc.nthreads=3 proc.nchilds=2 fd.types=file(,[a-z_]+)*,ipv4(,[a-z_]+)*,pipe(,[a-z_]+)*\$" \

@@ -628,10 +628,21 @@ static long cg_down(__u32 i, void *v)
 	return 0;
 }
 
+/* The path written last, to copy when the next controller's cgroup is the
+ * same node: with cgroup v2 every controller of a task names one cgroup (or
+ * an ancestor), so one walk serves them all. */
+struct cg_prev {
+	struct kernfs_node *kn;
+	__u32 at;  /* where its path starts in the record */
+	__u32 len; /* its length, without the NUL; 0: none */
+};
+
+#define CG_COPY_MAX 4096u
+
 /* Write "name=/path/of/cgroup\0" at `at` without closing the parameter;
  * returns the bytes written. */
 static __noinline __u32 cgroup_line(struct sk_rec *r, __u32 at, const char *ssname,
-				    struct kernfs_node *kn)
+				    struct kernfs_node *kn, struct cg_prev *prev)
 {
 	__u32 zero = 0;
 	struct cg_line c = {.r = r, .kn = kn, .off = at};
@@ -639,7 +650,6 @@ static __noinline __u32 cgroup_line(struct sk_rec *r, __u32 at, const char *ssna
 	if (c.t == NULL || at >= SK_EBPF_REC_MAX) {
 		return 0;
 	}
-	bpf_loop(32, cg_up, &c, 0);
 	long n = 0;
 	if (ssname != NULL) {
 		n = bpf_probe_read_kernel_str(rat(r, c.off), 64, ssname);
@@ -650,13 +660,33 @@ static __noinline __u32 cgroup_line(struct sk_rec *r, __u32 at, const char *ssna
 	}
 	*rat(r, c.off) = '=';
 	c.off++;
-	if (c.depth == 0) {
-		*rat(r, c.off) = '/';
-		c.off++;
-	}
-	bpf_loop(32, cg_down, &c, 0);
-	if (c.off >= SK_EBPF_REC_MAX) {
-		return 0;
+	__u32 path_at = c.off;
+	if (prev->kn == kn && prev->len > 0 && prev->len < CG_COPY_MAX) {
+		__u32 len = prev->len;
+		if (c.off + len >= SK_EBPF_REC_MAX) {
+			return 0;
+		}
+		__u8 *dst = rat(r, c.off), *src = rat(r, prev->at);
+		barrier_var(len);
+		len &= CG_COPY_MAX - 1;
+		barrier_var(len);
+		if (bpf_probe_read_kernel(dst, len, src) != 0) {
+			return 0;
+		}
+		c.off += len;
+	} else {
+		bpf_loop(32, cg_up, &c, 0);
+		if (c.depth == 0) {
+			*rat(r, c.off) = '/';
+			c.off++;
+		}
+		bpf_loop(32, cg_down, &c, 0);
+		if (c.off >= SK_EBPF_REC_MAX) {
+			return 0;
+		}
+		prev->kn = kn;
+		prev->at = path_at;
+		prev->len = c.off - path_at;
 	}
 	*rat(r, c.off) = 0;
 	c.off++;
@@ -667,6 +697,7 @@ struct cg_all {
 	struct sk_rec *r;
 	struct css_set *cs;
 	__u32 total;
+	struct cg_prev prev;
 };
 
 static long cg_subsys(__u32 i, void *v)
@@ -681,7 +712,7 @@ static long cg_subsys(__u32 i, void *v)
 	}
 	const char *name = BPF_CORE_READ(css, ss, name);
 	struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
-	c->total += cgroup_line(c->r, c->r->off + c->total, name, kn);
+	c->total += cgroup_line(c->r, c->r->off + c->total, name, kn, &c->prev);
 	return 0;
 }
 
@@ -694,7 +725,7 @@ static __always_inline void rec_cgroups(struct sk_rec *r, struct task_struct *ta
 	if (c.total == 0) {
 		struct css_set *cs = c.cs;
 		struct kernfs_node *kn = BPF_CORE_READ(cs, dfl_cgrp, kn);
-		c.total = cgroup_line(r, r->off, NULL, kn);
+		c.total = cgroup_line(r, r->off, NULL, kn, &c.prev);
 	}
 	rec_len(r, c.total);
 }

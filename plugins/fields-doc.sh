@@ -32,7 +32,7 @@ them unchanged. Two plugins provide them:
   `user.*`, `group.*`, from the syscall records and the process, thread and
   fd tables it keeps (seeded from `/proc`, then kept from events). Its
   `init_config`: `proc_root` (default `/proc`), `scan_proc` (default true;
-  false to replay a capture recorded elsewhere), `max_threads` (131072),
+  a capture's own state records replace the scan when it is replayed), `max_threads` (131072),
   `max_fds` per process (65536), `stats_interval` (log the table sizes this
   often; default 0, never).
 - `container` (`plugins/container/`): `container.*` and `k8s.*`. The

@@ -5,8 +5,8 @@
  * Configuration (init_config):
  *   proc_root        where to read process state (default /proc)
  *   scan_proc        seed the tables from /proc at start and look up unknown
- *                    threads there (default true; turn off to replay a
- *                    capture recorded elsewhere)
+ *                    threads there (default true; a replayed capture's
+ *                    state records replace the scan, see below)
  *   max_threads      cap of the thread table (default 131072)
  *   max_fds          cap of one process's fd table (default 65536)
  *   stats_interval   log the table sizes this often, in event time

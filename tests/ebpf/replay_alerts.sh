@@ -57,15 +57,17 @@ watch_config_files: false
 EOF
 
 # Started before the daemon: a shell (child of a subshell) holding fd 7 on
-# $T/held, waiting on a FIFO to go on (and alive until the daemon has read
-# its environment: the probe does not record environments by default).
-mkfifo "$T/go"
+# $T/held, waiting on a FIFO to go on, then on another (and alive until the
+# daemon has read its environment: the probe does not record environments
+# by default). Two FIFOs: a second read of one FIFO could open it while the
+# first writer still holds it, read end-of-file and go on at once.
+mkfifo "$T/go1" "$T/go2"
 : >"$T/held"
 : >"$T/marker"
 (
 	cd "$T" && SK_REPLAY_MARK=before-capture sh -c \
-		'exec 7>>"$1"; read x <"$2"; cat "$3" >/dev/null; exec 7>&-; read x <"$2"; cat /etc/shadow "$3" >/dev/null; exit 0' \
-		sh "$T/held" "$T/go" "$T/marker"
+		'exec 7>>"$1"; read x <"$2"; cat "$3" >/dev/null; exec 7>&-; read x <"$4"; cat /etc/shadow "$3" >/dev/null; exit 0' \
+		sh "$T/held" "$T/go1" "$T/marker" "$T/go2"
 ) &
 early=$!
 on_exit "kill $early 2>/dev/null"
@@ -85,9 +87,10 @@ like "$(grep 'state records saved' "$T/log")" "capture file: [1-9][0-9]* state r
 	"the capture starts with the syscall state"
 
 # The workload: the early shell goes on; new processes too.
-echo go >"$T/go"
+# (a writer waits for the reader: bounded, in case the shell is gone)
+timeout 20 sh -c 'echo go >"$1"' sh "$T/go1"
 sleep 0.5
-echo go >"$T/go"
+timeout 20 sh -c 'echo go >"$1"' sh "$T/go2"
 wait $early
 cat /etc/shadow "$T/marker" >/dev/null
 sh -c 'cat "$1" >/dev/null' sh "$T/marker"

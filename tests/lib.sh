@@ -15,6 +15,8 @@ _tap_cleanup() {
 	rm -rf "$T"
 }
 trap _tap_cleanup EXIT
+# stopped (the harness's timeout, ^C): clean up as on a normal exit
+trap 'echo "# stopped by a signal"; exit 143' TERM INT HUP
 
 # on_exit CMD - run CMD (before the scratch directory is removed).
 on_exit() { _tap_on_exit="${_tap_on_exit:-}${_tap_on_exit:+; }$1"; }

@@ -8,7 +8,11 @@ TEST_EXTENSIONS = .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
 LOG_COMPILER = $(top_srcdir)/tests/run-test.sh
-SH_LOG_COMPILER = $(SHELL)
+# A test script that hangs is stopped (SIGTERM, then SIGKILL 10 s later)
+# after SK_TEST_TIMEOUT seconds and fails, so CI always ends; lib.sh turns
+# the SIGTERM into its normal cleanup. `make check SK_TEST_TIMEOUT=...`
+SK_TEST_TIMEOUT = 900
+SH_LOG_COMPILER = timeout -k 10 $(SK_TEST_TIMEOUT) $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT; \
 	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0"; export LSAN_OPTIONS; \

@@ -4,6 +4,8 @@
 #
 #   make check                       # builds shrike, the plugins, the tools
 #   bench/syscalls.sh [BUILDDIR] [RUNS]
+#   SHRIKE_OPTS='-o engine.ebpf.paths_at_entry=true' bench/syscalls.sh ...
+#                                    # the daemon with extra options
 #
 # 1. A syscall-heavy workload (bench/syscall_load: open+close, stat,
 #    connect+accept, fork+exec) timed in one run, side by side:
@@ -141,7 +143,8 @@ kernel_per_syscall() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 start_shrike() {
-	"$shrike" -c "$t/shrike.yaml" -o plugins_dir="$plugins" >"$t/shrike.log" 2>&1 &
+	# shellcheck disable=SC2086
+	"$shrike" -c "$t/shrike.yaml" -o plugins_dir="$plugins" ${SHRIKE_OPTS:-} >"$t/shrike.log" 2>&1 &
 	pid=$!
 	for i in $(seq 200); do
 		grep -q "source 'ebpf' started" "$t/shrike.log" && return 0

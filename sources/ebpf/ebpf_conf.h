@@ -25,6 +25,7 @@ struct ebpf_conf {
 	struct sk_strlist syscalls;    /* event names to record besides the default set */
 	bool all_syscalls;	       /* record every syscall of the table */
 	bool capture_env;	       /* execve records carry the environment */
+	bool paths_at_entry;	       /* copy one-path syscalls' path at entry */
 };
 
 extern const struct sk_param ebpf_params[];

@@ -153,6 +153,36 @@ static void test_default_set(void **state)
 	assert_int_equal(ebpf_set_enabled(tab, "nosuch", true), -ENOENT);
 }
 
+/* paths_at_entry: one-path calls copy their path at entry and write that
+ * copy; two-path calls and those saving something already are left. */
+static void test_paths_at_entry(void **state)
+{
+	(void)state;
+	struct ebpf_conf c = {.buf_size_preset = 4, .paths_at_entry = true};
+	char err[256] = "";
+	assert_int_equal(ebpf_build_table(&c, tab, err, sizeof(err)), 0);
+	/* openat: R, dirfd, name (argument 1) */
+	assert_int_equal(tab[SYS_openat].save_str, 2);
+	assert_int_equal(tab[SYS_openat].p[2].kind, SK_K_ARG_STR);
+	assert_int_equal(tab[SYS_openat].p[2].b, 1);
+	assert_int_equal(tab[SYS_open].save_str, 1);
+	assert_int_equal(tab[SYS_unlink].save_str, 1);
+	assert_int_equal(tab[SYS_rename].save_str, 0); /* two paths: both at exit */
+	assert_int_equal(tab[SYS_connect].save_str, 0);
+	assert_int_equal(tab[SYS_connect].save_sa, 2);
+	assert_int_equal(tab[SYS_execve].special, SK_SP_EXEC);
+	/* the 32-bit open follows its row */
+	__u32 compat[SK_EBPF_COMPAT_MAX];
+	ebpf_build_compat(tab, compat);
+	assert_true(compat[5 /* ia32 open */] & SK_CNR_SAVES);
+	c.paths_at_entry = false;
+	assert_int_equal(ebpf_build_table(&c, tab, err, sizeof(err)), 0);
+	assert_int_equal(tab[SYS_openat].save_str, 0);
+	assert_int_equal(tab[SYS_openat].p[2].b, 0);
+	ebpf_build_compat(tab, compat);
+	assert_false(compat[5] & SK_CNR_SAVES);
+}
+
 static void test_syscalls_option(void **state)
 {
 	(void)state;
@@ -270,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rows_match_event_table),
 	    cmocka_unit_test(test_default_set),
+	    cmocka_unit_test(test_paths_at_entry),
 	    cmocka_unit_test(test_syscalls_option),
 	    cmocka_unit_test(test_ia32_map),
 	    cmocka_unit_test(test_buf_size),

@@ -248,5 +248,21 @@ n=$(awk '$3 == "drop" { sub("lost=", "", $4); n += $4 } END { print n + 0 }' "$T
 ok=0; [ "${d:-0}" -ge "$n" ] && ok=1
 is "$ok" 1 "every drop in the stream is in the END block's count ($n <= ${d:-0})"
 
+# engine.ebpf.paths_at_entry: the open family's path comes from the copy
+# taken at entry; the records read the same
+ebpf_config "$T/entry.yaml"
+sed -i 's/^  kind: ebpf$/  kind: ebpf\n  ebpf:\n    paths_at_entry: true/' "$T/entry.yaml"
+mv "$T/log" "$T/log.first"
+ebpf_start "$T/entry.yaml" --capture "$T/entry.scap"
+sh -c 'exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; echo $$ >"$1"; exec cat /etc/hostname' \
+	sh "$T/cat2.pid" >/dev/null
+cat2_pid=$(cat "$T/cat2.pid")
+sleep 0.5
+ebpf_stop
+"$capdump" "$T/entry.scap" >"$T/entry.dump" 2>&1
+like "$(grep -E -m1 "^[0-9]+ $cat2_pid openat .*name=/etc/hostname " "$T/entry.dump")" \
+	"openat fd=[0-9]+ dirfd=-100 name=/etc/hostname flags=O_RDONLY mode=0 dev=0x[0-9a-f]+ ino=[0-9]+$" \
+	"paths_at_entry: cat's openat carries the path copied at entry"
+
 tap_plan "$_tap_n"
 tap_done

@@ -1145,40 +1145,37 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 	return rc;
 }
 
-static int set_output(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_cfg_node *n,
-		      bool append)
+/* set_src - a rule's condition or output text (`key`, into *dst): a new
+ * source, or the text appended to the current one. A null condition is
+ * refused; a null output is an empty one. */
+static int set_src(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_cfg_node *n,
+		   bool append, const char *key, bool null_ok, struct sk_filter_src **dst)
 {
-	if (n->kind != SK_CFG_SCALAR) {
-		ndiag(r, SK_RULES_ERROR, n, "'output' must be a string in rule '%s'", p->name);
+	if (n->kind != SK_CFG_SCALAR || (n->is_null && !null_ok)) {
+		ndiag(r, SK_RULES_ERROR, n, "'%s' must be a string in rule '%s'", key, p->name);
 		return -EINVAL;
 	}
-	if (!append || !p->out) {
+	if (!append || !*dst) {
 		struct sk_filter_src *s = src_new("rule", p->name);
 		if (!s) {
 			return -ENOMEM;
 		}
-		sk_filter_src_unref(p->out);
-		p->out = s;
+		sk_filter_src_unref(*dst);
+		*dst = s;
 	}
-	return src_add_node(r, p->out, " ", n);
+	return src_add_node(r, *dst, " ", n);
+}
+
+static int set_output(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_cfg_node *n,
+		      bool append)
+{
+	return set_src(r, p, n, append, "output", true, &p->out);
 }
 
 static int set_cond(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_cfg_node *n,
 		    bool append)
 {
-	if (n->kind != SK_CFG_SCALAR || n->is_null) {
-		ndiag(r, SK_RULES_ERROR, n, "'condition' must be a string in rule '%s'", p->name);
-		return -EINVAL;
-	}
-	if (!append || !p->cond) {
-		struct sk_filter_src *s = src_new("rule", p->name);
-		if (!s) {
-			return -ENOMEM;
-		}
-		sk_filter_src_unref(p->cond);
-		p->cond = s;
-	}
-	return src_add_node(r, p->cond, " ", n);
+	return set_src(r, p, n, append, "condition", false, &p->cond);
 }
 
 static int set_desc(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_cfg_node *n,

@@ -11,6 +11,16 @@
 #include <stdint.h>
 
 #include <shrike/event.h>
+#include <shrike/plugin.h>
+
+/* sk_staterec_can_save - the host offers api->save_state() (a host older
+ * than it, or a test harness, may not). */
+static inline bool sk_staterec_can_save(const struct sk_host_api *api)
+{
+	return api != NULL &&
+	       api->struct_size >= offsetof(struct sk_host_api, save_state) + sizeof(api->save_state) &&
+	       api->save_state != NULL;
+}
 
 /* A growable, 8-byte aligned buffer. Zero it before the first use. */
 struct sk_staterec_buf {

@@ -137,7 +137,6 @@ struct ctr_inst {
 
 	/* capture files: what the live run read is saved (save_state); a
 	 * replay takes it from there and reads nothing itself (offline) */
-	bool can_save;
 	bool capture_on; /* snapshot() ran: a capture file is being written */
 	bool offline;
 	struct sk_staterec_buf snap_out, snap_in;
@@ -313,11 +312,6 @@ static struct ctr_ent *ctr_lookup(struct ctr_inst *in, const struct tid_ent *te)
 
 static struct tid_ent *tid_put(struct ctr_inst *in, int64_t tid);
 
-static bool capturing(struct ctr_inst *in)
-{
-	return in->can_save && in->api->save_state(in->host, NULL, 0) == SK_OK;
-}
-
 static void save(struct ctr_inst *in, uint16_t type, int64_t tid,
 		 const struct sk_staterec_part *parts, unsigned n)
 {
@@ -332,7 +326,7 @@ static void save(struct ctr_inst *in, uint16_t type, int64_t tid,
 /* save_tid - a thread's container as read from /proc. */
 static void save_tid(struct ctr_inst *in, int64_t tid, const struct tid_ent *te)
 {
-	if (!capturing(in)) {
+	if (!in->capture_on) {
 		return;
 	}
 	uint8_t fixed[4] = {te->rt, te->known, te->tried, 0};
@@ -343,7 +337,7 @@ static void save_tid(struct ctr_inst *in, int64_t tid, const struct tid_ent *te)
 /* save_meta - a container's metadata, when the event loop first shows it. */
 static void save_meta(struct ctr_inst *in, const struct ctr_ent *e)
 {
-	if (!capturing(in)) {
+	if (!in->capture_on) {
 		return;
 	}
 	struct sk_staterec_part parts[2 + CTRSNAP_META_PARTS];
@@ -418,8 +412,8 @@ static void save_done(struct ctr_inst *in, int64_t tid)
 static int ctr_snapshot(void *inst)
 {
 	struct ctr_inst *in = inst;
-	if (!capturing(in)) {
-		return SK_OK;
+	if (!sk_staterec_can_save(in->api) || in->api->save_state(in->host, NULL, 0) != SK_OK) {
+		return SK_OK; /* no capture file is being written */
 	}
 	in->capture_on = true;
 	scan_tids(in);
@@ -1015,10 +1009,6 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	*ret_inst = in;
 	in->api = input->api;
 	in->host = input->host;
-	in->can_save = in->api != NULL &&
-		       in->api->struct_size >=
-			   offsetof(struct sk_host_api, save_state) + sizeof(in->api->save_state) &&
-		       in->api->save_state != NULL;
 	static const struct ctr_conf defaults = {
 	    .proc_root = "/proc", .wait_ms = 10, .retry_ms = 5000};
 	in->conf = input->config ? input->config : &defaults;

@@ -239,9 +239,7 @@ int sys_snap_save_all(void *inst)
 {
 	struct sys_inst *in = inst;
 	struct sk_state *st = &in->st;
-	if (in->api == NULL || in->api->struct_size < offsetof(struct sk_host_api, save_state) +
-							  sizeof(in->api->save_state) ||
-	    in->api->save_state == NULL || in->api->save_state(in->host, NULL, 0) != SK_OK) {
+	if (!sk_staterec_can_save(in->api) || in->api->save_state(in->host, NULL, 0) != SK_OK) {
 		return SK_OK; /* not capturing */
 	}
 	in->snap.capturing = true;
@@ -320,7 +318,7 @@ int sys_snap_save_all(void *inst)
 static void learnt(void *ctx, enum sk_learnt what, const struct sk_thread *t, uint64_t key)
 {
 	struct sys_inst *in = ctx;
-	if (t == NULL || in->api->save_state(in->host, NULL, 0) != SK_OK) {
+	if (t == NULL || !in->snap.capturing) {
 		return;
 	}
 	int rc = SK_OK;
@@ -361,10 +359,7 @@ static void learnt(void *ctx, enum sk_learnt what, const struct sk_thread *t, ui
 
 void sys_snap_init(struct sys_inst *in)
 {
-	if (in->api != NULL &&
-	    in->api->struct_size >=
-		offsetof(struct sk_host_api, save_state) + sizeof(in->api->save_state) &&
-	    in->api->save_state != NULL) {
+	if (sk_staterec_can_save(in->api)) {
 		in->st.learnt = learnt;
 		in->st.learnt_ctx = in;
 	}

@@ -702,24 +702,14 @@ static void test_plugin_records(void **state)
 	shrike_plugin_entry.destroy(inst);
 }
 
-/* the SK_EVT_STATE record the daemon would write around `nested` */
+/* the SK_EVT_STATE record the daemon would write around `nested` (one
+ * malloc'd, aligned record; free() it) */
 static uint64_t *wrap_state(const void *nested, size_t len)
 {
-	size_t total = SK_EVT_HDR_SIZE + 8 + 10 + len;
-	uint64_t *r = calloc(1, total + 8);
-	assert_non_null(r);
-	struct sk_evt_hdr h = {.len = (uint32_t)total,
-			       .type = SK_EVT_STATE,
-			       .nparams = 2,
-			       .flags = SK_EVT_F_LARGE};
-	uint32_t l0 = 10, l1 = (uint32_t)len;
-	unsigned char *b = (unsigned char *)r;
-	memcpy(b, &h, sizeof(h));
-	memcpy(b + SK_EVT_HDR_SIZE, &l0, 4);
-	memcpy(b + SK_EVT_HDR_SIZE + 4, &l1, 4);
-	memcpy(b + SK_EVT_HDR_SIZE + 8, "container", 10);
-	memcpy(b + SK_EVT_HDR_SIZE + 18, nested, len);
-	return r;
+	struct sk_staterec_buf b = {0};
+	struct sk_staterec_part parts[] = {{"container", 10}, {nested, len}};
+	assert_true(sk_staterec_build(&b, SK_EVT_STATE, 0, parts, 2) > 0);
+	return (uint64_t *)(void *)b.p;
 }
 
 static void same_str(const char *a, const char *b)

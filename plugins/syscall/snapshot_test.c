@@ -57,28 +57,16 @@ static const char *fake_hostname(struct sk_host *host)
 	return "testhost";
 }
 
-/* The daemon's encoding: param 0 the plugin name, param 1 the bytes. */
+/* The daemon's record: param 0 the plugin name, param 1 the bytes (one
+ * malloc'd, aligned record; free() it). */
 static uint64_t *state_record(const char *plugin, const void *data, size_t len)
 {
-	size_t nl = strlen(plugin) + 1, total = SK_EVT_HDR_SIZE + 8 + nl + len;
-	uint64_t *r = calloc(1, total + 8);
-	assert_non_null(r);
-	struct sk_evt_hdr h = {.ts = 1,
-			       .len = (uint32_t)total,
-			       .type = SK_EVT_STATE,
-			       .nparams = 2,
-			       .flags = SK_EVT_F_LARGE};
-	uint32_t l0 = (uint32_t)nl, l1 = (uint32_t)len;
-	unsigned char *b = (unsigned char *)r;
-	memcpy(b, &h, sizeof(h));
-	memcpy(b + SK_EVT_HDR_SIZE, &l0, 4);
-	memcpy(b + SK_EVT_HDR_SIZE + 4, &l1, 4);
-	memcpy(b + SK_EVT_HDR_SIZE + 8, plugin, nl);
-	if (len) {
-		memcpy(b + SK_EVT_HDR_SIZE + 8 + nl, data, len);
-	}
-	assert_int_equal(sk_evt_check(r, total), 0);
-	return r;
+	struct sk_staterec_buf b = {0};
+	struct sk_staterec_part parts[] = {{plugin, strlen(plugin) + 1}, {data, len}};
+	size_t total = sk_staterec_build(&b, SK_EVT_STATE, 0, parts, 2);
+	assert_true(total > 0);
+	assert_int_equal(sk_evt_check(b.p, total), 0);
+	return (uint64_t *)(void *)b.p;
 }
 
 static int fake_save_state(struct sk_host *host, const void *data, size_t len)

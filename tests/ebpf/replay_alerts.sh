@@ -129,17 +129,9 @@ like "$(cat "$T/replay.log")" "state of [1-9][0-9]* threads restored from the ca
 	"the replay takes the processes from the capture, not from this machine's /proc"
 
 # Same alerts, field for field, in the same order (the uuid aside).
-norm() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    a = json.loads(line)
-    a.pop("uuid", None)
-    print(json.dumps(a, sort_keys=True))
-' "$1"
-}
-norm "$live" >"$T/live.norm"
-norm "$T/replay.json" >"$T/replay.norm"
+norm="$top_srcdir/tests/lib/alerts_norm.py"
+python3 "$norm" "$live" >"$T/live.norm"
+python3 "$norm" "$T/replay.json" >"$T/replay.norm"
 n_live=$(wc -l <"$T/live.norm")
 [ "$n_live" -ge 5 ] && pass "the live run raised $n_live alerts" ||
 	fail "the live run raised alerts" "only $n_live: $(cat "$live")"

@@ -13,4 +13,5 @@ tests_integration_detect_sk_attack_LDFLAGS = -all-static
 TESTS += tests/integration/detect/ruleset.sh tests/integration/detect/detect.sh
 EXTRA_DIST += tests/integration/detect/detect.sh tests/integration/detect/ruleset.sh \
 	tests/integration/detect/check_alerts.py \
-	tests/integration/detect/local.mk tests/lib/containers.sh
+	tests/integration/detect/local.mk tests/lib/containers.sh \
+	tests/lib/alerts_norm.py

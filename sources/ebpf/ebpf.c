@@ -38,6 +38,7 @@
 #include <linux/capability.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,41 @@ static void pick_programs(struct ebpf *e)
 	bpf_program__set_autoload(e->skel->progs.sk_sys_exit, fast);
 	bpf_program__set_autoload(e->skel->progs.sk_sys_exit_old, !fast);
 	btf__free(vm);
+}
+
+/* The verifier's cost of every loaded program, at debug level, one line
+ * each: "eBPF program NAME: N verified instructions (budget 100000)". The
+ * count comes from bpf_prog_info.verified_insns (Linux 5.16); older kernels
+ * do not report it. Returns the largest count seen (0: none reported). */
+#define EB_INSN_BUDGET 100000u
+static __u32 report_verified(struct ebpf *e)
+{
+	struct bpf_program *p;
+	__u32 most = 0;
+	bpf_object__for_each_program(p, e->skel->obj)
+	{
+		int fd = bpf_program__fd(p);
+		if (fd < 0) {
+			continue;
+		}
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0 ||
+		    len < offsetof(struct bpf_prog_info, verified_insns) + sizeof(__u32) ||
+		    info.verified_insns == 0) {
+			eb_log(e, SK_LOG_DEBUG,
+			       "eBPF program %s: verified instructions not reported by this kernel",
+			       bpf_program__name(p));
+			continue;
+		}
+		eb_log(e, SK_LOG_DEBUG, "eBPF program %s: %u verified instructions (budget %u)",
+		       bpf_program__name(p), info.verified_insns, EB_INSN_BUDGET);
+		if (info.verified_insns > most) {
+			most = info.verified_insns;
+		}
+	}
+	return most;
 }
 
 /* ---- plugin callbacks ------------------------------------------------------- */
@@ -583,6 +619,7 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 			goto fail;
 		}
 	}
+	report_verified(e);
 	e->skel->bss->boot_to_epoch = boot_to_epoch();
 	e->last_clock_sync = now_ns(CLOCK_MONOTONIC);
 	r = apply_table(e);

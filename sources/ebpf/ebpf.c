@@ -221,16 +221,49 @@ static void missing_caps(char *buf, size_t len, bool *ret_fatal)
 
 /* ---- programs ------------------------------------------------------------------ */
 
-/* Choose the sys_exit program this kernel can run, before loading:
- * sk_sys_exit where the kernel has bpf_rdonly_cast (6.2), else
- * sk_sys_exit_old (the same with helper reads). */
+/* Choose what this kernel can run, before loading: sk_sys_exit where the
+ * kernel has bpf_rdonly_cast (6.2), else sk_sys_exit_old (the same with
+ * helper reads); the tail-called exec and clone programs are never attached
+ * themselves (fill_tails() puts them in exit_tails); and where the kernel
+ * has no task-local storage (before 5.11), the per-thread state sys_enter
+ * keeps for sys_exit lives in an LRU hash keyed by thread id instead (the
+ * probe's saved_get() follows the kernel's helpers). */
+#define EB_SAVED_FALLBACK_ENTRIES 1024u
 static void pick_programs(struct ebpf *e)
 {
 	struct btf *vm = btf__load_vmlinux_btf();
 	bool fast = vm != NULL && btf__find_by_name_kind(vm, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+	btf__free(vm);
 	bpf_program__set_autoload(e->skel->progs.sk_sys_exit, fast);
 	bpf_program__set_autoload(e->skel->progs.sk_sys_exit_old, !fast);
-	btf__free(vm);
+	bpf_program__set_autoattach(e->skel->progs.sk_exit_exec, false);
+	bpf_program__set_autoattach(e->skel->progs.sk_exit_clone, false);
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) <= 0) {
+		struct bpf_map *m = e->skel->maps.saved_map;
+		bpf_map__set_type(m, BPF_MAP_TYPE_LRU_HASH);
+		bpf_map__set_map_flags(m, 0);
+		bpf_map__set_max_entries(m, EB_SAVED_FALLBACK_ENTRIES);
+		eb_log(e, SK_LOG_DEBUG,
+		       "no task-local storage (Linux 5.11): per-thread state in an LRU hash of %u "
+		       "threads",
+		       EB_SAVED_FALLBACK_ENTRIES);
+	}
+}
+
+/* After loading: the programs sys_exit tail-calls (probe.bpf.c exit_tails:
+ * 0 exec, 1 clone). */
+static int fill_tails(struct ebpf *e)
+{
+	int map = bpf_map__fd(e->skel->maps.exit_tails);
+	const struct bpf_program *progs[] = {e->skel->progs.sk_exit_exec,
+					     e->skel->progs.sk_exit_clone};
+	for (__u32 k = 0; k < 2; k++) {
+		int fd = bpf_program__fd(progs[k]);
+		if (bpf_map_update_elem(map, &k, &fd, BPF_ANY) != 0) {
+			return -errno;
+		}
+	}
+	return 0;
 }
 
 /* The verifier's cost of every loaded program, at debug level, one line
@@ -620,6 +653,11 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 		}
 	}
 	report_verified(e);
+	r = fill_tails(e);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot fill the probe's tail-call table: %s", strerror(-r));
+		goto fail;
+	}
 	e->skel->bss->boot_to_epoch = boot_to_epoch();
 	e->last_clock_sync = now_ns(CLOCK_MONOTONIC);
 	r = apply_table(e);

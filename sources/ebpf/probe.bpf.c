@@ -14,6 +14,28 @@
  * polls on a back-off timer). A record that finds no room is counted in the
  * per-CPU `counters` map, never lost silently.
  *
+ * Verification cost. Every program must stay far below the verifier's
+ * limit on every kernel from 5.10 on (the project's budget: 100,000
+ * verified instructions). The costly parts are global functions (sk_g_*),
+ * which the verifier checks once each, whatever the number of callers: one
+ * parameter of a table-driven record (sk_g_param), a path (sk_g_path), a
+ * cgroup line (sk_g_cgline), the process parameters of exec and clone
+ * records (sk_g_exec_common, sk_g_clone). Loops are bounded loops with
+ * small bodies, never bpf_loop (5.17; its callbacks are re-verified until
+ * their states converge, so a switch inside one multiplies). sys_exit's
+ * exec and clone records are built by their own programs, reached through
+ * the `exit_tails` program array, so the dispatcher that runs for every
+ * syscall stays small.
+ *
+ * Kernels. Helpers newer than 5.10 are used behind HAS_HELPER() checks that
+ * libbpf turns into constants at load time, each with a fallback: the
+ * current task as a BTF pointer (5.11) or read through BPF_CORE_READ; task
+ * storage (5.11) or an LRU hash keyed by thread id (the plugin changes the
+ * map's type before load); bpf_task_pt_regs (5.15) or the registers at the
+ * top of the kernel stack. bpf_rdonly_cast (6.2) is a kfunc, which older
+ * kernels refuse even in dead code: sk_sys_exit uses it, sk_sys_exit_old
+ * does not, and the plugin loads one of the two.
+ *
  * Which syscalls are recorded, and where each parameter comes from, is data:
  * the `syscalls` array map, written by the plugin before and during the run
  * (see probe.h). 32-bit (ia32) calls on x86-64 are mapped to the row of the
@@ -99,6 +121,12 @@ struct {
 struct sk_tmp {
 	__u8 buf[TMP_SIZE];
 	__u64 ptrs[32];
+	/* the state a loop carries from one step to the next (a path walk, a
+	 * cgroup walk): kept here, not in registers, so that the verifier
+	 * checks one step and prunes the next instead of following every
+	 * combination of lengths to the loop's bound */
+	__u64 w_d, w_mnt, w_root;
+	__u32 w_pos, w_depth, w_off, w_pad;
 };
 
 struct {
@@ -109,7 +137,8 @@ struct {
 } tmp_map SEC(".maps");
 
 /* What sys_enter keeps for sys_exit, per thread (task storage: freed with
- * the task, allocated only for threads that make such calls). */
+ * the task, allocated only for threads that make such calls; before 5.11 the
+ * plugin makes this map an LRU hash keyed by thread id, see saved_get). */
 struct sk_saved {
 	__s64 id; /* syscall number; -1: nothing saved */
 	__u64 args[6];
@@ -133,20 +162,97 @@ struct {
  * bpf_probe_read_kernel (see rec_param). */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
+/* ---- kernel features -------------------------------------------------------- */
+
+/* Whether the kernel has helper `name`: a CO-RE relocation of enum
+ * bpf_func_id, a constant once loaded, so the verifier never walks the
+ * branch a kernel cannot run. */
+#define HAS_HELPER(name) bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_##name)
+
+/* The current task: a trusted BTF pointer (5.11), which allows direct
+ * loads, else an address that only BPF_CORE_READ may follow. Code that
+ * loads through it directly checks HAS_HELPER(get_current_task_btf). */
+static __always_inline struct task_struct *cur_task(void)
+{
+	if (HAS_HELPER(get_current_task_btf)) {
+		return bpf_get_current_task_btf();
+	}
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+#define TASK_BTF HAS_HELPER(get_current_task_btf)
+
+/* The per-thread state sys_enter saved, for the current task `t` (create:
+ * make it when missing). Task storage where the kernel has it, else the
+ * same map as an LRU hash keyed by thread id (the plugin's choice before
+ * load), created from a per-CPU work area's bytes (every field that is read
+ * is written first). */
+static __always_inline struct sk_saved *saved_get(struct task_struct *t, bool create)
+{
+	if (HAS_HELPER(task_storage_get)) {
+		return bpf_task_storage_get(&saved_map, t, NULL,
+					    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	}
+	int tid = (int)bpf_get_current_pid_tgid();
+	struct sk_saved *sv = bpf_map_lookup_elem(&saved_map, &tid);
+	if (sv != NULL || !create) {
+		return sv;
+	}
+	__u32 zero = 0;
+	struct sk_tmp *tmp = bpf_map_lookup_elem(&tmp_map, &zero);
+	if (tmp == NULL) {
+		return NULL;
+	}
+	bpf_map_update_elem(&saved_map, &tid, tmp->buf, BPF_ANY);
+	return bpf_map_lookup_elem(&saved_map, &tid);
+}
+
+/* Where global functions find the record being built: its scalars cross a
+ * call through this per-CPU slot (struct sk_rec holds pointers, which a
+ * global function cannot take). A program does not run nested on its own
+ * CPU (the kernel's recursion guard), so the slot is the running record's. */
+struct sk_rstate {
+	__u32 off, idx, nparams, pad;
+	__s64 fdno;
+	__u64 ino;
+	/* the cgroup path written last (cgroup_line) */
+	__u64 cg_kn;
+	__u32 cg_at, cg_len;
+	/* the task whose process parameters sk_g_exec_common and sk_g_clone
+	 * write (a pointer argument would not be a scalar) */
+	__u64 task;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sk_rstate);
+} rec_state SEC(".maps");
+
+/* sys_exit's exec and clone records: programs of their own. */
+#define SK_TAIL_EXEC  0u
+#define SK_TAIL_CLONE 1u
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} exit_tails SEC(".maps");
+
 /* ---- record building ------------------------------------------------------- */
 
 #define OFF_MASK (SK_EBPF_REC_MAX - 1u)
 
 struct sk_rec {
 	__u8 *buf;
-	__u32 off; /* where the next parameter's bytes go */
-	__u32 idx; /* next parameter number */
-	__u32 nparams;
-	/* the descriptor last looked up for this record, and its inode: a dev
-	 * and an inode parameter of one fd cost one lookup */
+	/* the record's scalars (where the next parameter goes, its number,
+	 * the descriptor looked up last): in a per-CPU map value rather than
+	 * on the stack, so that they cross global function calls and, being
+	 * no part of the verifier's state, let the states of records whose
+	 * parameters differ in length prune one another */
+	struct sk_rstate *st;
 	struct task_struct *task;
-	long fdno;
-	struct inode *ino;
 };
 
 /* &r->buf[off], with the mask kept where the verifier sees it. */
@@ -167,7 +273,8 @@ static __always_inline __u8 *tat(__u8 *tbuf, __u32 pos)
 	return &tbuf[pos];
 }
 
-static __always_inline void rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, __u32 nparams,
+/* Start a record; false: no per-CPU state (never, in practice). */
+static __always_inline bool rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, __u32 nparams,
 				      __u64 tid)
 {
 	struct sk_evt_hdr *h = (struct sk_evt_hdr *)buf;
@@ -177,23 +284,29 @@ static __always_inline void rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, _
 	h->nparams = (__u8)nparams;
 	h->flags = 0;
 	h->len = 0;
+	__u32 zero = 0;
 	r->buf = buf;
+	r->st = bpf_map_lookup_elem(&rec_state, &zero);
 	r->task = NULL;
-	r->fdno = -1;
-	r->ino = NULL;
-	r->idx = 0;
-	r->nparams = nparams > SK_EVT_MAX_PARAMS ? SK_EVT_MAX_PARAMS : nparams;
-	r->off = SK_EVT_HDR_SIZE + 2u * (nparams & 63u);
+	if (r->st == NULL) {
+		return false;
+	}
+	r->st->fdno = -1;
+	r->st->ino = 0;
+	r->st->idx = 0;
+	r->st->nparams = nparams > SK_EVT_MAX_PARAMS ? SK_EVT_MAX_PARAMS : nparams;
+	r->st->off = SK_EVT_HDR_SIZE + 2u * (nparams & 63u);
+	return true;
 }
 
 static __always_inline void rec_len(struct sk_rec *r, __u32 len)
 {
-	__u32 i = r->idx;
-	if (i < r->nparams) {
+	__u32 i = r->st->idx;
+	if (i < r->st->nparams) {
 		__u16 l = (__u16)len;
 		__builtin_memcpy(rat(r, (SK_EVT_HDR_SIZE + 2u * (i & 31u))), &l, 2);
-		r->off += len;
-		r->idx = i + 1;
+		r->st->off += len;
+		r->st->idx = i + 1;
 	}
 }
 
@@ -204,31 +317,31 @@ static __always_inline void rec_empty(struct sk_rec *r)
 
 static __always_inline void rec_u64(struct sk_rec *r, __u64 v)
 {
-	if (r->off >= SK_EBPF_REC_MAX) {
+	if (r->st->off >= SK_EBPF_REC_MAX) {
 		rec_empty(r);
 		return;
 	}
-	__builtin_memcpy(rat(r, r->off), &v, 8);
+	__builtin_memcpy(rat(r, r->st->off), &v, 8);
 	rec_len(r, 8);
 }
 
 static __always_inline void rec_u32(struct sk_rec *r, __u32 v)
 {
-	if (r->off >= SK_EBPF_REC_MAX) {
+	if (r->st->off >= SK_EBPF_REC_MAX) {
 		rec_empty(r);
 		return;
 	}
-	__builtin_memcpy(rat(r, r->off), &v, 4);
+	__builtin_memcpy(rat(r, r->st->off), &v, 4);
 	rec_len(r, 4);
 }
 
 static __always_inline void rec_u8(struct sk_rec *r, __u8 v)
 {
-	if (r->off >= SK_EBPF_REC_MAX) {
+	if (r->st->off >= SK_EBPF_REC_MAX) {
 		rec_empty(r);
 		return;
 	}
-	*rat(r, r->off) = v;
+	*rat(r, r->st->off) = v;
 	rec_len(r, 1);
 }
 
@@ -236,8 +349,8 @@ static __always_inline void rec_u8(struct sk_rec *r, __u8 v)
 static __always_inline void rec_user_str(struct sk_rec *r, const void *p)
 {
 	long n = -1;
-	if (p != NULL && r->off < SK_EBPF_REC_MAX) {
-		n = bpf_probe_read_user_str(rat(r, r->off), SK_EBPF_STR_MAX, p);
+	if (p != NULL && r->st->off < SK_EBPF_REC_MAX) {
+		n = bpf_probe_read_user_str(rat(r, r->st->off), SK_EBPF_STR_MAX, p);
 	}
 	rec_len(r, n > 0 ? (__u32)n : 0);
 }
@@ -246,8 +359,8 @@ static __always_inline void rec_user_str(struct sk_rec *r, const void *p)
 static __always_inline void rec_kernel_str(struct sk_rec *r, const void *p)
 {
 	long n = -1;
-	if (p != NULL && r->off < SK_EBPF_REC_MAX) {
-		n = bpf_probe_read_kernel_str(rat(r, r->off), SK_EBPF_STR_MAX, p);
+	if (p != NULL && r->st->off < SK_EBPF_REC_MAX) {
+		n = bpf_probe_read_kernel_str(rat(r, r->st->off), SK_EBPF_STR_MAX, p);
 	}
 	rec_len(r, n > 0 ? (__u32)n : 0);
 }
@@ -255,9 +368,14 @@ static __always_inline void rec_kernel_str(struct sk_rec *r, const void *p)
 /* `len` bytes (at most SK_EBPF_STR_MAX) of kernel memory. */
 static __always_inline void rec_kernel_bytes(struct sk_rec *r, const void *p, __u32 len)
 {
+	if (len > SK_EBPF_STR_MAX || r->st->off >= SK_EBPF_REC_MAX) {
+		rec_empty(r);
+		return;
+	}
 	barrier_var(len);
-	if (len > SK_EBPF_STR_MAX || r->off >= SK_EBPF_REC_MAX ||
-	    bpf_probe_read_kernel(rat(r, r->off), len, p) != 0) {
+	len &= 2 * SK_EBPF_STR_MAX - 1; /* a bound the verifier sees on the 64-bit register */
+	barrier_var(len);
+	if (bpf_probe_read_kernel(rat(r, r->st->off), len, p) != 0) {
 		rec_empty(r);
 		return;
 	}
@@ -282,9 +400,9 @@ static __always_inline void count(__u32 what)
  * woken only when the ring is past wakeup_bytes (it polls otherwise). */
 static __always_inline void rec_submit(struct sk_rec *r)
 {
-	__u32 len = r->off;
+	__u32 len = r->st->off;
 	struct sk_evt_hdr *h = (struct sk_evt_hdr *)r->buf;
-	if (r->idx != r->nparams || len > SK_EBPF_REC_MAX + SK_EBPF_STR_MAX) {
+	if (r->st->idx != r->st->nparams || len > SK_EBPF_REC_MAX + SK_EBPF_STR_MAX) {
 		count(2);
 		return;
 	}
@@ -303,7 +421,9 @@ static __always_inline void rec_submit(struct sk_rec *r)
 	    bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes) {
 		flags = BPF_RB_FORCE_WAKEUP;
 	}
-	if (bpf_ringbuf_output(rb, r->buf, len & (SK_EBPF_SCRATCH - 1u), flags) != 0) {
+	barrier_var(len); /* keep the mask: the verifier needs the bound here */
+	len &= SK_EBPF_SCRATCH - 1u;
+	if (bpf_ringbuf_output(rb, r->buf, len, flags) != 0) {
 		c->drops++;
 	} else {
 		c->evts++;
@@ -315,6 +435,19 @@ static __always_inline __u8 *scratch_get(void)
 	__u32 zero = 0;
 	struct sk_scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
 	return s != NULL ? s->buf : NULL;
+}
+
+/* In a global function: the record its caller is building. */
+static __always_inline bool rec_open(struct sk_rec *r)
+{
+	__u32 zero = 0;
+	r->buf = scratch_get();
+	r->st = bpf_map_lookup_elem(&rec_state, &zero);
+	r->task = NULL;
+	if (r->buf == NULL || r->st == NULL) {
+		return false;
+	}
+	return true;
 }
 
 /* ---- syscall arguments ----------------------------------------------------- */
@@ -363,7 +496,10 @@ static __always_inline long regs_id(struct pt_regs *regs)
 static __always_inline bool is_compat(struct task_struct *t)
 {
 #if defined(__TARGET_ARCH_x86)
-	return (t->thread_info.status & 0x0002u) != 0; /* TS_COMPAT */
+	if (TASK_BTF) {
+		return (t->thread_info.status & 0x0002u) != 0; /* TS_COMPAT */
+	}
+	return (BPF_CORE_READ(t, thread_info.status) & 0x0002u) != 0;
 #else
 	return false;
 #endif
@@ -377,17 +513,31 @@ static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 	if (fd < 0) {
 		return NULL;
 	}
-	/* t is a trusted task (the current one): direct loads */
-	struct files_struct *files = t->files;
-	if (files == NULL) {
-		return NULL;
+	struct files_struct *files;
+	struct fdtable *fdt;
+	unsigned int max;
+	struct file **arr;
+	if (TASK_BTF) {
+		/* t is a trusted task (the current one): direct loads */
+		files = t->files;
+		if (files == NULL) {
+			return NULL;
+		}
+		fdt = files->fdt;
+		max = fdt->max_fds;
+		arr = fdt->fd;
+	} else {
+		files = BPF_CORE_READ(t, files);
+		if (files == NULL) {
+			return NULL;
+		}
+		fdt = BPF_CORE_READ(files, fdt);
+		max = BPF_CORE_READ(fdt, max_fds);
+		arr = BPF_CORE_READ(fdt, fd);
 	}
-	struct fdtable *fdt = files->fdt;
-	unsigned int max = fdt->max_fds;
 	if ((unsigned long)fd >= max) {
 		return NULL;
 	}
-	struct file **arr = fdt->fd;
 	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
 	return f;
 }
@@ -421,8 +571,8 @@ static __always_inline struct file *fd_file_fast(struct task_struct *t, long fd)
  * call costs about 40 ns: the walk was a third of an open's record). */
 static __always_inline struct inode *rec_inode(struct sk_rec *r, long fd, bool fast)
 {
-	if (r->fdno == fd && r->ino != NULL) {
-		return r->ino;
+	if (r->st->fdno == fd && r->st->ino != 0) {
+		return (struct inode *)r->st->ino;
 	}
 	struct file *f = NULL;
 	struct inode *ino = NULL;
@@ -436,8 +586,8 @@ static __always_inline struct inode *rec_inode(struct sk_rec *r, long fd, bool f
 		bpf_probe_read_kernel(&ino, sizeof(ino),
 				      __builtin_preserve_access_index(&f->f_inode));
 	}
-	r->fdno = fd;
-	r->ino = ino;
+	r->st->fdno = fd;
+	r->st->ino = (__u64)ino;
 	return ino;
 }
 
@@ -490,36 +640,25 @@ static __always_inline __u64 task_cap(struct task_struct *t, __u32 which)
 
 /* ---- paths ------------------------------------------------------------------- */
 
-/* Append the path of `p` (a kernel struct path *) as a string: the dentry
- * names up to the root of the mount namespace, crossing mounts. */
-struct path_walk {
-	struct sk_tmp *t;
-	struct dentry *d;
-	struct mount *mnt;
-	struct dentry *mnt_root;
-	__u32 pos;
-};
-
-/* One step of rec_path (a bpf_loop callback): returns 1 to stop. */
-static long path_step(__u32 i, void *vctx)
+/* One step up the path walk in t->w_* (a dentry, or a mount crossing):
+ * returns 1 to stop. */
+static __always_inline int path_step(struct sk_tmp *t)
 {
-	struct path_walk *w = vctx;
-	struct sk_tmp *t = w->t;
-	struct dentry *d = w->d;
-	if (d == NULL || t == NULL) {
+	struct dentry *d = (struct dentry *)t->w_d;
+	if (d == NULL) {
 		return 1;
 	}
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
-	if (d == w->mnt_root) {
-		struct mount *mnt = w->mnt;
+	if ((__u64)d == t->w_root) {
+		struct mount *mnt = (struct mount *)t->w_mnt;
 		struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
 		if (mp == mnt || mp == NULL) {
 			return 1;
 		}
-		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = mp;
+		t->w_d = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		t->w_mnt = (__u64)mp;
 		struct vfsmount *vm = __builtin_preserve_access_index(&mp->mnt);
-		w->mnt_root = BPF_CORE_READ(vm, mnt_root);
+		t->w_root = (__u64)BPF_CORE_READ(vm, mnt_root);
 		return 0;
 	}
 	/* d == parent here: the root of a tree with no mount over it (a memfd,
@@ -527,7 +666,7 @@ static long path_step(__u32 i, void *vctx)
 	bool last = d == parent;
 	__u32 len = BPF_CORE_READ(d, d_name.len) & 255u;
 	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
-	__u32 pos = w->pos;
+	__u32 pos = t->w_pos;
 	if (pos < len + 1 || pos > TMP_HALF) {
 		return 1;
 	}
@@ -535,29 +674,40 @@ static long path_step(__u32 i, void *vctx)
 	bpf_probe_read_kernel(tat(t->buf, pos), len, name);
 	pos -= 1;
 	*tat(t->buf, pos) = '/';
-	w->pos = pos;
-	w->d = parent;
+	t->w_pos = pos;
+	t->w_d = (__u64)parent;
 	return last ? 1 : 0;
 }
 
 /* Append the path of `p` (a kernel struct path *) as a string: the dentry
- * names up to the root of the mount namespace, crossing mounts. */
-static __noinline int rec_path(struct sk_rec *r, const struct path *p)
+ * names up to the root of the mount namespace, crossing mounts, at most
+ * SK_EBPF_PATH_DEPTH steps. A global function: verified once. */
+__noinline int sk_g_path(__u64 p)
 {
 	__u32 zero = 0;
-	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
-	if (t == NULL || p == NULL) {
-		rec_empty(r);
-		return (int)r->idx;
+	struct sk_rec rr, *r = &rr;
+	if (!rec_open(r)) {
+		return 0;
 	}
-	struct path_walk w = {.t = t, .pos = TMP_HALF};
-	struct vfsmount *vm = BPF_CORE_READ(p, mnt);
-	w.d = BPF_CORE_READ(p, dentry);
-	w.mnt = container_of(vm, struct mount, mnt);
-	w.mnt_root = BPF_CORE_READ(vm, mnt_root);
+	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
+	const struct path *pp = (const struct path *)p;
+	if (t == NULL || pp == NULL) {
+		rec_empty(r);
+		return 0;
+	}
+	struct vfsmount *vm = BPF_CORE_READ(pp, mnt);
+	t->w_d = (__u64)BPF_CORE_READ(pp, dentry);
+	t->w_mnt = (__u64)container_of(vm, struct mount, mnt);
+	t->w_root = (__u64)BPF_CORE_READ(vm, mnt_root);
+	t->w_pos = TMP_HALF;
 	t->buf[TMP_HALF] = 0;
-	bpf_loop(SK_EBPF_PATH_DEPTH, path_step, &w, 0);
-	__u32 pos = w.pos;
+#pragma clang loop unroll(disable)
+	for (__u32 i = 0; i < SK_EBPF_PATH_DEPTH; i++) {
+		if (path_step(t)) {
+			break;
+		}
+	}
+	__u32 pos = t->w_pos;
 	if (pos >= TMP_HALF) {
 		pos = TMP_HALF - 1;
 		t->buf[TMP_HALF - 1] = '/';
@@ -567,7 +717,12 @@ static __noinline int rec_path(struct sk_rec *r, const struct path *p)
 		n = TMP_HALF;
 	}
 	rec_kernel_bytes(r, tat(t->buf, pos), n);
-	return (int)r->idx;
+	return 0;
+}
+
+static __always_inline void rec_path(struct sk_rec *r, const struct path *p)
+{
+	sk_g_path((__u64)p);
 }
 
 struct kernfs_node___old {
@@ -582,152 +737,140 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 	return BPF_CORE_READ(kn, __parent);
 }
 
-struct cg_line {
-	struct sk_rec *r;
-	struct sk_tmp *t;
-	struct kernfs_node *kn;
-	__u32 depth;
-	__u32 off;
-};
-
-/* Collect the names from a kernfs node up to (not including) the root. */
-static long cg_up(__u32 i, void *v)
-{
-	struct cg_line *c = v;
-	struct kernfs_node *kn = c->kn;
-	if (kn == NULL || c->t == NULL || c->depth >= 32) {
-		return 1;
-	}
-	struct kernfs_node *parent = kn_parent(kn);
-	if (parent == NULL) {
-		return 1; /* the hierarchy's root */
-	}
-	c->t->ptrs[c->depth & 31] = (__u64)BPF_CORE_READ(kn, name);
-	c->depth++;
-	c->kn = parent;
-	return 0;
-}
-
-/* Write "/name" components from the root down. */
-static long cg_down(__u32 i, void *v)
-{
-	struct cg_line *c = v;
-	if (i >= c->depth || c->t == NULL) {
-		return 1;
-	}
-	__u32 idx = c->depth - 1 - i;
-	__u32 off = c->off;
-	if (off >= SK_EBPF_REC_MAX) {
-		return 1;
-	}
-	*rat(c->r, off) = '/';
-	off++;
-	long n = bpf_probe_read_kernel_str(rat(c->r, off), 256, (const void *)c->t->ptrs[idx & 31]);
-	off += n > 1 ? (__u32)n - 1 : 0;
-	c->off = off;
-	return 0;
-}
-
-/* The path written last, to copy when the next controller's cgroup is the
- * same node: with cgroup v2 every controller of a task names one cgroup (or
- * an ancestor), so one walk serves them all. */
-struct cg_prev {
-	struct kernfs_node *kn;
-	__u32 at;  /* where its path starts in the record */
-	__u32 len; /* its length, without the NUL; 0: none */
-};
-
 #define CG_COPY_MAX 4096u
+#define CG_DEPTH    32u
 
-/* Write "name=/path/of/cgroup\0" at `at` without closing the parameter;
- * returns the bytes written. */
-static __noinline __u32 cgroup_line(struct sk_rec *r, __u32 at, const char *ssname,
-				    struct kernfs_node *kn, struct cg_prev *prev)
+/* Write "name=/path/of/cgroup\0" at `at` of the record without closing the
+ * parameter; returns the bytes written. ssname: the controller's name (a
+ * kernel string, 0: none); kn: its cgroup's kernfs node. The path written
+ * last is kept (rec_state cg_*) and copied when the next controller's
+ * cgroup is the same node: with cgroup v2 every controller of a task names
+ * one cgroup (or an ancestor), so one walk serves them all. A global
+ * function: verified once. */
+__noinline int sk_g_cgline(__u32 at, __u64 ssname, __u64 knp)
 {
 	__u32 zero = 0;
-	struct cg_line c = {.r = r, .kn = kn, .off = at};
-	c.t = bpf_map_lookup_elem(&tmp_map, &zero);
-	if (c.t == NULL || at >= SK_EBPF_REC_MAX) {
+	struct sk_rec rr, *r = &rr;
+	if (!rec_open(r)) {
 		return 0;
 	}
+	struct sk_rstate *st = r->st;
+	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
+	if (t == NULL || st == NULL || at >= SK_EBPF_REC_MAX) {
+		return 0;
+	}
+	__u32 off = at;
 	long n = 0;
-	if (ssname != NULL) {
-		n = bpf_probe_read_kernel_str(rat(r, c.off), 64, ssname);
+	if (ssname != 0) {
+		n = bpf_probe_read_kernel_str(rat(r, off), 64, (const void *)ssname);
 	}
-	c.off += n > 1 ? (__u32)n - 1 : 0;
-	if (c.off >= SK_EBPF_REC_MAX) {
+	off += n > 1 ? (__u32)n - 1 : 0;
+	if (off >= SK_EBPF_REC_MAX) {
 		return 0;
 	}
-	*rat(r, c.off) = '=';
-	c.off++;
-	__u32 path_at = c.off;
-	if (prev->kn == kn && prev->len > 0 && prev->len < CG_COPY_MAX) {
-		__u32 len = prev->len;
-		if (c.off + len >= SK_EBPF_REC_MAX) {
+	*rat(r, off) = '=';
+	off++;
+	__u32 path_at = off;
+	__u32 plen = st->cg_len;
+	if (st->cg_kn == knp && plen > 0 && plen < CG_COPY_MAX) {
+		if (off + plen >= SK_EBPF_REC_MAX) {
 			return 0;
 		}
-		__u8 *dst = rat(r, c.off), *src = rat(r, prev->at);
-		barrier_var(len);
-		len &= CG_COPY_MAX - 1;
-		barrier_var(len);
-		if (bpf_probe_read_kernel(dst, len, src) != 0) {
+		__u8 *dst = rat(r, off), *src = rat(r, st->cg_at);
+		barrier_var(plen);
+		plen &= CG_COPY_MAX - 1;
+		barrier_var(plen);
+		if (bpf_probe_read_kernel(dst, plen, src) != 0) {
 			return 0;
 		}
-		c.off += len;
+		off += plen;
 	} else {
-		bpf_loop(32, cg_up, &c, 0);
-		if (c.depth == 0) {
-			*rat(r, c.off) = '/';
-			c.off++;
+		/* the names from kn up to (not including) the hierarchy's root */
+		t->w_d = knp;
+		t->w_depth = 0;
+#pragma clang loop unroll(disable)
+		for (__u32 i = 0; i < CG_DEPTH; i++) {
+			struct kernfs_node *k = (struct kernfs_node *)t->w_d;
+			struct kernfs_node *parent = k != NULL ? kn_parent(k) : NULL;
+			if (parent == NULL) {
+				break;
+			}
+			__u32 dep = t->w_depth;
+			t->ptrs[dep & (CG_DEPTH - 1)] = (__u64)BPF_CORE_READ(k, name);
+			t->w_depth = dep + 1;
+			t->w_d = (__u64)parent;
 		}
-		bpf_loop(32, cg_down, &c, 0);
-		if (c.off >= SK_EBPF_REC_MAX) {
+		if (t->w_depth == 0) {
+			*rat(r, off) = '/';
+			off++;
+		}
+		/* written from the root down */
+		t->w_off = off;
+#pragma clang loop unroll(disable)
+		for (__u32 i = 0; i < CG_DEPTH; i++) {
+			__u32 depth = t->w_depth, o = t->w_off;
+			if (i >= depth || o >= SK_EBPF_REC_MAX) {
+				break;
+			}
+			__u32 idx = depth - 1 - i;
+			*rat(r, o) = '/';
+			o++;
+			long k = bpf_probe_read_kernel_str(rat(r, o), 256,
+							   (const void *)t->ptrs[idx & (CG_DEPTH - 1)]);
+			o += k > 1 ? (__u32)k - 1 : 0;
+			t->w_off = o;
+		}
+		off = t->w_off;
+		if (off >= SK_EBPF_REC_MAX) {
 			return 0;
 		}
-		prev->kn = kn;
-		prev->at = path_at;
-		prev->len = c.off - path_at;
+		st->cg_kn = knp;
+		st->cg_at = path_at;
+		st->cg_len = off - path_at;
 	}
-	*rat(r, c.off) = 0;
-	c.off++;
-	return c.off - at;
-}
-
-struct cg_all {
-	struct sk_rec *r;
-	struct css_set *cs;
-	__u32 total;
-	struct cg_prev prev;
-};
-
-static long cg_subsys(__u32 i, void *v)
-{
-	struct cg_all *c = v;
-	struct css_set *cs = c->cs;
-	struct cgroup_subsys_state *css = NULL;
-	bpf_probe_read_kernel(&css, sizeof(css),
-			      __builtin_preserve_access_index(&cs->subsys[i & 15]));
-	if (css == NULL) {
-		return 0;
-	}
-	const char *name = BPF_CORE_READ(css, ss, name);
-	struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
-	c->total += cgroup_line(c->r, c->r->off + c->total, name, kn, &c->prev);
-	return 0;
+	*rat(r, off) = 0;
+	off++;
+	return (int)(off - at);
 }
 
 /* The cgroups parameter: one "controller=path" per attached controller. */
 static __always_inline void rec_cgroups(struct sk_rec *r, struct task_struct *task)
 {
-	struct cg_all c = {.r = r, .cs = BPF_CORE_READ(task, cgroups)};
+	struct css_set *cs = BPF_CORE_READ(task, cgroups);
 	__u32 n = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
-	bpf_loop(n < 16 ? n : 16, cg_subsys, &c, 0);
-	if (c.total == 0) {
-		struct css_set *cs = c.cs;
-		struct kernfs_node *kn = BPF_CORE_READ(cs, dfl_cgrp, kn);
-		c.total = cgroup_line(r, r->off, NULL, kn, &c.prev);
+	__u32 total = 0;
+	if (r->st == NULL) {
+		rec_empty(r);
+		return;
 	}
-	rec_len(r, c.total);
+	r->st->cg_kn = 0;
+	r->st->cg_len = 0;
+#pragma clang loop unroll(disable)
+	for (__u32 i = 0; i < 16; i++) {
+		if (i >= n) {
+			break;
+		}
+		struct cgroup_subsys_state *css = NULL;
+		bpf_probe_read_kernel(&css, sizeof(css),
+				      __builtin_preserve_access_index(&cs->subsys[i & 15]));
+		if (css == NULL) {
+			continue;
+		}
+		const char *name = BPF_CORE_READ(css, ss, name);
+		struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
+		int w = sk_g_cgline(r->st->off + total, (__u64)name, (__u64)kn);
+		if (w > 0 && w < (int)SK_EBPF_REC_MAX) {
+			total += (__u32)w;
+		}
+	}
+	if (total == 0) {
+		struct kernfs_node *kn = BPF_CORE_READ(cs, dfl_cgrp, kn);
+		int w = sk_g_cgline(r->st->off, 0, (__u64)kn);
+		if (w > 0 && w < (int)SK_EBPF_REC_MAX) {
+			total = (__u32)w;
+		}
+	}
+	rec_len(r, total);
 }
 
 /* ---- sockets ------------------------------------------------------------------ */
@@ -828,11 +971,11 @@ static __always_inline __u32 sa_unix_path(__u8 *dst, const __u8 *sa, __u32 salen
 static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_first, const __u8 *sa,
 				__u32 salen)
 {
-	if (sk == NULL || r->off >= SK_EBPF_REC_MAX) {
+	if (sk == NULL || r->st->off >= SK_EBPF_REC_MAX) {
 		rec_empty(r);
-		return (int)r->idx;
+		return (int)r->st->idx;
 	}
-	__u8 *b = rat(r, r->off);
+	__u8 *b = rat(r, r->st->off);
 	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	__u16 rport = swab16(BPF_CORE_READ(sk, __sk_common.skc_dport));
@@ -893,7 +1036,7 @@ static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_fi
 		if (!peer_first && peer == NULL && sa != NULL && salen >= 2 && sa[0] == 1 &&
 		    sa[1] == 0) {
 			rec_len(r, 17 + sa_unix_path(b + 17, sa, salen));
-			return (int)r->idx;
+			return (int)r->st->idx;
 		}
 		struct unix_address *ua = NULL;
 		if (peer != NULL) {
@@ -907,17 +1050,17 @@ static __noinline int rec_tuple(struct sk_rec *r, struct sock *sk, __u32 peer_fi
 		b[0] = (__u8)fam;
 		rec_len(r, 1);
 	}
-	return (int)r->idx;
+	return (int)r->st->idx;
 }
 
 /* A sockaddr copied (at most SK_EBPF_SA_MAX bytes) into `sa`, encoded. */
 static __noinline int rec_sockaddr(struct sk_rec *r, const __u8 *sa, __u32 salen)
 {
-	if (salen < 2 || r->off >= SK_EBPF_REC_MAX) {
+	if (salen < 2 || r->st->off >= SK_EBPF_REC_MAX) {
 		rec_empty(r);
-		return (int)r->idx;
+		return (int)r->st->idx;
 	}
-	__u8 *b = rat(r, r->off);
+	__u8 *b = rat(r, r->st->off);
 	__u16 fam = 0;
 	__builtin_memcpy(&fam, sa, 2);
 	__u16 port = 0;
@@ -942,7 +1085,7 @@ static __noinline int rec_sockaddr(struct sk_rec *r, const __u8 *sa, __u32 salen
 		b[0] = (__u8)fam;
 		rec_len(r, 1);
 	}
-	return (int)r->idx;
+	return (int)r->st->idx;
 }
 
 /* ---- process information --------------------------------------------------- */
@@ -976,8 +1119,8 @@ static __always_inline void rec_args(struct sk_rec *r, struct task_struct *t, bo
 	if (!env) {
 		/* exe = argv[0] */
 		long n = -1;
-		if (r->off < SK_EBPF_REC_MAX) {
-			n = bpf_probe_read_user_str(rat(r, r->off), SK_EBPF_STR_MAX,
+		if (r->st->off < SK_EBPF_REC_MAX) {
+			n = bpf_probe_read_user_str(rat(r, r->st->off), SK_EBPF_STR_MAX,
 						    (const void *)start);
 		}
 		skip = n > 0 ? (__u32)n : 0;
@@ -993,13 +1136,13 @@ static __always_inline void rec_args(struct sk_rec *r, struct task_struct *t, bo
 	}
 	barrier_var(len);
 	len &= 2 * SK_EBPF_ARGS_MAX - 1;
-	if (len == 0 || r->off >= SK_EBPF_REC_MAX ||
-	    bpf_probe_read_user(rat(r, r->off), len, (const void *)(start + skip)) != 0) {
+	if (len == 0 || r->st->off >= SK_EBPF_REC_MAX ||
+	    bpf_probe_read_user(rat(r, r->st->off), len, (const void *)(start + skip)) != 0) {
 		rec_empty(r);
 		return;
 	}
 	/* make sure a cut list still ends with a NUL */
-	*rat(r, (r->off + len - 1)) = 0;
+	*rat(r, (r->st->off + len - 1)) = 0;
 	rec_len(r, len);
 }
 
@@ -1148,9 +1291,18 @@ static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 	return fl;
 }
 
-/* The 30 parameters shared by execve and execveat (SK_SC_EXEC_PARAMS). */
-static __noinline int rec_exec_common(struct sk_rec *r, struct task_struct *t, __s64 res)
+/* The 30 parameters shared by execve and execveat (SK_SC_EXEC_PARAMS), of
+ * the task in rec_state. A global function: verified once. */
+__noinline int sk_g_exec_common(__s64 res)
 {
+	struct sk_rec rr, *r = &rr;
+	if (!rec_open(r)) {
+		return 0;
+	}
+	struct task_struct *t = (struct task_struct *)r->st->task;
+	if (t == NULL) {
+		return 0;
+	}
 	__u32 level = task_ns_level(t);
 	struct file *exe = BPF_CORE_READ(t, mm, exe_file);
 	rec_u64(r, (__u64)res);					       /* res */
@@ -1162,8 +1314,8 @@ static __noinline int rec_exec_common(struct sk_rec *r, struct task_struct *t, _
 	rec_path(r, __builtin_preserve_access_index(&fs->pwd)); /* cwd */
 	rec_u64(r, BPF_CORE_READ(t, signal, rlim[7].rlim_cur)); /* fdlimit (RLIMIT_NOFILE) */
 	rec_vm(r, t);						/* vm_size, vm_rss, vm_swap */
-	if (r->off < SK_EBPF_REC_MAX) {				/* comm */
-		long n = bpf_probe_read_kernel_str(rat(r, r->off), 16,
+	if (r->st->off < SK_EBPF_REC_MAX) {			/* comm */
+		long n = bpf_probe_read_kernel_str(rat(r, r->st->off), 16,
 						   __builtin_preserve_access_index(&t->comm));
 		rec_len(r, n > 0 ? (__u32)n : 0);
 	} else {
@@ -1198,12 +1350,29 @@ static __noinline int rec_exec_common(struct sk_rec *r, struct task_struct *t, _
 	rec_u32(r, BPF_CORE_READ(t, cred, egid.val));			   /* gid */
 	rec_u64(r, (__u64)pid_nr_at(BPF_CORE_READ(t, thread_pid), level)); /* vtid */
 	rec_u64(r, (__u64)task_sig_pid(t, 1 /* PIDTYPE_TGID */, level));   /* vpid */
-	return (int)r->idx;
+	return 0;
 }
 
-/* The clone family's parameters (SK_SC_CLONE_PARAMS), describing `t`. */
-static __noinline int rec_clone(struct sk_rec *r, struct task_struct *t, __s64 res, __u32 flags)
+static __always_inline void rec_exec_common(struct sk_rec *r, struct task_struct *t, __s64 res)
 {
+	if (r->st != NULL) {
+		r->st->task = (__u64)t;
+	}
+	sk_g_exec_common(res);
+}
+
+/* The clone family's parameters (SK_SC_CLONE_PARAMS), describing the task
+ * in rec_state. A global function: verified once. */
+__noinline int sk_g_clone(__s64 res, __u32 flags)
+{
+	struct sk_rec rr, *r = &rr;
+	if (!rec_open(r)) {
+		return 0;
+	}
+	struct task_struct *t = (struct task_struct *)r->st->task;
+	if (t == NULL) {
+		return 0;
+	}
 	__u32 level = task_ns_level(t);
 	rec_u64(r, (__u64)res);					       /* res */
 	rec_args(r, t, false);					       /* exe, args */
@@ -1214,8 +1383,8 @@ static __noinline int rec_clone(struct sk_rec *r, struct task_struct *t, __s64 r
 	rec_path(r, __builtin_preserve_access_index(&fs->pwd)); /* cwd */
 	rec_u64(r, BPF_CORE_READ(t, signal, rlim[7].rlim_cur)); /* fdlimit */
 	rec_vm(r, t);
-	if (r->off < SK_EBPF_REC_MAX) { /* comm */
-		long n = bpf_probe_read_kernel_str(rat(r, r->off), 16,
+	if (r->st->off < SK_EBPF_REC_MAX) { /* comm */
+		long n = bpf_probe_read_kernel_str(rat(r, r->st->off), 16,
 						   __builtin_preserve_access_index(&t->comm));
 		rec_len(r, n > 0 ? (__u32)n : 0);
 	} else {
@@ -1236,7 +1405,16 @@ static __noinline int rec_clone(struct sk_rec *r, struct task_struct *t, __s64 r
 	rec_u64(r, task_cap(t, 0));
 	rec_u64(r, task_cap(t, 1));
 	rec_u64(r, task_cap(t, 2));
-	return (int)r->idx;
+	return 0;
+}
+
+static __always_inline void rec_clone(struct sk_rec *r, struct task_struct *t, __s64 res,
+				      __u32 flags)
+{
+	if (r->st != NULL) {
+		r->st->task = (__u64)t;
+	}
+	sk_g_clone(res, flags);
 }
 
 /* ---- table-driven parameters ---------------------------------------------- */
@@ -1245,8 +1423,11 @@ static __noinline int rec_clone(struct sk_rec *r, struct task_struct *t, __s64 r
  * `syscalls` map) and its arguments. */
 struct sk_call {
 	long id;
-	__u64 args[8]; /* 6 used; 8 so that an index masked with 7 stays inside */
-	__u32 sock[6]; /* socketcall's arguments as read */
+	__u64 args[8];	 /* 6 used; 8 so that an index masked with 7 stays inside */
+	__u32 sock[6];	 /* socketcall's arguments as read */
+	__s64 ret;	 /* sys_exit: the return value */
+	__u32 compat;	 /* a 32-bit (ia32) call */
+	__u32 has_saved; /* its row copies arguments at entry (saved_for) */
 };
 
 /* Where sys_exit, sched_process_fork and sched_process_exec decode the
@@ -1269,20 +1450,48 @@ static __always_inline struct sk_call *call_slot(__u32 which)
 	return bpf_map_lookup_elem(&call_map, &which);
 }
 
-/* Argument i of the current call: from the registers (64-bit), or as
- * call_decode found it (c: a 32-bit call). The decoded one is loaded with
- * an asm load: the compiler would otherwise merge both loads into one
- * instruction, through a map value or the registers, which the verifier
- * refuses. */
-static __always_inline __u64 sk_arg(struct pt_regs *regs, const struct sk_call *c, __u32 i)
+/* Argument i of the call, as call_decode found it. */
+static __always_inline __u64 sk_arg(const struct sk_call *c, __u32 i)
 {
-	if (c != NULL) {
-		__u64 v;
-		const __u64 *p = &c->args[i & 7];
-		asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(v) : "r"(p));
-		return v;
+	return c->args[i & 7];
+}
+
+/* The user registers of task `t` (the current one) in its syscall: from
+ * bpf_task_pt_regs (5.15), else (x86-64) copied from the top of its kernel
+ * stack, where task_pt_regs() finds them (THREAD_SIZE 16 KiB, no KASAN, as
+ * Debian builds it). */
+struct sk_regs_copy {
+	__u8 b[256];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sk_regs_copy);
+} regs_map SEC(".maps");
+
+static __always_inline struct pt_regs *task_regs(struct task_struct *t)
+{
+	if (HAS_HELPER(task_pt_regs)) {
+		return (struct pt_regs *)bpf_task_pt_regs(t);
 	}
-	return regs_arg(regs, i);
+#if defined(__TARGET_ARCH_x86)
+	__u32 zero = 0;
+	struct sk_regs_copy *rc = bpf_map_lookup_elem(&regs_map, &zero);
+	void *stack = BPF_CORE_READ(t, stack);
+	if (rc == NULL || stack == NULL) {
+		return NULL;
+	}
+	_Static_assert(sizeof(struct pt_regs) <= sizeof(rc->b), "pt_regs copy");
+	if (bpf_probe_read_kernel(rc->b, sizeof(struct pt_regs),
+				  stack + 16384 - sizeof(struct pt_regs)) != 0) {
+		return NULL;
+	}
+	return (struct pt_regs *)rc->b;
+#else
+	return NULL;
+#endif
 }
 
 static __always_inline bool self(void)
@@ -1299,27 +1508,26 @@ static __always_inline bool self(void)
  * only when the call succeeded. rec_tuple uses it for the remote end of a
  * socket that has none (not connected). A 32-bit caller's struct msghdr
  * starts with two 4-byte fields. */
-static __always_inline __u32 msg_addr(struct pt_regs *regs, const struct sk_call *c, __u16 type,
-				      long ret, __u8 *dst)
+static __always_inline __u32 msg_addr(const struct sk_call *c, __u16 type, long ret, __u8 *dst)
 {
 	__u64 uaddr = 0, len = 0;
 	if (type == SK_SC_SENDTO) {
-		uaddr = sk_arg(regs, c, 4);
-		len = (__u32)sk_arg(regs, c, 5);
+		uaddr = sk_arg(c, 4);
+		len = (__u32)sk_arg(c, 5);
 	} else if (type == SK_SC_RECVFROM) {
 		__u32 l = 0;
-		uaddr = sk_arg(regs, c, 4);
+		uaddr = sk_arg(c, 4);
 		if (ret < 0 || uaddr == 0 ||
-		    bpf_probe_read_user(&l, sizeof(l), (const void *)sk_arg(regs, c, 5)) != 0) {
+		    bpf_probe_read_user(&l, sizeof(l), (const void *)sk_arg(c, 5)) != 0) {
 			return 0;
 		}
 		len = l;
 	} else if (type == SK_SC_SENDMSG || type == SK_SC_RECVMSG) {
-		const void *mh = (const void *)sk_arg(regs, c, 1);
+		const void *mh = (const void *)sk_arg(c, 1);
 		if (type == SK_SC_RECVMSG && ret < 0) {
 			return 0;
 		}
-		if (c != NULL) {
+		if (c->compat) {
 			__u32 m[2] = {};
 			if (bpf_probe_read_user(m, sizeof(m), mh) != 0) {
 				return 0;
@@ -1351,9 +1559,8 @@ static __always_inline __u32 msg_addr(struct pt_regs *regs, const struct sk_call
 	return (__u32)len;
 }
 
-static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
-				     const struct sk_call *c, struct sk_saved *sv, long ret,
-				     struct sk_ebpf_pspec *ps, bool fast)
+static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, struct sk_saved *sv,
+				     long ret, struct sk_ebpf_pspec *ps, bool fast)
 {
 	struct task_struct *task = r->task;
 	__u8 kind = ps->kind, a = ps->a & 7, b = ps->b;
@@ -1363,22 +1570,22 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 		rec_u64(r, (__u64)ret);
 		break;
 	case SK_K_ARG_INT:
-		rec_u64(r, (__u64)(__s64)(int)sk_arg(regs, c, a));
+		rec_u64(r, (__u64)(__s64)(int)sk_arg(c, a));
 		break;
 	case SK_K_ARG_I64:
-		rec_u64(r, sk_arg(regs, c, a));
+		rec_u64(r, sk_arg(c, a));
 		break;
 	case SK_K_ARG_U32:
-		rec_u32(r, (__u32)sk_arg(regs, c, a));
+		rec_u32(r, (__u32)sk_arg(c, a));
 		break;
 	case SK_K_ARG_U8:
-		rec_u8(r, (__u8)sk_arg(regs, c, a));
+		rec_u8(r, (__u8)sk_arg(c, a));
 		break;
 	case SK_K_ARG_STR:
 		if (b && sv != NULL && sv->str_len > 0) {
 			rec_kernel_bytes(r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
 		} else {
-			rec_user_str(r, (const void *)sk_arg(regs, c, a));
+			rec_user_str(r, (const void *)sk_arg(c, a));
 		}
 		break;
 	case SK_K_ARG_SOCKADDR: {
@@ -1388,7 +1595,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 		}
 		__u32 zero = 0;
 		struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
-		__u64 len = sk_arg(regs, c, b & 7);
+		__u64 len = sk_arg(c, b & 7);
 		if (t == NULL) {
 			rec_empty(r);
 			break;
@@ -1398,7 +1605,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 		}
 		barrier_var(len);
 		len &= 2 * SK_EBPF_SA_MAX - 1;
-		if (bpf_probe_read_user(t->buf, len, (const void *)sk_arg(regs, c, a)) != 0) {
+		if (bpf_probe_read_user(t->buf, len, (const void *)sk_arg(c, a)) != 0) {
 			rec_empty(r);
 			break;
 		}
@@ -1406,7 +1613,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 		break;
 	}
 	case SK_K_TUPLE: {
-		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(regs, c, a);
+		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(c, a);
 		struct sock *sk = file_sock(fd_file(task, fd));
 		if (ps->c && sv != NULL && sv->sa_len > 0) {
 			rec_tuple(r, sk, b, sv->sa, sv->sa_len);
@@ -1421,7 +1628,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 			__u32 zero = 0;
 			t = bpf_map_lookup_elem(&tmp_map, &zero);
 			if (t != NULL) {
-				salen = msg_addr(regs, c, type, ret, t->buf);
+				salen = msg_addr(c, type, ret, t->buf);
 			}
 		}
 		if (salen > 0 && t != NULL) {
@@ -1433,7 +1640,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 	}
 	case SK_K_FD_DEV:
 	case SK_K_FD_INO: {
-		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(regs, c, a);
+		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(c, a);
 		struct inode *ino = rec_inode(r, fd, fast);
 		if (ino == NULL) {
 			rec_empty(r);
@@ -1455,7 +1662,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 	case SK_K_ARG_FDPAIR: {
 		int fds[2] = {-1, -1};
 		if (ret < 0 ||
-		    bpf_probe_read_user(fds, sizeof(fds), (const void *)sk_arg(regs, c, a)) != 0) {
+		    bpf_probe_read_user(fds, sizeof(fds), (const void *)sk_arg(c, a)) != 0) {
 			rec_empty(r);
 		} else {
 			int fd = fds[0];
@@ -1471,7 +1678,7 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 		int fds[2] = {-1, -1};
 		struct file *f = NULL;
 		if (ret >= 0 &&
-		    bpf_probe_read_user(fds, sizeof(fds), (const void *)sk_arg(regs, c, a)) == 0) {
+		    bpf_probe_read_user(fds, sizeof(fds), (const void *)sk_arg(c, a)) == 0) {
 			f = fd_file(task, fds[0]);
 		}
 		if (f == NULL) {
@@ -1485,24 +1692,24 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 		rec_u64(r, task_cap(task, a));
 		break;
 	case SK_K_PRCTL_STR:
-		v = sk_arg(regs, c, 0);
+		v = sk_arg(c, 0);
 		if (v == 15 /* PR_SET_NAME */) {
-			rec_user_str(r, (const void *)sk_arg(regs, c, 1));
+			rec_user_str(r, (const void *)sk_arg(c, 1));
 		} else {
 			rec_empty(r);
 		}
 		break;
 	case SK_K_PRCTL_INT:
-		v = sk_arg(regs, c, 0);
+		v = sk_arg(c, 0);
 		if (v == 15) {
 			rec_empty(r);
 		} else {
-			rec_u64(r, sk_arg(regs, c, 1));
+			rec_u64(r, sk_arg(c, 1));
 		}
 		break;
 	case SK_K_HOW: {
 		__u64 how[3] = {};
-		if (bpf_probe_read_user(how, sizeof(how), (const void *)sk_arg(regs, c, 2)) != 0) {
+		if (bpf_probe_read_user(how, sizeof(how), (const void *)sk_arg(c, 2)) != 0) {
 			rec_empty(r);
 			break;
 		}
@@ -1519,36 +1726,57 @@ static __always_inline int rec_param(struct sk_rec *r, struct pt_regs *regs,
 		rec_empty(r);
 		break;
 	}
-	return (int)r->idx;
+	return (int)r->st->idx;
 }
 
-struct param_walk {
-	struct sk_rec *r;
-	struct pt_regs *regs;
-	const struct sk_call *c; /* a 32-bit call's decoded arguments, or NULL */
-	struct sk_saved *sv;
-	struct sk_ebpf_sc *sc;
-	long ret;
-};
-
-/* One table-driven parameter (a bpf_loop callback, verified once); the
- * _old one for kernels without bpf_rdonly_cast. */
-#define PARAM_STEP(name, fast)                                                                     \
-	static long name(__u32 i, void *vctx)                                                      \
-	{                                                                                          \
-		struct param_walk *w = vctx;                                                       \
-		struct sk_ebpf_sc *sc = w->sc;                                                     \
-		__u32 k = i;                                                                       \
-		barrier_var(k);                                                                    \
-		k &= 15;                                                                           \
-		if (k >= SK_EBPF_MAX_PSPEC || sc == NULL) {                                        \
-			return 1;                                                                  \
-		}                                                                                  \
-		return rec_param(w->r, w->regs, w->c, w->sv, w->ret, &sc->p[k], (fast)) < 0 ? 1    \
-											    : 0;   \
+static __always_inline struct sk_saved *saved_for(struct task_struct *task, long id)
+{
+	struct sk_saved *sv = saved_get(task, false);
+	if (sv == NULL || sv->id != id) {
+		return NULL;
 	}
-PARAM_STEP(param_step, true)
-PARAM_STEP(param_step_old, false)
+	return sv;
+}
+
+/* Parameter i of sys_exit's table-driven record (the call in the EXIT
+ * slot). Global functions: each verified once, however many parameters a
+ * record has; sk_g_param_fast (bpf_rdonly_cast, 6.2) only in sk_sys_exit. */
+static __always_inline int param_one(__u32 i, bool fast)
+{
+	struct sk_rec rr, *r = &rr;
+	struct sk_call *c = call_slot(SK_CALL_EXIT);
+	if (c == NULL || i >= SK_EBPF_MAX_PSPEC || !rec_open(r)) {
+		return 0;
+	}
+	__u32 key = (__u32)c->id;
+	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
+	if (sc == NULL) {
+		return 0;
+	}
+	r->task = cur_task();
+	struct sk_saved *sv = NULL;
+	if (c->has_saved) {
+		sv = saved_for(r->task, c->id);
+	}
+	__u32 k = i;
+	barrier_var(k);
+	k &= 15;
+	if (k >= SK_EBPF_MAX_PSPEC) {
+		return 0;
+	}
+	rec_param(r, c, sv, c->ret, &sc->p[k], fast);
+	return 0;
+}
+
+__noinline int sk_g_param(__u32 i)
+{
+	return param_one(i, false);
+}
+
+__noinline int sk_g_param_fast(__u32 i)
+{
+	return param_one(i, true);
+}
 
 /* ---- programs ------------------------------------------------------------------ */
 
@@ -1562,6 +1790,7 @@ static __always_inline bool call_decode(struct pt_regs *regs, long raw, bool com
 					struct sk_call *c)
 {
 	c->id = raw;
+	c->compat = compat ? 1 : 0;
 	if (!compat) {
 		for (__u32 i = 0; i < 6; i++) {
 			c->args[i] = regs_arg(regs, i);
@@ -1634,7 +1863,7 @@ int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 	if ((!s64 && !s32) || self()) {
 		return 0;
 	}
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = cur_task();
 	bool compat = is_compat(task);
 	struct sk_call c;
 	if ((compat ? !s32 : !s64) || !call_decode(regs, id, compat, &c)) {
@@ -1650,8 +1879,7 @@ int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 	if (sc == NULL) {
 		return 0;
 	}
-	struct sk_saved *sv =
-	    bpf_task_storage_get(&saved_map, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct sk_saved *sv = saved_get(task, true);
 	if (sv == NULL) {
 		return 0;
 	}
@@ -1701,18 +1929,13 @@ static __always_inline __u32 clone_flags(struct sk_ebpf_sc *sc, __u64 arg0)
 	return 0;
 }
 
-static __always_inline struct sk_saved *saved_for(struct task_struct *task, long id)
-{
-	struct sk_saved *sv = bpf_task_storage_get(&saved_map, task, NULL, 0);
-	if (sv == NULL || sv->id != id) {
-		return NULL;
-	}
-	return sv;
-}
-
-/* One record per syscall at its exit. fast: bpf_rdonly_cast is there
- * (sk_sys_exit); else sk_sys_exit_old, the same with helper reads. */
-static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool fast)
+/* One record per syscall at its exit: the dispatcher. It filters (the
+ * recorded set, the daemon itself, drop_failed_exit), decodes the call into
+ * the EXIT slot, then builds a table-driven record one sk_g_param call per
+ * parameter, or hands an exec or clone record to its own program through
+ * exit_tails. fast: bpf_rdonly_cast is there (sk_sys_exit); else
+ * sk_sys_exit_old, the same with helper reads. */
+static __always_inline int sys_exit(void *ctx, struct pt_regs *regs, long ret, bool fast)
 {
 	long raw = regs_id(regs);
 	if (raw < 0 || raw >= SK_EBPF_MAX_SYSCALLS) {
@@ -1732,72 +1955,60 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool fast)
 	if ((pid_tgid >> 32) == self_tgid) {
 		return 0;
 	}
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct sk_call *c = NULL; /* a 32-bit call, decoded */
-	long id = raw;
-	if (is_compat(task)) {
-		c = call_slot(SK_CALL_EXIT);
-		if (c == NULL || !call_decode(regs, raw, true, c)) {
-			return 0;
-		}
-		id = c->id;
-		key = (__u32)id;
+	struct task_struct *task = cur_task();
+	struct sk_call *c = call_slot(SK_CALL_EXIT);
+	if (c == NULL || !call_decode(regs, raw, is_compat(task), c)) {
+		return 0;
+	}
+	if (c->compat) {
+		key = (__u32)c->id;
 		sc = bpf_map_lookup_elem(&syscalls, &key);
 	}
 	if (sc == NULL || !sc->enabled || sc->type == 0) {
 		return 0;
 	}
-	struct sk_saved *sv = NULL;
-	if (sc->save_str != 0 || sc->save_sa != 0) {
-		sv = saved_for(task, id);
-	}
-	__u8 *buf = scratch_get();
-	if (buf == NULL) {
+	c->ret = ret;
+	c->has_saved = sc->save_str != 0 || sc->save_sa != 0;
+	if (sc->special == SK_SP_EXEC || sc->special == SK_SP_CLONE) {
+		/* a success is written by sched_process_exec, or (the child's
+		 * side) sched_process_fork */
+		if (ret == 0) {
+			return 0;
+		}
+		bpf_tail_call(ctx, &exit_tails,
+			      sc->special == SK_SP_EXEC ? SK_TAIL_EXEC : SK_TAIL_CLONE);
+		count(3); /* not reached unless the program is missing */
 		return 0;
 	}
-	__u64 tid = (__u32)pid_tgid;
+	struct sk_saved *sv = NULL;
+	if (c->has_saved) {
+		sv = saved_for(task, c->id);
+	}
+	if (drop_failed && ret < 0) {
+		if (sv != NULL) {
+			sv->id = -1;
+		}
+		return 0;
+	}
+	__u32 n = sc->nparams;
+	__u8 *buf = scratch_get();
+	if (n > SK_EBPF_MAX_PSPEC || buf == NULL) {
+		return 0;
+	}
 	struct sk_rec r;
-	if (sc->special == SK_SP_EXEC) {
-		/* success: written by sched_process_exec */
-		if (ret == 0) {
-			return 0;
+	if (!rec_begin(&r, buf, sc->type, n, (__u32)pid_tgid)) {
+		return 0;
+	}
+#pragma clang loop unroll(disable)
+	for (__u32 i = 0; i < SK_EBPF_MAX_PSPEC; i++) {
+		if (i >= n) {
+			break;
 		}
-		bool at = sc->type == SK_SC_EXECVEAT;
-		rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
-			  tid);
-		rec_exec_common(&r, task, ret);
-		if (at) {
-			rec_u64(&r, (__u64)(__s64)(int)sk_arg(regs, c, 0));
-		}
-		if (sv != NULL && sv->str_len > 0) {
-			rec_kernel_bytes(&r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
+		if (fast) {
+			sk_g_param_fast(i);
 		} else {
-			rec_user_str(&r, (const void *)sk_arg(regs, c, at ? 1 : 0));
+			sk_g_param(i);
 		}
-	} else if (sc->special == SK_SP_CLONE) {
-		/* the child's record comes from sched_process_fork */
-		if (ret == 0) {
-			return 0;
-		}
-		__u32 flags = clone_flags(sc, sk_arg(regs, c, 0));
-		rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, tid);
-		rec_clone(&r, task, ret, flags);
-	} else {
-		__u32 n = sc->nparams;
-		if (drop_failed && ret < 0) {
-			if (sv != NULL) {
-				sv->id = -1;
-			}
-			return 0;
-		}
-		if (n > SK_EBPF_MAX_PSPEC) {
-			return 0;
-		}
-		rec_begin(&r, buf, sc->type, n, tid);
-		r.task = task;
-		struct param_walk w = {
-		    .r = &r, .regs = regs, .c = c, .sv = sv, .sc = sc, .ret = ret};
-		bpf_loop(n, fast ? param_step : param_step_old, &w, 0);
 	}
 	if (sv != NULL) {
 		sv->id = -1;
@@ -1809,13 +2020,76 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool fast)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sk_sys_exit, struct pt_regs *regs, long ret)
 {
-	return sys_exit(regs, ret, true);
+	return sys_exit(ctx, regs, ret, true);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sk_sys_exit_old, struct pt_regs *regs, long ret)
 {
-	return sys_exit(regs, ret, false);
+	return sys_exit(ctx, regs, ret, false);
+}
+
+/* A failed execve/execveat (exit_tails[SK_TAIL_EXEC]; the call is in the
+ * EXIT slot). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_exit_exec, struct pt_regs *regs, long ret)
+{
+	struct sk_call *c = call_slot(SK_CALL_EXIT);
+	__u8 *buf = scratch_get();
+	if (c == NULL || buf == NULL) {
+		return 0;
+	}
+	__u32 key = (__u32)c->id;
+	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
+	if (sc == NULL) {
+		return 0;
+	}
+	struct task_struct *task = cur_task();
+	struct sk_saved *sv = c->has_saved ? saved_for(task, c->id) : NULL;
+	bool at = sc->type == SK_SC_EXECVEAT;
+	struct sk_rec r;
+	if (!rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
+		       (__u32)bpf_get_current_pid_tgid())) {
+		return 0;
+	}
+	rec_exec_common(&r, task, c->ret);
+	if (at) {
+		rec_u64(&r, (__u64)(__s64)(int)sk_arg(c, 0));
+	}
+	if (sv != NULL && sv->str_len > 0) {
+		rec_kernel_bytes(&r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
+	} else {
+		rec_user_str(&r, (const void *)sk_arg(c, at ? 1 : 0));
+	}
+	if (sv != NULL) {
+		sv->id = -1;
+	}
+	rec_submit(&r);
+	return 0;
+}
+
+/* The parent's side of a clone-family call (exit_tails[SK_TAIL_CLONE]). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sk_exit_clone, struct pt_regs *regs, long ret)
+{
+	struct sk_call *c = call_slot(SK_CALL_EXIT);
+	__u8 *buf = scratch_get();
+	if (c == NULL || buf == NULL) {
+		return 0;
+	}
+	__u32 key = (__u32)c->id;
+	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
+	if (sc == NULL) {
+		return 0;
+	}
+	__u32 flags = clone_flags(sc, sk_arg(c, 0));
+	struct sk_rec r;
+	if (!rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, (__u32)bpf_get_current_pid_tgid())) {
+		return 0;
+	}
+	rec_clone(&r, cur_task(), c->ret, flags);
+	rec_submit(&r);
+	return 0;
 }
 
 /* The child's side of clone/fork/vfork/clone3 (res = 0). */
@@ -1828,8 +2102,11 @@ int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *chil
 	if (BPF_CORE_READ(child, flags) & 0x00200000u /* PF_KTHREAD */) {
 		return 0;
 	}
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	struct task_struct *task = cur_task();
+	struct pt_regs *regs = task_regs(task);
+	if (regs == NULL) {
+		return 0;
+	}
 	long raw = regs_id(regs);
 	struct sk_call *c = call_slot(SK_CALL_FORK);
 	if (c == NULL || raw < 0 || raw >= SK_EBPF_MAX_SYSCALLS ||
@@ -1847,7 +2124,9 @@ int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *chil
 	}
 	__u32 flags = clone_flags(sc, c->args[0]);
 	struct sk_rec r;
-	rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, (__u64)BPF_CORE_READ(child, pid));
+	if (!rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, (__u64)BPF_CORE_READ(child, pid))) {
+		return 0;
+	}
 	rec_clone(&r, child, 0, flags);
 	rec_submit(&r);
 	return 0;
@@ -1860,19 +2139,19 @@ int BPF_PROG(sk_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	if (self()) {
 		return 0;
 	}
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = cur_task();
 	/* Which exec call this is: the number sys_enter saved (the registers
 	 * of the new image no longer say execveat on x86), else the
 	 * registers' syscall number. */
-	struct sk_saved *sv = bpf_task_storage_get(&saved_map, task, NULL, 0);
+	struct sk_saved *sv = saved_get(task, false);
 	long id = -1;
 	if (sv != NULL && sv->id >= 0) {
 		id = sv->id;
 	} else {
 		/* exec set the registers' number to execve's, 64- or 32-bit */
-		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+		struct pt_regs *regs = task_regs(task);
 		struct sk_call *c = call_slot(SK_CALL_EXEC);
-		long raw = regs_id(regs);
+		long raw = regs != NULL ? regs_id(regs) : -1;
 		sv = NULL;
 		if (c != NULL && raw >= 0 && raw < SK_EBPF_MAX_SYSCALLS &&
 		    call_decode(regs, raw, is_compat(task), c)) {
@@ -1893,8 +2172,10 @@ int BPF_PROG(sk_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	}
 	bool at = sc->type == SK_SC_EXECVEAT;
 	struct sk_rec r;
-	rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
-		  (__u32)bpf_get_current_pid_tgid());
+	if (!rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
+		       (__u32)bpf_get_current_pid_tgid())) {
+		return 0;
+	}
 	rec_exec_common(&r, task, 0);
 	if (at) {
 		rec_u64(&r, sv != NULL ? (__u64)(__s64)(int)sv->args[0] : (__u64)-100);
@@ -1920,7 +2201,7 @@ int BPF_PROG(sk_sched_exit, struct task_struct *p)
 	if (self()) {
 		return 0;
 	}
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = cur_task();
 	if (BPF_CORE_READ(task, flags) & 0x00200000u /* PF_KTHREAD */) {
 		return 0;
 	}
@@ -1930,8 +2211,10 @@ int BPF_PROG(sk_sched_exit, struct task_struct *p)
 	}
 	int code = BPF_CORE_READ(task, exit_code);
 	struct sk_rec r;
-	rec_begin(&r, buf, SK_SC_PROCEXIT, SK_SC_PROCEXIT_NPARAMS,
-		  (__u32)bpf_get_current_pid_tgid());
+	if (!rec_begin(&r, buf, SK_SC_PROCEXIT, SK_SC_PROCEXIT_NPARAMS,
+		       (__u32)bpf_get_current_pid_tgid())) {
+		return 0;
+	}
 	rec_u64(&r, (__u64)(__s64)code);		 /* status */
 	rec_u64(&r, (__u64)(__s64)((code >> 8) & 0xff)); /* ret */
 	rec_u8(&r, (__u8)(code & 0x7f));		 /* sig */

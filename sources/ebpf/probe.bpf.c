@@ -1739,8 +1739,11 @@ static __always_inline struct sk_saved *saved_for(struct task_struct *task, long
 }
 
 /* Parameter i of sys_exit's table-driven record (the call in the EXIT
- * slot). Global functions: each verified once, however many parameters a
- * record has; sk_g_param_fast (bpf_rdonly_cast, 6.2) only in sk_sys_exit. */
+ * slot), for the kinds that find a kernel object or copy an address
+ * (param_inline writes the others); returns the number of parameters
+ * written (2: a descriptor's device, then its inode). Global functions:
+ * each verified once, however many parameters a record has;
+ * sk_g_param_fast (bpf_rdonly_cast, 6.2) only in sk_sys_exit. */
 static __always_inline int param_one(__u32 i, bool fast)
 {
 	struct sk_rec rr, *r = &rr;
@@ -1765,7 +1768,50 @@ static __always_inline int param_one(__u32 i, bool fast)
 		return 0;
 	}
 	rec_param(r, c, sv, c->ret, &sc->p[k], fast);
-	return 0;
+	/* a device and an inode parameter of one descriptor: one call */
+	if (sc->p[k].kind == SK_K_FD_DEV && k + 1 < SK_EBPF_MAX_PSPEC &&
+	    k + 1 < r->st->nparams && sc->p[k + 1].kind == SK_K_FD_INO &&
+	    sc->p[k + 1].a == sc->p[k].a) {
+		rec_param(r, c, sv, c->ret, &sc->p[k + 1], fast);
+		return 2;
+	}
+	return 1;
+}
+
+/* The parameter kinds the dispatcher writes itself (a register or a
+ * string, no kernel object to find): a global function call per parameter
+ * would cost more than the parameter. Returns false for the others. */
+static __always_inline bool param_inline(struct sk_rec *r, const struct sk_call *c, long ret,
+					 __u8 kind, __u8 a, __u8 b)
+{
+	switch (kind) {
+	case SK_K_EMPTY:
+		rec_empty(r);
+		return true;
+	case SK_K_RET:
+		rec_u64(r, (__u64)ret);
+		return true;
+	case SK_K_ARG_INT:
+		rec_u64(r, (__u64)(__s64)(int)sk_arg(c, a));
+		return true;
+	case SK_K_ARG_I64:
+		rec_u64(r, sk_arg(c, a));
+		return true;
+	case SK_K_ARG_U32:
+		rec_u32(r, (__u32)sk_arg(c, a));
+		return true;
+	case SK_K_ARG_U8:
+		rec_u8(r, (__u8)sk_arg(c, a));
+		return true;
+	case SK_K_ARG_STR:
+		if (b != 0) {
+			return false; /* the copy taken at entry */
+		}
+		rec_user_str(r, (const void *)sk_arg(c, a));
+		return true;
+	default:
+		return false;
+	}
 }
 
 __noinline int sk_g_param(__u32 i)
@@ -2004,10 +2050,13 @@ static __always_inline int sys_exit(void *ctx, struct pt_regs *regs, long ret, b
 		if (i >= n) {
 			break;
 		}
-		if (fast) {
-			sk_g_param_fast(i);
-		} else {
-			sk_g_param(i);
+		struct sk_ebpf_pspec *ps = &sc->p[i];
+		if (param_inline(&r, c, ret, ps->kind, ps->a & 7, ps->b)) {
+			continue;
+		}
+		int w = fast ? sk_g_param_fast(i) : sk_g_param(i);
+		if (w == 2) {
+			i++;
 		}
 	}
 	if (sv != NULL) {

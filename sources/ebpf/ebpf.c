@@ -402,9 +402,11 @@ static const char *stat_log(struct ebpf *e, const struct bpf_program *p)
  * each: "eBPF program NAME: N verified instructions (budget 100000)". The
  * count comes from bpf_prog_info.verified_insns (Linux 5.16), else from the
  * verifier's statistics line in the program's BPF_LOG_STATS log (older
- * kernels). A program over the budget is a warning: a count near the
- * verifier's limit is a refusal waiting for the next kernel. Returns the
- * largest count seen (0: none reported). */
+ * kernels). After a failed load, the programs the verifier accepted
+ * before the failure are reported from their statistics log. A program
+ * over the budget is a warning: a count near the verifier's limit is a
+ * refusal waiting for the next kernel. Returns the largest count seen (0:
+ * none reported). */
 static __u32 report_verified(struct ebpf *e)
 {
 	struct bpf_program *p;
@@ -412,21 +414,25 @@ static __u32 report_verified(struct ebpf *e)
 	bpf_object__for_each_program(p, e->skel->obj)
 	{
 		int fd = bpf_program__fd(p);
-		if (fd < 0) {
-			continue;
-		}
+		unsigned n = 0;
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 		memset(&info, 0, sizeof(info));
-		unsigned n = 0;
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
 		    len >= offsetof(struct bpf_prog_info, verified_insns) + sizeof(__u32) &&
 		    info.verified_insns != 0) {
 			n = info.verified_insns;
-		} else if (!stats_insns(stat_log(e, p), &n, NULL) || n == 0) {
-			eb_log(e, SK_LOG_DEBUG,
-			       "eBPF program %s: verified instructions not reported by this kernel",
-			       bpf_program__name(p));
+		} else if (strcmp(bpf_program__name(p), e->failed_prog) != 0 &&
+			   stats_insns(stat_log(e, p), &n, NULL) && n > 0) {
+			/* older kernels; or verified before a failed load */
+		} else {
+			if (fd >= 0) {
+				eb_log(
+				    e, SK_LOG_DEBUG,
+				    "eBPF program %s: verified instructions not reported by this "
+				    "kernel",
+				    bpf_program__name(p));
+			}
 			continue;
 		}
 		eb_log(e, SK_LOG_DEBUG, "eBPF program %s: %u verified instructions (budget %u)",
@@ -1015,6 +1021,7 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 				 strerror(-r), why);
 		} else {
 			diagnose_load(e, r, err, errlen);
+			report_verified(e);
 		}
 		e->loading = false;
 		goto fail;

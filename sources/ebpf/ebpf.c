@@ -1014,7 +1014,7 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 	e->loading = true;
 	r = probe_bpf__load(e->skel);
 	if (r != 0) {
-		if ((r == -EPERM || r == -EACCES) && why[0] != '\0') {
+		if ((r == -EPERM || r == -EACCES) && why[0] != '\0' && e->failed_prog[0] == '\0') {
 			snprintf(err, errlen,
 				 "the kernel refused the eBPF probe: %s; it needs root or CAP_BPF, "
 				 "CAP_PERFMON and CAP_SYS_RESOURCE; missing: %s",
@@ -1042,6 +1042,7 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 		}
 	}
 	report_verified(e);
+	free_stat_logs(e); /* libbpf reads them during the load only */
 	e->skel->bss->boot_to_epoch = boot_to_epoch();
 	e->last_clock_sync = now_ns(CLOCK_MONOTONIC);
 	r = apply_table(e);

@@ -1,4 +1,7 @@
 # bench/local.mk - benchmarks: print figures, never pass or fail on time.
+# bench/verifier.sh: each eBPF program's verified instructions against the
+# 100k budget, on the running kernel (root; uses the build's daemon).
+EXTRA_DIST += bench/verifier.sh
 EXTRA_DIST += bench/replay.sh
 EXTRA_DIST += bench/outputs_net.sh
 EXTRA_DIST += bench/outputs.sh

@@ -260,6 +260,7 @@ struct plugin_entry {
 	char *name;
 	char *library_path;
 	char *open_params;
+	struct sk_strlist rules_files;
 };
 
 static const struct sk_param plugin_params[] = {
@@ -270,6 +271,8 @@ static const struct sk_param plugin_params[] = {
      "the .so file; relative paths are looked up in plugins_dir"},
     {"open_params", SK_PARAM_STR, 0, NULL, offsetof(struct plugin_entry, open_params), NULL, 0, 0,
      "what a source plugin opens"},
+    {"rules_files", SK_PARAM_STRLIST, 0, NULL, offsetof(struct plugin_entry, rules_files), NULL, 0,
+     0, "rule files loaded after rules_files, only when this plugin is loaded"},
     {NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -305,6 +308,7 @@ static int load_plugins(struct sk_conf *c, const struct sk_strlist *load, char *
 		p->name = e.name;
 		p->library_path = e.library_path;
 		p->open_params = e.open_params;
+		p->rules_files = e.rules_files;
 		p->node = item;
 		p->init_config = get(item, "init_config");
 		p->load = true;
@@ -698,6 +702,7 @@ void sk_conf_free(struct sk_conf *c)
 		free(c->plugins[i].name);
 		free(c->plugins[i].library_path);
 		free(c->plugins[i].open_params);
+		strlist_free(&c->plugins[i].rules_files);
 	}
 	free(c->plugins);
 	free(c->plugins_dir);

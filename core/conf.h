@@ -31,6 +31,8 @@ struct sk_conf_plugin {
 	const struct sk_cfg_node *init_config; /* borrowed from the tree, may be NULL;
 						* a map or a scalar (JSON text) */
 	char *open_params;		       /* may be NULL */
+	struct sk_strlist rules_files;	       /* loaded after the top-level rules_files,
+						* only when this plugin is loaded */
 	const struct sk_cfg_node *node;	       /* the entry, for positions */
 	bool load; /* Falco's rule: true for every entry when load_plugins is
 		    * absent, else only for the names it lists */

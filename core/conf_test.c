@@ -245,15 +245,19 @@ static void test_shipped_config_validates(void **state)
 	}
 	assert_int_equal(rc, 0);
 	/* the @dirs@ were substituted with the same values the daemon has */
-	assert_int_equal(c->rules_files.n, 4);
+	assert_int_equal(c->rules_files.n, 3);
 	assert_string_equal(c->rules_files.items[0], SK_RULES_DIR "/shrike_rules.yaml");
-	assert_string_equal(c->rules_files.items[1], SK_RULES_DIR "/k8s_audit_rules.yaml");
-	assert_string_equal(c->rules_files.items[2], SK_CONF_DIR "/shrike_rules.local.yaml");
-	assert_string_equal(c->rules_files.items[3], SK_CONF_DIR "/rules.d");
-	/* the audit plugins are declared but only --enable-source loads them */
+	assert_string_equal(c->rules_files.items[1], SK_CONF_DIR "/shrike_rules.local.yaml");
+	assert_string_equal(c->rules_files.items[2], SK_CONF_DIR "/rules.d");
+	/* the audit plugins are declared but only --enable-source loads them;
+	 * the audit rules come with the k8saudit entry, so they load with it */
 	assert_int_equal(c->nplugins, 2);
 	assert_string_equal(c->plugins[0].name, "k8saudit");
 	assert_false(c->plugins[0].load);
+	assert_int_equal(c->plugins[0].rules_files.n, 1);
+	assert_string_equal(c->plugins[0].rules_files.items[0],
+			    SK_RULES_DIR "/k8s_audit_rules.yaml");
+	assert_int_equal(c->plugins[1].rules_files.n, 0);
 	assert_false(c->plugins[1].load);
 	assert_string_equal(c->plugins_dir, SK_PLUGINS_DIR);
 	assert_int_equal(c->engine_kind, SK_ENGINE_EBPF); /* the default rules need syscalls */
@@ -623,7 +627,7 @@ static void test_plugins(void **state)
 		   ":2:5: plugins[0]: missing required key 'library_path'");
 	load_fails("plugins:\n  - name: a\n    library_path: x\n    init: {}\n", NULL, 0,
 		   ":4:5: plugins[0].init: unknown key (valid keys: init_config, library_path, "
-		   "name, open_params)");
+		   "name, open_params, rules_files)");
 	load_fails("plugins:\n  - a\n", NULL, 0,
 		   ":2:5: plugins[0]: expected a map with name and library_path, got a scalar");
 	load_fails("plugins:\n  - name: a\n    library_path: x\n  - name: a\n    library_path: y\n",

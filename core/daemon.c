@@ -69,6 +69,8 @@ struct daemon {
 
 	struct sk_plugin_handle **plugins; /* every non-output plugin, load order */
 	size_t nplugins;
+	char **loaded_entries; /* names of the plugins: entries loaded (their rules_files apply) */
+	size_t nloaded_entries;
 	struct source *sources;
 	size_t nsources;
 	size_t nactive;
@@ -425,6 +427,23 @@ static bool enabled_by_flag(struct daemon *d, const struct sk_conf_plugin *p)
 	return yes;
 }
 
+/* note_loaded_entry - remember that the plugins: entry `name` is loaded:
+ * its rules_files join the rules (conf_rules_files). */
+static int note_loaded_entry(struct daemon *d, const char *name, char *err, size_t errlen)
+{
+	char **n = realloc(d->loaded_entries, (d->nloaded_entries + 1) * sizeof(*n));
+	if (n == NULL || (n[d->nloaded_entries] = strdup(name)) == NULL) {
+		if (n != NULL) {
+			d->loaded_entries = n;
+		}
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	d->loaded_entries = n;
+	d->nloaded_entries++;
+	return 0;
+}
+
 static int load_plugins(struct daemon *d, char *err, size_t errlen)
 {
 	const struct sk_conf *c = d->conf;
@@ -463,6 +482,10 @@ static int load_plugins(struct daemon *d, char *err, size_t errlen)
 		r = add_plugin(d, h, err, errlen);
 		if (r < 0) {
 			sk_loader_close(h);
+			return r;
+		}
+		r = note_loaded_entry(d, p->name, err, errlen);
+		if (r < 0) {
 			return r;
 		}
 		/* A replayed capture is the only source: plugins that produce
@@ -768,10 +791,53 @@ static int load_rules(struct daemon *d, const struct sk_conf *c, const char *con
 	return 0;
 }
 
+/* conf_rules_files - the rule files of configuration c, in load order:
+ * rules_files (or -r), then the rules_files of every loaded plugins: entry
+ * (not with -r, which names every file to load). A source's own rules thus
+ * load only when its plugin does, so the default start has no warnings
+ * about rules of a source that is off. *ret_files (the strings borrowed
+ * from c) is freed by the caller. */
+static int conf_rules_files(const struct daemon *d, const struct sk_conf *c,
+			    const char ***ret_files, size_t *ret_n)
+{
+	size_t n = c->rules_files.n;
+	bool plugin_rules = d->opts->nrules_files == 0;
+	for (size_t i = 0; i < c->nplugins && plugin_rules; i++) {
+		n += c->plugins[i].rules_files.n;
+	}
+	const char **files = calloc(n ? n : 1, sizeof(*files));
+	if (files == NULL) {
+		return -ENOMEM;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < c->rules_files.n; i++) {
+		files[k++] = c->rules_files.items[i];
+	}
+	for (size_t i = 0; i < c->nplugins && plugin_rules; i++) {
+		if (!listed((const char *const *)d->loaded_entries, d->nloaded_entries,
+			    c->plugins[i].name)) {
+			continue;
+		}
+		for (size_t j = 0; j < c->plugins[i].rules_files.n; j++) {
+			files[k++] = c->plugins[i].rules_files.items[j];
+		}
+	}
+	*ret_files = files;
+	*ret_n = k;
+	return 0;
+}
+
 static int load_conf_rules(struct daemon *d, const struct sk_conf *c, struct sk_rules **ret)
 {
-	return load_rules(d, c, (const char *const *)c->rules_files.items, c->rules_files.n,
-			  d->opts->nrules_files == 0, ret);
+	const char **files = NULL;
+	size_t n = 0;
+	if (conf_rules_files(d, c, &files, &n) < 0) {
+		SK_ERROR("rules: out of memory");
+		return -ENOMEM;
+	}
+	int r = load_rules(d, c, files, n, d->opts->nrules_files == 0, ret);
+	free(files);
+	return r;
 }
 
 /* push_event_types - tell every syscall source which event types the
@@ -1398,8 +1464,13 @@ static void print_plan(struct daemon *d)
 	printf("alert format: %s%s\n", c->fmt.json_output ? "json" : "text",
 	       c->buffered_outputs ? "" : ", unbuffered");
 	printf("rules files:\n");
-	for (size_t i = 0; i < c->rules_files.n; i++) {
-		printf("  %s\n", c->rules_files.items[i]);
+	const char **files = NULL;
+	size_t nfiles = 0;
+	if (conf_rules_files(d, c, &files, &nfiles) == 0) {
+		for (size_t i = 0; i < nfiles; i++) {
+			printf("  %s\n", files[i]);
+		}
+		free(files);
 	}
 	if (d->rules != NULL) {
 		size_t n = sk_rules_count(d->rules), enabled = 0;
@@ -1650,6 +1721,10 @@ out:
 	free(d.sources);
 	free(d.plugins);
 	free(d.parsers);
+	for (size_t i = 0; i < d.nloaded_entries; i++) {
+		free(d.loaded_entries[i]);
+	}
+	free(d.loaded_entries);
 	sk_loop_destroy(d.loop);
 	sk_conf_free(d.conf);
 	return d.exit_code;

@@ -18,9 +18,13 @@
  * (records + stats) counts each lost event once.
  *
  * Privileges: root, or CAP_BPF + CAP_PERFMON + CAP_SYS_RESOURCE (and BTF
- * at /sys/kernel/btf/vmlinux). open() names what is missing; a verifier
- * rejection is logged (the tail of the verifier log) through the host log,
- * where all of libbpf's messages go.
+ * at /sys/kernel/btf/vmlinux, and a BPF ring buffer: Linux 5.8). open()
+ * names what is missing. A failed load is one error line (diagnose_load):
+ * the program and the verifier's reason, with the full verifier log in
+ * /run/shrike/verifier-PROGRAM.log, or the map and the kernel feature it
+ * needs; libbpf's messages of the load go to the debug log only. After a
+ * load, every program's verified instructions go to the debug log
+ * (report_verified).
  *
  * Changing the syscall set at run time: ebpf_set_enabled() on the plugin's
  * copy of the table, then one map update per changed syscall number (see
@@ -43,8 +47,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,6 +110,18 @@ struct ebpf {
 	uint64_t kdrops;   /* drops counted by the probe, last read */
 	uint64_t injected; /* drops handed over as SK_EVT_DROP records */
 	uint64_t last_drop_check, last_clock_sync;
+
+	/* Loading the probe (see libbpf_print and diagnose_load). While
+	 * `loading`, libbpf's messages go to the debug log only and the names
+	 * and verifier log of a failure are kept here. */
+	bool loading;
+	char failed_prog[64]; /* "prog 'X': BPF program load failed" */
+	char failed_map[64];  /* "map 'X': failed to create" */
+	char map_why[128];    /* the rest of that line */
+	char last_warn[256];  /* the last other libbpf warning */
+	char *vlog;	      /* the failed program's full verifier log */
+	char **stat_logs;     /* per program, in object order: its BPF_LOG_STATS log */
+	size_t nstat_logs;
 };
 
 /* libbpf prints through one global callback: route it to the instance that
@@ -126,8 +144,46 @@ static void eb_log(struct ebpf *e, int level, const char *fmt, ...)
 	e->api->log(e->host, level, "%s", line);
 }
 
-/* libbpf's messages into the host log, line by line. A verifier log is
- * long: only its last 40 lines (where the reason is) are kept. */
+/* note_load_message - keep what a failed load needs from one libbpf
+ * message (libbpf 1.1's wording): the program or map it names and the
+ * verifier log between "-- BEGIN PROG LOAD LOG --" and
+ * "-- END PROG LOAD LOG --". */
+static void note_load_message(struct ebpf *e, enum libbpf_print_level level, const char *text)
+{
+	const char *m = strncmp(text, "libbpf: ", 8) == 0 ? text + 8 : text;
+	const char *q = NULL;
+	const char *begin = strstr(m, "-- BEGIN PROG LOAD LOG --\n");
+	if (begin != NULL) {
+		begin += strlen("-- BEGIN PROG LOAD LOG --\n");
+		const char *end = strstr(begin, "-- END PROG LOAD LOG --");
+		size_t len = end != NULL ? (size_t)(end - begin) : strlen(begin);
+		free(e->vlog);
+		e->vlog = strndup(begin, len);
+		return;
+	}
+	if (strncmp(m, "prog '", 6) == 0 && (q = strchr(m + 6, '\'')) != NULL &&
+	    strncmp(q, "': BPF program load failed", 26) == 0) {
+		snprintf(e->failed_prog, sizeof(e->failed_prog), "%.*s", (int)(q - m - 6), m + 6);
+		return;
+	}
+	if (strncmp(m, "map '", 5) == 0 && (q = strchr(m + 5, '\'')) != NULL &&
+	    strncmp(q, "': failed to create", 19) == 0 && e->failed_map[0] == '\0') {
+		snprintf(e->failed_map, sizeof(e->failed_map), "%.*s", (int)(q - m - 5), m + 5);
+		const char *why = q + 19;
+		why += strspn(why, ": ");
+		snprintf(e->map_why, sizeof(e->map_why), "%.*s", (int)strcspn(why, "(\n"), why);
+		return;
+	}
+	if (level == LIBBPF_WARN && strncmp(m, "failed to load", 14) != 0 &&
+	    strstr(m, "failed to load: -") == NULL) {
+		snprintf(e->last_warn, sizeof(e->last_warn), "%.*s", (int)strcspn(m, "\n"), m);
+	}
+}
+
+/* libbpf's messages into the host log, line by line. While the probe is
+ * loading, everything goes to the debug log (a verifier log in full) and
+ * eb_open turns a failure into one error line; otherwise warnings stay
+ * warnings and a long message keeps only its last 40 lines. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	struct ebpf *e = g_log_inst;
@@ -143,13 +199,19 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		return 0;
 	}
 	int lvl = level == LIBBPF_WARN ? SK_LOG_WARNING : SK_LOG_INFO;
-	size_t nlines = 0;
-	for (char *p = text; *p; p++) {
-		nlines += *p == '\n';
-	}
-	size_t skip = nlines > 40 ? nlines - 40 : 0;
-	if (skip > 0) {
-		eb_log(e, lvl, "libbpf: (%zu lines of the verifier log left out)", skip);
+	size_t skip = 0;
+	if (e->loading) {
+		note_load_message(e, level, text);
+		lvl = SK_LOG_DEBUG;
+	} else {
+		size_t nlines = 0;
+		for (char *p = text; *p; p++) {
+			nlines += *p == '\n';
+		}
+		skip = nlines > 40 ? nlines - 40 : 0;
+		if (skip > 0) {
+			eb_log(e, lvl, "libbpf: (%zu lines of the verifier log left out)", skip);
+		}
 	}
 	char *save = NULL;
 	size_t i = 0;
@@ -266,11 +328,118 @@ static int fill_tails(struct ebpf *e)
 	return 0;
 }
 
+/* ---- verifier cost and load diagnosis ------------------------------------------ */
+
+#define EB_INSN_BUDGET	 100000u
+#define EB_STAT_LOG_SIZE 65536u /* BPF_LOG_STATS: a few lines, more on a failure */
+
+/* uname -r, for messages. */
+static const char *kernel_release(char *buf, size_t len)
+{
+	struct utsname u;
+	snprintf(buf, len, "%s", uname(&u) == 0 ? u.release : "unknown");
+	return buf;
+}
+
+/* 1000000 -> "1,000,000" */
+static const char *thousands(unsigned long long v, char *buf, size_t len)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%llu", v);
+	size_t o = 0;
+	for (int i = 0; i < n && o + 2 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			buf[o++] = ',';
+		}
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The verifier's statistics line: "processed N insns (limit L) ...".
+ * Returns whether `log` has one; *ret_limit may be NULL. */
+static bool stats_insns(const char *log, unsigned *ret_n, unsigned *ret_limit)
+{
+	const char *p = log;
+	while (p != NULL && (p = strstr(p, "processed ")) != NULL) {
+		unsigned n = 0, limit = 0;
+		int got = sscanf(p, "processed %u insns (limit %u)", &n, &limit);
+		if (got >= 1) {
+			*ret_n = n;
+			if (ret_limit != NULL) {
+				*ret_limit = got == 2 ? limit : 0;
+			}
+			return true;
+		}
+		p += 10;
+	}
+	return false;
+}
+
+/* Before loading: every program gets a BPF_LOG_STATS (level 4) log buffer
+ * of its own, so kernels without bpf_prog_info.verified_insns (before 5.16)
+ * still tell report_verified() the verifier's count. A user buffer stops
+ * libbpf from printing the log of a failed program; diagnose_load() loads
+ * that program once more for its full log. */
+static void set_stat_logs(struct ebpf *e)
+{
+	struct bpf_program *p;
+	size_t n = 0;
+	bpf_object__for_each_program(p, e->skel->obj)
+	{
+		n++;
+	}
+	e->stat_logs = calloc(n ? n : 1, sizeof(*e->stat_logs));
+	if (e->stat_logs == NULL) {
+		return; /* no statistics: report_verified says so */
+	}
+	e->nstat_logs = n;
+	size_t i = 0;
+	bpf_object__for_each_program(p, e->skel->obj)
+	{
+		char *buf = calloc(1, EB_STAT_LOG_SIZE);
+		e->stat_logs[i++] = buf;
+		if (buf != NULL && bpf_program__set_log_buf(p, buf, EB_STAT_LOG_SIZE) == 0) {
+			bpf_program__set_log_level(p, 4 /* BPF_LOG_STATS */);
+		}
+	}
+}
+
+static void free_stat_logs(struct ebpf *e)
+{
+	for (size_t i = 0; i < e->nstat_logs; i++) {
+		free(e->stat_logs[i]);
+	}
+	free(e->stat_logs);
+	e->stat_logs = NULL;
+	e->nstat_logs = 0;
+}
+
+/* The BPF_LOG_STATS log of program p ("" when there is none). */
+static const char *stat_log(struct ebpf *e, const struct bpf_program *p)
+{
+	struct bpf_program *q;
+	size_t i = 0;
+	bpf_object__for_each_program(q, e->skel->obj)
+	{
+		if (q == p) {
+			return i < e->nstat_logs && e->stat_logs[i] != NULL ? e->stat_logs[i] : "";
+		}
+		i++;
+	}
+	return "";
+}
+
 /* The verifier's cost of every loaded program, at debug level, one line
  * each: "eBPF program NAME: N verified instructions (budget 100000)". The
- * count comes from bpf_prog_info.verified_insns (Linux 5.16); older kernels
- * do not report it. Returns the largest count seen (0: none reported). */
-#define EB_INSN_BUDGET 100000u
+ * count comes from bpf_prog_info.verified_insns (Linux 5.16), else from the
+ * verifier's statistics line in the program's BPF_LOG_STATS log (older
+ * kernels). After a failed load, the programs the verifier accepted
+ * before the failure are reported from their statistics log. A program
+ * over the budget is a warning: a count near the verifier's limit is a
+ * refusal waiting for the next kernel. Returns the largest count seen (0:
+ * none reported). */
 static __u32 report_verified(struct ebpf *e)
 {
 	struct bpf_program *p;
@@ -278,27 +447,269 @@ static __u32 report_verified(struct ebpf *e)
 	bpf_object__for_each_program(p, e->skel->obj)
 	{
 		int fd = bpf_program__fd(p);
-		if (fd < 0) {
-			continue;
-		}
+		unsigned n = 0;
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0 ||
-		    len < offsetof(struct bpf_prog_info, verified_insns) + sizeof(__u32) ||
-		    info.verified_insns == 0) {
-			eb_log(e, SK_LOG_DEBUG,
-			       "eBPF program %s: verified instructions not reported by this kernel",
-			       bpf_program__name(p));
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    len >= offsetof(struct bpf_prog_info, verified_insns) + sizeof(__u32) &&
+		    info.verified_insns != 0) {
+			n = info.verified_insns;
+		} else if (strcmp(bpf_program__name(p), e->failed_prog) != 0 &&
+			   stats_insns(stat_log(e, p), &n, NULL) && n > 0) {
+			/* older kernels; or verified before a failed load */
+		} else {
+			if (fd >= 0) {
+				eb_log(
+				    e, SK_LOG_DEBUG,
+				    "eBPF program %s: verified instructions not reported by this "
+				    "kernel",
+				    bpf_program__name(p));
+			}
 			continue;
 		}
 		eb_log(e, SK_LOG_DEBUG, "eBPF program %s: %u verified instructions (budget %u)",
-		       bpf_program__name(p), info.verified_insns, EB_INSN_BUDGET);
-		if (info.verified_insns > most) {
-			most = info.verified_insns;
+		       bpf_program__name(p), n, EB_INSN_BUDGET);
+		if (n > EB_INSN_BUDGET) {
+			eb_log(e, SK_LOG_WARNING,
+			       "eBPF program %s: %u verified instructions, over the budget of %u "
+			       "(the verifier refuses 1000000; a newer kernel may count more)",
+			       bpf_program__name(p), n, EB_INSN_BUDGET);
+		}
+		if (n > most) {
+			most = n;
 		}
 	}
 	return most;
+}
+
+/* The reason in a verifier log, as a phrase: the instruction limit, or
+ * the last line that is neither an instruction, a state dump nor a
+ * statistic. */
+static void verifier_reason(const char *log, char *buf, size_t len)
+{
+	unsigned n = 0, limit = 0;
+	buf[0] = '\0';
+	if (log == NULL) {
+		return;
+	}
+	if (strstr(log, "BPF program is too large") != NULL) {
+		char lim[32];
+		if (!stats_insns(log, &n, &limit) || limit == 0) {
+			limit = 1000000;
+		}
+		snprintf(buf, len, "it exceeds the verifier's limit of %s instructions",
+			 thousands(limit, lim, sizeof(lim)));
+		return;
+	}
+	const char *p = log;
+	while (*p != '\0') {
+		size_t l = strcspn(p, "\n");
+		static const char *const noise[] = {"processed ",
+						    "verification time",
+						    "stack depth",
+						    "func#",
+						    "from ",
+						    "mark_precise",
+						    "last_idx",
+						    "regs=",
+						    "parent ",
+						    "Live regs",
+						    "Global function",
+						    ";",
+						    "(",
+						    "-- "};
+		bool skip = l == 0 || (*p >= '0' && *p <= '9') || *p == ' ' || *p == '\t';
+		for (size_t i = 0; i < sizeof(noise) / sizeof(noise[0]) && !skip; i++) {
+			skip = strncmp(p, noise[i], strlen(noise[i])) == 0;
+		}
+		if (!skip) {
+			snprintf(buf, len, "%.*s", (int)l, p);
+		}
+		p += l + (p[l] == '\n');
+	}
+}
+
+/* Write `text` to DIR/NAME, DIR being /run/shrike (created 0700), or a new
+ * temporary directory when /run is not writable. The path in ret_path
+ * ("" on failure). */
+static void write_log_file(const char *name, const char *text, char *ret_path, size_t len)
+{
+	char dir[256] = "/run/shrike";
+	struct stat st;
+	ret_path[0] = '\0';
+	if (mkdir(dir, 0700) != 0 &&
+	    (errno != EEXIST || lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	     st.st_uid != geteuid() || access(dir, W_OK) != 0)) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(dir, sizeof(dir), "%s/shrike-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (mkdtemp(dir) == NULL) {
+			return;
+		}
+	}
+	snprintf(ret_path, len, "%s/%s", dir, name);
+	int fd = open(ret_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	size_t n = strlen(text), done = 0;
+	while (fd >= 0 && done < n) {
+		ssize_t w = write(fd, text + done, n - done);
+		if (w <= 0) {
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (fd < 0 || done < n) {
+		ret_path[0] = '\0';
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+}
+
+/* Load the failed program `name` once more, alone and at log level 1 in
+ * libbpf's own (growing) buffer, for its full verifier log: libbpf prints
+ * it and note_load_message() keeps it in e->vlog. The probe is opened
+ * afresh with the settings of e->skel copied over (read-only data, map
+ * types, flags and sizes, the ring template), so the program is verified
+ * as it was. */
+static void reload_for_log(struct ebpf *e, const char *name)
+{
+	struct probe_bpf *s = probe_bpf__open();
+	if (s == NULL) {
+		return;
+	}
+	struct bpf_map *m;
+	bpf_object__for_each_map(m, s->obj)
+	{
+		struct bpf_map *old = bpf_object__find_map_by_name(e->skel->obj, bpf_map__name(m));
+		if (old == NULL) {
+			continue;
+		}
+		bpf_map__set_type(m, bpf_map__type(old)); /* pick_programs' fallbacks */
+		bpf_map__set_map_flags(m, bpf_map__map_flags(old));
+		bpf_map__set_max_entries(m, bpf_map__max_entries(old));
+		size_t oldsz = 0, newsz = 0;
+		const void *ov = bpf_map__initial_value(old, &oldsz);
+		if (ov != NULL && bpf_map__initial_value(m, &newsz) != NULL && oldsz == newsz) {
+			bpf_map__set_initial_value(m, ov, oldsz);
+		}
+		enum bpf_map_type t = bpf_map__type(m);
+		if ((t == BPF_MAP_TYPE_ARRAY_OF_MAPS || t == BPF_MAP_TYPE_HASH_OF_MAPS) &&
+		    e->ring_fds[0] >= 0) {
+			bpf_map__set_inner_map_fd(m, e->ring_fds[0]);
+		}
+	}
+	struct bpf_program *p;
+	bpf_object__for_each_program(p, s->obj)
+	{
+		bool it = strcmp(bpf_program__name(p), name) == 0;
+		bpf_program__set_autoload(p, it);
+		if (it) {
+			bpf_program__set_log_level(p, 1);
+		}
+	}
+	probe_bpf__load(s);
+	probe_bpf__destroy(s);
+}
+
+/* Kernel features behind map types: what a refused map needs. */
+static const struct {
+	enum bpf_map_type type;
+	const char *name;
+	const char *since;
+} map_features[] = {
+    {BPF_MAP_TYPE_HASH, "BPF_MAP_TYPE_HASH", "3.19"},
+    {BPF_MAP_TYPE_ARRAY, "BPF_MAP_TYPE_ARRAY", "3.19"},
+    {BPF_MAP_TYPE_PROG_ARRAY, "BPF_MAP_TYPE_PROG_ARRAY", "4.2"},
+    {BPF_MAP_TYPE_PERF_EVENT_ARRAY, "BPF_MAP_TYPE_PERF_EVENT_ARRAY", "4.3"},
+    {BPF_MAP_TYPE_PERCPU_HASH, "BPF_MAP_TYPE_PERCPU_HASH", "4.6"},
+    {BPF_MAP_TYPE_PERCPU_ARRAY, "BPF_MAP_TYPE_PERCPU_ARRAY", "4.6"},
+    {BPF_MAP_TYPE_STACK_TRACE, "BPF_MAP_TYPE_STACK_TRACE", "4.6"},
+    {BPF_MAP_TYPE_LRU_HASH, "BPF_MAP_TYPE_LRU_HASH", "4.10"},
+    {BPF_MAP_TYPE_LRU_PERCPU_HASH, "BPF_MAP_TYPE_LRU_PERCPU_HASH", "4.10"},
+    {BPF_MAP_TYPE_LPM_TRIE, "BPF_MAP_TYPE_LPM_TRIE", "4.11"},
+    {BPF_MAP_TYPE_ARRAY_OF_MAPS, "BPF_MAP_TYPE_ARRAY_OF_MAPS", "4.12"},
+    {BPF_MAP_TYPE_HASH_OF_MAPS, "BPF_MAP_TYPE_HASH_OF_MAPS", "4.12"},
+    {BPF_MAP_TYPE_QUEUE, "BPF_MAP_TYPE_QUEUE", "4.20"},
+    {BPF_MAP_TYPE_STACK, "BPF_MAP_TYPE_STACK", "4.20"},
+    {BPF_MAP_TYPE_SK_STORAGE, "BPF_MAP_TYPE_SK_STORAGE", "5.2"},
+    {BPF_MAP_TYPE_RINGBUF, "BPF_MAP_TYPE_RINGBUF", "5.8"},
+    {BPF_MAP_TYPE_INODE_STORAGE, "BPF_MAP_TYPE_INODE_STORAGE", "5.10"},
+    {BPF_MAP_TYPE_TASK_STORAGE, "BPF_MAP_TYPE_TASK_STORAGE", "5.11"},
+    {BPF_MAP_TYPE_BLOOM_FILTER, "BPF_MAP_TYPE_BLOOM_FILTER", "5.16"},
+    {BPF_MAP_TYPE_USER_RINGBUF, "BPF_MAP_TYPE_USER_RINGBUF", "6.1"},
+};
+
+/* diagnose_load - one error line for a failed probe_bpf__load (r): the
+ * program and the verifier's reason (its full log written to a file, see
+ * write_log_file), or the map and the kernel feature it needs, and the
+ * kernel's release either way. */
+static void diagnose_load(struct ebpf *e, int r, char *err, size_t errlen)
+{
+	char rel[128], reason[256], path[512] = "";
+	kernel_release(rel, sizeof(rel));
+	if (e->failed_prog[0] != '\0') {
+		char prog[sizeof(e->failed_prog)];
+		snprintf(prog, sizeof(prog), "%s", e->failed_prog);
+		const struct bpf_program *p = bpf_object__find_program_by_name(e->skel->obj, prog);
+		const char *stats = p != NULL ? stat_log(e, p) : "";
+		free(e->vlog);
+		e->vlog = NULL;
+		reload_for_log(e, prog);
+		const char *log = e->vlog != NULL && e->vlog[0] != '\0' ? e->vlog : stats;
+		/* the statistics pass names a limit the level-1 pass may not reach */
+		verifier_reason(strstr(stats, "too large") != NULL ? stats : log, reason,
+				sizeof(reason));
+		if (reason[0] == '\0') {
+			snprintf(reason, sizeof(reason), "%s", strerror(-r));
+		}
+		char fname[128];
+		snprintf(fname, sizeof(fname), "verifier-%s.log", prog);
+		if (log[0] != '\0') {
+			write_log_file(fname, log, path, sizeof(path));
+		}
+		snprintf(err, errlen,
+			 "the kernel's verifier refused eBPF program '%s' on Linux %s: %s%s%s",
+			 prog, rel, reason,
+			 path[0] ? "; full verifier log: " : " (no verifier log)", path);
+		return;
+	}
+	if (e->failed_map[0] != '\0') {
+		const struct bpf_map *m = bpf_object__find_map_by_name(e->skel->obj, e->failed_map);
+		enum bpf_map_type t = m != NULL ? bpf_map__type(m) : BPF_MAP_TYPE_UNSPEC;
+		const char *tname = NULL, *since = NULL;
+		for (size_t i = 0; i < sizeof(map_features) / sizeof(map_features[0]); i++) {
+			if (map_features[i].type == t) {
+				tname = map_features[i].name;
+				since = map_features[i].since;
+			}
+		}
+		char tbuf[64];
+		if (tname == NULL) {
+			const char *ts = libbpf_bpf_map_type_str(t);
+			snprintf(tbuf, sizeof(tbuf), "map type %s", ts ? ts : "unknown");
+			tname = tbuf;
+		}
+		if (since != NULL && libbpf_probe_bpf_map_type(t, NULL) == 0) {
+			snprintf(
+			    err, errlen,
+			    "cannot create eBPF map '%s' on Linux %s: it is %s, which needs Linux "
+			    "%s or later",
+			    e->failed_map, rel, tname, since);
+		} else {
+			snprintf(err, errlen,
+				 "cannot create eBPF map '%s' (%s%s%s) on Linux %s: %s",
+				 e->failed_map, tname, since ? ", Linux " : "", since ? since : "",
+				 rel, e->map_why[0] ? e->map_why : strerror(-r));
+		}
+		return;
+	}
+	snprintf(err, errlen, "the kernel refused the eBPF probe on Linux %s: %s%s%s", rel,
+		 strerror(-r), e->last_warn[0] ? " (libbpf: " : "",
+		 e->last_warn[0] ? e->last_warn : "");
+	if (e->last_warn[0]) {
+		size_t l = strlen(err);
+		snprintf(err + l, errlen - l, ")");
+	}
 }
 
 /* ---- plugin callbacks ------------------------------------------------------- */
@@ -376,6 +787,9 @@ static void eb_close(void *inst)
 	free(e->arena);
 	e->arena = NULL;
 	e->arena_cap = 0;
+	free_stat_logs(e);
+	free(e->vlog);
+	e->vlog = NULL;
 	if (g_log_inst == e) {
 		g_log_inst = NULL;
 	}
@@ -568,12 +982,12 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 	char why[128];
 	(void)params;
 
+	char rel[128];
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(
-		    err, errlen,
-		    "the kernel has no BTF (/sys/kernel/btf/vmlinux: %s); the eBPF probe needs a "
-		    "kernel built with CONFIG_DEBUG_INFO_BTF",
-		    strerror(errno));
+		snprintf(err, errlen,
+			 "Linux %s has no BTF (/sys/kernel/btf/vmlinux: %s), which the eBPF probe "
+			 "needs; run a kernel >= 5.10 built with CONFIG_DEBUG_INFO_BTF=y",
+			 kernel_release(rel, sizeof(rel)), strerror(errno));
 		return SK_ERR;
 	}
 	bool fatal = false;
@@ -583,6 +997,16 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 			 "loading the eBPF probe needs root or CAP_BPF, CAP_PERFMON and "
 			 "CAP_SYS_RESOURCE; missing: %s",
 			 why);
+		return SK_ERR;
+	}
+	/* 0: the kernel lacks it; < 0: the probe itself failed (say nothing,
+	 * creating the rings below names the error) */
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 0) {
+		snprintf(err, errlen,
+			 "Linux %s has no BPF ring buffer (BPF_MAP_TYPE_RINGBUF, Linux 5.8), which "
+			 "the eBPF probe needs; run a kernel >= 5.10 built with "
+			 "CONFIG_DEBUG_INFO_BTF=y",
+			 kernel_release(rel, sizeof(rel)));
 		return SK_ERR;
 	}
 
@@ -622,22 +1046,23 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 	bpf_map__set_max_entries(e->skel->maps.ringbufs, (__u32)e->ncpus);
 	bpf_map__set_inner_map_fd(e->skel->maps.ringbufs, e->ring_fds[0]);
 	pick_programs(e);
+	set_stat_logs(e);
+	e->loading = true;
 	r = probe_bpf__load(e->skel);
 	if (r != 0) {
-		if ((r == -EPERM || r == -EACCES) && why[0] != '\0') {
+		if ((r == -EPERM || r == -EACCES) && why[0] != '\0' && e->failed_prog[0] == '\0') {
 			snprintf(err, errlen,
 				 "the kernel refused the eBPF probe: %s; it needs root or CAP_BPF, "
 				 "CAP_PERFMON and CAP_SYS_RESOURCE; missing: %s",
 				 strerror(-r), why);
 		} else {
-			snprintf(
-			    err, errlen,
-			    "the kernel refused the eBPF probe: %s (the verifier's reasons are "
-			    "in the log above)",
-			    strerror(-r));
+			diagnose_load(e, r, err, errlen);
+			report_verified(e);
 		}
+		e->loading = false;
 		goto fail;
 	}
+	e->loading = false;
 	int outer = bpf_map__fd(e->skel->maps.ringbufs);
 	for (int cpu = 0; cpu < e->ncpus; cpu++) {
 		__u32 k = (__u32)cpu;
@@ -653,6 +1078,7 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 		}
 	}
 	report_verified(e);
+	free_stat_logs(e); /* libbpf reads them during the load only */
 	r = fill_tails(e);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot fill the probe's tail-call table: %s", strerror(-r));

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/integration/k8saudit_config.sh - switching the audit source on and
-# off: the shipped config declares k8saudit without loading it (its rules
-# are then skipped with a warning, not an error), --enable-source loads it,
+# off: the shipped config declares k8saudit without loading it (its rules,
+# listed under its entry, load only with it; rules of an absent source given
+# with -r are skipped with a warning, not an error), --enable-source loads it,
 # --disable-source drops it, -o plugins.k8saudit.open_params=... overrides
 # the address; a rules file written the way Falco's audit rules are
 # (required_plugin_versions k8saudit and json, jevt.value, string codes)
@@ -9,7 +10,7 @@
 # certificate and key.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/integration/k8saudit_lib.sh"
-tap_plan 13
+tap_plan 16
 
 ship="$top_builddir/shrike.yaml"
 out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -r "$K8S_RULES" --dry-run 2>"$T/err"); rc=$?
@@ -19,6 +20,18 @@ out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -r "$K8S_RULES"
 is "$rc" 0 "--enable-source k8s_audit with the shipped config"
 like "$(echo $out)" "k8saudit 1\.0\.0 \(source,extract\).*json 1\.0\.0 \(extract\).*k8saudit: http://0\.0\.0\.0:9765/k8s-audit.*rules: 15 loaded, 15 enabled" \
 	"loads k8saudit and json, listens on Falco's port, enables the audit rules"
+# The shipped config lists the audit rules under the k8saudit entry
+# (rules_files there): without the audit source they are not loaded at all,
+# so the default start has no warning about them; with it they are.
+"$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -o 'rules_files=[]' \
+	-o "plugins.k8saudit.rules_files=[$K8S_RULES]" -o engine.kind=none --dry-run >"$T/out" 2>"$T/err"; rc=$?
+is "$rc:$(grep 'warning' "$T/err" | grep -vc 'no rules file could be loaded')" "0:0" \
+	"no audit source: the audit rules are not loaded, no warning"
+out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -o 'rules_files=[]' \
+	-o "plugins.k8saudit.rules_files=[$K8S_RULES]" --enable-source k8s_audit --dry-run 2>"$T/err")
+like "$(echo $out)" "rules files: $K8S_RULES rules: 15 loaded, 15 enabled" \
+	"--enable-source k8s_audit adds the k8saudit entry's rules_files"
+is "$(grep -c 'warning' "$T/err")" 0 "... without a warning"
 out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --enable-source k8s_audit \
 	-o plugins.k8saudit.open_params=http://127.0.0.1:19765/audit --dry-run 2>/dev/null)
 like "$out" "k8saudit: http://127\.0\.0\.1:19765/audit" "-o plugins.k8saudit.open_params overrides the address"

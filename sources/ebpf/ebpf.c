@@ -115,6 +115,7 @@ struct ebpf {
 	 * `loading`, libbpf's messages go to the debug log only and the names
 	 * and verifier log of a failure are kept here. */
 	bool loading;
+	bool fentry;	      /* the entry copies are on fentry (pick_entry) */
 	char failed_prog[64]; /* "prog 'X': BPF program load failed" */
 	char failed_map[64];  /* "map 'X': failed to create" */
 	char map_why[128];    /* the rest of that line */
@@ -291,10 +292,68 @@ static void missing_caps(char *buf, size_t len, bool *ret_fatal)
  * keeps for sys_exit lives in an LRU hash keyed by thread id instead (the
  * probe's saved_get() follows the kernel's helpers). */
 #define EB_SAVED_FALLBACK_ENTRIES 1024u
-static void pick_programs(struct ebpf *e)
+
+/* Where the probe copies what the exec family, connect and bind need at
+ * entry: fentry programs on those calls' own functions (probe.bpf.c
+ * sk_fe_*), so that no other syscall pays for a sys_enter program; or
+ * sk_sys_enter, for every syscall, where one of those functions is not in
+ * the kernel's BTF (another architecture, another naming) or every one-path
+ * call copies its path (engine.ebpf.paths_at_entry). A kernel without ia32
+ * emulation has none of the __ia32_ functions and needs none. */
+static const struct {
+	const char *prog, *fn;
+	bool ia32;
+} entry_fns[] = {
+    {"sk_fe_execve", "__x64_sys_execve", false},
+    {"sk_fe_execveat", "__x64_sys_execveat", false},
+    {"sk_fe_connect", "__x64_sys_connect", false},
+    {"sk_fe_bind", "__x64_sys_bind", false},
+    {"sk_fe_ia32_execve", "__ia32_compat_sys_execve", true},
+    {"sk_fe_ia32_execveat", "__ia32_compat_sys_execveat", true},
+    {"sk_fe_ia32_connect", "__ia32_sys_connect", true},
+    {"sk_fe_ia32_bind", "__ia32_sys_bind", true},
+    {"sk_fe_ia32_socketcall", "__ia32_compat_sys_socketcall", true},
+};
+
+static void pick_entry(struct ebpf *e, const struct btf *vm, bool allow)
+{
+	size_t n = sizeof(entry_fns) / sizeof(entry_fns[0]);
+	bool x64 = vm != NULL, ia32 = vm != NULL, no_ia32 = true;
+	for (size_t i = 0; i < n; i++) {
+		bool has = vm != NULL &&
+			   btf__find_by_name_kind(vm, entry_fns[i].fn, BTF_KIND_FUNC) >= 0 &&
+			   bpf_object__find_program_by_name(e->skel->obj, entry_fns[i].prog) != NULL;
+		if (entry_fns[i].ia32) {
+			ia32 = ia32 && has;
+			no_ia32 = no_ia32 && !has;
+		} else {
+			x64 = x64 && has;
+		}
+	}
+	if (vm != NULL && btf__find_by_name_kind(vm, "__ia32_sys_getpid", BTF_KIND_FUNC) >= 0) {
+		no_ia32 = false;
+	}
+	bool fe = allow && x64 && (ia32 || no_ia32) && !e->conf->paths_at_entry;
+	e->fentry = fe;
+	for (size_t i = 0; i < n; i++) {
+		struct bpf_program *p =
+		    bpf_object__find_program_by_name(e->skel->obj, entry_fns[i].prog);
+		if (p != NULL) {
+			bpf_program__set_autoload(p, fe && (!entry_fns[i].ia32 || ia32));
+		}
+	}
+	bpf_program__set_autoload(e->skel->progs.sk_sys_enter, !fe);
+	eb_log(e, SK_LOG_DEBUG, "entry copies: %s",
+	       fe ? (ia32 ? "fentry on the exec family, connect, bind (64-bit and ia32)"
+			  : "fentry on the exec family, connect, bind (no ia32 emulation)")
+		  : "sys_enter, for every syscall");
+}
+
+static void pick_programs(struct ebpf *e, bool fentry)
 {
 	struct btf *vm = btf__load_vmlinux_btf();
 	bool fast = vm != NULL && btf__find_by_name_kind(vm, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+	pick_entry(e, vm, fentry);
 	btf__free(vm);
 	bpf_program__set_autoload(e->skel->progs.sk_sys_exit, fast);
 	bpf_program__set_autoload(e->skel->progs.sk_sys_exit_old, !fast);
@@ -1034,21 +1093,42 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 		}
 	}
 
-	e->skel = probe_bpf__open();
-	if (e->skel == NULL) {
-		snprintf(err, errlen, "cannot open the eBPF probe: %s", strerror(errno));
-		goto fail;
+	/* Two tries at most: with the entry copies on fentry where the
+	 * kernel has the functions, then, if the kernel refuses an fentry
+	 * program (some kernels do not allow them: a hypervisor that forbids
+	 * patching kernel text, a policy), with sk_sys_enter. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		e->skel = probe_bpf__open();
+		if (e->skel == NULL) {
+			snprintf(err, errlen, "cannot open the eBPF probe: %s", strerror(errno));
+			goto fail;
+		}
+		e->skel->rodata->self_tgid = (__u32)getpid();
+		e->skel->rodata->capture_env = e->conf->capture_env ? 1 : 0;
+		e->skel->rodata->drop_failed = e->conf->drop_failed_exit ? 1 : 0;
+		e->skel->rodata->wakeup_bytes = e->ring_size / 4;
+		bpf_map__set_max_entries(e->skel->maps.ringbufs, (__u32)e->ncpus);
+		bpf_map__set_inner_map_fd(e->skel->maps.ringbufs, e->ring_fds[0]);
+		pick_programs(e, attempt == 0);
+		set_stat_logs(e);
+		e->loading = true;
+		r = probe_bpf__load(e->skel);
+		if (r == 0 || !e->fentry || strncmp(e->failed_prog, "sk_fe_", 6) != 0) {
+			break;
+		}
+		eb_log(e, SK_LOG_DEBUG,
+		       "the kernel refused fentry program %s (%s): entry copies at sys_enter "
+		       "instead",
+		       e->failed_prog, strerror(-r));
+		e->loading = false;
+		free_stat_logs(e);
+		probe_bpf__destroy(e->skel);
+		e->skel = NULL;
+		e->failed_prog[0] = '\0';
+		e->failed_map[0] = '\0';
+		free(e->vlog);
+		e->vlog = NULL;
 	}
-	e->skel->rodata->self_tgid = (__u32)getpid();
-	e->skel->rodata->capture_env = e->conf->capture_env ? 1 : 0;
-	e->skel->rodata->drop_failed = e->conf->drop_failed_exit ? 1 : 0;
-	e->skel->rodata->wakeup_bytes = e->ring_size / 4;
-	bpf_map__set_max_entries(e->skel->maps.ringbufs, (__u32)e->ncpus);
-	bpf_map__set_inner_map_fd(e->skel->maps.ringbufs, e->ring_fds[0]);
-	pick_programs(e);
-	set_stat_logs(e);
-	e->loading = true;
-	r = probe_bpf__load(e->skel);
 	if (r != 0) {
 		if ((r == -EPERM || r == -EACCES) && why[0] != '\0' && e->failed_prog[0] == '\0') {
 			snprintf(err, errlen,

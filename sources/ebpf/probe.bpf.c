@@ -1893,10 +1893,11 @@ static __always_inline bool call_decode(struct pt_regs *regs, long raw, bool com
  * sched_process_exec: the syscall number (which exec call it was: exec
  * itself sets the registers' number to execve's), the arguments (the exec
  * tracepoint has none of the call's), and the path or sockaddr as it was
- * when the kernel read it. Every other syscall leaves after two array
- * lookups: paths of the open family are read at exit. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
+ * when the kernel read it. Called at the entry of the calls that copy
+ * something (the sk_fe_* programs), or, where those cannot attach or every
+ * one-path call copies its path (paths_at_entry), at sys_enter for every
+ * syscall, most of which leave after two array lookups. */
+static __always_inline int save_entry(struct pt_regs *regs, long id)
 {
 	if (id < 0 || id >= SK_EBPF_MAX_SYSCALLS) {
 		return 0;
@@ -1957,6 +1958,37 @@ int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
 	}
 	return 0;
 }
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sk_sys_enter, struct pt_regs *regs, long id)
+{
+	return save_entry(regs, id);
+}
+
+#if defined(__TARGET_ARCH_x86)
+/* The same at the entry of the calls themselves (fentry: these calls pay
+ * for it, not every syscall of the machine). The registers are the
+ * caller's, its syscall number in orig_ax; the ia32 ones (a 32-bit
+ * program, int 0x80) have ia32 numbers, which save_entry maps through
+ * compat_nr like sys_enter. The plugin loads them when the kernel has
+ * every one of these functions, else sk_sys_enter. */
+#define SK_ENTRY_PROG(name, fn)                                                                    \
+	SEC("fentry/" #fn)                                                                         \
+	int BPF_PROG(name, struct pt_regs *regs)                                                   \
+	{                                                                                          \
+		return save_entry(regs, regs_id(regs));                                            \
+	}
+SK_ENTRY_PROG(sk_fe_execve, __x64_sys_execve)
+SK_ENTRY_PROG(sk_fe_execveat, __x64_sys_execveat)
+SK_ENTRY_PROG(sk_fe_connect, __x64_sys_connect)
+SK_ENTRY_PROG(sk_fe_bind, __x64_sys_bind)
+SK_ENTRY_PROG(sk_fe_ia32_execve, __ia32_compat_sys_execve)
+SK_ENTRY_PROG(sk_fe_ia32_execveat, __ia32_compat_sys_execveat)
+SK_ENTRY_PROG(sk_fe_ia32_connect, __ia32_sys_connect)
+SK_ENTRY_PROG(sk_fe_ia32_bind, __ia32_sys_bind)
+SK_ENTRY_PROG(sk_fe_ia32_socketcall, __ia32_compat_sys_socketcall)
+#endif
+
 
 /* The flags of a clone-family call whose first argument is arg0. */
 static __always_inline __u32 clone_flags(struct sk_ebpf_sc *sc, __u64 arg0)

@@ -32,9 +32,11 @@ if [ "$mode" = test ]; then
 	# libc6-dev's libc.a for the static sk_attack helper
 	pkgs="$pkgs podman runc containernetworking-plugins iptables busybox-static
 	      e2fsprogs openssh-client libc6-dev"
-	# tests/ebpf/qemu_kernel.sh: the eBPF probe on a second kernel (Debian's)
-	# booted in QEMU with a busybox initramfs
-	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static cpio"
+	# tests/ebpf/kernels.sh: the eBPF probe on five kernels, four of them
+	# Debian's booted in QEMU with a busybox initramfs. The test downloads
+	# those kernels itself (apt-get download into its own cache, with the
+	# Debian archive keyring): none is installed on the host.
+	pkgs="$pkgs qemu-system-x86 busybox-static cpio debian-archive-keyring"
 	# k8saudit tests post audit events to the webhook with curl
 	pkgs="$pkgs curl"
 	# container field tests: real podman containers (runc, a busybox image

@@ -60,10 +60,12 @@ update-vmlinux:
 check_PROGRAMS += tests/tools/capdump
 tests_tools_capdump_SOURCES = tests/tools/capdump.c tests/tools/evtfmt.c tests/tools/evtfmt.h
 
-# Tests on the running kernel (root): records of real programs, drops.
+# Tests on the running kernel (root): records of real programs, drops;
+# tests/ebpf/kernels.sh: the same probe, daemon and default rules on four
+# Debian kernels in QEMU and on the host's kernel.
 check_PROGRAMS += tests/ebpf/sysprobe
 tests_ebpf_sysprobe_SOURCES = tests/ebpf/sysprobe.c
-SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh tests/ebpf/qemu_kernel.sh \
+SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh tests/ebpf/kernels.sh \
 	tests/ebpf/privileges.sh tests/ebpf/rules_filter.sh tests/ebpf/replay_alerts.sh \
 	tests/ebpf/ia32.sh
 TESTS += $(SK_EBPF_TESTS)

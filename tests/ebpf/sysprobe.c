@@ -12,6 +12,8 @@
  *   sysprobe memfdexec   copies /bin/true into a memfd and runs it with
  *                        execveat(fd, "", AT_EMPTY_PATH) (fexecve); prints
  *                        "tid=N fd=F" first
+ *   sysprobe setuid FILE setuid(2) to its own uid, then chmod(FILE, 04755)
+ *                        (the setuid bit); prints "tid=N"
  *   sysprobe storm N     N times open("/dev/null") + close as fast as it
  *                        can; prints "n=N ns=T"
  *   sysprobe int80 PATH  open(PATH, O_RDONLY) and close through int 0x80
@@ -176,6 +178,19 @@ static int memfdexec(void)
 	return die("execveat");
 }
 
+static int setuid_chmod(const char *path)
+{
+	printf("tid=%ld\n", (long)syscall(SYS_gettid));
+	fflush(stdout);
+	if (syscall(SYS_setuid, (long)getuid()) != 0) {
+		return die("setuid");
+	}
+	if (syscall(SYS_chmod, path, 04755) != 0) {
+		return die("chmod");
+	}
+	return 0;
+}
+
 static int storm(long n)
 {
 	struct timespec t0, t1;
@@ -249,13 +264,16 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "setuid") == 0) {
+		return setuid_chmod(argv[2]);
+	}
 	if (argc == 3 && strcmp(argv[1], "storm") == 0) {
 		return storm(atol(argv[2]));
 	}
 	if (argc == 3 && strcmp(argv[1], "int80") == 0) {
 		return int80(argv[2]);
 	}
-	fprintf(stderr,
-		"usage: sysprobe files DIR | net | unix DIR | storm N | int80 PATH | stop PID\n");
+	fprintf(stderr, "usage: sysprobe files DIR | net | unix DIR | setuid FILE | storm N | "
+			"int80 PATH | stop PID\n");
 	return 2;
 }

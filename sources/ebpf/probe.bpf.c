@@ -1740,8 +1740,8 @@ static __always_inline struct sk_saved *saved_for(struct task_struct *task, long
 
 /* Parameter i of sys_exit's table-driven record (the call in the EXIT
  * slot), for the kinds that find a kernel object or copy an address
- * (param_inline writes the others); returns the number of parameters
- * written (2: a descriptor's device, then its inode). Global functions:
+ * (param_inline writes registers and strings, fd_params devices and
+ * inodes). Global functions:
  * each verified once, however many parameters a record has;
  * sk_g_param_fast (bpf_rdonly_cast, 6.2) only in sk_sys_exit. */
 static __always_inline int param_one(__u32 i, bool fast)
@@ -1768,14 +1768,53 @@ static __always_inline int param_one(__u32 i, bool fast)
 		return 0;
 	}
 	rec_param(r, c, sv, c->ret, &sc->p[k], fast);
-	/* a device and an inode parameter of one descriptor: one call */
-	if (sc->p[k].kind == SK_K_FD_DEV && k + 1 < SK_EBPF_MAX_PSPEC &&
-	    k + 1 < r->st->nparams && sc->p[k + 1].kind == SK_K_FD_INO &&
-	    sc->p[k + 1].a == sc->p[k].a) {
-		rec_param(r, c, sv, c->ret, &sc->p[k + 1], fast);
-		return 2;
-	}
 	return 1;
+}
+
+/* The device (SK_FD_DEV) and/or inode (SK_FD_INO) of descriptor fd of the
+ * current task, in that order. Global functions taking the descriptor as a
+ * number: no table to read, no switch; sk_g_fd_fast (bpf_rdonly_cast, 6.2)
+ * walks task -> files -> fdtable -> file -> inode with direct loads. */
+#define SK_FD_DEV 1u
+#define SK_FD_INO 2u
+static __always_inline int fd_params(__s64 fd, __u32 what, bool fast)
+{
+	struct sk_rec rr, *r = &rr;
+	if (!rec_open(r)) {
+		return 0;
+	}
+	r->task = cur_task();
+	struct inode *ino = rec_inode(r, fd, fast);
+	for (__u32 k = SK_FD_DEV; k <= SK_FD_INO; k <<= 1) {
+		if (!(what & k)) {
+			continue;
+		}
+		if (ino == NULL) {
+			rec_empty(r);
+		} else if (fast) {
+			struct inode *ti = bpf_rdonly_cast(ino, bpf_core_type_id_kernel(struct inode));
+			if (k == SK_FD_DEV) {
+				rec_u32(r, encode_dev(ti->i_sb->s_dev));
+			} else {
+				rec_u64(r, ti->i_ino);
+			}
+		} else if (k == SK_FD_DEV) {
+			rec_u32(r, encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
+		} else {
+			rec_u64(r, BPF_CORE_READ(ino, i_ino));
+		}
+	}
+	return 0;
+}
+
+__noinline int sk_g_fd(__s64 fd, __u32 what)
+{
+	return fd_params(fd, what, false);
+}
+
+__noinline int sk_g_fd_fast(__s64 fd, __u32 what)
+{
+	return fd_params(fd, what, true);
 }
 
 /* The parameter kinds the dispatcher writes itself (a register or a
@@ -2086,9 +2125,27 @@ static __always_inline int sys_exit(void *ctx, struct pt_regs *regs, long ret, b
 		if (param_inline(&r, c, ret, ps->kind, ps->a & 7, ps->b)) {
 			continue;
 		}
-		int w = fast ? sk_g_param_fast(i) : sk_g_param(i);
-		if (w == 2) {
-			i++;
+		if (ps->kind == SK_K_FD_DEV || ps->kind == SK_K_FD_INO) {
+			/* a descriptor's device and/or inode: one call for both */
+			__u8 a = ps->a;
+			long fd = a == SK_K_RET_FD ? ret : (long)(int)sk_arg(c, a & 7);
+			__u32 what = ps->kind == SK_K_FD_DEV ? SK_FD_DEV : SK_FD_INO;
+			if (what == SK_FD_DEV && i + 1 < n && i + 1 < SK_EBPF_MAX_PSPEC &&
+			    sc->p[i + 1].kind == SK_K_FD_INO && sc->p[i + 1].a == a) {
+				what |= SK_FD_INO;
+				i++;
+			}
+			if (fast) {
+				sk_g_fd_fast(fd, what);
+			} else {
+				sk_g_fd(fd, what);
+			}
+			continue;
+		}
+		if (fast) {
+			sk_g_param_fast(i);
+		} else {
+			sk_g_param(i);
 		}
 	}
 	if (sv != NULL) {

@@ -241,11 +241,19 @@ vm_root() {
 	echo 'root:$6$skqemu$notarealhash:20000:0:99999:7:::' >"$_r/etc/shadow"
 	chmod 640 "$_r/etc/shadow"
 	echo shrike-vm >"$_r/etc/hostname"
+	# /dev/fd as on a real system (systemd and udev make it): an execveat
+	# of a descriptor is named /dev/fd/N, and Linux 5.10's TOMOYO (active
+	# in Debian's kernel: lsm=...,tomoyo) looks that name up; without the
+	# link the exec fails with ENOENT.
 	cat >"$_r/init" <<'EOI'
 #!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
 mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null

@@ -72,7 +72,11 @@ kill -KILL $d 2>/dev/null
 wait $d
 echo "== exit $?"
 echo "== log"
-grep -E "entry copies|rror|arn" "$W/log" | head -n 20
+if [ $started = yes ]; then
+	grep -E "entry copies|rror|arn" "$W/log" | head -n 20
+else
+	tail -n 20 "$W/log"
+fi
 "$B/capdump" "$W/cap.scap" >"$W/dump" 2>"$W/dump.err"
 echo "== capdump $?"
 head -c 300 "$W/dump.err"

@@ -71,8 +71,8 @@ SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh tests/ebpf/kernels.sh 
 TESTS += $(SK_EBPF_TESTS)
 EXTRA_DIST += $(SK_EBPF_TESTS)
 # tests/ebpf/ia32.sh builds this with gcc -m32 -static when it runs; the
-# tests' shared helpers
-EXTRA_DIST += tests/ebpf/ia32prog.c tests/ebpf/lib.sh
+# tests' shared helpers (vm_lib.sh: the kernels in QEMU)
+EXTRA_DIST += tests/ebpf/ia32prog.c tests/ebpf/lib.sh tests/ebpf/vm_lib.sh
 
 if HAVE_CMOCKA
 # Records decoded from canned byte buffers (the probe's encodings).

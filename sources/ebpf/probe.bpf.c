@@ -2167,19 +2167,30 @@ int BPF_PROG(sk_sys_exit_old, struct pt_regs *regs, long ret)
 	return sys_exit(ctx, regs, ret, false);
 }
 
-/* A failed execve/execveat (exit_tails[SK_TAIL_EXEC]; the call is in the
- * EXIT slot). */
+/* In a program sys_exit tail-called: the call the dispatcher decoded (the
+ * EXIT slot), its row, and the record buffer; false when one is missing. */
+static __always_inline bool tail_call_state(struct sk_call **ret_c, struct sk_ebpf_sc **ret_sc,
+					    __u8 **ret_buf)
+{
+	struct sk_call *c = call_slot(SK_CALL_EXIT);
+	*ret_buf = scratch_get();
+	if (c == NULL || *ret_buf == NULL) {
+		return false;
+	}
+	__u32 key = (__u32)c->id;
+	*ret_c = c;
+	*ret_sc = bpf_map_lookup_elem(&syscalls, &key);
+	return *ret_sc != NULL;
+}
+
+/* A failed execve/execveat (exit_tails[SK_TAIL_EXEC]). */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sk_exit_exec, struct pt_regs *regs, long ret)
 {
-	struct sk_call *c = call_slot(SK_CALL_EXIT);
-	__u8 *buf = scratch_get();
-	if (c == NULL || buf == NULL) {
-		return 0;
-	}
-	__u32 key = (__u32)c->id;
-	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
-	if (sc == NULL) {
+	struct sk_call *c = NULL;
+	struct sk_ebpf_sc *sc = NULL;
+	__u8 *buf = NULL;
+	if (!tail_call_state(&c, &sc, &buf)) {
 		return 0;
 	}
 	struct task_struct *task = cur_task();
@@ -2210,14 +2221,10 @@ int BPF_PROG(sk_exit_exec, struct pt_regs *regs, long ret)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sk_exit_clone, struct pt_regs *regs, long ret)
 {
-	struct sk_call *c = call_slot(SK_CALL_EXIT);
-	__u8 *buf = scratch_get();
-	if (c == NULL || buf == NULL) {
-		return 0;
-	}
-	__u32 key = (__u32)c->id;
-	struct sk_ebpf_sc *sc = bpf_map_lookup_elem(&syscalls, &key);
-	if (sc == NULL) {
+	struct sk_call *c = NULL;
+	struct sk_ebpf_sc *sc = NULL;
+	__u8 *buf = NULL;
+	if (!tail_call_state(&c, &sc, &buf)) {
 		return 0;
 	}
 	__u32 flags = clone_flags(sc, sk_arg(c, 0));

@@ -3,7 +3,7 @@
 # with engine.kind: ebpf records (--capture) while the test runs real
 # programs; the capture, printed by capdump with the event table's parameter
 # names, holds exactly the expected records: an exec of /bin/true and its
-# exit, cat's openat of /etc/hostname (path, fd, flags, dev, inode), a failed
+# exit, a failed execve, both sides of a fork, cat's openat of /etc/hostname (path, fd, flags, dev, inode), a failed
 # openat (ENOENT), symlink/link/unlink with their paths, socket/bind/listen/
 # connect/accept on 127.0.0.1 with the right tuple; datagrams (sendto,
 # recvfrom, sendmsg, recvmsg on IPv4, IPv6 and unix sockets) whose tuple
@@ -40,6 +40,13 @@ daemon_tids=$(ls /proc/$daemon/task | tr '\n' ' ')
 # The workload.
 sh -c 'echo $$ >"$1"; exec /bin/true' sh "$T/true.pid"
 true_pid=$(cat "$T/true.pid")
+# a failed execve (sys_exit's exec program, through its tail call) and a
+# fork whose parent's record is sys_exit's clone program
+sh -c 'echo $$ >"$1"; exec "$2" 2>/dev/null' sh "$T/noexec.pid" "$T/no-such-program"
+noexec_pid=$(cat "$T/noexec.pid")
+sh -c 'echo $$ >"$1"; /bin/true & echo $! >"$2"; wait' sh "$T/parent.pid" "$T/child.pid"
+parent_pid=$(cat "$T/parent.pid")
+child_pid=$(cat "$T/child.pid")
 # with fds 3-9 closed, cat's file is fd 3
 sh -c 'exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; echo $$ >"$1"; exec cat /etc/hostname' \
 	sh "$T/cat.pid" >/dev/null
@@ -125,6 +132,12 @@ like "$l" "procexit status=0 ret=0 sig=0 core=0" "procexit of /bin/true with sta
 # the child side of the fork that ran it
 l=$(line "^[0-9]+ $true_pid (clone|clone3|fork|vfork) res=0 ")
 like "$l" "res=0 .* tid=$true_pid pid=$true_pid ptid=$$ " "the child's clone record (res=0, ptid = this shell)"
+l=$(line "^[0-9]+ $noexec_pid execve res=-2")
+like "$l" "res=-2\\(ENOENT\\) exe=sh .* tid=$noexec_pid pid=$noexec_pid " \
+	"a failed execve: res=ENOENT, the caller's process"
+is "$(field filename "$l")" "$T/no-such-program" "a failed execve: the filename passed"
+l=$(line "^[0-9]+ $parent_pid (clone|clone3|fork|vfork) res=$child_pid ")
+like "$l" " tid=$parent_pid pid=$parent_pid " "the parent's clone record: res = the child"
 
 # cat /etc/hostname
 ino=$(stat -c %i /etc/hostname)

@@ -46,14 +46,8 @@ printf '%s\n' "rules_files: []" "stdout_output:" "  enabled: false" "engine:" \
 	"  kind: ebpf" "log_level: debug" >"$W/shrike.yaml"
 "$B/shrike" -c "$W/shrike.yaml" -o plugins_dir="$P" --capture "$W/cap.scap" >"$W/log" 2>&1 &
 d=$!
-started=no
-i=0
-while [ $i -lt 1500 ]; do
-	if grep -q "source 'ebpf' started" "$W/log"; then started=yes; break; fi
-	kill -0 $d 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
+. "$B/daemon_wait.sh"
+wait_started "$W/log" $d
 echo "== started $started"
 if [ $started = yes ]; then
 	"$X" "$W" >"$W/prog.out" 2>"$W/prog.err"
@@ -187,10 +181,8 @@ check() {
 
 if [ $host = yes ]; then
 	K="host $(uname -r | cut -d. -f1,2)"
-	mkdir -p "$T/hostbin" "$T/host"
-	ln -s "$SHRIKE" "$T/hostbin/shrike"
-	ln -s "$top_builddir/tests/ebpf/sysprobe" "$T/hostbin/sysprobe"
-	ln -s "$top_builddir/tests/tools/capdump" "$T/hostbin/capdump"
+	mkdir -p "$T/host"
+	vm_hostbin "$T/hostbin"
 	sh "$T/run.sh" "$T/hostbin" "$SK_TEST_PLUGINS_DIR" "$prog" "$T/host" >"$T/out.host" 2>&1
 	check "$K" "$T/out.host"
 else

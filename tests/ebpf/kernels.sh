@@ -44,15 +44,9 @@ echo "== kernel $(uname -r)"
 	-o json_output=true -o log_level=debug -o watch_config_files=false \
 	--capture "$W/cap.scap" >"$W/alerts" 2>"$W/log" &
 d=$!
-started=no
-i=0
-while [ $i -lt 1500 ]; do
-	if grep -q "source 'ebpf' started" "$W/log"; then started=yes; break; fi
-	kill -0 $d 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-echo "== started $started after $((i / 10)) s"
+. "$B/daemon_wait.sh"
+wait_started "$W/log" $d
+echo "== started $started after $waited s"
 if [ $started = yes ]; then
 	sleep 0.5
 	x=/dev/shm/sk-exec-$$
@@ -225,10 +219,8 @@ done
 
 K="host $(uname -r | cut -d. -f1,2)"
 t0=$(date +%s)
-mkdir -p "$T/hostbin" "$T/host"
-ln -s "$SHRIKE" "$T/hostbin/shrike"
-ln -s "$sysprobe" "$T/hostbin/sysprobe"
-ln -s "$capdump" "$T/hostbin/capdump"
+mkdir -p "$T/host"
+vm_hostbin "$T/hostbin"
 sh "$T/scenario.sh" "$T/hostbin" "$SK_TEST_PLUGINS_DIR" "$top_builddir/shrike.yaml" \
 	"$top_srcdir/rules" "$T/host" >"$T/out.host" 2>&1
 echo "# kernel $K: $(($(date +%s) - t0)) s"

@@ -214,8 +214,18 @@ vm_label() {
 
 # ---- the initramfs ----------------------------------------------------------
 
+# vm_hostbin DIR - what the VM has in /shrike, for a scenario run on the
+# host instead: links to the daemon, sysprobe, capdump and daemon_wait.sh.
+vm_hostbin() {
+	mkdir -p "$1"
+	ln -sf "$SHRIKE" "$1/shrike"
+	ln -sf "$sysprobe" "$1/sysprobe"
+	ln -sf "$capdump" "$1/capdump"
+	ln -sf "$top_srcdir/tests/ebpf/daemon_wait.sh" "$1/daemon_wait.sh"
+}
+
 # vm_root DIR SCRIPT - an initramfs tree in DIR: busybox and its applets,
-# in /shrike the daemon, capdump, sysprobe, the plugins, the shipped
+# in /shrike the daemon, capdump, sysprobe, daemon_wait.sh, the plugins, the shipped
 # configuration, the default rules (/shrike/rules) and SCRIPT
 # (/shrike/scenario.sh), which /init runs as
 #   sh /shrike/scenario.sh /shrike /shrike/plugins /shrike/shrike.yaml /shrike/rules /tmp/w
@@ -229,6 +239,7 @@ vm_root() {
 		ln -s busybox "$_r/bin/$_a"
 	done
 	cp "$SHRIKE" "$capdump" "$sysprobe" "$_r/shrike/"
+	cp "$top_srcdir/tests/ebpf/daemon_wait.sh" "$_r/shrike/"
 	for _so in "$SK_TEST_PLUGINS_DIR"/*.so; do
 		cp -L "$_so" "$_r/shrike/plugins/"
 	done

@@ -215,9 +215,12 @@ vm_label() {
 # ---- the initramfs ----------------------------------------------------------
 
 # vm_hostbin DIR - what the VM has in /shrike, for a scenario run on the
-# host instead: links to the daemon, sysprobe, capdump and daemon_wait.sh.
+# host instead: links to the daemon, sysprobe, capdump and daemon_wait.sh;
+# a daemon started from DIR is killed when the test exits.
 vm_hostbin() {
 	mkdir -p "$1"
+	# a scenario that dies early leaves no daemon (and no probe) behind
+	on_exit "pkill -KILL -f '^$1/shrike ' 2>/dev/null"
 	ln -sf "$SHRIKE" "$1/shrike"
 	ln -sf "$sysprobe" "$1/sysprobe"
 	ln -sf "$capdump" "$1/capdump"

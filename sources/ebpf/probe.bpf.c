@@ -104,13 +104,26 @@ struct {
 	__type(value, struct sk_ebpf_counters);
 } counters SEC(".maps");
 
+/* Per-CPU working memory comes in one slot per program that builds
+ * records: the kernel keeps a program from running nested with itself on
+ * one CPU, but a program can be preempted (kernels with full or lazy
+ * preemption) and another of the probe's programs run on that CPU in the
+ * meantime; with a slot each, neither overwrites the other's record. The
+ * tail-called exec and clone programs and the global functions use their
+ * caller's slot. */
+#define SK_SLOT_EXIT  0u /* sys_exit, its tail calls */
+#define SK_SLOT_FORK  1u /* sched_process_fork */
+#define SK_SLOT_EXEC  2u /* sched_process_exec */
+#define SK_SLOT_PEXIT 3u /* sched_process_exit */
+#define SK_SLOTS      4u
+
 struct sk_scratch {
 	__u8 buf[SK_EBPF_SCRATCH];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SK_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sk_scratch);
 } scratch_map SEC(".maps");
@@ -131,7 +144,7 @@ struct sk_tmp {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SK_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sk_tmp);
 } tmp_map SEC(".maps");
@@ -225,7 +238,7 @@ struct sk_rstate {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SK_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sk_rstate);
 } rec_state SEC(".maps");
@@ -253,6 +266,7 @@ struct sk_rec {
 	 * parameters differ in length prune one another */
 	struct sk_rstate *st;
 	struct task_struct *task;
+	__u32 slot; /* SK_SLOT_*: whose working memory */
 };
 
 /* &r->buf[off], with the mask kept where the verifier sees it. */
@@ -274,8 +288,8 @@ static __always_inline __u8 *tat(__u8 *tbuf, __u32 pos)
 }
 
 /* Start a record; false: no per-CPU state (never, in practice). */
-static __always_inline bool rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, __u32 nparams,
-				      __u64 tid)
+static __always_inline bool rec_begin(struct sk_rec *r, __u32 slot, __u8 *buf, __u16 type,
+				      __u32 nparams, __u64 tid)
 {
 	struct sk_evt_hdr *h = (struct sk_evt_hdr *)buf;
 	h->ts = bpf_ktime_get_boot_ns() + boot_to_epoch;
@@ -284,9 +298,9 @@ static __always_inline bool rec_begin(struct sk_rec *r, __u8 *buf, __u16 type, _
 	h->nparams = (__u8)nparams;
 	h->flags = 0;
 	h->len = 0;
-	__u32 zero = 0;
 	r->buf = buf;
-	r->st = bpf_map_lookup_elem(&rec_state, &zero);
+	r->slot = slot;
+	r->st = bpf_map_lookup_elem(&rec_state, &slot);
 	r->task = NULL;
 	if (r->st == NULL) {
 		return false;
@@ -430,19 +444,18 @@ static __always_inline void rec_submit(struct sk_rec *r)
 	}
 }
 
-static __always_inline __u8 *scratch_get(void)
+static __always_inline __u8 *scratch_get(__u32 slot)
 {
-	__u32 zero = 0;
-	struct sk_scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	struct sk_scratch *s = bpf_map_lookup_elem(&scratch_map, &slot);
 	return s != NULL ? s->buf : NULL;
 }
 
 /* In a global function: the record its caller is building. */
-static __always_inline bool rec_open(struct sk_rec *r)
+static __always_inline bool rec_open(struct sk_rec *r, __u32 slot)
 {
-	__u32 zero = 0;
-	r->buf = scratch_get();
-	r->st = bpf_map_lookup_elem(&rec_state, &zero);
+	r->slot = slot;
+	r->buf = scratch_get(slot);
+	r->st = bpf_map_lookup_elem(&rec_state, &slot);
 	r->task = NULL;
 	if (r->buf == NULL || r->st == NULL) {
 		return false;
@@ -682,14 +695,13 @@ static __always_inline int path_step(struct sk_tmp *t)
 /* Append the path of `p` (a kernel struct path *) as a string: the dentry
  * names up to the root of the mount namespace, crossing mounts, at most
  * SK_EBPF_PATH_DEPTH steps. A global function: verified once. */
-__noinline int sk_g_path(__u64 p)
+__noinline int sk_g_path(__u64 p, __u32 slot)
 {
-	__u32 zero = 0;
 	struct sk_rec rr, *r = &rr;
-	if (!rec_open(r)) {
+	if (!rec_open(r, slot)) {
 		return 0;
 	}
-	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
+	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &slot);
 	const struct path *pp = (const struct path *)p;
 	if (t == NULL || pp == NULL) {
 		rec_empty(r);
@@ -722,7 +734,7 @@ __noinline int sk_g_path(__u64 p)
 
 static __always_inline void rec_path(struct sk_rec *r, const struct path *p)
 {
-	sk_g_path((__u64)p);
+	sk_g_path((__u64)p, r->slot);
 }
 
 struct kernfs_node___old {
@@ -747,15 +759,14 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
  * cgroup is the same node: with cgroup v2 every controller of a task names
  * one cgroup (or an ancestor), so one walk serves them all. A global
  * function: verified once. */
-__noinline int sk_g_cgline(__u32 at, __u64 ssname, __u64 knp)
+__noinline int sk_g_cgline(__u32 at, __u64 ssname, __u64 knp, __u32 slot)
 {
-	__u32 zero = 0;
 	struct sk_rec rr, *r = &rr;
-	if (!rec_open(r)) {
+	if (!rec_open(r, slot)) {
 		return 0;
 	}
 	struct sk_rstate *st = r->st;
-	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
+	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &slot);
 	if (t == NULL || st == NULL || at >= SK_EBPF_REC_MAX) {
 		return 0;
 	}
@@ -815,8 +826,8 @@ __noinline int sk_g_cgline(__u32 at, __u64 ssname, __u64 knp)
 			__u32 idx = depth - 1 - i;
 			*rat(r, o) = '/';
 			o++;
-			long k = bpf_probe_read_kernel_str(rat(r, o), 256,
-							   (const void *)t->ptrs[idx & (CG_DEPTH - 1)]);
+			long k = bpf_probe_read_kernel_str(
+			    rat(r, o), 256, (const void *)t->ptrs[idx & (CG_DEPTH - 1)]);
 			o += k > 1 ? (__u32)k - 1 : 0;
 			t->w_off = o;
 		}
@@ -858,14 +869,14 @@ static __always_inline void rec_cgroups(struct sk_rec *r, struct task_struct *ta
 		}
 		const char *name = BPF_CORE_READ(css, ss, name);
 		struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
-		int w = sk_g_cgline(r->st->off + total, (__u64)name, (__u64)kn);
+		int w = sk_g_cgline(r->st->off + total, (__u64)name, (__u64)kn, r->slot);
 		if (w > 0 && w < (int)SK_EBPF_REC_MAX) {
 			total += (__u32)w;
 		}
 	}
 	if (total == 0) {
 		struct kernfs_node *kn = BPF_CORE_READ(cs, dfl_cgrp, kn);
-		int w = sk_g_cgline(r->st->off, 0, (__u64)kn);
+		int w = sk_g_cgline(r->st->off, 0, (__u64)kn, r->slot);
 		if (w > 0 && w < (int)SK_EBPF_REC_MAX) {
 			total = (__u32)w;
 		}
@@ -1293,10 +1304,10 @@ static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 
 /* The 30 parameters shared by execve and execveat (SK_SC_EXEC_PARAMS), of
  * the task in rec_state. A global function: verified once. */
-__noinline int sk_g_exec_common(__s64 res)
+__noinline int sk_g_exec_common(__s64 res, __u32 slot)
 {
 	struct sk_rec rr, *r = &rr;
-	if (!rec_open(r)) {
+	if (!rec_open(r, slot)) {
 		return 0;
 	}
 	struct task_struct *t = (struct task_struct *)r->st->task;
@@ -1358,15 +1369,15 @@ static __always_inline void rec_exec_common(struct sk_rec *r, struct task_struct
 	if (r->st != NULL) {
 		r->st->task = (__u64)t;
 	}
-	sk_g_exec_common(res);
+	sk_g_exec_common(res, r->slot);
 }
 
 /* The clone family's parameters (SK_SC_CLONE_PARAMS), describing the task
  * in rec_state. A global function: verified once. */
-__noinline int sk_g_clone(__s64 res, __u32 flags)
+__noinline int sk_g_clone(__s64 res, __u32 flags, __u32 slot)
 {
 	struct sk_rec rr, *r = &rr;
-	if (!rec_open(r)) {
+	if (!rec_open(r, slot)) {
 		return 0;
 	}
 	struct task_struct *t = (struct task_struct *)r->st->task;
@@ -1414,7 +1425,7 @@ static __always_inline void rec_clone(struct sk_rec *r, struct task_struct *t, _
 	if (r->st != NULL) {
 		r->st->task = (__u64)t;
 	}
-	sk_g_clone(res, flags);
+	sk_g_clone(res, flags, r->slot);
 }
 
 /* ---- table-driven parameters ---------------------------------------------- */
@@ -1435,9 +1446,9 @@ struct sk_call {
  * through the cgroup walk, must stay within 512 bytes of stack on older
  * verifiers). A program does not run nested on its own CPU (the kernel's
  * recursion guard), so its slot is its own. */
-#define SK_CALL_EXIT 0u
-#define SK_CALL_FORK 1u
-#define SK_CALL_EXEC 2u
+#define SK_CALL_EXIT SK_SLOT_EXIT
+#define SK_CALL_FORK SK_SLOT_FORK
+#define SK_CALL_EXEC SK_SLOT_EXEC
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 3);
@@ -1593,8 +1604,8 @@ static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, 
 			rec_sockaddr(r, sv->sa, sv->sa_len);
 			break;
 		}
-		__u32 zero = 0;
-		struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &zero);
+		__u32 slot = SK_SLOT_EXIT;
+		struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &slot);
 		__u64 len = sk_arg(c, b & 7);
 		if (t == NULL) {
 			rec_empty(r);
@@ -1625,8 +1636,8 @@ static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, 
 		__u32 salen = 0;
 		if (sk != NULL && (type == SK_SC_SENDTO || type == SK_SC_RECVFROM ||
 				   type == SK_SC_SENDMSG || type == SK_SC_RECVMSG)) {
-			__u32 zero = 0;
-			t = bpf_map_lookup_elem(&tmp_map, &zero);
+			__u32 slot = SK_SLOT_EXIT;
+			t = bpf_map_lookup_elem(&tmp_map, &slot);
 			if (t != NULL) {
 				salen = msg_addr(c, type, ret, t->buf);
 			}
@@ -1748,7 +1759,7 @@ static __always_inline int param_one(__u32 i, bool fast)
 {
 	struct sk_rec rr, *r = &rr;
 	struct sk_call *c = call_slot(SK_CALL_EXIT);
-	if (c == NULL || i >= SK_EBPF_MAX_PSPEC || !rec_open(r)) {
+	if (c == NULL || i >= SK_EBPF_MAX_PSPEC || !rec_open(r, SK_SLOT_EXIT)) {
 		return 0;
 	}
 	__u32 key = (__u32)c->id;
@@ -1780,7 +1791,7 @@ static __always_inline int param_one(__u32 i, bool fast)
 static __always_inline int fd_params(__s64 fd, __u32 what, bool fast)
 {
 	struct sk_rec rr, *r = &rr;
-	if (!rec_open(r)) {
+	if (!rec_open(r, SK_SLOT_EXIT)) {
 		return 0;
 	}
 	r->task = cur_task();
@@ -1792,7 +1803,8 @@ static __always_inline int fd_params(__s64 fd, __u32 what, bool fast)
 		if (ino == NULL) {
 			rec_empty(r);
 		} else if (fast) {
-			struct inode *ti = bpf_rdonly_cast(ino, bpf_core_type_id_kernel(struct inode));
+			struct inode *ti =
+			    bpf_rdonly_cast(ino, bpf_core_type_id_kernel(struct inode));
 			if (k == SK_FD_DEV) {
 				rec_u32(r, encode_dev(ti->i_sb->s_dev));
 			} else {
@@ -2028,7 +2040,6 @@ SK_ENTRY_PROG(sk_fe_ia32_bind, __ia32_sys_bind)
 SK_ENTRY_PROG(sk_fe_ia32_socketcall, __ia32_compat_sys_socketcall)
 #endif
 
-
 /* The flags of a clone-family call whose first argument is arg0. */
 static __always_inline __u32 clone_flags(struct sk_ebpf_sc *sc, __u64 arg0)
 {
@@ -2108,12 +2119,12 @@ static __always_inline int sys_exit(void *ctx, struct pt_regs *regs, long ret, b
 		return 0;
 	}
 	__u32 n = sc->nparams;
-	__u8 *buf = scratch_get();
+	__u8 *buf = scratch_get(SK_SLOT_EXIT);
 	if (n > SK_EBPF_MAX_PSPEC || buf == NULL) {
 		return 0;
 	}
 	struct sk_rec r;
-	if (!rec_begin(&r, buf, sc->type, n, (__u32)pid_tgid)) {
+	if (!rec_begin(&r, SK_SLOT_EXIT, buf, sc->type, n, (__u32)pid_tgid)) {
 		return 0;
 	}
 #pragma clang loop unroll(disable)
@@ -2173,7 +2184,7 @@ static __always_inline bool tail_call_state(struct sk_call **ret_c, struct sk_eb
 					    __u8 **ret_buf)
 {
 	struct sk_call *c = call_slot(SK_CALL_EXIT);
-	*ret_buf = scratch_get();
+	*ret_buf = scratch_get(SK_SLOT_EXIT);
 	if (c == NULL || *ret_buf == NULL) {
 		return false;
 	}
@@ -2197,7 +2208,8 @@ int BPF_PROG(sk_exit_exec, struct pt_regs *regs, long ret)
 	struct sk_saved *sv = c->has_saved ? saved_for(task, c->id) : NULL;
 	bool at = sc->type == SK_SC_EXECVEAT;
 	struct sk_rec r;
-	if (!rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
+	if (!rec_begin(&r, SK_SLOT_EXIT, buf, sc->type,
+		       at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
 		       (__u32)bpf_get_current_pid_tgid())) {
 		return 0;
 	}
@@ -2229,7 +2241,8 @@ int BPF_PROG(sk_exit_clone, struct pt_regs *regs, long ret)
 	}
 	__u32 flags = clone_flags(sc, sk_arg(c, 0));
 	struct sk_rec r;
-	if (!rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, (__u32)bpf_get_current_pid_tgid())) {
+	if (!rec_begin(&r, SK_SLOT_EXIT, buf, sc->type, SK_SC_CLONE_NPARAMS,
+		       (__u32)bpf_get_current_pid_tgid())) {
 		return 0;
 	}
 	rec_clone(&r, cur_task(), c->ret, flags);
@@ -2263,13 +2276,14 @@ int BPF_PROG(sk_sched_fork, struct task_struct *parent, struct task_struct *chil
 	if (sc == NULL || !sc->enabled || sc->special != SK_SP_CLONE) {
 		return 0;
 	}
-	__u8 *buf = scratch_get();
+	__u8 *buf = scratch_get(SK_SLOT_FORK);
 	if (buf == NULL) {
 		return 0;
 	}
 	__u32 flags = clone_flags(sc, c->args[0]);
 	struct sk_rec r;
-	if (!rec_begin(&r, buf, sc->type, SK_SC_CLONE_NPARAMS, (__u64)BPF_CORE_READ(child, pid))) {
+	if (!rec_begin(&r, SK_SLOT_FORK, buf, sc->type, SK_SC_CLONE_NPARAMS,
+		       (__u64)BPF_CORE_READ(child, pid))) {
 		return 0;
 	}
 	rec_clone(&r, child, 0, flags);
@@ -2311,13 +2325,14 @@ int BPF_PROG(sk_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	if (sc == NULL || !sc->enabled || sc->special != SK_SP_EXEC) {
 		return 0;
 	}
-	__u8 *buf = scratch_get();
+	__u8 *buf = scratch_get(SK_SLOT_EXEC);
 	if (buf == NULL) {
 		return 0;
 	}
 	bool at = sc->type == SK_SC_EXECVEAT;
 	struct sk_rec r;
-	if (!rec_begin(&r, buf, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
+	if (!rec_begin(&r, SK_SLOT_EXEC, buf, sc->type,
+		       at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
 		       (__u32)bpf_get_current_pid_tgid())) {
 		return 0;
 	}
@@ -2350,13 +2365,13 @@ int BPF_PROG(sk_sched_exit, struct task_struct *p)
 	if (BPF_CORE_READ(task, flags) & 0x00200000u /* PF_KTHREAD */) {
 		return 0;
 	}
-	__u8 *buf = scratch_get();
+	__u8 *buf = scratch_get(SK_SLOT_PEXIT);
 	if (buf == NULL) {
 		return 0;
 	}
 	int code = BPF_CORE_READ(task, exit_code);
 	struct sk_rec r;
-	if (!rec_begin(&r, buf, SK_SC_PROCEXIT, SK_SC_PROCEXIT_NPARAMS,
+	if (!rec_begin(&r, SK_SLOT_PEXIT, buf, SK_SC_PROCEXIT, SK_SC_PROCEXIT_NPARAMS,
 		       (__u32)bpf_get_current_pid_tgid())) {
 		return 0;
 	}

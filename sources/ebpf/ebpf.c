@@ -11,7 +11,8 @@
  * is seen at once. Records are copied out of the rings into a batch arena
  * (8-byte aligned, reused), checked with sk_evt_check(), and handed over.
  *
- * Drops. The probe counts records that found no room, per CPU. Every
+ * Drops. The probe counts records that found no room, per CPU, and the
+ * kernel the process-event runs it skipped (prog_misses). Every
  * 100 ms this plugin sums the counters; growth becomes one SK_EVT_DROP
  * record at the head of the next batch. stats() reports the events handed
  * over and the drops not yet handed over as records, so the host's total
@@ -939,6 +940,34 @@ static int read_counters(struct ebpf *e, struct sk_ebpf_counters *ret)
 	return r < 0 ? -errno : 0;
 }
 
+/* Records the kernel lost by skipping a program run: it runs no program
+ * nested with itself on one CPU, and on kernels that preempt a running
+ * program (full or lazy preemption) a second task's event on that CPU
+ * meanwhile finds the program busy (bpf_prog_info.recursion_misses, Linux
+ * 5.12). Counted for the programs whose every run writes a record: the
+ * process events and sys_exit's exec and clone programs. A miss of the
+ * sys_exit dispatcher may be a syscall that is not recorded, and one of an
+ * entry copy still leaves its record at exit: neither is counted. */
+static uint64_t prog_misses(struct ebpf *e)
+{
+	const struct bpf_program *progs[] = {
+	    e->skel->progs.sk_sched_fork, e->skel->progs.sk_sched_exec,
+	    e->skel->progs.sk_sched_exit, e->skel->progs.sk_exit_exec,
+	    e->skel->progs.sk_exit_clone};
+	uint64_t n = 0;
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		int fd = bpf_program__fd(progs[i]);
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    len >= offsetof(struct bpf_prog_info, recursion_misses) + sizeof(__u64)) {
+			n += info.recursion_misses;
+		}
+	}
+	return n;
+}
+
 /* Bring the probe's compat_nr map in line with the table: all entries
  * (all), or those that changed. */
 static int apply_compat(struct ebpf *e, bool all)
@@ -1271,7 +1300,7 @@ static int eb_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 		struct sk_ebpf_counters c;
 		e->last_drop_check = mono;
 		if (read_counters(e, &c) == 0) {
-			e->kdrops = c.drops + c.drops_big;
+			e->kdrops = c.drops + c.drops_big + prog_misses(e);
 		}
 	}
 	if (e->kdrops > e->injected) {
@@ -1312,7 +1341,7 @@ static int eb_stats(void *inst, struct sk_source_stats *ret)
 	if (e->skel != NULL) {
 		struct sk_ebpf_counters c;
 		if (read_counters(e, &c) == 0) {
-			e->kdrops = c.drops + c.drops_big;
+			e->kdrops = c.drops + c.drops_big + prog_misses(e);
 		}
 	}
 	ret->drops = e->kdrops > e->injected ? e->kdrops - e->injected : 0;

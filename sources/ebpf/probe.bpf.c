@@ -221,9 +221,8 @@ static __always_inline struct sk_saved *saved_get(struct task_struct *t, bool cr
 }
 
 /* Where global functions find the record being built: its scalars cross a
- * call through this per-CPU slot (struct sk_rec holds pointers, which a
- * global function cannot take). A program does not run nested on its own
- * CPU (the kernel's recursion guard), so the slot is the running record's. */
+ * call through this per-CPU map (struct sk_rec holds pointers, which a
+ * global function cannot take), one entry per SK_SLOT_* program. */
 struct sk_rstate {
 	__u32 off, idx, nparams, pad;
 	__s64 fdno;
@@ -1444,8 +1443,7 @@ struct sk_call {
 /* Where sys_exit, sched_process_fork and sched_process_exec decode the
  * call: a per-CPU slot each, not their stack (their deepest call chains,
  * through the cgroup walk, must stay within 512 bytes of stack on older
- * verifiers). A program does not run nested on its own CPU (the kernel's
- * recursion guard), so its slot is its own. */
+ * verifiers); the slots are the SK_SLOT_* of those programs. */
 #define SK_CALL_EXIT SK_SLOT_EXIT
 #define SK_CALL_FORK SK_SLOT_FORK
 #define SK_CALL_EXEC SK_SLOT_EXEC

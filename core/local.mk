@@ -17,8 +17,10 @@ core_libshrike_la_SOURCES = \
 	core/lib/uuid.c core/lib/uuid.h \
 	core/lib/timefmt.c core/lib/timefmt.h \
 	core/lib/tbucket.c core/lib/tbucket.h
-core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
-core_libshrike_la_LIBADD = $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PTHREAD_LIBS)
+core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
+	$(PCRE2_CFLAGS)
+core_libshrike_la_LIBADD = $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \
+	$(PTHREAD_LIBS)
 
 bin_PROGRAMS += shrike
 shrike_SOURCES = core/main.c

@@ -16,7 +16,7 @@ esac
 
 # Build: compiler, autotools, and the libraries configure looks for.
 pkgs="build-essential autoconf automake libtool pkg-config
-      libyaml-dev libjson-c-dev zlib1g-dev
+      libyaml-dev libjson-c-dev zlib1g-dev libpcre2-dev
       libbpf-dev libelf-dev clang llvm bpftool
       libcurl4-openssl-dev librdkafka-dev libmicrohttpd-dev"
 # Tests: unit-test framework, memory checker, and the tools tests drive.

@@ -1,9 +1,10 @@
 /* core/rules/compile.c - compiles a condition tree into an evaluable filter:
  * fields resolved through the registry, operators checked against field
  * types, constants pre-parsed (numbers, addresses and networks, hash sets
- * for in/intersects, prefix sets for pmatch, globs, POSIX regexes); and the
- * evaluator, which short-circuits and allocates nothing per event once its
- * scratch buffers have grown. Also computes the event types a tree can
+ * for in/intersects, prefix sets for pmatch, globs, PCRE2 regexes
+ * JIT-compiled with their match data); and the evaluator, which
+ * short-circuits and allocates nothing per event once its scratch buffers
+ * have grown. Also computes the event types a tree can
  * match.
  */
 #include "config.h"
@@ -12,11 +13,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "rules/filter.h"
 
@@ -94,7 +97,6 @@ struct check {
 	bool has_rhs; /* val(field) */
 	bool pmatch_root; /* pmatch list holds "/" */
 	bool b;
-	bool has_re;
 	struct xfield lhs;
 	/* constant */
 	char *str; /* STRING ops (lower-cased for icontains/iglob), hex-decoded for b* */
@@ -105,8 +107,9 @@ struct check {
 	struct numset nset;
 	struct ipset iset;
 	struct sk_ip ip;
-	regex_t re;
-	struct xfield rhs; /* val(field) */
+	pcre2_code *re;	      /* regex: compiled, JIT-compiled when possible */
+	pcre2_match_data *md; /* regex: reused by every evaluation */
+	struct xfield rhs;    /* val(field) */
 };
 
 enum { CN_AND = 1, CN_OR, CN_NOT, CN_CHECK };
@@ -739,9 +742,8 @@ static void check_free(struct check *c)
 	xfield_fini(&c->lhs);
 	xfield_fini(&c->rhs);
 	free(c->str);
-	if (c->has_re) {
-		regfree(&c->re);
-	}
+	pcre2_match_data_free(c->md);
+	pcre2_code_free(c->re);
 	strset_fini(&c->sset);
 	free(c->tbits);
 	free(c->nset.v);
@@ -752,6 +754,43 @@ static void check_free(struct check *c)
 static bool str_icase(enum sk_filter_op op)
 {
 	return op == SK_OP_ICONTAINS || op == SK_OP_IGLOB;
+}
+
+/* A `regex` constant: PCRE2 with RE2's (Falco's) syntax. Like libsinsp
+ * (RE2::Match with ANCHOR_BOTH) it matches the whole value. Bytes, not
+ * UTF-8 (no PCRE2_UTF), so an invalid UTF-8 value cannot make the match
+ * fail. JIT-compiled here when the platform allows, else interpreted; the
+ * match data is made once so evaluation allocates nothing. PCRE2's default
+ * limits stay (10 million backtracking steps, 32 KiB of JIT stack): a value
+ * that exceeds them does not match. */
+static int compile_regex(struct check *c, const struct sk_filter_node *n,
+			 const struct sk_filter_val *v, struct sk_filter_cerr *e)
+{
+	int err;
+	PCRE2_SIZE erroff;
+	c->re = pcre2_compile((PCRE2_SPTR)v->s, v->len,
+			      PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DOLLAR_ENDONLY, &err,
+			      &erroff, NULL);
+	if (!c->re) {
+		if (err == PCRE2_ERROR_NOMEMORY) {
+			return cerr_set(e, -ENOMEM, n, v->pos, "out of memory");
+		}
+		PCRE2_UCHAR m[200];
+		if (pcre2_get_error_message(err, m, sizeof(m)) < 0) {
+			snprintf((char *)m, sizeof(m), "PCRE2 error %d", err);
+		}
+		return cerr_set(e, -EINVAL, n, v->pos,
+				"invalid regex '%s': %s at offset %zu of the pattern", v->s,
+				(const char *)m, (size_t)erroff);
+	}
+	/* JIT unavailable (or out of memory for it): the interpreter matches
+	 * the same, pcre2_match picks whichever exists */
+	(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
+	c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
+	if (!c->md) {
+		return cerr_set(e, -ENOMEM, n, v->pos, "out of memory");
+	}
+	return 0;
 }
 
 /* one constant for a scalar comparison */
@@ -782,22 +821,7 @@ static int compile_const(struct check *c, const struct sk_filter_node *n,
 			}
 		}
 		if (c->op == SK_OP_REGEX) {
-			/* Falco's regex matches the whole value */
-			size_t l = v->len + 8;
-			char *pat = malloc(l);
-			if (!pat) {
-				return cerr_set(e, -ENOMEM, n, v->pos, "out of memory");
-			}
-			snprintf(pat, l, "^(%s)$", v->s);
-			int rc = regcomp(&c->re, pat, REG_EXTENDED | REG_NOSUB);
-			free(pat);
-			if (rc) {
-				char m[200];
-				regerror(rc, &c->re, m, sizeof(m));
-				return cerr_set(e, -EINVAL, n, v->pos, "invalid regex '%s': %s",
-						v->s, m);
-			}
-			c->has_re = true;
+			return compile_regex(c, n, v, e);
 		}
 		return 0;
 	case CT_U64:
@@ -1286,7 +1310,7 @@ static bool str_match(const struct check *c, enum sk_filter_op op, const char *s
 	case SK_OP_IGLOB:
 		return fnmatch(k, s, FNM_CASEFOLD) == 0;
 	case SK_OP_REGEX:
-		return regexec(&c->re, s, 0, NULL, 0) == 0;
+		return pcre2_match(c->re, (PCRE2_SPTR)s, l, 0, 0, c->md, NULL) >= 0;
 	case SK_OP_IN:
 	case SK_OP_INTERSECTS:
 		return strset_has(&c->sset, s, l);

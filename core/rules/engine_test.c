@@ -777,6 +777,16 @@ struct golden {
 };
 
 static const struct golden goldens[] = {
+    /* a malformed regex: the rule file position of the pattern, PCRE2's
+     * message and where in the pattern it failed */
+    {"- rule: X\n"
+     "  desc: d\n"
+     "  condition: evt.type = open and proc.name regex 'ba(sh|zsh'\n"
+     "  output: o\n"
+     "  priority: debug\n",
+     -EINVAL,
+     "E rules.yaml:3:50: invalid regex 'ba(sh|zsh': missing closing parenthesis at offset 9 "
+     "of the pattern in rule 'X'\n"},
     {"- rule: X\n"
      "  desc: d\n"
      "  condition: evt.type = open and proc.nmae = bash\n"

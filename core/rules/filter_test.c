@@ -585,7 +585,14 @@ static const struct errcase cerrs[] = {
      "'bcontains' needs hexadecimal bytes (e.g. 'cafe01'), not 'xyz'"},
     {"evt.buffer glob x*", 11,
      "operator 'glob' is not supported for field 'evt.buffer' of type bytes"},
-    {"proc.name regex 'a('", 16, "invalid regex 'a(': Unmatched ( or \\("},
+    {"proc.name regex 'a('", 16,
+     "invalid regex 'a(': missing closing parenthesis at offset 2 of the pattern"},
+    {"proc.name regex '[a-'", 16,
+     "invalid regex '[a-': missing terminating ] for character class at offset 3 of the "
+     "pattern"},
+    {"proc.name regex 'a**'", 16,
+     "invalid regex 'a**': quantifier does not follow a repeatable item at offset 2 of the "
+     "pattern"},
     {"proc.name in shell_binaries", 13, "undefined list 'shell_binaries'"},
     {"my_macro and proc.name = x", 0, "undefined macro 'my_macro'"},
     {"proc.name[1] = x", 0, "field 'proc.name' does not take an argument"},
@@ -620,6 +627,74 @@ static void test_field_constants(void **state)
 	tx_constants[0] = '\0';
 	assert_int_equal(eval_cond("proc.name in (a, b, c, d)", &ev), 0);
 	assert_string_equal(tx_constants, "proc.name:a,b,c,d;");
+}
+
+/* the regex operator speaks RE2 (Falco's) syntax through PCRE2 and, like
+ * libsinsp, matches the whole value; each case is a construct Falco's rule
+ * authors use */
+struct recase {
+	const char *value; /* proc.name */
+	const char *pattern;
+	int want;
+};
+
+static const struct recase recases[] = {
+    {"python3", "python\\d", 1}, /* \d */
+    {"python3.11", "python\\d\\.\\d+", 1},
+    {"pythonX", "python\\d", 0},
+    {"kworker_7", "\\w+", 1}, /* \w */
+    {"k-worker", "\\w+", 0},
+    {"bash -c", "bash\\s-c", 1}, /* \s */
+    {"bash\t-c", "bash\\s-c", 1},
+    {"bash_-c", "bash\\s-c", 0},
+    /* \b: a word boundary. In a quoted condition string `\b` is a
+     * backspace, as in libsinsp, so rule authors write `\\b` */
+    {"ncat", ".*\\\\bcat", 0},
+    {"n cat", ".*\\\\bcat", 1},
+    {"python3", "python\\\\d", 1}, /* `\\d` is `\d` too */
+    {"a/b/c", "(.*?)/.*", 1},	   /* non-greedy */
+    {"a/b/c", "a.*?c", 1},
+    {"a/b/c", "a.*?b", 0},   /* the whole value still has to match */
+    {"BASH", "(?i)bash", 1}, /* (?i) */
+    {"BaSh", "(?i)ba(s|z)h", 1},
+    {"BASH", "bash", 0},
+    {"zsh", "(ba|z|fi)sh", 1}, /* alternation with groups */
+    {"fish", "(ba|z|fi)sh", 1},
+    {"csh", "(ba|z|fi)sh", 0},
+    {"tcsh", "ksh|tcsh", 1}, /* a top-level alternative anchors as a whole */
+    {"kshx", "ksh|tcsh", 0},
+    {"xtcsh", "ksh|tcsh", 0},
+    {"sh7", "[a-z]+[0-9]", 1}, /* character classes */
+    {"sh", "[^0-9]+", 1},
+    {"Sh", "[[:lower:]]+", 0},
+    {"nc", "^nc$", 1}, /* anchors */
+    {"ncat", "^nc$", 0},
+    {"libc.so", "libc\\.so", 1}, /* an escaped dot */
+    {"libcxso", "libc\\.so", 0},
+    {"libcxso", "libc.so", 1},
+    {"bash", "zsh", 0},		   /* no match */
+    {"bash", "as", 0},		   /* a substring is not the whole value */
+    {"bash\n", "bash$", 0},	   /* $ is the end of the value, as in RE2 */
+    {"\377\376bash", "..bash", 1}, /* bytes: invalid UTF-8 matches, one byte per . */
+    {"\xc3\xa9", "\\xc3\\xa9", 1},
+};
+
+static void test_regex_falco_syntax(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(recases) / sizeof(recases[0]); i++) {
+		char cond[128];
+		struct tx_event e;
+		make_event(&e);
+		e.proc_name = recases[i].value;
+		snprintf(cond, sizeof(cond), "proc.name regex '%s'", recases[i].pattern);
+		int got = eval_cond(cond, &e);
+		if (got != recases[i].want) {
+			print_message("# '%s' on '%s': got %d, want %d\n", cond, recases[i].value,
+				      got, recases[i].want);
+		}
+		assert_int_equal(got, recases[i].want);
+	}
 }
 
 static void test_compile_errors(void **state)
@@ -1003,7 +1078,7 @@ int main(void)
 	    cmocka_unit_test(test_evttypes),	      cmocka_unit_test(test_fexpr_and_ops),
 	    cmocka_unit_test(test_deep_nesting),      cmocka_unit_test(test_mutations),
 	    cmocka_unit_test(test_random_conditions), cmocka_unit_test(test_escapes_like_libsinsp),
-	    cmocka_unit_test(test_field_constants),
+	    cmocka_unit_test(test_field_constants),   cmocka_unit_test(test_regex_falco_syntax),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1568,6 +1568,27 @@ static __always_inline __u32 msg_addr(const struct sk_call *c, __u16 type, long 
 	return (__u32)len;
 }
 
+/* The device (dev) or inode number of `ino` as a parameter, empty when
+ * there is none; fast: loads through bpf_rdonly_cast (6.2), else helper
+ * reads. */
+static __always_inline void rec_ino_param(struct sk_rec *r, struct inode *ino, bool dev, bool fast)
+{
+	if (ino == NULL) {
+		rec_empty(r);
+	} else if (fast) {
+		struct inode *ti = bpf_rdonly_cast(ino, bpf_core_type_id_kernel(struct inode));
+		if (dev) {
+			rec_u32(r, encode_dev(ti->i_sb->s_dev));
+		} else {
+			rec_u64(r, ti->i_ino);
+		}
+	} else if (dev) {
+		rec_u32(r, encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
+	} else {
+		rec_u64(r, BPF_CORE_READ(ino, i_ino));
+	}
+}
+
 static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, struct sk_saved *sv,
 				     long ret, struct sk_ebpf_pspec *ps, bool fast)
 {
@@ -1650,22 +1671,7 @@ static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, 
 	case SK_K_FD_DEV:
 	case SK_K_FD_INO: {
 		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(c, a);
-		struct inode *ino = rec_inode(r, fd, fast);
-		if (ino == NULL) {
-			rec_empty(r);
-		} else if (fast) {
-			struct inode *ti =
-			    bpf_rdonly_cast(ino, bpf_core_type_id_kernel(struct inode));
-			if (kind == SK_K_FD_DEV) {
-				rec_u32(r, encode_dev(ti->i_sb->s_dev));
-			} else {
-				rec_u64(r, ti->i_ino);
-			}
-		} else if (kind == SK_K_FD_DEV) {
-			rec_u32(r, encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
-		} else {
-			rec_u64(r, BPF_CORE_READ(ino, i_ino));
-		}
+		rec_ino_param(r, rec_inode(r, fd, fast), kind == SK_K_FD_DEV, fast);
 		break;
 	}
 	case SK_K_ARG_FDPAIR: {
@@ -1798,21 +1804,7 @@ static __always_inline int fd_params(__s64 fd, __u32 what, bool fast)
 		if (!(what & k)) {
 			continue;
 		}
-		if (ino == NULL) {
-			rec_empty(r);
-		} else if (fast) {
-			struct inode *ti =
-			    bpf_rdonly_cast(ino, bpf_core_type_id_kernel(struct inode));
-			if (k == SK_FD_DEV) {
-				rec_u32(r, encode_dev(ti->i_sb->s_dev));
-			} else {
-				rec_u64(r, ti->i_ino);
-			}
-		} else if (k == SK_FD_DEV) {
-			rec_u32(r, encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
-		} else {
-			rec_u64(r, BPF_CORE_READ(ino, i_ino));
-		}
+		rec_ino_param(r, ino, k == SK_FD_DEV, fast);
 	}
 	return 0;
 }

@@ -82,24 +82,11 @@ grep -E "^[0-9]+ (${pids:-x}|${tid:-x}) " "$W/dump"
 echo "== end"
 EOF
 
-# section NAME FILE - the lines of section "== NAME" in FILE.
-section() { sed -n "/^== $1/,/^== /p" "$2" | sed '1d;$d'; }
 # head_of NAME FILE - what follows "== NAME " on its line.
 head_of() { sed -n "s/^== $1 //p" "$2" | head -n1; }
 
-# val NAME TEXT - the value of NAME=... in TEXT.
-val() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
 # line PATTERN - the first record of the dump matching the extended regex.
 line() { grep -E -m1 -- "$1" "$dump"; }
-# skip_rest N REASON - N test points of kernel $K that cannot run.
-skip_rest() {
-	_i=0
-	while [ "$_i" -lt "$1" ]; do
-		_tap_n=$((_tap_n + 1))
-		echo "ok $_tap_n - $K: # SKIP $2"
-		_i=$((_i + 1))
-	done
-}
 
 # check LABEL OUT - the test points for one kernel's run.sh output OUT.
 check() {
@@ -108,47 +95,47 @@ check() {
 	if [ "$(head_of started "$2")" != yes ]; then
 		fail "$K: the daemon loads and attaches the probe" "daemon log:" \
 			"$(section log "$2" | sed '2,$s/^/# /')"
-		skip_rest 24 "the probe did not load"
+		skip_rest 24 "$K:" "the probe did not load"
 		return
 	fi
 	pass "$K: the daemon loads and attaches the probe"
 	o=$(head_of prog "$2")
-	is "$(val rc "$o")" 0 "$K: the 32-bit program ran"
-	[ "$(val rc "$o")" = 0 ] || section prog "$2" | sed 's/^/# /'
+	is "$(field rc "$o")" 0 "$K: the 32-bit program ran"
+	[ "$(field rc "$o")" = 0 ] || section prog "$2" | sed 's/^/# /'
 	is "$(head_of exit "$2")" 0 "$K: the daemon stops cleanly on SIGTERM"
 	is "$(head_of capdump "$2")" 0 "$K: capdump reads the capture"
 	dump="$T/dump.$_tap_n"
 	section dump "$2" >"$dump"
 	i80=$(head_of int80 "$2")
 	st=$(head_of stat "$2")
-	pid=$(val pid "$o")
-	child=$(val child "$o")
-	lport=$(val lport "$o")
-	cport=$(val cport "$o")
-	dport=$(val dport "$o")
-	f="$(val work "$o")/ia32-open"
-	dev=$(val dev "$st")
-	ino=$(val ino "$st")
+	pid=$(field pid "$o")
+	child=$(field child "$o")
+	lport=$(field lport "$o")
+	cport=$(field cport "$o")
+	dport=$(field dport "$o")
+	f="$(field work "$o")/ia32-open"
+	dev=$(field dev "$st")
+	ino=$(field ino "$st")
 
 	l=$(line "^[0-9]+ $pid execve res=0 ")
-	is "$(val filename "$l")" "$(val exe "$o")" "$K: exec of the 32-bit program: filename"
-	is "$(val comm "$l")" "ia32prog" "$K: exec of the 32-bit program: comm"
+	is "$(field filename "$l")" "$(field exe "$o")" "$K: exec of the 32-bit program: filename"
+	is "$(field comm "$l")" "ia32prog" "$K: exec of the 32-bit program: comm"
 
 	l=$(line "^[0-9]+ $pid open ")
-	like "$l" " open fd=$(val ofd "$o") name=$f flags=O_CREAT[|]O_WRONLY mode=0644 " \
+	like "$l" " open fd=$(field ofd "$o") name=$f flags=O_CREAT[|]O_WRONLY mode=0644 " \
 		"$K: open (ia32 5): fd, name, flags, mode"
-	is "$(val ino "$l")" "$ino" "$K: open: ino of the file created"
-	is "$(($(val dev "$l")))" "$dev" "$K: open: dev of the file created"
+	is "$(field ino "$l")" "$ino" "$K: open: ino of the file created"
+	is "$(($(field dev "$l")))" "$dev" "$K: open: dev of the file created"
 	l=$(line "^[0-9]+ $pid openat ")
-	like "$l" " openat fd=$(val afd "$o") dirfd=-100 name=$f flags=O_RDONLY " \
+	like "$l" " openat fd=$(field afd "$o") dirfd=-100 name=$f flags=O_RDONLY " \
 		"$K: openat (ia32 295): fd, dirfd, name, flags"
-	is "$(val ino "$l")" "$ino" "$K: openat: ino"
-	like "$(line "^[0-9]+ $pid close res=0 fd=$(val ofd "$o")")" "close" "$K: close (ia32 6)"
+	is "$(field ino "$l")" "$ino" "$K: openat: ino"
+	like "$(line "^[0-9]+ $pid close res=0 fd=$(field ofd "$o")")" "close" "$K: close (ia32 6)"
 
-	lfd=$(val lfd "$o")
-	cfd=$(val cfd "$o")
-	sfd=$(val sfd "$o")
-	dfd=$(val dfd "$o")
+	lfd=$(field lfd "$o")
+	cfd=$(field cfd "$o")
+	sfd=$(field sfd "$o")
+	dfd=$(field dfd "$o")
 	like "$(line "^[0-9]+ $pid socket fd=$lfd ")" "domain=AF_INET type=1 proto=0" \
 		"$K: socketcall SYS_SOCKET: a socket record"
 	like "$(line "^[0-9]+ $pid bind ")" "bind res=0 addr=127.0.0.1:0 fd=$lfd" \
@@ -164,19 +151,19 @@ check() {
 		"$K: connect (ia32 362, direct): tuple, fd, addr"
 
 	l=$(line "^[0-9]+ $pid execve res=-2")
-	is "$(val filename "$l")" "$(val work "$o")/no-such-program" "$K: a failed execve (ia32 11): res=ENOENT, filename"
+	is "$(field filename "$l")" "$(field work "$o")/no-such-program" "$K: a failed execve (ia32 11): res=ENOENT, filename"
 	like "$(line "^[0-9]+ $pid fork res=$child ")" "tid=$pid pid=$pid " "$K: fork (ia32 2): the parent's record"
 	like "$(line "^[0-9]+ $child fork res=0 ")" "tid=$child pid=$child ptid=$pid " \
 		"$K: fork: the child's record"
 	l=$(line "^[0-9]+ $child execve res=0 ")
-	is "$(val filename "$l")" "/bin/true" "$K: the child's execve (ia32) of /bin/true: filename"
-	is "$(val comm "$l")" "true" "$K: the child's execve: comm of the new image"
+	is "$(field filename "$l")" "/bin/true" "$K: the child's execve (ia32) of /bin/true: filename"
+	is "$(field comm "$l")" "true" "$K: the child's execve: comm of the new image"
 
-	tid=$(val tid "$i80")
+	tid=$(field tid "$i80")
 	l=$(line "^[0-9]+ $tid open ")
-	like "$l" "open fd=$(val fd "$i80") name=/etc/hostname flags=O_RDONLY " \
+	like "$l" "open fd=$(field fd "$i80") name=/etc/hostname flags=O_RDONLY " \
 		"$K: int 0x80 from a 64-bit process: recorded as open"
-	is "$(val ino "$l")" "$(val hostname_ino "$st")" "$K: int 0x80 open: ino"
+	is "$(field ino "$l")" "$(field hostname_ino "$st")" "$K: int 0x80 open: ino"
 }
 
 if [ $host = yes ]; then

@@ -95,22 +95,9 @@ pass "initramfs with busybox, the daemon, its libraries, the shipped config and 
 
 # ---- the checks -------------------------------------------------------------
 
-# section NAME FILE - the lines of section "== NAME" in FILE.
-section() { sed -n "/^== $1/,/^== /p" "$2" | sed '1d;$d'; }
-# field NAME TEXT - NAME=VALUE's value in TEXT.
-field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
 # lines TEXT - TEXT for fail(): every line a TAP diagnostic, cut at 240
 # characters (a verifier log line can be long).
 lines() { printf '%s\n' "$1" | cut -c1-240 | sed '2,$s/^/# /'; }
-# skip_rest N LABEL REASON - N test points that cannot run.
-skip_rest() {
-	_i=0
-	while [ "$_i" -lt "$1" ]; do
-		_tap_n=$((_tap_n + 1))
-		echo "ok $_tap_n - $2 # SKIP $3"
-		_i=$((_i + 1))
-	done
-}
 # record PATTERN DESC - a capdump line matches PATTERN; its timestamp in
 # $ts (empty when none does).
 record() {

@@ -314,3 +314,19 @@ vm_boot() {
 	fi
 	return 0
 }
+
+# ---- reading a scenario's output --------------------------------------------
+
+# section NAME FILE - the lines of section "== NAME" in FILE.
+section() { sed -n "/^== $1/,/^== /p" "$2" | sed '1d;$d'; }
+# field NAME TEXT - NAME=VALUE's value in TEXT.
+field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+# skip_rest N LABEL REASON - N test points that cannot run.
+skip_rest() {
+	_i=0
+	while [ "$_i" -lt "$1" ]; do
+		_tap_n=$((_tap_n + 1))
+		echo "ok $_tap_n - $2 # SKIP $3"
+		_i=$((_i + 1))
+	done
+}

@@ -1595,22 +1595,9 @@ static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, 
 	struct task_struct *task = r->task;
 	__u8 kind = ps->kind, a = ps->a & 7, b = ps->b;
 	__u64 v;
+	/* registers and strings not copied at entry: param_inline; a
+	 * descriptor's device and inode: fd_params */
 	switch (kind) {
-	case SK_K_RET:
-		rec_u64(r, (__u64)ret);
-		break;
-	case SK_K_ARG_INT:
-		rec_u64(r, (__u64)(__s64)(int)sk_arg(c, a));
-		break;
-	case SK_K_ARG_I64:
-		rec_u64(r, sk_arg(c, a));
-		break;
-	case SK_K_ARG_U32:
-		rec_u32(r, (__u32)sk_arg(c, a));
-		break;
-	case SK_K_ARG_U8:
-		rec_u8(r, (__u8)sk_arg(c, a));
-		break;
 	case SK_K_ARG_STR:
 		if (b && sv != NULL && sv->str_len > 0) {
 			rec_kernel_bytes(r, sv->str, sv->str_len & (SK_EBPF_STR_MAX - 1));
@@ -1666,12 +1653,6 @@ static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, 
 		} else {
 			rec_tuple(r, sk, b, NULL, 0);
 		}
-		break;
-	}
-	case SK_K_FD_DEV:
-	case SK_K_FD_INO: {
-		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(c, a);
-		rec_ino_param(r, rec_inode(r, fd, fast), kind == SK_K_FD_DEV, fast);
 		break;
 	}
 	case SK_K_ARG_FDPAIR: {

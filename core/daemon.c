@@ -720,11 +720,26 @@ static int build_fields(struct daemon *d, char *err, size_t errlen)
 			r = sk_fields_add_source(d->fields, src);
 		}
 	}
+	/* A replayed capture may hold events of any source; the ones that can
+	 * be read are those a loaded plugin produces (its event_source) or
+	 * parses (the syscall plugin's "syscall"). Rules of other sources are
+	 * skipped with one line, as at live start. */
+	if (d->conf->engine_kind == SK_ENGINE_REPLAY) {
+		for (size_t i = 0; r == 0 && i < d->nplugins; i++) {
+			const struct sk_plugin *def = &d->plugins[i]->def;
+			if (def->event_source != NULL) {
+				r = sk_fields_add_source(d->fields, def->event_source);
+			}
+			bool parses = sk_loader_has_cap(d->plugins[i], SK_CAP_PARSE);
+			for (size_t k = 0; r == 0 && parses && def->sources && def->sources[k]; k++) {
+				r = sk_fields_add_source(d->fields, def->sources[k]);
+			}
+		}
+	}
 	/* No source at all (engine none, no source plugin, e.g. the shipped
 	 * config with k8s_audit not enabled): rules of every source are
-	 * skipped with a warning instead of failing on fields nobody provides.
-	 * A replayed capture may hold any source and keeps them all known. */
-	if (r == 0 && d->nsources == 0 && d->conf->engine_kind == SK_ENGINE_NONE) {
+	 * skipped instead of failing on fields nobody provides. */
+	if (r == 0 && sk_fields_source_count(d->fields) == 0) {
 		r = sk_fields_add_source(d->fields, "none");
 	}
 	for (size_t i = 0; r == 0 && i < d->nplugins; i++) {
@@ -736,12 +751,15 @@ static int build_fields(struct daemon *d, char *err, size_t errlen)
 	return r;
 }
 
-/* report_diags - every rule error and warning, one line each. */
+/* report_diags - every rule error, warning and note, one line each. */
 static void report_diags(const struct sk_rules *r)
 {
 	for (size_t i = 0; i < sk_rules_diag_count(r); i++) {
 		const struct sk_rules_diag *dg = sk_rules_diag_at(r, i);
-		sk_log(dg->level == SK_RULES_ERROR ? SK_LOG_ERROR : SK_LOG_WARNING, "%s", dg->msg);
+		sk_log(dg->level == SK_RULES_ERROR	  ? SK_LOG_ERROR
+		       : dg->level == SK_RULES_WARNING ? SK_LOG_WARNING
+						       : SK_LOG_INFO,
+		       "%s", dg->msg);
 	}
 }
 

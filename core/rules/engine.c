@@ -2729,7 +2729,7 @@ static bool skipped_source_file(const struct sk_rules *r, const char *file)
 	return false;
 }
 
-/* report_skipped_sources - one warning per source whose rules are skipped
+/* report_skipped_sources - one note per source whose rules are skipped
  * because no loaded plugin provides it (e.g. k8s_audit rules while the
  * audit source is off), at its first rule's position, with the count. */
 static void report_skipped_sources(struct sk_rules *r)
@@ -2752,7 +2752,7 @@ static void report_skipped_sources(struct sk_rules *r)
 			const struct sk_rule_priv *q = r->rules[k];
 			n += q->cond && strcmp(q->source, p->source) == 0;
 		}
-		pdiag(r, SK_RULES_WARNING, &p->pos,
+		pdiag(r, SK_RULES_INFO, &p->pos,
 		      "%zu rule(s) of source '%s' skipped, starting with '%s': no loaded plugin "
 		      "provides that source (enable it, e.g. --enable-source %s)",
 		      n, p->source, p->name, p->source);

@@ -42,9 +42,10 @@ struct sk_rules;
 enum sk_rules_level {
 	SK_RULES_ERROR = 1,
 	SK_RULES_WARNING = 2,
+	SK_RULES_INFO = 3, /* worth one line, nothing to fix (a skipped source) */
 };
 
-/* One error or warning: msg reads "FILE:LINE:COL: what ... in rule 'X'". */
+/* One error, warning or note: msg reads "FILE:LINE:COL: what ... in rule 'X'". */
 struct sk_rules_diag {
 	int level; /* enum sk_rules_level */
 	const char *msg;

@@ -64,7 +64,9 @@ static char *diags(const struct sk_rules *r)
 	assert_non_null(s);
 	for (size_t i = 0; i < n; i++) {
 		const struct sk_rules_diag *d = sk_rules_diag_at(r, i);
-		strcat(s, d->level == SK_RULES_ERROR ? "E " : "W ");
+		strcat(s, d->level == SK_RULES_ERROR	 ? "E "
+			  : d->level == SK_RULES_WARNING ? "W "
+							 : "I ");
 		strcat(s, d->msg);
 		strcat(s, "\n");
 	}
@@ -1121,7 +1123,7 @@ static void test_sources(void **state)
 	assert_int_equal(sk_rules_compile(r), 0);
 	assert_diags(r, "W s.yaml:4:5: rules require plugin 'nothere' version 1.0.0, which is not "
 			"loaded\n"
-			"W s.yaml:17:3: 1 rule(s) of source 'k8s_audit' skipped, starting with 'k': "
+			"I s.yaml:17:3: 1 rule(s) of source 'k8s_audit' skipped, starting with 'k': "
 			"no loaded plugin provides that source (enable it, e.g. --enable-source "
 			"k8s_audit)\n");
 	assert_false(sk_rules_find(r, "k")->loaded);

@@ -277,6 +277,11 @@ bool sk_fields_has_source(const struct sk_fields *f, const char *source)
 	return false;
 }
 
+size_t sk_fields_source_count(const struct sk_fields *f)
+{
+	return f->nsources;
+}
+
 int sk_fields_set_evttypes(struct sk_fields *f, const char *source, sk_evttype_lookup_cb cb,
 			   void *ctx)
 {

@@ -73,6 +73,10 @@ int sk_fields_add_source(struct sk_fields *f, const char *source);
 /* sk_fields_has_source - whether rules for `source` can be loaded. */
 bool sk_fields_has_source(const struct sk_fields *f, const char *source);
 
+/* sk_fields_source_count - how many sources were declared (0: every source
+ * is accepted). */
+size_t sk_fields_source_count(const struct sk_fields *f);
+
 /* sk_fields_set_evttypes - install the event-type name lookup of `source`
  * (replacing a previous one). `ctx` is borrowed. Returns 0 or -ENOMEM. */
 int sk_fields_set_evttypes(struct sk_fields *f, const char *source, sk_evttype_lookup_cb cb,

@@ -1,12 +1,18 @@
 /* plugins/json/json.c - the `json` extractor: generic fields of plugin
  * events whose payload is a JSON document (Kubernetes audit events):
- * json.value[/json/pointer], json.obj, json.net (none), json.rawtime.
+ * json.value[/json/pointer], json.obj, json.rawtime.
  *
  * Falco ships the same fields in a plugin of this name, and Falco's
  * k8s_audit_rules.yaml requires it (`required_plugin_versions: json`), so
- * loading it next to k8saudit lets those files load unchanged.
+ * loading it next to k8saudit lets those files load unchanged. The version
+ * below is the one of Falco's json plugin whose fields and values this
+ * matches (0.7.4): a pointer may omit its leading '/', json.obj is the
+ * document indented by two spaces, json.rawtime is a decimal string. The
+ * jevt.* aliases of Falco's plugin come from the k8saudit plugin here.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +28,23 @@ struct jsonx {
 	uint64_t num;
 	const void *rec;
 	bool broken;
+	char *pretty; /* json.obj of the last extraction */
+	char *ptr;    /* a pointer given without its leading '/', with it */
+	char text[24]; /* json.rawtime */
 };
 
 static const struct sk_field json_fields[] = {
 	{.name = "json.value",
 	 .type = SK_TYPE_STRING,
 	 .flags = SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED,
-	 .desc = "the value at a JSON pointer (RFC 6901): json.value[/user/username]"},
-	{.name = "json.obj", .type = SK_TYPE_STRING, .desc = "the whole event as JSON"},
-	{.name = "json.rawtime", .type = SK_TYPE_U64, .desc = "the event time in ns since the epoch"},
+	 .desc = "the value at a JSON pointer (RFC 6901): json.value[/user/username] (the leading "
+		 "'/' may be left out); strings as their text, other values as JSON"},
+	{.name = "json.obj",
+	 .type = SK_TYPE_STRING,
+	 .desc = "the whole event as JSON, indented by two spaces"},
+	{.name = "json.rawtime",
+	 .type = SK_TYPE_STRING,
+	 .desc = "the event time in ns since the epoch, as a decimal string (as evt.rawtime)"},
 	{.name = NULL},
 };
 
@@ -52,6 +66,8 @@ static void jx_destroy(void *inst)
 		return;
 	}
 	json_object_put(j->root);
+	free(j->pretty);
+	free(j->ptr);
 	free(j);
 }
 
@@ -86,15 +102,91 @@ static json_object *parse(struct jsonx *j, const struct sk_event *ev)
 	return o;
 }
 
+/* indent - `len` bytes of valid JSON laid out with one member or element
+ * a line, two spaces a level, "key": value, and empty {} / [] kept on one
+ * line; strings are copied as written. Returns a malloc'd string. */
+static char *indent(const char *s, size_t len)
+{
+	size_t cap = 2 * len + 64, n = 0, depth = 0;
+	char *o = malloc(cap);
+	if (o == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		size_t need = n + 2 * depth + 8;
+		if (need > cap) {
+			char *p = realloc(o, cap = 2 * need);
+			if (p == NULL) {
+				free(o);
+				return NULL;
+			}
+			o = p;
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			continue;
+		}
+		if (c == '"') { /* copy the whole string, escapes included */
+			size_t k = i + 1;
+			while (k < len && s[k] != '"') {
+				k += s[k] == '\\' ? 2 : 1;
+			}
+			size_t sl = (k < len ? k + 1 : len) - i;
+			if (n + sl + 1 > cap) {
+				char *p = realloc(o, cap = 2 * (n + sl) + 64);
+				if (p == NULL) {
+					free(o);
+					return NULL;
+				}
+				o = p;
+			}
+			memcpy(o + n, s + i, sl);
+			n += sl;
+			i += sl - 1;
+			continue;
+		}
+		bool open = c == '{' || c == '[', close = c == '}' || c == ']';
+		if (close && !(n && (o[n - 1] == '{' || o[n - 1] == '['))) {
+			depth--;
+			o[n++] = '\n';
+			memset(o + n, ' ', 2 * depth);
+			n += 2 * depth;
+		} else if (close) {
+			depth--;
+		}
+		o[n++] = c;
+		if (c == ':') {
+			o[n++] = ' ';
+		}
+		size_t k = i + 1; /* next significant byte */
+		while (k < len && strchr(" \t\n\r", s[k]) != NULL) {
+			k++;
+		}
+		bool empty = open && k < len && (s[k] == '}' || s[k] == ']');
+		if (open) {
+			depth++;
+		}
+		if ((open && !empty) || c == ',') {
+			o[n++] = '\n';
+			memset(o + n, ' ', 2 * depth);
+			n += 2 * depth;
+		}
+	}
+	o[n] = '\0';
+	return o;
+}
+
 static int jx_extract(void *inst, const struct sk_event *ev, const struct sk_field_req *req,
 		      struct sk_value *ret)
 {
 	struct jsonx *j = inst;
+	if (ev->rec->type != SK_EVT_PLUGIN) {
+		return SK_NA;
+	}
 	if (req->field_idx == 2) {
-		if (ev->rec->type != SK_EVT_PLUGIN) {
-			return SK_NA;
-		}
-		*ret = (struct sk_value){.type = SK_TYPE_U64, .u64 = ev->rec->ts};
+		snprintf(j->text, sizeof(j->text), "%" PRIu64, ev->rec->ts);
+		*ret = (struct sk_value){.type = SK_TYPE_STRING,
+					 .str = {.ptr = j->text, .len = (uint32_t)strlen(j->text)}};
 		return SK_OK;
 	}
 	json_object *root = parse(j, ev);
@@ -102,14 +194,38 @@ static int jx_extract(void *inst, const struct sk_event *ev, const struct sk_fie
 	if (root == NULL) {
 		return SK_NA;
 	}
-	if (req->field_idx == 0) {
-		const char *ptr = req->arg_key ? req->arg_key : "";
-		if ((ptr[0] != '/' && ptr[0] != '\0') || json_pointer_get(root, ptr, &v) != 0 ||
-		    v == NULL) {
+	if (req->field_idx == 1) {
+		const void *data;
+		uint32_t len;
+		if (sk_evt_param(ev->rec, 1, &data, &len) != 0) {
 			return SK_NA;
 		}
-	} else if (req->field_idx != 1) {
+		free(j->pretty);
+		j->pretty = indent(data, len);
+		if (j->pretty == NULL) {
+			return SK_ERR;
+		}
+		*ret = (struct sk_value){.type = SK_TYPE_STRING,
+					 .str = {.ptr = j->pretty, .len = (uint32_t)strlen(j->pretty)}};
+		return SK_OK;
+	}
+	if (req->field_idx != 0) {
 		return SK_ERR;
+	}
+	const char *key = req->arg_key ? req->arg_key : "";
+	if (key[0] != '/' && key[0] != '\0') { /* "user/username" reads as "/user/username" */
+		size_t kl = strlen(key);
+		char *p = realloc(j->ptr, kl + 2);
+		if (p == NULL) {
+			return SK_ERR;
+		}
+		j->ptr = p;
+		p[0] = '/';
+		memcpy(p + 1, key, kl + 1);
+		key = p;
+	}
+	if (json_pointer_get(root, key, &v) != 0 || v == NULL) {
+		return SK_NA;
 	}
 	size_t len = 0;
 	const char *s;
@@ -129,7 +245,7 @@ static int jx_extract(void *inst, const struct sk_event *ev, const struct sk_fie
 
 static const char *const json_sources[] = {"k8s_audit", NULL};
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT, .name = "json", .version = "1.0.0",
+SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT, .name = "json", .version = "0.7.4",
 		 .description = "json.* fields of plugin events carrying JSON (k8s_audit)",
 		 .init = jx_init, .destroy = jx_destroy, .sources = json_sources,
 		 .fields = json_fields, .extract = jx_extract);

@@ -20,6 +20,14 @@ plugins_json_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_json_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 plugins_json_la_LIBADD = $(JSONC_LIBS)
 plugins_json_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
+if HAVE_CMOCKA
+check_PROGRAMS += plugins/json/json_test
+TESTS += plugins/json/json_test
+plugins_json_json_test_SOURCES = plugins/json/json_test.c plugins/json/json.c
+plugins_json_json_test_CPPFLAGS = -I$(top_srcdir)/include
+plugins_json_json_test_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(CMOCKA_CFLAGS)
+plugins_json_json_test_LDADD = $(JSONC_LIBS) $(CMOCKA_LIBS)
+endif
 
 if HAVE_CMOCKA
 # Compiles the plugin into the test: time parsing, body splitting (with a

@@ -139,6 +139,8 @@ struct sk_rules {
 	const struct sk_rule **matched;
 	struct sk_rule_fmt_buf *fbuf;
 	struct sk_filter_cache *cache; /* values shared by all rules during one event */
+	const struct sk_field_def **deprecated; /* deprecated fields already warned about */
+	size_t ndeprecated;
 };
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -326,6 +328,7 @@ void sk_rules_destroy(struct sk_rules *r)
 		free((char *)r->diags[i].msg);
 	}
 	free(r->diags);
+	free(r->deprecated);
 	for (size_t i = 0; i < r->ndocs; i++) {
 		sk_cfg_free(r->docs[i]);
 	}
@@ -2584,6 +2587,62 @@ out:
 	return rc;
 }
 
+/* deprecated_one - warn, once per run and field, about a field its plugin
+ * marks deprecated (SK_FIELD_DEPRECATED), at the first place a rule uses it. */
+static int deprecated_one(struct sk_rules *r, const struct sk_filter_node *n,
+			  const struct sk_filter_fexpr *fe, const char *rule, const char *source)
+{
+	if (fe->name == NULL) {
+		return 0;
+	}
+	const struct sk_field_def *d = sk_fields_find(r->fields, source, fe->name, NULL);
+	if (d == NULL || !(d->field->flags & SK_FIELD_DEPRECATED)) {
+		return 0;
+	}
+	for (size_t i = 0; i < r->ndeprecated; i++) {
+		if (r->deprecated[i] == d) {
+			return 0;
+		}
+	}
+	const struct sk_field_def **a =
+		realloc(r->deprecated, (r->ndeprecated + 1) * sizeof(*a));
+	if (a == NULL) {
+		return -ENOMEM;
+	}
+	r->deprecated = a;
+	a[r->ndeprecated++] = d;
+	char msg[400];
+	snprintf(msg, sizeof(msg),
+		 "field '%s' is deprecated: Falco deprecated it, and it is accepted here only "
+		 "so that such rules load (it usually gives no value); remove it",
+		 d->field->name);
+	tdiag(r, SK_RULES_WARNING, n->src, fe->pos, rule, msg);
+	return 0;
+}
+
+/* warn_deprecated - deprecated_one() for every field a condition tree uses. */
+static int warn_deprecated(struct sk_rules *r, const struct sk_filter_node *n, const char *rule,
+			   const char *source)
+{
+	if (n == NULL) {
+		return 0;
+	}
+	if (n->kind == SK_FN_CHECK) {
+		int rc = deprecated_one(r, n, &n->lhs, rule, source);
+		if (rc == 0 && n->rhs == SK_RHS_FIELD) {
+			rc = deprecated_one(r, n, &n->rhs_field, rule, source);
+		}
+		return rc;
+	}
+	for (size_t i = 0; i < n->nkids; i++) {
+		int rc = warn_deprecated(r, n->kids[i], rule, source);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 {
 	char msg[600];
@@ -2610,6 +2669,10 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 	}
 	rc = expand_macros(r, &tree, p->name, &bad);
 	if (rc || bad) {
+		goto out;
+	}
+	rc = warn_deprecated(r, tree, p->name, p->source);
+	if (rc) {
 		goto out;
 	}
 	if (p->nexc) {

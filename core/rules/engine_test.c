@@ -1087,6 +1087,33 @@ static void test_golden_errors(void **state)
 	}
 }
 
+/* A field its plugin marks deprecated loads, gives no value, and draws one
+ * warning however many rules use it, at the first use. */
+static void test_deprecated_field(void **state)
+{
+	(void)state;
+	struct sk_rules *r = load("- macro: hc\n"
+				  "  condition: container.healthcheck exists\n"
+				  "- rule: a\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = open and proc.name = bash and not hc\n"
+				  "  output: o\n"
+				  "  priority: debug\n"
+				  "- rule: b\n"
+				  "  desc: d\n"
+				  "  condition: evt.type = open and (container.healthcheck = y or proc.name = x)\n"
+				  "  output: o\n"
+				  "  priority: debug\n",
+				  0);
+	assert_diags(r, "W rules.yaml:2:14: field 'container.healthcheck' is deprecated: Falco "
+			"deprecated it, and it is accepted here only so that such rules load (it "
+			"usually gives no value); remove it in macro 'hc'\n");
+	struct tx_event e;
+	base_event(&e, TX_EVT_OPEN);
+	assert_string_equal(matches(r, &e), "a");
+	sk_rules_destroy(r);
+}
+
 static void test_sources(void **state)
 {
 	struct sk_fields *f2 = sk_fields_create();
@@ -1445,6 +1472,7 @@ int main(void)
 	    cmocka_unit_test(test_shared_extraction),
 	    cmocka_unit_test(test_golden_errors),
 	    cmocka_unit_test(test_sources),
+	    cmocka_unit_test(test_deprecated_field),
 	    cmocka_unit_test(test_versions),
 	    cmocka_unit_test(test_falco_style),
 	};

@@ -35,6 +35,7 @@ enum {
 	F_FD_SPORT,
 	F_EVT_INFO,
 	F_PROC_HIDDEN,
+	F_CTR_HEALTHCHECK,
 };
 
 static const struct sk_field tx_fields[] = {
@@ -63,6 +64,8 @@ static const struct sk_field tx_fields[] = {
     [F_FD_SPORT] = {"fd.sport", SK_TYPE_PORT, 0, NULL, "server port"},
     [F_EVT_INFO] = {"evt.info", SK_TYPE_STRING, SK_FIELD_INFO, NULL, "summary"},
     [F_PROC_HIDDEN] = {"proc.hidden", SK_TYPE_STRING, SK_FIELD_HIDDEN, NULL, "hidden"},
+    [F_CTR_HEALTHCHECK] = {"container.healthcheck", SK_TYPE_STRING, SK_FIELD_DEPRECATED, NULL,
+			   "deprecated: no value"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -257,6 +260,8 @@ static int tx_extract(void *inst, const struct sk_event *sev, const struct sk_fi
 		return set_str(v, e->proc_name ? "some info" : NULL);
 	case F_PROC_HIDDEN:
 		return set_str(v, "hidden");
+	case F_CTR_HEALTHCHECK:
+		return SK_NA;
 	default:
 		return SK_ERR;
 	}

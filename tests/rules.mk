@@ -1,10 +1,17 @@
 # tests/rules.mk - the rule engine inside the daemon: the ticker test source
 # (tests/plugins/ticker.c, never installed), daemon-level rules tests, the
 # Falco compatibility check for developers (tests/compat/falco_rules.sh,
-# not in `make check`: Falco's rule files cannot be shipped) and the rules
-# benchmark over a replayed capture (bench/rules_replay.sh).
+# not in `make check`: Falco's rule files are not shipped), the field
+# coverage against Falco's field names (tests/compat/field_coverage.sh, in
+# `make check`) and the rules benchmark over a replayed capture
+# (bench/rules_replay.sh).
 
-EXTRA_DIST += tests/compat/falco_rules.sh
+EXTRA_DIST += tests/compat/falco_rules.sh tests/compat/field_coverage.sh \
+	tests/compat/falco-fields/syscall.txt tests/compat/falco-fields/container.txt \
+	tests/compat/falco-fields/k8saudit.txt
+if BUILD_PLUGIN_K8SAUDIT
+TESTS += tests/compat/field_coverage.sh
+endif
 
 # ticker: a test-only source of numbered events that runs until stopped.
 SK_TEST_PLUGIN_MODULES += tests/plugins/ticker.la

@@ -20,7 +20,12 @@
  *     "evt.time.iso8601" in ISO mode) with the event time as an integer of
  *     ns (libsinsp's extract_as_js returns get_ts() for both). It wins over
  *     a rule field of the same name, as in Falco.
- *   - Invalid UTF-8 is replaced by U+FFFD (nlohmann's error_handler_t::replace).
+ *   - Invalid UTF-8 is replaced by U+FFFD (nlohmann's error_handler_t::replace),
+ *     one replacement character per maximal broken piece.
+ *   - The text line is encoded as the inside of a JSON string (Falco engine
+ *     0.63, Falco after 0.44.0): '"' and '\\' escaped, control characters as \n, \t,
+ *     \u0000..., invalid UTF-8 as U+FFFD. The JSON "output" holds the line
+ *     itself, which the JSON encoding escapes once.
  * Shrike adds "uuid" (after "time", still alphabetical) when asked to.
  */
 #include "config.h"
@@ -35,6 +40,7 @@
 #include <json-c/json.h>
 
 #include "lib/timefmt.h"
+#include "lib/utf8.h"
 #include "outputs.h"
 
 static const char *const priority_names[] = {
@@ -80,79 +86,20 @@ int sk_alert_priority_parse(const char *name)
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0x80) {
-		return 1;
-	}
-	size_t len;
-	unsigned cp;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len) {
-		return 0;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			return 0;
-		}
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-		return 0;
-	}
-	return len;
-}
-
 /* A JSON string from n bytes, invalid UTF-8 replaced by U+FFFD. */
 static struct json_object *json_str(const char *s, size_t n)
 {
 	if (!s) {
 		return json_object_new_string("");
 	}
-	const unsigned char *u = (const unsigned char *)s;
-	size_t bad = 0;
-	for (size_t i = 0; i < n;) {
-		size_t l = utf8_seq(u + i, n - i);
-		if (l == 0) {
-			bad++;
-			l = 1;
-		}
-		i += l;
-	}
-	if (bad == 0) {
+	if (sk_utf8_valid_prefix(s, n) == n) {
 		return json_object_new_string_len(s, (int)n);
 	}
-	char *buf = malloc(n + 2 * bad + 1);
+	char *buf = malloc(3 * n + 1);
 	if (!buf) {
 		return NULL;
 	}
-	size_t o = 0;
-	for (size_t i = 0; i < n;) {
-		size_t l = utf8_seq(u + i, n - i);
-		if (l == 0) {
-			memcpy(buf + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		memcpy(buf + o, s + i, l);
-		o += l;
-		i += l;
-	}
+	size_t o = sk_utf8_sanitize(s, n, buf);
 	struct json_object *j = json_object_new_string_len(buf, (int)o);
 	free(buf);
 	return j;
@@ -444,10 +391,18 @@ int sk_alert_format(const struct sk_alert *a, const struct sk_format_opts *fmt, 
 		err = -ENOMEM;
 		goto out;
 	}
+	/* The text line as Falco (engine 0.63) writes it: the inside of a JSON string,
+	 * so a newline or escape sequence in a field cannot forge log lines. */
+	size_t tl = strlen(text);
+	char *esc = malloc(6 * tl + 1);
+	if (!esc) {
+		err = -ENOMEM;
+		goto out;
+	}
+	sk_utf8_json_escape(text, tl, esc);
 	*ret_json = json;
-	*ret_text = text;
+	*ret_text = esc;
 	json = NULL;
-	text = NULL;
 	err = 0;
 out:
 	json_object_put(obj);

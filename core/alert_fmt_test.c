@@ -267,12 +267,40 @@ static void test_oddities(void **state)
 	assert_string_equal(json,
 			    "{\"hostname\":\"\","
 			    "\"output_fields\":{\"evt.time\":1795341600123456789,"
-			    "\"u\":\"ok \xc3\xa9 bad \xef\xbf\xbd end \xef\xbf\xbd\xef\xbf\xbd\","
+			    "\"u\":\"ok \xc3\xa9 bad \xef\xbf\xbd end \xef\xbf\xbd\","
 			    "\"x\":\"second\"},"
 			    "\"priority\":\"Debug\",\"rule\":\"\",\"source\":\"\","
 			    "\"tags\":[\"a\",\"b\"],"
 			    "\"time\":\"2026-11-22T10:00:00.123456789Z\"}");
 	assert_string_equal(text, "10:00:00.123456789: Debug ");
+	free(json);
+	free(text);
+}
+
+/* The text line is the inside of a JSON string, as Falco (engine 0.63)
+ * writes it: a newline in a command line cannot start a forged alert line;
+ * quotes and backslashes are escaped, other control characters become
+ * \u00XX, invalid UTF-8 one U+FFFD per broken piece. The JSON "output"
+ * holds the line itself, escaped once by the JSON encoding. */
+static void test_text_escaping(void **state)
+{
+	struct sk_alert a = {
+	    .priority = SK_PRI_WARNING,
+	    .time_ns = T0,
+	    .message = "cmd=\"sh -c x\"\n10:00:00.000000000: Critical forged\tt\x01 \\ "
+		       "\xc3\xa9\xed\xa0\x80z",
+	};
+	struct sk_format_opts o = falco_defaults;
+	o.json_include_output_property = true;
+	char *json, *text;
+	format(&a, &o, &json, &text);
+	assert_string_equal(text, "10:00:00.123456789: Warning cmd=\\\"sh -c x\\\"\\n10:00:00."
+				  "000000000: Critical forged\\tt\\u0001 \\\\ \xc3\xa9"
+				  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz");
+	assert_null(strchr(text, '\n'));
+	/* in JSON the line is escaped once, by the encoder */
+	assert_non_null(strstr(json, "\"output\":\"10:00:00.123456789: Warning cmd=\\\"sh -c "
+				     "x\\\"\\n10:00:00.000000000: Critical forged\\tt\\u0001 \\\\ "));
 	free(json);
 	free(text);
 }
@@ -305,7 +333,7 @@ int main(void)
 	    cmocka_unit_test(test_every_type),	    cmocka_unit_test(test_falco_defaults),
 	    cmocka_unit_test(test_toggles_off),	    cmocka_unit_test(test_iso8601_mode),
 	    cmocka_unit_test(test_local_time_text), cmocka_unit_test(test_oddities),
-	    cmocka_unit_test(test_priority_names),
+	    cmocka_unit_test(test_priority_names), cmocka_unit_test(test_text_escaping),
 	};
 	return cmocka_run_group_tests(tests, setup_utc, NULL);
 }

@@ -16,7 +16,8 @@ core_libshrike_la_SOURCES = \
 	core/daemon.c core/daemon.h \
 	core/lib/uuid.c core/lib/uuid.h \
 	core/lib/timefmt.c core/lib/timefmt.h \
-	core/lib/tbucket.c core/lib/tbucket.h
+	core/lib/tbucket.c core/lib/tbucket.h \
+	core/lib/utf8.c core/lib/utf8.h
 core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
 	$(PCRE2_CFLAGS)
 core_libshrike_la_LIBADD = $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \

@@ -21,6 +21,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "lib/utf8.h"
 #include "rules/filter.h"
 
 #define EVT_TYPE_FIELD "evt.type"
@@ -109,7 +110,15 @@ struct check {
 	struct sk_ip ip;
 	pcre2_code *re;	      /* regex: compiled, JIT-compiled when possible */
 	pcre2_match_data *md; /* regex: reused by every evaluation */
+	struct rebuf *rb;     /* regex: a value with invalid UTF-8, repaired */
 	struct xfield rhs;    /* val(field) */
+};
+
+/* A growable buffer for regex subjects that need repair; its own allocation
+ * because evaluation sees the check as const. */
+struct rebuf {
+	char *p;
+	size_t cap;
 };
 
 enum { CN_AND = 1, CN_OR, CN_NOT, CN_CHECK };
@@ -744,6 +753,10 @@ static void check_free(struct check *c)
 	free(c->str);
 	pcre2_match_data_free(c->md);
 	pcre2_code_free(c->re);
+	if (c->rb) {
+		free(c->rb->p);
+		free(c->rb);
+	}
 	strset_fini(&c->sset);
 	free(c->tbits);
 	free(c->nset.v);
@@ -757,19 +770,23 @@ static bool str_icase(enum sk_filter_op op)
 }
 
 /* A `regex` constant: PCRE2 with RE2's (Falco's) syntax. Like libsinsp
- * (RE2::Match with ANCHOR_BOTH) it matches the whole value. Bytes, not
- * UTF-8 (no PCRE2_UTF), so an invalid UTF-8 value cannot make the match
- * fail. JIT-compiled here when the platform allows, else interpreted; the
- * match data is made once so evaluation allocates nothing. PCRE2's default
- * limits stay (10 million backtracking steps, 32 KiB of JIT stack): a value
- * that exceeds them does not match. */
+ * (RE2::Match with ANCHOR_BOTH) it matches the whole value, in UTF-8 (`.`
+ * is one character). As in Falco's engine 0.63, a value's invalid UTF-8 is
+ * replaced by U+FFFD before matching (regex_match), so such a value can
+ * still match ("bar.baz" matches "bar\xffbaz"); a pattern that is not
+ * valid UTF-8 itself is refused. JIT-compiled here when the platform
+ * allows, else interpreted; the match data is made once so evaluation
+ * allocates nothing unless a value needs repair. PCRE2's default limits
+ * stay (10 million backtracking steps, 32 KiB of JIT stack): a value that
+ * exceeds them does not match. */
 static int compile_regex(struct check *c, const struct sk_filter_node *n,
 			 const struct sk_filter_val *v, struct sk_filter_cerr *e)
 {
 	int err;
 	PCRE2_SIZE erroff;
 	c->re = pcre2_compile((PCRE2_SPTR)v->s, v->len,
-			      PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DOLLAR_ENDONLY, &err,
+			      PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DOLLAR_ENDONLY,
+			      &err,
 			      &erroff, NULL);
 	if (!c->re) {
 		if (err == PCRE2_ERROR_NOMEMORY) {
@@ -787,7 +804,8 @@ static int compile_regex(struct check *c, const struct sk_filter_node *n,
 	 * the same, pcre2_match picks whichever exists */
 	(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
 	c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
-	if (!c->md) {
+	c->rb = calloc(1, sizeof(*c->rb));
+	if (!c->md || !c->rb) {
 		return cerr_set(e, -ENOMEM, n, v->pos, "out of memory");
 	}
 	return 0;
@@ -808,6 +826,13 @@ static int compile_const(struct check *c, const struct sk_filter_node *n,
 						sk_filter_op_name(c->op), v->s);
 			}
 			return 0;
+		}
+		if (memchr(v->s, '\0', v->len) != NULL && ftype != SK_TYPE_BYTES) {
+			/* as in Falco: text values end at a NUL byte */
+			return cerr_set(e, -EINVAL, n, v->pos,
+					"\\x00 (a NUL byte) can only be matched in byte-buffer "
+					"fields such as evt.buffer, not in '%s' (%s)",
+					fname, sk_type_name(ftype));
 		}
 		c->str = malloc(v->len + 1);
 		if (!c->str) {
@@ -1283,6 +1308,29 @@ static int memcmp3(const char *a, size_t al, const char *b, size_t bl)
 	return al < bl ? -1 : al > bl;
 }
 
+/* regex_match - the check's regex against (s, l), invalid UTF-8 replaced by
+ * U+FFFD first (Falco's engine 0.63); a repair that cannot get memory does
+ * not match. */
+static bool regex_match(const struct check *c, const char *s, size_t l)
+{
+	size_t ok = sk_utf8_valid_prefix(s, l);
+	if (ok < l) {
+		struct rebuf *b = c->rb;
+		if (3 * l > b->cap) {
+			char *p = realloc(b->p, 3 * l);
+			if (!p) {
+				return false;
+			}
+			b->p = p;
+			b->cap = 3 * l;
+		}
+		memcpy(b->p, s, ok);
+		l = ok + sk_utf8_sanitize(s + ok, l - ok, b->p + ok);
+		s = b->p;
+	}
+	return pcre2_match(c->re, (PCRE2_SPTR)s, l, 0, PCRE2_NO_UTF_CHECK, c->md, NULL) >= 0;
+}
+
 /* string comparison of value (s, l) against (k, kl) */
 static bool str_match(const struct check *c, enum sk_filter_op op, const char *s, size_t l,
 		      const char *k, size_t kl)
@@ -1310,7 +1358,7 @@ static bool str_match(const struct check *c, enum sk_filter_op op, const char *s
 	case SK_OP_IGLOB:
 		return fnmatch(k, s, FNM_CASEFOLD) == 0;
 	case SK_OP_REGEX:
-		return pcre2_match(c->re, (PCRE2_SPTR)s, l, 0, 0, c->md, NULL) >= 0;
+		return regex_match(c, s, l);
 	case SK_OP_IN:
 	case SK_OP_INTERSECTS:
 		return strset_has(&c->sset, s, l);

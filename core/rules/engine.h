@@ -35,7 +35,7 @@
 
 /* The rules-language version this engine implements, for
  * required_engine_version (integers N are read as 0.N.0). */
-#define SK_RULES_ENGINE_VERSION "0.60.0"
+#define SK_RULES_ENGINE_VERSION "0.63.0"
 
 struct sk_rules;
 

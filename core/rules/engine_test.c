@@ -995,7 +995,7 @@ static const struct golden goldens[] = {
      "  condition: proc.name = x\n",
      -EINVAL,
      "E rules.yaml:12:28: rules require engine version 0.99.0, but this engine is version "
-     "0.60.0\n"
+     "0.63.0\n"
      "W rules.yaml:14:3: unknown item with key 'something_else' ignored\n"
      "E rules.yaml:3:50: 'two' is not a valid int64 value for field 'proc.pid' in rule 'Y'\n"
      "E rules.yaml:8:14: field 'evt.type' is not available for source 'k8s_audit' in rule "
@@ -1446,6 +1446,9 @@ static void test_versions(void **state)
 	assert_true(ok);
 	assert_int_equal(sk_rules_version_cmp("0.26.1", "0.26.0", NULL), 1);
 	assert_int_equal(sk_rules_version_cmp("1.0.0", "0.60.0", NULL), 1);
+	/* Falco's engine of today: files that need 0.63.0 load */
+	assert_int_equal(sk_rules_version_cmp("0.63.0", SK_RULES_ENGINE_VERSION, NULL), 0);
+	assert_int_equal(sk_rules_version_cmp("0.64.0", SK_RULES_ENGINE_VERSION, NULL), 1);
 	assert_int_equal(sk_rules_version_cmp("0.9.9", "0.10.0", NULL), -1);
 	assert_int_equal(sk_rules_version_cmp("x", "1", &ok), -2);
 	assert_false(ok);

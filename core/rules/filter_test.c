@@ -170,6 +170,12 @@ static const struct evcase cases[] = {
     {"evt.buffer bstartswith cafe", 1},
     {"evt.buffer bstartswith fe01", 0},
     {"evt.buffer contains hello", 1},
+    /* \xHH stands for one byte (Falco's engine 0.63), invalid UTF-8 too */
+    {"evt.buffer contains '\\xca\\xfe\\x01h'", 1},
+    {"evt.buffer contains '\\xca\\xfe\\x02'", 0},
+    {"proc.name = '\\x62a\\x73h'", 1},
+    {"proc.name startswith \"\\x62\"", 1},
+    {"proc.name = '\\xzz'", 0}, /* not two hex digits: kept as written */
     {"proc.name bcontains 6173", 1},
     {"proc.name bstartswith 6261", 1},
     /* in / intersects / pmatch on strings */
@@ -583,6 +589,12 @@ static const struct errcase cerrs[] = {
     {"proc.tty > 0", 9, "operator '>' is not supported for field 'proc.tty' of type bool"},
     {"evt.buffer bcontains xyz", 21,
      "'bcontains' needs hexadecimal bytes (e.g. 'cafe01'), not 'xyz'"},
+    {"proc.name contains 'a\\x00b'", 19,
+     "\\x00 (a NUL byte) can only be matched in byte-buffer fields such as evt.buffer, not in "
+     "'proc.name' (string)"},
+    {"proc.name regex 'a\\xffb'", 16,
+     "invalid regex 'a\xff" "b': UTF-8 error: illegal byte (0xfe or 0xff) at offset 1 of the "
+     "pattern"},
     {"evt.buffer glob x*", 11,
      "operator 'glob' is not supported for field 'evt.buffer' of type bytes"},
     {"proc.name regex 'a('", 16,
@@ -675,8 +687,14 @@ static const struct recase recases[] = {
     {"bash", "zsh", 0},		   /* no match */
     {"bash", "as", 0},		   /* a substring is not the whole value */
     {"bash\n", "bash$", 0},	   /* $ is the end of the value, as in RE2 */
-    {"\377\376bash", "..bash", 1}, /* bytes: invalid UTF-8 matches, one byte per . */
-    {"\xc3\xa9", "\\xc3\\xa9", 1},
+    /* UTF-8, with invalid pieces replaced by U+FFFD first (engine 0.63) */
+    {"\377\376bash", "..bash", 1},
+    {"bar\xff" "baz", "bar.baz", 1},
+    {"bar\xff" "baz", "bar\xef\xbf\xbd" "baz", 1}, /* the replacement character itself */
+    {"bar\xe2\x82" "baz", "bar.baz", 1},	  /* one U+FFFD for a cut sequence */
+    {"\xc3\xa9", ".", 1},			  /* one character, two bytes */
+    {"\xc3\xa9", "..", 0},
+    {"\xc3\xa9", "\\xc3\\xa9", 1}, /* \xHH in the condition: the bytes of é */
 };
 
 static void test_regex_falco_syntax(void **state)

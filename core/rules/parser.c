@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -414,8 +415,9 @@ static size_t name_len(const struct parser *p, unsigned *ndots)
 /* one escape sequence after a backslash; -1 when it is kept as written.
  * As libsinsp reads them: "\/" is a slash, and "\ " (backslash space)
  * stands for a lone backslash, a form Falco keeps for rules written before
- * escapes existed (Falco's sandbox rules use `contains "\ "`). Unknown
- * escapes, which Falco refuses, are kept as written. */
+ * escapes existed (Falco's sandbox rules use `contains "\ "`). `\xHH` is
+ * the byte HH (hex_byte; Falco's engine 0.63), so that invalid UTF-8 can
+ * be matched. Unknown escapes, which Falco refuses, are kept as written. */
 static int unescape_char(char c)
 {
 	switch (c) {
@@ -442,10 +444,28 @@ static int unescape_char(char c)
 	}
 }
 
+/* hex_byte - the byte `\xHH` at in[0..3] stands for (Falco's engine 0.63),
+ * or -1 when in[0..3] is not that form. */
+static int hex_byte(const char *in, size_t len)
+{
+	if (len < 4 || in[0] != '\\' || in[1] != 'x' || !isxdigit((unsigned char)in[2]) ||
+	    !isxdigit((unsigned char)in[3])) {
+		return -1;
+	}
+	char h[3] = {in[2], in[3], '\0'};
+	return (int)strtol(h, NULL, 16);
+}
+
 size_t sk_filter_unescape(const char *in, size_t len, char *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++) {
+		int x = hex_byte(in + i, len - i);
+		if (x >= 0) {
+			out[n++] = (char)x;
+			i += 3;
+			continue;
+		}
 		if (in[i] == '\\' && i + 1 < len) {
 			int e = unescape_char(in[i + 1]);
 			if (e >= 0) {
@@ -473,6 +493,12 @@ static char *lex_quoted(struct parser *p, size_t *ret_len)
 		return NULL;
 	}
 	while (i < p->len && p->s[i] != q) {
+		int x = hex_byte(p->s + i, p->len - i);
+		if (x >= 0) {
+			out[n++] = (char)x;
+			i += 4;
+			continue;
+		}
 		if (p->s[i] == '\\' && i + 1 < p->len) {
 			int e = unescape_char(p->s[i + 1]);
 			if (e >= 0) {

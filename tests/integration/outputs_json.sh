@@ -110,8 +110,8 @@ stdout_output:
 EOC
 run_gen text 8 -c "$T/text.yaml"
 is "$(cat "$T/text.rc")" 0 "text mode: exit 0"
-is "$(grep -Ec '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}: (Emergency|Alert|Critical|Error|Warning|Notice|Informational|Debug) Test alert [0-9]+ \(user=root file=/etc/shadow cmd="cat /etc/shadow"\)$' "$T/text.out")" \
-	8 "text mode: HH:MM:SS.nnnnnnnnn: Priority message"
+is "$(grep -Ec '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}: (Emergency|Alert|Critical|Error|Warning|Notice|Informational|Debug) Test alert [0-9]+ \(user=root file=/etc/shadow cmd=\\"cat /etc/shadow\\"\)$' "$T/text.out")" \
+	8 "text mode: HH:MM:SS.nnnnnnnnn: Priority message, escaped as the inside of a JSON string"
 is "$(sed -n 3p "$T/text.out" | cut -d' ' -f2-4)" "Error Test alert" "text mode: priority follows the alert (3 = Error)"
 
 run_gen iso 4 -c "$T/text.yaml" -o time_format_iso_8601=true

@@ -35,16 +35,18 @@ them unchanged. Two plugins provide them:
   a capture's own state records replace the scan when it is replayed), `max_threads` (131072),
   `max_fds` per process (65536), `stats_interval` (log the table sizes this
   often; default 0, never).
-- `container` (`plugins/container/`): `container.*` and `k8s.*`. The
-  container id comes from the thread's cgroups (podman/libpod, Docker,
+- `container` (`plugins/container/`): `container.*` and `k8s.*`, the
+  field set and meaning of Falco's container plugin 0.7.0 (the version it
+  advertises). The container id comes from the thread's cgroups (podman/libpod, Docker,
   containerd/CRI, CRI-O layouts; `host` otherwise); the metadata from the
   runtime's own files (podman and CRI-O storage, Docker's data root, the
   OCI bundle of a containerd task under its state directory), read by a
   worker thread. Its `init_config`: `proc_root`, `storage_roots` (default
   `[/var/lib/containers/storage]`), `docker_roots` (default
   `[/var/lib/docker]`), `containerd_roots` (containerd state directories,
-  default `[/run/containerd]`), `wait_metadata` (default 10ms),
-  `retry_interval` (default 5s).
+  default `[/run/containerd]`), `cni_cache_dirs` (libcni's cache, default
+  `[/var/lib/cni]`), `wait_metadata` (default 10ms), `retry_interval`
+  (default 5s).
 
 Semantics worth knowing (each pinned by a unit test in
 `plugins/syscall/syscall_test.c` or `plugins/container/container_test.c`):
@@ -124,6 +126,36 @@ Semantics worth knowing (each pinned by a unit test in
   against the mount's source, or for `container.mount.source` its
   destination. So `container.mount.dest[/proc*]` is where the host's `/proc`
   is mounted, and NA (`!= "N/A"` false) when it is not.
+- `container.host_pid`, `.host_network`, `.host_ipc` come from the
+  container's OCI spec (podman, CRI-O, containerd): a namespace type the
+  spec does not list is the host's, as the OCI runtime spec says (that is
+  how `--pid=host` and `hostPID: true` reach the runtime); one it joins by
+  path (a pod's containers join the sandbox's) is the host's only when the
+  path is PID 1's namespace. Docker: `PidMode`, `NetworkMode`, `IpcMode`
+  `host` in `hostconfig.json`.
+- `container.ip` is an IPv4 address as text, as Falco has it. podman (CNI
+  network backend): the first IPv4 address of the CNI result libcni cached
+  when podman set the network up (`<cni_cache_dirs>/results/<network>-<id>-<ifname>`),
+  when the container has exactly one network, as `podman inspect` shows
+  it; netavark keeps it in podman's database, which Shrike does not read
+  (NA). CRI-O, containerd: the pod's address, from the CNI result of the
+  pod sandbox's `eth0`. Docker: `NetworkSettings` of `config.v2.json`
+  (the default bridge's; the other container's with `--network
+  container:ID`). NA when there is none (the host's network).
+- `container.cni.json` and `k8s.pod.cni.json`: the pod's CNI result (every
+  interface's IPv4 and IPv6 addresses) as compact JSON, at most 4096 bytes
+  as in Falco; CRI runtimes only (NA for podman and plain Docker).
+- `k8s.pod.full_sandbox_id` is the pod sandbox's container id, from the
+  CRI annotations (`io.kubernetes.cri.sandbox-id`,
+  `io.kubernetes.cri-o.SandboxID`) or cri-dockerd's
+  `io.kubernetes.sandbox.id` label; a sandbox is its own pod's.
+  `k8s.pod.sandbox_id` is its first 12 characters; `k8s.pod.ip` and
+  `k8s.pod.cni.json` are NA outside a pod.
+- Deprecated in Falco's plugin 0.7.0 and accepted so rules using them
+  load: `container.healthcheck`, `.liveness_probe`, `.readiness_probe`,
+  `proc.is_container_healthcheck`, `_liveness_probe`, `_readiness_probe`,
+  `k8s.rc.*`, `k8s.svc.*`, `k8s.ns.id`, `k8s.ns.label[s]`, `k8s.rs.*`,
+  `k8s.deployment.*`: always NA (Falco extracts nothing for them either).
 
 HEAD
 

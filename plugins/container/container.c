@@ -37,6 +37,8 @@
  *                     (default [/var/lib/containers/storage])
  *   docker_roots      Docker data roots (default [/var/lib/docker])
  *   containerd_roots  containerd state directories (default [/run/containerd])
+ *   cni_cache_dirs    libcni's cache directories, where the runtimes' CNI
+ *                     results are (default [/var/lib/cni])
  *   wait_metadata     how long an extraction may wait, once per container,
  *                     for a lookup in flight (default 10ms; 0: never)
  *   retry_interval    how soon a failed lookup is tried again (default 5s)
@@ -73,6 +75,7 @@ struct ctr_conf {
 	struct sk_strlist storage_roots;
 	struct sk_strlist docker_roots;
 	struct sk_strlist containerd_roots;
+	struct sk_strlist cni_cache_dirs;
 	uint64_t wait_ms;
 	uint64_t retry_ms;
 };
@@ -108,6 +111,7 @@ struct ctr_inst {
 	const char **storage_roots; /* NULL-terminated views of the config lists */
 	const char **docker_roots;
 	const char **containerd_roots;
+	const char **cni_dirs;
 	struct ctr_meta_conf mconf;
 
 	struct sk_htab tids; /* tid -> struct tid_ent */
@@ -150,6 +154,7 @@ enum { CSNAP_BEGIN = 1, CSNAP_TID = 2, CSNAP_META = 3 };
 static const char *const def_storage[] = {"/var/lib/containers/storage", NULL};
 static const char *const def_docker[] = {"/var/lib/docker", NULL};
 static const char *const def_containerd[] = {"/run/containerd", NULL};
+static const char *const def_cni[] = {"/var/lib/cni", NULL};
 
 static const struct sk_param ctr_params[] = {
     {.name = "proc_root",
@@ -170,6 +175,12 @@ static const struct sk_param ctr_params[] = {
      .offset = offsetof(struct ctr_conf, containerd_roots),
      .desc = "containerd state directories, holding io.containerd.runtime.v2.task (default "
 	     "/run/containerd)"},
+    {.name = "cni_cache_dirs",
+     .type = SK_PARAM_STRLIST,
+     .offset = offsetof(struct ctr_conf, cni_cache_dirs),
+     .desc = "libcni cache directories, holding the CNI results (results/) the runtimes' "
+	     "networks were set up with: container.ip of podman, the pod's address of CRI-O and "
+	     "containerd (default /var/lib/cni)"},
     {.name = "wait_metadata",
      .type = SK_PARAM_DURATION,
      .def = "10ms",
@@ -725,12 +736,42 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 	X(CONTAINER_LABEL, "container.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "one container label, e.g. container.label[app]") \
 	X(CONTAINER_START_TS, "container.start_ts", ABSTIME, 0, "creation time of the container") \
 	X(CONTAINER_DURATION, "container.duration", RELTIME, 0, "nanoseconds since the container was created") \
+	X(CONTAINER_IP, "container.ip", STRING, 0, "the container's primary IPv4 address (the pod's, in Kubernetes), e.g. 10.88.0.5; NA with the host's network or none") \
+	X(CONTAINER_CNI_JSON, "container.cni.json", STRING, 0, "the pod's CNI result as JSON (every interface's addresses, IPv4 and IPv6), CRI-O and containerd; at most 4096 bytes") \
+	X(CONTAINER_HOST_PID, "container.host_pid", BOOL, 0, "true when the container shares the host's PID namespace (podman --pid=host, hostPID: true)") \
+	X(CONTAINER_HOST_NETWORK, "container.host_network", BOOL, 0, "true when the container shares the host's network namespace (--network=host, hostNetwork: true)") \
+	X(CONTAINER_HOST_IPC, "container.host_ipc", BOOL, 0, "true when the container shares the host's IPC namespace (--ipc=host, hostIPC: true)") \
+	X(CONTAINER_HEALTHCHECK, "container.healthcheck", STRING, 0, "deprecated (Falco's container plugin 0.7.0): always NA") \
+	X(CONTAINER_LIVENESS_PROBE, "container.liveness_probe", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
+	X(CONTAINER_READINESS_PROBE, "container.readiness_probe", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
+	X(PROC_IS_HEALTHCHECK, "proc.is_container_healthcheck", BOOL, 0, "deprecated (Falco's container plugin 0.7.0): always NA") \
+	X(PROC_IS_LIVENESS_PROBE, "proc.is_container_liveness_probe", BOOL, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
+	X(PROC_IS_READINESS_PROBE, "proc.is_container_readiness_probe", BOOL, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
 	X(K8S_POD_NAME, "k8s.pod.name", STRING, 0, "Kubernetes pod name (from the CRI annotations)") \
 	X(K8S_NS_NAME, "k8s.ns.name", STRING, 0, "Kubernetes namespace name") \
 	X(K8S_POD_UID, "k8s.pod.uid", STRING, 0, "Kubernetes pod UID") \
 	X(K8S_POD_ID, "k8s.pod.id", STRING, 0, "Kubernetes pod UID (legacy name of k8s.pod.uid)") \
 	X(K8S_POD_LABELS, "k8s.pod.labels", STRING, 0, "Kubernetes pod labels as key:value, comma-separated") \
-	X(K8S_POD_LABEL, "k8s.pod.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "one Kubernetes pod label, e.g. k8s.pod.label[app]")
+	X(K8S_POD_LABEL, "k8s.pod.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "one Kubernetes pod label, e.g. k8s.pod.label[app]") \
+	X(K8S_POD_SANDBOX_ID, "k8s.pod.sandbox_id", STRING, 0, "the pod's sandbox id, first 12 hex digits: the container id of the pod's sandbox (pause) container, not the pod UID") \
+	X(K8S_POD_FULL_SANDBOX_ID, "k8s.pod.full_sandbox_id", STRING, 0, "the pod's full (64 hex digit) sandbox id") \
+	X(K8S_POD_IP, "k8s.pod.ip", STRING, 0, "the pod's IPv4 address (its sandbox's, shared by its containers); NA outside a pod") \
+	X(K8S_POD_CNI_JSON, "k8s.pod.cni.json", STRING, 0, "the pod's CNI result as JSON, as container.cni.json; NA outside a pod") \
+	DEPRECATED_K8S(X, RC, "rc", "replication controller") \
+	DEPRECATED_K8S(X, SVC, "svc", "service") \
+	X(K8S_NS_ID, "k8s.ns.id", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
+	X(K8S_NS_LABEL, "k8s.ns.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
+	X(K8S_NS_LABELS, "k8s.ns.labels", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
+	DEPRECATED_K8S(X, RS, "rs", "replica set") \
+	DEPRECATED_K8S(X, DEPLOYMENT, "deployment", "deployment")
+
+/* k8s.<kind>.name/id/label/labels: Kubernetes objects Falco's container
+ * plugin 0.7.0 keeps only as deprecated names (the k8smeta plugin has them) */
+#define DEPRECATED_K8S(X, ID, kind, what) \
+	X(K8S_##ID##_NAME, "k8s." kind ".name", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): " what " name, always NA") \
+	X(K8S_##ID##_ID, "k8s." kind ".id", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): " what " id, always NA") \
+	X(K8S_##ID##_LABEL, "k8s." kind ".label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): one " what " label, always NA") \
+	X(K8S_##ID##_LABELS, "k8s." kind ".labels", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): " what " labels, always NA")
 /* clang-format on */
 
 enum ctr_field_id {
@@ -843,6 +884,14 @@ static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 	if (req->field_idx >= F_COUNT) {
 		return SK_ERR;
 	}
+	/* deprecated in Falco's plugin 0.7.0, nothing to extract: the
+	 * healthcheck and probe fields, and from F_K8S_RC_NAME on the
+	 * Kubernetes objects of the k8smeta plugin (new fields go above) */
+	if ((req->field_idx >= F_CONTAINER_HEALTHCHECK &&
+	     req->field_idx <= F_PROC_IS_READINESS_PROBE) ||
+	    req->field_idx >= F_K8S_RC_NAME) {
+		return SK_NA;
+	}
 	if (in->ev_num != ev->num || in->ev_rec != ev->rec) {
 		ctr_parse(in, ev);
 	}
@@ -949,6 +998,30 @@ static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 		return kv_text(in, &m->pod_labels, v);
 	case F_K8S_POD_LABEL:
 		return kv_one(in, &m->pod_labels, req->arg_key, v);
+	case F_CONTAINER_IP:
+		return ret_str(v, m->ip);
+	case F_CONTAINER_CNI_JSON:
+		return ret_str(v, m->cni_json);
+	case F_CONTAINER_HOST_PID:
+	case F_CONTAINER_HOST_NETWORK:
+	case F_CONTAINER_HOST_IPC:
+		v->type = SK_TYPE_BOOL;
+		v->b = req->field_idx == F_CONTAINER_HOST_PID	    ? m->host_pid
+		       : req->field_idx == F_CONTAINER_HOST_NETWORK ? m->host_network
+								    : m->host_ipc;
+		return SK_OK;
+	case F_K8S_POD_SANDBOX_ID:
+		if (m->sandbox_id == NULL) {
+			return SK_NA;
+		}
+		snprintf(in->buf, in->bufcap, "%.12s", m->sandbox_id); /* bufcap >= 256 */
+		return ret_str(v, in->buf);
+	case F_K8S_POD_FULL_SANDBOX_ID:
+		return ret_str(v, m->sandbox_id);
+	case F_K8S_POD_IP:
+		return m->sandbox_id ? ret_str(v, m->ip) : SK_NA;
+	case F_K8S_POD_CNI_JSON:
+		return m->sandbox_id ? ret_str(v, m->cni_json) : SK_NA;
 	default:
 		return SK_NA;
 	}
@@ -995,6 +1068,7 @@ static void ctr_destroy(void *inst)
 	free(in->storage_roots);
 	free(in->docker_roots);
 	free(in->containerd_roots);
+	free(in->cni_dirs);
 	free(in->buf);
 	free(in);
 }
@@ -1015,16 +1089,18 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	in->storage_roots = list_view(&in->conf->storage_roots, def_storage);
 	in->docker_roots = list_view(&in->conf->docker_roots, def_docker);
 	in->containerd_roots = list_view(&in->conf->containerd_roots, def_containerd);
+	in->cni_dirs = list_view(&in->conf->cni_cache_dirs, def_cni);
 	in->buf = malloc(256);
 	in->bufcap = in->buf ? 256 : 0;
 	if (in->storage_roots == NULL || in->docker_roots == NULL || in->containerd_roots == NULL ||
-	    in->buf == NULL) {
+	    in->cni_dirs == NULL || in->buf == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return SK_ERR;
 	}
 	in->mconf.storage_roots = in->storage_roots;
 	in->mconf.docker_roots = in->docker_roots;
 	in->mconf.containerd_roots = in->containerd_roots;
+	in->mconf.cni_dirs = in->cni_dirs;
 	sk_htab_init(&in->tids);
 	sk_htab_init(&in->ctrs);
 	pthread_mutex_init(&in->mu, NULL);
@@ -1056,7 +1132,7 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 
 static const char *const ctr_sources[] = {"syscall", NULL};
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "container", .version = "0.1.0",
+SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "container", .version = "0.7.0",
 		 .description = "container.* and k8s.* fields of syscall events: container ids "
 				"from cgroups, metadata from podman, CRI-O, Docker and containerd",
 		 .contact = PACKAGE_BUGREPORT, .params = ctr_params,

@@ -5,7 +5,11 @@
  * cgroups (from a fake /proc or from clone/execve records) name a container
  * of each runtime, or none, and when metadata lookups start and how long an
  * extraction waits for one (a FIFO holds a lookup in flight), and the
- * metadata saved in capture files. */
+ * metadata saved in capture files. Falco 0.7.0's fields: the host
+ * namespaces a container shares (OCI spec namespaces, Docker's
+ * hostconfig.json), its address and the pod's CNI result (libcni's cache,
+ * Docker's NetworkSettings), the pod sandbox id, and the deprecated fields
+ * (always NA). */
 #include "config.h"
 
 #include <errno.h>
@@ -86,7 +90,27 @@ static int setup(void **state)
 	    "\"/run/containers/storage/overlay-containers/" PODMAN_ID "/userdata/hosts\","
 	    "\"options\":[\"bind\"]}],"
 	    "\"annotations\":{\"io.container.manager\":\"libpod\"},"
-	    "\"linux\":{\"maskedPaths\":[\"/proc/kcore\"]}}");
+	    "\"linux\":{\"maskedPaths\":[\"/proc/kcore\"],\"namespaces\":[{\"type\":\"pid\"},"
+	    "{\"type\":\"network\",\"path\":\"/run/netns/netns-test\"},{\"type\":\"ipc\"},"
+	    "{\"type\":\"mount\"}]}}");
+	/* libcni's cache: podman's one network; the CRI pod's eth0 (an IPv6
+	 * address first) and a second interface; a damaged file and one whose
+	 * name matches but is another container's */
+	put("cni/results/podman-" PODMAN_ID "-eth0",
+	    "{\"kind\":\"cniCacheV1\",\"containerId\":\"" PODMAN_ID "\",\"ifName\":\"eth0\","
+	    "\"networkName\":\"podman\",\"result\":{\"cniVersion\":\"0.4.0\","
+	    "\"ips\":[{\"address\":\"10.88.0.7/16\",\"version\":\"4\"}]}}");
+	put("cni/results/k8s-pod-network-" SANDBOX_ID "-net1",
+	    "{\"containerId\":\"" SANDBOX_ID "\",\"ifName\":\"net1\","
+	    "\"result\":{\"ips\":[{\"address\":\"192.168.50.2/24\"}]}}");
+	put("cni/results/k8s-pod-network-" SANDBOX_ID "-eth0",
+	    "{\"containerId\":\"" SANDBOX_ID "\",\"ifName\":\"eth0\","
+	    "\"result\":{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"}],"
+	    "\"ips\":[{\"address\":\"fd00::9/64\"},{\"address\":\"10.244.1.9/24\","
+	    "\"interface\":0}]}}");
+	put("cni/results/bad-" SANDBOX_ID "-eth1", "{\"containerId\": [");
+	put("cni/results/other-" SANDBOX_ID "-eth2",
+	    "{\"containerId\":\"" CRIO_ID "\",\"result\":{\"ips\":[{\"address\":\"1.2.3.4/8\"}]}}");
 	put("storage/overlay-containers/" PRIV_ID "/userdata/config.json",
 	    "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_SYS_ADMIN\"]}},"
 	    "\"mounts\":[],\"linux\":{}}");
@@ -112,8 +136,11 @@ static int setup(void **state)
 	    "\"Labels\":{\"maintainer\":\"ops\"}},"
 	    "\"MountPoints\":{\"/var/lib/postgresql/data\":{\"Source\":\"/srv/pg\","
 	    "\"Destination\":\"/var/lib/postgresql/data\",\"RW\":true,\"Mode\":\"z\","
-	    "\"Propagation\":\"rprivate\"}}}");
-	put("docker/containers/" DOCKER_ID "/hostconfig.json", "{\"Privileged\":true}");
+	    "\"Propagation\":\"rprivate\"}},"
+	    "\"NetworkSettings\":{\"Networks\":{\"bridge\":{\"IPAddress\":\"172.17.0.5\"}}}}");
+	put("docker/containers/" DOCKER_ID "/hostconfig.json",
+	    "{\"Privileged\":true,\"PidMode\":\"host\",\"IpcMode\":\"shareable\","
+	    "\"NetworkMode\":\"bridge\"}");
 	/* containerd: a CRI container (its sandbox's /etc/hostname and a proc
 	 * mount are not the user's), as config.json of the task's bundle */
 	put(TASKS "k8s.io/" CTRD_ID "/config.json",
@@ -134,13 +161,17 @@ static int setup(void **state)
 	    "\"io.kubernetes.cri.sandbox-namespace\":\"shop\","
 	    "\"io.kubernetes.cri.sandbox-uid\":\"0c1d2e3f-0000-4000-8000-000000000002\"},"
 	    "\"linux\":{\"maskedPaths\":[\"/proc/kcore\"],\"resources\":{\"devices\":"
-	    "[{\"allow\":true,\"access\":\"rwm\"}]}}}");
+	    "[{\"allow\":true,\"access\":\"rwm\"}]},\"namespaces\":[{\"type\":\"pid\","
+	    "\"path\":\"/proc/999999999/ns/pid\"},{\"type\":\"network\",\"path\":"
+	    "\"/proc/999999999/ns/net\"},{\"type\":\"ipc\",\"path\":\"/proc/999999999/ns/ipc\"},"
+	    "{\"type\":\"mount\"}]}}");
 	/* privileged (ctr --privileged, CRI privileged: oci.WithPrivileged) */
 	put(TASKS "k8s.io/" CTRDP_ID "/config.json",
 	    "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_SYS_ADMIN\"]}},"
 	    "\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\","
 	    "\"io.kubernetes.cri.sandbox-name\":\"priv-pod\"},"
-	    "\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}}}");
+	    "\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]},"
+	    "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}]}}");
 	/* every capability, no masked paths, but the device rules of a
 	 * normal container: not privileged */
 	put(TASKS "k8s.io/" CTRDC_ID "/config.json",
@@ -187,7 +218,10 @@ static int teardown(void **state)
 
 static struct ctr_meta_conf mconf(const char **st, const char **dk, const char **cd)
 {
-	static char s[PATH_MAX + 16], d[PATH_MAX + 16], c[PATH_MAX + 16];
+	static char s[PATH_MAX + 16], d[PATH_MAX + 16], c[PATH_MAX + 16], n[PATH_MAX + 16];
+	static const char *nl[2];
+	snprintf(n, sizeof(n), "%s/cni", root);
+	nl[0] = n;
 	snprintf(s, sizeof(s), "%s/storage", root);
 	snprintf(d, sizeof(d), "%s/docker", root);
 	snprintf(c, sizeof(c), "%s/containerd", root);
@@ -198,7 +232,7 @@ static struct ctr_meta_conf mconf(const char **st, const char **dk, const char *
 	cd[0] = c;
 	cd[1] = NULL;
 	return (struct ctr_meta_conf){
-	    .storage_roots = st, .docker_roots = dk, .containerd_roots = cd};
+	    .storage_roots = st, .docker_roots = dk, .containerd_roots = cd, .cni_dirs = nl};
 }
 
 static void test_split_image(void **state)
@@ -244,6 +278,13 @@ static void test_meta(void **state)
 	assert_string_equal(m->mounts, "/srv/data:/data::false:rprivate");
 	assert_int_equal(m->created_ns, 1700000000ULL * 1000000000ULL);
 	assert_null(m->pod_name);
+	/* namespaces of its own; its one network's address, from libcni */
+	assert_false(m->host_pid);
+	assert_false(m->host_network);
+	assert_false(m->host_ipc);
+	assert_string_equal(m->ip, "10.88.0.7");
+	assert_null(m->cni_json);
+	assert_null(m->sandbox_id);
 	ctr_meta_free(m);
 
 	m = ctr_meta_read(&conf, PRIV_ID);
@@ -251,6 +292,11 @@ static void test_meta(void **state)
 	assert_true(m->privileged);
 	assert_string_equal(m->image, "localhost/busybox:latest");
 	assert_string_equal(m->mounts, "");
+	/* a linux section listing no namespace: the host's, all of them */
+	assert_true(m->host_pid);
+	assert_true(m->host_network);
+	assert_true(m->host_ipc);
+	assert_null(m->ip);
 	ctr_meta_free(m);
 
 	m = ctr_meta_read(&conf, CRIO_ID);
@@ -271,6 +317,13 @@ static void test_meta(void **state)
 	assert_null(ctr_kv_get(&m->pod_labels, "nope", &len));
 	v = ctr_kv_get(&m->labels, "io.kubernetes.container.name", &len);
 	assert_non_null(v);
+	/* the pod's: its sandbox's id and network (eth0's IPv4 address) */
+	assert_string_equal(m->sandbox_id, SANDBOX_ID);
+	assert_string_equal(m->ip, "10.244.1.9");
+	assert_non_null(m->cni_json);
+	assert_non_null(strstr(m->cni_json, "\"10.244.1.9/24\""));
+	assert_non_null(strstr(m->cni_json, "\"fd00::9/64\""));
+	assert_null(strstr(m->cni_json, "192.168.50.2"));
 	ctr_meta_free(m);
 
 	m = ctr_meta_read(&conf, DOCKER_ID);
@@ -282,6 +335,11 @@ static void test_meta(void **state)
 	assert_string_equal(m->image_id, "0a1b");
 	assert_true(m->privileged);
 	assert_string_equal(m->mounts, "/srv/pg:/var/lib/postgresql/data:z:true:rprivate");
+	assert_true(m->host_pid);
+	assert_false(m->host_network);
+	assert_false(m->host_ipc); /* "shareable" is its own */
+	assert_string_equal(m->ip, "172.17.0.5");
+	assert_null(m->sandbox_id);
 	ctr_meta_free(m);
 
 	errno = 0;
@@ -371,6 +429,7 @@ struct conf_mirror { /* the plugin's config struct, filled as the host would */
 	struct sk_strlist storage_roots;
 	struct sk_strlist docker_roots;
 	struct sk_strlist containerd_roots;
+	struct sk_strlist cni_cache_dirs;
 	uint64_t wait_ms;
 	uint64_t retry_ms;
 };
@@ -378,12 +437,15 @@ struct conf_mirror { /* the plugin's config struct, filled as the host would */
 static void *plugin_new_wait(uint64_t wait_ms)
 {
 	static char proc[PATH_MAX + 16], st[PATH_MAX + 16], dk[PATH_MAX + 16], cd[PATH_MAX + 16];
-	static char *stl[1], *dkl[1], *cdl[1];
+	static char cni[PATH_MAX + 16];
+	static char *stl[1], *dkl[1], *cdl[1], *cnl[1];
 	static struct conf_mirror conf;
 	snprintf(proc, sizeof(proc), "%s/proc", root);
 	snprintf(st, sizeof(st), "%s/storage", root);
 	snprintf(dk, sizeof(dk), "%s/docker", root);
 	snprintf(cd, sizeof(cd), "%s/containerd", root);
+	snprintf(cni, sizeof(cni), "%s/cni", root);
+	cnl[0] = cni;
 	stl[0] = st;
 	dkl[0] = dk;
 	cdl[0] = cd;
@@ -391,6 +453,7 @@ static void *plugin_new_wait(uint64_t wait_ms)
 				    .storage_roots = {stl, 1},
 				    .docker_roots = {dkl, 1},
 				    .containerd_roots = {cdl, 1},
+				    .cni_cache_dirs = {cnl, 1},
 				    .wait_ms = wait_ms,
 				    .retry_ms = 5000};
 	assert_int_equal(shrike_plugin_entry.config_size, sizeof(conf));
@@ -501,6 +564,25 @@ static void test_plugin_proc(void **state)
 	X_EQ(ev, "container.mounts", "/srv/data:/data::false:rprivate");
 	X_EQ(ev, "container.start_ts", "1700000000000000000");
 	X_EQ(ev, "k8s.pod.name", "<NA>");
+	X_EQ(ev, "container.ip", "10.88.0.7");
+	X_EQ(ev, "container.host_pid", "false");
+	X_EQ(ev, "container.host_network", "false");
+	X_EQ(ev, "container.host_ipc", "false");
+	X_EQ(ev, "container.cni.json", "<NA>");
+	X_EQ(ev, "k8s.pod.ip", "<NA>"); /* not in a pod */
+	X_EQ(ev, "k8s.pod.sandbox_id", "<NA>");
+	/* deprecated in Falco's 0.7.0 (its table: 3 healthcheck/probe fields,
+	 * 3 proc.is_container_*, 19 k8s.rc/svc/ns/rs/deployment ones):
+	 * accepted, described as deprecated, never a value */
+	int ndeprecated = 0;
+	for (const struct sk_field *f = shrike_plugin_entry.fields; f->name; f++) {
+		if (strncmp(f->desc, "deprecated", 10) == 0) {
+			bool arg = (f->flags & SK_FIELD_ARG_REQUIRED) != 0;
+			assert_string_equal(x(inst, &ev, f->name, arg ? "app" : NULL), "<NA>");
+			ndeprecated++;
+		}
+	}
+	assert_int_equal(ndeprecated, 25);
 
 	ev = event(inst, SK_SC_OPENAT, 101, NULL, 0);
 	X_EQ(ev, "container.id", "222222222222");
@@ -513,6 +595,12 @@ static void test_plugin_proc(void **state)
 	assert_string_equal(x(inst, &ev, "k8s.pod.label", "app"), "frontend");
 	assert_string_equal(x(inst, &ev, "k8s.pod.label", "nope"), "<NA>");
 	X_EQ(ev, "container.image.digest", "sha256:feed");
+	X_EQ(ev, "k8s.pod.sandbox_id", "333333333333");
+	X_EQ(ev, "k8s.pod.full_sandbox_id", SANDBOX_ID);
+	X_EQ(ev, "k8s.pod.ip", "10.244.1.9");
+	X_EQ(ev, "container.ip", "10.244.1.9");
+	assert_non_null(strstr(x(inst, &ev, "k8s.pod.cni.json", NULL), "fd00::9/64"));
+	assert_non_null(strstr(x(inst, &ev, "container.cni.json", NULL), "10.244.1.9/24"));
 
 	ev = event(inst, SK_SC_OPENAT, 102, NULL, 0);
 	X_EQ(ev, "container.id", "444444444444");
@@ -521,6 +609,9 @@ static void test_plugin_proc(void **state)
 	X_EQ(ev, "container.privileged", "true");
 	X_EQ(ev, "container.labels", "maintainer:ops");
 	assert_string_equal(x(inst, &ev, "container.label", "maintainer"), "ops");
+	X_EQ(ev, "container.host_pid", "true");
+	X_EQ(ev, "container.host_network", "false");
+	X_EQ(ev, "container.ip", "172.17.0.5");
 
 	/* containerd: the id from the cgroup, metadata from the task's spec */
 	ev = event(inst, SK_SC_OPENAT, 103, NULL, 0);
@@ -535,11 +626,23 @@ static void test_plugin_proc(void **state)
 	X_EQ(ev, "k8s.ns.name", "shop");
 	X_EQ(ev, "k8s.pod.uid", "0c1d2e3f-0000-4000-8000-000000000002");
 	X_EQ(ev, "k8s.pod.labels", "<NA>");
+	/* joins the sandbox's namespaces (not PID 1's): none is the host's */
+	X_EQ(ev, "container.host_pid", "false");
+	X_EQ(ev, "container.host_network", "false");
+	X_EQ(ev, "container.host_ipc", "false");
+	X_EQ(ev, "k8s.pod.sandbox_id", "333333333333");
+	X_EQ(ev, "k8s.pod.ip", "10.244.1.9");
 	X_EQ(ev, "container.mounts",
 	     "/proc:/host/proc::false:rprivate,"
 	     "/run/docker.sock:/var/run/docker.sock::true:rshared");
 	ev = event(inst, SK_SC_OPENAT, 107, NULL, 0);
 	X_EQ(ev, "container.privileged", "true");
+	/* a sandbox is its own pod's; this one has the host's network and IPC */
+	X_EQ(ev, "k8s.pod.full_sandbox_id", CTRDP_ID);
+	X_EQ(ev, "container.host_pid", "false");
+	X_EQ(ev, "container.host_network", "true");
+	X_EQ(ev, "container.host_ipc", "true");
+	X_EQ(ev, "k8s.pod.ip", "<NA>");
 
 	ev = event(inst, SK_SC_OPENAT, 104, NULL, 0);
 	X_EQ(ev, "container.id", "host");
@@ -547,6 +650,8 @@ static void test_plugin_proc(void **state)
 	X_EQ(ev, "container.name", "host");
 	X_EQ(ev, "container.type", "<NA>");
 	X_EQ(ev, "container.image", "<NA>");
+	X_EQ(ev, "container.host_pid", "<NA>");
+	X_EQ(ev, "container.ip", "<NA>");
 
 	ev = event(inst, SK_SC_OPENAT, 105, NULL, 0);
 	X_EQ(ev, "container.privileged", "true");
@@ -767,6 +872,12 @@ static void test_snap_meta(void **state)
 		same_str(d->pod_uid, m->pod_uid);
 		assert_int_equal(d->privileged, m->privileged);
 		assert_int_equal(d->created_ns, m->created_ns);
+		same_str(d->sandbox_id, m->sandbox_id);
+		same_str(d->ip, m->ip);
+		same_str(d->cni_json, m->cni_json);
+		assert_int_equal(d->host_pid, m->host_pid);
+		assert_int_equal(d->host_network, m->host_network);
+		assert_int_equal(d->host_ipc, m->host_ipc);
 		same_kv(&d->labels, &m->labels);
 		same_kv(&d->pod_labels, &m->pod_labels);
 		assert_int_equal(d->nmounts, m->nmounts);
@@ -779,6 +890,21 @@ static void test_snap_meta(void **state)
 			assert_int_equal(d->mountv[i].rw, m->mountv[i].rw);
 		}
 		ctr_meta_free(d);
+		/* a capture of Shrike before 0.7.0: the first parts only */
+		len = sk_staterec_build(&sbuf, 3, 0, parts, 1 + CTRSNAP_META_PARTS_V1);
+		assert_true(len > 0);
+		uint64_t *old = wrap_state(sbuf.p, len);
+		r = sk_staterec_open((const struct sk_evt_hdr *)old, &in);
+		assert_non_null(r);
+		d = ctrsnap_meta_decode(r, 1);
+		assert_non_null(d);
+		same_str(d->name, m->name);
+		assert_null(d->ip);
+		assert_null(d->sandbox_id);
+		assert_false(d->host_pid);
+		ctr_meta_free(d);
+		free(old);
+		len = sk_staterec_build(&sbuf, 3, 0, parts, 1 + CTRSNAP_META_PARTS);
 		/* cut short anywhere, or with bytes flipped: no crash */
 		srand((unsigned)k);
 		for (size_t cut = 0; cut < len; cut += 7) {

@@ -3,6 +3,7 @@
  * ctrmeta.h). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -47,6 +48,9 @@ void ctr_meta_free(struct ctr_meta *m)
 	free(m->pod_ns);
 	free(m->pod_uid);
 	free(m->pod_labels.text);
+	free(m->sandbox_id);
+	free(m->ip);
+	free(m->cni_json);
 	free(m);
 }
 
@@ -345,6 +349,151 @@ static bool oci_privileged(struct json_object *spec, bool need_devices)
 	return str_in_array(caps, "CAP_SYS_ADMIN");
 }
 
+/* ns_path_is_hosts - a namespace joined by path is the host's when it is
+ * PID 1's (`proc_name` is its name under /proc/<pid>/ns). */
+static bool ns_path_is_hosts(const char *path, const char *proc_name)
+{
+	char init[64];
+	struct stat a, b;
+	snprintf(init, sizeof(init), "/proc/1/ns/%s", proc_name);
+	return stat(path, &a) == 0 && stat(init, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* oci_host_ns - which of the host's PID, network and IPC namespaces the
+ * container of an OCI spec shares. The OCI runtime spec: a namespace type
+ * that linux.namespaces does not list is inherited from the runtime, the
+ * host's (podman --pid=host, Kubernetes hostPID ... leave it out); one
+ * listed with a path is joined (a pod's containers join the sandbox's),
+ * which is the host's only when the path is PID 1's. A spec without a
+ * linux section says nothing: all false. */
+static void oci_host_ns(struct ctr_meta *m, struct json_object *spec)
+{
+	struct json_object *linux_ = jget(spec, "linux");
+	if (linux_ == NULL || !json_object_is_type(linux_, json_type_object)) {
+		return;
+	}
+	struct json_object *nss = jget(linux_, "namespaces");
+	size_t n =
+	    nss && json_object_is_type(nss, json_type_array) ? json_object_array_length(nss) : 0;
+	m->host_pid = m->host_network = m->host_ipc = true;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *ns = json_object_array_get_idx(nss, i);
+		const char *type = jstr(ns, "type");
+		const char *path = jstr(ns, "path");
+		static const struct {
+			const char *type, *proc;
+		} kinds[] = {{"pid", "pid"}, {"network", "net"}, {"ipc", "ipc"}};
+		for (size_t k = 0; type != NULL && k < 3; k++) {
+			if (strcmp(type, kinds[k].type) != 0) {
+				continue;
+			}
+			bool host =
+			    path != NULL && path[0] && ns_path_is_hosts(path, kinds[k].proc);
+			bool *f = k == 0 ? &m->host_pid : k == 1 ? &m->host_network : &m->host_ipc;
+			*f = host;
+		}
+	}
+}
+
+/* cni_ipv4 - the first IPv4 address of a CNI result (spec 0.3+: ips[] with
+ * "address": "10.88.0.5/16"; 0.1/0.2: ip4.ip), without its prefix length,
+ * into buf (INET_ADDRSTRLEN). false when it has none. */
+static bool cni_ipv4(struct json_object *res, char *buf)
+{
+	struct json_object *ips = jget(res, "ips");
+	size_t n =
+	    ips && json_object_is_type(ips, json_type_array) ? json_object_array_length(ips) : 0;
+	for (size_t i = 0; i <= n; i++) {
+		const char *a = i < n ? jstr(json_object_array_get_idx(ips, i), "address")
+				      : jstr(jget(res, "ip4"), "ip");
+		if (a == NULL) {
+			continue;
+		}
+		size_t len = strcspn(a, "/");
+		char tmp[INET_ADDRSTRLEN];
+		struct in_addr in;
+		if (len < sizeof(tmp)) {
+			memcpy(tmp, a, len);
+			tmp[len] = '\0';
+			if (inet_pton(AF_INET, tmp, &in) == 1) {
+				memcpy(buf, tmp, len + 1);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+#define CNI_JSON_MAX 4096u /* Falco's cap on container.cni.json */
+
+/* cni_read - the network of container (or pod sandbox) `id` as libcni
+ * cached it when the runtime set it up: results/<network>-<id>-<ifname>
+ * under each of `dirs`, {"containerId": id, "ifName", "result": {...}}.
+ * The address is the first IPv4 of the result of interface eth0 (the
+ * runtimes' default), else of the only result; `one_network` (podman)
+ * wants exactly one network, as podman shows an address only then.
+ * `with_json` also keeps that result as m->cni_json (at most
+ * CNI_JSON_MAX bytes). Missing directories and damaged files are skipped. */
+static int cni_read(struct ctr_meta *m, const char *const *dirs, const char *id, bool one_network,
+		    bool with_json)
+{
+	struct json_object *best = NULL;
+	bool best_eth0 = false;
+	size_t nfound = 0;
+	size_t idlen = strlen(id);
+	for (const char *const *d = dirs; d != NULL && *d; d++) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s/results", *d);
+		DIR *dh = opendir(dir);
+		struct dirent *de;
+		while (dh != NULL && (de = readdir(dh)) != NULL) {
+			const char *at = strstr(de->d_name, id);
+			if (at == NULL || at == de->d_name || at[-1] != '-' || at[idlen] != '-') {
+				continue;
+			}
+			char path[PATH_MAX * 2];
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			struct json_object *c = read_json(path);
+			const char *cid = jstr(c, "containerId");
+			struct json_object *res = jget(c, "result");
+			if (cid == NULL || strcmp(cid, id) != 0 || res == NULL ||
+			    !json_object_is_type(res, json_type_object)) {
+				json_object_put(c);
+				continue;
+			}
+			nfound++;
+			const char *ifn = jstr(c, "ifName");
+			bool eth0 = ifn != NULL && strcmp(ifn, "eth0") == 0;
+			if (best == NULL || (eth0 && !best_eth0)) {
+				json_object_put(best);
+				best = c;
+				best_eth0 = eth0;
+			} else {
+				json_object_put(c);
+			}
+		}
+		if (dh != NULL) {
+			closedir(dh);
+		}
+	}
+	int r = 0;
+	char ip[INET_ADDRSTRLEN];
+	struct json_object *res = jget(best, "result");
+	if (best != NULL && (!one_network || nfound == 1) && m->ip == NULL && cni_ipv4(res, ip)) {
+		r |= dup_to(&m->ip, ip);
+	}
+	if (best != NULL && with_json) {
+		const char *j = json_object_to_json_string_ext(
+		    res, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		free(m->cni_json);
+		m->cni_json = j ? strndup(j, CNI_JSON_MAX) : NULL;
+		r |= j && m->cni_json == NULL ? -ENOMEM : 0;
+	}
+	json_object_put(best);
+	return r ? -ENOMEM : 0;
+}
+
 /* k8s_from_annotations - the CRI annotations the kubelet sets. */
 static int k8s_from(struct ctr_meta *m, const char *name, const char *ns, const char *uid)
 {
@@ -356,7 +505,8 @@ static int k8s_from(struct ctr_meta *m, const char *name, const char *ns, const 
 }
 
 /* storage_read - podman and CRI-O: containers/storage under `root`. */
-static struct ctr_meta *storage_read(const char *root, const char *full_id)
+static struct ctr_meta *storage_read(const struct ctr_meta_conf *conf, const char *root,
+				     const char *full_id)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/overlay-containers/%s/userdata/config.json", root,
@@ -377,7 +527,13 @@ static struct ctr_meta *storage_read(const char *root, const char *full_id)
 		/* podman says it in an annotation; otherwise judge by the spec */
 		const char *priv = jstr(ann, "io.podman.annotations.privileged");
 		m->privileged = priv ? strcasecmp(priv, "TRUE") == 0 : oci_privileged(spec, false);
+		oci_host_ns(m, spec);
 		r |= oci_mounts(m, spec, full_id, NULL);
+		if (!crio) {
+			/* podman's own network (CNI backend): its address when
+			 * it has one network, as `podman inspect` shows it */
+			r |= cni_read(m, conf->cni_dirs, full_id, true, false);
+		}
 		r |= k8s_from(m, jstr(ann, "io.kubernetes.pod.name"),
 			      jstr(ann, "io.kubernetes.pod.namespace"),
 			      jstr(ann, "io.kubernetes.pod.uid"));
@@ -392,6 +548,10 @@ static struct ctr_meta *storage_read(const char *root, const char *full_id)
 		json_object_put(lo);
 		/* the pod's labels are the sandbox's */
 		const char *sandbox = jstr(ann, "io.kubernetes.cri-o.SandboxID");
+		r |= dup_to(&m->sandbox_id, sandbox);
+		if (sandbox != NULL && sandbox[0]) {
+			r |= cni_read(m, conf->cni_dirs, sandbox, false, true);
+		}
 		if (sandbox != NULL && strlen(sandbox) < 128) {
 			snprintf(path, sizeof(path),
 				 "%s/overlay-containers/%s/userdata/config.json", root, sandbox);
@@ -448,7 +608,45 @@ static struct ctr_meta *storage_read(const char *root, const char *full_id)
 
 /* docker_read - Docker: <root>/containers/<id>/config.v2.json and
  * hostconfig.json. */
-static struct ctr_meta *docker_read(const char *root, const char *full_id)
+/* docker_ip - Docker's address of a container: NetworkSettings.IPAddress
+ * (the default bridge's, as `docker inspect` has it at the top), else that
+ * of its "bridge" network; for --network container:<id> (a Kubernetes
+ * pod's containers under cri-dockerd) the other container's. `depth`
+ * bounds that chain. NULL when none. */
+static char *docker_ip(const char *root, struct json_object *cfg, struct json_object *hc, int depth)
+{
+	struct json_object *ns = jget(cfg, "NetworkSettings");
+	const char *ip = jstr(ns, "IPAddress");
+	if (ip == NULL || ip[0] == '\0') {
+		ip = jstr(jget(jget(ns, "Networks"), "bridge"), "IPAddress");
+	}
+	if (ip != NULL && ip[0] != '\0') {
+		return strdup(ip);
+	}
+	const char *mode = jstr(hc, "NetworkMode");
+	if (depth <= 0 || mode == NULL || strncmp(mode, "container:", 10) != 0 ||
+	    strlen(mode + 10) != 64 || strchr(mode + 10, '/') != NULL) {
+		return NULL;
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", root, mode + 10);
+	struct json_object *ocfg = read_json(path);
+	snprintf(path, sizeof(path), "%s/containers/%s/hostconfig.json", root, mode + 10);
+	struct json_object *ohc = read_json(path);
+	char *r = docker_ip(root, ocfg, ohc, depth - 1);
+	json_object_put(ocfg);
+	json_object_put(ohc);
+	return r;
+}
+
+static bool jstr_is(struct json_object *o, const char *key, const char *want)
+{
+	const char *s = jstr(o, key);
+	return s != NULL && strcmp(s, want) == 0;
+}
+
+static struct ctr_meta *docker_read(const struct ctr_meta_conf *conf, const char *root,
+				    const char *full_id)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", root, full_id);
@@ -492,6 +690,19 @@ static struct ctr_meta *docker_read(const char *root, const char *full_id)
 		struct json_object *hc = read_json(path);
 		struct json_object *priv = jget(hc, "Privileged");
 		m->privileged = priv && json_object_get_boolean(priv);
+		m->host_pid = jstr_is(hc, "PidMode", "host");
+		m->host_network = jstr_is(hc, "NetworkMode", "host");
+		m->host_ipc = jstr_is(hc, "IpcMode", "host");
+		m->ip = docker_ip(root, cfg, hc, 1);
+		/* cri-dockerd: the pod's sandbox is a container of its own */
+		const char *sandbox = jstr(labels, "io.kubernetes.sandbox.id");
+		if (sandbox == NULL && jstr_is(labels, "io.kubernetes.docker.type", "podsandbox")) {
+			sandbox = full_id;
+		}
+		r |= dup_to(&m->sandbox_id, sandbox);
+		if (sandbox != NULL && sandbox[0]) {
+			r |= cni_read(m, conf->cni_dirs, sandbox, false, true);
+		}
 		json_object_put(hc);
 	}
 	json_object_put(cfg);
@@ -542,7 +753,8 @@ static struct json_object *containerd_spec(const char *root, const char *full_id
  * image is unknown: labels, the image and its id live in containerd's
  * metadata database (bolt), which Shrike does not read. The creation time
  * is the bundle's config.json's: written when the task was created. */
-static struct ctr_meta *containerd_read(const char *root, const char *full_id)
+static struct ctr_meta *containerd_read(const struct ctr_meta_conf *conf, const char *root,
+					const char *full_id)
 {
 	char path[PATH_MAX];
 	struct json_object *spec = containerd_spec(root, full_id, path, sizeof(path));
@@ -558,6 +770,9 @@ static struct ctr_meta *containerd_read(const char *root, const char *full_id)
 		const char *sandbox = jstr(ann, "io.kubernetes.cri.sandbox-id");
 		if (type != NULL && strcmp(type, "sandbox") == 0) {
 			name = jstr(ann, "io.kubernetes.cri.sandbox-name");
+			if (sandbox == NULL) {
+				sandbox = full_id; /* the sandbox is its own pod's */
+			}
 		}
 		r |= dup_to(&m->runtime, "containerd");
 		r |= dup_to(&m->name, name ? name : full_id);
@@ -566,7 +781,12 @@ static struct ctr_meta *containerd_read(const char *root, const char *full_id)
 			      jstr(ann, "io.kubernetes.cri.sandbox-namespace"),
 			      jstr(ann, "io.kubernetes.cri.sandbox-uid"));
 		m->privileged = oci_privileged(spec, true);
+		oci_host_ns(m, spec);
 		r |= oci_mounts(m, spec, full_id, sandbox);
+		r |= dup_to(&m->sandbox_id, sandbox);
+		if (sandbox != NULL && sandbox[0]) {
+			r |= cni_read(m, conf->cni_dirs, sandbox, false, true);
+		}
 		struct stat st;
 		if (stat(path, &st) == 0) {
 			m->created_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
@@ -586,13 +806,13 @@ struct ctr_meta *ctr_meta_read(const struct ctr_meta_conf *conf, const char *ful
 {
 	struct ctr_meta *m = NULL;
 	for (const char *const *r = conf->storage_roots; m == NULL && r && *r; r++) {
-		m = storage_read(*r, full_id);
+		m = storage_read(conf, *r, full_id);
 	}
 	for (const char *const *r = conf->docker_roots; m == NULL && r && *r; r++) {
-		m = docker_read(*r, full_id);
+		m = docker_read(conf, *r, full_id);
 	}
 	for (const char *const *r = conf->containerd_roots; m == NULL && r && *r; r++) {
-		m = containerd_read(*r, full_id);
+		m = containerd_read(conf, *r, full_id);
 	}
 	if (m == NULL) {
 		errno = errno == ENOMEM ? ENOMEM : ENOENT;

@@ -48,6 +48,11 @@ struct ctr_meta {
 	struct ctr_kv labels;
 	char *pod_name, *pod_ns, *pod_uid;
 	struct ctr_kv pod_labels;
+	char *sandbox_id; /* the full id of the pod's sandbox (CRI runtimes) */
+	char *ip;	  /* primary IPv4 address, dotted quad; NULL: none */
+	char *cni_json;	  /* the pod's CNI result, compact JSON (CRI runtimes) */
+	/* the container shares the host's PID, network, IPC namespace */
+	bool host_pid, host_network, host_ipc;
 };
 
 /* Where to look. NULL-terminated lists of directories. */
@@ -55,10 +60,17 @@ struct ctr_meta_conf {
 	const char *const *storage_roots;    /* containers/storage roots (podman, CRI-O) */
 	const char *const *docker_roots;     /* Docker data roots */
 	const char *const *containerd_roots; /* containerd state directories */
+	const char *const *cni_dirs;	     /* libcni cache directories (holding results/) */
 };
 
 /* ctr_meta_read - read the metadata of container `full_id` (64 hex digits):
- * containers/storage roots first, then Docker's, then containerd's. Returns a new struct (free
+ * containers/storage roots first, then Docker's, then containerd's. The
+ * host namespaces a container shares come from its OCI spec (a namespace
+ * the spec does not list, or joins by a path that is PID 1's, is the
+ * host's) or Docker's hostconfig.json; its address from Docker's
+ * NetworkSettings or from the CNI results libcni caches under cni_dirs
+ * (results/<network>-<id>-<interface>: the container's own for podman
+ * with one network, the pod sandbox's for CRI-O and containerd). Returns a new struct (free
  * with ctr_meta_free()) or NULL when no runtime knows the id (errno ENOENT)
  * or out of memory (ENOMEM). */
 struct ctr_meta *ctr_meta_read(const struct ctr_meta_conf *conf, const char *full_id);

@@ -5,7 +5,9 @@
  * one by one (six NUL-terminated strings each: source, dest, mode,
  * propagation, text, "1"/"0" for read-write), runtime, labels, pod name,
  * namespace, uid and labels (label lists as the NUL-separated text they
- * are kept in). */
+ * are kept in); then (since 0.7.0) a u32 bit set of the host namespaces
+ * shared (1 PID, 2 network, 4 IPC), the pod sandbox id, the IPv4 address
+ * and the CNI result. */
 #include "config.h"
 
 #include <errno.h>
@@ -41,6 +43,10 @@ int ctrsnap_meta_encode(const struct ctr_meta *m, struct ctrsnap_scratch *sc,
 	present |= m->pod_uid ? 1u << 10 : 0;
 	present |= m->labels.text ? 1u << 11 : 0;
 	present |= m->pod_labels.text ? 1u << 12 : 0;
+	present |= m->sandbox_id ? 1u << 13 : 0;
+	present |= m->ip ? 1u << 14 : 0;
+	present |= m->cni_json ? 1u << 15 : 0;
+	sc->host_ns = (m->host_pid ? 1u : 0) | (m->host_network ? 2u : 0) | (m->host_ipc ? 4u : 0);
 	uint32_t priv = m->privileged;
 	sc->fixed[0] = (uint64_t)present | ((uint64_t)priv << 32);
 	sc->fixed[1] = m->created_ns;
@@ -83,6 +89,10 @@ int ctrsnap_meta_encode(const struct ctr_meta *m, struct ctrsnap_scratch *sc,
 	parts[n++] = sk_staterec_s(m->pod_uid);
 	parts[n++] = (struct sk_staterec_part){m->pod_labels.text,
 					       m->pod_labels.text ? m->pod_labels.len : 0};
+	parts[n++] = (struct sk_staterec_part){&sc->host_ns, sizeof(sc->host_ns)};
+	parts[n++] = sk_staterec_s(m->sandbox_id);
+	parts[n++] = sk_staterec_s(m->ip);
+	parts[n++] = sk_staterec_s(m->cni_json);
 	return n == CTRSNAP_META_PARTS ? 0 : -EINVAL;
 }
 
@@ -139,7 +149,7 @@ static int decode_mounts(struct ctr_meta *m, const void *p, uint32_t len, uint64
 struct ctr_meta *ctrsnap_meta_decode(const struct sk_evt_hdr *r, unsigned first)
 {
 	uint64_t fixed[3];
-	if (r->nparams < first + CTRSNAP_META_PARTS ||
+	if (r->nparams < first + CTRSNAP_META_PARTS_V1 ||
 	    !sk_staterec_fixed(r, first, fixed, sizeof(fixed))) {
 		return NULL;
 	}
@@ -167,6 +177,18 @@ struct ctr_meta *ctrsnap_meta_decode(const struct sk_evt_hdr *r, unsigned first)
 	rc |= sk_staterec_str(r, i++, present & (1u << 10), &m->pod_uid, NULL);
 	rc |= sk_staterec_str(r, i++, present & (1u << 12), &m->pod_labels.text,
 			      &m->pod_labels.len);
+	uint32_t host_ns = 0;
+	if (rc == 0 && r->nparams >= first + CTRSNAP_META_PARTS) {
+		if (!sk_staterec_fixed(r, i++, &host_ns, sizeof(host_ns))) {
+			rc = -EINVAL;
+		}
+		rc |= sk_staterec_str(r, i++, present & (1u << 13), &m->sandbox_id, NULL);
+		rc |= sk_staterec_str(r, i++, present & (1u << 14), &m->ip, NULL);
+		rc |= sk_staterec_str(r, i++, present & (1u << 15), &m->cni_json, NULL);
+	}
+	m->host_pid = (host_ns & 1u) != 0;
+	m->host_network = (host_ns & 2u) != 0;
+	m->host_ipc = (host_ns & 4u) != 0;
 	if (rc != 0) {
 		ctr_meta_free(m);
 		return NULL;

@@ -10,8 +10,11 @@
 #include "../common/staterec.h"
 #include "ctrmeta.h"
 
-/* Parameters one container's metadata takes. */
-#define CTRSNAP_META_PARTS 15u
+/* Parameters one container's metadata takes: CTRSNAP_META_PARTS_V1 in
+ * captures of Shrike before container plugin 0.7.0, which a decoder still
+ * reads (without the host namespaces, sandbox id and network). */
+#define CTRSNAP_META_PARTS    19u
+#define CTRSNAP_META_PARTS_V1 15u
 
 /* Scratch an encoding needs (the mounts, packed); free with
  * ctrsnap_scratch_fini(). Zero it before the first use. */
@@ -19,6 +22,7 @@ struct ctrsnap_scratch {
 	char *mounts;
 	size_t cap;
 	uint64_t fixed[3];
+	uint32_t host_ns;
 };
 
 /* ctrsnap_meta_encode - the CTRSNAP_META_PARTS parameters of `m` into
@@ -27,8 +31,8 @@ int ctrsnap_meta_encode(const struct ctr_meta *m, struct ctrsnap_scratch *sc,
 			struct sk_staterec_part *parts);
 
 /* ctrsnap_meta_decode - a new struct ctr_meta from parameters
- * first .. first+CTRSNAP_META_PARTS-1 of r. NULL when they are damaged
- * or out of memory. */
+ * first .. first+CTRSNAP_META_PARTS-1 of r (first+CTRSNAP_META_PARTS_V1-1
+ * when r has no more). NULL when they are damaged or out of memory. */
 struct ctr_meta *ctrsnap_meta_decode(const struct sk_evt_hdr *r, unsigned first);
 
 void ctrsnap_scratch_fini(struct ctrsnap_scratch *sc);

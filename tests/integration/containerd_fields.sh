@@ -14,7 +14,11 @@
 # tag, pod name, namespace and uid, the bind mount of the host's /proc
 # (container.mount.dest[/proc*], as Falco's sensitive_mount has it),
 # privileged or not, and a container without the CRI annotations whose first
-# process is the cat (its name is its id).
+# process is the cat (its name is its id). Falco 0.7.0's fields: the pod
+# sandbox id from io.kubernetes.cri.sandbox-id, the pod's address from the
+# CNI result libcni would have cached for that sandbox (a fixture: no CNI
+# runs here), and the host namespaces from the task's OCI spec (ctr
+# --net-host leaves the network namespace out).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib/containers.sh"
 
@@ -52,6 +56,9 @@ cat >"$T/rules.yaml" <<'RULES'
     image=%container.image repo=%container.image.repository tag=%container.image.tag
     privileged=%container.privileged pod=%k8s.pod.name ns=%k8s.ns.name uid=%k8s.pod.uid
     hostproc=%container.mount.dest[/proc*] mounts=%container.mounts
+    sandbox=%k8s.pod.sandbox_id full_sandbox=%k8s.pod.full_sandbox_id pod_ip=%k8s.pod.ip
+    ip=%container.ip host_pid=%container.host_pid host_network=%container.host_network
+    host_ipc=%container.host_ipc
   priority: WARNING
 - rule: sensitive mount
   desc: Falco's sensitive_mount macro, shortened
@@ -76,6 +83,7 @@ plugins:
       containerd_roots: [$CTRD_DIR/state]
       storage_roots: [$T/none]
       docker_roots: [$T/none]
+      cni_cache_dirs: [$T/cni]
       wait_metadata: 1s
 load_plugins: [syscall, container]
 stdout_output:
@@ -93,6 +101,10 @@ fi
 # 1. a pod's container as the CRI plugin would make it, with the host's /proc
 id1=$(hex64)
 sandbox=$(hex64)
+# the pod network's CNI result, as libcni caches it for the CRI plugin
+mkdir -p "$T/cni/results"
+printf '{"kind":"cniCacheV1","containerId":"%s","ifName":"eth0","networkName":"k8s-pod-network","result":{"cniVersion":"1.0.0","interfaces":[{"name":"eth0"}],"ips":[{"address":"10.244.7.3/24","interface":0}]}}' \
+	"$sandbox" >"$T/cni/results/k8s-pod-network-$sandbox-eth0"
 uid1="5e7c2a1b-8f3d-4c1e-9a2b-$(echo "$id1" | cut -c1-12)"
 ctrd run -d --cgroup "$(cgroup "$id1" "$uid1" besteffort)" \
 	--annotation io.kubernetes.cri.container-type=container \
@@ -107,7 +119,7 @@ ctrd run -d --cgroup "$(cgroup "$id1" "$uid1" besteffort)" \
 ctrd task exec --exec-id shadow "$id1" cat /etc/shadow >/dev/null
 # 2. a privileged one, a Guaranteed pod's
 id2=$(hex64)
-ctrd run -d --privileged --cgroup "$(cgroup "$id2" 2c4e6a80-1b3d-4f5a-8c7e-9d0f1a2b3c4d)" \
+ctrd run -d --privileged --net-host --cgroup "$(cgroup "$id2" 2c4e6a80-1b3d-4f5a-8c7e-9d0f1a2b3c4d)" \
 	--annotation io.kubernetes.cri.container-type=container \
 	--annotation io.kubernetes.cri.container-name=agent \
 	--annotation "io.kubernetes.cri.image-name=$tag" \
@@ -139,15 +151,15 @@ alert() {
 }
 s1=$(echo "$id1" | cut -c1-12)
 is "$(alert "$id1")" \
-	"SHADOW id=$s1 type=containerd name=api image=$tag repo=localhost/shrike-ctrd tag=$$ privileged=false pod=api-7d4b9 ns=shop uid=$uid1 hostproc=/host/proc mounts=/proc:/host/proc::false:" \
-	"a CRI container: names, image and pod from the annotations of the task's spec, its bind mount"
+	"SHADOW id=$s1 type=containerd name=api image=$tag repo=localhost/shrike-ctrd tag=$$ privileged=false pod=api-7d4b9 ns=shop uid=$uid1 hostproc=/host/proc mounts=/proc:/host/proc::false: sandbox=$(echo "$sandbox" | cut -c1-12) full_sandbox=$sandbox pod_ip=10.244.7.3 ip=10.244.7.3 host_pid=false host_network=false host_ipc=false" \
+	"a CRI container: names, image, pod and sandbox from the annotations of the task's spec, its bind mount, the pod's address"
 s2=$(echo "$id2" | cut -c1-12)
 is "$(alert "$id2")" \
-	"SHADOW id=$s2 type=containerd name=agent image=$tag repo=localhost/shrike-ctrd tag=$$ privileged=true pod=agent-x2 ns=kube-system uid=<NA> hostproc=<NA> mounts=" \
-	"a privileged container is privileged; no /proc mount, no pod uid annotation"
+	"SHADOW id=$s2 type=containerd name=agent image=$tag repo=localhost/shrike-ctrd tag=$$ privileged=true pod=agent-x2 ns=kube-system uid=<NA> hostproc=<NA> mounts=/etc/hosts:/etc/hosts::false:,/etc/resolv.conf:/etc/resolv.conf::false: sandbox=<NA> full_sandbox=<NA> pod_ip=<NA> ip=<NA> host_pid=false host_network=true host_ipc=false" \
+	"a privileged container is privileged; no /proc mount, no pod uid or sandbox annotation; --net-host: the host's network (and ctr binds the host's hosts and resolv.conf)"
 s3=$(echo "$id3" | cut -c1-12)
 is "$(alert "$id3")" \
-	"SHADOW id=$s3 type=containerd name=$id3 image=<NA> repo=<NA> tag=<NA> privileged=false pod=<NA> ns=<NA> uid=<NA> hostproc=<NA> mounts=" \
+	"SHADOW id=$s3 type=containerd name=$id3 image=<NA> repo=<NA> tag=<NA> privileged=false pod=<NA> ns=<NA> uid=<NA> hostproc=<NA> mounts= sandbox=<NA> full_sandbox=<NA> pod_ip=<NA> ip=<NA> host_pid=false host_network=false host_ipc=false" \
 	"without the CRI annotations: the containerd id is the name, the image is unknown"
 
 # in a condition, Falco's way: != "N/A" holds only when a mount matches (a

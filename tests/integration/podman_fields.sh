@@ -11,7 +11,13 @@
 # default wait_metadata: the alert of a rule on the very first process of a
 # new container (`podman run IMAGE cat /etc/shadow`) already has the
 # container's name and image (the lookup starts at the runtime's first
-# records in the container, before the workload runs).
+# records in the container, before the workload runs). The network and
+# namespaces (Falco's container plugin 0.7.0 fields): the default container
+# has the address podman inspect shows (container.ip, from the CNI result
+# podman's network was set up with), its own PID, network and IPC
+# namespaces; one started with --pid=host --network=host --ipc=host shares
+# all three and has no address of its own; neither is in a Kubernetes pod
+# (k8s.pod.* and container.cni.json NA).
 . "$top_srcdir/tests/lib.sh"
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to load the eBPF probe and run podman"
@@ -21,7 +27,7 @@ command -v podman >/dev/null || tap_skip_all "podman is not installed (scripts/i
 [ -x /bin/busybox ] || tap_skip_all "busybox-static is not installed (scripts/install-deps.sh --test)"
 FIELDCHECK="$top_builddir/tests/tools/fieldcheck"
 
-tap_plan 11
+tap_plan 13
 
 # podman as DESIGN.md has it on these machines: cgroupfs, runc, file events
 cat >"$T/containers.conf" <<'CONF'
@@ -48,7 +54,7 @@ tar -C "$T/rootfs" -cf "$T/rootfs.tar" .
 if ! podman import "$T/rootfs.tar" "$tag" >"$T/import.out" 2>&1; then
 	tap_skip_all "podman cannot import an image here: $(tail -n 1 "$T/import.out")"
 fi
-on_exit "podman rm -f -t 0 $name $name-first >/dev/null 2>&1; podman rmi -f $tag >/dev/null 2>&1"
+on_exit "podman rm -f -t 0 $name $name-first $name-hostns >/dev/null 2>&1; podman rmi -f $tag >/dev/null 2>&1"
 
 cat >"$T/rules.yaml" <<'RULES'
 - rule: shadow read in a container
@@ -91,6 +97,12 @@ podman exec -u 1000 "$name" cat /etc/passwd >/dev/null
 podman cp /bin/busybox "$name:/tmp/copied-box"
 podman exec "$name" /tmp/copied-box true
 podman exec "$name" /bin/busybox true
+ip=$(podman inspect --format '{{.NetworkSettings.IPAddress}}' "$name" 2>/dev/null)
+# one sharing the host's PID, network and IPC namespaces
+podman run -d --name "$name-hostns" --pid=host --network=host --ipc=host "$tag" sleep 120 >>"$T/run.out" 2>&1
+hostns=$(podman inspect --format '{{.Id}}' "$name-hostns" 2>/dev/null | cut -c1-12)
+podman exec "$name-hostns" /bin/cat /etc/shadow >/dev/null
+podman rm -f -t 0 "$name-hostns" >/dev/null 2>&1
 # a new container whose first process reads /etc/shadow (last: the checks
 # above take the first matching event)
 podman run --name "$name-first" "$tag" cat /etc/shadow >/dev/null
@@ -137,6 +149,17 @@ is "$got" "proc.vpid=1 container.name=$name" "the container's first process is p
 
 got=$(fc "evt.type = execve and proc.exepath = /tmp/copied-box and container.id = host" container.name)
 is "$got" "" "the container's events are not the host's"
+
+got=$(fc "evt.type = execve and container.id = $short and proc.name = sleep" \
+	container.ip container.host_pid container.host_network container.host_ipc container.cni.json \
+	k8s.pod.ip k8s.pod.sandbox_id k8s.pod.full_sandbox_id)
+is "$got" "container.ip=$ip container.host_pid=false container.host_network=false container.host_ipc=false container.cni.json=<NA> k8s.pod.ip=<NA> k8s.pod.sandbox_id=<NA> k8s.pod.full_sandbox_id=<NA>" \
+	"a default container: podman's address ($ip), namespaces of its own, no pod"
+
+got=$(fc "evt.type = execve and container.id = $hostns and proc.name = cat" \
+	container.name container.ip container.host_pid container.host_network container.host_ipc)
+is "$got" "container.name=$name-hostns container.ip=<NA> container.host_pid=true container.host_network=true container.host_ipc=true" \
+	"--pid=host --network=host --ipc=host: the host's namespaces, no address of its own"
 
 # the alert of the new container's first process, from the live run
 got=$(grep -m 1 "SHADOW id=$first " "$T/out" | sed 's/^.*SHADOW /SHADOW /')

@@ -1540,9 +1540,7 @@ static void list_fields(struct daemon *d)
 			char ty[32];
 			snprintf(ty, sizeof(ty), "(Type: %s%s)", type_name(f->type),
 				 (f->flags & SK_FIELD_LIST) ? " list" : "");
-			printf("%-30s %-20s %s%s\n", f->name, ty,
-			       (f->flags & SK_FIELD_DEPRECATED) ? "[deprecated] " : "",
-			       f->desc ? f->desc : "");
+			printf("%-30s %-20s %s\n", f->name, ty, f->desc ? f->desc : "");
 		}
 		printf("\n");
 	}

@@ -80,7 +80,8 @@ struct sk_value {
 #define SK_FIELD_HIDDEN (1u << 4)       /* not shown by --list */
 #define SK_FIELD_INFO (1u << 5)	     /* for outputs only, not meant for conditions */
 /* Kept so that rules written for Falco load: Falco deprecated the field and
- * it usually gives no value. The host warns once when a rule uses it. */
+ * it usually gives no value (say so in its description). The host warns
+ * once when a rule uses it. */
 #define SK_FIELD_DEPRECATED (1u << 6)
 
 /* A field an extractor provides. Tables of these end with an entry whose

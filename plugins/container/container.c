@@ -741,12 +741,12 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 	X(CONTAINER_HOST_PID, "container.host_pid", BOOL, 0, "true when the container shares the host's PID namespace (podman --pid=host, hostPID: true)") \
 	X(CONTAINER_HOST_NETWORK, "container.host_network", BOOL, 0, "true when the container shares the host's network namespace (--network=host, hostNetwork: true)") \
 	X(CONTAINER_HOST_IPC, "container.host_ipc", BOOL, 0, "true when the container shares the host's IPC namespace (--ipc=host, hostIPC: true)") \
-	X(CONTAINER_HEALTHCHECK, "container.healthcheck", STRING, 0, "deprecated (Falco's container plugin 0.7.0): always NA") \
-	X(CONTAINER_LIVENESS_PROBE, "container.liveness_probe", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
-	X(CONTAINER_READINESS_PROBE, "container.readiness_probe", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
-	X(PROC_IS_HEALTHCHECK, "proc.is_container_healthcheck", BOOL, 0, "deprecated (Falco's container plugin 0.7.0): always NA") \
-	X(PROC_IS_LIVENESS_PROBE, "proc.is_container_liveness_probe", BOOL, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
-	X(PROC_IS_READINESS_PROBE, "proc.is_container_readiness_probe", BOOL, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
+	X(CONTAINER_HEALTHCHECK, "container.healthcheck", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0: always NA") \
+	X(CONTAINER_LIVENESS_PROBE, "container.liveness_probe", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): always NA") \
+	X(CONTAINER_READINESS_PROBE, "container.readiness_probe", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): always NA") \
+	X(PROC_IS_HEALTHCHECK, "proc.is_container_healthcheck", BOOL, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0: always NA") \
+	X(PROC_IS_LIVENESS_PROBE, "proc.is_container_liveness_probe", BOOL, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): always NA") \
+	X(PROC_IS_READINESS_PROBE, "proc.is_container_readiness_probe", BOOL, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): always NA") \
 	X(K8S_POD_NAME, "k8s.pod.name", STRING, 0, "Kubernetes pod name (from the CRI annotations)") \
 	X(K8S_NS_NAME, "k8s.ns.name", STRING, 0, "Kubernetes namespace name") \
 	X(K8S_POD_UID, "k8s.pod.uid", STRING, 0, "Kubernetes pod UID") \
@@ -759,19 +759,19 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 	X(K8S_POD_CNI_JSON, "k8s.pod.cni.json", STRING, 0, "the pod's CNI result as JSON, as container.cni.json; NA outside a pod") \
 	DEPRECATED_K8S(X, RC, "rc", "replication controller") \
 	DEPRECATED_K8S(X, SVC, "svc", "service") \
-	X(K8S_NS_ID, "k8s.ns.id", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
-	X(K8S_NS_LABEL, "k8s.ns.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
-	X(K8S_NS_LABELS, "k8s.ns.labels", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): always NA") \
+	X(K8S_NS_ID, "k8s.ns.id", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): always NA") \
+	X(K8S_NS_LABEL, "k8s.ns.label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED | SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): always NA") \
+	X(K8S_NS_LABELS, "k8s.ns.labels", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): always NA") \
 	DEPRECATED_K8S(X, RS, "rs", "replica set") \
 	DEPRECATED_K8S(X, DEPLOYMENT, "deployment", "deployment")
 
 /* k8s.<kind>.name/id/label/labels: Kubernetes objects Falco's container
  * plugin 0.7.0 keeps only as deprecated names (the k8smeta plugin has them) */
 #define DEPRECATED_K8S(X, ID, kind, what) \
-	X(K8S_##ID##_NAME, "k8s." kind ".name", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): " what " name, always NA") \
-	X(K8S_##ID##_ID, "k8s." kind ".id", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): " what " id, always NA") \
-	X(K8S_##ID##_LABEL, "k8s." kind ".label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): one " what " label, always NA") \
-	X(K8S_##ID##_LABELS, "k8s." kind ".labels", STRING, 0, "deprecated (Falco's container plugin 0.7.0; see the k8smeta plugin): " what " labels, always NA")
+	X(K8S_##ID##_NAME, "k8s." kind ".name", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): " what " name, always NA") \
+	X(K8S_##ID##_ID, "k8s." kind ".id", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): " what " id, always NA") \
+	X(K8S_##ID##_LABEL, "k8s." kind ".label", STRING, SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED | SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): one " what " label, always NA") \
+	X(K8S_##ID##_LABELS, "k8s." kind ".labels", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco's container plugin 0.7.0 (see the k8smeta plugin): " what " labels, always NA")
 /* clang-format on */
 
 enum ctr_field_id {

@@ -871,6 +871,7 @@ static struct sk_event open_ev(void *inst, int64_t fd, int64_t dirfd, const char
 	rb_num("mode", mode);
 	rb_num("dev", 0x803);
 	rb_num("ino", 777);
+	rb_num("layer", SK_LAYER_NONE);
 	return rb_send(inst, CAT_PID);
 }
 
@@ -908,7 +909,7 @@ static void test_files(void **state)
 	X_EQ(inst, ev, "evt.args",
 	     "fd=3(<f>/etc/shadow) dirfd=-100(AT_FDCWD) name=/etc/shadow "
 	     "flags=524288(O_RDONLY|O_CLOEXEC) "
-	     "mode=00 dev=803 ino=777");
+	     "mode=00 dev=803 ino=777 layer=0");
 	X_EQ(inst, ev, "proc.fdopencount", "1");
 
 	/* a failed open still names its file, resolved against the cwd */

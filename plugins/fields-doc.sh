@@ -93,6 +93,29 @@ Semantics worth knowing (each pinned by a unit test in
   address that several learnt names resolve to has all of them (`=` and
   `in` match any, `!=` none); one with none is NA, and so are names in
   outputs that no condition mentions.
+- `fd.cproto`, `fd.sproto`, `fd.lproto`, `fd.rproto` name the port as
+  `/etc/services` of the machine that extracts does (read once, the first
+  name of a port and protocol, as `getservbyport(3)`), else give the
+  number; `fd.proto` matches port numbers like `fd.port`.
+- `fd.uid` is the thread id and the fd number written one after the other;
+  `fd.containername` and `fd.containerdirectory` put the 12-digit container
+  id and `:` before `fd.name` and `fd.directory` (an empty id on the host,
+  as in Falco).
+- `fd.is_upper_layer` and `fd.is_lower_layer` come from the eBPF probe at
+  the open (the file's overlayfs inode has an upper dentry or not, Falco's
+  test), `proc.is_exe_upper_layer` and `proc.is_exe_lower_layer` from it at
+  the exec; a process found by the `/proc` scan has its executable looked
+  for below the overlay's `upperdir`. Fds found by the scan are in no layer.
+- `fdlist.*` read the `fds` argument of `poll` and `ppoll` (high-volume
+  calls: `syscalls: [poll, ppoll]` records them); the eBPF source keeps
+  the first 16 descriptors, as Falco's probe does. An fd that gives no
+  value (not a socket, for the address fields) is left out.
+- `fs.path.*` are set only on successful calls and read the argument
+  Falco reads: `name`/`nameraw` for one-path calls (for the open family the
+  opened file's `fd.name`; for `fchmod`/`fchown` the fd's name),
+  `source`/`target` for `rename*` (old, new), `link*` (the new link, the
+  existing file), `symlink*` (the link, its target) and `mount` (device,
+  mount point). A relative `symlinkat` target is `<UNKNOWN>/target`.
 - A new container's metadata is looked up from the first clone or exec
   record that shows its id (usually a clone of the runtime's init in the
   container, milliseconds before the workload runs), not when a rule first
@@ -173,12 +196,19 @@ HEAD
 		desc = line
 		sub(/^\(Type: [^)]*\) */, "", desc)
 		split(name, parts, ".")
-		class = parts[1]
-		if (class != last) {
-			printf "\n## `%s.*` (plugin `%s`)\n\n| Field | Type | Description |\n|---|---|---|\n", class, plugin
-			last = class
+		# one section per class and plugin, in the order classes first
+		# appear (a plugin may list a class in two places)
+		key = plugin SUBSEP parts[1]
+		if (!(key in rows)) {
+			order[++n] = key
+			head[key] = sprintf("\n## `%s.*` (plugin `%s`)\n\n| Field | Type | Description |\n|---|---|---|\n", parts[1], plugin)
 		}
 		gsub(/\|/, "\\|", desc)
 		gsub(/</, "\\&lt;", desc)
-		printf "| `%s` | %s | %s |\n", name, type, desc
+		rows[key] = rows[key] sprintf("| `%s` | %s | %s |\n", name, type, desc)
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			printf "%s%s", head[order[i]], rows[order[i]]
+		}
 	}'

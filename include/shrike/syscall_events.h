@@ -65,6 +65,9 @@
  *                                      sendmsg, the peer for accept, recvfrom
  *                                      and recvmsg (Falco's order).
  *   SK_PT_FDLIST                       u16 n, then n times (i64 fd, u16 flags)
+ *                                      (poll, ppoll: the pollfd array, its
+ *                                      revents as the flags; a source may
+ *                                      keep only the first entries)
  *
  * Flag parameters carry the kernel's own values (O_*, CLONE_*, MS_*...), not
  * Falco's PPM_* renumbering; <shrike/syscall_names.h> renders them with
@@ -138,6 +141,14 @@
 #define SK_EXE_FROM_MEMFD  0x4u /* a memfd (memfd_create + fexecve) */
 #define SK_EXE_LOWER_LAYER 0x8u /* on overlayfs, from a lower layer */
 
+/* The open family's `layer` (Falco keeps it in the open flags as
+ * PPM_FD_UPPER_LAYER / PPM_FD_LOWER_LAYER): where the opened file lies when
+ * it is on an overlayfs. Records written before the parameter existed have
+ * fewer parameters: the layer reads as NA there. */
+#define SK_LAYER_NONE  0u /* not on an overlayfs */
+#define SK_LAYER_UPPER 1u /* the upper (writable) layer: created or copied up */
+#define SK_LAYER_LOWER 2u /* a lower (read-only) layer, e.g. an image layer */
+
 /* ---- event flags ---------------------------------------------------------- */
 
 #define SK_SCF_STATE	  0x1u /* the state tracker needs it: always captured */
@@ -206,10 +217,10 @@
 	EV(TKILL, 22, "tkill", 0, P(SK_PT_ERRNO, "res", 0) P(SK_PT_PID, "tid", 0) P(SK_PT_SIGNAL, "sig", 0)) \
 	EV(TGKILL, 23, "tgkill", 0, P(SK_PT_ERRNO, "res", 0) P(SK_PT_PID, "pid", 0) P(SK_PT_PID, "tid", 0) P(SK_PT_SIGNAL, "sig", 0)) \
 	/* ---- files ---- */ \
-	EV(OPEN, 24, "open", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_PATH, "name", 0) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN) P(SK_PT_MODE, "mode", 0) P(SK_PT_DEV, "dev", 0) P(SK_PT_U64, "ino", 0)) \
-	EV(OPENAT, 25, "openat", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_FD, "dirfd", 0) P(SK_PT_RELPATH, "name", 1) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN) P(SK_PT_MODE, "mode", 0) P(SK_PT_DEV, "dev", 0) P(SK_PT_U64, "ino", 0)) \
-	EV(OPENAT2, 26, "openat2", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_FD, "dirfd", 0) P(SK_PT_RELPATH, "name", 1) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN) P(SK_PT_MODE, "mode", 0) P(SK_PT_FLAGS32, "resolve", SK_FT_RESOLVE) P(SK_PT_DEV, "dev", 0) P(SK_PT_U64, "ino", 0)) \
-	EV(CREAT, 27, "creat", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_PATH, "name", 0) P(SK_PT_MODE, "mode", 0) P(SK_PT_DEV, "dev", 0) P(SK_PT_U64, "ino", 0)) \
+	EV(OPEN, 24, "open", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_PATH, "name", 0) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN) P(SK_PT_MODE, "mode", 0) P(SK_PT_DEV, "dev", 0) P(SK_PT_U64, "ino", 0) P(SK_PT_U8, "layer", 0)) \
+	EV(OPENAT, 25, "openat", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_FD, "dirfd", 0) P(SK_PT_RELPATH, "name", 1) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN) P(SK_PT_MODE, "mode", 0) P(SK_PT_DEV, "dev", 0) P(SK_PT_U64, "ino", 0) P(SK_PT_U8, "layer", 0)) \
+	EV(OPENAT2, 26, "openat2", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_FD, "dirfd", 0) P(SK_PT_RELPATH, "name", 1) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN) P(SK_PT_MODE, "mode", 0) P(SK_PT_FLAGS32, "resolve", SK_FT_RESOLVE) P(SK_PT_DEV, "dev", 0) P(SK_PT_U64, "ino", 0) P(SK_PT_U8, "layer", 0)) \
+	EV(CREAT, 27, "creat", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_PATH, "name", 0) P(SK_PT_MODE, "mode", 0) P(SK_PT_DEV, "dev", 0) P(SK_PT_U64, "ino", 0) P(SK_PT_U8, "layer", 0)) \
 	EV(CLOSE, 28, "close", SK_SCF_STATE, P(SK_PT_ERRNO, "res", 0) P(SK_PT_FD, "fd", 0)) \
 	EV(DUP, 29, "dup", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "res", 0) P(SK_PT_FD, "oldfd", 0)) \
 	EV(DUP2, 30, "dup2", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "res", 0) P(SK_PT_FD, "oldfd", 0) P(SK_PT_FD, "newfd", 0)) \
@@ -252,7 +263,7 @@
 	EV(TIMERFD_CREATE, 67, "timerfd_create", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "res", 0) P(SK_PT_U32, "clockid", 0) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN)) \
 	EV(EPOLL_CREATE, 68, "epoll_create", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "res", 0) P(SK_PT_I32, "size", 0)) \
 	EV(EPOLL_CREATE1, 69, "epoll_create1", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "res", 0) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN)) \
-	EV(OPEN_BY_HANDLE_AT, 70, "open_by_handle_at", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_FD, "mountfd", 0) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN) P(SK_PT_PATH, "path", 0)) \
+	EV(OPEN_BY_HANDLE_AT, 70, "open_by_handle_at", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_FD, "mountfd", 0) P(SK_PT_FLAGS32, "flags", SK_FT_OPEN) P(SK_PT_PATH, "path", 0) P(SK_PT_U8, "layer", 0)) \
 	/* ---- network ---- */ \
 	EV(SOCKET, 71, "socket", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_FD, "fd", 0) P(SK_PT_ENUM32, "domain", SK_FT_SOCK_FAMILY) P(SK_PT_U32, "type", 0) P(SK_PT_U32, "proto", 0)) \
 	EV(SOCKETPAIR, 72, "socketpair", SK_SCF_STATE | SK_SCF_CREATES_FD, P(SK_PT_ERRNO, "res", 0) P(SK_PT_FD, "fd1", 0) P(SK_PT_FD, "fd2", 0) P(SK_PT_HEX64, "source", 0) P(SK_PT_HEX64, "peer", 0) P(SK_PT_ENUM32, "domain", SK_FT_SOCK_FAMILY) P(SK_PT_U32, "type", 0) P(SK_PT_U32, "proto", 0)) \
@@ -280,11 +291,14 @@
 	EV(WRITEV, 92, "writev", SK_SCF_HIGHVOL, P(SK_PT_ERRNO, "res", 0) P(SK_PT_BYTES, "data", 0) P(SK_PT_FD, "fd", 0) P(SK_PT_U32, "size", 0)) \
 	EV(MMAP, 93, "mmap", SK_SCF_HIGHVOL, P(SK_PT_HEX64, "res", 0) P(SK_PT_U32, "vm_size", 0) P(SK_PT_U32, "vm_rss", 0) P(SK_PT_U32, "vm_swap", 0) P(SK_PT_HEX64, "addr", 0) P(SK_PT_U64, "length", 0) P(SK_PT_FLAGS32, "prot", SK_FT_PROT) P(SK_PT_FLAGS32, "flags", SK_FT_MMAP) P(SK_PT_FD, "fd", 0) P(SK_PT_U64, "offset", 0)) \
 	EV(MPROTECT, 94, "mprotect", SK_SCF_HIGHVOL, P(SK_PT_ERRNO, "res", 0) P(SK_PT_HEX64, "addr", 0) P(SK_PT_U64, "length", 0) P(SK_PT_FLAGS32, "prot", SK_FT_PROT)) \
-	EV(MUNMAP, 95, "munmap", SK_SCF_HIGHVOL, P(SK_PT_ERRNO, "res", 0) P(SK_PT_U32, "vm_size", 0) P(SK_PT_U32, "vm_rss", 0) P(SK_PT_U32, "vm_swap", 0) P(SK_PT_HEX64, "addr", 0) P(SK_PT_U64, "length", 0))
+	EV(MUNMAP, 95, "munmap", SK_SCF_HIGHVOL, P(SK_PT_ERRNO, "res", 0) P(SK_PT_U32, "vm_size", 0) P(SK_PT_U32, "vm_rss", 0) P(SK_PT_U32, "vm_swap", 0) P(SK_PT_HEX64, "addr", 0) P(SK_PT_U64, "length", 0)) \
+	/* ---- appended later (numbers are stable) ---- */ \
+	EV(POLL, 96, "poll", SK_SCF_HIGHVOL, P(SK_PT_ERRNO, "res", 0) P(SK_PT_FDLIST, "fds", 0) P(SK_PT_I64, "timeout", 0)) \
+	EV(PPOLL, 97, "ppoll", SK_SCF_HIGHVOL, P(SK_PT_ERRNO, "res", 0) P(SK_PT_FDLIST, "fds", 0))
 /* clang-format on */
 
 /* Number of event slots (one past the highest N). */
-#define SK_SC_COUNT 96u
+#define SK_SC_COUNT 98u
 
 /* ---- derived definitions ------------------------------------------------- */
 

@@ -21,6 +21,7 @@
 
 #include <shrike/syscall_names.h>
 
+#include "fields_fd.h"
 #include "names.h"
 #include "syscall.h"
 
@@ -182,9 +183,9 @@ enum sys_field_id {
 
 const struct sk_field sys_fields[] = {
 #define X(id, name, type, flags, desc) {name, SK_TYPE_##type, flags, NULL, desc},
-    SYS_FIELDS(X)
+    SYS_FIELDS(X) SYS_FD_FIELDS(X) /* fields_fd.c's, from index F_COUNT on */
 #undef X
-	{NULL, 0, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
 };
 
 /* ---- value helpers ---- */
@@ -1720,12 +1721,15 @@ int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req
 	struct sys_inst *in = inst;
 	unsigned id = req->field_idx;
 	memset(ret_val, 0, sizeof(*ret_val));
-	if (id >= F_COUNT) {
+	if (id >= F_COUNT + FX_COUNT) {
 		return SK_ERR;
 	}
 	if (in->ev.num != ev->num || in->ev.rec != ev->rec) {
 		/* not parsed (should not happen: parse() runs first) */
 		sys_parse_event(in, ev);
+	}
+	if (id >= F_COUNT) {
+		return sys_fdx_extract(in, id - F_COUNT, req, ret_val);
 	}
 	if (id <= F_EVT_PLUGINNAME) {
 		return evt_field(in, ev, id, req, ret_val);
@@ -1740,4 +1744,27 @@ int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req
 		return user_field(in, ev, id, ret_val);
 	}
 	return proc_field(in, ev, id, req, ret_val);
+}
+
+/* ---- shared with fields_fd.c ---- */
+
+char *sys_scratch(struct sys_inst *in, size_t need)
+{
+	return scratch(in, need);
+}
+
+int sys_ret_str(struct sk_value *v, const char *s)
+{
+	return ret_str(v, s);
+}
+
+int sys_ret_bool(struct sk_value *v, bool b)
+{
+	return ret_bool(v, b);
+}
+
+int sys_fd_directory(struct sys_inst *in, struct sk_value *v)
+{
+	const struct sk_field_req req = {.field_idx = F_FD_DIRECTORY};
+	return fd_field(in, F_FD_DIRECTORY, &req, v);
 }

@@ -517,8 +517,9 @@ static void parse_msg(struct sys_inst *in)
 
 static void parse_open(struct sys_inst *in)
 {
-	int64_t num = -1, flags = 0, dev = 0, ino = 0;
+	int64_t num = -1, flags = 0, dev = 0, ino = 0, layer = SK_LAYER_NONE;
 	p_i64(in, "fd", &num);
+	p_i64(in, "layer", &layer);
 	bool creat = in->ev.rec->type == SK_SC_CREAT;
 	if (creat) {
 		flags = O_CREAT | O_WRONLY | O_TRUNC;
@@ -563,6 +564,7 @@ static void parse_open(struct sys_inst *in)
 	fd->flags = (uint32_t)flags;
 	fd->dev = (uint32_t)dev;
 	fd->ino = (uint64_t)ino;
+	fd->layer = layer == SK_LAYER_UPPER || layer == SK_LAYER_LOWER ? (uint8_t)layer : 0;
 	in->ev.fd = fd;
 }
 
@@ -899,10 +901,11 @@ static void parse_execve(struct sys_inst *in)
 		t->env_len = 0;
 		t->env_loaded = false;
 	}
-	t->exe_writable = t->exe_upper_layer = t->exe_from_memfd = false;
+	t->exe_writable = t->exe_upper_layer = t->exe_lower_layer = t->exe_from_memfd = false;
 	if (p_i64(in, "flags", &v)) {
 		t->exe_writable = (v & SK_EXE_WRITABLE) != 0;
 		t->exe_upper_layer = (v & SK_EXE_UPPER_LAYER) != 0;
+		t->exe_lower_layer = (v & SK_EXE_LOWER_LAYER) != 0;
 		t->exe_from_memfd = (v & SK_EXE_FROM_MEMFD) != 0;
 	}
 	/* the kernel names a memfd's file "/memfd:NAME (deleted)" */

@@ -57,6 +57,7 @@ enum {
 #define TF_ENV	     0x100u
 #define TF_CGROUPS   0x200u
 #define TF_CWD	     0x400u
+#define TF_LOWER     0x800u /* added later: older files never set it */
 
 struct snap_thread {
 	int64_t pid, ppid, vtid, vpid, sid, pgid, vpgid;
@@ -72,6 +73,9 @@ _Static_assert(sizeof(struct snap_thread) == 192, "snap_thread layout");
 #define FF_FROM_PROC 0x2u
 #define FF_NAME	     0x4u
 #define FF_NAMERAW   0x8u
+/* added later: older files never set them */
+#define FF_UPPER 0x10u
+#define FF_LOWER 0x20u
 
 struct snap_fd {
 	int64_t num;
@@ -116,7 +120,9 @@ static int emit_fds(struct sys_inst *in, const struct sk_thread *t)
 		    .open_flags = fd->flags,
 		    .dev = fd->dev,
 		    .flags = (fd->connected ? FF_CONNECTED : 0) | (fd->from_proc ? FF_FROM_PROC : 0) |
-			     (fd->name ? FF_NAME : 0) | (fd->nameraw ? FF_NAMERAW : 0),
+			     (fd->name ? FF_NAME : 0) | (fd->nameraw ? FF_NAMERAW : 0) |
+			     (fd->layer == SK_LAYER_UPPER ? FF_UPPER : 0) |
+			     (fd->layer == SK_LAYER_LOWER ? FF_LOWER : 0),
 		    .cport = fd->cport,
 		    .sport = fd->sport,
 		    .type = fd->type,
@@ -171,7 +177,8 @@ static int emit_thread(struct sys_inst *in, const struct sk_thread *t, int64_t f
 		  (t->exe_writable ? TF_WRITABLE : 0) | (t->from_proc ? TF_FROM_PROC : 0) |
 		  (t->env_loaded ? TF_ENV_KNOWN : 0) | (t->exe ? TF_EXE : 0) |
 		  (t->exepath ? TF_EXEPATH : 0) | (t->args ? TF_ARGS : 0) | (t->env ? TF_ENV : 0) |
-		  (t->cgroups ? TF_CGROUPS : 0) | (cwd ? TF_CWD : 0);
+		  (t->cgroups ? TF_CGROUPS : 0) | (cwd ? TF_CWD : 0) |
+		  (t->exe_lower_layer ? TF_LOWER : 0);
 	struct sk_staterec_part parts[] = {
 	    {&s, sizeof(s)},
 	    sk_staterec_s(t->comm),
@@ -447,6 +454,7 @@ static int load_thread(struct sys_inst *in, const struct sk_evt_hdr *r)
 	t->loginuid = s.loginuid;
 	t->tty = s.tty;
 	t->exe_upper_layer = (s.flags & TF_UPPER) != 0;
+	t->exe_lower_layer = (s.flags & TF_LOWER) != 0;
 	t->exe_from_memfd = (s.flags & TF_MEMFD) != 0;
 	t->exe_writable = (s.flags & TF_WRITABLE) != 0;
 	t->from_proc = (s.flags & TF_FROM_PROC) != 0;
@@ -492,6 +500,9 @@ static int load_fd(struct sys_inst *in, const struct sk_evt_hdr *r)
 	fd->sport = f.sport;
 	fd->connected = (f.flags & FF_CONNECTED) != 0;
 	fd->from_proc = (f.flags & FF_FROM_PROC) != 0;
+	fd->layer = (f.flags & FF_UPPER)   ? SK_LAYER_UPPER
+		    : (f.flags & FF_LOWER) ? SK_LAYER_LOWER
+					   : SK_LAYER_NONE;
 	int rc = sk_staterec_str(r, 1, f.flags & FF_NAME, &fd->name, NULL);
 	rc |= sk_staterec_str(r, 2, f.flags & FF_NAMERAW, &fd->nameraw, NULL);
 	return rc;

@@ -178,6 +178,11 @@ static void test_roundtrip(void **state)
 	struct sk_thread *me = sk_state_thread(&a->st, getpid());
 	assert_non_null(me);
 	assert_non_null(sk_state_userdb(&a->st, me, 1, false)); /* users of our root */
+	/* overlayfs layers, as open and exec records would have set them */
+	me->exe_lower_layer = true;
+	struct sk_fd *hfd = sk_fd_get(me, fd);
+	assert_non_null(hfd);
+	hfd->layer = SK_LAYER_UPPER;
 	saved.capturing = true;
 	assert_int_equal(sys_snap_save_all(a), SK_OK);
 	saved.capturing = false;
@@ -220,6 +225,8 @@ static void test_roundtrip(void **state)
 		assert_int_equal(y->root_key, x->root_key);
 		assert_int_equal(y->from_proc, x->from_proc);
 		assert_int_equal(y->env_loaded, x->env_loaded);
+		assert_int_equal(y->exe_upper_layer, x->exe_upper_layer);
+		assert_int_equal(y->exe_lower_layer, x->exe_lower_layer);
 		assert_string_equal(y->comm, x->comm);
 		assert_str_same(y->exe, x->exe);
 		assert_str_same(y->exepath, x->exepath);
@@ -242,6 +249,7 @@ static void test_roundtrip(void **state)
 			assert_int_equal(g->ino, f->ino);
 			assert_int_equal(g->flags, f->flags);
 			assert_int_equal(g->from_proc, f->from_proc);
+			assert_int_equal(g->layer, f->layer);
 			assert_str_same(g->name, f->name);
 		}
 		checked++;
@@ -254,6 +262,8 @@ static void test_roundtrip(void **state)
 	const struct sk_fd *f = sk_fd_get(mine, fd);
 	assert_non_null(f);
 	assert_string_equal(f->name, "/etc/hostname");
+	assert_int_equal(f->layer, SK_LAYER_UPPER);
+	assert_true(mine->exe_lower_layer);
 	/* the users of our root came along */
 	const struct sk_userdb *db = sk_state_userdb_of(&b->st, mine->root_key);
 	assert_non_null(db);

@@ -73,6 +73,7 @@ struct sk_fd {
 	uint16_t cport, sport;
 	bool connected;
 	bool from_proc; /* found by the /proc scan */
+	uint8_t layer;	/* SK_LAYER_* of an opened file (the open record's `layer`) */
 };
 
 /* What the threads of a process share (CLONE_FILES/CLONE_FS): the fd table
@@ -110,7 +111,7 @@ struct sk_thread {
 	uint64_t pidns_init_ts; /* start of the pid namespace's init, 0: unknown */
 	uint64_t pidns;		/* pid namespace inode, 0: unknown */
 	uint64_t exe_ino, exe_ctime, exe_mtime;
-	bool exe_upper_layer, exe_from_memfd, exe_writable;
+	bool exe_upper_layer, exe_lower_layer, exe_from_memfd, exe_writable;
 	bool from_proc;	   /* seeded by the /proc scan */
 	bool dead;	   /* exit seen: removed at the next event */
 	uint64_t root_key; /* identity (dev, inode) of the thread's root dir, 0: unknown */

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <shrike/syscall_events.h>
+
 #include "../common/procfs.h"
 #include "state.h"
 
@@ -161,17 +163,18 @@ static int cgroups_from_proc(struct sk_thread *t, const char *text)
 	return 0;
 }
 
-/* exe_upper_layer - whether the executable at `exepath` (as seen from the
- * process's root) lies in the upper layer of the overlayfs it is on: find
- * the overlay mount holding it in /proc/PID/mountinfo, then look for the
- * file below that mount's upperdir. */
-static bool exe_upper_layer(struct scan_ctx *c, const char *pid, const char *exepath)
+/* exe_layer - the overlayfs layer (SK_LAYER_*) of the executable at
+ * `exepath` (as seen from the process's root): find the overlay mount
+ * holding it in /proc/PID/mountinfo, then look for the file below that
+ * mount's upperdir (upper layer); on an overlay but not there: a lower
+ * layer. */
+static uint8_t exe_layer(struct scan_ctx *c, const char *pid, const char *exepath)
 {
 	if (exepath == NULL || exepath[0] != '/') {
-		return false;
+		return SK_LAYER_NONE;
 	}
 	if (sk_procfs_readf(c->buf, SCAN_BUF, "%s/%s/mountinfo", c->st->proc_root, pid) <= 0) {
-		return false;
+		return SK_LAYER_NONE;
 	}
 	const char *best_mnt = NULL, *best_upper = NULL;
 	size_t best_len = 0, best_ul = 0;
@@ -207,16 +210,16 @@ static bool exe_upper_layer(struct scan_ctx *c, const char *pid, const char *exe
 		line = nl ? nl + 1 : NULL;
 	}
 	if (best_upper == NULL) {
-		return false;
+		return SK_LAYER_NONE;
 	}
 	char path[PATH_MAX];
 	int n =
 	    snprintf(path, sizeof(path), "%.*s%s", (int)best_ul, best_upper, exepath + best_len);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
-		return false;
+		return SK_LAYER_NONE;
 	}
 	struct stat sb;
-	return lstat(path, &sb) == 0;
+	return lstat(path, &sb) == 0 ? SK_LAYER_UPPER : SK_LAYER_LOWER;
 }
 
 /* ---- sockets ---- */
@@ -698,7 +701,9 @@ static struct sk_thread *load_process(struct scan_ctx *c, int64_t pidn)
 			t->exe_mtime = (uint64_t)sb.st_mtim.tv_sec * 1000000000ULL +
 				       (uint64_t)sb.st_mtim.tv_nsec;
 		}
-		t->exe_upper_layer = exe_upper_layer(c, pid, t->exepath);
+		uint8_t layer = exe_layer(c, pid, t->exepath);
+		t->exe_upper_layer = layer == SK_LAYER_UPPER;
+		t->exe_lower_layer = layer == SK_LAYER_LOWER;
 	}
 	snprintf(path, sizeof(path), "%s/%s/cwd", st->proc_root, pid);
 	t->files->cwd = read_link(path);

@@ -32,6 +32,7 @@
 
 #include "../common/htab.h"
 #include "names.h"
+#include "fields_fd.h"
 #include "state.h"
 #include "syscall.h"
 #include "userdb.h"
@@ -871,6 +872,7 @@ static struct sk_event open_ev(void *inst, int64_t fd, int64_t dirfd, const char
 	rb_num("mode", mode);
 	rb_num("dev", 0x803);
 	rb_num("ino", 777);
+	rb_num("layer", SK_LAYER_NONE);
 	return rb_send(inst, CAT_PID);
 }
 
@@ -908,7 +910,7 @@ static void test_files(void **state)
 	X_EQ(inst, ev, "evt.args",
 	     "fd=3(<f>/etc/shadow) dirfd=-100(AT_FDCWD) name=/etc/shadow "
 	     "flags=524288(O_RDONLY|O_CLOEXEC) "
-	     "mode=00 dev=803 ino=777");
+	     "mode=00 dev=803 ino=777 layer=0");
 	X_EQ(inst, ev, "proc.fdopencount", "1");
 
 	/* a failed open still names its file, resolved against the cwd */
@@ -1655,6 +1657,171 @@ static void test_garbage(void **state)
 	shrike_plugin_entry.destroy(inst);
 }
 
+/* ---- tests: fields_fd.c (fd.uid, fd.container*, fd.*proto, layers,
+ * fdlist.*, fs.path.*) ---------------------------------------------------- */
+
+#define CTR_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void test_fd_extra(void **state)
+{
+	(void)state;
+	/* /etc/services: the first name of a port/protocol wins */
+	char svc[PATH_MAX + 16];
+	snprintf(svc, sizeof(svc), "%s/services", fakeroot);
+	FILE *f = fopen(svc, "w");
+	assert_non_null(f);
+	fputs("# comment\nssh\t\t22/tcp\nsecure 22/tcp\ndomain 53/udp # DNS\nbroken x/tcp\n"
+	      "odd 70000/tcp\nsctpish 9/sctp\nhttp 80/tcp www\n",
+	      f);
+	fclose(f);
+	assert_string_equal(sys_services_name(svc, 22, "tcp"), "ssh");
+	assert_string_equal(sys_services_name(svc, 53, "udp"), "domain");
+	assert_string_equal(sys_services_name(svc, 80, "tcp"), "http");
+	assert_null(sys_services_name(svc, 53, "tcp"));
+	assert_null(sys_services_name(svc, 9, "sctp"));
+	assert_null(sys_services_name(svc, 4464, "tcp"));
+	assert_null(sys_services_name("/nonexistent/services", 22, "tcp"));
+
+	void *inst = plugin_new(fakeroot, false);
+	spawn_cat(inst);
+	/* exec again from a lower layer, inside a podman container */
+	rb_begin(SK_SC_EXECVE);
+	rb_num("res", 0);
+	rb_str("exe", "cat");
+	rb_num("tid", CAT_PID);
+	rb_num("pid", CAT_PID);
+	rb_num("ptid", SH_PID);
+	rb_str("cwd", "/root");
+	rb_str("comm", "cat");
+	rb_list("cgroups", "=/machine.slice/libpod-" CTR_ID ".scope/container");
+	rb_num("flags", SK_EXE_LOWER_LAYER);
+	struct sk_event ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "proc.is_exe_lower_layer", "true");
+	X_EQ(inst, ev, "proc.is_exe_upper_layer", "false");
+	X_EQ(inst, ev, "fd.uid", "<NA>");
+	X_EQ(inst, ev, "fdlist.nums", "<NA>");
+	X_EQ(inst, ev, "fs.path.name", "<NA>");
+
+	/* opens: the layer, fd.uid, fd.container*, fs.path.name */
+	rb_begin(SK_SC_OPENAT);
+	rb_num("fd", 3);
+	rb_num("dirfd", AT_FDCWD);
+	rb_str("name", "../etc/./shadow");
+	rb_num("flags", O_RDONLY);
+	rb_num("layer", SK_LAYER_UPPER);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.is_upper_layer", "true");
+	X_EQ(inst, ev, "fd.is_lower_layer", "false");
+	X_EQ(inst, ev, "fd.uid", "40013");
+	X_EQ(inst, ev, "fd.containername", "0123456789ab:/etc/shadow");
+	X_EQ(inst, ev, "fd.containerdirectory", "0123456789ab:/etc");
+	X_EQ(inst, ev, "fs.path.name", "/etc/shadow");
+	X_EQ(inst, ev, "fs.path.nameraw", "../etc/./shadow");
+	X_EQ(inst, ev, "fs.path.source", "<NA>");
+	X_EQ(inst, ev, "fd.cproto", "<NA>");
+	ev = open_ev(inst, 4, AT_FDCWD, "/usr/lib/os-release", O_RDONLY, 0);
+	X_EQ(inst, ev, "fd.is_upper_layer", "false");
+	X_EQ(inst, ev, "fd.is_lower_layer", "false"); /* not on an overlayfs */
+	rb_begin(SK_SC_OPENAT);
+	rb_num("fd", -ENOENT);
+	rb_num("dirfd", AT_FDCWD);
+	rb_str("name", "/nonexistent");
+	rb_num("layer", SK_LAYER_LOWER);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fs.path.name", "<NA>"); /* only successful calls */
+	rb_begin(SK_SC_OPENAT);
+	rb_num("fd", 5);
+	rb_num("dirfd", AT_FDCWD);
+	rb_str("name", "/usr/bin/cat");
+	rb_num("layer", SK_LAYER_LOWER);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fd.is_lower_layer", "true");
+
+	/* fs.path.*: one-path calls, the two-path ones, failures */
+	rb_begin(SK_SC_MKDIR);
+	rb_num("res", 0);
+	rb_str("path", "newdir");
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fs.path.name", "/root/newdir");
+	X_EQ(inst, ev, "fs.path.nameraw", "newdir");
+	X_EQ(inst, ev, "fs.path.target", "<NA>");
+	rb_begin(SK_SC_UNLINKAT);
+	rb_num("res", -ENOENT);
+	rb_num("dirfd", AT_FDCWD);
+	rb_str("name", "gone");
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fs.path.name", "<NA>");
+	rb_begin(SK_SC_RENAMEAT2);
+	rb_num("res", 0);
+	rb_num("olddirfd", AT_FDCWD);
+	rb_str("oldpath", "a");
+	rb_num("newdirfd", AT_FDCWD);
+	rb_str("newpath", "/tmp/b");
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fs.path.source", "/root/a");
+	X_EQ(inst, ev, "fs.path.sourceraw", "a");
+	X_EQ(inst, ev, "fs.path.target", "/tmp/b");
+	X_EQ(inst, ev, "fs.path.name", "<NA>");
+	rb_begin(SK_SC_LINK);
+	rb_num("res", 0);
+	rb_str("oldpath", "existing");
+	rb_str("newpath", "newlink");
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fs.path.source", "/root/newlink");
+	X_EQ(inst, ev, "fs.path.target", "/root/existing");
+	rb_begin(SK_SC_SYMLINKAT);
+	rb_num("res", 0);
+	rb_str("target", "rel/target");
+	rb_num("linkdirfd", AT_FDCWD);
+	rb_str("linkpath", "sl");
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fs.path.source", "/root/sl");
+	X_EQ(inst, ev, "fs.path.target", "<UNKNOWN>/rel/target");
+	X_EQ(inst, ev, "fs.path.targetraw", "rel/target");
+	rb_begin(SK_SC_FCHMOD);
+	rb_num("res", 0);
+	rb_num("fd", 4);
+	rb_num("mode", 0600);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fs.path.name", "/usr/lib/os-release");
+	X_EQ(inst, ev, "fs.path.nameraw", "/usr/lib/os-release");
+
+	/* sockets: the proto fields and poll's fd list */
+	socket_ev(inst, 6, AF_INET, SOCK_STREAM);
+	ev = connect4_ev(inst, 6, "10.0.0.1", 40000, "10.0.0.2", 22);
+	X_EQ(inst, ev, "fd.containername", "0123456789ab:10.0.0.1:40000->10.0.0.2:22");
+	X_EQ(inst, ev, "fd.proto", "40000,22");
+	X_EQ(inst, ev, "fd.cproto", "40000");
+	socket_ev(inst, 7, AF_INET, SOCK_STREAM);
+	rb_begin(SK_SC_BIND);
+	rb_num("res", 0);
+	rb_num("fd", 7);
+	rb_addr4("addr", "127.0.0.1", 8080);
+	rb_send(inst, CAT_PID);
+	rb_begin(SK_SC_PPOLL);
+	rb_num("res", 1);
+	unsigned char fl[2 + 4 * 10];
+	uint16_t n = 4;
+	memcpy(fl, &n, 2);
+	int64_t fds[4] = {6, 3, 7, 99};
+	for (int i = 0; i < 4; i++) {
+		uint16_t rev = i == 0 ? 1 : 0;
+		memcpy(fl + 2 + i * 10, &fds[i], 8);
+		memcpy(fl + 10 + i * 10, &rev, 2);
+	}
+	rb_mem("fds", fl, sizeof(fl));
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "fdlist.nums", "6,3,7,99");
+	X_EQ(inst, ev, "fdlist.names",
+	     "10.0.0.1:40000->10.0.0.2:22,/etc/shadow,127.0.0.1:8080,<NA>");
+	X_EQ(inst, ev, "fdlist.cips", "10.0.0.1");
+	X_EQ(inst, ev, "fdlist.sips", "10.0.0.2,127.0.0.1");
+	X_EQ(inst, ev, "fdlist.cports", "40000");
+	X_EQ(inst, ev, "fdlist.sports", "22");
+	X_EQ(inst, ev, "evt.arg.fds", "6:1 3:0 7:0 99:0");
+	shrike_plugin_entry.destroy(inst);
+}
+
 static void test_event_names(void **state)
 {
 	(void)state;
@@ -1705,6 +1872,7 @@ int main(void)
 	    cmocka_unit_test(test_fd_types),
 	    cmocka_unit_test(test_fd_name_changed),
 	    cmocka_unit_test(test_domain_names),
+	    cmocka_unit_test(test_fd_extra),
 	};
 	return cmocka_run_group_tests(tests, make_fakeroot, remove_fakeroot);
 }

@@ -153,6 +153,14 @@ int ebpf_buf_size(const struct ebpf_conf *c, uint64_t *ret, char *err, size_t er
 	{                                                                                          \
 		SK_K_HOW, (w), 0, 0                                                                \
 	}
+#define LAYER(fd)                                                                                  \
+	{                                                                                          \
+		SK_K_FD_LAYER, (fd), 0, 0                                                          \
+	}
+#define FDL(i, n)                                                                                  \
+	{                                                                                          \
+		SK_K_FDLIST, (i), (n), 0                                                           \
+	}
 #define RFD SK_K_RET_FD
 
 /* ROW(syscall, EVENT, special, save_str, save_sa, save_sa_len, params...) */
@@ -201,14 +209,14 @@ static const struct ebpf_sc_row rows[] = {
 	ROW(tgkill, TGKILL, 0, 0, 0, 0, R, AI(0), AI(1), A8(2))
 	/* files */
 #ifdef SYS_open
-	ROW(open, OPEN, 0, 0, 0, 0, R, STR(0), A32(1), A32(2), DEV(RFD), INO(RFD))
+	ROW(open, OPEN, 0, 0, 0, 0, R, STR(0), A32(1), A32(2), DEV(RFD), INO(RFD), LAYER(RFD))
 #endif
-	ROW(openat, OPENAT, 0, 0, 0, 0, R, AI(0), STR(1), A32(2), A32(3), DEV(RFD), INO(RFD))
+	ROW(openat, OPENAT, 0, 0, 0, 0, R, AI(0), STR(1), A32(2), A32(3), DEV(RFD), INO(RFD), LAYER(RFD))
 #ifdef SYS_openat2
-	ROW(openat2, OPENAT2, 0, 0, 0, 0, R, AI(0), STR(1), HOW(0), HOW(1), HOW(2), DEV(RFD), INO(RFD))
+	ROW(openat2, OPENAT2, 0, 0, 0, 0, R, AI(0), STR(1), HOW(0), HOW(1), HOW(2), DEV(RFD), INO(RFD), LAYER(RFD))
 #endif
 #ifdef SYS_creat
-	ROW(creat, CREAT, 0, 0, 0, 0, R, STR(0), A32(1), DEV(RFD), INO(RFD))
+	ROW(creat, CREAT, 0, 0, 0, 0, R, STR(0), A32(1), DEV(RFD), INO(RFD), LAYER(RFD))
 #endif
 	ROW(close, CLOSE, 0, 0, 0, 0, R, AI(0))
 	ROW(dup, DUP, 0, 0, 0, 0, R, AI(0))
@@ -282,7 +290,7 @@ static const struct ebpf_sc_row rows[] = {
 	ROW(epoll_create, EPOLL_CREATE, 0, 0, 0, 0, R, A32(0))
 #endif
 	ROW(epoll_create1, EPOLL_CREATE1, 0, 0, 0, 0, R, A32(0))
-	ROW(open_by_handle_at, OPEN_BY_HANDLE_AT, 0, 0, 0, 0, R, AI(0), A32(2), E)
+	ROW(open_by_handle_at, OPEN_BY_HANDLE_AT, 0, 0, 0, 0, R, AI(0), A32(2), E, LAYER(RFD))
 	/* network */
 	ROW(socket, SOCKET, 0, 0, 0, 0, R, A32(0), A32(1), A32(2))
 	ROW(socketpair, SOCKETPAIR, 0, 0, 0, 0, R, FDP(3, 0), FDP(3, 1), E, E, A32(0), A32(1), A32(2))
@@ -311,6 +319,10 @@ static const struct ebpf_sc_row rows[] = {
 	ROW(mmap, MMAP, 0, 0, 0, 0, R, E, E, E, A64(0), A64(1), A32(2), A32(3), AI(4), A64(5))
 	ROW(mprotect, MPROTECT, 0, 0, 0, 0, R, A64(0), A64(1), A32(2))
 	ROW(munmap, MUNMAP, 0, 0, 0, 0, R, E, E, E, A64(0), A64(1))
+#ifdef SYS_poll
+	ROW(poll, POLL, 0, 0, 0, 0, R, FDL(0, 1), AI(2))
+#endif
+	ROW(ppoll, PPOLL, 0, 0, 0, 0, R, FDL(0, 1))
 };
 /* clang-format on */
 

@@ -53,6 +53,10 @@ static bool kind_fits(const struct sk_ebpf_pspec *k, unsigned pt)
 		return pt == SK_PT_SOCKADDR;
 	case SK_K_TUPLE:
 		return pt == SK_PT_SOCKTUPLE;
+	case SK_K_FD_LAYER:
+		return pt == SK_PT_U8;
+	case SK_K_FDLIST:
+		return pt == SK_PT_FDLIST;
 	default:
 		return false;
 	}

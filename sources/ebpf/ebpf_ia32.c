@@ -63,7 +63,7 @@ static const struct ebpf_ia32_row ia32_rows[] = {
 	I(userfaultfd, USERFAULTFD)
 	/* high volume */
 	I(read, READ) I(write, WRITE) I(readv, READV) I(writev, WRITEV) I(mprotect, MPROTECT)
-	I(munmap, MUNMAP)
+	I(munmap, MUNMAP) I(poll, POLL) I(ppoll, PPOLL)
 };
 /* clang-format on */
 

@@ -1268,6 +1268,38 @@ static __always_inline __s64 inode_mtime(struct inode *ino)
 
 #define SK_OVERLAYFS_MAGIC 0x794c7630u
 
+/* Which overlayfs layer the file is in (SK_LAYER_*), as Falco's probe
+ * decides it: the file's dentry is on an overlayfs, and its struct
+ * ovl_inode, which wraps the vfs inode, has an upper dentry with an inode
+ * (upper), or not (lower). Where the kernel's BTF (or overlay's module
+ * BTF) describes struct ovl_inode, the upper dentry's offset comes from
+ * it; otherwise it is taken to follow the vfs inode, as it has since
+ * overlayfs kept its own inodes (4.x). */
+static __always_inline __u8 file_layer(struct file *f)
+{
+	if (f == NULL) {
+		return SK_LAYER_NONE;
+	}
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	if (BPF_CORE_READ(d, d_sb, s_magic) != SK_OVERLAYFS_MAGIC) {
+		return SK_LAYER_NONE;
+	}
+	__u8 *vfs = (__u8 *)BPF_CORE_READ(d, d_inode);
+	__u64 off = bpf_core_type_size(struct inode);
+	if (bpf_core_field_exists(((struct ovl_inode *)0)->__upperdentry) &&
+	    bpf_core_field_exists(((struct ovl_inode *)0)->vfs_inode)) {
+		off = bpf_core_field_offset(struct ovl_inode, __upperdentry) -
+		      bpf_core_field_offset(struct ovl_inode, vfs_inode);
+	}
+	struct dentry *upper = NULL;
+	if (vfs == NULL || off == 0 ||
+	    bpf_probe_read_kernel(&upper, sizeof(upper), vfs + (off & 0xffff)) != 0 ||
+	    upper == NULL) {
+		return SK_LAYER_LOWER;
+	}
+	return BPF_CORE_READ(upper, d_inode, i_ino) != 0 ? SK_LAYER_UPPER : SK_LAYER_LOWER;
+}
+
 /* SK_EXE_* facts about the executable file. */
 static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 {
@@ -1276,13 +1308,11 @@ static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 		return 0;
 	}
 	struct inode *ino = BPF_CORE_READ(exe, f_inode);
-	unsigned long magic = BPF_CORE_READ(ino, i_sb, s_magic);
-	if (magic == SK_OVERLAYFS_MAGIC) {
-		/* struct ovl_inode: the upper dentry follows the vfs inode */
-		struct dentry *upper = NULL;
-		bpf_probe_read_kernel(&upper, sizeof(upper),
-				      (void *)ino + bpf_core_type_size(struct inode));
-		fl |= upper != NULL ? SK_EXE_UPPER_LAYER : SK_EXE_LOWER_LAYER;
+	__u8 layer = file_layer(exe);
+	if (layer == SK_LAYER_UPPER) {
+		fl |= SK_EXE_UPPER_LAYER;
+	} else if (layer == SK_LAYER_LOWER) {
+		fl |= SK_EXE_LOWER_LAYER;
 	}
 	char pfx[8] = {};
 	const unsigned char *name = BPF_CORE_READ(exe, f_path.dentry, d_name.name);
@@ -1589,6 +1619,44 @@ static __always_inline void rec_ino_param(struct sk_rec *r, struct inode *ino, b
 	}
 }
 
+/* poll's and ppoll's descriptors (SK_PT_FDLIST): the first
+ * SK_EBPF_POLL_MAX struct pollfd of the array at user address `ua`, each
+ * as its fd and the revents the call wrote. */
+static __always_inline void rec_fdlist(struct sk_rec *r, __u64 ua, __u64 nfds)
+{
+	__u32 slot = SK_SLOT_EXIT;
+	struct sk_tmp *t = bpf_map_lookup_elem(&tmp_map, &slot);
+	__u32 n = nfds > SK_EBPF_POLL_MAX ? SK_EBPF_POLL_MAX : (__u32)nfds;
+	__u32 off = r->st->off;
+	if (t == NULL || off >= SK_EBPF_REC_MAX) {
+		rec_empty(r);
+		return;
+	}
+	/* struct pollfd: int fd; short events; short revents (8 bytes, the
+	 * same for 32-bit callers) */
+	barrier_var(n);
+	n &= 2 * SK_EBPF_POLL_MAX - 1;
+	if (n > 0 && bpf_probe_read_user(t->buf, n * 8, (const void *)ua) != 0) {
+		rec_empty(r);
+		return;
+	}
+	__u16 cnt = (__u16)n;
+	__builtin_memcpy(rat(r, off), &cnt, 2);
+	for (__u32 k = 0; k < SK_EBPF_POLL_MAX; k++) {
+		if (k >= n) {
+			break;
+		}
+		__s32 fd;
+		__u16 rev;
+		__builtin_memcpy(&fd, tat(t->buf, k * 8), 4);
+		__builtin_memcpy(&rev, tat(t->buf, k * 8 + 6), 2);
+		__s64 fd64 = fd;
+		__builtin_memcpy(rat(r, off + 2 + k * 10), &fd64, 8);
+		__builtin_memcpy(rat(r, off + 10 + k * 10), &rev, 2);
+	}
+	rec_len(r, 2 + n * 10);
+}
+
 static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, struct sk_saved *sv,
 				     long ret, struct sk_ebpf_pspec *ps, bool fast)
 {
@@ -1686,6 +1754,19 @@ static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, 
 	}
 	case SK_K_CAPS:
 		rec_u64(r, task_cap(task, a));
+		break;
+	case SK_K_FD_LAYER: {
+		long fd = ps->a == SK_K_RET_FD ? ret : (long)(int)sk_arg(c, a);
+		struct file *f = fd_file(task, fd);
+		if (f == NULL) {
+			rec_empty(r);
+		} else {
+			rec_u8(r, file_layer(f));
+		}
+		break;
+	}
+	case SK_K_FDLIST:
+		rec_fdlist(r, sk_arg(c, a), sk_arg(c, b & 7));
 		break;
 	case SK_K_PRCTL_STR:
 		v = sk_arg(c, 0);

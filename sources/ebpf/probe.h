@@ -56,9 +56,11 @@
 #define SK_K_PRCTL_STR 14u /* string at argument 1 when argument 0 is PR_SET_NAME */
 #define SK_K_PRCTL_INT 15u /* argument 1 as i64 when argument 0 is not PR_SET_NAME */
 #define SK_K_HOW                                                                                   \
-	16u		  /* field a (0 flags, 1 mode, 2 resolve) of the struct                    \
-			   * open_how at user pointer argument 2, as u32 */
-#define SK_K_RET_FD 0xffu /* `a` of SK_K_TUPLE/FD_DEV/FD_INO: the returned fd */
+	16u		    /* field a (0 flags, 1 mode, 2 resolve) of the struct                  \
+			     * open_how at user pointer argument 2, as u32 */
+#define SK_K_FDLIST   17u   /* struct pollfd array at pointer a, nfds in arg b (SK_EBPF_POLL_MAX) */
+#define SK_K_FD_LAYER 18u   /* overlayfs layer (SK_LAYER_*, u8) of fd a (0xff: return value) */
+#define SK_K_RET_FD   0xffu /* `a` of SK_K_TUPLE/FD_DEV/FD_INO: the returned fd */
 
 /* Special handling of an event (struct sk_ebpf_sc.special). */
 #define SK_SP_NONE 0u
@@ -115,5 +117,6 @@ struct sk_ebpf_counters {
 #define SK_EBPF_ARGS_MAX   4096u  /* argv, env */
 #define SK_EBPF_SA_MAX	   128u	  /* sockaddr copied from user memory */
 #define SK_EBPF_PATH_DEPTH 48u	  /* components walked for cwd/exe paths */
+#define SK_EBPF_POLL_MAX   16u	  /* pollfd entries recorded (Falco keeps 16 too) */
 
 #endif /* SK_SOURCES_EBPF_PROBE_H */

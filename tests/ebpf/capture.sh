@@ -143,7 +143,7 @@ like "$l" " tid=$parent_pid pid=$parent_pid " "the parent's clone record: res = 
 ino=$(stat -c %i /etc/hostname)
 dev=$(printf '0x%x' "$(stat -c %d /etc/hostname)")
 l=$(line "^[0-9]+ $cat_pid openat [^ ]+ dirfd=-100 name=/etc/hostname ")
-is "${l#* * }" "openat fd=3 dirfd=-100 name=/etc/hostname flags=O_RDONLY mode=0 dev=$dev ino=$ino" \
+is "${l#* * }" "openat fd=3 dirfd=-100 name=/etc/hostname flags=O_RDONLY mode=0 dev=$dev ino=$ino layer=0" \
 	"cat's openat of /etc/hostname: exact fd, path, flags, dev, inode"
 l=$(line "^[0-9]+ $cat_pid close res=0 fd=3$")
 like "$l" "close res=0 fd=3" "cat closes fd 3"
@@ -154,7 +154,7 @@ like "$(line "^[0-9]+ $ftid symlink ")" "symlink res=0 target=target-of-lnk link
 like "$(line "^[0-9]+ $ftid link ")" "link res=0 oldpath=$T/d/file newpath=$T/d/hard\$" "link: oldpath and newpath"
 like "$(line "^[0-9]+ $ftid unlink ")" "unlink res=0 path=$T/d/hard\$" "unlink: path"
 l=$(line "^[0-9]+ $ftid openat .*name=$T/d/nonexistent ")
-is "${l#* * }" "openat fd=-2 dirfd=-100 name=$T/d/nonexistent flags=O_RDONLY|O_CLOEXEC mode=0 dev=<NA> ino=<NA>" \
+is "${l#* * }" "openat fd=-2 dirfd=-100 name=$T/d/nonexistent flags=O_RDONLY|O_CLOEXEC mode=0 dev=<NA> ino=<NA> layer=<NA>" \
 	"a failed openat: fd = -ENOENT, no dev/inode"
 
 # net: the tuple is client -> server for both ends
@@ -274,7 +274,7 @@ sleep 0.5
 ebpf_stop
 "$capdump" "$T/entry.scap" >"$T/entry.dump" 2>&1
 like "$(grep -E -m1 "^[0-9]+ $cat2_pid openat .*name=/etc/hostname " "$T/entry.dump")" \
-	"openat fd=[0-9]+ dirfd=-100 name=/etc/hostname flags=O_RDONLY mode=0 dev=0x[0-9a-f]+ ino=[0-9]+$" \
+	"openat fd=[0-9]+ dirfd=-100 name=/etc/hostname flags=O_RDONLY mode=0 dev=0x[0-9a-f]+ ino=[0-9]+ layer=0$" \
 	"paths_at_entry: cat's openat carries the path copied at entry"
 
 tap_plan "$_tap_n"

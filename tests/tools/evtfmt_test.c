@@ -96,9 +96,11 @@ static void test_openat(void **state)
 	b_u32(&b, 0);
 	b_u32(&b, 0x803);
 	b_i64(&b, 42);
+	uint8_t layer = SK_LAYER_UPPER;
+	b_add(&b, &layer, 1);
 	assert_string_equal(fmt(b_done(&b, SK_SC_OPENAT)),
 			    "openat fd=3 dirfd=-100 name=/etc/hostname flags=O_RDONLY|O_CLOEXEC "
-			    "mode=0 dev=0x803 ino=42");
+			    "mode=0 dev=0x803 ino=42 layer=1");
 }
 
 static void test_failed_open_and_na(void **state)
@@ -112,10 +114,11 @@ static void test_failed_open_and_na(void **state)
 	b_u32(&b, 0644);
 	b_na(&b);
 	b_na(&b);
+	b_na(&b);
 	assert_string_equal(
 	    fmt(b_done(&b, SK_SC_OPEN)),
 	    "open fd=-2 name=/nope flags=O_TRUNC|O_CREAT|O_WRONLY mode=0644 dev=<NA> "
-	    "ino=<NA>");
+	    "ino=<NA> layer=<NA>");
 	/* res is an errno: its name is shown */
 	b_init(&b);
 	b_i64(&b, -2);

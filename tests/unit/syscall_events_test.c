@@ -82,10 +82,16 @@ static void test_falco_argument_names(void **state)
 {
 	(void)state;
 	char b[512];
+	/* Falco's names, then `layer` (the overlayfs layer, which Falco
+	 * keeps in the open flags as FD_UPPER_LAYER/FD_LOWER_LAYER) */
 	param_names("openat", b, sizeof(b));
-	assert_string_equal(b, "fd dirfd name flags mode dev ino");
+	assert_string_equal(b, "fd dirfd name flags mode dev ino layer");
 	param_names("open", b, sizeof(b));
-	assert_string_equal(b, "fd name flags mode dev ino");
+	assert_string_equal(b, "fd name flags mode dev ino layer");
+	param_names("poll", b, sizeof(b));
+	assert_string_equal(b, "res fds timeout");
+	param_names("ppoll", b, sizeof(b));
+	assert_string_equal(b, "res fds");
 	param_names("connect", b, sizeof(b));
 	assert_string_equal(b, "res tuple fd addr");
 	param_names("symlinkat", b, sizeof(b));
@@ -113,9 +119,10 @@ static void test_falco_argument_names(void **state)
 	assert_int_equal(e->type, SK_SC_CLONE3);
 	assert_int_equal(sk_sc_param_index(e, "flags"), 13);
 	assert_int_equal(sk_sc_param_index(e, "nope"), -1);
-	assert_int_equal(SK_SC_OPENAT_NPARAMS, 7);
+	assert_int_equal(SK_SC_OPENAT_NPARAMS, 8);
 	/* the high-volume set stays off by default */
 	assert_true(sk_sc_event_by_name("read")->flags & SK_SCF_HIGHVOL);
+	assert_true(sk_sc_event_by_name("poll")->flags & SK_SCF_HIGHVOL);
 	assert_false(sk_sc_event_by_name("openat")->flags & SK_SCF_HIGHVOL);
 }
 

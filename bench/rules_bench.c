@@ -1,7 +1,8 @@
 /* bench/rules_bench.c - rule engine figures: time to load and compile a
  * ~60-rule ruleset, and events per second for events no rule indexes,
- * events that reach conditions without matching, matching events, and
- * matching events with their output formatted. Prints figures; never fails
+ * events that reach conditions without matching, matching events,
+ * matching events with their output formatted, and one regex rule on
+ * plain and invalid-UTF-8 values. Prints figures; never fails
  * on time. Uses the synthetic extractor of the unit tests, so the numbers
  * measure the engine, not a real field extractor.
  */
@@ -139,6 +140,28 @@ int main(int argc, char **argv)
 	run(r, "matching (first match)", &e, n / 4, false);
 	run(r, "matching + output formatted", &e, n / 4, true);
 
+	sk_rules_destroy(r);
+
+	/* one regex rule in Falco's syntax: a plain value, and one whose
+	 * invalid UTF-8 is repaired before matching */
+	r = sk_rules_create(fields);
+	if (sk_rules_load_string(r, "regex.yaml",
+				 "- rule: regex\n"
+				 "  desc: d\n"
+				 "  condition: evt.type = open and proc.cmdline regex "
+				 "'.*--fl\\w+\\d\\s.*'\n"
+				 "  output: o\n"
+				 "  priority: warning\n") != 0 ||
+	    sk_rules_compile(r) != 0) {
+		fprintf(stderr, "rules_bench: the regex rule does not load\n");
+		return 1;
+	}
+	e.proc_cmdline = "/usr/bin/prog7a --verbose --config /etc/prog7a.conf --flag7 run";
+	run(r, "regex, 64-byte value, matches", &e, n / 4, false);
+	e.proc_cmdline = "/usr/bin/prog7a --verbose --config /etc/prog7a.conf --other run";
+	run(r, "regex, 64-byte value, no match", &e, n / 4, false);
+	e.proc_cmdline = "/usr/bin/prog7a --verbose --config /etc/\xff\xfe.conf --flag7 run";
+	run(r, "regex, invalid UTF-8 repaired, matches", &e, n / 4, false);
 	sk_rules_destroy(r);
 	sk_fields_destroy(fields);
 	free(text);

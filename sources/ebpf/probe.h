@@ -56,8 +56,11 @@
 #define SK_K_PRCTL_STR 14u /* string at argument 1 when argument 0 is PR_SET_NAME */
 #define SK_K_PRCTL_INT 15u /* argument 1 as i64 when argument 0 is not PR_SET_NAME */
 #define SK_K_HOW                                                                                   \
-	16u		  /* field a (0 flags, 1 mode, 2 resolve) of the struct                    \
-			   * open_how at user pointer argument 2, as u32 */
+	16u /* field a (0 flags, 1 mode, 2 resolve) of the struct                                  \
+	     * open_how at user pointer argument 2, as u32 */
+#define SK_K_VM                                                                                    \
+	17u		  /* the task's memory after the call, KiB, u32: a = 0 total               \
+			   * (vm_size), 1 resident (vm_rss), 2 swapped out (vm_swap) */
 #define SK_K_RET_FD 0xffu /* `a` of SK_K_TUPLE/FD_DEV/FD_INO: the returned fd */
 
 /* Special handling of an event (struct sk_ebpf_sc.special). */

@@ -220,6 +220,12 @@ static void test_roundtrip(void **state)
 		assert_int_equal(y->root_key, x->root_key);
 		assert_int_equal(y->from_proc, x->from_proc);
 		assert_int_equal(y->env_loaded, x->env_loaded);
+		assert_int_equal(y->vmsize_kb, x->vmsize_kb);
+		assert_int_equal(y->vmrss_kb, x->vmrss_kb);
+		assert_int_equal(y->vmswap_kb, x->vmswap_kb);
+		assert_int_equal(y->pf_known, x->pf_known);
+		assert_int_equal(y->pfmajor, x->pfmajor);
+		assert_int_equal(y->pfminor, x->pfminor);
 		assert_string_equal(y->comm, x->comm);
 		assert_str_same(y->exe, x->exe);
 		assert_str_same(y->exepath, x->exepath);

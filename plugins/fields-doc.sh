@@ -141,12 +141,19 @@ HEAD
 		desc = line
 		sub(/^\(Type: [^)]*\) */, "", desc)
 		split(name, parts, ".")
-		class = parts[1]
-		if (class != last) {
-			printf "\n## `%s.*` (plugin `%s`)\n\n| Field | Type | Description |\n|---|---|---|\n", class, plugin
-			last = class
+		# one section per class and plugin, in the order classes first
+		# appear, whatever the order of the field table
+		key = plugin SUBSEP parts[1]
+		if (!(key in rows)) {
+			order[++n] = key
+			head[key] = sprintf("\n## `%s.*` (plugin `%s`)\n\n| Field | Type | Description |\n|---|---|---|\n", parts[1], plugin)
 		}
 		gsub(/\|/, "\\|", desc)
 		gsub(/</, "\\&lt;", desc)
-		printf "| `%s` | %s | %s |\n", name, type, desc
+		rows[key] = rows[key] sprintf("| `%s` | %s | %s |\n", name, type, desc)
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			printf "%s%s", head[order[i]], rows[order[i]]
+		}
 	}'

@@ -74,8 +74,9 @@ libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_i
                       ctypes.c_int, ctypes.c_long]
 libc.mmap(None, 4096, 1, 2, 12345, 0)  # PROT_READ, MAP_PRIVATE, a bad fd: EBADF
 PYEOF
-# ancestors' arguments and environments
-env SK_AENV_OUTER=outer-value sh -c \
+# ancestors' arguments and environments (a small environment: the
+# records cut it at 4096 bytes, and `env` appends its variables)
+env -i PATH=/usr/bin:/bin SK_AENV_OUTER=outer-value sh -c \
 	'env SK_AENV_INNER=inner-value sh -c "SK_AENV_SELF=self cat \$1; true" inner0 "$1"' \
 	outer0 "$T/w/aenv-target" 2>/dev/null
 # memory: 64 MiB touched, then an munmap records the process's figures;

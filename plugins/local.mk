@@ -14,6 +14,7 @@ SYSCALL_PLUGIN_SOURCES = \
 	plugins/syscall/syscall.c plugins/syscall/syscall.h \
 	plugins/syscall/parse.c plugins/syscall/fields.c \
 	plugins/syscall/fields_fd.c plugins/syscall/fields_fd.h \
+	plugins/syscall/fields_evtproc.c plugins/syscall/fields_evtproc.h \
 	plugins/syscall/state.c plugins/syscall/state_scan.c plugins/syscall/state.h \
 	plugins/syscall/userdb.c plugins/syscall/userdb.h \
 	plugins/syscall/names.c plugins/syscall/names.h \
@@ -83,6 +84,7 @@ tests_tools_fieldcheck_LDADD = core/libshrike.la $(PTHREAD_LIBS)
 
 PLUGINS_TESTS = tests/integration/fields_doc.sh tests/integration/ebpf_fields.sh \
 	tests/integration/ebpf_fields_fd.sh \
+	tests/integration/ebpf_fields_evtproc.sh \
 	tests/integration/podman_fields.sh tests/integration/containerd_fields.sh
 TESTS += $(PLUGINS_TESTS)
 EXTRA_DIST += $(PLUGINS_TESTS) plugins/fields-doc.sh

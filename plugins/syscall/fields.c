@@ -22,6 +22,7 @@
 #include <shrike/syscall_names.h>
 
 #include "fields_fd.h"
+#include "fields_evtproc.h"
 #include "names.h"
 #include "syscall.h"
 
@@ -181,9 +182,10 @@ enum sys_field_id {
 	    F_COUNT
 };
 
+/* fields_evtproc.c's fields come after these: index F_COUNT + FE_* */
 const struct sk_field sys_fields[] = {
 #define X(id, name, type, flags, desc) {name, SK_TYPE_##type, flags, NULL, desc},
-    SYS_FIELDS(X) SYS_FD_FIELDS(X) /* fields_fd.c's, from index F_COUNT on */
+    SYS_FIELDS(X) SYS_FD_FIELDS(X) SYS_FIELDS_EVTPROC(X)
 #undef X
     {NULL, 0, 0, NULL, NULL},
 };
@@ -257,6 +259,27 @@ static int ret_bool(struct sk_value *v, bool b)
 	v->type = SK_TYPE_BOOL;
 	v->b = b;
 	return SK_OK;
+}
+
+/* for fields_evtproc.c (syscall.h) */
+char *sys_scratch(struct sys_inst *in, size_t need)
+{
+	return scratch(in, need);
+}
+
+int sys_ret_str(struct sk_value *v, const char *s)
+{
+	return ret_str(v, s);
+}
+
+int sys_ret_u64(struct sk_value *v, uint32_t type, uint64_t x)
+{
+	return ret_u64(v, type, x);
+}
+
+int sys_ret_bool(struct sk_value *v, bool b)
+{
+	return ret_bool(v, b);
 }
 
 static void set_ip(struct sk_value *v, uint32_t type, int family, const uint8_t *addr)
@@ -1721,7 +1744,7 @@ int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req
 	struct sys_inst *in = inst;
 	unsigned id = req->field_idx;
 	memset(ret_val, 0, sizeof(*ret_val));
-	if (id >= F_COUNT + FX_COUNT) {
+	if (id >= F_COUNT + FX_COUNT + FE_COUNT) {
 		return SK_ERR;
 	}
 	if (in->ev.num != ev->num || in->ev.rec != ev->rec) {
@@ -1729,7 +1752,10 @@ int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req
 		sys_parse_event(in, ev);
 	}
 	if (id >= F_COUNT) {
-		return sys_fdx_extract(in, id - F_COUNT, req, ret_val);
+		if (id - F_COUNT < FX_COUNT) {
+			return sys_fdx_extract(in, id - F_COUNT, req, ret_val);
+		}
+		return sys_evtproc_extract(in, ev, id - F_COUNT - FX_COUNT, req, ret_val);
 	}
 	if (id <= F_EVT_PLUGINNAME) {
 		return evt_field(in, ev, id, req, ret_val);
@@ -1747,21 +1773,6 @@ int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req
 }
 
 /* ---- shared with fields_fd.c ---- */
-
-char *sys_scratch(struct sys_inst *in, size_t need)
-{
-	return scratch(in, need);
-}
-
-int sys_ret_str(struct sk_value *v, const char *s)
-{
-	return ret_str(v, s);
-}
-
-int sys_ret_bool(struct sk_value *v, bool b)
-{
-	return ret_bool(v, b);
-}
 
 int sys_fd_directory(struct sys_inst *in, struct sk_value *v)
 {

@@ -58,12 +58,9 @@ int sys_fdx_extract(struct sys_inst *in, unsigned id, const struct sk_field_req 
  * NULL when the file does not list it. Exposed for the unit test. */
 const char *sys_services_name(const char *path, uint16_t port, const char *proto);
 
-/* ---- helpers fields.c shares with fields_fd.c ---- */
+/* ---- helpers fields.c shares with fields_fd.c (and, in syscall.h, with
+ * fields_evtproc.c: sys_scratch, sys_ret_str, sys_ret_bool) ---- */
 
-/* the scratch buffer of the instance (valid until the next extract()) */
-char *sys_scratch(struct sys_inst *in, size_t need);
-int sys_ret_str(struct sk_value *v, const char *s);
-int sys_ret_bool(struct sk_value *v, bool b);
 /* fd.directory of the event's fd into v (may point into the scratch) */
 int sys_fd_directory(struct sys_inst *in, struct sk_value *v);
 

@@ -68,6 +68,15 @@ struct snap_thread {
 };
 _Static_assert(sizeof(struct snap_thread) == 192, "snap_thread layout");
 
+/* A thread record's 9th part (added after the first eight: a record without
+ * it loads with the memory facts unknown). */
+#define MF_PF_KNOWN 0x1u
+struct snap_mem {
+	uint64_t pfmajor, pfminor;
+	uint32_t vmsize_kb, vmrss_kb, vmswap_kb, flags;
+};
+_Static_assert(sizeof(struct snap_mem) == 32, "snap_mem layout");
+
 /* snap_fd.flags */
 #define FF_CONNECTED 0x1u
 #define FF_FROM_PROC 0x2u
@@ -172,6 +181,14 @@ static int emit_thread(struct sys_inst *in, const struct sk_thread *t, int64_t f
 	    .loginuid = t->loginuid,
 	    .tty = t->tty,
 	};
+	struct snap_mem m = {
+	    .pfmajor = t->pfmajor,
+	    .pfminor = t->pfminor,
+	    .vmsize_kb = t->vmsize_kb,
+	    .vmrss_kb = t->vmrss_kb,
+	    .vmswap_kb = t->vmswap_kb,
+	    .flags = t->pf_known ? MF_PF_KNOWN : 0,
+	};
 	const char *cwd = t->files ? t->files->cwd : NULL;
 	s.flags = (t->exe_upper_layer ? TF_UPPER : 0) | (t->exe_from_memfd ? TF_MEMFD : 0) |
 		  (t->exe_writable ? TF_WRITABLE : 0) | (t->from_proc ? TF_FROM_PROC : 0) |
@@ -188,8 +205,9 @@ static int emit_thread(struct sys_inst *in, const struct sk_thread *t, int64_t f
 	    {t->env, t->env ? t->env_len : 0},
 	    {t->cgroups, t->cgroups ? t->cgroups_len : 0},
 	    sk_staterec_s(cwd),
+	    {&m, sizeof(m)},
 	};
-	if (emit(in, SNAP_THREAD, t->tid, parts, 8) != SK_OK) {
+	if (emit(in, SNAP_THREAD, t->tid, parts, 9) != SK_OK) {
 		return SK_ERR;
 	}
 	return files_tid == t->tid ? emit_fds(in, t) : SK_OK;
@@ -470,6 +488,15 @@ static int load_thread(struct sys_inst *in, const struct sk_evt_hdr *r)
 	rc |= sk_staterec_str(r, 6, s.flags & TF_CGROUPS, &t->cgroups, &t->cgroups_len);
 	if (owner == NULL && t->files != NULL) {
 		rc |= sk_staterec_str(r, 7, s.flags & TF_CWD, &t->files->cwd, NULL);
+	}
+	struct snap_mem m;
+	if (r->nparams >= 9 && sk_staterec_fixed(r, 8, &m, sizeof(m))) {
+		t->pfmajor = m.pfmajor;
+		t->pfminor = m.pfminor;
+		t->pf_known = (m.flags & MF_PF_KNOWN) != 0;
+		t->vmsize_kb = m.vmsize_kb;
+		t->vmrss_kb = m.vmrss_kb;
+		t->vmswap_kb = m.vmswap_kb;
 	}
 	return rc;
 }

@@ -227,6 +227,12 @@ static void test_roundtrip(void **state)
 		assert_int_equal(y->env_loaded, x->env_loaded);
 		assert_int_equal(y->exe_upper_layer, x->exe_upper_layer);
 		assert_int_equal(y->exe_lower_layer, x->exe_lower_layer);
+		assert_int_equal(y->vmsize_kb, x->vmsize_kb);
+		assert_int_equal(y->vmrss_kb, x->vmrss_kb);
+		assert_int_equal(y->vmswap_kb, x->vmswap_kb);
+		assert_int_equal(y->pf_known, x->pf_known);
+		assert_int_equal(y->pfmajor, x->pfmajor);
+		assert_int_equal(y->pfminor, x->pfminor);
 		assert_string_equal(y->comm, x->comm);
 		assert_str_same(y->exe, x->exe);
 		assert_str_same(y->exepath, x->exepath);

@@ -539,6 +539,9 @@ struct sk_thread *sk_state_clone(struct sk_state *st, const struct sk_thread *pa
 	t->tid = tid;
 	t->from_proc = false;
 	t->dead = false;
+	/* the kernel counts a new task's page faults from 0 (copy_mm) */
+	t->pfmajor = t->pfminor = 0;
+	t->pf_known = true;
 	t->exe = t->exepath = t->args = t->env = t->cgroups = NULL;
 	t->files = NULL;
 	int r = 0;

@@ -117,6 +117,13 @@ struct sk_thread {
 	uint64_t root_key; /* identity (dev, inode) of the thread's root dir, 0: unknown */
 	uint64_t last_ts;  /* time of the last event of this thread */
 	struct sk_files *files;
+	/* memory of the process (KiB) as the kernel gave it at this thread's
+	 * last clone, execve, mmap or munmap, or /proc at start; 0: unknown */
+	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
+	/* page faults since the thread started, valid when pf_known (a clone
+	 * starts them at 0, /proc gives them, an execve record has none) */
+	uint64_t pfmajor, pfminor;
+	bool pf_known;
 };
 
 /* What the state learnt from outside the events (proc_root, a root's

@@ -619,6 +619,43 @@ static void fill_status(struct sk_thread *t, const char *status)
 	if ((v = status_field(status, "NSpgid")) != NULL) {
 		t->vpgid = last_number(v);
 	}
+	/* the process's memory (kB), as Falco's /proc scan reads it */
+	if ((v = status_field(status, "VmSize")) != NULL) {
+		t->vmsize_kb = (uint32_t)strtoul(v, NULL, 10);
+	}
+	if ((v = status_field(status, "VmRSS")) != NULL) {
+		t->vmrss_kb = (uint32_t)strtoul(v, NULL, 10);
+	}
+	if ((v = status_field(status, "VmSwap")) != NULL) {
+		t->vmswap_kb = (uint32_t)strtoul(v, NULL, 10);
+	}
+}
+
+/* fill_faults - the thread's minor and major page faults from its stat
+ * file (fields 10 and 12). */
+static void fill_faults(struct sk_thread *t, const char *stat)
+{
+	const char *rp = strrchr(stat, ')');
+	unsigned long long minflt, majflt;
+	if (rp != NULL &&
+	    sscanf(rp + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt, &majflt) == 2) {
+		t->pfminor = minflt;
+		t->pfmajor = majflt;
+		t->pf_known = true;
+	} else {
+		t->pf_known = false;
+	}
+}
+
+/* task_faults - fill_faults from /proc/PID/task/TID/stat. */
+static void task_faults(struct sk_state *st, char *buf, struct sk_thread *t)
+{
+	if (sk_procfs_readf(buf, SCAN_BUF, "%s/%lld/task/%lld/stat", st->proc_root,
+			    (long long)t->pid, (long long)t->tid) > 0) {
+		fill_faults(t, buf);
+	} else {
+		t->pf_known = false;
+	}
 }
 
 /* load_process - read /proc/<pid> into a new thread entry for its main
@@ -651,6 +688,7 @@ static struct sk_thread *load_process(struct scan_ctx *c, int64_t pidn)
 	if (t == NULL) {
 		return NULL;
 	}
+	fill_faults(t, c->buf);
 	t->from_proc = true;
 	t->pid = pidn;
 	t->ppid = ppid;
@@ -757,6 +795,7 @@ static int load_tasks(struct scan_ctx *c, struct sk_thread *main_t)
 		if (sk_procfs_readf(c->buf, SCAN_BUF, "%s/%s/status", path, de->d_name) > 0) {
 			fill_status(t, c->buf);
 		}
+		task_faults(c->st, c->buf, t);
 		added++;
 	}
 	c->st->pin = 0;
@@ -847,6 +886,7 @@ struct sk_thread *sk_state_load_tid(struct sk_state *st, int64_t tid)
 				    (long long)pid, (long long)tid) > 0) {
 			fill_status(t, c.buf);
 		}
+		task_faults(st, c.buf, t);
 		sk_state_learnt(st, SK_LEARNT_THREAD, t, 0);
 	}
 out:

@@ -171,6 +171,7 @@ static int sys_parse(void *inst, const struct sk_event *ev)
 		return SK_OK;
 	}
 	sys_parse_event(in, ev);
+	sys_evtproc_parse(in, ev);
 	sys_snap_after_event(in);
 	if (in->dns != NULL) {
 		sys_dns_start(in->dns); /* once rules named domains (fd.*ip.name) */

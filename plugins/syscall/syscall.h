@@ -11,6 +11,7 @@
 #include <shrike/syscall_events.h>
 
 #include "dns.h"
+#include "fields_evtproc.h"
 #include "../common/staterec.h"
 #include "state.h"
 
@@ -69,6 +70,7 @@ struct sys_inst {
 	char *buf;
 	size_t bufcap;
 	struct sk_value items[2];
+	struct sys_evtproc evtproc; /* fields_evtproc.c's bookkeeping */
 };
 
 /* ---- record access ---- */
@@ -102,6 +104,17 @@ int sys_resolve_path(struct sys_inst *in, unsigned i, char *buf, size_t cap);
 /* ---- fields.c ---- */
 
 extern const struct sk_field sys_fields[];
+
+/* sys_scratch - the instance's extraction scratch buffer, grown to at least
+ * `need` bytes (its old content kept); NULL without memory. Valid until the
+ * next extract(). */
+char *sys_scratch(struct sys_inst *in, size_t need);
+
+/* sys_ret_str, sys_ret_u64, sys_ret_bool - set *v to a string (NA for
+ * NULL), a number of the given SK_TYPE_*, a boolean; return SK_OK (SK_NA). */
+int sys_ret_str(struct sk_value *v, const char *s);
+int sys_ret_u64(struct sk_value *v, uint32_t type, uint64_t x);
+int sys_ret_bool(struct sk_value *v, bool b);
 
 /* sys_extract - the plugin's extract(). */
 int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req *req,

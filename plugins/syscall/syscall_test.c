@@ -569,12 +569,14 @@ static void test_proc_scan_fake(void **state)
 	write_file("upper/usr/local/bin/dropper", "#!/bin/sh\n");
 	/* pid 7000 (host) is 12 in its namespace; comm has a space and ')' */
 	write_file("7000/stat",
-		   "7000 (my )prog) S 4000 7000 6999 34817 0 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+		   "7000 (my )prog) S 4000 7000 6999 34817 0 0 321 0 5 0 0 0 0 0 20 0 1 0 "
 		   "250 0 0\n");
-	write_file("7000/status", "Name:\tmy )prog\nUid:\t1000\t1000\t1000\t1000\n"
-				  "Gid:\t1000\t1000\t1000\t1000\nCapInh:\t0000000000000000\n"
-				  "CapPrm:\t0000000000200000\nCapEff:\t0000000000200001\n"
-				  "NStgid:\t7000\t12\nNSpid:\t7000\t12\nNSpgid:\t7000\t12\n");
+	write_file("7000/status",
+		   "Name:\tmy )prog\nUid:\t1000\t1000\t1000\t1000\n"
+		   "Gid:\t1000\t1000\t1000\t1000\nCapInh:\t0000000000000000\n"
+		   "CapPrm:\t0000000000200000\nCapEff:\t0000000000200001\n"
+		   "NStgid:\t7000\t12\nNSpid:\t7000\t12\nNSpgid:\t7000\t12\n"
+		   "VmSize:\t  123456 kB\nVmRSS:\t    2048 kB\nVmSwap:\t      16 kB\n");
 	static const char cmdline[] = "/usr/local/bin/dropper\0--fast\0x y"; /* + final NUL */
 	write_file("7000/cmdline", "");
 	snprintf(text, sizeof(text), "%s/7000/cmdline", fakeroot);
@@ -676,6 +678,16 @@ static void test_proc_scan_fake(void **state)
 	/* the environment, read from /proc/7000/environ on first use */
 	X_EQ(inst, ev, "proc.env", "A=1 MODE=prod");
 	X_EQ(inst, ev, "proc.env[MODE]", "prod");
+	/* memory from status, page faults from stat (minflt, majflt) */
+	X_EQ(inst, ev, "proc.vmsize", "123456");
+	X_EQ(inst, ev, "proc.vmrss", "2048");
+	X_EQ(inst, ev, "proc.vmswap", "16");
+	X_EQ(inst, ev, "thread.vmsize", "123456");
+	X_EQ(inst, ev, "thread.pfminor", "321");
+	X_EQ(inst, ev, "thread.pfmajor", "5");
+	X_EQ(inst, ev, "proc.pgid", "7000");
+	X_EQ(inst, ev, "proc.is_pgid_leader", "true");
+	X_EQ(inst, ev, "proc.fdusage", "0"); /* 7 of 1024 */
 	shrike_plugin_entry.destroy(inst);
 }
 
@@ -858,6 +870,126 @@ static void test_process_lineage(void **state)
 	X_EQ(inst, ev, "user.loginname", "alice");
 	X_EQ(inst, ev, "group.gid", "0");
 	X_EQ(inst, ev, "group.name", "root");
+	shrike_plugin_entry.destroy(inst);
+}
+
+static struct sk_event open_ev(void *inst, int64_t fd, int64_t dirfd, const char *name,
+			       int64_t flags, int64_t mode);
+
+/* fields_evtproc.c: counters, times, process group, ancestors, memory */
+static void test_evtproc_fields(void **state)
+{
+	(void)state;
+	void *inst = plugin_new(fakeroot, false);
+	struct sk_event ev = spawn_cat(inst);
+	X_EQ(inst, ev, "evt.count", "1");
+	X_EQ(inst, ev, "evt.count.error", "0");
+	X_EQ(inst, ev, "evt.count.error.file", "<NA>");
+	X_EQ(inst, ev, "evt.count.error.other", "0"); /* no fd, no open, not memory */
+	X_EQ(inst, ev, "evt.count.exit", "1");
+	X_EQ(inst, ev, "evt.type.is[execve]", "1");
+	X_EQ(inst, ev, "evt.type.is[open]", "0");
+	X_EQ(inst, ev, "syscall.type", "execve");
+	X_EQ(inst, ev, "evt.deltatime", "1000"); /* rb_send: 1 us apart */
+	X_EQ(inst, ev, "evt.deltatime.s", "0");
+	X_EQ(inst, ev, "evt.deltatime.ns", "1000");
+	X_EQ(inst, ev, "evt.info", x(inst, &ev, "evt.args"));
+	X_EQ(inst, ev, "evt.outputtime", x(inst, &ev, "evt.time"));
+	X_EQ(inst, ev, "evt.is_wait", "false");
+	X_EQ(inst, ev, "evt.is_async", "false");
+	X_EQ(inst, ev, "evt.asynctype", "<NA>");
+	X_EQ(inst, ev, "evt.plugininfo", "<NA>");
+	X_EQ(inst, ev, "util.cnt", "1");
+	X_EQ(inst, ev, "util.cnt", "2");
+	X_EQ(inst, ev, "proc.pgid", "4000");
+	X_EQ(inst, ev, "proc.pgid.name", "sh");
+	X_EQ(inst, ev, "proc.pgid.exe", "/bin/sh");
+	X_EQ(inst, ev, "proc.is_pgid_leader", "false");
+	X_EQ(inst, ev, "proc.aargs[0]", "/etc/shadow");
+	X_EQ(inst, ev, "proc.aargs[1]", "-c cat /etc/shadow");
+	X_EQ(inst, ev, "proc.aargs[9]", "<NA>");
+	X_EQ(inst, ev, "proc.aargs", "-c cat /etc/shadow"); /* init has none */
+	X_EQ(inst, ev, "proc.aenv[0]", "HOME=/root PATH=/bin:/usr/bin EMPTY=");
+	X_EQ(inst, ev, "proc.aenv[HOME]", ""); /* the parents' only, none has it */
+	X_EQ(inst, ev, "proc.fdusage", "0");   /* no limit known */
+	/* page faults: unknown after the execve (a clone starts them at 0) */
+	X_EQ(inst, ev, "thread.pfmajor", "<NA>");
+	X_EQ(inst, ev, "thread.cpu", "<NA>");
+	X_EQ(inst, ev, "thread.exectime", "0");
+	X_EQ(inst, ev, "thread.totexectime", "0");
+
+	/* mmap: the memory after the call, on the calling thread */
+	rb_begin(SK_SC_MMAP);
+	rb_num("res", 0x7f0000000000);
+	rb_num("vm_size", 10240);
+	rb_num("vm_rss", 4096);
+	rb_num("vm_swap", 8);
+	rb_num("length", 4096);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "proc.vmsize", "10240");
+	X_EQ(inst, ev, "proc.vmrss", "4096");
+	X_EQ(inst, ev, "proc.vmswap", "8");
+	X_EQ(inst, ev, "thread.vmrss", "4096");
+	X_EQ(inst, ev, "evt.count.error.memory", "0");
+	X_EQ(inst, ev, "evt.count.error.other", "<NA>");
+	/* a failed one: a memory error; a munmap without figures keeps them */
+	rb_begin(SK_SC_MMAP);
+	rb_num("res", -EBADF);
+	rb_num("fd", 99);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.count.error", "1");
+	X_EQ(inst, ev, "evt.count.error.memory", "1");
+	X_EQ(inst, ev, "proc.vmsize", "10240");
+
+	/* a failed open is a file error; a write to a file named .../dev/log
+	 * is a syslog write */
+	ev = open_ev(inst, -ENOENT, AT_FDCWD, "/nonexistent", O_RDONLY, 0);
+	X_EQ(inst, ev, "evt.count.error.file", "1");
+	X_EQ(inst, ev, "evt.count.error.net", "<NA>");
+	ev = open_ev(inst, 5, AT_FDCWD, "/run/dev/log", O_WRONLY, 0);
+	X_EQ(inst, ev, "evt.count.error.file", "0");
+	rb_begin(SK_SC_WRITE);
+	rb_num("res", 3);
+	rb_num("fd", 5);
+	rb_num("size", 3);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.is_syslog", "true");
+	X_EQ(inst, ev, "evt.type.is[write]", "1");
+	rb_begin(SK_SC_WRITE);
+	rb_num("res", 3);
+	rb_num("fd", 1);
+	rb_num("size", 3);
+	ev = rb_send(inst, CAT_PID);
+	X_EQ(inst, ev, "evt.is_syslog", "false");
+
+	/* a thread of cat: no thread.vm*, page faults from 0 */
+	rb_begin(SK_SC_CLONE);
+	rb_num("res", 0);
+	rb_str("exe", "cat");
+	rb_num("tid", CAT_PID + 1);
+	rb_num("pid", CAT_PID);
+	rb_num("ptid", SH_PID);
+	rb_str("comm", "cat");
+	rb_num("flags", 0x10000 /* CLONE_THREAD */);
+	rb_num("vm_size", 20480);
+	rb_num("vm_rss", 5000);
+	rb_num("vm_swap", 0);
+	ev = rb_send(inst, CAT_PID + 1);
+	X_EQ(inst, ev, "thread.ismain", "false");
+	X_EQ(inst, ev, "proc.vmsize", "20480");
+	X_EQ(inst, ev, "thread.vmsize", "0");
+	X_EQ(inst, ev, "thread.vmrss", "0");
+	X_EQ(inst, ev, "thread.pfmajor", "0");
+	X_EQ(inst, ev, "thread.pfminor", "0");
+
+	/* procexit is no syscall and no exit event for Falco */
+	rb_begin(SK_SC_PROCEXIT);
+	rb_num("status", 0);
+	ev = rb_send(inst, CAT_PID + 1);
+	X_EQ(inst, ev, "syscall.type", "<NA>");
+	X_EQ(inst, ev, "evt.count.exit", "<NA>");
+	X_EQ(inst, ev, "evt.count.error", "<NA>");
+	X_EQ(inst, ev, "evt.count", "1");
 	shrike_plugin_entry.destroy(inst);
 }
 
@@ -1860,6 +1992,7 @@ int main(void)
 	    cmocka_unit_test(test_proc_scan_self),
 	    cmocka_unit_test(test_proc_scan_fake),
 	    cmocka_unit_test(test_process_lineage),
+	    cmocka_unit_test(test_evtproc_fields),
 	    cmocka_unit_test(test_files),
 	    cmocka_unit_test(test_network),
 	    cmocka_unit_test(test_exit_and_ids),

@@ -161,6 +161,10 @@ int ebpf_buf_size(const struct ebpf_conf *c, uint64_t *ret, char *err, size_t er
 	{                                                                                          \
 		SK_K_FDLIST, (i), (n), 0                                                           \
 	}
+#define VM(w)                                                                                      \
+	{                                                                                          \
+		SK_K_VM, (w), 0, 0                                                                 \
+	}
 #define RFD SK_K_RET_FD
 
 /* ROW(syscall, EVENT, special, save_str, save_sa, save_sa_len, params...) */
@@ -316,9 +320,9 @@ static const struct ebpf_sc_row rows[] = {
 	ROW(pwrite64, PWRITE, 0, 0, 0, 0, R, E, AI(0), A32(2), A64(3))
 	ROW(readv, READV, 0, 0, 0, 0, R, E, E, AI(0))
 	ROW(writev, WRITEV, 0, 0, 0, 0, R, E, AI(0), E)
-	ROW(mmap, MMAP, 0, 0, 0, 0, R, E, E, E, A64(0), A64(1), A32(2), A32(3), AI(4), A64(5))
+	ROW(mmap, MMAP, 0, 0, 0, 0, R, VM(0), VM(1), VM(2), A64(0), A64(1), A32(2), A32(3), AI(4), A64(5))
 	ROW(mprotect, MPROTECT, 0, 0, 0, 0, R, A64(0), A64(1), A32(2))
-	ROW(munmap, MUNMAP, 0, 0, 0, 0, R, E, E, E, A64(0), A64(1))
+	ROW(munmap, MUNMAP, 0, 0, 0, 0, R, VM(0), VM(1), VM(2), A64(0), A64(1))
 #ifdef SYS_poll
 	ROW(poll, POLL, 0, 0, 0, 0, R, FDL(0, 1), AI(2))
 #endif

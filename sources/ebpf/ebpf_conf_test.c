@@ -41,6 +41,7 @@ static bool kind_fits(const struct sk_ebpf_pspec *k, unsigned pt)
 		return pt == SK_PT_CAPS;
 	case SK_K_ARG_U32:
 	case SK_K_HOW:
+	case SK_K_VM:
 		return sz == 4 && pt != SK_PT_DEV;
 	case SK_K_FD_DEV:
 		return pt == SK_PT_DEV;

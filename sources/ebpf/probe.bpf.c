@@ -1163,17 +1163,10 @@ struct mm_struct___old {
 	struct mm_rss_stat___old rss_stat;
 } __attribute__((preserve_access_index));
 
-static __always_inline void rec_vm(struct sk_rec *r, struct task_struct *t)
+/* The resident (file + anon + shmem) and swapped-out pages of mm, as the
+ * kernel's get_mm_counter() reads them. */
+static __always_inline void mm_pages(struct mm_struct *mm, __s64 *ret_rss, __s64 *ret_swap)
 {
-	struct mm_struct *mm = BPF_CORE_READ(t, mm);
-	if (mm == NULL) {
-		rec_empty(r);
-		rec_empty(r);
-		rec_empty(r);
-		return;
-	}
-	__u64 total = BPF_CORE_READ(mm, total_vm);
-	rec_u32(r, (__u32)(total * 4)); /* pages -> KiB (4 KiB pages) */
 	__s64 file = 0, anon = 0, swap = 0, shmem = 0;
 	if (bpf_core_type_exists(struct mm_rss_stat___old)) {
 		/* before 6.2: struct mm_rss_stat { atomic_long_t count[4]; } */
@@ -1191,9 +1184,31 @@ static __always_inline void rec_vm(struct sk_rec *r, struct task_struct *t)
 		bpf_probe_read_kernel(&swap, 8, __builtin_preserve_access_index(&pc[2].count));
 		bpf_probe_read_kernel(&shmem, 8, __builtin_preserve_access_index(&pc[3].count));
 	}
-	__s64 rss = file + anon + shmem;
-	rec_u32(r, rss > 0 ? (__u32)(rss * 4) : 0);
-	rec_u32(r, swap > 0 ? (__u32)(swap * 4) : 0);
+	*ret_rss = file + anon + shmem;
+	*ret_swap = swap;
+}
+
+/* pages -> KiB (4 KiB pages); a counter that ran negative (per-CPU deltas
+ * not yet folded in) is 0 */
+static __always_inline __u32 pages_kib(__s64 pages)
+{
+	return pages > 0 ? (__u32)(pages * 4) : 0;
+}
+
+static __always_inline void rec_vm(struct sk_rec *r, struct task_struct *t)
+{
+	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+	if (mm == NULL) {
+		rec_empty(r);
+		rec_empty(r);
+		rec_empty(r);
+		return;
+	}
+	rec_u32(r, pages_kib((__s64)BPF_CORE_READ(mm, total_vm)));
+	__s64 rss, swap;
+	mm_pages(mm, &rss, &swap);
+	rec_u32(r, pages_kib(rss));
+	rec_u32(r, pages_kib(swap));
 }
 
 static __always_inline __u32 task_tty(struct task_struct *t)
@@ -1768,6 +1783,22 @@ static __always_inline int rec_param(struct sk_rec *r, const struct sk_call *c, 
 	case SK_K_FDLIST:
 		rec_fdlist(r, sk_arg(c, a), sk_arg(c, b & 7));
 		break;
+	case SK_K_VM: {
+		/* mmap and munmap: the memory after the call, as Falco's */
+		struct mm_struct *mm = BPF_CORE_READ(task, mm);
+		if (mm == NULL) {
+			rec_empty(r);
+			break;
+		}
+		__s64 rss = 0, swap = 0;
+		if (a == 0) {
+			rss = (__s64)BPF_CORE_READ(mm, total_vm);
+		} else {
+			mm_pages(mm, &rss, &swap);
+		}
+		rec_u32(r, pages_kib(a == 2 ? swap : rss));
+		break;
+	}
 	case SK_K_PRCTL_STR:
 		v = sk_arg(c, 0);
 		if (v == 15 /* PR_SET_NAME */) {

@@ -60,6 +60,9 @@
 			     * open_how at user pointer argument 2, as u32 */
 #define SK_K_FDLIST   17u   /* struct pollfd array at pointer a, nfds in arg b (SK_EBPF_POLL_MAX) */
 #define SK_K_FD_LAYER 18u   /* overlayfs layer (SK_LAYER_*, u8) of fd a (0xff: return value) */
+#define SK_K_VM                                                                                    \
+	19u		    /* the task's memory after the call, KiB, u32: a = 0 total             \
+			     * (vm_size), 1 resident (vm_rss), 2 swapped out (vm_swap) */
 #define SK_K_RET_FD   0xffu /* `a` of SK_K_TUPLE/FD_DEV/FD_INO: the returned fd */
 
 /* Special handling of an event (struct sk_ebpf_sc.special). */

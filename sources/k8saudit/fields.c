@@ -70,6 +70,7 @@ struct fdef {
 #define LST SK_FIELD_LIST
 #define IDX SK_FIELD_ARG_INDEX
 #define KEYREQ (SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED)
+#define DEPR SK_FIELD_DEPRECATED /* as Falco's table marks it */
 
 /* One line per field: table entry and how to compute it, kept side by side
  * so they cannot drift. */
@@ -126,8 +127,8 @@ struct fdef {
 	  "for a (cluster) role binding, the group names it links", {.op = OP_SUBJECTS, .sarg = "Group"}) \
 	X("ka.req.binding.role", S, 0, "for a (cluster) role binding, the role it links",          \
 	  {.op = OP_KEYS, .path = {"requestObject", "roleRef", "name"}})                                          \
-	X("ka.req.binding.subject.has_name", S, KEYREQ,                                             \
-	  "deprecated: \"true\" when a subject of the binding has the name [arg], else \"false\"",  \
+	X("ka.req.binding.subject.has_name", S, KEYREQ | DEPR,                                      \
+	  "\"true\" when a subject of the binding has the name [arg], else \"false\"",  \
 	  {.op = OP_HAS_NAME})                                                                            \
 	X("ka.req.configmap.name", S, 0, "for a configmap, its name",                               \
 	  {.op = OP_KEYS, .path = {"objectRef", "name"}})                                                         \
@@ -135,17 +136,17 @@ struct fdef {
 	  {.op = OP_KEYS, .path = {"requestObject", "data"}})                                                     \
 	CTR_FIELDS(X, "containers", "container")                                                  \
 	CTR_HOST_PORT(X, "containers", "container")                                               \
-	X("ka.req.container.image", S, 0, "deprecated: the image of the first container",          \
+	X("ka.req.container.image", S, DEPR, "the image of the first container",                   \
 	  {.op = OP_CTR_FIRST, .sub = C_IMAGE})                                                           \
-	X("ka.req.container.image.repository", S, 0,                                                \
-	  "deprecated: the image repository of the first container", {.op = OP_CTR_FIRST, .sub = C_REPO}) \
-	X("ka.req.container.privileged", S, 0,                                                      \
-	  "deprecated: \"true\" when any container is privileged", {.op = OP_CTR_ANY_PRIV})              \
+	X("ka.req.container.image.repository", S, DEPR,                                             \
+	  "the image repository of the first container", {.op = OP_CTR_FIRST, .sub = C_REPO}) \
+	X("ka.req.container.privileged", S, DEPR,                                                   \
+	  "\"true\" when any container is privileged", {.op = OP_CTR_ANY_PRIV})              \
 	X("ka.req.pod.host_ipc", S, 0, "for a pod, its hostIPC flag",                               \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "hostIPC"}})                                          \
 	X("ka.req.pod.host_network", S, 0, "for a pod, its hostNetwork flag",                       \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "hostNetwork"}})                                      \
-	X("ka.req.container.host_network", S, 0, "deprecated alias of ka.req.pod.host_network",    \
+	X("ka.req.container.host_network", S, DEPR, "alias of ka.req.pod.host_network",            \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "hostNetwork"}})                                      \
 	X("ka.req.pod.host_pid", S, 0, "for a pod, its hostPID flag",                               \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "hostPID"}})                                          \
@@ -170,8 +171,8 @@ struct fdef {
 	  {.op = OP_LIST_IDX, .path = {"requestObject", "spec", "ports"}})                                        \
 	X("ka.req.pod.volumes.hostpath", S, LST | IDX, "for a pod, the hostPath paths of its volumes", \
 	  {.op = OP_VOL_KEY, .sarg = "hostPath", .sarg2 = "path"})                                        \
-	X("ka.req.volume.hostpath", S, KEYREQ,                                                      \
-	  "deprecated: \"true\" when a hostPath volume is [path] (a trailing * matches a prefix)",  \
+	X("ka.req.volume.hostpath", S, KEYREQ | DEPR,                                               \
+	  "\"true\" when a hostPath volume is [path] (a trailing * matches a prefix)",  \
 	  {.op = OP_VOL_HOSTPATH})                                                                        \
 	X("ka.req.pod.volumes.flexvolume_driver", S, LST | IDX,                                     \
 	  "for a pod, the flexVolume drivers of its volumes",                                       \

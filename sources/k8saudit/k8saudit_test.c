@@ -461,6 +461,38 @@ static void test_fields_falco018(void **state)
 	k8s_rec_free_list(r.head);
 }
 
+/* The ka.* table is Falco's k8saudit 0.18.0 field set
+ * (tests/compat/falco-fields/k8saudit.txt): every name, no other ka.* name,
+ * and SK_FIELD_DEPRECATED exactly where Falco says deprecated. */
+static void test_falco_field_set(void **state)
+{
+	(void)state;
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/../compat/falco-fields/k8saudit.txt", SK_FIXTURES_DIR);
+	FILE *fp = fopen(path, "r");
+	assert_non_null(fp);
+	char line[256];
+	size_t nfalco = 0, nours = 0;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char name[200] = "", mark[32] = "";
+		if (line[0] == '#' || sscanf(line, "%199s %31s", name, mark) < 1) {
+			continue;
+		}
+		nfalco++;
+		int i = field_idx(name);
+		bool depr = (k8s_fields_table[i].flags & SK_FIELD_DEPRECATED) != 0;
+		if (depr != (strcmp(mark, "deprecated") == 0)) {
+			fail_msg("%s: deprecated is %d here, Falco says '%s'", name, depr, mark);
+		}
+	}
+	fclose(fp);
+	for (int i = 0; k8s_fields_table[i].name; i++) {
+		nours += strncmp(k8s_fields_table[i].name, "ka.", 3) == 0;
+	}
+	assert_int_equal(nfalco, 100);
+	assert_int_equal(nours, nfalco);
+}
+
 /* every field, with and without arguments, on every event of a body */
 static void all_fields(struct k8s_fields *f, const struct k8s_rec *head, uint64_t *num)
 {
@@ -586,6 +618,7 @@ int main(void)
 	    cmocka_unit_test(test_split),
 	    cmocka_unit_test(test_fields),
 	    cmocka_unit_test(test_fields_falco018),
+	    cmocka_unit_test(test_falco_field_set),
 	    cmocka_unit_test(test_fuzz),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

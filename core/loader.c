@@ -225,14 +225,17 @@ char *sk_loader_resolve(const char *dir, const char *name_or_path)
 	return path;
 }
 
-static bool name_is_valid(const char *s, bool allow_dot)
+/* Plugin and parameter names are [a-z0-9_]+; field names are [A-Za-z0-9_.]+
+ * (is_field true), because Falco's own have capitals
+ * (ka.req.pod.initContainers.name). */
+static bool name_is_valid(const char *s, bool is_field)
 {
 	if (s == NULL || *s == '\0') {
 		return false;
 	}
 	for (; *s; s++) {
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
-		      (allow_dot && *s == '.'))) {
+		      (is_field && (*s == '.' || (*s >= 'A' && *s <= 'Z'))))) {
 			return false;
 		}
 	}
@@ -330,7 +333,7 @@ static int check_table(const char *path, const struct sk_plugin *p, char *err, s
 			if (!name_is_valid(f->name, true)) {
 				snprintf(err, errlen,
 					 "%s: plugin '%s' field %zu has an invalid name '%s' (use "
-					 "[a-z0-9_.]+)",
+					 "[A-Za-z0-9_.]+)",
 					 path, name, i, f->name);
 				return -EINVAL;
 			}

@@ -56,7 +56,7 @@ char *sk_loader_resolve(const char *dir, const char *name_or_path);
  *     "/x/file.so: plugin 'foo' declares SK_CAP_OUTPUT but has no write()"
  *     "/x/file.so: plugin 'foo' declares no capability: set .caps to SK_CAP_SOURCE, SK_CAP_EXTRACT,
  * SK_CAP_PARSE and/or SK_CAP_OUTPUT"
- *     "/x/file.so: plugin 'foo' field 3 has an invalid name 'Foo' (use [a-z0-9_.]+)"
+ *     "/x/file.so: plugin 'foo' field 3 has an invalid name 'f-o' (use [A-Za-z0-9_.]+)"
  *     "/x/file.so: plugin 'foo' parameter 'port' lies outside config_size (offset 16 + 8 > 16)"
  *     "/x/file.so: invalid plugin name 'Foo!' (use [a-z0-9_]+)"
  *     "/x/file.so: plugin 'foo' has no version: set .version, e.g. \"1.0.0\""

@@ -87,7 +87,7 @@ struct sk_value {
 /* A field an extractor provides. Tables of these end with an entry whose
  * name is NULL. */
 struct sk_field {
-	const char *name;    /* "proc.name": [a-z0-9_.]+, static */
+	const char *name;    /* "proc.name": [A-Za-z0-9_.]+, static */
 	uint32_t type;	     /* enum sk_type of the value (of each item with SK_FIELD_LIST) */
 	uint32_t flags;	     /* SK_FIELD_* */
 	const char *display; /* short human name for --list, may be NULL; static */

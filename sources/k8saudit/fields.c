@@ -70,6 +70,7 @@ struct fdef {
 #define LST SK_FIELD_LIST
 #define IDX SK_FIELD_ARG_INDEX
 #define KEYREQ (SK_FIELD_ARG_KEY | SK_FIELD_ARG_REQUIRED)
+#define DEPR SK_FIELD_DEPRECATED /* as Falco's table marks it */
 
 /* One line per field: table entry and how to compute it, kept side by side
  * so they cannot drift. */
@@ -81,11 +82,17 @@ struct fdef {
 	  {.op = OP_KEYS, .path = {"annotations", "authorization.k8s.io/decision"}})                              \
 	X("ka.auth.reason", S, 0, "the authorization reason",                                       \
 	  {.op = OP_KEYS, .path = {"annotations", "authorization.k8s.io/reason"}})                                \
+	X("ka.auth.openshift.decision", S, 0,                                                       \
+	  "the authentication decision of OpenShift's API server (OpenShift clusters only)",       \
+	  {.op = OP_KEYS, .path = {"annotations", "authentication.openshift.io/decision"}})                      \
 	X("ka.validations.admission.policy.failure", S, 0,                                          \
 	  "the validation failure of a Validating Admission Policy",                                \
 	  {.op = OP_KEYS, .path = {"annotations", "validation.policy.admission.k8s.io/validation_failure"}})     \
 	X("ka.security.pod.violations", S, 0, "the pod security violations of the request",        \
 	  {.op = OP_KEYS, .path = {"annotations", "pod-security.kubernetes.io/audit-violations"}})              \
+	X("ka.auth.openshift.username", S, 0,                                                       \
+	  "the user name OpenShift's API server authenticated (OpenShift clusters only)",          \
+	  {.op = OP_KEYS, .path = {"annotations", "authentication.openshift.io/username"}})                      \
 	X("ka.user.name", S, 0, "the user name performing the request", {.op = OP_KEYS, .path = {"user", "username"}}) \
 	X("ka.user.groups", S, LST, "the groups the user belongs to", {.op = OP_KEYS, .path = {"user", "groups"}}) \
 	X("ka.impuser.name", S, 0, "the impersonated user name",                                    \
@@ -120,25 +127,26 @@ struct fdef {
 	  "for a (cluster) role binding, the group names it links", {.op = OP_SUBJECTS, .sarg = "Group"}) \
 	X("ka.req.binding.role", S, 0, "for a (cluster) role binding, the role it links",          \
 	  {.op = OP_KEYS, .path = {"requestObject", "roleRef", "name"}})                                          \
-	X("ka.req.binding.subject.has_name", S, KEYREQ,                                             \
-	  "deprecated: \"true\" when a subject of the binding has the name [arg], else \"false\"",  \
+	X("ka.req.binding.subject.has_name", S, KEYREQ | DEPR,                                      \
+	  "\"true\" when a subject of the binding has the name [arg], else \"false\"",  \
 	  {.op = OP_HAS_NAME})                                                                            \
 	X("ka.req.configmap.name", S, 0, "for a configmap, its name",                               \
 	  {.op = OP_KEYS, .path = {"objectRef", "name"}})                                                         \
 	X("ka.req.configmap.obj", S, 0, "for a configmap, its data as JSON",                        \
 	  {.op = OP_KEYS, .path = {"requestObject", "data"}})                                                     \
-	CTR_FIELDS(X, "containers", "containers", "container")                                    \
-	X("ka.req.container.image", S, 0, "deprecated: the image of the first container",          \
+	CTR_FIELDS(X, "containers", "container")                                                  \
+	CTR_HOST_PORT(X, "containers", "container")                                               \
+	X("ka.req.container.image", S, DEPR, "the image of the first container",                   \
 	  {.op = OP_CTR_FIRST, .sub = C_IMAGE})                                                           \
-	X("ka.req.container.image.repository", S, 0,                                                \
-	  "deprecated: the image repository of the first container", {.op = OP_CTR_FIRST, .sub = C_REPO}) \
-	X("ka.req.container.privileged", S, 0,                                                      \
-	  "deprecated: \"true\" when any container is privileged", {.op = OP_CTR_ANY_PRIV})              \
+	X("ka.req.container.image.repository", S, DEPR,                                             \
+	  "the image repository of the first container", {.op = OP_CTR_FIRST, .sub = C_REPO}) \
+	X("ka.req.container.privileged", S, DEPR,                                                   \
+	  "\"true\" when any container is privileged", {.op = OP_CTR_ANY_PRIV})              \
 	X("ka.req.pod.host_ipc", S, 0, "for a pod, its hostIPC flag",                               \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "hostIPC"}})                                          \
 	X("ka.req.pod.host_network", S, 0, "for a pod, its hostNetwork flag",                       \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "hostNetwork"}})                                      \
-	X("ka.req.container.host_network", S, 0, "deprecated alias of ka.req.pod.host_network",    \
+	X("ka.req.container.host_network", S, DEPR, "alias of ka.req.pod.host_network",            \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "hostNetwork"}})                                      \
 	X("ka.req.pod.host_pid", S, 0, "for a pod, its hostPID flag",                               \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "hostPID"}})                                          \
@@ -153,20 +161,18 @@ struct fdef {
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "securityContext", "supplementalGroups"}})            \
 	X("ka.req.role.rules", S, LST, "for a (cluster) role, its rules, as JSON",                 \
 	  {.op = OP_KEYS, .path = {"requestObject", "rules"}})                                                    \
-	X("ka.req.role.rules.verbs", S, LST | IDX,                                                  \
-	  "for a (cluster) role, the verbs of its rules ([n]: of rule n)",                          \
-	  {.op = OP_RULES, .sarg = "verbs"})                                                              \
-	X("ka.req.role.rules.resources", S, LST | IDX,                                              \
-	  "for a (cluster) role, the resources of its rules ([n]: of rule n)",                      \
-	  {.op = OP_RULES, .sarg = "resources"})                                                          \
+	RULES_FIELD(X, "apiGroups", "API groups")                                                  \
+	RULES_FIELD(X, "nonResourceURLs", "non-resource URLs")                                     \
+	RULES_FIELD(X, "verbs", "verbs")                                                           \
+	RULES_FIELD(X, "resources", "resources")                                                   \
 	X("ka.req.service.type", S, 0, "for a service, its type (ClusterIP, NodePort, ...)",       \
 	  {.op = OP_KEYS, .path = {"requestObject", "spec", "type"}})                                             \
 	X("ka.req.service.ports", S, LST | IDX, "for a service, its ports, as JSON",               \
 	  {.op = OP_LIST_IDX, .path = {"requestObject", "spec", "ports"}})                                        \
 	X("ka.req.pod.volumes.hostpath", S, LST | IDX, "for a pod, the hostPath paths of its volumes", \
 	  {.op = OP_VOL_KEY, .sarg = "hostPath", .sarg2 = "path"})                                        \
-	X("ka.req.volume.hostpath", S, KEYREQ,                                                      \
-	  "deprecated: \"true\" when a hostPath volume is [path] (a trailing * matches a prefix)",  \
+	X("ka.req.volume.hostpath", S, KEYREQ | DEPR,                                               \
+	  "\"true\" when a hostPath volume is [path] (a trailing * matches a prefix)",  \
 	  {.op = OP_VOL_HOSTPATH})                                                                        \
 	X("ka.req.pod.volumes.flexvolume_driver", S, LST | IDX,                                     \
 	  "for a pod, the flexVolume drivers of its volumes",                                       \
@@ -182,6 +188,9 @@ struct fdef {
 	X("ka.sourceips", S, LST | IDX, "the IP addresses of the client",                          \
 	  {.op = OP_LIST_IDX, .path = {"sourceIPs"}})                                                             \
 	X("ka.cluster.name", S, 0, "the cluster name (init_config cluster_name)", {.op = OP_CLUSTER})    \
+	CTR_FIELDS(X, "initContainers", "init container")                                         \
+	CTR_HOST_PORT(X, "initContainers", "init container")                                      \
+	CTR_FIELDS(X, "ephemeralContainers", "ephemeral container")                               \
 	X("jevt.value", S, KEYREQ, "the value at a JSON pointer: jevt.value[/user/username]",      \
 	  {.op = OP_JVALUE})                                                                              \
 	X("jevt.obj", S, 0, "the whole audit event as JSON", {.op = OP_JOBJ})                            \
@@ -191,51 +200,58 @@ struct fdef {
 	  {.op = OP_JTIME_ISO})                                                                           \
 	X("jevt.rawtime", SK_TYPE_U64, 0, "the event time in ns since the epoch", {.op = OP_JRAWTIME})
 
-/* Falco also has ka.req.pod.initContainers.*, ka.req.pod.ephemeralContainers.*,
- * ka.req.role.rules.apiGroups and ka.req.role.rules.nonResourceURLs; field
- * names in Shrike are [a-z0-9_.]+ (include/shrike/value.h), so those wait
- * for the contract to allow capitals. jevt.value[/requestObject/...] reads
- * the same data. */
-#define CTR_FIELDS(X, arr, nm, what)                                                               \
-	X("ka.req.pod." nm ".name", S, LST | IDX, "for a pod, the names of each " what,            \
+/* One key of a (cluster) role's rules, all rules' values flattened; [n]
+ * takes rule n only. */
+#define RULES_FIELD(X, key, what)                                                                  \
+	X("ka.req.role.rules." key, S, LST | IDX,                                                   \
+	  "for a (cluster) role, the " what " of its rules ([n]: of rule n)",                       \
+	  {.op = OP_RULES, .sarg = key})
+
+/* The per-container fields of a pod's container array `arr` (containers,
+ * initContainers, ephemeralContainers): one implementation, op OP_CTR, for
+ * the three. Ephemeral containers have no ports, so no host_port. */
+#define CTR_FIELDS(X, arr, what)                                                               \
+	X("ka.req.pod." arr ".name", S, LST | IDX, "for a pod, the name of each " what,            \
 	  {.op = OP_CTR, .carr = arr, .sub = C_NAME})                                                     \
-	X("ka.req.pod." nm ".image", S, LST | IDX, "for a pod, the image of each " what,           \
+	X("ka.req.pod." arr ".image", S, LST | IDX, "for a pod, the image of each " what,           \
 	  {.op = OP_CTR, .carr = arr, .sub = C_IMAGE})                                                    \
-	X("ka.req.pod." nm ".image.repository", S, LST | IDX,                                       \
+	X("ka.req.pod." arr ".image.repository", S, LST | IDX,                                       \
 	  "for a pod, the image of each " what " without tag or digest",                            \
 	  {.op = OP_CTR, .carr = arr, .sub = C_REPO})                                                     \
-	X("ka.req.pod." nm ".command", S, LST | IDX, "for a pod, the command words of each " what, \
+	X("ka.req.pod." arr ".command", S, LST | IDX, "for a pod, the command words of each " what, \
 	  {.op = OP_CTR, .carr = arr, .sub = C_COMMAND})                                                  \
-	X("ka.req.pod." nm ".args", S, LST | IDX, "for a pod, the arguments of each " what,        \
+	X("ka.req.pod." arr ".args", S, LST | IDX, "for a pod, the arguments of each " what,        \
 	  {.op = OP_CTR, .carr = arr, .sub = C_ARGS})                                                     \
-	X("ka.req.pod." nm ".privileged", S, LST | IDX,                                             \
+	X("ka.req.pod." arr ".privileged", S, LST | IDX,                                             \
 	  "for a pod, the privileged flag of each " what " that sets it",                           \
 	  {.op = OP_CTR, .carr = arr, .sub = C_PRIV})                                                     \
-	X("ka.req.pod." nm ".allow_privilege_escalation", S, LST | IDX,                             \
+	X("ka.req.pod." arr ".allow_privilege_escalation", S, LST | IDX,                             \
 	  "for a pod, the allowPrivilegeEscalation flag of each " what " that sets it",             \
 	  {.op = OP_CTR, .carr = arr, .sub = C_APE})                                                      \
-	X("ka.req.pod." nm ".read_only_fs", S, LST | IDX,                                           \
+	X("ka.req.pod." arr ".read_only_fs", S, LST | IDX,                                           \
 	  "for a pod, the readOnlyRootFilesystem flag of each " what " that sets it",               \
 	  {.op = OP_CTR, .carr = arr, .sub = C_ROFS})                                                     \
-	X("ka.req.pod." nm ".run_as_user", S, LST | IDX,                                            \
+	X("ka.req.pod." arr ".run_as_user", S, LST | IDX,                                            \
 	  "for a pod, the runAsUser of each " what " that sets it",                                 \
 	  {.op = OP_CTR, .carr = arr, .sub = C_RUN_USER})                                                 \
-	X("ka.req.pod." nm ".eff_run_as_user", S, LST | IDX,                                        \
+	X("ka.req.pod." arr ".eff_run_as_user", S, LST | IDX,                                        \
 	  "for a pod, the uid each " what " starts with (container, else pod, else 0)",             \
 	  {.op = OP_CTR, .carr = arr, .sub = C_EFF_USER})                                                 \
-	X("ka.req.pod." nm ".run_as_group", S, LST | IDX,                                           \
+	X("ka.req.pod." arr ".run_as_group", S, LST | IDX,                                           \
 	  "for a pod, the runAsGroup of each " what " that sets it",                                \
 	  {.op = OP_CTR, .carr = arr, .sub = C_RUN_GROUP})                                                \
-	X("ka.req.pod." nm ".eff_run_as_group", S, LST | IDX,                                       \
+	X("ka.req.pod." arr ".eff_run_as_group", S, LST | IDX,                                       \
 	  "for a pod, the gid each " what " starts with (container, else pod, else 0)",             \
 	  {.op = OP_CTR, .carr = arr, .sub = C_EFF_GROUP})                                                \
-	X("ka.req.pod." nm ".proc_mount", S, LST | IDX,                                             \
+	X("ka.req.pod." arr ".proc_mount", S, LST | IDX,                                             \
 	  "for a pod, the procMount of each " what " that sets it",                                 \
 	  {.op = OP_CTR, .carr = arr, .sub = C_PROC_MOUNT})                                               \
-	X("ka.req.pod." nm ".add_capabilities", S, LST | IDX,                                       \
+	X("ka.req.pod." arr ".add_capabilities", S, LST | IDX,                                       \
 	  "for a pod, the capabilities each " what " adds",                                         \
-	  {.op = OP_CTR, .carr = arr, .sub = C_ADD_CAPS})                                                 \
-	X("ka.req.pod." nm ".host_port", S, LST | IDX,                                              \
+	  {.op = OP_CTR, .carr = arr, .sub = C_ADD_CAPS})
+
+#define CTR_HOST_PORT(X, arr, what)                                                                \
+	X("ka.req.pod." arr ".host_port", S, LST | IDX,                                              \
 	  "for a pod, the host ports of each " what " (hostPort, else containerPort)",              \
 	  {.op = OP_CTR, .carr = arr, .sub = C_HOST_PORT})
 
@@ -579,6 +595,12 @@ static int op_rules(struct k8s_fields *f, json_object *root, const char *key,
 	}
 	for (size_t i = from; i < to; i++) {
 		json_object *v = get1(json_object_array_get_idx(arr, i), key, NULL, NULL);
+		if (v == NULL && req->has_index) {
+			/* as Falco: rule [n] without the key (a nonResourceURLs rule
+			 * has no apiGroups) is N/A, not an empty list */
+			*na = true;
+			return 0;
+		}
 		if (json_object_is_type(v, json_type_array)) {
 			int rc = push_flat(f, v);
 			if (rc < 0) {

@@ -778,7 +778,7 @@ static int k8s_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 
 static const char *const k8s_sources[] = {K8S_SOURCE, NULL};
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE | SK_CAP_EXTRACT, .name = "k8saudit", .version = "1.0.0",
+SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE | SK_CAP_EXTRACT, .name = "k8saudit", .version = "0.18.0",
 		 .description = "Kubernetes audit events (webhook or audit log file) and their "
 				"ka.* / jevt.* fields",
 		 .params = k8s_params,

@@ -163,12 +163,13 @@ struct recs {
 	size_t n;
 };
 
-static void load_recs(struct recs *r)
+/* load_recs - the events of fixture `name`, which holds `count` of them. */
+static void load_recs(struct recs *r, const char *name, size_t count)
 {
 	size_t len = 0, bytes = 0;
 	uint64_t over = 0;
 	char err[256];
-	char *body = slurp("events.json", &len);
+	char *body = slurp(name, &len);
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(k8s_split(body, len, 256 * 1024, &r->head, &r->n, &bytes, &over, err,
 				   sizeof(err)),
@@ -178,7 +179,7 @@ static void load_recs(struct recs *r)
 	for (struct k8s_rec *x = r->head; x && i < 32; x = x->next) {
 		r->ev[i++] = (const struct sk_evt_hdr *)x->data;
 	}
-	assert_int_equal(r->n, 17);
+	assert_int_equal(r->n, count);
 }
 
 static int field_idx(const char *name)
@@ -221,8 +222,10 @@ static const char *get(struct k8s_fields *f, struct recs *r, int evn, const char
 		out[o++] = '[';
 		for (uint32_t i = 0; i < v.list.n; i++) {
 			assert_int_equal(v.list.items[i].type, SK_TYPE_STRING);
+			/* an empty item shows as "" so that [""] differs from [] */
+			const char *it = v.list.items[i].str.ptr;
 			o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s", i ? "," : "",
-					      v.list.items[i].str.ptr);
+					      it[0] ? it : "\"\"");
 		}
 		snprintf(out + o, sizeof(out) - o, "]");
 	}
@@ -234,7 +237,7 @@ static void test_fields(void **state)
 	(void)state;
 	struct recs r;
 	struct k8s_fields f = {.cluster_name = "prod-eu"};
-	load_recs(&r);
+	load_recs(&r, "events.json", 17);
 	assert_string_equal(get(&f, &r, 1, "ka.auditid", NULL), "5f3a1c2e-0000-4000-8000-000000000001");
 	assert_string_equal(get(&f, &r, 1, "ka.stage", NULL), "ResponseStarted");
 	assert_string_equal(get(&f, &r, 1, "ka.auth.decision", NULL), "allow");
@@ -308,6 +311,8 @@ static void test_fields(void **state)
 	assert_string_equal(get(&f, &r, 9, "ka.req.role.rules.verbs", NULL), "[get,create,*]");
 	assert_string_equal(get(&f, &r, 9, "ka.req.role.rules.resources", "0"), "[pods,pods/exec]");
 	assert_string_equal(get(&f, &r, 9, "ka.req.role.rules.resources", "5"), "NA");
+	assert_string_equal(get(&f, &r, 9, "ka.req.role.rules.apiGroups", NULL), "[\"\",*]");
+	assert_string_equal(get(&f, &r, 9, "ka.req.role.rules.nonResourceURLs", NULL), "[]");
 	/* effective ids: the container's own, else the pod's, else 0 */
 	assert_string_equal(get(&f, &r, 17, "ka.req.pod.containers.eff_run_as_user", NULL), "[1000]");
 	assert_string_equal(get(&f, &r, 17, "ka.req.pod.containers.eff_run_as_group", NULL), "[3000]");
@@ -319,6 +324,173 @@ static void test_fields(void **state)
 	assert_string_equal(get(&f, &r, 13, "ka.uri", NULL), "/healthz");
 	k8s_fields_fini(&f);
 	k8s_rec_free_list(r.head);
+}
+
+/* check_ctr - on event evn, ka.req.pod.<list>.<want[i][0]>[<want[i][1]>]
+ * is want[i][2], for each of the n rows. */
+static void check_ctr(struct k8s_fields *f, struct recs *r, int evn, const char *list,
+		      const char *const want[][3], size_t n)
+{
+	char name[128];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "ka.req.pod.%s.%s", list, want[i][0]);
+		const char *got = get(f, r, evn, name, want[i][1]);
+		if (strcmp(got, want[i][2]) != 0) {
+			fail_msg("%s[%s] on event %d: got %s, want %s", name,
+				 want[i][1] ? want[i][1] : "", evn, got, want[i][2]);
+		}
+	}
+}
+
+/* The fields Falco's k8saudit 0.18.0 added, on fixture falco018.json: a
+ * pod created with init containers (1), a kubectl debug patch of the
+ * ephemeralcontainers subresource (2), a cluster role with API groups and
+ * non-resource URLs (3), OpenShift OAuth logins allowed (4) and denied (5). */
+static void test_fields_falco018(void **state)
+{
+	(void)state;
+	struct recs r;
+	struct k8s_fields f = {0};
+	load_recs(&r, "falco018.json", 5);
+	/* init containers: each list is its own, containers.* does not see it */
+	const char *const init1[][3] = {
+	    {"name", NULL, "[setup,migrate]"},
+	    {"name", "1", "[migrate]"},
+	    {"name", "2", "NA"},
+	    {"image", NULL,
+	     "[registry.example.com:5000/tools/setup:v2,ghcr.io/acme/migrate@sha256:feedbeef]"},
+	    {"image.repository", NULL,
+	     "[registry.example.com:5000/tools/setup,ghcr.io/acme/migrate]"},
+	    {"image.repository", "1", "[ghcr.io/acme/migrate]"},
+	    {"command", NULL, "[sh,-c]"},
+	    {"command", "1", "[]"},
+	    {"args", NULL, "[chown -R 1000 /data,--verbose]"},
+	    {"args", "0", "[chown -R 1000 /data,--verbose]"},
+	    {"privileged", NULL, "[true]"},
+	    {"privileged", "0", "[true]"},
+	    {"privileged", "1", "[]"},
+	    {"allow_privilege_escalation", NULL, "[true,false]"},
+	    {"allow_privilege_escalation", "1", "[false]"},
+	    {"read_only_fs", NULL, "[true]"},
+	    {"run_as_user", NULL, "[0]"},
+	    {"run_as_group", NULL, "[3000]"},
+	    /* the container's own id, else the pod's securityContext's */
+	    {"eff_run_as_user", NULL, "[0,1500]"},
+	    {"eff_run_as_user", "1", "[1500]"},
+	    {"eff_run_as_group", NULL, "[2500,3000]"},
+	    {"eff_run_as_group", "0", "[2500]"},
+	    {"proc_mount", NULL, "[Unmasked]"},
+	    {"add_capabilities", NULL, "[CHOWN,NET_RAW]"},
+	    {"add_capabilities", "1", "[]"},
+	    {"host_port", NULL, "[19000,8081]"},
+	    {"host_port", "1", "[8081]"},
+	    {"host_port", "7", "NA"},
+	};
+	check_ctr(&f, &r, 1, "initContainers", init1, sizeof(init1) / sizeof(init1[0]));
+	assert_string_equal(get(&f, &r, 1, "ka.req.pod.containers.name", NULL), "[app]");
+	assert_string_equal(get(&f, &r, 1, "ka.req.pod.containers.privileged", NULL), "[false]");
+	assert_string_equal(get(&f, &r, 1, "ka.req.pod.containers.eff_run_as_user", NULL),
+			    "[1000]");
+	assert_string_equal(get(&f, &r, 1, "ka.req.pod.containers.eff_run_as_group", NULL),
+			    "[2500]");
+	assert_string_equal(get(&f, &r, 1, "ka.req.pod.containers.host_port", NULL), "[]");
+	assert_string_equal(get(&f, &r, 1, "ka.req.container.privileged", NULL), "false");
+	assert_string_equal(get(&f, &r, 1, "ka.req.pod.ephemeralContainers.name", NULL), "NA");
+	assert_string_equal(get(&f, &r, 1, "ka.req.pod.ephemeralContainers.image", "0"), "NA");
+	/* ephemeral containers, from the patch body of kubectl debug */
+	const char *const eph2[][3] = {
+	    {"name", NULL, "[debugger-x7k2p]"},
+	    {"name", "0", "[debugger-x7k2p]"},
+	    {"name", "1", "NA"},
+	    {"image", NULL, "[busybox:1.36]"},
+	    {"image.repository", NULL, "[busybox]"},
+	    {"command", NULL, "[sh]"},
+	    {"args", NULL, "[]"},
+	    {"privileged", NULL, "[]"},
+	    {"allow_privilege_escalation", NULL, "[]"},
+	    {"read_only_fs", NULL, "[]"},
+	    {"run_as_user", NULL, "[0]"},
+	    {"run_as_group", NULL, "[]"},
+	    /* no pod securityContext in a patch: 0 */
+	    {"eff_run_as_user", NULL, "[0]"},
+	    {"eff_run_as_group", NULL, "[0]"},
+	    {"proc_mount", NULL, "[]"},
+	    {"add_capabilities", NULL, "[SYS_PTRACE]"},
+	    {"add_capabilities", "0", "[SYS_PTRACE]"},
+	};
+	check_ctr(&f, &r, 2, "ephemeralContainers", eph2, sizeof(eph2) / sizeof(eph2[0]));
+	/* ephemeral containers have no ports: no such field, as in Falco */
+	for (int i = 0; k8s_fields_table[i].name; i++) {
+		assert_string_not_equal(k8s_fields_table[i].name,
+					"ka.req.pod.ephemeralContainers.host_port");
+	}
+	assert_string_equal(get(&f, &r, 2, "ka.target.subresource", NULL), "ephemeralcontainers");
+	assert_string_equal(get(&f, &r, 2, "ka.verb", NULL), "patch");
+	assert_string_equal(get(&f, &r, 2, "ka.req.pod.initContainers.name", NULL), "NA");
+	assert_string_equal(get(&f, &r, 2, "ka.req.pod.initContainers.host_port", NULL), "NA");
+	assert_string_equal(get(&f, &r, 2, "ka.req.pod.containers.name", NULL), "NA");
+	/* role rules: [n] is rule n; a rule without the key is NA, as in Falco */
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.apiGroups", NULL),
+			    "[\"\",apps,batch]");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.apiGroups", "0"), "[\"\"]");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.apiGroups", "1"), "[apps,batch]");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.apiGroups", "2"), "NA");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.apiGroups", "3"), "NA");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.nonResourceURLs", NULL),
+			    "[/metrics,/healthz/*]");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.nonResourceURLs", "2"),
+			    "[/metrics,/healthz/*]");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.nonResourceURLs", "0"), "NA");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.verbs", NULL),
+			    "[get,list,create,get]");
+	assert_string_equal(get(&f, &r, 3, "ka.req.role.rules.resources", "2"), "NA");
+	assert_string_equal(get(&f, &r, 1, "ka.req.role.rules.apiGroups", NULL), "NA");
+	assert_string_equal(get(&f, &r, 1, "ka.req.role.rules.nonResourceURLs", "0"), "NA");
+	/* OpenShift's OAuth server */
+	assert_string_equal(get(&f, &r, 4, "ka.auth.openshift.decision", NULL), "allow");
+	assert_string_equal(get(&f, &r, 4, "ka.auth.openshift.username", NULL), "kube:admin");
+	assert_string_equal(get(&f, &r, 5, "ka.auth.openshift.decision", NULL), "deny");
+	assert_string_equal(get(&f, &r, 5, "ka.auth.openshift.username", NULL), "developer");
+	assert_string_equal(get(&f, &r, 4, "ka.auth.decision", NULL), "NA");
+	assert_string_equal(
+	    get(&f, &r, 4, "ka.uri.param", "then"),
+	    "/oauth/authorize?client_id=openshift-browser-client&response_type=code");
+	assert_string_equal(get(&f, &r, 1, "ka.auth.openshift.decision", NULL), "NA");
+	assert_string_equal(get(&f, &r, 1, "ka.auth.openshift.username", NULL), "NA");
+	k8s_fields_fini(&f);
+	k8s_rec_free_list(r.head);
+}
+
+/* The ka.* table is Falco's k8saudit 0.18.0 field set
+ * (tests/compat/falco-fields/k8saudit.txt): every name, no other ka.* name,
+ * and SK_FIELD_DEPRECATED exactly where Falco says deprecated. */
+static void test_falco_field_set(void **state)
+{
+	(void)state;
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/../compat/falco-fields/k8saudit.txt", SK_FIXTURES_DIR);
+	FILE *fp = fopen(path, "r");
+	assert_non_null(fp);
+	char line[256];
+	size_t nfalco = 0, nours = 0;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char name[200] = "", mark[32] = "";
+		if (line[0] == '#' || sscanf(line, "%199s %31s", name, mark) < 1) {
+			continue;
+		}
+		nfalco++;
+		int i = field_idx(name);
+		bool depr = (k8s_fields_table[i].flags & SK_FIELD_DEPRECATED) != 0;
+		if (depr != (strcmp(mark, "deprecated") == 0)) {
+			fail_msg("%s: deprecated is %d here, Falco says '%s'", name, depr, mark);
+		}
+	}
+	fclose(fp);
+	for (int i = 0; k8s_fields_table[i].name; i++) {
+		nours += strncmp(k8s_fields_table[i].name, "ka.", 3) == 0;
+	}
+	assert_int_equal(nfalco, 100);
+	assert_int_equal(nours, nfalco);
 }
 
 /* every field, with and without arguments, on every event of a body */
@@ -345,14 +517,15 @@ static void all_fields(struct k8s_fields *f, const struct k8s_rec *head, uint64_
 	}
 }
 
-static void test_fuzz(void **state)
+/* fuzz_file - 2000 mangled copies of fixture `name` through the splitter
+ * and every field; returns how many the splitter accepted. */
+static uint64_t fuzz_file(struct k8s_fields *fp, uint64_t *nump, const char *name)
 {
-	(void)state;
 	size_t len = 0;
-	char *body = slurp("events.json", &len);
+	char *body = slurp(name, &len);
 	char *m = malloc(len + 1);
-	struct k8s_fields f = {0};
-	uint64_t num = 0, accepted = 0;
+	assert_non_null(m);
+	uint64_t accepted = 0;
 	unsigned seed = 12345;
 	for (int iter = 0; iter < 2000; iter++) {
 		memcpy(m, body, len + 1);
@@ -402,10 +575,22 @@ static void test_fuzz(void **state)
 				json_object_put(o);
 				json_tokener_free(tok);
 			}
-			all_fields(&f, head, &num);
+			all_fields(fp, head, nump);
 		}
 		k8s_rec_free_list(head);
 	}
+	free(m);
+	free(body);
+	return accepted;
+}
+
+static void test_fuzz(void **state)
+{
+	(void)state;
+	struct k8s_fields f = {0};
+	uint64_t num = 0;
+	assert_true(fuzz_file(&f, &num, "events.json") > 0);
+	assert_true(fuzz_file(&f, &num, "falco018.json") > 0);
 	/* a record whose payload is not JSON at all */
 	unsigned char rec[64] __attribute__((aligned(8)));
 	struct sk_evt_hdr h = {.ts = 1, .len = 24 + 8 + 10 + 5, .type = SK_EVT_PLUGIN, .nparams = 2,
@@ -422,18 +607,19 @@ static void test_fuzz(void **state)
 	assert_int_equal(sk_evt_check(fake->data, fake->size), 0);
 	all_fields(&f, fake, &num);
 	free(fake);
-	assert_true(accepted > 0);
 	k8s_fields_fini(&f);
-	free(m);
-	free(body);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_time),   cmocka_unit_test(test_open_params),
-		cmocka_unit_test(test_split),  cmocka_unit_test(test_fields),
-		cmocka_unit_test(test_fuzz),
+	    cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_open_params),
+	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_fields),
+	    cmocka_unit_test(test_fields_falco018),
+	    cmocka_unit_test(test_falco_field_set),
+	    cmocka_unit_test(test_fuzz),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,7 @@ is "$rc" 0 "the shipped config with the audit rules but no audit source starts"
 like "$(cat "$T/err")" "[0-9]+ rule\(s\) of source 'k8s_audit' skipped, starting with 'Attach/Exec Pod'" "its audit rules are skipped with one info line"
 out=$("$SHRIKE" -c "$ship" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -r "$K8S_RULES" --enable-source k8s_audit --dry-run 2>"$T/err"); rc=$?
 is "$rc" 0 "--enable-source k8s_audit with the shipped config"
-like "$(echo $out)" "k8saudit 1\.0\.0 \(source,extract\).*json 0\.7\.4 \(extract\).*k8saudit: http://0\.0\.0\.0:9765/k8s-audit.*rules: 15 loaded, 15 enabled" \
+like "$(echo $out)" "k8saudit 0\.18\.0 \(source,extract\).*json 0\.7\.4 \(extract\).*k8saudit: http://0\.0\.0\.0:9765/k8s-audit.*rules: 15 loaded, 15 enabled" \
 	"loads k8saudit and json, listens on Falco's port, enables the audit rules"
 # The shipped config lists the audit rules under the k8saudit entry
 # (rules_files there): without the audit source they are not loaded at all,

@@ -7,7 +7,7 @@
 # token is enforced when configured.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/integration/k8saudit_lib.sh"
-tap_plan 16
+tap_plan 17
 
 k8s_conf "$T/c.yaml" "http://127.0.0.1:0/k8s-audit"
 n=$(wc -l < "$K8S_FIX/expected.txt" | tr -d ' ')
@@ -47,6 +47,8 @@ if grep -q "webhook listening" "$T/rerr"; then fail "a replay opens no webhook";
 "$SHRIKE" -c "$T/r.yaml" --list k8s_audit > "$T/list" 2>/dev/null
 like "$(cat "$T/list")" 'ka\.req\.pod\.containers\.privileged +\(Type: string list\)' "--list shows the list fields"
 like "$(cat "$T/list")" 'jevt\.value +\(Type: string\)' "--list shows jevt.value"
+is "$(grep -cE '^ka\.req\.pod\.(initContainers\.[a-z_.]+ +\(Type: string list\)|ephemeralContainers\.[a-z_.]+ +\(Type: string list\))' "$T/list")" 29 \
+	"--list shows Falco 0.18.0's 15 initContainers and 14 ephemeralContainers fields"
 like "$(cat "$T/list")" 'json\.value' "--list shows the json plugin's fields for k8s_audit"
 
 # Bearer token.

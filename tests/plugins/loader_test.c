@@ -224,6 +224,16 @@ static void test_bad_name(void **state)
 		       fixture("bad_name"));
 }
 
+/* Field names may have capitals (Falco's ka.req.pod.initContainers.*), not
+ * dashes: field 0 passes, field 1 is refused. */
+static void test_bad_field(void **state)
+{
+	expect_refusal("bad_field", -EINVAL,
+		       "%s: plugin 'badfield' field 1 has an invalid name 'b.some-field' (use "
+		       "[A-Za-z0-9_.]+)",
+		       fixture("bad_field"));
+}
+
 static void test_no_version(void **state)
 {
 	expect_refusal("no_version", -EINVAL,
@@ -602,7 +612,7 @@ int main(void)
 	    cmocka_unit_test(test_short_table),
 	    cmocka_unit_test(test_caps_without_callbacks),
 	    cmocka_unit_test(test_no_init),
-	    cmocka_unit_test(test_bad_name),
+	    cmocka_unit_test(test_bad_name), cmocka_unit_test(test_bad_field),
 	    cmocka_unit_test(test_no_version),
 	    cmocka_unit_test(test_param_outside_config),
 	    cmocka_unit_test(test_init_fails),

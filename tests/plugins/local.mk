@@ -17,6 +17,7 @@ check_LTLIBRARIES += \
 	tests/plugins/fixtures/cap_output.la \
 	tests/plugins/fixtures/no_init.la \
 	tests/plugins/fixtures/bad_name.la \
+	tests/plugins/fixtures/bad_field.la \
 	tests/plugins/fixtures/no_version.la \
 	tests/plugins/fixtures/bad_param.la \
 	tests/plugins/fixtures/no_entry.la \
@@ -54,6 +55,9 @@ tests_plugins_fixtures_no_init_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
 tests_plugins_fixtures_bad_name_la_SOURCES = tests/plugins/fixtures/broken.c
 tests_plugins_fixtures_bad_name_la_CPPFLAGS = $(AM_CPPFLAGS) -DBROKEN_BAD_NAME
 tests_plugins_fixtures_bad_name_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
+tests_plugins_fixtures_bad_field_la_SOURCES = tests/plugins/fixtures/broken.c
+tests_plugins_fixtures_bad_field_la_CPPFLAGS = $(AM_CPPFLAGS) -DBROKEN_BAD_FIELD
+tests_plugins_fixtures_bad_field_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
 tests_plugins_fixtures_no_version_la_SOURCES = tests/plugins/fixtures/broken.c
 tests_plugins_fixtures_no_version_la_CPPFLAGS = $(AM_CPPFLAGS) -DBROKEN_NO_VERSION
 tests_plugins_fixtures_no_version_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)

@@ -212,3 +212,29 @@ HEAD
 			printf "%s%s", head[order[i]], rows[order[i]]
 		}
 	}'
+
+cat <<'TAIL'
+
+## Falco fields Shrike does not provide
+
+`tests/compat/field_coverage.sh` (part of `make check`) counts the fields
+above against Falco's field names, kept in `tests/compat/falco-fields/`:
+libsinsp's syscall fields, the container plugin's (0.7.0) and the k8saudit
+plugin's (0.18.0, documented in [k8saudit.md](k8saudit.md)). Every field
+Falco has is provided except the two below; the ones Falco deprecated or
+keeps for its tables only are accepted too (the deprecated ones give no
+value and draw one warning when a rule uses them).
+
+- `evt.cpu`: the CPU an event happened on. A Shrike record's 24-byte
+  header (`struct sk_evt_hdr`, fixed within capture format 1) has no room
+  for it, execveat's record already holds the 32 parameters a record may
+  have, and the eBPF source shares one ring buffer between several CPUs, so
+  the ring does not tell either. It needs a new record format version;
+  until then a rule using it fails to load rather than never matching.
+- `evt.around`: in Falco a filter-only field with a comparison of its own
+  (`evt.around[T] = D` holds for events within D ms of time T), for picking
+  events out of trace files. Shrike's fields give values that the engine's
+  operators compare; a field that owns its comparison has no place in the
+  plugin ABI. Write `evt.rawtime >= T-D and evt.rawtime <= T+D` instead
+  (nanoseconds).
+TAIL

@@ -2613,8 +2613,8 @@ static int deprecated_one(struct sk_rules *r, const struct sk_filter_node *n,
 	a[r->ndeprecated++] = d;
 	char msg[400];
 	snprintf(msg, sizeof(msg),
-		 "field '%s' is deprecated: Falco deprecated it, and it is accepted here only "
-		 "so that such rules load (it usually gives no value); remove it",
+		 "field '%s' is deprecated: Falco deprecated it, and it is kept only so that "
+		 "such rules load (it may give no value: see shrike --list)",
 		 d->field->name);
 	tdiag(r, SK_RULES_WARNING, n->src, fe->pos, rule, msg);
 	return 0;

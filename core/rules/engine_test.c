@@ -1106,8 +1106,8 @@ static void test_deprecated_field(void **state)
 				  "  priority: debug\n",
 				  0);
 	assert_diags(r, "W rules.yaml:2:14: field 'container.healthcheck' is deprecated: Falco "
-			"deprecated it, and it is accepted here only so that such rules load (it "
-			"usually gives no value); remove it in macro 'hc'\n");
+			"deprecated it, and it is kept only so that such rules load (it may give "
+			"no value: see shrike --list) in macro 'hc'\n");
 	struct tx_event e;
 	base_event(&e, TX_EVT_OPEN);
 	assert_string_equal(matches(r, &e), "a");

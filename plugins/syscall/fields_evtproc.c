@@ -19,8 +19,10 @@
  * extract(). */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -504,9 +506,93 @@ static int proc_field(struct sys_inst *in, const struct sk_event *ev, unsigned i
 	}
 }
 
+static int buflen_cache = -1, ioread_cache = -1, iowrite_cache = -1, typechar_cache = -1,
+	   name_cache = -1;
+
+/* buflen_of - evt.buflen when the event reads (dir 'r') or writes ('w', or
+ * either: 0) data on an fd whose fd.typechar is in `kinds` (NULL: any). */
+static int buflen_of(struct sys_inst *in, const struct sk_event *ev, char dir, const char *kinds,
+		     struct sk_value *v)
+{
+	struct sk_value b;
+	if (dir) {
+		bool rd = other(in, ev, "evt.is_io_read", &ioread_cache, NULL, &b) == SK_OK && b.b;
+		bool wr = other(in, ev, "evt.is_io_write", &iowrite_cache, NULL, &b) == SK_OK && b.b;
+		if ((dir == 'r' && !rd) || (dir == 'w' && !wr)) {
+			return SK_NA;
+		}
+	}
+	if (kinds) {
+		if (other(in, ev, "fd.typechar", &typechar_cache, NULL, &b) != SK_OK ||
+		    b.str.len != 1 || strchr(kinds, b.str.ptr[0]) == NULL) {
+			return SK_NA;
+		}
+	}
+	return other(in, ev, "evt.buflen", &buflen_cache, NULL, v);
+}
+
+/* legacy_field - SYS_FIELDS_LEGACY: the table-only fields with values, the
+ * deprecated ones NA. */
+static int legacy_field(struct sys_inst *in, const struct sk_event *ev, unsigned id,
+			struct sk_value *v)
+{
+	switch (id) {
+	case FE_EVT_BUFLEN_IN:
+		return buflen_of(in, ev, 'r', NULL, v);
+	case FE_EVT_BUFLEN_OUT:
+		return buflen_of(in, ev, 'w', NULL, v);
+	case FE_EVT_BUFLEN_FILE:
+		return buflen_of(in, ev, 0, "f", v);
+	case FE_EVT_BUFLEN_FILE_IN:
+		return buflen_of(in, ev, 'r', "f", v);
+	case FE_EVT_BUFLEN_FILE_OUT:
+		return buflen_of(in, ev, 'w', "f", v);
+	case FE_EVT_BUFLEN_NET:
+		return buflen_of(in, ev, 0, "46", v);
+	case FE_EVT_BUFLEN_NET_IN:
+		return buflen_of(in, ev, 'r', "46", v);
+	case FE_EVT_BUFLEN_NET_OUT:
+		return buflen_of(in, ev, 'w', "46", v);
+	default:
+		break;
+	}
+	struct sk_thread *t = in->ev.t;
+	if (t == NULL) {
+		return SK_NA;
+	}
+	bool is_main = t->tid == t->pid;
+	switch (id) {
+	case FE_THREAD_NAMETID: {
+		struct sk_value n;
+		if (other(in, ev, "proc.name", &name_cache, NULL, &n) != SK_OK) {
+			return SK_NA;
+		}
+		/* the name may live in the scratch buffer: copy it first */
+		char name[256];
+		int nl = n.str.len < sizeof(name) ? (int)n.str.len : (int)sizeof(name) - 1;
+		memcpy(name, n.str.ptr, (size_t)nl);
+		char *s = sys_scratch(in, (size_t)nl + 24);
+		if (s == NULL) {
+			return SK_ERR;
+		}
+		snprintf(s, (size_t)nl + 24, "%.*s%" PRId64, nl, name, (int64_t)t->tid);
+		return sys_ret_str(v, s);
+	}
+	case FE_THREAD_VMSIZE_B:
+		return sys_ret_u64(v, SK_TYPE_U64, is_main ? t->vmsize_kb * 1024ull : 0);
+	case FE_THREAD_VMRSS_B:
+		return sys_ret_u64(v, SK_TYPE_U64, is_main ? t->vmrss_kb * 1024ull : 0);
+	default:
+		return SK_NA; /* deprecated: nothing to extract */
+	}
+}
+
 int sys_evtproc_extract(struct sys_inst *in, const struct sk_event *ev, unsigned id,
 			const struct sk_field_req *req, struct sk_value *v)
 {
+	if (id >= FE_EVT_BUFLEN_IN) {
+		return legacy_field(in, ev, id, v);
+	}
 	if (id < FE_PROC_AARGS) {
 		return evt_field(in, ev, id, req, v);
 	}

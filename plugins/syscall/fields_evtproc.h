@@ -44,7 +44,7 @@ struct sys_evtproc {
 	X(EVT_IS_ASYNC, "evt.is_async", BOOL, 0, "true for asynchronous events; the syscall source has none (every event is a thread's own syscall or scheduler event), so always false") \
 	X(EVT_ASYNCTYPE, "evt.asynctype", STRING, 0, "the type of an asynchronous event; the syscall source has none, so always NA") \
 	X(EVT_PLUGININFO, "evt.plugininfo", STRING, 0, "summary of a plugin-defined event as its plugin formats it; NA for syscall events, which are not plugin events") \
-	X(UTIL_CNT, "util.cnt", U64, SK_FIELD_HIDDEN, "incremental counter: one more at every extraction of this field") \
+	X(UTIL_CNT, "util.cnt", U64, 0, "incremental counter: one more at every extraction of this field (as Falco, a debugging aid)") \
 	X(PROC_AARGS, "proc.aargs", STRING, SK_FIELD_ARG_INDEX, "arguments (proc.args) of an ancestor: proc.aargs[0] is the process itself, [1] the parent ...; without an index, the arguments of every known ancestor, separated by spaces") \
 	X(PROC_AENV, "proc.aenv", STRING, SK_FIELD_ARG_INDEX | SK_FIELD_ARG_KEY, "environment of an ancestor: proc.aenv[0] is proc.env, proc.aenv[2] the grandparent's; proc.aenv[NAME] is the first non-empty value of NAME among the ancestors (parent first, 20 levels at most); without an argument, any ancestor's environment") \
 	X(PROC_PGID, "proc.pgid", I64, 0, "process group id of the process, as seen from the host pid namespace") \
@@ -64,7 +64,38 @@ struct sys_evtproc {
 	X(THREAD_CPU_USER, "thread.cpu.user", U64, 0, "user CPU used by the thread in the last second; procinfo events only: always NA") \
 	X(THREAD_CPU_SYSTEM, "thread.cpu.system", U64, 0, "system CPU used by the thread in the last second; procinfo events only: always NA") \
 	X(THREAD_EXECTIME, "thread.exectime", RELTIME, 0, "CPU time of the last scheduled thread, set by context-switch events only; Shrike records none, so 0 (as Falco gives on other events)") \
-	X(THREAD_TOTEXECTIME, "thread.totexectime", RELTIME, 0, "CPU time of the thread summed over context-switch events; Shrike records none, so 0")
+	X(THREAD_TOTEXECTIME, "thread.totexectime", RELTIME, 0, "CPU time of the thread summed over context-switch events; Shrike records none, so 0") \
+	SYS_FIELDS_LEGACY(X)
+
+/* Fields libsinsp keeps for its tables (buffer lengths by direction and
+ * kind, thread.nametid, byte sizes) with their values, and the ones it
+ * deprecated, accepted so old rules load and always NA: the latency of an
+ * enter/exit pair (Shrike records exit events only), procinfo counters and
+ * Docker infrastructure events (no Shrike source has them). */
+#define SYS_FIELDS_LEGACY(X) \
+	X(EVT_BUFLEN_IN, "evt.buflen.in", U64, 0, "evt.buflen of events that read data (evt.is_io_read); NA otherwise") \
+	X(EVT_BUFLEN_OUT, "evt.buflen.out", U64, 0, "evt.buflen of events that write data (evt.is_io_write); NA otherwise") \
+	X(EVT_BUFLEN_FILE, "evt.buflen.file", U64, 0, "evt.buflen of I/O on a file (fd.typechar f)") \
+	X(EVT_BUFLEN_FILE_IN, "evt.buflen.file.in", U64, 0, "evt.buflen of reads from a file") \
+	X(EVT_BUFLEN_FILE_OUT, "evt.buflen.file.out", U64, 0, "evt.buflen of writes to a file") \
+	X(EVT_BUFLEN_NET, "evt.buflen.net", U64, 0, "evt.buflen of I/O on an IPv4 or IPv6 socket") \
+	X(EVT_BUFLEN_NET_IN, "evt.buflen.net.in", U64, 0, "evt.buflen of reads from an IPv4 or IPv6 socket") \
+	X(EVT_BUFLEN_NET_OUT, "evt.buflen.net.out", U64, 0, "evt.buflen of writes to an IPv4 or IPv6 socket") \
+	X(THREAD_NAMETID, "thread.nametid", STRING, 0, "the thread's proc.name followed by its tid (bash1234): names one thread of one execve") \
+	X(THREAD_VMSIZE_B, "thread.vmsize.b", U64, 0, "thread.vmsize in bytes") \
+	X(THREAD_VMRSS_B, "thread.vmrss.b", U64, 0, "thread.vmrss in bytes") \
+	X(EVT_LATENCY, "evt.latency", RELTIME, SK_FIELD_DEPRECATED, "deprecated in Falco: time between a call's enter and exit events; Shrike records exit events only, always NA") \
+	X(EVT_LATENCY_S, "evt.latency.s", RELTIME, SK_FIELD_DEPRECATED, "deprecated in Falco: seconds of evt.latency; always NA") \
+	X(EVT_LATENCY_NS, "evt.latency.ns", RELTIME, SK_FIELD_DEPRECATED, "deprecated in Falco: nanoseconds of evt.latency; always NA") \
+	X(EVT_LATENCY_QUANTIZED, "evt.latency.quantized", U64, SK_FIELD_DEPRECATED, "deprecated in Falco: evt.latency on a log scale; always NA") \
+	X(EVT_LATENCY_HUMAN, "evt.latency.human", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco: evt.latency as text; always NA") \
+	X(EVT_WAIT_LATENCY, "evt.wait_latency", RELTIME, SK_FIELD_DEPRECATED, "deprecated in Falco: time spent waiting in a blocking call; always NA") \
+	X(EVT_COUNT_PROCINFO, "evt.count.procinfo", U64, SK_FIELD_DEPRECATED, "Falco's count of procinfo events, which no Shrike source produces: always NA") \
+	X(EVT_COUNT_THREADINFO, "evt.count.threadinfo", U64, SK_FIELD_DEPRECATED, "Falco's count of procinfo events of threads; always NA") \
+	X(EVT_INFRA_DOCKER_NAME, "evt.infra.docker.name", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco: name of a Docker infrastructure event, which no Shrike source produces; always NA") \
+	X(EVT_INFRA_DOCKER_CONTAINER_ID, "evt.infra.docker.container.id", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco: container id of a Docker infrastructure event; always NA") \
+	X(EVT_INFRA_DOCKER_CONTAINER_NAME, "evt.infra.docker.container.name", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco: container name of a Docker infrastructure event; always NA") \
+	X(EVT_INFRA_DOCKER_CONTAINER_IMAGE, "evt.infra.docker.container.image", STRING, SK_FIELD_DEPRECATED, "deprecated in Falco: container image of a Docker infrastructure event; always NA")
 /* clang-format on */
 
 enum sys_evtproc_id {

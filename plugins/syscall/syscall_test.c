@@ -955,6 +955,24 @@ static void test_evtproc_fields(void **state)
 	ev = rb_send(inst, CAT_PID);
 	X_EQ(inst, ev, "evt.is_syslog", "true");
 	X_EQ(inst, ev, "evt.type.is[write]", "1");
+	/* libsinsp's table fields: a write of 3 bytes to a file */
+	X_EQ(inst, ev, "evt.buflen.out", "3");
+	X_EQ(inst, ev, "evt.buflen.in", "<NA>");
+	X_EQ(inst, ev, "evt.buflen.file", "3");
+	X_EQ(inst, ev, "evt.buflen.file.out", "3");
+	X_EQ(inst, ev, "evt.buflen.file.in", "<NA>");
+	X_EQ(inst, ev, "evt.buflen.net", "<NA>");
+	X_EQ(inst, ev, "evt.buflen.net.out", "<NA>");
+	char nametid[64];
+	snprintf(nametid, sizeof(nametid), "cat%d", CAT_PID);
+	X_EQ(inst, ev, "thread.nametid", nametid);
+	X_EQ(inst, ev, "thread.vmsize.b", "10485760"); /* 10240 KiB from the mmap */
+	X_EQ(inst, ev, "thread.vmrss.b", "4194304");
+	/* deprecated in Falco: accepted, no value */
+	X_EQ(inst, ev, "evt.latency", "<NA>");
+	X_EQ(inst, ev, "evt.wait_latency", "<NA>");
+	X_EQ(inst, ev, "evt.infra.docker.container.id", "<NA>");
+	X_EQ(inst, ev, "evt.count.procinfo", "<NA>");
 	rb_begin(SK_SC_WRITE);
 	rb_num("res", 3);
 	rb_num("fd", 1);

@@ -38,6 +38,22 @@ int sk_utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
+size_t sk_utf8_ascii_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ull) {
+			break;
+		}
+	}
+	while (i < n && !((unsigned char)s[i] & 0x80)) {
+		i++;
+	}
+	return i;
+}
+
 size_t sk_utf8_valid_prefix(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;

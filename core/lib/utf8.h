@@ -14,6 +14,10 @@
  * character stands for (1-3). */
 int sk_utf8_seq(const unsigned char *p, size_t n);
 
+/* sk_utf8_ascii_prefix - how many leading bytes of s are ASCII (n when all
+ * are); eight bytes at a time. */
+size_t sk_utf8_ascii_prefix(const char *s, size_t n);
+
 /* sk_utf8_valid_prefix - how many leading bytes of s are valid UTF-8 (n when
  * all are). */
 size_t sk_utf8_valid_prefix(const char *s, size_t n);

@@ -109,6 +109,7 @@ struct check {
 	struct ipset iset;
 	struct sk_ip ip;
 	pcre2_code *re;	      /* regex: compiled, JIT-compiled when possible */
+	pcre2_code *re_ascii; /* regex: the same without UTF-8 mode, for ASCII values */
 	pcre2_match_data *md; /* regex: reused by every evaluation */
 	struct rebuf *rb;     /* regex: a value with invalid UTF-8, repaired */
 	struct xfield rhs;    /* val(field) */
@@ -753,6 +754,7 @@ static void check_free(struct check *c)
 	free(c->str);
 	pcre2_match_data_free(c->md);
 	pcre2_code_free(c->re);
+	pcre2_code_free(c->re_ascii);
 	if (c->rb) {
 		free(c->rb->p);
 		free(c->rb);
@@ -803,6 +805,16 @@ static int compile_regex(struct check *c, const struct sk_filter_node *n,
 	/* JIT unavailable (or out of memory for it): the interpreter matches
 	 * the same, pcre2_match picks whichever exists */
 	(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
+	/* On an all-ASCII value the pattern matches the same without UTF-8
+	 * mode (no character of the value is wider than a byte, \w and (?i)
+	 * are ASCII either way), and PCRE2 is faster so; a pattern that only
+	 * compiles in UTF-8 mode (\x{100}) always uses that mode. */
+	c->re_ascii = pcre2_compile((PCRE2_SPTR)v->s, v->len,
+				    PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DOLLAR_ENDONLY, &err,
+				    &erroff, NULL);
+	if (c->re_ascii) {
+		(void)pcre2_jit_compile(c->re_ascii, PCRE2_JIT_COMPLETE);
+	}
 	c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
 	c->rb = calloc(1, sizeof(*c->rb));
 	if (!c->md || !c->rb) {
@@ -1313,7 +1325,11 @@ static int memcmp3(const char *a, size_t al, const char *b, size_t bl)
  * not match. */
 static bool regex_match(const struct check *c, const char *s, size_t l)
 {
-	size_t ok = sk_utf8_valid_prefix(s, l);
+	size_t ascii = sk_utf8_ascii_prefix(s, l);
+	if (ascii == l && c->re_ascii) {
+		return pcre2_match(c->re_ascii, (PCRE2_SPTR)s, l, 0, 0, c->md, NULL) >= 0;
+	}
+	size_t ok = ascii + sk_utf8_valid_prefix(s + ascii, l - ascii);
 	if (ok < l) {
 		struct rebuf *b = c->rb;
 		if (3 * l > b->cap) {

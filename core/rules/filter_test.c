@@ -695,6 +695,12 @@ static const struct recase recases[] = {
     {"\xc3\xa9", ".", 1},			  /* one character, two bytes */
     {"\xc3\xa9", "..", 0},
     {"\xc3\xa9", "\\xc3\\xa9", 1}, /* \xHH in the condition: the bytes of é */
+    /* an ASCII value takes the pattern's bytes-mode compilation: same answers */
+    {"abc", "[^\xc3\xa9]+", 1},
+    {"ab\xc3\xa9", "[^\xc3\xa9]+", 0},
+    {"ab\xc3\xa9", "ab[^x]", 1}, /* one character, two bytes */
+    {"\xc4\x80", "\\x{100}", 1},     /* UTF-8 mode only: no bytes-mode twin */
+    {"a", "\\x{100}|a", 1},
 };
 
 static void test_regex_falco_syntax(void **state)

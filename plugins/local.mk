@@ -87,4 +87,4 @@ PLUGINS_TESTS = tests/integration/fields_doc.sh tests/integration/ebpf_fields.sh
 	tests/integration/ebpf_fields_evtproc.sh \
 	tests/integration/podman_fields.sh tests/integration/containerd_fields.sh
 TESTS += $(PLUGINS_TESTS)
-EXTRA_DIST += $(PLUGINS_TESTS) plugins/fields-doc.sh
+EXTRA_DIST += $(PLUGINS_TESTS) plugins/fields-doc.sh tests/integration/ebpf_capture_lib.sh

@@ -22,7 +22,7 @@
 [ -e "$SK_TEST_PLUGINS_DIR/ebpf.so" ] || tap_skip_all "the ebpf source plugin is not built"
 PY=/usr/bin/python3
 [ -x "$PY" ] || tap_skip_all "python3 is not installed (scripts/install-deps.sh --test)"
-FIELDCHECK="$top_builddir/tests/tools/fieldcheck"
+. "$top_srcdir/tests/integration/ebpf_capture_lib.sh"
 
 tap_plan 27
 
@@ -66,14 +66,7 @@ load_plugins: [syscall, container]
 stdout_output:
   enabled: true
 YAML
-"$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --capture "$T/cap" \
-	>"$T/out" 2>"$T/err" &
-pid=$!
-on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-if ! wait_for 30 grep -q "source 'ebpf' started" "$T/err"; then
-	fail "shrike starts the eBPF source" "$(tail -n 20 "$T/err")"
-	exit 1
-fi
+capture_start
 
 # ---- the workload ----
 mkdir "$T/w"
@@ -138,21 +131,9 @@ if pid == 0:
 os.waitpid(pid, 0)
 PYEOF
 cd / || exit 1
-sleep 1
-# TERM, not INT: a background job of a non-interactive shell ignores SIGINT
-kill -TERM $pid
-wait $pid
-rc=$?
+capture_stop
+rc=$capture_rc
 is "$rc" 0 "shrike with the eBPF source and both plugins stops cleanly"
-
-# fc CONDITION FIELD... - the first matching event's fields. Without the
-# /proc scan: the replay runs after the programs exited (their pids may
-# belong to other processes by now); everything asserted here started while
-# the capture was recorded, so the records alone must tell.
-fc() {
-	"$FIELDCHECK" -d "$SK_TEST_PLUGINS_DIR" -C syscall='{scan_proc: false}' "$T/cap" "$@" \
-		2>>"$T/fc.err" | head -n 1
-}
 
 # every condition names this test's own directory (proc.cwd or a path in
 # it): other tests may run programs at the same time

@@ -19,7 +19,7 @@
 PY=/usr/bin/python3
 [ -x "$PY" ] || tap_skip_all "python3 is not installed (scripts/install-deps.sh --test)"
 command -v setsid >/dev/null || tap_skip_all "setsid (util-linux) is not installed"
-FIELDCHECK="$top_builddir/tests/tools/fieldcheck"
+. "$top_srcdir/tests/integration/ebpf_capture_lib.sh"
 
 tap_plan 22
 
@@ -43,14 +43,7 @@ load_plugins: [syscall]
 stdout_output:
   enabled: true
 YAML
-"$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --capture "$T/cap" \
-	>"$T/out" 2>"$T/err" &
-pid=$!
-on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-if ! wait_for 30 grep -q "source 'ebpf' started" "$T/err"; then
-	fail "shrike starts the eBPF source" "$(tail -n 20 "$T/err")"
-	exit 1
-fi
+capture_start
 
 # ---- the workload ----
 cd "$T/w" || exit 1
@@ -106,16 +99,10 @@ PYEOF
 kill $early
 wait $early 2>/dev/null
 cd / || exit 1
-sleep 1
-kill -TERM $pid
-wait $pid
-rc=$?
+capture_stop
+rc=$capture_rc
 is "$rc" 0 "shrike with the eBPF source stops cleanly"
 
-fc() {
-	"$FIELDCHECK" -d "$SK_TEST_PLUGINS_DIR" -C syscall='{scan_proc: false}' "$T/cap" "$@" \
-		2>>"$T/fc.err" | head -n 1
-}
 
 # ---- process group ----
 got=$(fc "evt.type in (open, openat) and fd.name = /etc/hostname and proc.cwd = $T/w/ and proc.name = cat" \

@@ -25,7 +25,7 @@ PY=/usr/bin/python3
 [ -r /etc/services ] || tap_skip_all "no /etc/services (the netbase package)"
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
 grep -qw overlay /proc/filesystems || tap_skip_all "the kernel has no overlayfs"
-FIELDCHECK="$top_builddir/tests/tools/fieldcheck"
+. "$top_srcdir/tests/integration/ebpf_capture_lib.sh"
 
 tap_plan 21
 
@@ -55,14 +55,7 @@ load_plugins: [syscall, container]
 stdout_output:
   enabled: true
 YAML
-"$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" --capture "$T/cap" \
-	>"$T/out" 2>"$T/err" &
-pid=$!
-on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-if ! wait_for 30 grep -q "source 'ebpf' started" "$T/err"; then
-	fail "shrike starts the eBPF source" "$(tail -n 20 "$T/err")"
-	exit 1
-fi
+capture_start
 
 # ---- the workload ----
 mkdir "$T/w"
@@ -143,17 +136,11 @@ cat "$O/merged/copied-up" >/dev/null
 cp /bin/true "$O/merged/upper-true"
 "$O/merged/upper-true"
 cd / || exit 1
-sleep 1
-kill -TERM $pid
-wait $pid
-rc=$?
+capture_stop
+rc=$capture_rc
 umount "$O/merged"
 is "$rc" 0 "shrike with the eBPF source, poll and ppoll recorded, stops cleanly"
 
-fc() {
-	"$FIELDCHECK" -d "$SK_TEST_PLUGINS_DIR" -C syscall='{scan_proc: false}' "$T/cap" "$@" \
-		2>>"$T/fc.err" | head -n 1
-}
 
 # ---- fd.*proto ----
 got=$(fc "evt.type = connect and fd.sport = $port and fd.cport = $cport" fd.sproto fd.cproto fd.lproto fd.rproto)

@@ -67,3 +67,24 @@ core_lib_tbucket_test_SOURCES = core/lib/tbucket_test.c
 core_lib_tbucket_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 core_lib_tbucket_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 endif
+
+# The alert path: the keys the core handles in every output section, alert
+# formatting, the output queues, time text.
+if HAVE_CMOCKA
+check_PROGRAMS += core/outputs_test
+TESTS += core/outputs_test
+core_outputs_test_SOURCES = core/outputs_test.c
+core_outputs_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_outputs_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+check_PROGRAMS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
+TESTS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
+core_alert_fmt_test_SOURCES = core/alert_fmt_test.c
+core_alert_fmt_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JSONC_CFLAGS)
+core_alert_fmt_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+core_outq_test_SOURCES = core/outq_test.c
+core_outq_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_outq_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+core_lib_timefmt_test_SOURCES = core/lib/timefmt_test.c
+core_lib_timefmt_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_lib_timefmt_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+endif

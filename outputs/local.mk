@@ -1,5 +1,6 @@
-# outputs/local.mk - alert output plugins (stdout, file), and the tests of
-# the alert path (formatting, queues, plugins end to end).
+# outputs/local.mk - the alert output plugins (stdout, file, syslog,
+# program, kafka, http) and their tests, unit and end to end. The core's own
+# alert-path tests (formatting, queues, output keys) are in core/local.mk.
 
 pkgplugin_LTLIBRARIES += outputs/stdout.la
 outputs_stdout_la_SOURCES = outputs/stdout/stdout.c
@@ -51,28 +52,6 @@ EXTRA_DIST += tests/integration/outputs_program.sh
 TESTS += tests/integration/outputs_all.sh
 EXTRA_DIST += tests/integration/outputs_all.sh
 
-# The keys the core handles in every output section.
-if HAVE_CMOCKA
-check_PROGRAMS += core/outputs_test
-TESTS += core/outputs_test
-core_outputs_test_SOURCES = core/outputs_test.c
-core_outputs_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-core_outputs_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
-endif
-
-if HAVE_CMOCKA
-check_PROGRAMS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
-TESTS += core/alert_fmt_test core/outq_test core/lib/timefmt_test
-core_alert_fmt_test_SOURCES = core/alert_fmt_test.c
-core_alert_fmt_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JSONC_CFLAGS)
-core_alert_fmt_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
-core_outq_test_SOURCES = core/outq_test.c
-core_outq_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-core_outq_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
-core_lib_timefmt_test_SOURCES = core/lib/timefmt_test.c
-core_lib_timefmt_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-core_lib_timefmt_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
-endif
 
 # alertgen: emits synthetic alerts through the real outputs, for the
 # integration tests below.

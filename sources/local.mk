@@ -24,8 +24,8 @@ sources_replay_replay_test_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(CMOCKA_CFLAGS)
 sources_replay_replay_test_LDADD = core/libshrike.la $(ZLIB_LIBS) $(CMOCKA_LIBS)
 endif
 
-# Capture fixtures and the daemon round-trip test (wired into TESTS by the
-# daemon's author once `shrike --capture` / `-e` exist).
+# Capture fixtures and the daemon round-trip test (run from
+# tests/local.mk).
 EXTRA_DIST += \
 	tests/fixtures/capture/small.scap \
 	tests/fixtures/capture/crc-mismatch.scap \

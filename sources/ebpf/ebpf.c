@@ -4,7 +4,7 @@
  *
  * Reading. The probe writes records with BPF_RB_NO_WAKEUP and only forces
  * a wake-up when a ring is filling up (a wake-up per record costs several
- * times the record itself: see DESIGN.md). This plugin polls the rings on a
+ * times the record itself: see docs/ebpf-source.md). This plugin polls the rings on a
  * timerfd whose period backs off from 500 µs (data was there) to 30 ms
  * (idle), Falco's range; the descriptor it gives the host is an epoll set
  * holding that timerfd and the rings' own descriptors, so a forced wake-up
@@ -31,9 +31,10 @@
  * copy of the table, then one map update per changed syscall number (see
  * apply_table()), and per changed ia32 number in compat_nr (the map that
  * sends 32-bit calls to the x86-64 rows, apply_compat()); the probe is not
- * reloaded. The daemon-facing entry for this (rule reload) is not in the
- * plugin ABI yet; today the set comes from the configuration
- * (engine.ebpf.syscalls, all_syscalls).
+ * reloaded. The host drives it through set_event_types() (eb_set_event_types)
+ * with the event types the loaded rules need, at start and after a rules
+ * reload, within the set the configuration allows (engine.ebpf.syscalls,
+ * all_syscalls).
  */
 #include "config.h"
 

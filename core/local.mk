@@ -13,7 +13,8 @@ core_libshrike_la_SOURCES = \
 	core/outputs.c core/outputs.h \
 	core/capture.c core/capture.h \
 	core/loop.c core/loop.h \
-	core/daemon.c core/daemon.h \
+	core/daemon.c core/daemon.h core/daemon_priv.h \
+	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
 	core/lib/uuid.c core/lib/uuid.h \
 	core/lib/timefmt.c core/lib/timefmt.h \
 	core/lib/tbucket.c core/lib/tbucket.h \

@@ -1,0 +1,156 @@
+/* core/daemon_priv.h - what the parts of the daemon share: its state
+ * (struct daemon, the sources, the drop policy) and each part's entry
+ * points. daemon.c runs it (configuration, events, signals and reload, the
+ * run itself); plugin_set.c assembles the plugins and outputs;
+ * daemon_rules.c builds the field registry and loads the rules;
+ * telemetry.c makes internal alerts, acts on drops and writes metrics;
+ * listings.c prints the plan and the field lists. Not installed. */
+#ifndef SK_CORE_DAEMON_PRIV_H
+#define SK_CORE_DAEMON_PRIV_H
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "conf.h"
+#include "daemon.h"
+#include "lib/tbucket.h"
+#include "loader.h"
+#include "log.h"
+#include "loop.h"
+#include "outputs.h"
+#include "rules/engine.h"
+#include "rules/fields.h"
+#include "schema.h"
+
+#define ERRLEN		       4096
+#define MAX_BATCHES_PER_WAKEUP 64
+#define DROP_CHECK_MS	       1000
+
+struct daemon;
+
+struct source {
+	struct daemon *d;
+	struct sk_plugin_handle *h; /* owned by daemon.plugins */
+	char *open_params;
+	int fd;
+	bool opened;
+	bool done;
+	bool busy; /* no descriptor: polled from the loop's busy callback */
+};
+
+/* syscall_event_drops (falco.yaml): what to do when sources lose events. */
+struct drop_policy {
+	bool log;
+	bool alert;
+	bool exit;
+	struct sk_tbucket bucket; /* how often to act */
+};
+
+struct daemon {
+	const struct sk_daemon_opts *opts;
+	struct sk_conf *conf;
+	struct sk_loop *loop;
+	struct sk_outputs *outputs;
+	struct sk_capture *capture;
+	struct sk_format_opts fmt;
+	char hostname[256];
+
+	struct sk_plugin_handle **plugins; /* every non-output plugin, load order */
+	size_t nplugins;
+	char **loaded_entries; /* names of the plugins: entries loaded (their rules_files apply) */
+	size_t nloaded_entries;
+	struct source *sources;
+	size_t nsources;
+	size_t nactive;
+	size_t nbusy;
+	struct sk_plugin_handle **parsers;
+	size_t nparsers;
+	struct sk_fields *fields; /* every extractor's fields, for the rules */
+	struct sk_rules *rules;	  /* NULL until loaded; swapped on reload */
+	uint64_t nalerts;
+
+	uint64_t nevents;
+	uint64_t drops;	     /* from SK_EVT_DROP records */
+	uint64_t drops_seen; /* drops already acted upon */
+	uint64_t bad_records;
+	struct drop_policy drop_policy;
+
+	/* --capture: state records of the parsers (save_state) */
+	uint64_t *state_buf; /* one record being built, 8-byte aligned */
+	size_t state_cap;
+	uint64_t state_records;	  /* written so far */
+	uint64_t state_unclaimed; /* replayed ones no loaded plugin took */
+	bool capture_failed;
+
+	uint64_t metrics_last_events;
+	struct timespec metrics_last;
+
+	int exit_code;
+};
+
+/* ---- small helpers ---- */
+
+static inline double elapsed_s(const struct timespec *from, const struct timespec *to)
+{
+	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;
+}
+
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline bool plugin_applies(const struct sk_plugin_handle *h, const char *source)
+{
+	if (h->def.sources == NULL) {
+		return true;
+	}
+	for (const char *const *s = h->def.sources; *s != NULL; s++) {
+		if (strcmp(*s, source) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- plugin_set.c ---- */
+
+bool pset_listed(const char *const *l, size_t n, const char *s);
+/* pset_load - every plugin the configuration and the command line ask for,
+ * the engine's source and the syscall source's own extractors. */
+int pset_load(struct daemon *d, char *err, size_t errlen);
+int pset_create_outputs(struct daemon *d, const struct sk_conf *c, struct sk_outputs **ret,
+			char *err, size_t errlen);
+
+/* ---- daemon_rules.c ---- */
+
+int drules_build_fields(struct daemon *d, char *err, size_t errlen);
+int drules_conf_files(const struct daemon *d, const struct sk_conf *c, const char ***ret_files,
+		      size_t *ret_n);
+int drules_load_conf(struct daemon *d, const struct sk_conf *c, struct sk_rules **ret);
+void drules_push_event_types(struct daemon *d);
+int drules_validate(struct daemon *d);
+void drules_list(const struct sk_rules *r);
+
+/* ---- telemetry.c ---- */
+
+uint64_t tele_source_drops(struct daemon *d);
+void tele_check_drops(struct sk_loop *loop, void *arg);
+void tele_metrics_tick(struct sk_loop *loop, void *arg);
+
+/* ---- listings.c ---- */
+
+const char *listing_engine_name(enum sk_engine_kind k);
+void listing_plan(struct daemon *d);
+void listing_fields(struct daemon *d);
+
+#endif

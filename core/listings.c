@@ -1,0 +1,161 @@
+/* core/listings.c - what --dry-run and --list print: the plan (plugins,
+ * sources, outputs, rules) and the fields of every extractor. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "conf.h"
+#include "daemon.h"
+#include "lib/tbucket.h"
+#include "loader.h"
+#include "log.h"
+#include "loop.h"
+#include "outputs.h"
+#include "rules/engine.h"
+#include "rules/fields.h"
+#include "schema.h"
+#include "daemon_priv.h"
+
+static const char *caps_text(unsigned caps, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	static const struct {
+		unsigned cap;
+		const char *name;
+	} names[] = {{SK_CAP_SOURCE, "source"},
+		     {SK_CAP_EXTRACT, "extract"},
+		     {SK_CAP_PARSE, "parse"},
+		     {SK_CAP_OUTPUT, "output"}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (caps & names[i].cap) {
+			size_t used = strlen(buf);
+			snprintf(buf + used, len - used, "%s%s", used ? "," : "", names[i].name);
+		}
+	}
+	return buf;
+}
+
+/* ---- plan, listing ------------------------------------------------------ */
+
+const char *listing_engine_name(enum sk_engine_kind k)
+{
+	switch (k) {
+	case SK_ENGINE_EBPF:
+		return "ebpf";
+	case SK_ENGINE_KMOD:
+		return "kmod";
+	case SK_ENGINE_REPLAY:
+		return "replay";
+	default:
+		return "none";
+	}
+}
+
+void listing_plan(struct daemon *d)
+{
+	const struct sk_conf *c = d->conf;
+	char caps[64];
+	printf("configuration: %s\n", c->path ? c->path : "(built-in defaults)");
+	printf("plugins directory: %s\n", c->plugins_dir);
+	printf("engine: %s\n", listing_engine_name(c->engine_kind));
+	printf("plugins:\n");
+	for (size_t i = 0; i < d->nplugins; i++) {
+		const struct sk_plugin_handle *h = d->plugins[i];
+		printf("  %s %s (%s) from %s\n", h->def.name, h->def.version,
+		       caps_text(h->def.caps, caps, sizeof(caps)), h->path);
+	}
+	if (d->nplugins == 0) {
+		printf("  (none)\n");
+	}
+	printf("sources:\n");
+	for (size_t i = 0; i < d->nsources; i++) {
+		printf("  %s: %s\n", d->sources[i].h->def.name,
+		       d->sources[i].open_params[0] ? d->sources[i].open_params
+						    : "(no parameters)");
+	}
+	if (d->nsources == 0) {
+		printf("  (none: waiting for signals only)\n");
+	}
+	printf("outputs:\n");
+	struct sk_output_stats os[SK_CONF_MAX_OUTPUTS];
+	size_t nos = sk_outputs_stats(d->outputs, os, SK_CONF_MAX_OUTPUTS);
+	for (size_t i = 0; i < nos && i < SK_CONF_MAX_OUTPUTS; i++) {
+		printf("  %s\n", os[i].name);
+	}
+	if (nos == 0) {
+		printf("  (none)\n");
+	}
+	printf("alert format: %s%s\n", c->fmt.json_output ? "json" : "text",
+	       c->buffered_outputs ? "" : ", unbuffered");
+	printf("rules files:\n");
+	const char **files = NULL;
+	size_t nfiles = 0;
+	if (drules_conf_files(d, c, &files, &nfiles) == 0) {
+		for (size_t i = 0; i < nfiles; i++) {
+			printf("  %s\n", files[i]);
+		}
+		free(files);
+	}
+	if (d->rules != NULL) {
+		size_t n = sk_rules_count(d->rules), enabled = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct sk_rule *rule = sk_rules_at(d->rules, i);
+			enabled += rule->enabled && rule->loaded;
+		}
+		printf("rules: %zu loaded, %zu enabled\n", n, enabled);
+	}
+	if (d->opts->capture_file) {
+		printf("capture: %s\n", d->opts->capture_file);
+	}
+	fflush(stdout);
+}
+
+static const char *type_name(uint32_t t)
+{
+	static const char *const names[] = {"none",    "uint64",  "int64",  "bool",
+					    "string",  "bytes",	  "ipaddr", "ipnet",
+					    "abstime", "reltime", "port",   "list"};
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
+}
+
+/* listing_fields - `--list [SOURCE]`: every field of the loaded extractors. */
+void listing_fields(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nplugins; i++) {
+		const struct sk_plugin_handle *h = d->plugins[i];
+		if (!sk_loader_has_cap(h, SK_CAP_EXTRACT)) {
+			continue;
+		}
+		if (d->opts->list_source && !plugin_applies(h, d->opts->list_source)) {
+			continue;
+		}
+		printf("Field class: %s (plugin %s %s)\n", h->def.name, h->def.name,
+		       h->def.version);
+		if (h->def.sources) {
+			printf("Event sources:");
+			for (const char *const *s = h->def.sources; *s; s++) {
+				printf(" %s", *s);
+			}
+			printf("\n");
+		}
+		printf("\n");
+		for (const struct sk_field *f = h->def.fields; f && f->name; f++) {
+			if (f->flags & SK_FIELD_HIDDEN) {
+				continue;
+			}
+			char ty[32];
+			snprintf(ty, sizeof(ty), "(Type: %s%s)", type_name(f->type),
+				 (f->flags & SK_FIELD_LIST) ? " list" : "");
+			printf("%-30s %-20s %s\n", f->name, ty, f->desc ? f->desc : "");
+		}
+		printf("\n");
+	}
+}

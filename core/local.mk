@@ -4,7 +4,7 @@
 noinst_LTLIBRARIES += core/libshrike.la
 core_libshrike_la_SOURCES = \
 	core/log.c core/log.h \
-	core/cfg.c core/cfg.h \
+	core/cfg.c core/cfg.h core/cfg_priv.h core/cfg_edit.c core/cfg_convert.c \
 	core/schema.c core/schema.h \
 	core/conf.c core/conf.h \
 	core/loader.c core/loader.h \

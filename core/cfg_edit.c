@@ -1,0 +1,249 @@
+/* core/cfg_edit.c - changing a YAML tree: `-o key.path=value` overrides
+ * (creating maps and list items as the path needs) and merging one tree
+ * into another (config files and rules.d). */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+#include <yaml.h>
+
+#include "cfg.h"
+#include "cfg_priv.h"
+
+/* ---- overrides ----------------------------------------------------------- */
+
+/* Turn a null scalar into an empty container of `kind`, in place. */
+static void make_container(struct sk_cfg_node *n, enum sk_cfg_kind kind)
+{
+	cfg_node_clear(n);
+	n->kind = kind;
+}
+
+static struct sk_cfg_node *new_for_next(const struct seg *next, const char *file, unsigned col)
+{
+	return cfg_node_new(next->key ? SK_CFG_MAP : SK_CFG_SEQ, file, 1, col);
+}
+
+int sk_cfg_override(struct sk_cfg_node *root, const char *assignment, char *err, size_t errlen)
+{
+	struct seg *segs = NULL;
+	size_t nsegs = 0;
+	struct sk_cfg_node *value = NULL, *fresh = NULL, *key_node = NULL;
+	char *key = NULL;
+	char why[256];
+	int rc = 0;
+	const char *file = cfg_intern_name("-o");
+
+	if (!file) {
+		cfg_errmsg(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	const char *eq = strchr(assignment, '=');
+	if (!eq) {
+		cfg_errmsg(err, errlen, "-o '%s': expected KEY=VALUE (e.g. json_output=true)",
+			   assignment);
+		return -EINVAL;
+	}
+	size_t plen = (size_t)(eq - assignment);
+	rc = cfg_path_parse(assignment, plen, &segs, &nsegs, why, sizeof(why));
+	if (rc < 0) {
+		cfg_errmsg(err, errlen, "-o '%s': %s", assignment, why);
+		goto out;
+	}
+	size_t voff = plen + 1;
+	rc = 0;
+	{
+		struct sk_cfg_node *docs = NULL;
+		rc = cfg_parse_docs("-o", eq + 1, strlen(eq + 1), (unsigned)voff, &docs, err,
+				    errlen);
+		if (rc == 0) {
+			rc = cfg_single_doc(docs, true, (unsigned)voff + 1, &value, err, errlen);
+		}
+		sk_cfg_free(docs);
+		if (rc < 0) {
+			goto out;
+		}
+	}
+	if (!root || root->kind != SK_CFG_MAP) {
+		cfg_errmsg(err, errlen, "-o '%s': the configuration is not a map", assignment);
+		rc = -EINVAL;
+		goto out;
+	}
+
+	struct sk_cfg_node *cur = root;
+	for (size_t i = 0; i < nsegs; i++) {
+		const struct seg *s = &segs[i];
+		bool last = i + 1 == nsegs;
+		unsigned col = (unsigned)s->off + 1;
+		/* what the path up to here is called in messages */
+		int pre = (int)s->off - (s->key && i > 0 ? 1 : 0);
+
+		if (cur->kind == SK_CFG_SCALAR && cur->is_null) {
+			make_container(cur, s->key ? SK_CFG_MAP : SK_CFG_SEQ);
+		}
+		if (s->key && cur->kind == SK_CFG_SEQ && !last) {
+			/* A list of maps with `name:` keys (plugins:) is indexed by
+			 * name too: -o plugins.k8saudit.open_params=... */
+			struct sk_cfg_node *named = NULL;
+			for (size_t k = 0; k < cur->n && named == NULL; k++) {
+				ssize_t ni = cfg_map_index(cur->items[k], "name", 4);
+				const struct sk_cfg_node *nm =
+				    ni >= 0 ? cur->items[k]->items[ni] : NULL;
+				if (nm != NULL && nm->kind == SK_CFG_SCALAR &&
+				    strlen(nm->scalar) == s->keylen &&
+				    memcmp(nm->scalar, s->key, s->keylen) == 0) {
+					named = cur->items[k];
+				}
+			}
+			if (named != NULL) {
+				cur = named;
+				continue;
+			}
+		}
+		if (s->key && cur->kind != SK_CFG_MAP) {
+			cfg_errmsg(err, errlen, "-o '%s': %.*s is %s (at %s:%u:%u), not a map",
+				   assignment, pre, assignment, sk_cfg_kind_name(cur), cur->file,
+				   cur->line, cur->col);
+			rc = -EINVAL;
+			goto out;
+		}
+		if (!s->key && cur->kind != SK_CFG_SEQ) {
+			cfg_errmsg(err, errlen, "-o '%s': %.*s is %s (at %s:%u:%u), not a list",
+				   assignment, pre, assignment, sk_cfg_kind_name(cur), cur->file,
+				   cur->line, cur->col);
+			rc = -EINVAL;
+			goto out;
+		}
+
+		struct sk_cfg_node **slot = NULL;
+		if (s->key) {
+			ssize_t k = cfg_map_index(cur, s->key, s->keylen);
+			if (k >= 0) {
+				slot = &cur->items[k];
+			}
+		} else if (s->index < cur->n) {
+			slot = &cur->items[s->index];
+		} else if (s->index > cur->n) {
+			cfg_errmsg(err, errlen,
+				   "-o '%s': index %zu is out of range (%.*s has %zu item%s; use "
+				   "[%zu] to append)",
+				   assignment, s->index, pre, assignment, cur->n,
+				   cur->n == 1 ? "" : "s", cur->n);
+			rc = -EINVAL;
+			goto out;
+		}
+
+		if (slot) {
+			if (last) {
+				sk_cfg_free(*slot);
+				*slot = value;
+				value = NULL;
+				break;
+			}
+			cur = *slot;
+			continue;
+		}
+
+		/* create the missing entry */
+		if (last) {
+			fresh = value;
+			value = NULL;
+		} else {
+			fresh = new_for_next(&segs[i + 1], file, col);
+			if (!fresh) {
+				rc = -ENOMEM;
+				goto out;
+			}
+		}
+		if (s->key) {
+			key = strndup(s->key, s->keylen);
+			key_node = key ? cfg_scalar_new(file, 1, col, s->key, s->keylen) : NULL;
+			if (!key || !key_node) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			rc = cfg_map_append(cur, key, key_node, fresh);
+			if (rc < 0) {
+				goto out;
+			}
+			key = NULL;
+			key_node = NULL;
+		} else {
+			rc = cfg_seq_append(cur, fresh);
+			if (rc < 0) {
+				goto out;
+			}
+		}
+		cur = fresh;
+		fresh = NULL;
+	}
+out:
+	if (rc == -ENOMEM) {
+		cfg_errmsg(err, errlen, "-o '%s': out of memory", assignment);
+	}
+	free(segs);
+	free(key);
+	sk_cfg_free(key_node);
+	sk_cfg_free(fresh);
+	sk_cfg_free(value);
+	return rc;
+}
+
+/* ---- merge --------------------------------------------------------------- */
+
+int sk_cfg_merge(struct sk_cfg_node *dst, struct sk_cfg_node *src, char *err, size_t errlen)
+{
+	int rc = 0;
+	size_t i = 0;
+
+	if (!src) {
+		return 0;
+	}
+	if (dst->kind != SK_CFG_MAP || src->kind != SK_CFG_MAP) {
+		/* replace dst's contents with src's, keeping dst's address */
+		cfg_node_clear(dst);
+		*dst = *src;
+		free(src);
+		return 0;
+	}
+	for (; i < src->n; i++) {
+		ssize_t k = cfg_map_index(dst, src->keys[i], strlen(src->keys[i]));
+		if (k >= 0) {
+			struct sk_cfg_node *child = src->items[i];
+			src->items[i] = NULL;
+			rc = sk_cfg_merge(dst->items[k], child, err, errlen);
+			free(src->keys[i]);
+			sk_cfg_free(src->key_nodes[i]);
+			if (rc < 0) {
+				i++;
+				goto out;
+			}
+			continue;
+		}
+		rc = cfg_map_append(dst, src->keys[i], src->key_nodes[i], src->items[i]);
+		if (rc < 0) {
+			cfg_errmsg(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+out:
+	/* entries before i were moved or freed; free the rest */
+	for (size_t j = i; j < src->n; j++) {
+		free(src->keys[j]);
+		sk_cfg_free(src->key_nodes[j]);
+		sk_cfg_free(src->items[j]);
+	}
+	free(src->items);
+	free(src->keys);
+	free(src->key_nodes);
+	free(src);
+	return rc;
+}

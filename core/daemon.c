@@ -623,7 +623,8 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	}
 	if (d.conf->metrics_enabled && d.conf->metrics_interval_ms > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &d.metrics_last);
-		if (sk_loop_add_timer(d.loop, d.conf->metrics_interval_ms, tele_metrics_tick, &d) < 0) {
+		if (sk_loop_add_timer(d.loop, d.conf->metrics_interval_ms, tele_metrics_tick, &d) <
+		    0) {
 			SK_WARN("cannot start the metrics timer");
 		}
 	}
@@ -679,4 +680,3 @@ out:
 	sk_conf_free(d.conf);
 	return d.exit_code;
 }
-

@@ -189,13 +189,13 @@ static int note_loaded_entry(struct daemon *d, const char *name, char *err, size
 	return 0;
 }
 
-int pset_load(struct daemon *d, char *err, size_t errlen)
+/* load_entries - the plugins under plugins: that load_plugins selects (all
+ * of them when load_plugins is absent, as in Falco; conf.c decides), or
+ * that --enable-source asks for; a source that --disable-source names is
+ * not loaded. */
+static int load_entries(struct daemon *d, char *err, size_t errlen)
 {
 	const struct sk_conf *c = d->conf;
-	int r;
-
-	/* Plugins under plugins: that load_plugins selects (all of them when
-	 * load_plugins is absent, as in Falco; conf.c decides). */
 	for (size_t i = 0; i < c->nplugins; i++) {
 		const struct sk_conf_plugin *p = &c->plugins[i];
 		if (!p->load && !enabled_by_flag(d, p)) {
@@ -203,7 +203,7 @@ int pset_load(struct daemon *d, char *err, size_t errlen)
 		}
 		struct sk_cfg_node *owned = NULL;
 		const struct sk_cfg_node *section = NULL;
-		r = init_config_node(p, &owned, &section, err, errlen);
+		int r = init_config_node(p, &owned, &section, err, errlen);
 		if (r < 0) {
 			return r;
 		}
@@ -242,14 +242,20 @@ int pset_load(struct daemon *d, char *err, size_t errlen)
 			}
 		}
 	}
+	return 0;
+}
 
-	/* The engine's own source. */
+/* load_engine - the engine's own source: ebpf, kmod or replay (none for
+ * engine.kind none), configured from its engine.* section. */
+static int load_engine(struct daemon *d, char *err, size_t errlen)
+{
+	const struct sk_conf *c = d->conf;
 	const char *engine_plugin = NULL;
 	const char *engine_section = NULL;
 	const char *engine_params = "";
 	switch (c->engine_kind) {
 	case SK_ENGINE_NONE:
-		break;
+		return 0;
 	case SK_ENGINE_EBPF:
 		engine_plugin = "ebpf";
 		engine_section = "ebpf";
@@ -269,13 +275,56 @@ int pset_load(struct daemon *d, char *err, size_t errlen)
 		}
 		break;
 	}
-	if (engine_plugin != NULL) {
-		const struct sk_cfg_node *section =
-		    engine_section ? sk_cfg_get(c->engine, engine_section) : NULL;
-		char prefix[64];
-		snprintf(prefix, sizeof(prefix), "engine.%s", engine_section ? engine_section : "");
+	const struct sk_cfg_node *section =
+	    engine_section ? sk_cfg_get(c->engine, engine_section) : NULL;
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "engine.%s", engine_section ? engine_section : "");
+	struct sk_plugin_handle *h = NULL;
+	int r = load_one(d, engine_plugin, section, prefix, NULL, &h, err, errlen);
+	if (r < 0) {
+		return r;
+	}
+	r = add_plugin(d, h, err, errlen);
+	if (r < 0) {
+		sk_loader_close(h);
+		return r;
+	}
+	if (!sk_loader_has_cap(h, SK_CAP_SOURCE)) {
+		snprintf(err, errlen, "%s: engine.kind needs a source plugin, but '%s' is not one",
+			 h->path, h->def.name);
+		return -EINVAL;
+	}
+	return add_source(d, h, engine_params);
+}
+
+/* load_builtin_extractors - the syscall source's own extractors (state and
+ * fields, container metadata): required for live capture, used when
+ * installed for a replay (a capture may hold syscall records). */
+static int load_builtin_extractors(struct daemon *d, char *err, size_t errlen)
+{
+	const struct sk_conf *c = d->conf;
+	if (c->engine_kind == SK_ENGINE_NONE) {
+		return 0;
+	}
+	static const char *const builtin[] = {"syscall", "container"};
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
+		bool have = false;
+		for (size_t k = 0; k < d->nplugins; k++) {
+			have |= strcmp(d->plugins[k]->def.name, builtin[i]) == 0;
+		}
+		char *path = sk_loader_resolve(c->plugins_dir, builtin[i]);
+		if (path == NULL) {
+			return -ENOMEM;
+		}
+		bool exists = access(path, F_OK) == 0;
+		free(path);
+		if (have || (!exists && c->engine_kind == SK_ENGINE_REPLAY)) {
+			continue;
+		}
 		struct sk_plugin_handle *h = NULL;
-		r = load_one(d, engine_plugin, section, prefix, NULL, &h, err, errlen);
+		char prefix[64];
+		snprintf(prefix, sizeof(prefix), "engine.%s", builtin[i]);
+		int r = load_one(d, builtin[i], NULL, prefix, builtin[i], &h, err, errlen);
 		if (r < 0) {
 			return r;
 		}
@@ -284,54 +333,14 @@ int pset_load(struct daemon *d, char *err, size_t errlen)
 			sk_loader_close(h);
 			return r;
 		}
-		if (!sk_loader_has_cap(h, SK_CAP_SOURCE)) {
-			snprintf(err, errlen,
-				 "%s: engine.kind needs a source plugin, but '%s' is not one",
-				 h->path, h->def.name);
-			return -EINVAL;
-		}
-		r = add_source(d, h, engine_params);
-		if (r < 0) {
-			return r;
-		}
 	}
+	return 0;
+}
 
-	/* The syscall source's own extractors (state and fields, container
-	 * metadata): required for live capture, used when installed for a
-	 * replay (a capture may hold syscall records). */
-	if (c->engine_kind != SK_ENGINE_NONE) {
-		static const char *const builtin[] = {"syscall", "container"};
-		for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
-			bool have = false;
-			for (size_t k = 0; k < d->nplugins; k++) {
-				have |= strcmp(d->plugins[k]->def.name, builtin[i]) == 0;
-			}
-			char *path = sk_loader_resolve(c->plugins_dir, builtin[i]);
-			if (path == NULL) {
-				return -ENOMEM;
-			}
-			bool exists = access(path, F_OK) == 0;
-			free(path);
-			if (have || (!exists && c->engine_kind == SK_ENGINE_REPLAY)) {
-				continue;
-			}
-			struct sk_plugin_handle *h = NULL;
-			char prefix[64];
-			snprintf(prefix, sizeof(prefix), "engine.%s", builtin[i]);
-			r = load_one(d, builtin[i], NULL, prefix, builtin[i], &h, err, errlen);
-			if (r < 0) {
-				return r;
-			}
-			r = add_plugin(d, h, err, errlen);
-			if (r < 0) {
-				sk_loader_close(h);
-				return r;
-			}
-		}
-	}
-
-	/* --enable-source names a source some plugin must produce (Falco
-	 * refuses unknown sources too). */
+/* check_enabled_sources - --enable-source names a source some plugin must
+ * produce (Falco refuses unknown sources too). */
+static int check_enabled_sources(struct daemon *d, char *err, size_t errlen)
+{
 	for (size_t i = 0; i < d->opts->nenable_sources; i++) {
 		const char *src = d->opts->enable_sources[i];
 		bool found = strcmp(src, "syscall") == 0;
@@ -340,15 +349,19 @@ int pset_load(struct daemon *d, char *err, size_t errlen)
 		}
 		if (!found &&
 		    !pset_listed(d->opts->disable_sources, d->opts->ndisable_sources, src)) {
-			snprintf(
-			    err, errlen,
-			    "--enable-source %s: no plugin under plugins: produces that source",
-			    src);
+			snprintf(err, errlen,
+				 "--enable-source %s: no plugin under plugins: produces that source",
+				 src);
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
 
-	/* Parsers see every event of their sources, in load order. */
+/* collect_parsers - parsers see every event of their sources, in load
+ * order. */
+static int collect_parsers(struct daemon *d)
+{
 	for (size_t i = 0; i < d->nplugins; i++) {
 		if (sk_loader_has_cap(d->plugins[i], SK_CAP_PARSE)) {
 			struct sk_plugin_handle **p =
@@ -361,6 +374,24 @@ int pset_load(struct daemon *d, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+int pset_load(struct daemon *d, char *err, size_t errlen)
+{
+	int r = load_entries(d, err, errlen);
+	if (r == 0) {
+		r = load_engine(d, err, errlen);
+	}
+	if (r == 0) {
+		r = load_builtin_extractors(d, err, errlen);
+	}
+	if (r == 0) {
+		r = check_enabled_sources(d, err, errlen);
+	}
+	if (r == 0) {
+		r = collect_parsers(d);
+	}
+	return r;
 }
 
 /* check_disabled_outputs - a disabled output section is still checked

@@ -32,12 +32,78 @@ static struct sk_cfg_node *new_for_next(const struct seg *next, const char *file
 	return cfg_node_new(next->key ? SK_CFG_MAP : SK_CFG_SEQ, file, 1, col);
 }
 
+/* override_value - the VALUE of -o KEY=VALUE (the text after `eq`, at
+ * column voff) as a node: YAML, positions counted in the -o text. */
+static int override_value(const char *eq, size_t voff, struct sk_cfg_node **ret, char *err,
+			  size_t errlen)
+{
+	struct sk_cfg_node *docs = NULL;
+	int rc = cfg_parse_docs("-o", eq + 1, strlen(eq + 1), (unsigned)voff, &docs, err, errlen);
+	if (rc == 0) {
+		rc = cfg_single_doc(docs, true, (unsigned)voff + 1, ret, err, errlen);
+	}
+	sk_cfg_free(docs);
+	return rc;
+}
+
+/* named_item - in a list of maps with `name:` keys (plugins:), the one named
+ * like key segment s, or NULL: -o plugins.k8saudit.open_params=... */
+static struct sk_cfg_node *named_item(const struct sk_cfg_node *list, const struct seg *s)
+{
+	for (size_t k = 0; k < list->n; k++) {
+		ssize_t ni = cfg_map_index(list->items[k], "name", 4);
+		const struct sk_cfg_node *nm = ni >= 0 ? list->items[k]->items[ni] : NULL;
+		if (nm != NULL && nm->kind == SK_CFG_SCALAR && strlen(nm->scalar) == s->keylen &&
+		    memcmp(nm->scalar, s->key, s->keylen) == 0) {
+			return list->items[k];
+		}
+	}
+	return NULL;
+}
+
+/* step_check - whether node cur can take segment s (a map for a key, a list
+ * for an index); `pre` characters of the assignment name cur. */
+static int step_check(const struct sk_cfg_node *cur, const struct seg *s, const char *assignment,
+		      int pre, char *err, size_t errlen)
+{
+	if (s->key ? cur->kind == SK_CFG_MAP : cur->kind == SK_CFG_SEQ) {
+		return 0;
+	}
+	cfg_errmsg(err, errlen, "-o '%s': %.*s is %s (at %s:%u:%u), not a %s", assignment, pre,
+		   assignment, sk_cfg_kind_name(cur), cur->file, cur->line, cur->col,
+		   s->key ? "map" : "list");
+	return -EINVAL;
+}
+
+/* add_entry - append `fresh` to map cur under segment s's key, or to the end
+ * of list cur. Takes `fresh` in every case. */
+static int add_entry(struct sk_cfg_node *cur, const struct seg *s, const char *file,
+		     unsigned col, struct sk_cfg_node *fresh)
+{
+	int rc;
+	if (!s->key) {
+		rc = cfg_seq_append(cur, fresh);
+		if (rc < 0) {
+			sk_cfg_free(fresh);
+		}
+		return rc;
+	}
+	char *key = strndup(s->key, s->keylen);
+	struct sk_cfg_node *key_node = key ? cfg_scalar_new(file, 1, col, s->key, s->keylen) : NULL;
+	rc = key && key_node ? cfg_map_append(cur, key, key_node, fresh) : -ENOMEM;
+	if (rc < 0) {
+		free(key);
+		sk_cfg_free(key_node);
+		sk_cfg_free(fresh);
+	}
+	return rc;
+}
+
 int sk_cfg_override(struct sk_cfg_node *root, const char *assignment, char *err, size_t errlen)
 {
 	struct seg *segs = NULL;
 	size_t nsegs = 0;
-	struct sk_cfg_node *value = NULL, *fresh = NULL, *key_node = NULL;
-	char *key = NULL;
+	struct sk_cfg_node *value = NULL;
 	char why[256];
 	int rc = 0;
 	const char *file = cfg_intern_name("-o");
@@ -58,19 +124,9 @@ int sk_cfg_override(struct sk_cfg_node *root, const char *assignment, char *err,
 		cfg_errmsg(err, errlen, "-o '%s': %s", assignment, why);
 		goto out;
 	}
-	size_t voff = plen + 1;
-	rc = 0;
-	{
-		struct sk_cfg_node *docs = NULL;
-		rc = cfg_parse_docs("-o", eq + 1, strlen(eq + 1), (unsigned)voff, &docs, err,
-				    errlen);
-		if (rc == 0) {
-			rc = cfg_single_doc(docs, true, (unsigned)voff + 1, &value, err, errlen);
-		}
-		sk_cfg_free(docs);
-		if (rc < 0) {
-			goto out;
-		}
+	rc = override_value(eq, plen + 1, &value, err, errlen);
+	if (rc < 0) {
+		goto out;
 	}
 	if (!root || root->kind != SK_CFG_MAP) {
 		cfg_errmsg(err, errlen, "-o '%s': the configuration is not a map", assignment);
@@ -90,36 +146,14 @@ int sk_cfg_override(struct sk_cfg_node *root, const char *assignment, char *err,
 			make_container(cur, s->key ? SK_CFG_MAP : SK_CFG_SEQ);
 		}
 		if (s->key && cur->kind == SK_CFG_SEQ && !last) {
-			/* A list of maps with `name:` keys (plugins:) is indexed by
-			 * name too: -o plugins.k8saudit.open_params=... */
-			struct sk_cfg_node *named = NULL;
-			for (size_t k = 0; k < cur->n && named == NULL; k++) {
-				ssize_t ni = cfg_map_index(cur->items[k], "name", 4);
-				const struct sk_cfg_node *nm =
-				    ni >= 0 ? cur->items[k]->items[ni] : NULL;
-				if (nm != NULL && nm->kind == SK_CFG_SCALAR &&
-				    strlen(nm->scalar) == s->keylen &&
-				    memcmp(nm->scalar, s->key, s->keylen) == 0) {
-					named = cur->items[k];
-				}
-			}
+			struct sk_cfg_node *named = named_item(cur, s);
 			if (named != NULL) {
 				cur = named;
 				continue;
 			}
 		}
-		if (s->key && cur->kind != SK_CFG_MAP) {
-			cfg_errmsg(err, errlen, "-o '%s': %.*s is %s (at %s:%u:%u), not a map",
-				   assignment, pre, assignment, sk_cfg_kind_name(cur), cur->file,
-				   cur->line, cur->col);
-			rc = -EINVAL;
-			goto out;
-		}
-		if (!s->key && cur->kind != SK_CFG_SEQ) {
-			cfg_errmsg(err, errlen, "-o '%s': %.*s is %s (at %s:%u:%u), not a list",
-				   assignment, pre, assignment, sk_cfg_kind_name(cur), cur->file,
-				   cur->line, cur->col);
-			rc = -EINVAL;
+		rc = step_check(cur, s, assignment, pre, err, errlen);
+		if (rc < 0) {
 			goto out;
 		}
 
@@ -152,47 +186,27 @@ int sk_cfg_override(struct sk_cfg_node *root, const char *assignment, char *err,
 			continue;
 		}
 
-		/* create the missing entry */
+		/* create the missing entry: the value, or a container for the
+		 * next segment */
+		struct sk_cfg_node *fresh = last ? value : new_for_next(&segs[i + 1], file, col);
 		if (last) {
-			fresh = value;
 			value = NULL;
-		} else {
-			fresh = new_for_next(&segs[i + 1], file, col);
-			if (!fresh) {
-				rc = -ENOMEM;
-				goto out;
-			}
 		}
-		if (s->key) {
-			key = strndup(s->key, s->keylen);
-			key_node = key ? cfg_scalar_new(file, 1, col, s->key, s->keylen) : NULL;
-			if (!key || !key_node) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			rc = cfg_map_append(cur, key, key_node, fresh);
-			if (rc < 0) {
-				goto out;
-			}
-			key = NULL;
-			key_node = NULL;
-		} else {
-			rc = cfg_seq_append(cur, fresh);
-			if (rc < 0) {
-				goto out;
-			}
+		if (!fresh) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		rc = add_entry(cur, s, file, col, fresh);
+		if (rc < 0) {
+			goto out;
 		}
 		cur = fresh;
-		fresh = NULL;
 	}
 out:
 	if (rc == -ENOMEM) {
 		cfg_errmsg(err, errlen, "-o '%s': out of memory", assignment);
 	}
 	free(segs);
-	free(key);
-	sk_cfg_free(key_node);
-	sk_cfg_free(fresh);
 	sk_cfg_free(value);
 	return rc;
 }

@@ -516,6 +516,109 @@ static void render_ip(struct strbuf *b, int family, const uint8_t *ip, uint16_t 
 	sb_fmt(b, "%s:%u", a, port);
 }
 
+/* render_fd - an fd argument: the number; resolved, AT_FDCWD, the error
+ * name of a negative value, or <type>name of an open fd. */
+static void render_fd(struct sys_inst *in, int64_t x, struct strbuf *val, struct strbuf *res)
+{
+	sb_fmt(val, "%" PRId64, x);
+	if (x == AT_FDCWD) {
+		sb_add(res, "AT_FDCWD");
+	} else if (x < 0) {
+		const char *e = sk_errno_name(-x);
+		if (e) {
+			sb_add(res, e);
+		}
+	} else {
+		const struct sk_fd *fd =
+		    in->ev.fd && in->ev.fdnum == x ? in->ev.fd : sk_fd_get(in->ev.t, x);
+		if (fd != NULL) {
+			sb_fmt(res, "<%c>%s", sk_fd_type_char(fd->type), fd->name ? fd->name : "");
+		}
+	}
+}
+
+/* render_path - a path argument as given; resolved, the absolute path of a
+ * relative one. */
+static void render_path(struct sys_inst *in, unsigned i, struct strbuf *val, struct strbuf *res)
+{
+	const char *s = sys_param_str(in->ev.rec, i);
+	if (s == NULL) {
+		return;
+	}
+	sb_add(val, s);
+	if (s[0] != '/') {
+		char path[PATH_MAX];
+		int n = sys_resolve_path(in, i, path, sizeof(path));
+		if (n >= 0) {
+			sb_addn(res, path, (size_t)n);
+		}
+	}
+}
+
+/* render_sockaddr - a socket address parameter (family byte, address,
+ * port): ip:port, or a unix path. */
+static void render_sockaddr(const char *s, uint32_t len, struct strbuf *val)
+{
+	int fam = (uint8_t)s[0];
+	if (fam == AF_INET && len >= 7) {
+		uint16_t port;
+		memcpy(&port, s + 5, 2);
+		render_ip(val, AF_INET, (const uint8_t *)s + 1, port);
+	} else if (fam == AF_INET6 && len >= 19) {
+		uint16_t port;
+		memcpy(&port, s + 17, 2);
+		render_ip(val, AF_INET6, (const uint8_t *)s + 1, port);
+	} else if (fam == AF_UNIX && len >= 2 && s[len - 1] == '\0') {
+		sb_add(val, s + 1);
+	} else {
+		sb_fmt(val, "family %d", fam);
+	}
+}
+
+/* render_socktuple - a socket tuple parameter: src->dst for IP, the
+ * kernel's socket ids and the path for unix sockets. */
+static void render_socktuple(const char *s, uint32_t len, struct strbuf *val)
+{
+	int fam = (uint8_t)s[0];
+	uint16_t sp, dp;
+	if (fam == AF_INET && len >= 13) {
+		memcpy(&sp, s + 5, 2);
+		memcpy(&dp, s + 11, 2);
+		render_ip(val, AF_INET, (const uint8_t *)s + 1, sp);
+		sb_add(val, "->");
+		render_ip(val, AF_INET, (const uint8_t *)s + 7, dp);
+	} else if (fam == AF_INET6 && len >= 37) {
+		memcpy(&sp, s + 17, 2);
+		memcpy(&dp, s + 35, 2);
+		render_ip(val, AF_INET6, (const uint8_t *)s + 1, sp);
+		sb_add(val, "->");
+		render_ip(val, AF_INET6, (const uint8_t *)s + 19, dp);
+	} else if (fam == AF_UNIX && len >= 18 && s[len - 1] == '\0') {
+		uint64_t a, b;
+		memcpy(&a, s + 1, 8);
+		memcpy(&b, s + 9, 8);
+		sb_fmt(val, "%" PRIx64 "->%" PRIx64 " %s", a, b, s + 17);
+	} else {
+		sb_fmt(val, "family %d", fam);
+	}
+}
+
+/* render_fdlist - poll's fd list: fd:events pairs separated by spaces. */
+static void render_fdlist(const char *s, uint32_t len, struct strbuf *val)
+{
+	uint16_t n = 0;
+	if (len >= 2) {
+		memcpy(&n, s, 2);
+	}
+	for (uint32_t k = 0; k < n && 2 + (k + 1) * 10 <= len; k++) {
+		int64_t fdn;
+		uint16_t fl;
+		memcpy(&fdn, s + 2 + k * 10, 8);
+		memcpy(&fl, s + 10 + k * 10, 2);
+		sb_fmt(val, "%s%" PRId64 ":%u", k ? " " : "", fdn, fl);
+	}
+}
+
 /* render_param - param i of the current event: its plain text into `val`
  * and, for types Falco resolves (fds, errnos, flags, relative paths,
  * signals), the resolved text into `res` (left empty otherwise). */
@@ -537,22 +640,7 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 	}
 	switch (p->type) {
 	case SK_PT_FD:
-		sb_fmt(val, "%" PRId64, x);
-		if (x == AT_FDCWD) {
-			sb_add(res, "AT_FDCWD");
-		} else if (x < 0) {
-			const char *e = sk_errno_name(-x);
-			if (e) {
-				sb_add(res, e);
-			}
-		} else {
-			const struct sk_fd *fd =
-			    in->ev.fd && in->ev.fdnum == x ? in->ev.fd : sk_fd_get(in->ev.t, x);
-			if (fd != NULL) {
-				sb_fmt(res, "<%c>%s", sk_fd_type_char(fd->type),
-				       fd->name ? fd->name : "");
-			}
-		}
+		render_fd(in, x, val, res);
 		return;
 	case SK_PT_ERRNO:
 		sb_fmt(val, "%" PRId64, x);
@@ -609,21 +697,9 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		}
 		return;
 	case SK_PT_PATH:
-	case SK_PT_RELPATH: {
-		const char *s = sys_param_str(rec, i);
-		if (s == NULL) {
-			return;
-		}
-		sb_add(val, s);
-		if (s[0] != '/') {
-			char path[PATH_MAX];
-			int n = sys_resolve_path(in, i, path, sizeof(path));
-			if (n >= 0) {
-				sb_addn(res, path, (size_t)n);
-			}
-		}
+	case SK_PT_RELPATH:
+		render_path(in, i, val, res);
 		return;
-	}
 	case SK_PT_CHARBUF: {
 		const char *s = sys_param_str(rec, i);
 		sb_add(val, s ? s : "");
@@ -646,65 +722,15 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		}
 		return;
 	}
-	case SK_PT_SOCKADDR: {
-		const char *s = data;
-		int fam = (uint8_t)s[0];
-		if (fam == AF_INET && len >= 7) {
-			uint16_t port;
-			memcpy(&port, s + 5, 2);
-			render_ip(val, AF_INET, (const uint8_t *)s + 1, port);
-		} else if (fam == AF_INET6 && len >= 19) {
-			uint16_t port;
-			memcpy(&port, s + 17, 2);
-			render_ip(val, AF_INET6, (const uint8_t *)s + 1, port);
-		} else if (fam == AF_UNIX && len >= 2 && s[len - 1] == '\0') {
-			sb_add(val, s + 1);
-		} else {
-			sb_fmt(val, "family %d", fam);
-		}
+	case SK_PT_SOCKADDR:
+		render_sockaddr(data, len, val);
 		return;
-	}
-	case SK_PT_SOCKTUPLE: {
-		const char *s = data;
-		int fam = (uint8_t)s[0];
-		uint16_t sp, dp;
-		if (fam == AF_INET && len >= 13) {
-			memcpy(&sp, s + 5, 2);
-			memcpy(&dp, s + 11, 2);
-			render_ip(val, AF_INET, (const uint8_t *)s + 1, sp);
-			sb_add(val, "->");
-			render_ip(val, AF_INET, (const uint8_t *)s + 7, dp);
-		} else if (fam == AF_INET6 && len >= 37) {
-			memcpy(&sp, s + 17, 2);
-			memcpy(&dp, s + 35, 2);
-			render_ip(val, AF_INET6, (const uint8_t *)s + 1, sp);
-			sb_add(val, "->");
-			render_ip(val, AF_INET6, (const uint8_t *)s + 19, dp);
-		} else if (fam == AF_UNIX && len >= 18 && s[len - 1] == '\0') {
-			uint64_t a, b;
-			memcpy(&a, s + 1, 8);
-			memcpy(&b, s + 9, 8);
-			sb_fmt(val, "%" PRIx64 "->%" PRIx64 " %s", a, b, s + 17);
-		} else {
-			sb_fmt(val, "family %d", fam);
-		}
+	case SK_PT_SOCKTUPLE:
+		render_socktuple(data, len, val);
 		return;
-	}
-	case SK_PT_FDLIST: {
-		const char *s = data;
-		uint16_t n = 0;
-		if (len >= 2) {
-			memcpy(&n, s, 2);
-		}
-		for (uint32_t k = 0; k < n && 2 + (k + 1) * 10 <= len; k++) {
-			int64_t fdn;
-			uint16_t fl;
-			memcpy(&fdn, s + 2 + k * 10, 8);
-			memcpy(&fl, s + 10 + k * 10, 2);
-			sb_fmt(val, "%s%" PRId64 ":%u", k ? " " : "", fdn, fl);
-		}
+	case SK_PT_FDLIST:
+		render_fdlist(data, len, val);
 		return;
-	}
 	default:
 		return;
 	}

@@ -1529,12 +1529,136 @@ static int evt_field(struct sys_inst *in, const struct sk_event *ev, unsigned id
 	}
 }
 
+/* args_count - proc.cmdnargs (arguments) or, with `chars`, proc.cmdlenargs
+ * (their characters, separators not counted). */
+static int args_count(const struct sk_thread *t, bool chars, struct sk_value *v)
+{
+	uint64_t n = 0;
+	if (chars) {
+		for (size_t i = 0; t->args && i < t->args_len; i++) {
+			n += t->args[i] != '\0';
+		}
+		return ret_u64(v, SK_TYPE_U64, n);
+	}
+	for (size_t i = 0; t->args && i <= t->args_len; i++) {
+		n += i == t->args_len || t->args[i] == '\0';
+	}
+	return ret_u64(v, SK_TYPE_U64, t->args && t->args_len ? n : 0);
+}
+
+/* login_shell - proc.loginshellid: the pid of the eldest shell among the
+ * thread and its ancestors. */
+static int login_shell(const struct sys_inst *in, const struct sk_thread *t, struct sk_value *v)
+{
+	int64_t id = -1;
+	for (const struct sk_thread *a = t; a; a = sk_state_parent(&in->st, a)) {
+		if (is_shell(a->comm)) {
+			id = a->pid;
+		}
+	}
+	return id >= 0 ? ret_i64(v, id) : SK_NA;
+}
+
+/* thread_fd_field - the thread's fd counts and standard streams, and the
+ * thread.* fields. */
+static int thread_fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req *req,
+			   struct sk_value *v)
+{
+	struct sk_thread *t = in->ev.t;
+	switch (id) {
+	case F_PROC_FDOPENCOUNT:
+		return t->files ? ret_u64(v, SK_TYPE_U64, t->files->fds.n) : SK_NA;
+	case F_PROC_FDLIMIT:
+		return t->fdlimit ? ret_i64(v, (int64_t)t->fdlimit) : SK_NA;
+	case F_PROC_STDIN_TYPE:
+		return fd_std(in, 0, false, v);
+	case F_PROC_STDIN_NAME:
+		return fd_std(in, 0, true, v);
+	case F_PROC_STDOUT_TYPE:
+		return fd_std(in, 1, false, v);
+	case F_PROC_STDOUT_NAME:
+		return fd_std(in, 1, true, v);
+	case F_PROC_STDERR_TYPE:
+		return fd_std(in, 2, false, v);
+	case F_PROC_STDERR_NAME:
+		return fd_std(in, 2, true, v);
+	case F_THREAD_TID:
+		return ret_i64(v, t->tid);
+	case F_THREAD_VTID:
+		return t->vtid >= 0 ? ret_i64(v, t->vtid) : SK_NA;
+	case F_THREAD_ISMAIN:
+		return ret_bool(v, t->tid == t->pid);
+	case F_THREAD_CAP_PERMITTED:
+		return caps(in, t->cap_prm, v);
+	case F_THREAD_CAP_INHERITABLE:
+		return caps(in, t->cap_inh, v);
+	case F_THREAD_CAP_EFFECTIVE:
+		return caps(in, t->cap_eff, v);
+	case F_THREAD_CGROUPS:
+		return cgroup_value(in, NULL, v);
+	case F_THREAD_CGROUP:
+		return req->arg_key ? cgroup_value(in, req->arg_key, v) : SK_NA;
+	default:
+		return SK_NA;
+	}
+}
+
+/* exe_time_field - start times and durations, and the executable's facts
+ * (writable, layer, memfd, inode and its times). */
+static int exe_time_field(struct sys_inst *in, const struct sk_event *ev, unsigned id,
+			  const struct sk_field_req *req, struct sk_value *v)
+{
+	struct sk_thread *t = in->ev.t;
+	const struct sk_thread *p = sk_state_parent(&in->st, t);
+	uint64_t now = ev->rec->ts;
+	switch (id) {
+	case F_PROC_DURATION:
+		return t->start_ts && now >= t->start_ts
+			   ? ret_u64(v, SK_TYPE_RELTIME, now - t->start_ts)
+			   : SK_NA;
+	case F_PROC_PID_TS:
+		return t->start_ts ? ret_u64(v, SK_TYPE_ABSTIME, t->start_ts) : SK_NA;
+	case F_PROC_PPID_TS:
+		return p && p->start_ts ? ret_u64(v, SK_TYPE_ABSTIME, p->start_ts) : SK_NA;
+	case F_PROC_PPID_DURATION:
+		return p && p->start_ts && now >= p->start_ts
+			   ? ret_u64(v, SK_TYPE_RELTIME, now - p->start_ts)
+			   : SK_NA;
+	case F_PROC_IS_EXE_WRITABLE:
+		return ret_bool(v, t->exe_writable);
+	case F_PROC_IS_EXE_UPPER_LAYER:
+		return ret_bool(v, t->exe_upper_layer);
+	case F_PROC_IS_EXE_FROM_MEMFD:
+		return ret_bool(v, t->exe_from_memfd);
+	case F_PROC_EXE_INO:
+		return t->exe_ino ? ret_u64(v, SK_TYPE_U64, t->exe_ino) : SK_NA;
+	case F_PROC_EXE_INO_CTIME:
+		return t->exe_ctime ? ret_u64(v, SK_TYPE_ABSTIME, t->exe_ctime) : SK_NA;
+	case F_PROC_EXE_INO_MTIME:
+		return t->exe_mtime ? ret_u64(v, SK_TYPE_ABSTIME, t->exe_mtime) : SK_NA;
+	case F_PROC_EXE_INO_CTIME_PROC:
+		return t->exe_ctime && t->start_ts >= t->exe_ctime
+			   ? ret_u64(v, SK_TYPE_RELTIME, t->start_ts - t->exe_ctime)
+			   : SK_NA;
+	case F_PROC_EXE_INO_CTIME_PIDNS:
+		return t->exe_ctime && t->pidns_init_ts >= t->exe_ctime && t->pidns_init_ts
+			   ? ret_u64(v, SK_TYPE_RELTIME, t->pidns_init_ts - t->exe_ctime)
+			   : SK_NA;
+	case F_PROC_PIDNS_INIT_TS:
+		return t->pidns_init_ts ? ret_u64(v, SK_TYPE_ABSTIME, t->pidns_init_ts) : SK_NA;
+	default:
+		return thread_fd_field(in, id, req, v);
+	}
+}
+
+/* proc_field - the process's identity, command line, family (parent,
+ * ancestors, session, process group) and terminal; the rest in
+ * exe_time_field and thread_fd_field. */
 static int proc_field(struct sys_inst *in, const struct sk_event *ev, unsigned id,
 		      const struct sk_field_req *req, struct sk_value *v)
 {
 	struct sk_thread *t = in->ev.t;
 	const struct sk_thread *p = sk_state_parent(&in->st, t);
-	uint64_t now = ev->rec->ts;
 	switch (id) {
 	case F_PROC_PID:
 		return ret_i64(v, t->pid);
@@ -1557,20 +1681,9 @@ static int proc_field(struct sys_inst *in, const struct sk_event *ev, unsigned i
 		const char *c = cmdline(in, t->exe ? t->exe : "", t);
 		return c ? ret_str(v, c) : SK_ERR;
 	}
-	case F_PROC_CMDNARGS: {
-		uint64_t n = 0;
-		for (size_t i = 0; t->args && i <= t->args_len; i++) {
-			n += i == t->args_len || t->args[i] == '\0';
-		}
-		return ret_u64(v, SK_TYPE_U64, t->args && t->args_len ? n : 0);
-	}
-	case F_PROC_CMDLENARGS: {
-		uint64_t n = 0;
-		for (size_t i = 0; t->args && i < t->args_len; i++) {
-			n += t->args[i] != '\0';
-		}
-		return ret_u64(v, SK_TYPE_U64, n);
-	}
+	case F_PROC_CMDNARGS:
+	case F_PROC_CMDLENARGS:
+		return args_count(t, id == F_PROC_CMDLENARGS, v);
 	case F_PROC_CWD: {
 		const char *cwd = t->files ? t->files->cwd : NULL;
 		if (cwd == NULL) {
@@ -1635,83 +1748,10 @@ static int proc_field(struct sys_inst *in, const struct sk_event *ev, unsigned i
 				     : SK_NA;
 	case F_PROC_TTY:
 		return ret_u64(v, SK_TYPE_U64, t->tty);
-	case F_PROC_LOGINSHELLID: {
-		int64_t id_ = -1;
-		for (const struct sk_thread *a = t; a; a = sk_state_parent(&in->st, a)) {
-			if (is_shell(a->comm)) {
-				id_ = a->pid;
-			}
-		}
-		return id_ >= 0 ? ret_i64(v, id_) : SK_NA;
-	}
-	case F_PROC_DURATION:
-		return t->start_ts && now >= t->start_ts
-			   ? ret_u64(v, SK_TYPE_RELTIME, now - t->start_ts)
-			   : SK_NA;
-	case F_PROC_PID_TS:
-		return t->start_ts ? ret_u64(v, SK_TYPE_ABSTIME, t->start_ts) : SK_NA;
-	case F_PROC_PPID_TS:
-		return p && p->start_ts ? ret_u64(v, SK_TYPE_ABSTIME, p->start_ts) : SK_NA;
-	case F_PROC_PPID_DURATION:
-		return p && p->start_ts && now >= p->start_ts
-			   ? ret_u64(v, SK_TYPE_RELTIME, now - p->start_ts)
-			   : SK_NA;
-	case F_PROC_IS_EXE_WRITABLE:
-		return ret_bool(v, t->exe_writable);
-	case F_PROC_IS_EXE_UPPER_LAYER:
-		return ret_bool(v, t->exe_upper_layer);
-	case F_PROC_IS_EXE_FROM_MEMFD:
-		return ret_bool(v, t->exe_from_memfd);
-	case F_PROC_EXE_INO:
-		return t->exe_ino ? ret_u64(v, SK_TYPE_U64, t->exe_ino) : SK_NA;
-	case F_PROC_EXE_INO_CTIME:
-		return t->exe_ctime ? ret_u64(v, SK_TYPE_ABSTIME, t->exe_ctime) : SK_NA;
-	case F_PROC_EXE_INO_MTIME:
-		return t->exe_mtime ? ret_u64(v, SK_TYPE_ABSTIME, t->exe_mtime) : SK_NA;
-	case F_PROC_EXE_INO_CTIME_PROC:
-		return t->exe_ctime && t->start_ts >= t->exe_ctime
-			   ? ret_u64(v, SK_TYPE_RELTIME, t->start_ts - t->exe_ctime)
-			   : SK_NA;
-	case F_PROC_EXE_INO_CTIME_PIDNS:
-		return t->exe_ctime && t->pidns_init_ts >= t->exe_ctime && t->pidns_init_ts
-			   ? ret_u64(v, SK_TYPE_RELTIME, t->pidns_init_ts - t->exe_ctime)
-			   : SK_NA;
-	case F_PROC_PIDNS_INIT_TS:
-		return t->pidns_init_ts ? ret_u64(v, SK_TYPE_ABSTIME, t->pidns_init_ts) : SK_NA;
-	case F_PROC_FDOPENCOUNT:
-		return t->files ? ret_u64(v, SK_TYPE_U64, t->files->fds.n) : SK_NA;
-	case F_PROC_FDLIMIT:
-		return t->fdlimit ? ret_i64(v, (int64_t)t->fdlimit) : SK_NA;
-	case F_PROC_STDIN_TYPE:
-		return fd_std(in, 0, false, v);
-	case F_PROC_STDIN_NAME:
-		return fd_std(in, 0, true, v);
-	case F_PROC_STDOUT_TYPE:
-		return fd_std(in, 1, false, v);
-	case F_PROC_STDOUT_NAME:
-		return fd_std(in, 1, true, v);
-	case F_PROC_STDERR_TYPE:
-		return fd_std(in, 2, false, v);
-	case F_PROC_STDERR_NAME:
-		return fd_std(in, 2, true, v);
-	case F_THREAD_TID:
-		return ret_i64(v, t->tid);
-	case F_THREAD_VTID:
-		return t->vtid >= 0 ? ret_i64(v, t->vtid) : SK_NA;
-	case F_THREAD_ISMAIN:
-		return ret_bool(v, t->tid == t->pid);
-	case F_THREAD_CAP_PERMITTED:
-		return caps(in, t->cap_prm, v);
-	case F_THREAD_CAP_INHERITABLE:
-		return caps(in, t->cap_inh, v);
-	case F_THREAD_CAP_EFFECTIVE:
-		return caps(in, t->cap_eff, v);
-	case F_THREAD_CGROUPS:
-		return cgroup_value(in, NULL, v);
-	case F_THREAD_CGROUP:
-		return req->arg_key ? cgroup_value(in, req->arg_key, v) : SK_NA;
+	case F_PROC_LOGINSHELLID:
+		return login_shell(in, t, v);
 	default:
-		return SK_NA;
+		return exe_time_field(in, ev, id, req, v);
 	}
 }
 

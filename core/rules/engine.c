@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,200 +17,9 @@
 #include "cfg.h"
 #include "outputs.h"
 #include "rules/engine.h"
+#include "rules/engine_priv.h"
 #include "rules/filter.h"
 #include "rules/format.h"
-
-#define LIST_DEPTH 32
-
-struct pos {
-	const char *file; /* interned by cfg, or an engine-owned name */
-	unsigned line, col;
-};
-
-struct ldef { /* list */
-	char *name;
-	struct pos pos;
-	struct sk_filter_val *items;
-	size_t n;
-	bool used;
-	int state; /* expansion: 0 new, 1 in progress */
-};
-
-struct mdef { /* macro */
-	char *name;
-	struct pos pos;
-	struct sk_filter_src *src;
-	struct sk_filter_node *tree;	 /* parsed */
-	struct sk_filter_node *expanded; /* macros inside expanded */
-	int state;			 /* 0 new, 1 expanding, 2 done */
-	bool broken;
-	bool used;
-};
-
-struct exdef { /* exception */
-	char *name;
-	struct pos pos;
-	const struct sk_cfg_node *fields; /* scalar or sequence */
-	const struct sk_cfg_node *comps;  /* may be NULL */
-	const struct sk_cfg_node **values;
-	size_t nvalues;
-};
-
-struct sk_rule_priv {
-	struct sk_rule pub;
-	char *name, *desc, *source;
-	struct sk_filter_src *cond;
-	struct sk_filter_src *out;
-	char **tags;
-	size_t ntags;
-	struct exdef *exc;
-	size_t nexc;
-	int priority;
-	bool enabled, warn_evttypes, skip_unknown;
-	struct pos pos;
-	/* compiled */
-	struct sk_filter *filter;
-	struct sk_rule_fmt *fmt;
-	uint16_t *types;
-	size_t ntypes;
-	bool restricted;
-};
-
-struct rawtext {
-	const char *name;
-	char *text;
-	size_t len;
-	size_t *line_off; /* offset of the start of each line (index line - 1) */
-	size_t nlines;
-};
-
-struct rlist {
-	struct sk_rule_priv **v;
-	size_t n;
-};
-
-struct srcidx {
-	char *source;
-	struct rlist other; /* unrestricted rules: types beyond the table */
-	struct rlist *by_type;
-	size_t ntypes;
-};
-
-/* one append_output entry: extra output text and fields for the rules it
- * matches */
-struct append_entry {
-	char *source, *tag, *rule; /* match; NULL: any */
-	char *text;		   /* appended after a space, or NULL */
-	char **fields;		   /* field names for output_fields */
-	size_t nfields;
-	char **cnames, **cvalues; /* fixed `name: value` output fields */
-	size_t nconsts;
-	struct pos pos; /* where it was configured; file NULL: set by the API */
-};
-
-struct sk_rules {
-	const struct sk_fields *fields;
-	struct ldef *lists;
-	size_t nlists;
-	struct mdef *macros;
-	size_t nmacros;
-	struct sk_rule_priv **rules;
-	size_t nrules;
-	struct sk_rules_diag *diags; /* msg is owned */
-	size_t ndiags, nerrors;
-	struct sk_cfg_node **docs; /* kept: exceptions point into them */
-	size_t ndocs;
-	struct rawtext *raws;
-	size_t nraws;
-	char **names; /* file names the engine owns */
-	size_t nnames;
-	/* options */
-	int min_priority;
-	bool match_all;
-	struct append_entry *appends;
-	size_t nappends;
-	bool compiled;
-	/* index */
-	bool dirty;
-	struct srcidx *idx;
-	size_t nidx;
-	struct srcidx *last;
-	const struct sk_rule **matched;
-	struct sk_rule_fmt_buf *fbuf;
-	struct sk_filter_cache *cache; /* values shared by all rules during one event */
-	const struct sk_field_def **deprecated; /* deprecated fields already warned about */
-	size_t ndeprecated;
-};
-
-/* ---- diagnostics ------------------------------------------------------- */
-
-static void vdiag(struct sk_rules *r, int level, const char *fmt, va_list ap)
-{
-	char buf[1024];
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	for (size_t i = 0; i < r->ndiags; i++) {
-		if (strcmp(r->diags[i].msg, buf) == 0) {
-			return; /* the same problem through another rule */
-		}
-	}
-	struct sk_rules_diag *d = realloc(r->diags, (r->ndiags + 1) * sizeof(*d));
-	if (!d) {
-		return;
-	}
-	r->diags = d;
-	d[r->ndiags].level = level;
-	d[r->ndiags].msg = strdup(buf);
-	if (!d[r->ndiags].msg) {
-		return;
-	}
-	r->ndiags++;
-	if (level == SK_RULES_ERROR) {
-		r->nerrors++;
-	}
-}
-
-static void diag(struct sk_rules *r, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void diag(struct sk_rules *r, int level, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vdiag(r, level, fmt, ap);
-	va_end(ap);
-}
-
-/* "FILE:LINE:COL: " + message at a node */
-static void ndiag(struct sk_rules *r, int level, const struct sk_cfg_node *n, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void ndiag(struct sk_rules *r, int level, const struct sk_cfg_node *n, const char *fmt, ...)
-{
-	char buf[900];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	diag(r, level, "%s:%u:%u: %s", n->file, n->line, n->col, buf);
-}
-
-static void pdiag(struct sk_rules *r, int level, const struct pos *p, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void pdiag(struct sk_rules *r, int level, const struct pos *p, const char *fmt, ...)
-{
-	char buf[900];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	diag(r, level, "%s:%u:%u: %s", p->file, p->line, p->col, buf);
-}
-
-static struct pos node_pos(const struct sk_cfg_node *n)
-{
-	return (struct pos){n->file, n->line, n->col};
-}
 
 /* ---- lifecycle --------------------------------------------------------- */
 
@@ -384,194 +192,6 @@ static struct sk_rule_priv *find_rule(const struct sk_rules *r, const char *name
 	return NULL;
 }
 
-/* " (did you mean 'X'?)" for the closest of n names, or "" */
-enum { NAMES_LIST, NAMES_MACRO, NAMES_RULE };
-
-static const char *did_you_mean(const struct sk_rules *r, int kind, const char *name, char *buf,
-				size_t len)
-{
-	unsigned nl = (unsigned)strlen(name);
-	if (nl < 2) {
-		return "";
-	}
-	unsigned limit = nl / 3 < 1 ? 1 : nl / 3;
-	limit = nl >= 6 && limit < 2 ? 2 : limit;
-	limit = limit >= nl ? nl - 1 : limit; /* never suggest a wholly different name */
-	const char *best = NULL;
-	unsigned best_d = limit + 1;
-	size_t n = kind == NAMES_LIST ? r->nlists : kind == NAMES_MACRO ? r->nmacros : r->nrules;
-	for (size_t i = 0; i < n; i++) {
-		const char *c = kind == NAMES_LIST    ? r->lists[i].name
-				: kind == NAMES_MACRO ? r->macros[i].name
-						      : r->rules[i]->name;
-		unsigned d = sk_edit_distance(name, c);
-		if (d < best_d && strcmp(c, name) != 0) {
-			best_d = d;
-			best = c;
-		}
-	}
-	if (!best) {
-		return "";
-	}
-	snprintf(buf, len, " (did you mean '%s'?)", best);
-	return buf;
-}
-
-/* ---- positions inside scalars ------------------------------------------ */
-
-static const struct rawtext *find_raw(const struct sk_rules *r, const char *file)
-{
-	for (size_t i = r->nraws; i > 0; i--) {
-		if (strcmp(r->raws[i - 1].name, file) == 0) {
-			return &r->raws[i - 1];
-		}
-	}
-	return NULL;
-}
-
-struct cursor {
-	const char *t;
-	size_t len, at;
-	unsigned line, col;
-};
-
-static void adv(struct cursor *c)
-{
-	if (c->at >= c->len) {
-		return;
-	}
-	if (c->t[c->at] == '\n') {
-		c->line++;
-		c->col = 1;
-	} else {
-		c->col++;
-	}
-	c->at++;
-}
-
-/* file line/col of every byte of a scalar's value (and one past its end),
- * found by walking the raw file text from the scalar's start: plain,
- * quoted (with escapes) and block scalars (| and >) all map back. */
-static void map_scalar(const struct rawtext *rt, const struct sk_cfg_node *n, unsigned *lines,
-		       unsigned *cols)
-{
-	const char *v = n->scalar;
-	size_t vl = strlen(v);
-	for (size_t i = 0; i <= vl; i++) {
-		lines[i] = n->line;
-		cols[i] = n->col;
-	}
-	if (!rt) {
-		return;
-	}
-	if (n->line == 0 || n->line > rt->nlines) {
-		return;
-	}
-	struct cursor c = {.t = rt->text,
-			   .len = rt->len,
-			   .at = rt->line_off[n->line - 1],
-			   .line = n->line,
-			   .col = 1};
-	while (c.at < c.len && c.col < n->col && c.t[c.at] != '\n') {
-		adv(&c);
-	}
-	if (c.line != n->line || c.at >= c.len) {
-		return;
-	}
-	char quote = 0;
-	char first = c.t[c.at];
-	if (first == '"' || first == '\'') {
-		quote = first;
-		adv(&c);
-	} else if (first == '|' || first == '>') {
-		while (c.at < c.len && c.t[c.at] != '\n') {
-			adv(&c);
-		}
-		adv(&c);
-	}
-	for (size_t i = 0; i < vl; i++) {
-		char want = v[i];
-		if (isspace((unsigned char)want)) {
-			lines[i] = c.line;
-			cols[i] = c.col;
-			if (c.at < c.len && isspace((unsigned char)c.t[c.at])) {
-				adv(&c);
-			}
-			continue;
-		}
-		struct cursor save = c;
-		for (int k = 0; k < 64 && c.at < c.len && c.t[c.at] != want; k++) {
-			char ch = c.t[c.at];
-			if (!isspace((unsigned char)ch) && ch != '\\' && ch != quote) {
-				break;
-			}
-			adv(&c);
-		}
-		if (c.at >= c.len || c.t[c.at] != want) {
-			c = save;
-			lines[i] = c.line;
-			cols[i] = c.col;
-			continue;
-		}
-		lines[i] = c.line;
-		cols[i] = c.col;
-		adv(&c);
-	}
-	lines[vl] = c.line;
-	cols[vl] = c.col;
-}
-
-/* append a scalar node's text, with its positions, to a source */
-static int src_add_node(struct sk_rules *r, struct sk_filter_src *s, const char *sep,
-			const struct sk_cfg_node *n)
-{
-	size_t vl = strlen(n->scalar);
-	unsigned *lines = malloc((vl + 1) * sizeof(*lines));
-	unsigned *cols = malloc((vl + 1) * sizeof(*cols));
-	if (!lines || !cols) {
-		free(lines);
-		free(cols);
-		return -ENOMEM;
-	}
-	map_scalar(find_raw(r, n->file), n, lines, cols);
-	return sk_filter_src_append(s, sep, n->scalar, vl, n->file, lines, cols);
-}
-
-/* append text that sits at one position (defaults that were not written) */
-static int src_add_at(struct sk_filter_src *s, const char *sep, const char *text,
-		      const struct pos *p)
-{
-	size_t vl = strlen(text);
-	unsigned *lines = malloc((vl + 1) * sizeof(*lines));
-	unsigned *cols = malloc((vl + 1) * sizeof(*cols));
-	if (!lines || !cols) {
-		free(lines);
-		free(cols);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i <= vl; i++) {
-		lines[i] = p->line;
-		cols[i] = p->col;
-	}
-	return sk_filter_src_append(s, sep, text, vl, p->file, lines, cols);
-}
-
-static struct sk_filter_src *src_new(const char *owner_kind, const char *name)
-{
-	struct sk_filter_src *s = sk_filter_src_create("", 0);
-	if (!s) {
-		return NULL;
-	}
-	size_t l = strlen(owner_kind) + strlen(name) + 4;
-	s->owner = malloc(l);
-	if (!s->owner) {
-		sk_filter_src_unref(s);
-		return NULL;
-	}
-	snprintf(s->owner, l, "%s '%s'", owner_kind, name);
-	return s;
-}
-
 /* ---- item helpers ------------------------------------------------------ */
 
 static const char *const rule_keys[] = {
@@ -610,7 +230,7 @@ static const char *get_name(struct sk_rules *r, const struct sk_cfg_node *item, 
 {
 	const struct sk_cfg_node *n = sk_cfg_get(item, kind);
 	if (n->kind != SK_CFG_SCALAR || n->is_null || !*n->scalar) {
-		ndiag(r, SK_RULES_ERROR, n, "a %s needs a name: '%s: NAME'", kind, kind);
+		sk_rules_ndiag(r, SK_RULES_ERROR, n, "a %s needs a name: '%s: NAME'", kind, kind);
 		return NULL;
 	}
 	return n->scalar;
@@ -633,7 +253,8 @@ static int parse_bool_node(struct sk_rules *r, const struct sk_cfg_node *n, cons
 			return 0;
 		}
 	}
-	ndiag(r, SK_RULES_ERROR, n, "'%s' must be true or false in %s '%s'", key, what, name);
+	sk_rules_ndiag(r, SK_RULES_ERROR, n, "'%s' must be true or false in %s '%s'", key, what,
+		       name);
 	return -EINVAL;
 }
 
@@ -728,7 +349,8 @@ static int list_items_add(struct sk_rules *r, struct ldef *l, const struct sk_cf
 		return 0;
 	}
 	if (items->kind != SK_CFG_SEQ) {
-		ndiag(r, SK_RULES_ERROR, items, "'items' must be a list in list '%s'", name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, items, "'items' must be a list in list '%s'",
+			       name);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < items->n; i++) {
@@ -742,8 +364,8 @@ static int list_items_add(struct sk_rules *r, struct ldef *l, const struct sk_cf
 			continue;
 		}
 		if (it->kind != SK_CFG_SCALAR || it->is_null) {
-			ndiag(r, SK_RULES_ERROR, it, "list items must be strings in list '%s'",
-			      name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, it,
+				       "list items must be strings in list '%s'", name);
 			return -EINVAL;
 		}
 		if (add_value(&l->items, &l->n, it->scalar)) {
@@ -770,10 +392,10 @@ static int check_override(struct sk_rules *r, const struct sk_cfg_node *item,
 			  const char *namekey)
 {
 	if (ov->kind != SK_CFG_MAP) {
-		ndiag(r, SK_RULES_ERROR, ov,
-		      "'override' must be a map of keys to append or replace "
-		      "in %s '%s'",
-		      what, name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, ov,
+			       "'override' must be a map of keys to append or replace "
+			       "in %s '%s'",
+			       what, name);
 		return -EINVAL;
 	}
 	int rc = 0;
@@ -783,21 +405,22 @@ static int check_override(struct sk_rules *r, const struct sk_cfg_node *item,
 		bool app = v->kind == SK_CFG_SCALAR && strcmp(v->scalar, "append") == 0;
 		bool rep = v->kind == SK_CFG_SCALAR && strcmp(v->scalar, "replace") == 0;
 		if (!app && !rep) {
-			ndiag(r, SK_RULES_ERROR, v,
-			      "override of '%s' must be 'append' or 'replace' in %s '%s'", k, what,
-			      name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, v,
+				       "override of '%s' must be 'append' or 'replace' in %s '%s'",
+				       k, what, name);
 			rc = -EINVAL;
 		} else if (app && !in_set(appendable, k)) {
-			ndiag(r, SK_RULES_ERROR, ov->key_nodes[i],
-			      "key '%s' cannot be appended in %s '%s'", k, what, name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, ov->key_nodes[i],
+				       "key '%s' cannot be appended in %s '%s'", k, what, name);
 			rc = -EINVAL;
 		} else if (rep && !in_set(replaceable, k)) {
-			ndiag(r, SK_RULES_ERROR, ov->key_nodes[i],
-			      "key '%s' cannot be replaced in %s '%s'", k, what, name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, ov->key_nodes[i],
+				       "key '%s' cannot be replaced in %s '%s'", k, what, name);
 			rc = -EINVAL;
 		} else if (!sk_cfg_get(item, k)) {
-			ndiag(r, SK_RULES_ERROR, ov->key_nodes[i],
-			      "key '%s' is in 'override' but not given in %s '%s'", k, what, name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, ov->key_nodes[i],
+				       "key '%s' is in 'override' but not given in %s '%s'", k,
+				       what, name);
 			rc = -EINVAL;
 		}
 	}
@@ -807,10 +430,11 @@ static int check_override(struct sk_rules *r, const struct sk_cfg_node *item,
 			continue;
 		}
 		if (!sk_cfg_get(ov, k) && (in_set(appendable, k) || in_set(replaceable, k))) {
-			ndiag(r, SK_RULES_ERROR, item->key_nodes[i],
-			      "key '%s' needs an entry in 'override' (append or replace) in %s "
-			      "'%s'",
-			      k, what, name);
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, item->key_nodes[i],
+			    "key '%s' needs an entry in 'override' (append or replace) in %s "
+			    "'%s'",
+			    k, what, name);
 			rc = -EINVAL;
 		}
 	}
@@ -828,8 +452,8 @@ static void warn_unknown_keys(struct sk_rules *r, const struct sk_cfg_node *item
 {
 	for (size_t i = 0; i < item->n; i++) {
 		if (!in_set(known, item->keys[i])) {
-			ndiag(r, SK_RULES_WARNING, item->key_nodes[i],
-			      "unknown key '%s' in %s '%s'", item->keys[i], what, name);
+			sk_rules_ndiag(r, SK_RULES_WARNING, item->key_nodes[i],
+				       "unknown key '%s' in %s '%s'", item->keys[i], what, name);
 		}
 	}
 }
@@ -842,10 +466,10 @@ static int no_target(struct sk_rules *r, const struct sk_cfg_node *item, const c
 		     int names, const char *name, bool append)
 {
 	char dym[300];
-	ndiag(r, SK_RULES_ERROR, item,
-	      "%s '%s' has '%s' but no %s of that name is defined before%s", kind, name,
-	      append ? "append: true" : "override", kind,
-	      did_you_mean(r, names, name, dym, sizeof(dym)));
+	sk_rules_ndiag(r, SK_RULES_ERROR, item,
+		       "%s '%s' has '%s' but no %s of that name is defined before%s", kind, name,
+		       append ? "append: true" : "override", kind,
+		       sk_rules_did_you_mean(r, names, name, dym, sizeof(dym)));
 	return -EINVAL;
 }
 
@@ -868,8 +492,9 @@ static int item_head(struct sk_rules *r, const struct sk_cfg_node *item, const c
 	}
 	const struct sk_cfg_node *ov = sk_cfg_get(item, "override");
 	if (append && ov) {
-		ndiag(r, SK_RULES_ERROR, ov,
-		      "'append' and 'override' cannot be used together in %s '%s'", kind, name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, ov,
+			       "'append' and 'override' cannot be used together in %s '%s'", kind,
+			       name);
 		return -EINVAL;
 	}
 	*ret_name = name;
@@ -890,7 +515,7 @@ static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 	struct ldef *l = find_list(r, name);
 	static const char *const app[] = {"items", NULL};
 	if (!items) {
-		ndiag(r, SK_RULES_ERROR, item, "missing key 'items' in list '%s'", name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, item, "missing key 'items' in list '%s'", name);
 		return -EINVAL;
 	}
 	if (append || ov) {
@@ -921,7 +546,7 @@ static int load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 		}
 		r->nlists++;
 	}
-	l->pos = node_pos(item);
+	l->pos = sk_rules_node_pos(item);
 	return list_items_add(r, l, items, name);
 }
 
@@ -937,11 +562,13 @@ static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 	struct mdef *m = find_macro(r, name);
 	static const char *const app[] = {"condition", NULL};
 	if (!cond) {
-		ndiag(r, SK_RULES_ERROR, item, "missing key 'condition' in macro '%s'", name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, item, "missing key 'condition' in macro '%s'",
+			       name);
 		return -EINVAL;
 	}
 	if (cond->kind != SK_CFG_SCALAR || cond->is_null) {
-		ndiag(r, SK_RULES_ERROR, cond, "'condition' must be a string in macro '%s'", name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, cond,
+			       "'condition' must be a string in macro '%s'", name);
 		return -EINVAL;
 	}
 	if (append || ov) {
@@ -952,16 +579,16 @@ static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 			return -EINVAL;
 		}
 		if (ov_is(ov, "condition", "replace")) {
-			struct sk_filter_src *s = src_new("macro", name);
+			struct sk_filter_src *s = sk_rules_src_new("macro", name);
 			if (!s) {
 				return -ENOMEM;
 			}
 			sk_filter_src_unref(m->src);
 			m->src = s;
 		}
-		return src_add_node(r, m->src, " ", cond);
+		return sk_rules_src_add_node(r, m->src, " ", cond);
 	}
-	struct sk_filter_src *s = src_new("macro", name);
+	struct sk_filter_src *s = sk_rules_src_new("macro", name);
 	if (!s) {
 		return -ENOMEM;
 	}
@@ -984,8 +611,8 @@ static int load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 		r->nmacros++;
 	}
 	m->src = s;
-	m->pos = node_pos(item);
-	return src_add_node(r, m->src, " ", cond);
+	m->pos = sk_rules_node_pos(item);
+	return sk_rules_src_add_node(r, m->src, " ", cond);
 }
 
 /* ---- rules ------------------------------------------------------------- */
@@ -1003,8 +630,8 @@ static int set_tags(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_
 		return 0;
 	}
 	if (n->kind != SK_CFG_SEQ) {
-		ndiag(r, SK_RULES_ERROR, n, "'tags' must be a list of strings in rule '%s'",
-		      p->name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, n,
+			       "'tags' must be a list of strings in rule '%s'", p->name);
 		return -EINVAL;
 	}
 	if (!append) {
@@ -1016,8 +643,8 @@ static int set_tags(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_
 	for (size_t i = 0; i < n->n; i++) {
 		const struct sk_cfg_node *t = n->items[i];
 		if (t->kind != SK_CFG_SCALAR || t->is_null) {
-			ndiag(r, SK_RULES_ERROR, t, "'tags' must be a list of strings in rule '%s'",
-			      p->name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, t,
+				       "'tags' must be a list of strings in rule '%s'", p->name);
 			return -EINVAL;
 		}
 		bool dup = false;
@@ -1050,31 +677,32 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 		return 0;
 	}
 	if (n->kind != SK_CFG_SEQ) {
-		ndiag(r, SK_RULES_ERROR, n, "'exceptions' must be a list in rule '%s'", p->name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, n, "'exceptions' must be a list in rule '%s'",
+			       p->name);
 		return -EINVAL;
 	}
 	int rc = 0;
 	for (size_t i = 0; i < n->n; i++) {
 		const struct sk_cfg_node *e = n->items[i];
 		if (e->kind != SK_CFG_MAP) {
-			ndiag(r, SK_RULES_ERROR, e, "an exception must be a map in rule '%s'",
-			      p->name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, e,
+				       "an exception must be a map in rule '%s'", p->name);
 			rc = -EINVAL;
 			continue;
 		}
 		const struct sk_cfg_node *nm = sk_cfg_get(e, "name");
 		if (!nm || nm->kind != SK_CFG_SCALAR || nm->is_null) {
-			ndiag(r, SK_RULES_ERROR, e, "an exception needs a 'name' in rule '%s'",
-			      p->name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, e,
+				       "an exception needs a 'name' in rule '%s'", p->name);
 			rc = -EINVAL;
 			continue;
 		}
 		static const char *const ekeys[] = {"name", "fields", "comps", "values", NULL};
 		for (size_t k = 0; k < e->n; k++) {
 			if (!in_set(ekeys, e->keys[k])) {
-				ndiag(r, SK_RULES_WARNING, e->key_nodes[k],
-				      "unknown key '%s' in exception '%s' of rule '%s'", e->keys[k],
-				      nm->scalar, p->name);
+				sk_rules_ndiag(r, SK_RULES_WARNING, e->key_nodes[k],
+					       "unknown key '%s' in exception '%s' of rule '%s'",
+					       e->keys[k], nm->scalar, p->name);
 			}
 		}
 		const struct sk_cfg_node *fields = sk_cfg_get(e, "fields");
@@ -1088,7 +716,7 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 		}
 		if (x && append) {
 			if (fields || comps) {
-				ndiag(
+				sk_rules_ndiag(
 				    r, SK_RULES_ERROR, fields ? fields : comps,
 				    "exception '%s' exists: only 'values' can be appended in rule "
 				    "'%s'",
@@ -1097,15 +725,16 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 				continue;
 			}
 		} else if (x) {
-			ndiag(r, SK_RULES_ERROR, nm, "exception '%s' is defined twice in rule '%s'",
-			      nm->scalar, p->name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, nm,
+				       "exception '%s' is defined twice in rule '%s'", nm->scalar,
+				       p->name);
 			rc = -EINVAL;
 			continue;
 		} else {
 			if (!fields) {
-				ndiag(r, SK_RULES_ERROR, e,
-				      "exception '%s' needs 'fields' in rule '%s'", nm->scalar,
-				      p->name);
+				sk_rules_ndiag(r, SK_RULES_ERROR, e,
+					       "exception '%s' needs 'fields' in rule '%s'",
+					       nm->scalar, p->name);
 				rc = -EINVAL;
 				continue;
 			}
@@ -1121,7 +750,7 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 				return -ENOMEM;
 			}
 			p->nexc++;
-			x->pos = node_pos(e);
+			x->pos = sk_rules_node_pos(e);
 			x->fields = fields;
 			x->comps = comps;
 		}
@@ -1129,9 +758,9 @@ static int add_exceptions(struct sk_rules *r, struct sk_rule_priv *p, const stru
 			continue;
 		}
 		if (values->kind != SK_CFG_SEQ) {
-			ndiag(r, SK_RULES_ERROR, values,
-			      "'values' of exception '%s' must be a list in rule '%s'", nm->scalar,
-			      p->name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, values,
+				       "'values' of exception '%s' must be a list in rule '%s'",
+				       nm->scalar, p->name);
 			rc = -EINVAL;
 			continue;
 		}
@@ -1155,18 +784,19 @@ static int set_src(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_c
 		   bool append, const char *key, bool null_ok, struct sk_filter_src **dst)
 {
 	if (n->kind != SK_CFG_SCALAR || (n->is_null && !null_ok)) {
-		ndiag(r, SK_RULES_ERROR, n, "'%s' must be a string in rule '%s'", key, p->name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, n, "'%s' must be a string in rule '%s'", key,
+			       p->name);
 		return -EINVAL;
 	}
 	if (!append || !*dst) {
-		struct sk_filter_src *s = src_new("rule", p->name);
+		struct sk_filter_src *s = sk_rules_src_new("rule", p->name);
 		if (!s) {
 			return -ENOMEM;
 		}
 		sk_filter_src_unref(*dst);
 		*dst = s;
 	}
-	return src_add_node(r, *dst, " ", n);
+	return sk_rules_src_add_node(r, *dst, " ", n);
 }
 
 static int set_output(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_cfg_node *n,
@@ -1185,7 +815,8 @@ static int set_desc(struct sk_rules *r, struct sk_rule_priv *p, const struct sk_
 		    bool append)
 {
 	if (n->kind != SK_CFG_SCALAR) {
-		ndiag(r, SK_RULES_ERROR, n, "'desc' must be a string in rule '%s'", p->name);
+		sk_rules_ndiag(r, SK_RULES_ERROR, n, "'desc' must be a string in rule '%s'",
+			       p->name);
 		return -EINVAL;
 	}
 	const char *add = n->is_null ? "" : n->scalar;
@@ -1211,10 +842,11 @@ static int set_priority(struct sk_rules *r, struct sk_rule_priv *p, const struct
 {
 	int pri = n->kind == SK_CFG_SCALAR ? sk_alert_priority_parse(n->scalar) : -1;
 	if (pri < 0) {
-		ndiag(r, SK_RULES_ERROR, n,
-		      "invalid priority '%s' in rule '%s' (one of emergency, alert, critical, "
-		      "error, warning, notice, informational, debug)",
-		      n->kind == SK_CFG_SCALAR ? n->scalar : "?", p->name);
+		sk_rules_ndiag(
+		    r, SK_RULES_ERROR, n,
+		    "invalid priority '%s' in rule '%s' (one of emergency, alert, critical, "
+		    "error, warning, notice, informational, debug)",
+		    n->kind == SK_CFG_SCALAR ? n->scalar : "?", p->name);
 		return -EINVAL;
 	}
 	p->priority = pri;
@@ -1266,8 +898,8 @@ static int apply_rule_keys(struct sk_rules *r, struct sk_rule_priv *p,
 	}
 	if (all && (n = sk_cfg_get(item, "source"))) {
 		if (n->kind != SK_CFG_SCALAR || n->is_null) {
-			ndiag(r, SK_RULES_ERROR, n, "'source' must be a string in rule '%s'",
-			      p->name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, n,
+				       "'source' must be a string in rule '%s'", p->name);
 			rc = -EINVAL;
 		} else {
 			char *s = strdup(n->scalar);
@@ -1367,9 +999,10 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 			const char *k = item->keys[i];
 			if (strcmp(k, "rule") && strcmp(k, "append") && !in_set(app, k) &&
 			    in_set(rule_keys, k)) {
-				ndiag(r, SK_RULES_ERROR, item->key_nodes[i],
-				      "key '%s' cannot be appended in rule '%s' (use override)", k,
-				      name);
+				sk_rules_ndiag(
+				    r, SK_RULES_ERROR, item->key_nodes[i],
+				    "key '%s' cannot be appended in rule '%s' (use override)", k,
+				    name);
 				return -EINVAL;
 			}
 		}
@@ -1381,9 +1014,10 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 	const struct sk_cfg_node *en = sk_cfg_get(item, "enabled");
 	if (!p && en && item->n == 2) {
 		char dym[300];
-		ndiag(r, SK_RULES_ERROR, item,
-		      "rule '%s' has only 'enabled' but no rule of that name is defined before%s",
-		      name, did_you_mean(r, NAMES_RULE, name, dym, sizeof(dym)));
+		sk_rules_ndiag(
+		    r, SK_RULES_ERROR, item,
+		    "rule '%s' has only 'enabled' but no rule of that name is defined before%s",
+		    name, sk_rules_did_you_mean(r, NAMES_RULE, name, dym, sizeof(dym)));
 		return -EINVAL;
 	}
 	if (p && en && item->n == 2) {
@@ -1395,8 +1029,8 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 	int rc = 0;
 	for (size_t i = 0; required[i]; i++) {
 		if (!sk_cfg_get(item, required[i])) {
-			ndiag(r, SK_RULES_ERROR, item, "missing key '%s' in rule '%s'", required[i],
-			      name);
+			sk_rules_ndiag(r, SK_RULES_ERROR, item, "missing key '%s' in rule '%s'",
+				       required[i], name);
 			rc = -EINVAL;
 		}
 	}
@@ -1428,7 +1062,7 @@ static int load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 	}
 	p->enabled = true;
 	p->warn_evttypes = true;
-	p->pos = node_pos(item);
+	p->pos = sk_rules_node_pos(item);
 	rc = apply_rule_keys(r, p, item, NULL, true);
 	sync_pub(p);
 	return rc;
@@ -1440,14 +1074,14 @@ static int load_engine_version(struct sk_rules *r, const struct sk_cfg_node *ite
 	bool ok;
 	if (n->kind != SK_CFG_SCALAR ||
 	    (sk_rules_version_cmp(n->scalar, SK_RULES_ENGINE_VERSION, &ok), !ok)) {
-		ndiag(r, SK_RULES_ERROR, n, "invalid required_engine_version '%s'",
-		      n->kind == SK_CFG_SCALAR ? n->scalar : "?");
+		sk_rules_ndiag(r, SK_RULES_ERROR, n, "invalid required_engine_version '%s'",
+			       n->kind == SK_CFG_SCALAR ? n->scalar : "?");
 		return -EINVAL;
 	}
 	if (sk_rules_version_cmp(n->scalar, SK_RULES_ENGINE_VERSION, NULL) > 0) {
-		ndiag(r, SK_RULES_ERROR, n,
-		      "rules require engine version %s, but this engine is version %s", n->scalar,
-		      SK_RULES_ENGINE_VERSION);
+		sk_rules_ndiag(r, SK_RULES_ERROR, n,
+			       "rules require engine version %s, but this engine is version %s",
+			       n->scalar, SK_RULES_ENGINE_VERSION);
 		return -EINVAL;
 	}
 	return 0;
@@ -1474,7 +1108,7 @@ static int load_plugin_versions(struct sk_rules *r, const struct sk_cfg_node *it
 {
 	const struct sk_cfg_node *n = sk_cfg_get(item, "required_plugin_versions");
 	if (n->kind != SK_CFG_SEQ) {
-		ndiag(r, SK_RULES_ERROR, n, "required_plugin_versions must be a list");
+		sk_rules_ndiag(r, SK_RULES_ERROR, n, "required_plugin_versions must be a list");
 		return -EINVAL;
 	}
 	int rc = 0;
@@ -1483,8 +1117,9 @@ static int load_plugin_versions(struct sk_rules *r, const struct sk_cfg_node *it
 		const struct sk_cfg_node *nm = sk_cfg_get(e, "name");
 		const struct sk_cfg_node *ver = sk_cfg_get(e, "version");
 		if (!nm || !ver || nm->kind != SK_CFG_SCALAR || ver->kind != SK_CFG_SCALAR) {
-			ndiag(r, SK_RULES_ERROR, e,
-			      "required_plugin_versions entries need 'name' and 'version'");
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, e,
+			    "required_plugin_versions entries need 'name' and 'version'");
 			rc = -EINVAL;
 			continue;
 		}
@@ -1500,15 +1135,16 @@ static int load_plugin_versions(struct sk_rules *r, const struct sk_cfg_node *it
 			}
 		}
 		if (best == 0) {
-			ndiag(r, SK_RULES_ERROR, e,
-			      "plugin '%s' is loaded in an older version than the %s these rules "
-			      "require",
-			      nm->scalar, ver->scalar);
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, e,
+			    "plugin '%s' is loaded in an older version than the %s these rules "
+			    "require",
+			    nm->scalar, ver->scalar);
 			rc = -EINVAL;
 		} else if (best < 0) {
-			ndiag(r, SK_RULES_WARNING, e,
-			      "rules require plugin '%s' version %s, which is not loaded",
-			      nm->scalar, ver->scalar);
+			sk_rules_ndiag(r, SK_RULES_WARNING, e,
+				       "rules require plugin '%s' version %s, which is not loaded",
+				       nm->scalar, ver->scalar);
 		}
 	}
 	return rc;
@@ -1520,8 +1156,8 @@ static int load_doc(struct sk_rules *r, const struct sk_cfg_node *doc)
 		return 0;
 	}
 	if (doc->kind != SK_CFG_SEQ) {
-		ndiag(r, SK_RULES_ERROR, doc,
-		      "a rules file must be a list of items (rule, macro, list, ...)");
+		sk_rules_ndiag(r, SK_RULES_ERROR, doc,
+			       "a rules file must be a list of items (rule, macro, list, ...)");
 		return -EINVAL;
 	}
 	int rc = 0;
@@ -1529,9 +1165,9 @@ static int load_doc(struct sk_rules *r, const struct sk_cfg_node *doc)
 		const struct sk_cfg_node *item = doc->items[i];
 		int e = 0;
 		if (item->kind != SK_CFG_MAP) {
-			ndiag(r, SK_RULES_ERROR, item,
-			      "expected an item (rule, macro, list, ...), found a %s",
-			      item->kind == SK_CFG_SEQ ? "list" : "scalar");
+			sk_rules_ndiag(r, SK_RULES_ERROR, item,
+				       "expected an item (rule, macro, list, ...), found a %s",
+				       item->kind == SK_CFG_SEQ ? "list" : "scalar");
 			e = -EINVAL;
 		} else if (sk_cfg_get(item, "rule")) {
 			e = load_rule(r, item);
@@ -1544,11 +1180,12 @@ static int load_doc(struct sk_rules *r, const struct sk_cfg_node *doc)
 		} else if (sk_cfg_get(item, "required_plugin_versions")) {
 			e = load_plugin_versions(r, item);
 		} else {
-			ndiag(r, SK_RULES_WARNING, item, "unknown item with key '%s' ignored",
-			      item->n ? item->keys[0] : "");
+			sk_rules_ndiag(r, SK_RULES_WARNING, item,
+				       "unknown item with key '%s' ignored",
+				       item->n ? item->keys[0] : "");
 		}
 		if (e == -ENOMEM) {
-			diag(r, SK_RULES_ERROR, "out of memory loading rules");
+			sk_rules_diagf(r, SK_RULES_ERROR, "out of memory loading rules");
 			return e;
 		}
 		if (e) {
@@ -1626,7 +1263,7 @@ int sk_rules_load_string(struct sk_rules *r, const char *name, const char *text)
 	err[0] = '\0';
 	int rc = sk_cfg_parse_string(name, text, len, &root, err, sizeof(err));
 	if (rc) {
-		diag(r, SK_RULES_ERROR, "%s", *err ? err : strerror(-rc));
+		sk_rules_diagf(r, SK_RULES_ERROR, "%s", *err ? err : strerror(-rc));
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
 	if (keep_doc(r, root)) {
@@ -1645,7 +1282,8 @@ static int load_file(struct sk_rules *r, const char *path)
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		int e = errno;
-		diag(r, SK_RULES_ERROR, "%s: cannot open rules file: %s", path, strerror(e));
+		sk_rules_diagf(r, SK_RULES_ERROR, "%s: cannot open rules file: %s", path,
+			       strerror(e));
 		return -e;
 	}
 	char *text = NULL;
@@ -1676,7 +1314,7 @@ static int load_file(struct sk_rules *r, const char *path)
 	err[0] = '\0';
 	int rc = sk_cfg_parse_file_docs(path, &docs, err, sizeof(err));
 	if (rc) {
-		diag(r, SK_RULES_ERROR, "%s", *err ? err : strerror(-rc));
+		sk_rules_diagf(r, SK_RULES_ERROR, "%s", *err ? err : strerror(-rc));
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
 	if (keep_doc(r, docs)) {
@@ -1709,7 +1347,7 @@ int sk_rules_load_path(struct sk_rules *r, const char *path)
 	r->dirty = true;
 	if (stat(path, &st) != 0) {
 		int e = errno;
-		diag(r, SK_RULES_ERROR, "%s: cannot read rules: %s", path, strerror(e));
+		sk_rules_diagf(r, SK_RULES_ERROR, "%s: cannot read rules: %s", path, strerror(e));
 		return -e;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -1718,7 +1356,8 @@ int sk_rules_load_path(struct sk_rules *r, const char *path)
 	DIR *d = opendir(path);
 	if (!d) {
 		int e = errno;
-		diag(r, SK_RULES_ERROR, "%s: cannot read rules directory: %s", path, strerror(e));
+		sk_rules_diagf(r, SK_RULES_ERROR, "%s: cannot read rules directory: %s", path,
+			       strerror(e));
 		return -e;
 	}
 	char **names = NULL;
@@ -1816,8 +1455,8 @@ int sk_rules_apply_config(struct sk_rules *r, const struct sk_cfg_node *sec)
 		return 0;
 	}
 	if (sec->kind != SK_CFG_SEQ) {
-		ndiag(r, SK_RULES_ERROR, sec,
-		      "rules: expected a list of '- enable:' / '- disable:' entries");
+		sk_rules_ndiag(r, SK_RULES_ERROR, sec,
+			       "rules: expected a list of '- enable:' / '- disable:' entries");
 		return -EINVAL;
 	}
 	int rc = 0;
@@ -1825,9 +1464,10 @@ int sk_rules_apply_config(struct sk_rules *r, const struct sk_cfg_node *sec)
 		const struct sk_cfg_node *e = sec->items[i];
 		if (e->kind != SK_CFG_MAP || e->n != 1 ||
 		    (strcmp(e->keys[0], "enable") != 0 && strcmp(e->keys[0], "disable") != 0)) {
-			ndiag(r, SK_RULES_ERROR, e,
-			      "rules[%zu]: expected 'enable:' or 'disable:' with 'rule:' or 'tag:'",
-			      i);
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, e,
+			    "rules[%zu]: expected 'enable:' or 'disable:' with 'rule:' or 'tag:'",
+			    i);
 			rc = -EINVAL;
 			continue;
 		}
@@ -1838,17 +1478,19 @@ int sk_rules_apply_config(struct sk_rules *r, const struct sk_cfg_node *sec)
 		const struct sk_cfg_node *which = rule ? rule : tag;
 		if (sel->kind != SK_CFG_MAP || sel->n != 1 || !which ||
 		    which->kind != SK_CFG_SCALAR || which->is_null) {
-			ndiag(r, SK_RULES_ERROR, sel,
-			      "rules[%zu].%s: expected one of 'rule: NAME-PATTERN' or 'tag: TAG'",
-			      i, e->keys[0]);
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, sel,
+			    "rules[%zu].%s: expected one of 'rule: NAME-PATTERN' or 'tag: TAG'", i,
+			    e->keys[0]);
 			rc = -EINVAL;
 			continue;
 		}
 		size_t n = sk_rules_select(r, enable, rule ? which->scalar : NULL,
 					   rule ? NULL : which->scalar);
 		if (n == 0) {
-			ndiag(r, SK_RULES_WARNING, which, "rules[%zu].%s: %s '%s' matches no rule",
-			      i, e->keys[0], rule ? "rule" : "tag", which->scalar);
+			sk_rules_ndiag(r, SK_RULES_WARNING, which,
+				       "rules[%zu].%s: %s '%s' matches no rule", i, e->keys[0],
+				       rule ? "rule" : "tag", which->scalar);
 		}
 	}
 	return rc;
@@ -1908,16 +1550,18 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *s
 		return 0;
 	}
 	if (sec->kind != SK_CFG_SEQ) {
-		ndiag(r, SK_RULES_ERROR, sec,
-		      "append_output: expected a list of entries with 'match', 'extra_output' "
-		      "and 'extra_fields'");
+		sk_rules_ndiag(
+		    r, SK_RULES_ERROR, sec,
+		    "append_output: expected a list of entries with 'match', 'extra_output' "
+		    "and 'extra_fields'");
 		return -EINVAL;
 	}
 	int rc = 0;
 	for (size_t i = 0; i < sec->n; i++) {
 		const struct sk_cfg_node *e = sec->items[i];
 		if (e->kind != SK_CFG_MAP) {
-			ndiag(r, SK_RULES_ERROR, e, "append_output[%zu]: expected a map", i);
+			sk_rules_ndiag(r, SK_RULES_ERROR, e, "append_output[%zu]: expected a map",
+				       i);
 			rc = -EINVAL;
 			continue;
 		}
@@ -1926,10 +1570,11 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *s
 			static const char *const keys[] = {"match", "extra_output", "extra_fields",
 							   NULL};
 			if (!in_set(keys, e->keys[k])) {
-				ndiag(r, SK_RULES_ERROR, e->key_nodes[k],
-				      "append_output[%zu]: unknown key '%s' (match, extra_output, "
-				      "extra_fields)",
-				      i, e->keys[k]);
+				sk_rules_ndiag(
+				    r, SK_RULES_ERROR, e->key_nodes[k],
+				    "append_output[%zu]: unknown key '%s' (match, extra_output, "
+				    "extra_fields)",
+				    i, e->keys[k]);
 				bad = true;
 			}
 		}
@@ -1939,7 +1584,7 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *s
 		const char *msrc = NULL, *mtag = NULL, *mrule = NULL;
 		if (m && !(m->kind == SK_CFG_SCALAR && m->is_null)) {
 			if (m->kind != SK_CFG_MAP) {
-				ndiag(
+				sk_rules_ndiag(
 				    r, SK_RULES_ERROR, m,
 				    "append_output[%zu].match: expected a map of source, tag, rule",
 				    i);
@@ -1952,7 +1597,7 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *s
 						   : strcmp(m->keys[k], "rule") == 0 ? &mrule
 										     : NULL;
 				if (!dst || v->kind != SK_CFG_SCALAR || v->is_null) {
-					ndiag(
+					sk_rules_ndiag(
 					    r, SK_RULES_ERROR, m->key_nodes[k],
 					    "append_output[%zu].match: '%s' must be one of source, "
 					    "tag, rule with a string value",
@@ -1964,15 +1609,16 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *s
 			}
 		}
 		if (t && (t->kind != SK_CFG_SCALAR)) {
-			ndiag(r, SK_RULES_ERROR, t,
-			      "append_output[%zu].extra_output: expected a string", i);
+			sk_rules_ndiag(r, SK_RULES_ERROR, t,
+				       "append_output[%zu].extra_output: expected a string", i);
 			bad = true;
 		}
 		if (f && f->kind != SK_CFG_SEQ && !(f->kind == SK_CFG_SCALAR && f->is_null)) {
-			ndiag(r, SK_RULES_ERROR, f,
-			      "append_output[%zu].extra_fields: expected a list of field names or "
-			      "'name: value' maps",
-			      i);
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, f,
+			    "append_output[%zu].extra_fields: expected a list of field names or "
+			    "'name: value' maps",
+			    i);
 			bad = true;
 		}
 		if (bad) {
@@ -1985,7 +1631,7 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *s
 		    dup_or_null(t && !t->is_null ? t->scalar : NULL, &a->text)) {
 			return -ENOMEM;
 		}
-		a->pos = node_pos(t ? t : e);
+		a->pos = sk_rules_node_pos(t ? t : e);
 		for (size_t k = 0; f && f->kind == SK_CFG_SEQ && k < f->n; k++) {
 			const struct sk_cfg_node *x = f->items[k];
 			if (x->kind == SK_CFG_SCALAR && !x->is_null) {
@@ -2004,7 +1650,7 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *s
 					return -ENOMEM;
 				}
 			} else {
-				ndiag(
+				sk_rules_ndiag(
 				    r, SK_RULES_ERROR, x,
 				    "append_output[%zu].extra_fields: expected a field name or one "
 				    "'name: value'",
@@ -2017,33 +1663,6 @@ int sk_rules_apply_append_config(struct sk_rules *r, const struct sk_cfg_node *s
 }
 
 /* ---- compile: macros, lists, exceptions -------------------------------- */
-
-/* position text "FILE:LINE:COL" of an offset in a source */
-static void src_where(const struct sk_filter_src *s, size_t off, char *buf, size_t len)
-{
-	const char *file;
-	unsigned line, col;
-	sk_filter_src_pos(s, off, &file, &line, &col);
-	snprintf(buf, len, "%s:%u:%u", file, line, col);
-}
-
-/* error at a tree position, naming the rule (and the macro it is in) */
-static void tdiag(struct sk_rules *r, int level, const struct sk_filter_src *s, size_t off,
-		  const char *rule, const char *msg)
-{
-	char where[512];
-	src_where(s, off, where, sizeof(where));
-	char own[300];
-	snprintf(own, sizeof(own), "rule '%s'", rule);
-	if (s->owner && strcmp(s->owner, own) != 0 && level == SK_RULES_WARNING) {
-		/* once per macro, not once per rule using it */
-		diag(r, level, "%s: %s in %s", where, msg, s->owner);
-	} else if (s->owner && strcmp(s->owner, own) != 0) {
-		diag(r, level, "%s: %s in %s (used by rule '%s')", where, msg, s->owner, rule);
-	} else {
-		diag(r, level, "%s: %s in rule '%s'", where, msg, rule);
-	}
-}
 
 static int expand_macros(struct sk_rules *r, struct sk_filter_node **np, const char *rule,
 			 bool *bad);
@@ -2089,8 +1708,8 @@ static int expand_macros(struct sk_rules *r, struct sk_filter_node **np, const c
 		if (!m) {
 			char dym[300];
 			snprintf(msg, sizeof(msg), "undefined macro '%s'%s", n->name,
-				 did_you_mean(r, NAMES_MACRO, n->name, dym, sizeof(dym)));
-			tdiag(r, SK_RULES_ERROR, n->src, n->pos, rule, msg);
+				 sk_rules_did_you_mean(r, NAMES_MACRO, n->name, dym, sizeof(dym)));
+			sk_rules_tdiag(r, SK_RULES_ERROR, n->src, n->pos, rule, msg);
 			*bad = true;
 			return 0;
 		}
@@ -2098,7 +1717,7 @@ static int expand_macros(struct sk_rules *r, struct sk_filter_node **np, const c
 		int rc = macro_expanded(r, m, rule, bad);
 		if (rc == -ELOOP) {
 			snprintf(msg, sizeof(msg), "macro '%s' refers to itself", n->name);
-			tdiag(r, SK_RULES_ERROR, n->src, n->pos, rule, msg);
+			sk_rules_tdiag(r, SK_RULES_ERROR, n->src, n->pos, rule, msg);
 			*bad = true;
 			return 0;
 		}
@@ -2108,7 +1727,7 @@ static int expand_macros(struct sk_rules *r, struct sk_filter_node **np, const c
 		if (rc == -EBADMSG) {
 			snprintf(msg, sizeof(msg), "macro '%s' cannot be used: it has errors",
 				 n->name);
-			tdiag(r, SK_RULES_ERROR, n->src, n->pos, rule, msg);
+			sk_rules_tdiag(r, SK_RULES_ERROR, n->src, n->pos, rule, msg);
 		}
 		if (rc) {
 			*bad = true;
@@ -2198,9 +1817,9 @@ static struct sk_filter_node *exc_check(struct sk_rules *r, const struct sk_cfg_
 					const char *rule, bool *bad, int *rc)
 {
 	char err[300];
-	struct sk_filter_src *s = src_new("rule", rule);
+	struct sk_filter_src *s = sk_rules_src_new("rule", rule);
 	struct sk_filter_node *n = NULL;
-	if (!s || src_add_node(r, s, "", field)) {
+	if (!s || sk_rules_src_add_node(r, s, "", field)) {
 		goto oom;
 	}
 	n = sk_filter_node_new(SK_FN_CHECK, s, 0);
@@ -2208,23 +1827,23 @@ static struct sk_filter_node *exc_check(struct sk_rules *r, const struct sk_cfg_
 		goto oom;
 	}
 	if (sk_filter_parse_fexpr(field->scalar, &n->lhs, err, sizeof(err))) {
-		ndiag(r, SK_RULES_ERROR, field, "%s in exception '%s' of rule '%s'", err, exname,
-		      rule);
+		sk_rules_ndiag(r, SK_RULES_ERROR, field, "%s in exception '%s' of rule '%s'", err,
+			       exname, rule);
 		*bad = true;
 		goto fail;
 	}
 	const char *ctext = comp ? comp->scalar : defcomp;
 	n->oppos = (uint32_t)s->len + 1;
-	if ((comp ? src_add_node(r, s, " ", comp)
-		  : src_add_at(s, " ", ctext,
-			       &(struct pos){field->file, field->line, field->col}))) {
+	if ((comp ? sk_rules_src_add_node(r, s, " ", comp)
+		  : sk_rules_src_add_at(s, " ", ctext,
+					&(struct pos){field->file, field->line, field->col}))) {
 		goto oom;
 	}
 	n->op = sk_filter_parse_op(ctext);
 	if (n->op == SK_OP_NONE || n->op == SK_OP_EXISTS) {
-		ndiag(r, SK_RULES_ERROR, comp ? comp : field,
-		      "invalid comparison operator '%s' in exception '%s' of rule '%s'", ctext,
-		      exname, rule);
+		sk_rules_ndiag(r, SK_RULES_ERROR, comp ? comp : field,
+			       "invalid comparison operator '%s' in exception '%s' of rule '%s'",
+			       ctext, exname, rule);
 		*bad = true;
 		goto fail;
 	}
@@ -2232,7 +1851,7 @@ static struct sk_filter_node *exc_check(struct sk_rules *r, const struct sk_cfg_
 	size_t nv = 1;
 	if (value->kind == SK_CFG_SEQ) {
 		if (!is_set_op(n->op)) {
-			ndiag(
+			sk_rules_ndiag(
 			    r, SK_RULES_ERROR, value,
 			    "operator '%s' takes one value, not a list, in exception '%s' of rule "
 			    "'%s'",
@@ -2248,14 +1867,15 @@ static struct sk_filter_node *exc_check(struct sk_rules *r, const struct sk_cfg_
 			one = value->items[i];
 		}
 		if (one->kind != SK_CFG_SCALAR) {
-			ndiag(r, SK_RULES_ERROR, one,
-			      "exception values must be strings in exception '%s' of rule '%s'",
-			      exname, rule);
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, one,
+			    "exception values must be strings in exception '%s' of rule '%s'",
+			    exname, rule);
 			*bad = true;
 			goto fail;
 		}
 		uint32_t at = (uint32_t)s->len + 1;
-		if (src_add_node(r, s, " ", one)) {
+		if (sk_rules_src_add_node(r, s, " ", one)) {
 			goto oom;
 		}
 		struct sk_filter_val *tmp = NULL;
@@ -2299,9 +1919,10 @@ static void exc_check_fields(struct sk_rules *r, const struct exdef *x, const ch
 		struct sk_filter_fexpr fe;
 		struct sk_field_ref ref;
 		if (one->kind != SK_CFG_SCALAR || one->is_null) {
-			ndiag(r, SK_RULES_ERROR, one,
-			      "'fields' must be field names in exception '%s' of rule '%s'",
-			      x->name, rule);
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, one,
+			    "'fields' must be field names in exception '%s' of rule '%s'", x->name,
+			    rule);
 			*bad = true;
 			continue;
 		}
@@ -2316,11 +1937,12 @@ static void exc_check_fields(struct sk_rules *r, const struct exdef *x, const ch
 			}
 		}
 		if (rc == -ENOENT && skip_unknown) {
-			ndiag(r, SK_RULES_WARNING, one, "rule '%s' skipped: %s in exception '%s'",
-			      rule, err, x->name);
+			sk_rules_ndiag(r, SK_RULES_WARNING, one,
+				       "rule '%s' skipped: %s in exception '%s'", rule, err,
+				       x->name);
 		} else {
-			ndiag(r, SK_RULES_ERROR, one, "%s in exception '%s' of rule '%s'", err,
-			      x->name, rule);
+			sk_rules_ndiag(r, SK_RULES_ERROR, one, "%s in exception '%s' of rule '%s'",
+				       err, x->name, rule);
 		}
 		*bad = true;
 	}
@@ -2341,7 +1963,7 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 	const struct sk_cfg_node *f = x->fields, *c = x->comps;
 	if (f->kind == SK_CFG_SCALAR && !f->is_null) {
 		if (c && c->kind != SK_CFG_SCALAR) {
-			ndiag(
+			sk_rules_ndiag(
 			    r, SK_RULES_ERROR, c,
 			    "'comps' must be one operator when 'fields' is one field, in exception "
 			    "'%s' of rule '%s'",
@@ -2375,25 +1997,28 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 		}
 	} else if (f->kind == SK_CFG_SEQ) {
 		if (c && (c->kind != SK_CFG_SEQ || c->n != f->n)) {
-			ndiag(r, SK_RULES_ERROR, c,
-			      "'comps' must list one operator per field (%zu) in exception '%s' of "
-			      "rule '%s'",
-			      f->n, x->name, rule);
+			sk_rules_ndiag(
+			    r, SK_RULES_ERROR, c,
+			    "'comps' must list one operator per field (%zu) in exception '%s' of "
+			    "rule '%s'",
+			    f->n, x->name, rule);
 			*bad = true;
 			goto fail;
 		}
 		for (size_t i = 0; i < f->n; i++) {
 			if (f->items[i]->kind != SK_CFG_SCALAR || f->items[i]->is_null) {
-				ndiag(r, SK_RULES_ERROR, f->items[i],
-				      "'fields' must be field names in exception '%s' of rule '%s'",
-				      x->name, rule);
+				sk_rules_ndiag(
+				    r, SK_RULES_ERROR, f->items[i],
+				    "'fields' must be field names in exception '%s' of rule '%s'",
+				    x->name, rule);
 				*bad = true;
 				goto fail;
 			}
 			if (c && c->items[i]->kind != SK_CFG_SCALAR) {
-				ndiag(r, SK_RULES_ERROR, c->items[i],
-				      "'comps' must be operators in exception '%s' of rule '%s'",
-				      x->name, rule);
+				sk_rules_ndiag(
+				    r, SK_RULES_ERROR, c->items[i],
+				    "'comps' must be operators in exception '%s' of rule '%s'",
+				    x->name, rule);
 				*bad = true;
 				goto fail;
 			}
@@ -2401,10 +2026,11 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 		for (size_t v = 0; v < x->nvalues; v++) {
 			const struct sk_cfg_node *tuple = x->values[v];
 			if (tuple->kind != SK_CFG_SEQ || tuple->n != f->n) {
-				ndiag(r, SK_RULES_ERROR, tuple,
-				      "each value must be a list of %zu item(s), one per field, in "
-				      "exception '%s' of rule '%s'",
-				      f->n, x->name, rule);
+				sk_rules_ndiag(
+				    r, SK_RULES_ERROR, tuple,
+				    "each value must be a list of %zu item(s), one per field, in "
+				    "exception '%s' of rule '%s'",
+				    f->n, x->name, rule);
 				*bad = true;
 				goto fail;
 			}
@@ -2428,10 +2054,11 @@ static struct sk_filter_node *exc_tree(struct sk_rules *r, const struct exdef *x
 			}
 		}
 	} else {
-		ndiag(r, SK_RULES_ERROR, f,
-		      "'fields' must be a field or a list of fields in exception '%s' of rule "
-		      "'%s'",
-		      x->name, rule);
+		sk_rules_ndiag(
+		    r, SK_RULES_ERROR, f,
+		    "'fields' must be a field or a list of fields in exception '%s' of rule "
+		    "'%s'",
+		    x->name, rule);
 		*bad = true;
 		goto fail;
 	}
@@ -2483,7 +2110,7 @@ static void warn_evttype_names(struct sk_rules *r, const struct sk_filter_node *
 		if (sk_fields_evttypes(r->fields, source, n->vals[i].s, &t, 1) == 0) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "unknown event type '%s'", n->vals[i].s);
-			tdiag(r, SK_RULES_WARNING, n->src, n->vals[i].pos, rule, msg);
+			sk_rules_tdiag(r, SK_RULES_WARNING, n->src, n->vals[i].pos, rule, msg);
 		}
 	}
 }
@@ -2512,9 +2139,10 @@ static void append_diag(struct sk_rules *r, const struct append_entry *a, const 
 			const char *rule)
 {
 	if (a->pos.file) {
-		pdiag(r, SK_RULES_ERROR, &a->pos, "append_output: %s (for rule '%s')", msg, rule);
+		sk_rules_pdiag(r, SK_RULES_ERROR, &a->pos, "append_output: %s (for rule '%s')", msg,
+			       rule);
 	} else {
-		diag(r, SK_RULES_ERROR, "append_output: %s (for rule '%s')", msg, rule);
+		sk_rules_diagf(r, SK_RULES_ERROR, "append_output: %s (for rule '%s')", msg, rule);
 	}
 }
 
@@ -2551,7 +2179,7 @@ static int compile_output(struct sk_rules *r, struct sk_rule_priv *p, char *msg,
 		if (p->out && off <= p->out->len) {
 			char m2[700];
 			snprintf(m2, sizeof(m2), "%s in output", msg);
-			tdiag(r, SK_RULES_ERROR, p->out, off, p->name, m2);
+			sk_rules_tdiag(r, SK_RULES_ERROR, p->out, off, p->name, m2);
 		} else {
 			const struct append_entry *a = NULL;
 			for (size_t i = 0; i < r->nappends; i++) {
@@ -2604,8 +2232,7 @@ static int deprecated_one(struct sk_rules *r, const struct sk_filter_node *n,
 			return 0;
 		}
 	}
-	const struct sk_field_def **a =
-		realloc(r->deprecated, (r->ndeprecated + 1) * sizeof(*a));
+	const struct sk_field_def **a = realloc(r->deprecated, (r->ndeprecated + 1) * sizeof(*a));
 	if (a == NULL) {
 		return -ENOMEM;
 	}
@@ -2616,7 +2243,7 @@ static int deprecated_one(struct sk_rules *r, const struct sk_filter_node *n,
 		 "field '%s' is deprecated: Falco deprecated it, and it is kept only so that "
 		 "such rules load (it may give no value: see shrike --list)",
 		 d->field->name);
-	tdiag(r, SK_RULES_WARNING, n->src, fe->pos, rule, msg);
+	sk_rules_tdiag(r, SK_RULES_WARNING, n->src, fe->pos, rule, msg);
 	return 0;
 }
 
@@ -2664,7 +2291,7 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 	if (rc) {
 		char m2[700];
 		snprintf(m2, sizeof(m2), "syntax error: %s", msg);
-		tdiag(r, SK_RULES_ERROR, p->cond, off, p->name, m2);
+		sk_rules_tdiag(r, SK_RULES_ERROR, p->cond, off, p->name, m2);
 		return 0;
 	}
 	rc = expand_macros(r, &tree, p->name, &bad);
@@ -2723,11 +2350,11 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 		const struct sk_filter_src *s = ce.node && ce.node->src ? ce.node->src : p->cond;
 		if (ce.unknown_field && p->skip_unknown) {
 			char where[512];
-			src_where(s, ce.off, where, sizeof(where));
-			diag(r, SK_RULES_WARNING, "%s: rule '%s' skipped: %s", where, p->name,
-			     ce.msg);
+			sk_rules_src_where(s, ce.off, where, sizeof(where));
+			sk_rules_diagf(r, SK_RULES_WARNING, "%s: rule '%s' skipped: %s", where,
+				       p->name, ce.msg);
 		} else {
-			tdiag(r, SK_RULES_ERROR, s, ce.off, p->name, ce.msg);
+			sk_rules_tdiag(r, SK_RULES_ERROR, s, ce.off, p->name, ce.msg);
 		}
 		goto out;
 	}
@@ -2750,11 +2377,12 @@ static int compile_rule(struct sk_rules *r, struct sk_rule_priv *p)
 	if (!p->restricted && p->warn_evttypes &&
 	    sk_fields_evttypes(r->fields, p->source, "", &probe, 1) >= 0) {
 		char where[512];
-		src_where(p->cond, 0, where, sizeof(where));
-		diag(r, SK_RULES_WARNING,
-		     "%s: rule '%s' matches all event types (restrict it with evt.type, or set "
-		     "warn_evttypes: false)",
-		     where, p->name);
+		sk_rules_src_where(p->cond, 0, where, sizeof(where));
+		sk_rules_diagf(
+		    r, SK_RULES_WARNING,
+		    "%s: rule '%s' matches all event types (restrict it with evt.type, or set "
+		    "warn_evttypes: false)",
+		    where, p->name);
 	}
 	/* output, with the append_output entries that match the rule */
 	rc = compile_output(r, p, msg, sizeof(msg));
@@ -2815,10 +2443,11 @@ static void report_skipped_sources(struct sk_rules *r)
 			const struct sk_rule_priv *q = r->rules[k];
 			n += q->cond && strcmp(q->source, p->source) == 0;
 		}
-		pdiag(r, SK_RULES_INFO, &p->pos,
-		      "%zu rule(s) of source '%s' skipped, starting with '%s': no loaded plugin "
-		      "provides that source (enable it, e.g. --enable-source %s)",
-		      n, p->source, p->name, p->source);
+		sk_rules_pdiag(
+		    r, SK_RULES_INFO, &p->pos,
+		    "%zu rule(s) of source '%s' skipped, starting with '%s': no loaded plugin "
+		    "provides that source (enable it, e.g. --enable-source %s)",
+		    n, p->source, p->name, p->source);
 	}
 }
 
@@ -2838,9 +2467,9 @@ int sk_rules_compile(struct sk_rules *r)
 		}
 		if (e) {
 			char where[512];
-			src_where(m->src, off, where, sizeof(where));
-			diag(r, SK_RULES_ERROR, "%s: syntax error: %s in macro '%s'", where, msg,
-			     m->name);
+			sk_rules_src_where(m->src, off, where, sizeof(where));
+			sk_rules_diagf(r, SK_RULES_ERROR, "%s: syntax error: %s in macro '%s'",
+				       where, msg, m->name);
 			m->broken = true;
 		}
 	}
@@ -2855,14 +2484,14 @@ int sk_rules_compile(struct sk_rules *r)
 	 * of a file whose rules were skipped for their source are not news */
 	for (size_t i = 0; i < r->nmacros; i++) {
 		if (!r->macros[i].used && !skipped_source_file(r, r->macros[i].pos.file)) {
-			pdiag(r, SK_RULES_WARNING, &r->macros[i].pos, "macro '%s' is not used",
-			      r->macros[i].name);
+			sk_rules_pdiag(r, SK_RULES_WARNING, &r->macros[i].pos,
+				       "macro '%s' is not used", r->macros[i].name);
 		}
 	}
 	for (size_t i = 0; i < r->nlists; i++) {
 		if (!r->lists[i].used && !skipped_source_file(r, r->lists[i].pos.file)) {
-			pdiag(r, SK_RULES_WARNING, &r->lists[i].pos, "list '%s' is not used",
-			      r->lists[i].name);
+			sk_rules_pdiag(r, SK_RULES_WARNING, &r->lists[i].pos,
+				       "list '%s' is not used", r->lists[i].name);
 		}
 	}
 	r->compiled = true;
@@ -2871,21 +2500,6 @@ int sk_rules_compile(struct sk_rules *r)
 }
 
 /* ---- diagnostics and listing ------------------------------------------- */
-
-size_t sk_rules_diag_count(const struct sk_rules *r)
-{
-	return r->ndiags;
-}
-
-const struct sk_rules_diag *sk_rules_diag_at(const struct sk_rules *r, size_t i)
-{
-	return i < r->ndiags ? &r->diags[i] : NULL;
-}
-
-size_t sk_rules_error_count(const struct sk_rules *r)
-{
-	return r->nerrors;
-}
 
 size_t sk_rules_count(const struct sk_rules *r)
 {

@@ -6,7 +6,8 @@ core_libshrike_la_SOURCES += \
 	core/rules/fields.c core/rules/fields.h \
 	core/rules/filter.h core/rules/parser.c core/rules/compile.c \
 	core/rules/format.c core/rules/format.h \
-	core/rules/engine.c core/rules/engine.h
+	core/rules/engine.c core/rules/engine.h core/rules/engine_priv.h \
+	core/rules/rules_diag.c
 
 EXTRA_DIST += core/rules/README.md core/rules/test_extractor.h \
 	core/rules/testdata/falco_style.yaml \

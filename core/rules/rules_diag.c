@@ -54,26 +54,34 @@ void sk_rules_diagf(struct sk_rules *r, int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "FILE:LINE:COL: " + message at a node */
+/* "FILE:LINE:COL: " + message at a position */
+static void vpdiag(struct sk_rules *r, int level, const struct pos *p, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static void vpdiag(struct sk_rules *r, int level, const struct pos *p, const char *fmt, va_list ap)
+{
+	char buf[900];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	sk_rules_diagf(r, level, "%s:%u:%u: %s", p->file, p->line, p->col, buf);
+}
+
+/* the same at a node */
 void sk_rules_ndiag(struct sk_rules *r, int level, const struct sk_cfg_node *n, const char *fmt,
 		    ...)
 {
-	char buf[900];
+	struct pos p = sk_rules_node_pos(n);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vpdiag(r, level, &p, fmt, ap);
 	va_end(ap);
-	sk_rules_diagf(r, level, "%s:%u:%u: %s", n->file, n->line, n->col, buf);
 }
 
 void sk_rules_pdiag(struct sk_rules *r, int level, const struct pos *p, const char *fmt, ...)
 {
-	char buf[900];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vpdiag(r, level, p, fmt, ap);
 	va_end(ap);
-	sk_rules_diagf(r, level, "%s:%u:%u: %s", p->file, p->line, p->col, buf);
 }
 
 struct pos sk_rules_node_pos(const struct sk_cfg_node *n)
@@ -217,16 +225,28 @@ static void map_scalar(const struct rawtext *rt, const struct sk_cfg_node *n, un
 	cols[vl] = c.col;
 }
 
-/* append a scalar node's text, with its positions, to a source */
-int sk_rules_src_add_node(struct sk_rules *r, struct sk_filter_src *s, const char *sep,
-			  const struct sk_cfg_node *n)
+/* the line and column arrays of a text of vl bytes (and one past its end) */
+static int positions_new(size_t vl, unsigned **ret_lines, unsigned **ret_cols)
 {
-	size_t vl = strlen(n->scalar);
 	unsigned *lines = malloc((vl + 1) * sizeof(*lines));
 	unsigned *cols = malloc((vl + 1) * sizeof(*cols));
 	if (!lines || !cols) {
 		free(lines);
 		free(cols);
+		return -ENOMEM;
+	}
+	*ret_lines = lines;
+	*ret_cols = cols;
+	return 0;
+}
+
+/* append a scalar node's text, with its positions, to a source */
+int sk_rules_src_add_node(struct sk_rules *r, struct sk_filter_src *s, const char *sep,
+			  const struct sk_cfg_node *n)
+{
+	size_t vl = strlen(n->scalar);
+	unsigned *lines, *cols;
+	if (positions_new(vl, &lines, &cols)) {
 		return -ENOMEM;
 	}
 	map_scalar(find_raw(r, n->file), n, lines, cols);
@@ -238,11 +258,8 @@ int sk_rules_src_add_at(struct sk_filter_src *s, const char *sep, const char *te
 			const struct pos *p)
 {
 	size_t vl = strlen(text);
-	unsigned *lines = malloc((vl + 1) * sizeof(*lines));
-	unsigned *cols = malloc((vl + 1) * sizeof(*cols));
-	if (!lines || !cols) {
-		free(lines);
-		free(cols);
+	unsigned *lines, *cols;
+	if (positions_new(vl, &lines, &cols)) {
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i <= vl; i++) {

@@ -160,4 +160,9 @@ void sk_rules_src_where(const struct sk_filter_src *s, size_t off, char *buf, si
 void sk_rules_tdiag(struct sk_rules *r, int level, const struct sk_filter_src *s, size_t off,
 		    const char *rule, const char *msg);
 
+/* engine.c: the rest */
+int sk_rules_load_list(struct sk_rules *r, const struct sk_cfg_node *item);
+int sk_rules_load_macro(struct sk_rules *r, const struct sk_cfg_node *item);
+int sk_rules_load_rule(struct sk_rules *r, const struct sk_cfg_node *item);
+
 #endif /* SK_CORE_RULES_ENGINE_PRIV_H */

@@ -161,6 +161,9 @@ void sk_rules_tdiag(struct sk_rules *r, int level, const struct sk_filter_src *s
 		    const char *rule, const char *msg);
 
 /* engine.c: the rest */
+void sk_rules_rule_clear(struct sk_rule_priv *p);
+struct sk_rule_priv *sk_rules_find_rule(const struct sk_rules *r, const char *name);
+bool sk_rules_in_set(const char *const *set, const char *k);
 int sk_rules_load_list(struct sk_rules *r, const struct sk_cfg_node *item);
 int sk_rules_load_macro(struct sk_rules *r, const struct sk_cfg_node *item);
 int sk_rules_load_rule(struct sk_rules *r, const struct sk_cfg_node *item);

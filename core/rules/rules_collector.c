@@ -1,7 +1,6 @@
-/* core/rules/engine.c - the rule engine (see engine.h): loading rule files
- * into lists, macros and rules (append, override, redefinition), turning
- * exceptions into conditions, expanding macros and lists, compiling, the
- * per-source and per-event-type index, evaluation and alert building.
+/* core/rules/rules_collector.c - collecting lists, macros and rules from
+ * rule-file items (append, override, redefinition); until they move to
+ * rules_compiler.c, also macro and list expansion, exceptions and compiling.
  */
 #include "config.h"
 

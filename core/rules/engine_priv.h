@@ -160,12 +160,16 @@ void sk_rules_src_where(const struct sk_filter_src *s, size_t off, char *buf, si
 void sk_rules_tdiag(struct sk_rules *r, int level, const struct sk_filter_src *s, size_t off,
 		    const char *rule, const char *msg);
 
-/* engine.c: the rest */
+/* rules_collector.c: collector */
 void sk_rules_rule_clear(struct sk_rule_priv *p);
+struct ldef *sk_rules_find_list(struct sk_rules *r, const char *name);
+struct mdef *sk_rules_find_macro(struct sk_rules *r, const char *name);
 struct sk_rule_priv *sk_rules_find_rule(const struct sk_rules *r, const char *name);
 bool sk_rules_in_set(const char *const *set, const char *k);
+int sk_rules_add_value(struct sk_filter_val **vals, size_t *n, const char *s);
 int sk_rules_load_list(struct sk_rules *r, const struct sk_cfg_node *item);
 int sk_rules_load_macro(struct sk_rules *r, const struct sk_cfg_node *item);
+void sk_rules_sync_pub(struct sk_rule_priv *p);
 int sk_rules_load_rule(struct sk_rules *r, const struct sk_cfg_node *item);
 
 #endif /* SK_CORE_RULES_ENGINE_PRIV_H */

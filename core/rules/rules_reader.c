@@ -1,7 +1,7 @@
-/* core/rules/rules_reader.c - reading rules: version checks (required_engine_version,
- * required_plugin_versions), each YAML document's items handed to the
- * collector, the raw text kept for position mapping, strings, files and
- * directories (sorted, *.yaml and *.yml).
+/* core/rules/rules_reader.c - reading rules: YAML documents from strings,
+ * files and directories (sorted, *.yaml and *.yml), each item handed to the
+ * collector, the raw text kept for position mapping; required_engine_version
+ * and required_plugin_versions checks.
  */
 #include "config.h"
 

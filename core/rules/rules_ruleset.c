@@ -1,6 +1,7 @@
-/* core/rules/rules_ruleset.c - the ruleset: create and destroy, options (minimum priority,
- * match all), enable/disable selection, append_output, listing, the
- * per-source and per-event-type index, evaluation and alert building.
+/* core/rules/rules_ruleset.c - the ruleset: create and destroy, options
+ * (minimum priority, match all), enable/disable selection, append_output
+ * entries, listing, the per-source and per-event-type index, evaluation and
+ * alert building.
  */
 #include "config.h"
 

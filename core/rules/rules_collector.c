@@ -306,6 +306,29 @@ static int no_target(struct sk_rules *r, const struct sk_cfg_node *item, const c
 	return -EINVAL;
 }
 
+/* append_or_override - the step every list, macro and rule item shares
+ * after its head: an item without `append: true` or `override` defines (or
+ * redefines) one: 0. Otherwise it changes the one of that name defined
+ * before, which must exist, and its `override` map must name keys that
+ * `app` lets append and `rep` lets replace: 1. Returns -EINVAL with the
+ * error recorded. */
+static int append_or_override(struct sk_rules *r, const struct sk_cfg_node *item, const char *kind,
+			      int names, const char *name, bool append,
+			      const struct sk_cfg_node *ov, bool exists, const char *const *app,
+			      const char *const *rep)
+{
+	if (!append && !ov) {
+		return 0;
+	}
+	if (!exists) {
+		return no_target(r, item, kind, names, name, append);
+	}
+	if (ov && check_override(r, item, ov, kind, name, app, rep, kind)) {
+		return -EINVAL;
+	}
+	return 1;
+}
+
 /* item_head - what every list, macro and rule item starts with: its name,
  * a warning for unknown keys, `append` (a boolean) and `override`, which
  * cannot be used together. Returns 0, or -EINVAL with the error recorded. */
@@ -351,13 +374,12 @@ int sk_rules_load_list(struct sk_rules *r, const struct sk_cfg_node *item)
 		sk_rules_ndiag(r, SK_RULES_ERROR, item, "missing key 'items' in list '%s'", name);
 		return -EINVAL;
 	}
-	if (append || ov) {
-		if (!l) {
-			return no_target(r, item, "list", NAMES_LIST, name, append);
-		}
-		if (ov && check_override(r, item, ov, "list", name, app, app, "list")) {
-			return -EINVAL;
-		}
+	int mode =
+	    append_or_override(r, item, "list", NAMES_LIST, name, append, ov, l != NULL, app, app);
+	if (mode < 0) {
+		return mode;
+	}
+	if (mode) {
 		if (ov_is(ov, "items", "replace")) {
 			list_clear_items(l);
 		}
@@ -404,13 +426,12 @@ int sk_rules_load_macro(struct sk_rules *r, const struct sk_cfg_node *item)
 			       "'condition' must be a string in macro '%s'", name);
 		return -EINVAL;
 	}
-	if (append || ov) {
-		if (!m) {
-			return no_target(r, item, "macro", NAMES_MACRO, name, append);
-		}
-		if (ov && check_override(r, item, ov, "macro", name, app, app, "macro")) {
-			return -EINVAL;
-		}
+	int mode = append_or_override(r, item, "macro", NAMES_MACRO, name, append, ov, m != NULL,
+				      app, app);
+	if (mode < 0) {
+		return mode;
+	}
+	if (mode) {
 		if (ov_is(ov, "condition", "replace")) {
 			struct sk_filter_src *s = sk_rules_src_new("macro", name);
 			if (!s) {
@@ -801,28 +822,27 @@ int sk_rules_load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 		return -EINVAL;
 	}
 	struct sk_rule_priv *p = sk_rules_find_rule(r, name);
-	if (append || ov) {
-		if (!p) {
-			return no_target(r, item, "rule", NAMES_RULE, name, append);
-		}
-		static const char *const app[] = {"condition", "output",     "desc",
-						  "tags",      "exceptions", NULL};
-		static const char *const rep[] = {"condition",
-						  "output",
-						  "desc",
-						  "priority",
-						  "tags",
-						  "exceptions",
-						  "enabled",
-						  "warn_evttypes",
-						  "capture",
-						  "capture_duration",
-						  "skip-if-unknown-filter",
-						  NULL};
+	static const char *const app[] = {"condition", "output",     "desc",
+					  "tags",      "exceptions", NULL};
+	static const char *const rep[] = {"condition",
+					  "output",
+					  "desc",
+					  "priority",
+					  "tags",
+					  "exceptions",
+					  "enabled",
+					  "warn_evttypes",
+					  "capture",
+					  "capture_duration",
+					  "skip-if-unknown-filter",
+					  NULL};
+	int mode =
+	    append_or_override(r, item, "rule", NAMES_RULE, name, append, ov, p != NULL, app, rep);
+	if (mode < 0) {
+		return mode;
+	}
+	if (mode) {
 		if (ov) {
-			if (check_override(r, item, ov, "rule", name, app, rep, "rule")) {
-				return -EINVAL;
-			}
 			int rc = apply_rule_keys(r, p, item, ov, false);
 			int rc2 = apply_rule_appends(r, p, item, ov, false);
 			sk_rules_sync_pub(p);

@@ -6,7 +6,9 @@ core_libshrike_la_SOURCES += \
 	core/rules/fields.c core/rules/fields.h \
 	core/rules/filter.h core/rules/parser.c core/rules/compile.c \
 	core/rules/format.c core/rules/format.h \
-	core/rules/engine.c core/rules/engine.h
+	core/rules/engine.h core/rules/engine_priv.h \
+	core/rules/rules_diag.c core/rules/rules_reader.c core/rules/rules_collector.c \
+	core/rules/rules_compiler.c core/rules/rules_ruleset.c
 
 EXTRA_DIST += core/rules/README.md core/rules/test_extractor.h \
 	core/rules/testdata/falco_style.yaml \

@@ -1,11 +1,8 @@
 #!/bin/sh
 # scripts/run-tests.sh - install the dependencies, then build Shrike and run
 # the whole test suite in three configurations, because one configuration
-# misses what another catches:
+# misses what another catches (in the order they run):
 #
-#   clang   VPATH build in build-clang/ with CC=clang and warnings as
-#           errors (configure --enable-werror: -Wall -Wextra -Werror ...),
-#           then `make check`. clang warns where gcc does not.
 #   san     VPATH build in build-san/ with --enable-sanitizers (gcc, ASan
 #           with its leak checker, UBSan with -fno-sanitize-recover), then
 #           the whole `make check`, eBPF and QEMU tests included. Every
@@ -13,6 +10,9 @@
 #           well as failing its process, so a report from a daemon that a
 #           test stops and does not wait for still fails the run: each
 #           report file counts as one failed test.
+#   clang   VPATH build in build-clang/ with CC=clang and warnings as
+#           errors (configure --enable-werror: -Wall -Wextra -Werror ...),
+#           then `make check`. clang warns where gcc does not.
 #   gcc     the in-tree build the README describes (./configure
 #           --enable-werror), `make check`, and `make distcheck` (one more
 #           check: its failure is one failed test).
@@ -20,20 +20,21 @@
 # The last line sums the three runs: "tests: N passed, N failed" (plus
 # ", N skipped"); a test counts once per run, so a failure in any
 # configuration is a failure. A build that fails counts as one failed test.
-# Each stage prints its timings. The VPATH builds come first: configure
+# Each stage prints its timings. The sanitizer stage, the slowest, runs
+# first so its findings come early. The VPATH builds come first: configure
 # refuses a VPATH build while the source tree itself is configured, so a
 # configured tree is `make distclean`ed first.
 #
 # Run from a clone as root (it installs Debian packages). Environment:
 #   JOBS=N          parallel make jobs (default: number of CPUs)
 #   DISTCHECK=0     skip `make distcheck`
-#   STAGES="..."    the stages to run (default: "clang san gcc")
+#   STAGES="..."    the stages to run, in order (default: "san clang gcc")
 #   CONFIGURE_FLAGS extra configure flags for every stage
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 jobs=${JOBS:-$(nproc)}
-stages=${STAGES:-clang san gcc}
+stages=${STAGES:-san clang gcc}
 status=0
 npass=0
 nfail=0

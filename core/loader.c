@@ -66,6 +66,7 @@ static void host_flush_repeats(struct sk_host *host)
 	}
 }
 
+static void host_log(struct sk_host *host, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void host_log(struct sk_host *host, int level, const char *fmt, ...)
 {
 	if (level < SK_LOG_ERROR) {

@@ -21,7 +21,7 @@ int sk_log_level_parse(const char *name);
 
 /* sk_log - write one line "shrike: <level>: <message>" (no newline needed). */
 void sk_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sk_logv(int level, const char *fmt, va_list ap);
+void sk_logv(int level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* sk_log_enabled - whether a message at `level` would be written. */
 bool sk_log_enabled(int level);

@@ -22,6 +22,10 @@ pkgs="build-essential autoconf automake libtool pkg-config
 # Tests: unit-test framework, memory checker, and the tools tests drive.
 if [ "$mode" = test ]; then
 	pkgs="$pkgs libcmocka-dev valgrind python3 binutils procps psmisc"
+	# scripts/run-tests.sh builds the whole tree with clang too (listed
+	# above for the eBPF probe); the sanitizer build needs gcc's ASan and
+	# UBSan runtimes (libasan, libubsan: build-essential's gcc has them)
+	pkgs="$pkgs clang"
 	# outputs_kafka.sh consumes with kcat; outputs_http.sh makes certificates with
 	# openssl; tests/tools/http_sink checks client certificates with GnuTLS.
 	pkgs="$pkgs kcat openssl libgnutls28-dev"

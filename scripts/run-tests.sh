@@ -1,69 +1,191 @@
 #!/bin/sh
-# scripts/run-tests.sh - install the dependencies, build Shrike with warnings
-# as errors, run the whole test suite (`make check`) and `make distcheck`,
-# and print the totals as the last line: "tests: N passed, N failed".
+# scripts/run-tests.sh - install the dependencies, then build Shrike and run
+# the whole test suite in three configurations, because one configuration
+# misses what another catches (in the order they run):
+#
+#   san     VPATH build in build-san/ with --enable-sanitizers (gcc, ASan
+#           with its leak checker, UBSan with -fno-sanitize-recover), then
+#           the whole `make check`, eBPF and QEMU tests included. Every
+#           sanitizer report goes to build-san/sanitizer/ (log_path) as
+#           well as failing its process, so a report from a daemon that a
+#           test stops and does not wait for still fails the run: each
+#           report file counts as one failed test.
+#   clang   VPATH build in build-clang/ with CC=clang and warnings as
+#           errors (configure --enable-werror: -Wall -Wextra -Werror ...),
+#           then `make check`. clang warns where gcc does not.
+#   gcc     the in-tree build the README describes (./configure
+#           --enable-werror), `make check`, and `make distcheck` (one more
+#           check: its failure is one failed test).
+#
+# The last line sums the three runs: "tests: N passed, N failed" (plus
+# ", N skipped"); a test counts once per run, so a failure in any
+# configuration is a failure. A build that fails counts as one failed test.
+# Each stage prints its timings. The sanitizer stage, the slowest, runs
+# first so its findings come early. The VPATH builds come first: configure
+# refuses a VPATH build while the source tree itself is configured, so a
+# configured tree is `make distclean`ed first.
 #
 # Run from a clone as root (it installs Debian packages). Environment:
-#   JOBS=N         parallel make jobs (default: number of CPUs)
-#   DISTCHECK=0    skip `make distcheck`
-#   CONFIGURE_FLAGS extra ./configure flags (e.g. --enable-sanitizers)
+#   JOBS=N          parallel make jobs (default: number of CPUs)
+#   DISTCHECK=0     skip `make distcheck`
+#   STAGES="..."    the stages to run, in order (default: "san clang gcc")
+#   CONFIGURE_FLAGS extra configure flags for every stage
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
+top=$(pwd)
 jobs=${JOBS:-$(nproc)}
+stages=${STAGES:-san clang gcc}
 status=0
+npass=0
+nfail=0
+nskip=0
+t_all=$(date +%s)
 
-scripts/install-deps.sh --test || exit 1
-autoreconf -fi >/dev/null || exit 1
-# shellcheck disable=SC2086
-./configure --enable-werror ${CONFIGURE_FLAGS:-} >configure.out 2>&1 || {
-	cat configure.out
-	exit 1
+# elapsed START - seconds since START as "MmSSs"
+elapsed() {
+	_s=$(($(date +%s) - $1))
+	printf '%dm%02ds' $((_s / 60)) $((_s % 60))
 }
-tail -n 12 configure.out
-make -j"$jobs" >make.out 2>&1 || {
-	tail -n 60 make.out
-	exit 1
+
+# add_counts LOG [EXTRA_FAILURES] - add a test-suite.log's totals
+add_counts() {
+	if [ ! -f "$1" ]; then
+		echo "no $1: counted as 1 failed test"
+		nfail=$((nfail + 1))
+		status=1
+		return
+	fi
+	_log=$1
+	# shellcheck disable=SC2046
+	set -- $(awk -v extra="${2:-0}" '/^# PASS:/{p=$3} /^# FAIL:/{f=$3} /^# ERROR:/{e=$3} /^# XPASS:/{x=$3} /^# SKIP:/{s=$3}
+	     END{ printf "%d %d %d\n", p, f+e+x+extra, s }' "$1")
+	echo "  $_log: $1 passed, $2 failed, $3 skipped"
+	npass=$((npass + $1))
+	nfail=$((nfail + $2))
+	nskip=$((nskip + $3))
+	[ "$2" -eq 0 ] || status=1
 }
-make -j"$jobs" check >check.out 2>&1 || status=1
-grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' check.out | grep -v '^PASS' || true
-if [ "$status" -ne 0 ]; then
-	# show the logs of what failed
-	for log in $(find . -name '*.log' ! -name test-suite.log ! -name config.log); do
+
+# show_failed DIR - the non-PASS results and the logs of what failed
+show_failed() {
+	grep -E '^(FAIL|SKIP|ERROR|XPASS|XFAIL):' "$1/check.out" || true
+	for log in $(find "$1" -name '*.log' ! -name test-suite.log ! -name config.log ! -path '*/_build/*' ! -path './build-*'); do
 		if grep -qE '^(not ok|Bail out)' "$log" 2>/dev/null; then
 			echo "==== $log"
 			tail -n 40 "$log"
 		fi
 	done
-fi
-dc_failed=0
-if [ "${DISTCHECK:-1}" != 0 ]; then
-	if make -j"$jobs" distcheck >distcheck.out 2>&1; then
-		echo "make distcheck: passed"
-	else
-		echo "make distcheck: FAILED"
-		# the tests that failed in the distribution's own build, then
-		# the end of make's output
-		grep -E '^(FAIL|ERROR|XPASS):' distcheck.out || true
-		tail -n 40 distcheck.out
+}
+
+# build NAME DIR CONFIGURE [ARGS...] - configure and make in DIR; 0 if built
+build() {
+	_name=$1 _dir=$2
+	shift 2
+	_t=$(date +%s)
+	# shellcheck disable=SC2086
+	(cd "$_dir" && "$@" --enable-werror ${CONFIGURE_FLAGS:-} >configure.out 2>&1) || {
+		cat "$_dir/configure.out"
+		echo "[$_name] configure FAILED: counted as 1 failed test"
+		nfail=$((nfail + 1))
 		status=1
-		dc_failed=1
+		return 1
+	}
+	if ! make -C "$_dir" -j"$jobs" >"$_dir/make.out" 2>&1; then
+		grep -E 'error|warning' "$_dir/make.out" | head -n 40
+		tail -n 40 "$_dir/make.out"
+		echo "[$_name] build FAILED: counted as 1 failed test"
+		nfail=$((nfail + 1))
+		status=1
+		return 1
 	fi
+	echo "[$_name] build: $(elapsed "$_t")"
+}
+
+# check NAME DIR - make check in DIR, counts added
+check() {
+	_t=$(date +%s)
+	make -C "$2" -j"$jobs" check >"$2/check.out" 2>&1 || show_failed "$2"
+	echo "[$1] make check: $(elapsed "$_t")"
+}
+
+scripts/install-deps.sh --test || exit 1
+t=$(date +%s)
+if [ -f config.status ]; then
+	# a VPATH build needs an unconfigured source tree
+	make distclean >/dev/null 2>&1 || rm -f config.status
 fi
-if [ ! -f test-suite.log ]; then
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-# make distcheck counts as one more check: its failure is a failure
-counts=$(awk -v dc="$dc_failed" '/^# PASS:/{p=$3} /^# FAIL:/{f=$3} /^# ERROR:/{e=$3} /^# XPASS:/{x=$3} /^# SKIP:/{s=$3}
-     END{ printf "%d %d %d\n", p, f+e+x+dc, s }' test-suite.log)
-set -- $counts
-if [ "$3" -gt 0 ] && [ "${CI:-}" = true ]; then
-	echo "CI: $3 test(s) skipped; in CI every component is installed, so a skip is a failure"
+autoreconf -fi >/dev/null || exit 1
+echo "[setup] dependencies, autoreconf: $(elapsed "$t_all")"
+
+for stage in $stages; do
+	t=$(date +%s)
+	case $stage in
+	clang)
+		rm -rf build-clang && mkdir build-clang
+		if build clang build-clang env CC=clang ../configure; then
+			check clang build-clang
+			add_counts build-clang/test-suite.log
+		fi
+		;;
+	san)
+		rm -rf build-san && mkdir -p build-san/sanitizer
+		# the tests run some programs as nobody: reports must be writable
+		chmod 1777 build-san/sanitizer
+		if build san build-san ../configure --enable-sanitizers; then
+			# UBSan stops at the first finding (also compiled in with
+			# -fno-sanitize-recover=undefined); ASan checks for leaks at
+			# exit; tests/local.mk adds tests/lsan.supp to LSAN_OPTIONS.
+			ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$top/build-san/sanitizer/asan" \
+			UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$top/build-san/sanitizer/ubsan" \
+				check san build-san
+			nrep=$(find build-san/sanitizer -type f | wc -l)
+			if [ "$nrep" -gt 0 ]; then
+				echo "[san] $nrep sanitizer report(s), each counted as a failed test:"
+				for f in build-san/sanitizer/*; do
+					echo "==== $f"
+					head -n 60 "$f"
+				done
+			fi
+			add_counts build-san/test-suite.log "$nrep"
+		fi
+		;;
+	gcc)
+		if build gcc . ./configure; then
+			check gcc .
+			dc_failed=0
+			if [ "${DISTCHECK:-1}" != 0 ]; then
+				t_dc=$(date +%s)
+				if make -j"$jobs" distcheck >distcheck.out 2>&1; then
+					echo "make distcheck: passed"
+				else
+					echo "make distcheck: FAILED"
+					# the tests that failed in the distribution's own
+					# build, then the end of make's output
+					grep -E '^(FAIL|ERROR|XPASS):' distcheck.out || true
+					tail -n 40 distcheck.out
+					dc_failed=1
+				fi
+				echo "[gcc] make distcheck: $(elapsed "$t_dc")"
+			fi
+			add_counts test-suite.log "$dc_failed"
+		fi
+		;;
+	*)
+		echo "unknown stage: $stage" >&2
+		exit 2
+		;;
+	esac
+	echo "[$stage] total: $(elapsed "$t")"
+done
+echo "[all] total: $(elapsed "$t_all")"
+
+if [ "$nskip" -gt 0 ] && [ "${CI:-}" = true ]; then
+	echo "CI: $nskip test(s) skipped; in CI every component is installed, so a skip is a failure"
 	status=1
 fi
-if [ "$3" -gt 0 ]; then
-	echo "tests: $1 passed, $2 failed, $3 skipped"
+if [ "$nskip" -gt 0 ]; then
+	echo "tests: $npass passed, $nfail failed, $nskip skipped"
 else
-	echo "tests: $1 passed, $2 failed"
+	echo "tests: $npass passed, $nfail failed"
 fi
 exit $status

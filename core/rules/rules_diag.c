@@ -22,6 +22,9 @@
 /* ---- diagnostics ------------------------------------------------------- */
 
 static void vdiag(struct sk_rules *r, int level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void vdiag(struct sk_rules *r, int level, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	vsnprintf(buf, sizeof(buf), fmt, ap);

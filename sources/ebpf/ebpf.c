@@ -187,6 +187,7 @@ static void note_load_message(struct ebpf *e, enum libbpf_print_level level, con
  * loading, everything goes to the debug log (a verifier log in full) and
  * eb_open turns a failure into one error line; otherwise warnings stay
  * warnings and a long message keeps only its last 40 lines. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	struct ebpf *e = g_log_inst;

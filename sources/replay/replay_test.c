@@ -48,6 +48,7 @@ extern const struct sk_plugin shrike_plugin_entry;
 static char logs[8][1024]; /* last message per level */
 static int nlogs[8];
 
+static void fake_log(struct sk_host *host, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fake_log(struct sk_host *host, int level, const char *fmt, ...)
 {
 	(void)host;

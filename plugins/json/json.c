@@ -92,7 +92,12 @@ static json_object *parse(struct jsonx *j, const struct sk_event *ev)
 		return NULL;
 	}
 	json_object *o = json_tokener_parse_ex(tok, data, (int)len);
-	if (json_tokener_get_error(tok) != json_tokener_success) {
+	/* one document and nothing after it but blanks, as Falco's parser wants */
+	size_t end = json_tokener_get_parse_end(tok);
+	while (end < len && strchr(" \t\r\n", ((const char *)data)[end]) != NULL) {
+		end++;
+	}
+	if (json_tokener_get_error(tok) != json_tokener_success || end < len) {
 		json_object_put(o);
 		o = NULL;
 	}
@@ -102,7 +107,7 @@ static json_object *parse(struct jsonx *j, const struct sk_event *ev)
 	return o;
 }
 
-/* indent - `len` bytes of valid JSON laid out with one member or element
+/* indent - `len` bytes of JSON (parse() accepted them) laid out with one member or element
  * a line, two spaces a level, "key": value, and empty {} / [] kept on one
  * line; strings are copied as written. Returns a malloc'd string. */
 static char *indent(const char *s, size_t len)
@@ -145,7 +150,7 @@ static char *indent(const char *s, size_t len)
 			i += sl - 1;
 			continue;
 		}
-		bool open = c == '{' || c == '[', close = c == '}' || c == ']';
+		bool open = c == '{' || c == '[', close = (c == '}' || c == ']') && depth > 0;
 		if (close && !(n && (o[n - 1] == '{' || o[n - 1] == '['))) {
 			depth--;
 			o[n++] = '\n';

@@ -129,6 +129,16 @@ static void test_fields(void **state)
 	assert_string_equal(get(inst, rec, 2, "json.rawtime", NULL), "5");
 	free(rec);
 
+	/* trailing data after the document, or stray closing brackets: not
+	 * JSON, every field NA, and json.obj never indents past the start */
+	rec = rec_make("{\"a\":1}}]}", 6);
+	assert_null(get(inst, rec, 4, "json.obj", NULL));
+	assert_null(get(inst, rec, 4, "json.value", "/a"));
+	free(rec);
+	rec = rec_make("{\"a\":[1]}  \n", 7);
+	assert_string_equal(get(inst, rec, 5, "json.obj", NULL), "{\n  \"a\": [\n    1\n  ]\n}");
+	free(rec);
+
 	/* a record that is not a plugin event has no json fields */
 	struct sk_evt_hdr sys = {.ts = 9, .len = SK_EVT_HDR_SIZE, .type = SK_EVT_SYSCALL_BASE + 2};
 	assert_null(get(inst, &sys, 3, "json.rawtime", NULL));

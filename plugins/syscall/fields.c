@@ -220,8 +220,7 @@ static int ret_str(struct sk_value *v, const char *s)
 	return SK_OK;
 }
 
-__attribute__((format(printf, 3, 4))) static int ret_fmt(struct sys_inst *in, struct sk_value *v,
-							 const char *fmt, ...)
+int sys_ret_fmt(struct sys_inst *in, struct sk_value *v, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -463,13 +462,7 @@ static const char *category(uint16_t type)
 
 /* ---- argument rendering ---- */
 
-struct strbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_addn(struct strbuf *b, const char *s, size_t n)
+void sys_sb_addn(struct strbuf *b, const char *s, size_t n)
 {
 	if (b->oom) {
 		return;
@@ -494,7 +487,7 @@ static void sb_addn(struct strbuf *b, const char *s, size_t n)
 
 static void sb_add(struct strbuf *b, const char *s)
 {
-	sb_addn(b, s, strlen(s));
+	sys_sb_addn(b, s, strlen(s));
 }
 
 __attribute__((format(printf, 2, 3))) static void sb_fmt(struct strbuf *b, const char *fmt, ...)
@@ -505,7 +498,7 @@ __attribute__((format(printf, 2, 3))) static void sb_fmt(struct strbuf *b, const
 	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n > 0) {
-		sb_addn(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+		sys_sb_addn(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 	}
 }
 
@@ -550,7 +543,7 @@ static void render_path(struct sys_inst *in, unsigned i, struct strbuf *val, str
 		char path[PATH_MAX];
 		int n = sys_resolve_path(in, i, path, sizeof(path));
 		if (n >= 0) {
-			sb_addn(res, path, (size_t)n);
+			sys_sb_addn(res, path, (size_t)n);
 		}
 	}
 }
@@ -710,7 +703,7 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		 * args read "-c.cat /etc/shadow.") */
 		const char *s = data;
 		for (uint32_t k = 0; k < len; k++) {
-			sb_addn(val, s[k] ? &s[k] : ".", 1);
+			sys_sb_addn(val, s[k] ? &s[k] : ".", 1);
 		}
 		return;
 	}
@@ -718,7 +711,7 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		const unsigned char *s = data;
 		for (uint32_t k = 0; k < len; k++) {
 			char c = isprint(s[k]) ? (char)s[k] : '.';
-			sb_addn(val, &c, 1);
+			sys_sb_addn(val, &c, 1);
 		}
 		return;
 	}
@@ -758,7 +751,7 @@ static int extract_arg(struct sys_inst *in, const struct sk_field_req *req, stru
 	render_param(in, (unsigned)i, &val, &res);
 	int r = SK_ERR;
 	if (!val.oom && !res.oom) {
-		r = ret_fmt(in, v, "%s", res.len ? res.p : val.p ? val.p : "");
+		r = sys_ret_fmt(in, v, "%s", res.len ? res.p : val.p ? val.p : "");
 	}
 	free(val.p);
 	free(res.p);
@@ -784,7 +777,7 @@ static int extract_args(struct sys_inst *in, struct sk_value *v)
 	}
 	int r = SK_ERR;
 	if (!all.oom) {
-		r = ret_fmt(in, v, "%s", all.p ? all.p : "");
+		r = sys_ret_fmt(in, v, "%s", all.p ? all.p : "");
 	}
 	free(all.p);
 	return r;
@@ -817,7 +810,7 @@ static int abspath(struct sys_inst *in, const char *const *names, struct sk_valu
 	if (n < 0) {
 		return SK_NA;
 	}
-	return ret_fmt(in, v, "%s", path);
+	return sys_ret_fmt(in, v, "%s", path);
 }
 
 /* ---- time ---- */
@@ -849,7 +842,7 @@ static int time_str(struct sys_inst *in, struct sk_value *v, uint64_t ts, enum t
 		snprintf(b + n, sizeof(b) - n, ".%09llu%s",
 			 (unsigned long long)(ts % 1000000000ULL), utc ? "Z" : "");
 	}
-	return ret_fmt(in, v, "%s", b);
+	return sys_ret_fmt(in, v, "%s", b);
 }
 
 /* ---- process helpers ---- */
@@ -1045,7 +1038,7 @@ static int env_value(struct sys_inst *in, const char *key, struct sk_value *v)
 		const char *e = env + off;
 		size_t el = strnlen(e, len - off);
 		if (el > kl && strncmp(e, key, kl) == 0 && e[kl] == '=') {
-			return ret_fmt(in, v, "%.*s", (int)(el - kl - 1), e + kl + 1);
+			return sys_ret_fmt(in, v, "%.*s", (int)(el - kl - 1), e + kl + 1);
 		}
 		off += el + 1;
 	}
@@ -1073,7 +1066,7 @@ static int cgroup_value(struct sys_inst *in, const char *ctrl, struct sk_value *
 				const char *comma = memchr(c, ',', (size_t)(eq - c));
 				const char *ce = comma ? comma : eq;
 				if ((size_t)(ce - c) == kl && strncmp(c, ctrl, kl) == 0) {
-					return ret_fmt(in, v, "%.*s", (int)(e + el - eq - 1),
+					return sys_ret_fmt(in, v, "%.*s", (int)(e + el - eq - 1),
 						       eq + 1);
 				}
 				c = ce + 1;
@@ -1086,7 +1079,7 @@ static int cgroup_value(struct sys_inst *in, const char *ctrl, struct sk_value *
 
 /* ---- fd helpers ---- */
 
-static bool fd_is_inet(const struct sk_fd *fd)
+bool sys_fd_is_inet(const struct sk_fd *fd)
 {
 	return fd != NULL && (fd->type == SK_FD_IPV4 || fd->type == SK_FD_IPV6) &&
 	       (fd->family == AF_INET || fd->family == AF_INET6);
@@ -1097,12 +1090,22 @@ static bool fd_is_local_server(const struct sk_fd *fd)
 	return fd->role == SK_ROLE_SERVER;
 }
 
-/* fd_has_client - the fd knows its client end: connected, a client itself,
- * or a datagram server that has heard from one (a listening or only bound
- * socket has none). */
-static bool fd_has_client(const struct sk_fd *fd)
+bool sys_fd_has_client(const struct sk_fd *fd)
 {
 	return fd->connected || fd->role == SK_ROLE_CLIENT || fd->cport != 0;
+}
+
+char sys_fd_side(const struct sk_fd *fd, char which)
+{
+	if (!sys_fd_is_inet(fd)) {
+		return 0;
+	}
+	bool server = fd_is_local_server(fd);
+	bool client_side = which == 'c' || (which == 'l' && !server) || (which == 'r' && server);
+	if (client_side && !sys_fd_has_client(fd)) {
+		return 0;
+	}
+	return client_side ? 'c' : 's';
 }
 
 /* fd_addr - the address fd.cip, fd.sip, fd.lip, fd.rip (and their .net and
@@ -1110,12 +1113,8 @@ static bool fd_has_client(const struct sk_fd *fd)
  * none (a listening socket has no client). */
 static const uint8_t *fd_addr(const struct sk_fd *fd, char which)
 {
-	bool server = fd_is_local_server(fd);
-	bool client_side = which == 'c' || (which == 'l' && !server) || (which == 'r' && server);
-	if (client_side && !fd_has_client(fd)) {
-		return NULL;
-	}
-	return client_side ? fd->cip : fd->sip;
+	char side = sys_fd_side(fd, which);
+	return side == 0 ? NULL : side == 'c' ? fd->cip : fd->sip;
 }
 
 /* fd_addr_name - fd.*ip.name: the learnt domain names that resolve to the
@@ -1263,13 +1262,13 @@ static int fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req 
 		return SK_NA;
 	}
 	bool file = fd->type == SK_FD_FILE || fd->type == SK_FD_DIRECTORY;
-	bool inet = fd_is_inet(fd);
+	bool inet = sys_fd_is_inet(fd);
 	bool server = fd_is_local_server(fd);
 	switch (id) {
 	case F_FD_TYPE:
 		return ret_str(v, sk_fd_type_name(fd->type));
 	case F_FD_TYPECHAR:
-		return ret_fmt(in, v, "%c", sk_fd_type_char(fd->type));
+		return sys_ret_fmt(in, v, "%c", sk_fd_type_char(fd->type));
 	case F_FD_NAME:
 		return ret_str(v, fd->name);
 	case F_FD_NAMERAW:
@@ -1287,7 +1286,7 @@ static int fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req 
 			return SK_NA;
 		}
 		size_t l = slash == fd->name ? 1 : (size_t)(slash - fd->name);
-		return ret_fmt(in, v, "%.*s", (int)l, fd->name);
+		return sys_ret_fmt(in, v, "%.*s", (int)l, fd->name);
 	}
 	case F_FD_FILENAME: {
 		if (fd->type != SK_FD_FILE || fd->name == NULL || in->ev.open_failed) {
@@ -1331,7 +1330,7 @@ static int fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req 
 		}
 		uint32_t ty = id == F_FD_NET ? SK_TYPE_IPNET : SK_TYPE_IPADDR;
 		uint32_t n = 0;
-		if (fd_has_client(fd)) {
+		if (sys_fd_has_client(fd)) {
 			set_ip(&in->items[n++], ty, fd->family, fd->cip);
 		}
 		set_ip(&in->items[n++], ty, fd->family, fd->sip);
@@ -1344,22 +1343,21 @@ static int fd_field(struct sys_inst *in, unsigned id, const struct sk_field_req 
 	case F_FD_SPORT:
 	case F_FD_LPORT:
 	case F_FD_RPORT: {
-		if (!inet) {
+		char side = sys_fd_side(fd, id == F_FD_CPORT   ? 'c'
+					    : id == F_FD_SPORT ? 's'
+					    : id == F_FD_LPORT ? 'l'
+							       : 'r');
+		if (side == 0) {
 			return SK_NA;
 		}
-		bool client_side = id == F_FD_CPORT || (id == F_FD_LPORT && !server) ||
-				   (id == F_FD_RPORT && server);
-		if (client_side && !fd_has_client(fd)) {
-			return SK_NA;
-		}
-		return ret_u64(v, SK_TYPE_PORT, client_side ? fd->cport : fd->sport);
+		return ret_u64(v, SK_TYPE_PORT, side == 'c' ? fd->cport : fd->sport);
 	}
 	case F_FD_PORT: {
 		if (!inet) {
 			return SK_NA;
 		}
 		uint32_t n = 0;
-		if (fd_has_client(fd)) {
+		if (sys_fd_has_client(fd)) {
 			in->items[n].type = SK_TYPE_PORT;
 			in->items[n++].u64 = fd->cport;
 		}
@@ -1462,7 +1460,7 @@ static int evt_field(struct sys_inst *in, const struct sk_event *ev, unsigned id
 			return ret_str(v, "SUCCESS");
 		}
 		return sk_errno_name(-res) ? ret_str(v, sk_errno_name(-res))
-					   : ret_fmt(in, v, "E%" PRId64, -res);
+					   : sys_ret_fmt(in, v, "E%" PRId64, -res);
 	case F_EVT_RAWRES:
 		return result(in, &res) ? ret_i64(v, res) : SK_NA;
 	case F_EVT_FAILED:
@@ -1690,7 +1688,7 @@ static int proc_field(struct sys_inst *in, const struct sk_event *ev, unsigned i
 			return SK_NA;
 		}
 		size_t l = strlen(cwd);
-		return ret_fmt(in, v, "%s%s", cwd, l && cwd[l - 1] == '/' ? "" : "/");
+		return sys_ret_fmt(in, v, "%s%s", cwd, l && cwd[l - 1] == '/' ? "" : "/");
 	}
 	case F_PROC_EXEPATH:
 		return ret_str(v, t->exepath);

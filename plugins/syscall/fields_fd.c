@@ -17,7 +17,6 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,52 +161,16 @@ const char *sys_services_name(const char *path, uint16_t port, const char *proto
 
 /* ---- small helpers ---- */
 
-/* out - a formatted value in the scratch buffer. */
-__attribute__((format(printf, 3, 4))) static int out(struct sys_inst *in, struct sk_value *v,
-						     const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *b = n >= 0 ? sys_scratch(in, (size_t)n + 1) : NULL;
-	if (b == NULL) {
-		return SK_ERR;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return sys_ret_str(v, b);
-}
-
-static bool inet_fd(const struct sk_fd *fd)
-{
-	return fd != NULL && (fd->type == SK_FD_IPV4 || fd->type == SK_FD_IPV6) &&
-	       (fd->family == AF_INET || fd->family == AF_INET6);
-}
-
-/* knows_client - the socket has a client end (see fields.c fd_has_client:
- * a listening or only bound socket has none) */
-static bool knows_client(const struct sk_fd *fd)
-{
-	return fd->connected || fd->role == SK_ROLE_CLIENT || fd->cport != 0;
-}
-
 /* side_port - the port of an inet fd's client ('c'), server ('s'), local
  * ('l') or remote ('r') end, as fd.cport ... fd.rport read it; false when
  * the fd has no such end. */
 static bool side_port(const struct sk_fd *fd, char which, uint16_t *ret)
 {
-	if (!inet_fd(fd)) {
+	char side = sys_fd_side(fd, which);
+	if (side == 0) {
 		return false;
 	}
-	bool local_server = fd->role == SK_ROLE_SERVER;
-	bool client =
-	    which == 'c' || (which == 'l' && !local_server) || (which == 'r' && local_server);
-	if (client && !knows_client(fd)) {
-		return false;
-	}
-	*ret = client ? fd->cport : fd->sport;
+	*ret = side == 'c' ? fd->cport : fd->sport;
 	return true;
 }
 
@@ -245,7 +208,7 @@ static int proto_field(struct sys_inst *in, const struct sk_fd *fd, char which, 
 	}
 	const char *l4 = sk_l4_name(fd->l4proto);
 	const char *name = l4 ? sys_services_name(NULL, port, l4) : NULL;
-	return name ? sys_ret_str(v, name) : out(in, v, "%u", port);
+	return name ? sys_ret_str(v, name) : sys_ret_fmt(in, v, "%u", port);
 }
 
 static int fd_extra(struct sys_inst *in, unsigned id, struct sk_value *v)
@@ -257,13 +220,13 @@ static int fd_extra(struct sys_inst *in, unsigned id, struct sk_value *v)
 	char ctr[13];
 	switch (id) {
 	case FX_FD_UID:
-		return out(in, v, "%" PRId64 "%" PRId64, in->ev.t->tid, fd->num);
+		return sys_ret_fmt(in, v, "%" PRId64 "%" PRId64, in->ev.t->tid, fd->num);
 	case FX_FD_CONTAINERNAME:
 		if (fd->name == NULL) {
 			return SK_NA;
 		}
 		container_of(in->ev.t, ctr);
-		return out(in, v, "%s:%s", ctr, fd->name);
+		return sys_ret_fmt(in, v, "%s:%s", ctr, fd->name);
 	case FX_FD_CONTAINERDIRECTORY: {
 		struct sk_value d = {0};
 		int rc = sys_fd_directory(in, &d);
@@ -273,7 +236,7 @@ static int fd_extra(struct sys_inst *in, unsigned id, struct sk_value *v)
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof(dir), "%.*s", (int)d.str.len, d.str.ptr);
 		container_of(in->ev.t, ctr);
-		return out(in, v, "%s:%s", ctr, dir);
+		return sys_ret_fmt(in, v, "%s:%s", ctr, dir);
 	}
 	case FX_FD_PROTO: {
 		uint16_t c, s;
@@ -313,71 +276,41 @@ static int fd_extra(struct sys_inst *in, unsigned id, struct sk_value *v)
 
 /* ---- fdlist.* ---- */
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-__attribute__((format(printf, 2, 3))) static void sbuf_add(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || b->oom) {
-		b->oom = true;
-		return;
-	}
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap : 128;
-		while (nc < b->len + (size_t)n + 1) {
-			nc *= 2;
-		}
-		char *np = realloc(b->p, nc);
-		if (np == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = nc;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* one fd's item of fdlist field `id` into b; false: the fd gives none */
-static bool fdlist_item(const struct sk_fd *fd, int64_t num, unsigned id, struct sbuf *b)
+static bool fdlist_item(const struct sk_fd *fd, int64_t num, unsigned id, struct strbuf *b)
 {
 	char ip[INET6_ADDRSTRLEN];
+	char txt[24];
 	switch (id) {
 	case FX_FDLIST_NUMS:
-		sbuf_add(b, "%" PRId64, num);
+		sys_sb_addn(b, txt, (size_t)snprintf(txt, sizeof(txt), "%" PRId64, num));
 		return true;
-	case FX_FDLIST_NAMES:
-		sbuf_add(b, "%s", fd && fd->name && fd->name[0] ? fd->name : "<NA>");
+	case FX_FDLIST_NAMES: {
+		const char *name = fd && fd->name && fd->name[0] ? fd->name : "<NA>";
+		sys_sb_addn(b, name, strlen(name));
 		return true;
+	}
 	case FX_FDLIST_CIPS:
 	case FX_FDLIST_SIPS: {
 		bool client = id == FX_FDLIST_CIPS;
-		if (!inet_fd(fd) || (client && !knows_client(fd))) {
+		if (!sys_fd_is_inet(fd) || (client && !sys_fd_has_client(fd))) {
 			return false;
 		}
 		if (inet_ntop(fd->family, client ? fd->cip : fd->sip, ip, sizeof(ip)) == NULL) {
 			return false;
 		}
-		sbuf_add(b, "%s", ip);
+		sys_sb_addn(b, ip, strlen(ip));
 		return true;
 	}
 	case FX_FDLIST_CPORTS:
 	case FX_FDLIST_SPORTS:
 		/* as Falco: only sockets with both ends (not listening ones) */
-		if (!inet_fd(fd) || !knows_client(fd)) {
+		if (!sys_fd_is_inet(fd) || !sys_fd_has_client(fd)) {
 			return false;
 		}
-		sbuf_add(b, "%u", id == FX_FDLIST_CPORTS ? fd->cport : fd->sport);
+		sys_sb_addn(b, txt,
+			    (size_t)snprintf(txt, sizeof(txt), "%u",
+					     id == FX_FDLIST_CPORTS ? fd->cport : fd->sport));
 		return true;
 	default:
 		return false;
@@ -399,13 +332,13 @@ static int fdlist_field(struct sys_inst *in, unsigned id, struct sk_value *v)
 	const uint8_t *s = data;
 	uint16_t n;
 	memcpy(&n, s, 2);
-	struct sbuf b = {0};
+	struct strbuf b = {0};
 	for (uint32_t k = 0; k < n && 2 + (k + 1) * 10 <= len; k++) {
 		int64_t num;
 		memcpy(&num, s + 2 + k * 10, 8);
 		size_t mark = b.len;
 		if (b.len > 0) {
-			sbuf_add(&b, ",");
+			sys_sb_addn(&b, ",", 1);
 		}
 		if (!fdlist_item(sk_fd_get(in->ev.t, num), num, id, &b) && !b.oom) {
 			b.len = mark; /* no item: no separator either */
@@ -418,7 +351,7 @@ static int fdlist_field(struct sys_inst *in, unsigned id, struct sk_value *v)
 	if (b.oom) {
 		rc = SK_ERR;
 	} else if (b.len > 0) {
-		rc = out(in, v, "%s", b.p);
+		rc = sys_ret_fmt(in, v, "%s", b.p);
 	}
 	free(b.p);
 	return rc;
@@ -508,11 +441,11 @@ static int fspath_field(struct sys_inst *in, unsigned id, struct sk_value *v)
 	}
 	if (type == SK_SC_SYMLINKAT && pi >= 0 && strcmp(arg, "target") == 0 && s[0] != '/') {
 		/* no directory to resolve a symlinkat target against (Falco's) */
-		return out(in, v, "<UNKNOWN>/%s", s);
+		return sys_ret_fmt(in, v, "<UNKNOWN>/%s", s);
 	}
 	char path[PATH_MAX];
 	int n = sys_resolve_path(in, (unsigned)pi, path, sizeof(path));
-	return n < 0 ? SK_NA : out(in, v, "%s", path);
+	return n < 0 ? SK_NA : sys_ret_fmt(in, v, "%s", path);
 }
 
 /* ---- entry ---- */

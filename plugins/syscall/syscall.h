@@ -116,6 +116,34 @@ int sys_ret_str(struct sk_value *v, const char *s);
 int sys_ret_u64(struct sk_value *v, uint32_t type, uint64_t x);
 int sys_ret_bool(struct sk_value *v, bool b);
 
+/* A growable text buffer: p holds len bytes and a terminator; oom is set
+ * (and nothing more is added) once memory ran out. Starts zeroed; free(p). */
+struct strbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+/* sys_sb_addn - append n bytes of s to b. */
+void sys_sb_addn(struct strbuf *b, const char *s, size_t n);
+
+/* sys_ret_fmt - set *v to a formatted string in the scratch buffer. */
+int sys_ret_fmt(struct sys_inst *in, struct sk_value *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* sys_fd_is_inet - an IPv4 or IPv6 socket with its addresses. */
+bool sys_fd_is_inet(const struct sk_fd *fd);
+
+/* sys_fd_has_client - the socket knows its client end: connected, a client
+ * itself, or a datagram server that has heard from one (a listening or only
+ * bound socket has none). */
+bool sys_fd_has_client(const struct sk_fd *fd);
+
+/* sys_fd_side - which end of an inet fd the client ('c'), server ('s'),
+ * local ('l') or remote ('r') fields (fd.cip, fd.lport ...) read: 'c' or
+ * 's'; 0 when the fd is not inet or that end is a client it does not know. */
+char sys_fd_side(const struct sk_fd *fd, char which);
+
 /* sys_extract - the plugin's extract(). */
 int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req *req,
 		struct sk_value *ret_val);

@@ -189,6 +189,24 @@ static int note_loaded_entry(struct daemon *d, const char *name, char *err, size
 	return 0;
 }
 
+/* load_add - load_one() and add_plugin(); the plugin is closed again when
+ * it cannot be added. */
+static int load_add(struct daemon *d, const char *name_or_path, const struct sk_cfg_node *section,
+		    const char *prefix, const char *expect_name, struct sk_plugin_handle **ret,
+		    char *err, size_t errlen)
+{
+	int r = load_one(d, name_or_path, section, prefix, expect_name, ret, err, errlen);
+	if (r < 0) {
+		return r;
+	}
+	r = add_plugin(d, *ret, err, errlen);
+	if (r < 0) {
+		sk_loader_close(*ret);
+		*ret = NULL;
+	}
+	return r;
+}
+
 /* load_entries - the plugins under plugins: that load_plugins selects (all
  * of them when load_plugins is absent, as in Falco; conf.c decides), or
  * that --enable-source asks for; a source that --disable-source names is
@@ -280,13 +298,8 @@ static int load_engine(struct daemon *d, char *err, size_t errlen)
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "engine.%s", engine_section ? engine_section : "");
 	struct sk_plugin_handle *h = NULL;
-	int r = load_one(d, engine_plugin, section, prefix, NULL, &h, err, errlen);
+	int r = load_add(d, engine_plugin, section, prefix, NULL, &h, err, errlen);
 	if (r < 0) {
-		return r;
-	}
-	r = add_plugin(d, h, err, errlen);
-	if (r < 0) {
-		sk_loader_close(h);
 		return r;
 	}
 	if (!sk_loader_has_cap(h, SK_CAP_SOURCE)) {
@@ -324,13 +337,8 @@ static int load_builtin_extractors(struct daemon *d, char *err, size_t errlen)
 		struct sk_plugin_handle *h = NULL;
 		char prefix[64];
 		snprintf(prefix, sizeof(prefix), "engine.%s", builtin[i]);
-		int r = load_one(d, builtin[i], NULL, prefix, builtin[i], &h, err, errlen);
+		int r = load_add(d, builtin[i], NULL, prefix, builtin[i], &h, err, errlen);
 		if (r < 0) {
-			return r;
-		}
-		r = add_plugin(d, h, err, errlen);
-		if (r < 0) {
-			sk_loader_close(h);
 			return r;
 		}
 	}

@@ -107,6 +107,32 @@ static json_object *parse(struct jsonx *j, const struct sk_event *ev)
 	return o;
 }
 
+/* reserve - grow *o (capacity *cap) to hold `need` bytes, doubling; frees
+ * it and returns false without memory. */
+static bool reserve(char **o, size_t *cap, size_t need)
+{
+	if (need <= *cap) {
+		return true;
+	}
+	char *p = realloc(*o, 2 * need);
+	if (p == NULL) {
+		free(*o);
+		return false;
+	}
+	*o = p;
+	*cap = 2 * need;
+	return true;
+}
+
+/* newline - a line break and the indentation of `depth` at o + n; returns
+ * the new length. */
+static size_t newline(char *o, size_t n, size_t depth)
+{
+	o[n++] = '\n';
+	memset(o + n, ' ', 2 * depth);
+	return n + 2 * depth;
+}
+
 /* indent - `len` bytes of JSON (parse() accepted them) laid out with one member or element
  * a line, two spaces a level, "key": value, and empty {} / [] kept on one
  * line; strings are copied as written. Returns a malloc'd string. */
@@ -119,14 +145,8 @@ static char *indent(const char *s, size_t len)
 	}
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		size_t need = n + 2 * depth + 8;
-		if (need > cap) {
-			char *p = realloc(o, cap = 2 * need);
-			if (p == NULL) {
-				free(o);
-				return NULL;
-			}
-			o = p;
+		if (!reserve(&o, &cap, n + 2 * depth + 8)) {
+			return NULL;
 		}
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			continue;
@@ -137,13 +157,8 @@ static char *indent(const char *s, size_t len)
 				k += s[k] == '\\' ? 2 : 1;
 			}
 			size_t sl = (k < len ? k + 1 : len) - i;
-			if (n + sl + 1 > cap) {
-				char *p = realloc(o, cap = 2 * (n + sl) + 64);
-				if (p == NULL) {
-					free(o);
-					return NULL;
-				}
-				o = p;
+			if (!reserve(&o, &cap, n + sl + 1)) {
+				return NULL;
 			}
 			memcpy(o + n, s + i, sl);
 			n += sl;
@@ -153,9 +168,7 @@ static char *indent(const char *s, size_t len)
 		bool open = c == '{' || c == '[', close = (c == '}' || c == ']') && depth > 0;
 		if (close && !(n && (o[n - 1] == '{' || o[n - 1] == '['))) {
 			depth--;
-			o[n++] = '\n';
-			memset(o + n, ' ', 2 * depth);
-			n += 2 * depth;
+			n = newline(o, n, depth);
 		} else if (close) {
 			depth--;
 		}
@@ -172,9 +185,7 @@ static char *indent(const char *s, size_t len)
 			depth++;
 		}
 		if ((open && !empty) || c == ',') {
-			o[n++] = '\n';
-			memset(o + n, ' ', 2 * depth);
-			n += 2 * depth;
+			n = newline(o, n, depth);
 		}
 	}
 	o[n] = '\0';

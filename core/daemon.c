@@ -184,6 +184,27 @@ static void capture_failed(struct daemon *d, int rc)
 	sk_loop_stop(d->loop);
 }
 
+/* parse_event - one parser takes one event. A failure is counted (the
+ * plugin's parse_errors metric) and its reason logged at most once every
+ * PARSE_ERROR_LOG_S seconds; the event goes on to the rules regardless. */
+static void parse_event(struct sk_plugin_handle *h, const struct sk_event *ev)
+{
+	if (h->def.parse->parse(h->inst, ev) == SK_OK) {
+		return;
+	}
+	h->parse_errors++;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (h->parse_logged_ns == 0 ||
+	    now - h->parse_logged_ns >= PARSE_ERROR_LOG_S * 1000000000ull) {
+		h->parse_logged_ns = now;
+		SK_WARN("plugin '%s' could not parse event %" PRIu64 " (%s): %s; %" PRIu64
+			" parse error(s) so far",
+			h->def.name, ev->num, ev->source, sk_loader_last_error(h), h->parse_errors);
+	}
+}
+
 /* hand_state - an SK_EVT_STATE record (a replayed capture's saved state)
  * goes to the parse() of the plugin that saved it, and nowhere else. */
 static void hand_state(struct daemon *d, const struct sk_evt_hdr *rec)
@@ -198,7 +219,7 @@ static void hand_state(struct daemon *d, const struct sk_evt_hdr *rec)
 	for (size_t i = 0; i < d->nparsers; i++) {
 		struct sk_plugin_handle *h = d->parsers[i];
 		if (strcmp(h->def.name, (const char *)p) == 0) {
-			h->def.parse(h->inst, &ev);
+			parse_event(h, &ev);
 			return;
 		}
 	}
@@ -264,10 +285,11 @@ static void snapshot_parsers(struct daemon *d)
 	sk_loader_set_state_sink(save_state, d);
 	for (size_t i = 0; i < d->nparsers; i++) {
 		struct sk_plugin_handle *h = d->parsers[i];
-		if (h->def.snapshot != NULL && h->def.snapshot(h->inst) != SK_OK) {
-			SK_WARN("plugin '%s' could not save its state in the capture file: a "
+		const struct sk_parse_ops *po = h->def.parse;
+		if (po->snapshot != NULL && po->snapshot(h->inst) != SK_OK) {
+			SK_WARN("plugin '%s' could not save its state in the capture file (%s): a "
 				"replay may differ from this run",
-				h->def.name);
+				h->def.name, sk_loader_last_error(h));
 		}
 	}
 	SK_INFO("capture file: %" PRIu64 " state records saved at the start", d->state_records);
@@ -296,9 +318,10 @@ static void handle_event(struct daemon *d, const struct source *s, const struct 
 	}
 	d->nevents++;
 	struct sk_event ev = {
-		.rec = rec,
-		.num = d->nevents,
-		.source = s->h->def.event_source ? s->h->def.event_source : sk_evt_source_name(rec),
+	    .rec = rec,
+	    .num = d->nevents,
+	    .source = sk_loader_event_source(s->h) ? sk_loader_event_source(s->h)
+						   : sk_evt_source_name(rec),
 	};
 	if (rec->type == SK_EVT_DROP) {
 		const void *p;
@@ -311,8 +334,8 @@ static void handle_event(struct daemon *d, const struct source *s, const struct 
 	}
 	for (size_t i = 0; i < d->nparsers; i++) {
 		struct sk_plugin_handle *h = d->parsers[i];
-		if (plugin_applies(h, ev.source)) {
-			h->def.parse(h->inst, &ev);
+		if (sources_include(h->def.parse->sources, ev.source)) {
+			parse_event(h, &ev);
 		}
 	}
 	if (d->rules != NULL) {
@@ -357,7 +380,7 @@ static bool pump(struct daemon *d, struct source *s)
 	const struct sk_evt_hdr *const *evs = NULL;
 	size_t n = 0;
 	char err[ERRLEN] = "";
-	int rc = s->h->def.next_batch(s->h->inst, &evs, &n, err, sizeof(err));
+	int rc = s->h->def.source->next_batch(s->h->inst, &evs, &n, err, sizeof(err));
 	switch (rc) {
 	case SK_OK:
 		for (size_t i = 0; i < n && !s->done; i++) {
@@ -485,7 +508,7 @@ static int open_sources(struct daemon *d, char *err, size_t errlen)
 	for (size_t i = 0; i < d->nsources; i++) {
 		struct source *s = &d->sources[i];
 		int fd = -1;
-		int r = s->h->def.open(s->h->inst, s->open_params, &fd, err, errlen);
+		int r = s->h->def.source->open(s->h->inst, s->open_params, &fd, err, errlen);
 		if (r != SK_OK) {
 			char msg[ERRLEN];
 			snprintf(msg, sizeof(msg), "source '%s' could not start: %s", s->h->def.name,
@@ -525,7 +548,7 @@ static void close_sources(struct daemon *d)
 			if (!s->done && s->fd >= 0) {
 				sk_loop_del_fd(d->loop, s->fd);
 			}
-			s->h->def.close(s->h->inst);
+			s->h->def.source->close(s->h->inst);
 			s->opened = false;
 		}
 	}

@@ -32,6 +32,7 @@
 #define ERRLEN		       4096
 #define MAX_BATCHES_PER_WAKEUP 64
 #define DROP_CHECK_MS	       1000
+#define PARSE_ERROR_LOG_S      10 /* at most one parse-error line this often */
 
 struct daemon;
 
@@ -109,12 +110,14 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static inline bool plugin_applies(const struct sk_plugin_handle *h, const char *source)
+/* sources_include - whether a role table's `sources` list (NULL: every
+ * source) includes `source`. */
+static inline bool sources_include(const char *const *sources, const char *source)
 {
-	if (h->def.sources == NULL) {
+	if (sources == NULL) {
 		return true;
 	}
-	for (const char *const *s = h->def.sources; *s != NULL; s++) {
+	for (const char *const *s = sources; *s != NULL; s++) {
 		if (strcmp(*s, source) == 0) {
 			return true;
 		}

@@ -41,7 +41,7 @@ int drules_build_fields(struct daemon *d, char *err, size_t errlen)
 		r = sk_fields_add_source(d->fields, "syscall");
 	}
 	for (size_t i = 0; r == 0 && i < d->nsources; i++) {
-		const char *src = d->sources[i].h->def.event_source;
+		const char *src = sk_loader_event_source(d->sources[i].h);
 		if (src != NULL) {
 			r = sk_fields_add_source(d->fields, src);
 		}
@@ -52,14 +52,13 @@ int drules_build_fields(struct daemon *d, char *err, size_t errlen)
 	 * skipped with one line, as at live start. */
 	if (d->conf->engine_kind == SK_ENGINE_REPLAY) {
 		for (size_t i = 0; r == 0 && i < d->nplugins; i++) {
-			const struct sk_plugin *def = &d->plugins[i]->def;
-			if (def->event_source != NULL) {
-				r = sk_fields_add_source(d->fields, def->event_source);
+			const struct sk_plugin_handle *h = d->plugins[i];
+			if (sk_loader_event_source(h) != NULL) {
+				r = sk_fields_add_source(d->fields, sk_loader_event_source(h));
 			}
-			bool parses = sk_loader_has_cap(d->plugins[i], SK_CAP_PARSE);
-			for (size_t k = 0; r == 0 && parses && def->sources && def->sources[k];
-			     k++) {
-				r = sk_fields_add_source(d->fields, def->sources[k]);
+			const char *const *ps = h->def.parse ? h->def.parse->sources : NULL;
+			for (size_t k = 0; r == 0 && ps && ps[k]; k++) {
+				r = sk_fields_add_source(d->fields, ps[k]);
 			}
 		}
 	}
@@ -221,15 +220,15 @@ void drules_push_event_types(struct daemon *d)
 	}
 	for (size_t i = 0; i < d->nsources; i++) {
 		struct source *s = &d->sources[i];
-		const char *src = s->h->def.event_source;
-		if (!s->opened || s->done || s->h->def.set_event_types == NULL || src == NULL ||
+		const char *src = sk_loader_event_source(s->h);
+		const struct sk_source_ops *so = s->h->def.source;
+		if (!s->opened || s->done || so->set_event_types == NULL || src == NULL ||
 		    strcmp(src, "syscall") != 0) {
 			continue;
 		}
-		if (s->h->def.set_event_types(s->h->inst, all ? NULL : types, all ? 0 : n) !=
-		    SK_OK) {
-			SK_WARN("source '%s' could not narrow its events to what the rules use",
-				s->h->def.name);
+		if (so->set_event_types(s->h->inst, all ? NULL : types, all ? 0 : n) != SK_OK) {
+			SK_WARN("source '%s' could not narrow its events to what the rules use: %s",
+				s->h->def.name, sk_loader_last_error(s->h));
 		}
 	}
 	free(types);

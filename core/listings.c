@@ -70,7 +70,7 @@ void listing_plan(struct daemon *d)
 	for (size_t i = 0; i < d->nplugins; i++) {
 		const struct sk_plugin_handle *h = d->plugins[i];
 		printf("  %s %s (%s) from %s\n", h->def.name, h->def.version,
-		       caps_text(h->def.caps, caps, sizeof(caps)), h->path);
+		       caps_text(sk_loader_caps(h), caps, sizeof(caps)), h->path);
 	}
 	if (d->nplugins == 0) {
 		printf("  (none)\n");
@@ -134,20 +134,21 @@ void listing_fields(struct daemon *d)
 		if (!sk_loader_has_cap(h, SK_CAP_EXTRACT)) {
 			continue;
 		}
-		if (d->opts->list_source && !plugin_applies(h, d->opts->list_source)) {
+		const struct sk_extract_ops *x = h->def.extract;
+		if (d->opts->list_source && !sources_include(x->sources, d->opts->list_source)) {
 			continue;
 		}
 		printf("Field class: %s (plugin %s %s)\n", h->def.name, h->def.name,
 		       h->def.version);
-		if (h->def.sources) {
+		if (x->sources) {
 			printf("Event sources:");
-			for (const char *const *s = h->def.sources; *s; s++) {
+			for (const char *const *s = x->sources; *s; s++) {
 				printf(" %s", *s);
 			}
 			printf("\n");
 		}
 		printf("\n");
-		for (const struct sk_field *f = h->def.fields; f && f->name; f++) {
+		for (const struct sk_field *f = x->fields; f && f->name; f++) {
 			if (f->flags & SK_FIELD_HIDDEN) {
 				continue;
 			}

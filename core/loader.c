@@ -269,6 +269,64 @@ static size_t param_size(uint32_t type)
 	}
 }
 
+/* The role member of struct sk_plugin that is set without the callback its
+ * role requires, or NULL when every set role is complete. */
+static const char *missing_member(const struct sk_plugin *p, const char **ret_role)
+{
+	const char *missing = NULL;
+	if (p->source != NULL) {
+		*ret_role = "a source";
+		missing = p->source->open == NULL	  ? "open()"
+			  : p->source->next_batch == NULL ? "next_batch()"
+			  : p->source->close == NULL	  ? "close()"
+							  : NULL;
+	}
+	if (missing == NULL && p->extract != NULL) {
+		*ret_role = "an extract";
+		missing = p->extract->fields == NULL	? "fields table"
+			  : p->extract->extract == NULL ? "extract()"
+							: NULL;
+	}
+	if (missing == NULL && p->parse != NULL) {
+		*ret_role = "a parse";
+		missing = p->parse->parse == NULL ? "parse()" : NULL;
+	}
+	if (missing == NULL && p->output != NULL) {
+		*ret_role = "an output";
+		missing = p->output->write == NULL ? "write()" : NULL;
+	}
+	return missing;
+}
+
+static int check_fields(const char *path, const char *name, const struct sk_field *fields,
+			char *err, size_t errlen)
+{
+	size_t i = 0;
+	for (; fields[i].name != NULL; i++) {
+		const struct sk_field *f = &fields[i];
+		if (!name_is_valid(f->name, true)) {
+			snprintf(err, errlen,
+				 "%s: plugin '%s' field %zu has an invalid name '%s' (use "
+				 "[A-Za-z0-9_.]+)",
+				 path, name, i, f->name);
+			return -EINVAL;
+		}
+		if (f->type == SK_TYPE_NONE || f->type > SK_TYPE_LIST) {
+			snprintf(err, errlen,
+				 "%s: plugin '%s' field '%s' has an unknown type %u (use an "
+				 "SK_TYPE_* value)",
+				 path, name, f->name, (unsigned)f->type);
+			return -EINVAL;
+		}
+	}
+	if (i == 0) {
+		snprintf(err, errlen, "%s: plugin '%s' has an extract table but no fields", path,
+			 name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Checks of the copied table after the ABI checks; err gets the reason
  * after "PATH: ". */
 static int check_table(const char *path, const struct sk_plugin *p, char *err, size_t errlen)
@@ -281,78 +339,31 @@ static int check_table(const char *path, const struct sk_plugin *p, char *err, s
 			 name, p->init == NULL ? "init()" : "destroy()");
 		return -EINVAL;
 	}
-
-	static const uint32_t known =
-	    SK_CAP_SOURCE | SK_CAP_EXTRACT | SK_CAP_PARSE | SK_CAP_OUTPUT | SK_CAP_MT_SAFE;
-	if (p->caps & ~known) {
+	if (p->flags != 0) {
 		snprintf(err, errlen,
-			 "%s: plugin '%s' declares unknown capabilities 0x%x: rebuild the plugin "
-			 "against this version's headers",
-			 path, name, (unsigned)(p->caps & ~known));
+			 "%s: plugin '%s' sets flags 0x%x this shrike does not know: rebuild the "
+			 "plugin against this version's headers",
+			 path, name, (unsigned)p->flags);
 		return -EINVAL;
 	}
-	if ((p->caps & ~SK_CAP_MT_SAFE) == 0) {
+	if (p->source == NULL && p->extract == NULL && p->parse == NULL && p->output == NULL) {
 		snprintf(err, errlen,
-			 "%s: plugin '%s' declares no capability: set .caps to SK_CAP_SOURCE, "
-			 "SK_CAP_EXTRACT, SK_CAP_PARSE and/or SK_CAP_OUTPUT",
+			 "%s: plugin '%s' plays no role: set .source, .extract, .parse and/or "
+			 ".output to a table defined with SK_PLUGIN_OPS",
 			 path, name);
 		return -EINVAL;
 	}
-
-	const char *cap = NULL, *missing = NULL;
-	if (p->caps & SK_CAP_SOURCE) {
-		cap = "SK_CAP_SOURCE";
-		missing = p->open == NULL	  ? "open()"
-			  : p->next_batch == NULL ? "next_batch()"
-			  : p->close == NULL	  ? "close()"
-						  : NULL;
-	}
-	if (missing == NULL && (p->caps & SK_CAP_EXTRACT)) {
-		cap = "SK_CAP_EXTRACT";
-		missing = p->fields == NULL    ? "fields table"
-			  : p->extract == NULL ? "extract()"
-					       : NULL;
-	}
-	if (missing == NULL && (p->caps & SK_CAP_PARSE)) {
-		cap = "SK_CAP_PARSE";
-		missing = p->parse == NULL ? "parse()" : NULL;
-	}
-	if (missing == NULL && (p->caps & SK_CAP_OUTPUT)) {
-		cap = "SK_CAP_OUTPUT";
-		missing = p->write == NULL ? "write()" : NULL;
-	}
+	const char *role = "";
+	const char *missing = missing_member(p, &role);
 	if (missing != NULL) {
-		snprintf(err, errlen, "%s: plugin '%s' declares %s but has no %s", path, name, cap,
+		snprintf(err, errlen, "%s: plugin '%s' has %s table but no %s", path, name, role,
 			 missing);
 		return -EINVAL;
 	}
-
-	if (p->caps & SK_CAP_EXTRACT) {
-		size_t i = 0;
-		for (; p->fields[i].name != NULL; i++) {
-			const struct sk_field *f = &p->fields[i];
-			if (!name_is_valid(f->name, true)) {
-				snprintf(err, errlen,
-					 "%s: plugin '%s' field %zu has an invalid name '%s' (use "
-					 "[A-Za-z0-9_.]+)",
-					 path, name, i, f->name);
-				return -EINVAL;
-			}
-			if (f->type == SK_TYPE_NONE || f->type > SK_TYPE_LIST) {
-				snprintf(
-				    err, errlen,
-				    "%s: plugin '%s' field '%s' has an unknown type %u (use an "
-				    "SK_TYPE_* value)",
-				    path, name, f->name, (unsigned)f->type);
-				return -EINVAL;
-			}
-		}
-		if (i == 0) {
-			snprintf(err, errlen,
-				 "%s: plugin '%s' declares SK_CAP_EXTRACT but its fields table is "
-				 "empty",
-				 path, name);
-			return -EINVAL;
+	if (p->extract != NULL) {
+		int rc = check_fields(path, name, p->extract->fields, err, errlen);
+		if (rc < 0) {
+			return rc;
 		}
 	}
 
@@ -405,6 +416,59 @@ static int check_table(const char *path, const struct sk_plugin *p, char *err, s
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Copy one role table of the plugin into the host's zeroed `dst` (dstsize
+ * bytes), after checking its size against the ABI 1.0 size `min`. A NULL
+ * table leaves *ret_role NULL. */
+static int copy_role(const char *path, const char *plugin, const char *role, const void *src,
+		     void *dst, size_t dstsize, size_t min, const void **ret_role, char *err,
+		     size_t errlen)
+{
+	*ret_role = NULL;
+	if (src == NULL) {
+		return 0;
+	}
+	uint32_t size = *(const uint32_t *)src; /* every role table starts with it */
+	if (size < min) {
+		snprintf(err, errlen,
+			 "%s: plugin '%s' %s table too small (%u bytes, ABI 1.0 needs at least "
+			 "%zu): define it with SK_PLUGIN_OPS",
+			 path, plugin, role, (unsigned)size, min);
+		return -EINVAL;
+	}
+	memcpy(dst, src, size < dstsize ? size : dstsize);
+	*ret_role = dst;
+	return 0;
+}
+
+/* Point h->def's role members to the host's zero-extended copies of the
+ * plugin's role tables, so members a plugin built for an older minor does
+ * not know read as NULL/0. */
+static int copy_roles(const char *path, struct sk_plugin_handle *h, char *err, size_t errlen)
+{
+	struct sk_plugin *d = &h->def;
+	const char *name = d->name != NULL ? d->name : "";
+	const void *r;
+	int rc = copy_role(path, name, "source", d->source, &h->source, sizeof(h->source),
+			   SK_SOURCE_OPS_V1_0_SIZE, &r, err, errlen);
+	d->source = r;
+	if (rc == 0) {
+		rc = copy_role(path, name, "extract", d->extract, &h->extract, sizeof(h->extract),
+			       SK_EXTRACT_OPS_V1_0_SIZE, &r, err, errlen);
+		d->extract = r;
+	}
+	if (rc == 0) {
+		rc = copy_role(path, name, "parse", d->parse, &h->parse, sizeof(h->parse),
+			       SK_PARSE_OPS_V1_0_SIZE, &r, err, errlen);
+		d->parse = r;
+	}
+	if (rc == 0) {
+		rc = copy_role(path, name, "output", d->output, &h->output, sizeof(h->output),
+			       SK_OUTPUT_OPS_V1_0_SIZE, &r, err, errlen);
+		d->output = r;
+	}
+	return rc;
 }
 
 /* dlerror() text without the leading "PATH: " it usually repeats. */
@@ -481,7 +545,7 @@ int sk_loader_open(const char *path, struct sk_plugin_handle **ret_h, char *err,
 		goto out;
 	}
 
-	/* The header (abi_major, abi_minor, struct_size, caps) is fixed forever. */
+	/* The header (abi_major, abi_minor, struct_size, flags) is fixed forever. */
 	if (p->abi_major != SK_PLUGIN_ABI_MAJOR) {
 		snprintf(
 		    err, errlen,
@@ -515,8 +579,10 @@ int sk_loader_open(const char *path, struct sk_plugin_handle **ret_h, char *err,
 	memset(&h->def, 0, sizeof(h->def));
 	memcpy(&h->def, p,
 	       p->struct_size < sizeof(h->def) ? (size_t)p->struct_size : sizeof(h->def));
-
-	rc = check_table(path, &h->def, err, errlen);
+	rc = copy_roles(path, h, err, errlen);
+	if (rc == 0) {
+		rc = check_table(path, &h->def, err, errlen);
+	}
 	if (rc < 0) {
 		goto out;
 	}
@@ -677,9 +743,31 @@ void sk_loader_close(struct sk_plugin_handle *h)
 	free(h);
 }
 
+unsigned sk_loader_caps(const struct sk_plugin_handle *h)
+{
+	if (h == NULL) {
+		return 0;
+	}
+	return (h->def.source != NULL ? SK_CAP_SOURCE : 0u) |
+	       (h->def.extract != NULL ? SK_CAP_EXTRACT : 0u) |
+	       (h->def.parse != NULL ? SK_CAP_PARSE : 0u) |
+	       (h->def.output != NULL ? SK_CAP_OUTPUT : 0u);
+}
+
+const char *sk_loader_last_error(const struct sk_plugin_handle *h)
+{
+	const char *e = h->def.last_error != NULL ? h->def.last_error(h->inst) : NULL;
+	return e != NULL && e[0] != '\0' ? e : "no reason given";
+}
+
+const char *sk_loader_event_source(const struct sk_plugin_handle *h)
+{
+	return h != NULL && h->def.source != NULL ? h->def.source->event_source : NULL;
+}
+
 bool sk_loader_has_cap(const struct sk_plugin_handle *h, unsigned cap)
 {
-	return h != NULL && (h->def.caps & cap) == cap;
+	return (sk_loader_caps(h) & cap) == cap;
 }
 
 struct sk_plugin_handle *sk_loader_find(struct sk_plugin_handle *const *hs, size_t n,

@@ -2,8 +2,8 @@
  * configure and initialise them.
  *
  * Order (see docs/plugin-authoring.md): dlopen(RTLD_NOW|RTLD_LOCAL) ->
- * dlsym("shrike_plugin_entry") -> ABI major/minor -> struct_size -> caps vs
- * callbacks -> name -> schema-validate the config section -> init().
+ * dlsym("shrike_plugin_entry") -> ABI major/minor -> struct_size -> role
+ * tables and their callbacks -> name -> schema-validate the config section -> init().
  */
 #ifndef SK_CORE_LOADER_H
 #define SK_CORE_LOADER_H
@@ -20,11 +20,18 @@ struct sk_plugin_handle {
 	char *path;	      /* resolved file path, owned */
 	char *instance_name;  /* name used in logs: "output:file", owned */
 	void *dl;	      /* dlopen handle */
-	struct sk_plugin def; /* copy of the plugin's table, zero-extended */
+	struct sk_plugin def; /* copy of the plugin's table, zero-extended; its
+			       * role members point to the copies below */
+	struct sk_source_ops source; /* zero-extended copies of the role tables */
+	struct sk_extract_ops extract;
+	struct sk_parse_ops parse;
+	struct sk_output_ops output;
 	void *config;	      /* host-owned config struct (def.config_size), or NULL */
 	char *config_json;    /* the section as JSON, owned */
 	void *inst;	      /* plugin-owned instance after init() */
 	bool initialised;
+	uint64_t parse_errors;	  /* parse() failures (the daemon counts them) */
+	uint64_t parse_logged_ns; /* when the last one was logged, monotonic */
 	struct sk_host *host; /* the host-side context passed to the plugin */
 };
 
@@ -53,9 +60,12 @@ char *sk_loader_resolve(const char *dir, const char *name_or_path);
  *     "/x/file.so: plugin table too small (40 bytes, ABI 1.0 needs at least N): define it with
  * SK_PLUGIN_DEFINE"
  *     "/x/file.so: plugin 'foo' has no init(): every plugin needs init() and destroy()"
- *     "/x/file.so: plugin 'foo' declares SK_CAP_OUTPUT but has no write()"
- *     "/x/file.so: plugin 'foo' declares no capability: set .caps to SK_CAP_SOURCE, SK_CAP_EXTRACT,
- * SK_CAP_PARSE and/or SK_CAP_OUTPUT"
+ *     "/x/file.so: plugin 'foo' output table too small (8 bytes, ABI 1.0 needs at least N): define
+ * it with SK_PLUGIN_OPS"
+ *     "/x/file.so: plugin 'foo' has an output table but no write()"
+ *     "/x/file.so: plugin 'foo' plays no role: set .source, .extract, .parse and/or .output to a
+ * table defined with SK_PLUGIN_OPS"
+ *     "/x/file.so: plugin 'foo' sets flags 0x1 this shrike does not know: rebuild ..."
  *     "/x/file.so: plugin 'foo' field 3 has an invalid name 'f-o' (use [A-Za-z0-9_.]+)"
  *     "/x/file.so: plugin 'foo' parameter 'port' lies outside config_size (offset 16 + 8 > 16)"
  *     "/x/file.so: invalid plugin name 'Foo!' (use [a-z0-9_]+)"
@@ -86,7 +96,27 @@ int sk_loader_init(struct sk_plugin_handle *h, const char *instance_name, char *
  * dlclose(). NULL is a no-op. Never call while a callback may still run. */
 void sk_loader_close(struct sk_plugin_handle *h);
 
-/* sk_loader_has_cap - whether the plugin declares capability `cap`. */
+/* The roles a plugin plays, as the host names them (a plugin plays a role by
+ * setting that role's table in struct sk_plugin). */
+#define SK_CAP_SOURCE  (1u << 0)
+#define SK_CAP_EXTRACT (1u << 1)
+#define SK_CAP_PARSE   (1u << 2)
+#define SK_CAP_OUTPUT  (1u << 3)
+
+/* sk_loader_caps - the SK_CAP_* roles of the plugin (0 for NULL). */
+unsigned sk_loader_caps(const struct sk_plugin_handle *h);
+
+/* sk_loader_event_source - the source name a source plugin's events carry
+ * (sk_source_ops.event_source), or NULL (not a source, or records that name
+ * it themselves). */
+const char *sk_loader_event_source(const struct sk_plugin_handle *h);
+
+/* sk_loader_last_error - the plugin's reason for the failure of its last
+ * call (last_error()), or "no reason given" when it has none. Call right
+ * after the failing call, on the same thread. */
+const char *sk_loader_last_error(const struct sk_plugin_handle *h);
+
+/* sk_loader_has_cap - whether the plugin plays every role in `cap`. */
 bool sk_loader_has_cap(const struct sk_plugin_handle *h, unsigned cap);
 
 /* sk_loader_find - the first of the n handles whose plugin is named `name`

@@ -381,15 +381,19 @@ static int output_open(struct output *out, const char *plugins_dir, const struct
 		conf_error(err, errlen, c, msg);
 		goto out;
 	}
+	const struct sk_output_ops *oo = out->h->def.output;
 	struct sk_outq_ops ops = {
-	    .write = out->h->def.write,
-	    .flush = out->h->def.flush,
-	    .reopen = out->h->def.reopen,
+	    .write = oo->write,
+	    .flush = oo->flush,
+	    .reopen = oo->reopen,
+	    .late_failures = oo->late_failures,
+	    .metrics = out->h->def.metrics,
+	    .last_error = out->h->def.last_error,
 	};
-	/* Outputs that learn of failures after write() (late_failures) get an
-	 * idle flush() every second to collect them. */
+	/* Outputs that learn of failures after write() (late_failures) or
+	 * report metrics get an idle flush() every second to collect them. */
 	struct sk_outq_conf qc2 = *qc;
-	if (out->h->def.late_failures != NULL) {
+	if (oo->late_failures != NULL || out->h->def.metrics != NULL) {
 		qc2.idle_flush_ms = 1000;
 	}
 	out->q = sk_outq_create(&qc2, &ops, out->h->inst);
@@ -509,22 +513,23 @@ void sk_outputs_reopen(struct sk_outputs *o)
 	}
 }
 
-/* add_late_failures - alerts the plugin accepted but finally could not
- * deliver (plugin.h late_failures) count as failed too. */
-static void add_late_failures(const struct output *out, struct sk_output_stats *st)
-{
-	if (out->h != NULL && out->h->def.late_failures != NULL) {
-		st->failed += out->h->def.late_failures(out->h->inst);
-	}
-}
-
 size_t sk_outputs_stats(struct sk_outputs *o, struct sk_output_stats *ret, size_t max)
 {
 	for (size_t i = 0; i < o->n && i < max; i++) {
 		sk_outq_stats(o->outs[i].q, &ret[i]);
-		add_late_failures(&o->outs[i], &ret[i]);
 	}
 	return o->n;
+}
+
+size_t sk_outputs_plugin_metrics(struct sk_outputs *o, size_t i, const char **ret_plugin,
+				 struct sk_metric *ret, size_t max)
+{
+	*ret_plugin = NULL;
+	if (i >= o->n || o->outs[i].h == NULL || o->outs[i].q == NULL) {
+		return 0;
+	}
+	*ret_plugin = o->outs[i].h->def.name;
+	return sk_outq_metrics(o->outs[i].q, ret, max);
 }
 
 void sk_outputs_stop(struct sk_outputs *o, unsigned timeout_ms)
@@ -543,7 +548,6 @@ void sk_outputs_stop(struct sk_outputs *o, unsigned timeout_ms)
 		}
 		struct sk_output_stats st;
 		sk_outq_stats(o->outs[i].q, &st);
-		add_late_failures(&o->outs[i], &st);
 		SK_INFO("output %s: %" PRIu64 " alerts sent, %" PRIu64 " failed, %" PRIu64
 			" dropped, %" PRIu64 " rate-limited",
 			st.name, st.sent, st.failed, st.dropped, st.ratelimited);

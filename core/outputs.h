@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <shrike/alert.h>
+#include <shrike/plugin.h>
 
 #include "cfg.h"
 
@@ -70,6 +71,9 @@ int sk_outputs_parse_opts(const struct sk_output_conf *c, struct sk_output_opts 
 			  size_t errlen);
 
 /* Counters of one output. */
+/* The most metrics of one output plugin a snapshot carries. */
+#define SK_OUTPUT_MAX_METRICS 32
+
 struct sk_output_stats {
 	const char *name;
 	uint64_t sent;	      /* write() returned SK_OK */
@@ -106,6 +110,13 @@ void sk_outputs_reopen(struct sk_outputs *o);
 
 /* sk_outputs_stats - fill up to `max` entries; returns the number of outputs. */
 size_t sk_outputs_stats(struct sk_outputs *o, struct sk_output_stats *ret, size_t max);
+
+/* sk_outputs_plugin_metrics - the metrics output i's plugin reported, as its
+ * worker last collected them (at most max), and the plugin's name in
+ * *ret_plugin. Returns how many; 0 for an output without a plugin or
+ * metrics. Event-loop thread. */
+size_t sk_outputs_plugin_metrics(struct sk_outputs *o, size_t i, const char **ret_plugin,
+				 struct sk_metric *ret, size_t max);
 
 /* sk_outputs_stop - stop accepting alerts, let every worker deliver what is
  * queued (waiting at most timeout_ms for each; 0 = wait forever), flush,

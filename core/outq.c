@@ -70,6 +70,13 @@ struct sk_outq {
 	_Atomic uint64_t failed;
 	_Atomic uint64_t dropped;
 	_Atomic uint64_t ratelimited;
+	_Atomic uint64_t late_failed; /* the plugin's late_failures(), last collected */
+
+	/* The plugin's metrics as the worker last collected them. */
+	pthread_mutex_t metrics_lock;
+	struct sk_metric metrics[SK_OUTPUT_MAX_METRICS];
+	size_t nmetrics;
+	uint64_t collected_ns; /* worker side */
 
 	struct ratelog drop_log;  /* producer side */
 	struct ratelog limit_log; /* producer side */
@@ -160,6 +167,7 @@ struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_
 	}
 	q->ops = *ops;
 	q->inst = inst;
+	pthread_mutex_init(&q->metrics_lock, NULL);
 	q->unbuffered = conf->unbuffered;
 	q->idle_flush_ms = conf->idle_flush_ms;
 	q->retry_min_ms = conf->retry_min_ms ? conf->retry_min_ms : DEFAULT_RETRY_MIN_MS;
@@ -235,14 +243,53 @@ void sk_outq_stats(struct sk_outq *q, struct sk_output_stats *ret)
 	uint64_t tail = atomic_load(&q->tail);
 	ret->name = q->name;
 	ret->sent = atomic_load_explicit(&q->sent, memory_order_relaxed);
-	ret->failed = atomic_load_explicit(&q->failed, memory_order_relaxed);
+	ret->failed = atomic_load_explicit(&q->failed, memory_order_relaxed) +
+		      atomic_load_explicit(&q->late_failed, memory_order_relaxed);
 	ret->dropped = atomic_load_explicit(&q->dropped, memory_order_relaxed);
 	ret->ratelimited = atomic_load_explicit(&q->ratelimited, memory_order_relaxed);
 	ret->queue_depth = tail >= head ? tail - head : 0;
 	ret->queue_capacity = q->cap;
 }
 
+size_t sk_outq_metrics(struct sk_outq *q, struct sk_metric *ret, size_t max)
+{
+	pthread_mutex_lock(&q->metrics_lock);
+	size_t n = q->nmetrics < max ? q->nmetrics : max;
+	memcpy(ret, q->metrics, n * sizeof(*ret));
+	pthread_mutex_unlock(&q->metrics_lock);
+	return n;
+}
+
 /* ---- worker ------------------------------------------------------------ */
+
+/* collect - the plugin's late failures and metrics, read on the worker (the
+ * only thread that calls into the output's instance) and kept for the
+ * event loop's stats and metrics. */
+static void collect(struct sk_outq *q)
+{
+	q->collected_ns = now_ns();
+	if (q->ops.late_failures != NULL) {
+		atomic_store_explicit(&q->late_failed, q->ops.late_failures(q->inst),
+				      memory_order_relaxed);
+	}
+	const struct sk_metric *m = NULL;
+	size_t n = 0;
+	if (q->ops.metrics != NULL && q->ops.metrics(q->inst, &m, &n) == SK_OK) {
+		pthread_mutex_lock(&q->metrics_lock);
+		q->nmetrics = n < SK_OUTPUT_MAX_METRICS ? n : SK_OUTPUT_MAX_METRICS;
+		memcpy(q->metrics, m, q->nmetrics * sizeof(*m));
+		pthread_mutex_unlock(&q->metrics_lock);
+	}
+}
+
+/* Under load the queue may never run empty: collect about once a second. */
+static void collect_if_due(struct sk_outq *q)
+{
+	if ((q->ops.late_failures != NULL || q->ops.metrics != NULL) &&
+	    now_ns() - q->collected_ns >= 1000000000ull) {
+		collect(q);
+	}
+}
 
 /* Whether the worker must give up now (abort, or drain deadline passed). */
 static bool must_give_up(struct sk_outq *q)
@@ -284,13 +331,20 @@ static bool backoff_wait(struct sk_outq *q, uint64_t ms)
 	}
 }
 
+/* why - the output plugin's reason for its last failure. */
+static const char *why(struct sk_outq *q)
+{
+	const char *e = q->ops.last_error != NULL ? q->ops.last_error(q->inst) : NULL;
+	return e != NULL && e[0] != '\0' ? e : "no reason given";
+}
+
 static void do_reopen(struct sk_outq *q)
 {
 	if (!atomic_exchange(&q->reopen_req, false) || !q->ops.reopen) {
 		return;
 	}
 	if (q->ops.reopen(q->inst) != SK_OK) {
-		SK_WARN("output %s: reopen failed", q->name);
+		SK_WARN("output %s: reopen failed: %s", q->name, why(q));
 	}
 }
 
@@ -299,9 +353,10 @@ static void do_flush(struct sk_outq *q)
 	if (q->ops.flush && q->ops.flush(q->inst) != SK_OK) {
 		uint64_t n;
 		if (ratelog_hit(&q->fail_log, q->log_every_ns, &n)) {
-			SK_WARN("output %s: flush failed", q->name);
+			SK_WARN("output %s: flush failed: %s", q->name, why(q));
 		}
 	}
+	collect(q);
 }
 
 /* Deliver one alert. Returns false when the worker gave up on it. */
@@ -320,9 +375,10 @@ static bool deliver(struct sk_outq *q, struct sk_outq_msg *m)
 			    atomic_fetch_add_explicit(&q->failed, 1, memory_order_relaxed) + 1;
 			uint64_t n;
 			if (ratelog_hit(&q->fail_log, q->log_every_ns, &n)) {
-				SK_ERROR("output %s: could not deliver %" PRIu64
-					 " alert(s), e.g. of rule '%s' (total failed: %" PRIu64 ")",
-					 q->name, n, m->alert.rule ? m->alert.rule : "", total);
+				SK_ERROR(
+				    "output %s: could not deliver %" PRIu64
+				    " alert(s), e.g. of rule '%s' (total failed: %" PRIu64 "): %s",
+				    q->name, n, m->alert.rule ? m->alert.rule : "", total, why(q));
 			}
 			return true;
 		}
@@ -382,6 +438,7 @@ static void *worker(void *arg)
 		atomic_store_explicit(&q->head, head + 1, memory_order_release);
 		sk_outq_msg_unref(m);
 		dirty = true;
+		collect_if_due(q);
 		if (q->unbuffered) {
 			do_flush(q);
 			dirty = false;
@@ -497,5 +554,6 @@ void sk_outq_destroy(struct sk_outq *q)
 	}
 	free(q->slots);
 	free(q->name);
+	pthread_mutex_destroy(&q->metrics_lock);
 	free(q);
 }

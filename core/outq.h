@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <shrike/alert.h>
+#include <shrike/plugin.h>
 
 #include "outputs.h"
 
@@ -36,12 +37,19 @@ struct sk_outq_msg {
 void sk_outq_msg_ref(struct sk_outq_msg *m);
 void sk_outq_msg_unref(struct sk_outq_msg *m);
 
-/* The output behind a queue. write is required; flush and reopen may be
- * NULL. They are called from the worker thread only. */
+/* The output behind a queue (plugin.h, struct sk_output_ops). write is
+ * required; the others may be NULL. All are called from the worker thread
+ * only. late_failures and metrics are collected after every flush() and
+ * about once a second under load; sk_outq_stats() and sk_outq_metrics()
+ * hand out what was collected last. last_error gives the reason of a
+ * failed write() for the log. */
 struct sk_outq_ops {
 	int (*write)(void *inst, const struct sk_alert *alert);
 	int (*flush)(void *inst);
 	int (*reopen)(void *inst);
+	uint64_t (*late_failures)(void *inst);
+	int (*metrics)(void *inst, const struct sk_metric **ret_metrics, size_t *ret_n);
+	const char *(*last_error)(void *inst);
 };
 
 struct sk_outq_conf {
@@ -82,8 +90,14 @@ bool sk_outq_push(struct sk_outq *q, struct sk_outq_msg *m);
  * eventfd). */
 void sk_outq_reopen(struct sk_outq *q);
 
-/* sk_outq_stats - current counters. name points into q. Thread-safe. */
+/* sk_outq_stats - current counters (failed includes the plugin's late
+ * failures as last collected). name points into q. Thread-safe. */
 void sk_outq_stats(struct sk_outq *q, struct sk_output_stats *ret);
+
+/* sk_outq_metrics - copy at most max of the plugin's metrics as the worker
+ * last collected them (names are the plugin's static strings). Returns how
+ * many were copied. Thread-safe. */
+size_t sk_outq_metrics(struct sk_outq *q, struct sk_metric *ret, size_t max);
 
 /* sk_outq_stop - stop accepting alerts and stop the worker. drain: deliver
  * what is queued first, waiting at most timeout_ms (0 = no limit) before

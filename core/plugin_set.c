@@ -141,14 +141,18 @@ bool pset_listed(const char *const *l, size_t n, const char *s)
 
 /* plugin_in_sources - whether a plugin belongs to one of the sources in l:
  * it produces them, or its fields apply to them. */
-static bool plugin_in_sources(const struct sk_plugin *def, const char *const *l, size_t n)
+static bool plugin_in_sources(const struct sk_plugin_handle *h, const char *const *l, size_t n)
 {
-	if (pset_listed(l, n, def->event_source)) {
+	if (pset_listed(l, n, sk_loader_event_source(h))) {
 		return true;
 	}
-	for (const char *const *s = def->sources; s != NULL && *s != NULL; s++) {
-		if (pset_listed(l, n, *s)) {
-			return true;
+	const char *const *lists[] = {h->def.extract ? h->def.extract->sources : NULL,
+				      h->def.parse ? h->def.parse->sources : NULL};
+	for (size_t i = 0; i < 2; i++) {
+		for (const char *const *s = lists[i]; s != NULL && *s != NULL; s++) {
+			if (pset_listed(l, n, *s)) {
+				return true;
+			}
 		}
 	}
 	return false;
@@ -166,7 +170,7 @@ static bool enabled_by_flag(struct daemon *d, const struct sk_conf_plugin *p)
 	char *path =
 	    sk_loader_resolve(d->conf->plugins_dir, p->library_path ? p->library_path : p->name);
 	bool yes = path != NULL && sk_loader_open(path, &h, err, sizeof(err)) == 0 &&
-		   plugin_in_sources(&h->def, d->opts->enable_sources, d->opts->nenable_sources);
+		   plugin_in_sources(h, d->opts->enable_sources, d->opts->nenable_sources);
 	sk_loader_close(h);
 	free(path);
 	return yes;
@@ -234,11 +238,11 @@ static int load_entries(struct daemon *d, char *err, size_t errlen)
 		if (r < 0) {
 			return r;
 		}
-		if (h->def.event_source != NULL &&
-		    pset_listed(d->opts->disable_sources, d->opts->ndisable_sources,
-				h->def.event_source)) {
+		const char *esrc = sk_loader_event_source(h);
+		if (esrc != NULL &&
+		    pset_listed(d->opts->disable_sources, d->opts->ndisable_sources, esrc)) {
 			SK_INFO("plugin '%s' not loaded: source '%s' is disabled", h->def.name,
-				h->def.event_source);
+				esrc);
 			sk_loader_close(h);
 			continue;
 		}
@@ -353,7 +357,7 @@ static int check_enabled_sources(struct daemon *d, char *err, size_t errlen)
 		const char *src = d->opts->enable_sources[i];
 		bool found = strcmp(src, "syscall") == 0;
 		for (size_t k = 0; k < d->nplugins && !found; k++) {
-			found = pset_listed(&src, 1, d->plugins[k]->def.event_source);
+			found = pset_listed(&src, 1, sk_loader_event_source(d->plugins[k]));
 		}
 		if (!found &&
 		    !pset_listed(d->opts->disable_sources, d->opts->ndisable_sources, src)) {

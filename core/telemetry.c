@@ -47,14 +47,53 @@ static void emit_internal(struct daemon *d, int priority, const char *rule, cons
 	}
 }
 
+/* The plugins' part of a metrics snapshot: shrike.plugins.<plugin>.<name>
+ * fields, their names in `names`, while room is left. */
+struct plugin_metrics {
+	struct sk_alert_field *all;
+	char (*names)[96];
+	size_t nall;
+	size_t nname;
+	size_t maxname;
+};
+
+static void add_metric(struct plugin_metrics *m, const char *plugin, const char *name,
+		       uint64_t value)
+{
+	if (m->nname >= m->maxname) {
+		return;
+	}
+	char *nm = m->names[m->nname++];
+	snprintf(nm, sizeof(m->names[0]), "shrike.plugins.%s.%s", plugin, name);
+	m->all[m->nall].name = nm;
+	m->all[m->nall].value = (struct sk_value){.type = SK_TYPE_U64, .u64 = value};
+	m->nall++;
+}
+
+/* add_plugin_metrics - a loop-thread plugin's own metrics, and the parse
+ * errors the daemon counted for a parser. */
+static void add_plugin_metrics(struct plugin_metrics *m, const struct sk_plugin_handle *h)
+{
+	const struct sk_metric *pm = NULL;
+	size_t npm = 0;
+	if (h->def.metrics != NULL && h->def.metrics(h->inst, &pm, &npm) == SK_OK) {
+		for (size_t k = 0; k < npm; k++) {
+			add_metric(m, h->def.name, pm[k].name, pm[k].value);
+		}
+	}
+	if (h->def.parse != NULL) {
+		add_metric(m, h->def.name, "parse_errors", h->parse_errors);
+	}
+}
+
 uint64_t tele_source_drops(struct daemon *d)
 {
 	uint64_t total = d->drops;
 	for (size_t i = 0; i < d->nsources; i++) {
 		struct source *s = &d->sources[i];
 		struct sk_source_stats st = {0};
-		if (s->opened && s->h->def.stats != NULL &&
-		    s->h->def.stats(s->h->inst, &st) == SK_OK) {
+		const struct sk_source_ops *so = s->h->def.source;
+		if (s->opened && so->stats != NULL && so->stats(s->h->inst, &st) == SK_OK) {
 			total += st.drops;
 		}
 	}
@@ -182,24 +221,24 @@ void tele_metrics_tick(struct sk_loop *loop, void *arg)
 			}
 		}
 		/* Plugins' own: shrike.plugins.<plugin>.<metric> */
-		size_t nname = nos * NPER;
+		struct plugin_metrics pmx = {.all = all,
+					     .names = names,
+					     .nall = nall,
+					     .nname = nos * NPER,
+					     .maxname = nos * NPER + NPLUG};
 		for (size_t i = 0; i < d->nplugins; i++) {
-			const struct sk_plugin_handle *h = d->plugins[i];
-			const struct sk_metric *pm = NULL;
-			size_t npm = 0;
-			if (h->def.metrics == NULL || h->def.metrics(h->inst, &pm, &npm) != SK_OK) {
-				continue;
-			}
-			for (size_t k = 0; k < npm && nname < nos * NPER + NPLUG; k++) {
-				char *nm = names[nname++];
-				snprintf(nm, sizeof(names[0]), "shrike.plugins.%s.%s", h->def.name,
-					 pm[k].name);
-				all[nall].name = nm;
-				all[nall].value =
-				    (struct sk_value){.type = SK_TYPE_U64, .u64 = pm[k].value};
-				nall++;
+			add_plugin_metrics(&pmx, d->plugins[i]);
+		}
+		for (size_t i = 0; d->outputs != NULL && i < nos; i++) {
+			struct sk_metric om[SK_OUTPUT_MAX_METRICS];
+			const char *plugin = NULL;
+			size_t n = sk_outputs_plugin_metrics(d->outputs, i, &plugin, om,
+							     SK_OUTPUT_MAX_METRICS);
+			for (size_t k = 0; k < n; k++) {
+				add_metric(&pmx, plugin, om[k].name, om[k].value);
 			}
 		}
+		nall = pmx.nall;
 		emit_internal(d, SK_PRI_INFORMATIONAL, "Shrike internal: metrics snapshot", msg,
 			      all, nall);
 	}

@@ -651,7 +651,7 @@ static bool extract(struct xfield *x, const struct sk_event *ev, struct sk_value
 			struct sk_value tmp;
 			memset(&tmp, 0, sizeof(tmp));
 			s->stamp = x->cache->stamp;
-			s->ok = d->plugin->extract(d->inst, ev, &s->req, &tmp) == SK_OK &&
+			s->ok = d->ops->extract(d->inst, ev, &s->req, &tmp) == SK_OK &&
 				tmp.type != SK_TYPE_NONE && slot_keep(s, &tmp);
 		}
 		if (!s->ok) {
@@ -659,7 +659,7 @@ static bool extract(struct xfield *x, const struct sk_event *ev, struct sk_value
 		}
 		*v = s->v;
 	} else {
-		if (d->plugin->extract(d->inst, ev, &x->ref.req, v) != SK_OK) {
+		if (d->ops->extract(d->inst, ev, &x->ref.req, v) != SK_OK) {
 			return false;
 		}
 		if (v->type == SK_TYPE_NONE) {
@@ -1030,7 +1030,7 @@ static int tell_constants(const struct check *c, const struct sk_filter_node *n,
 			  struct sk_filter_cerr *e)
 {
 	const struct sk_field_def *d = c->lhs.ref.def;
-	if (d->plugin->field_constants == NULL || n->nvals == 0) {
+	if (d->ops->field_constants == NULL || n->nvals == 0) {
 		return 0;
 	}
 	const char **vals = calloc(n->nvals, sizeof(*vals));
@@ -1040,7 +1040,7 @@ static int tell_constants(const struct check *c, const struct sk_filter_node *n,
 	for (size_t i = 0; i < n->nvals; i++) {
 		vals[i] = n->vals[i].s;
 	}
-	d->plugin->field_constants(d->inst, &c->lhs.ref.req, vals, n->nvals);
+	d->ops->field_constants(d->inst, &c->lhs.ref.req, vals, n->nvals);
 	free(vals);
 	return 0;
 }

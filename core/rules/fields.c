@@ -171,19 +171,20 @@ static size_t names_lookup(void *ctx, const char *name, uint16_t *ret_types, siz
 int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *inst, char *err,
 			 size_t errlen)
 {
-	if (!(p->caps & SK_CAP_EXTRACT) || !p->fields || !p->extract) {
+	const struct sk_extract_ops *x = p->extract;
+	if (x == NULL || x->fields == NULL || x->extract == NULL) {
 		snprintf(err, errlen, "plugin '%s' does not extract fields",
 			 p->name ? p->name : "?");
 		return -EINVAL;
 	}
 	size_t add = 0;
-	for (const struct sk_field *fl = p->fields; fl->name; fl++) {
+	for (const struct sk_field *fl = x->fields; fl->name; fl++) {
 		add++;
 		/* duplicates against fields registered before, for overlapping sources */
 		for (uint32_t v = lookup_first(f, fl->name, strlen(fl->name)); v;
 		     v = f->next[v - 1]) {
 			const struct sk_field_def *d = &f->defs[v - 1];
-			if (sources_overlap(d->sources, p->sources)) {
+			if (sources_overlap(d->sources, x->sources)) {
 				snprintf(
 				    err, errlen,
 				    "plugin '%s': field '%s' is already provided by plugin '%s'",
@@ -191,7 +192,7 @@ int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *i
 				return -EEXIST;
 			}
 		}
-		for (const struct sk_field *g = p->fields; g != fl; g++) {
+		for (const struct sk_field *g = x->fields; g != fl; g++) {
 			if (strcmp(g->name, fl->name) == 0) {
 				snprintf(err, errlen, "plugin '%s': field '%s' is listed twice",
 					 p->name, fl->name);
@@ -217,18 +218,22 @@ int sk_fields_add_plugin(struct sk_fields *f, const struct sk_plugin *p, void *i
 		f->cap = cap;
 	}
 	uint32_t idx = 0;
-	for (const struct sk_field *fl = p->fields; fl->name; fl++, idx++) {
-		f->defs[f->n++] = (struct sk_field_def){
-		    .field = fl, .plugin = p, .inst = inst, .index = idx, .sources = p->sources};
+	for (const struct sk_field *fl = x->fields; fl->name; fl++, idx++) {
+		f->defs[f->n++] = (struct sk_field_def){.field = fl,
+							.plugin = p,
+							.ops = x,
+							.inst = inst,
+							.index = idx,
+							.sources = x->sources};
 	}
-	if (p->event_names) {
+	if (x->event_names) {
 		/* a plugin for every source names syscall events (event.h: every
 		 * record that is not SK_EVT_PLUGIN belongs to "syscall") */
 		static const char *const syscall_only[] = {"syscall", NULL};
-		const char *const *srcs = p->sources ? p->sources : syscall_only;
+		const char *const *srcs = x->sources ? x->sources : syscall_only;
 		for (size_t i = 0; srcs[i]; i++) {
 			int rc = sk_fields_set_evttypes(f, srcs[i], names_lookup,
-							(void *)p->event_names);
+							(void *)x->event_names);
 			if (rc) {
 				f->n -= add;
 				return rc;

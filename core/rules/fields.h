@@ -29,9 +29,10 @@ struct sk_fields;
 struct sk_field_def {
 	const struct sk_field *field;	/* name, type, flags, desc */
 	const struct sk_plugin *plugin; /* the extractor */
-	void *inst;			/* its instance, passed to extract() */
-	uint32_t index;			/* index in plugin->fields */
-	const char *const *sources;	/* plugin->sources: NULL = every source */
+	const struct sk_extract_ops *ops; /* its extract role: extract(), ... */
+	void *inst;			  /* its instance, passed to extract() */
+	uint32_t index;			  /* index in ops->fields */
+	const char *const *sources;	  /* ops->sources: NULL = every source */
 };
 
 /* A resolved reference to a field with its argument, ready for extract(). */
@@ -53,10 +54,11 @@ struct sk_fields *sk_fields_create(void);
 /* sk_fields_destroy - free the registry; NULL is a no-op. */
 void sk_fields_destroy(struct sk_fields *f);
 
-/* sk_fields_add_plugin - register every field of an extractor plugin
- * (SK_CAP_EXTRACT with `fields` and `extract`). `inst` is what extract()
- * receives. A field name already registered for an overlapping source is an
- * error (-EEXIST, message in err); a plugin without the capability, -EINVAL.
+/* sk_fields_add_plugin - register every field of an extractor plugin (one
+ * with an extract table holding `fields` and `extract`). `inst` is what
+ * extract() receives. A field name already registered for an overlapping
+ * source is an error (-EEXIST, message in err); a plugin without the role,
+ * -EINVAL.
  * When the plugin has `event_names`, they become the event-type lookup of
  * each of its sources, or of "syscall" when it applies to every source (see
  * sk_fields_set_evttypes). The plugin and its

@@ -294,36 +294,33 @@ static const struct sk_evt_name tx_event_names[] = {
     {"execveat", TX_EVT_EXECVEAT}, {NULL, 0},
 };
 
+SK_PLUGIN_OPS(sk_extract_ops, tx_extract_ops, .sources = tx_sources, .fields = tx_fields,
+	      .extract = tx_extract, .event_names = tx_event_names,
+	      .field_constants = tx_field_constants);
 const struct sk_plugin tx_plugin = {
     .abi_major = SK_PLUGIN_ABI_MAJOR,
     .abi_minor = SK_PLUGIN_ABI_MINOR,
     .struct_size = sizeof(struct sk_plugin),
-    .caps = SK_CAP_EXTRACT,
     .name = "tx",
     .version = "1.2.3",
     .description = "synthetic test extractor",
     .init = tx_init,
     .destroy = tx_destroy,
-    .sources = tx_sources,
-    .fields = tx_fields,
-    .extract = tx_extract,
-    .event_names = tx_event_names,
-    .field_constants = tx_field_constants,
+    .extract = &tx_extract_ops,
 };
 
+SK_PLUGIN_OPS(sk_extract_ops, tx_other_extract_ops, .sources = tx_sources_other,
+	      .fields = tx_fields, .extract = tx_extract);
 const struct sk_plugin tx_plugin_other = {
     .abi_major = SK_PLUGIN_ABI_MAJOR,
     .abi_minor = SK_PLUGIN_ABI_MINOR,
     .struct_size = sizeof(struct sk_plugin),
-    .caps = SK_CAP_EXTRACT,
     .name = "tx2",
     .version = "0.1.0",
     .description = "synthetic test extractor for another source",
     .init = tx_init,
     .destroy = tx_destroy,
-    .sources = tx_sources_other,
-    .fields = tx_fields,
-    .extract = tx_extract,
+    .extract = &tx_other_extract_ops,
 };
 
 /* many more syscall-style field names, all without values: for loading
@@ -373,19 +370,18 @@ static int wide_extract(void *inst, const struct sk_event *sev, const struct sk_
 	return SK_NA;
 }
 
+SK_PLUGIN_OPS(sk_extract_ops, tx_wide_extract_ops, .sources = tx_sources, .fields = wide_fields,
+	      .extract = wide_extract);
 const struct sk_plugin tx_plugin_wide = {
     .abi_major = SK_PLUGIN_ABI_MAJOR,
     .abi_minor = SK_PLUGIN_ABI_MINOR,
     .struct_size = sizeof(struct sk_plugin),
-    .caps = SK_CAP_EXTRACT,
     .name = "txwide",
     .version = "1.0.0",
     .description = "synthetic field names without values",
     .init = tx_init,
     .destroy = tx_destroy,
-    .sources = tx_sources,
-    .fields = wide_fields,
-    .extract = wide_extract,
+    .extract = &tx_wide_extract_ops,
 };
 
 size_t tx_evttypes(void *ctx, const char *name, uint16_t *ret_types, size_t max)

@@ -340,10 +340,13 @@ static int sample_extract(void *p, const struct sk_event *ev, const struct sk_fi
 	}
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE | SK_CAP_EXTRACT, .name = "sample", .version = "1.0.0",
+SK_PLUGIN_OPS(sk_source_ops, sample_source_ops, .event_source = SAMPLE_SOURCE, .open = sample_open,
+	      .next_batch = sample_next_batch, .close = sample_close, .stats = sample_stats);
+SK_PLUGIN_OPS(sk_extract_ops, sample_extract_ops, .sources = sample_sources,
+	      .fields = sample_fields, .extract = sample_extract);
+SK_PLUGIN_DEFINE(.name = "sample", .version = "1.0.0",
 		 .description = "counts ticks of a timer: an example of the Shrike plugin ABI",
 		 .contact = "https://github.com/shrike-security/shrike", .params = sample_params,
 		 .config_size = sizeof(struct sample_config), .init = sample_init,
-		 .destroy = sample_destroy, .event_source = SAMPLE_SOURCE, .open = sample_open,
-		 .next_batch = sample_next_batch, .close = sample_close, .stats = sample_stats,
-		 .sources = sample_sources, .fields = sample_fields, .extract = sample_extract);
+		 .destroy = sample_destroy, .source = &sample_source_ops,
+		 .extract = &sample_extract_ops);

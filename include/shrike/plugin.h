@@ -7,18 +7,20 @@
  * and size, validates the plugin's configuration section against `params`,
  * then calls init().
  *
- * Capabilities (any combination):
- *   SK_CAP_SOURCE  produces events: open, next_batch, close
- *   SK_CAP_EXTRACT provides fields for conditions and outputs: fields, extract
- *   SK_CAP_PARSE   sees every event of its sources before extraction: parse
- *   SK_CAP_OUTPUT  delivers alerts: write (flush, reopen optional)
+ * Roles (any combination; see "the plugin table" below):
+ *   source   produces events: open, next_batch, close
+ *   extract  provides fields for conditions and outputs: fields, extract
+ *   parse    sees every event of its sources before extraction: parse
+ *   output   delivers alerts: write (flush, reopen, late_failures optional)
  *
- * Versioning. SK_PLUGIN_ABI_MAJOR changes on any incompatible change; the host
- * refuses other majors. SK_PLUGIN_ABI_MINOR grows when members are appended
- * to the END of struct sk_plugin or struct sk_host_api; the host refuses a
- * plugin built for a newer minor. The host copies min(struct_size,
- * sizeof(struct sk_plugin)) bytes into a zeroed struct, so members a plugin
- * does not know read as NULL/0.
+ * ABI 1.0 is frozen (docs/plugin-abi.md has the whole policy).
+ * SK_PLUGIN_ABI_MAJOR changes on any incompatible change; the host refuses
+ * other majors. SK_PLUGIN_ABI_MINOR grows when members are appended to the
+ * END of struct sk_plugin, of a role table or of struct sk_host_api, or
+ * when a new flag or a new optional role is defined; the host refuses a
+ * plugin built for a newer minor. The host copies min(struct_size, its own
+ * size) bytes of each table into a zeroed copy, so members a plugin does
+ * not know read as NULL/0, and refuses a table smaller than its 1.0 size.
  *
  * Ownership rules (the same everywhere in this header):
  *   - Inputs are borrowed. Events, alerts, configuration and strings the host
@@ -37,13 +39,12 @@
  *     init() fails after setting *ret_inst, the host still calls destroy().
  *   - Errors go into the caller's buffer: a failing call writes one line
  *     (no trailing newline) into err/errlen when it has those parameters,
- *     otherwise it logs through the host API. No plugin calls exit(), and no
- *     plugin writes to stdout or stderr.
+ *     otherwise it keeps the line for last_error(). No plugin calls exit(),
+ *     and no plugin writes to stdout or stderr.
  *
- * Threading: configuration is immutable after init(). Unless the plugin sets
- * SK_CAP_MT_SAFE the host never calls into one instance from two threads at
- * once. Sources, extractors and parsers run on the event-loop thread; each
- * output instance runs on its own worker thread, so write() may block.
+ * Threading: configuration is immutable after init(). Each callback below
+ * says which thread calls it; the host never calls into one instance from
+ * two threads at once.
  */
 #ifndef SK_SHRIKE_PLUGIN_H
 #define SK_SHRIKE_PLUGIN_H
@@ -72,13 +73,6 @@ enum sk_rc {
 	SK_NA = 3,    /* extract: the field has no value for this event */
 	SK_ERR = -1,  /* failure */
 };
-
-/* Capabilities */
-#define SK_CAP_SOURCE (1u << 0)
-#define SK_CAP_EXTRACT (1u << 1)
-#define SK_CAP_PARSE (1u << 2)
-#define SK_CAP_OUTPUT (1u << 3)
-#define SK_CAP_MT_SAFE (1u << 16) /* callbacks may run concurrently on one instance */
 
 /* Log levels: syslog's numbering. */
 enum sk_log_level {
@@ -177,14 +171,12 @@ struct sk_init_input {
 	const char *instance_name; /* e.g. "file" or the name from plugins: */
 };
 
-/* Counters a source reports (SK_CAP_SOURCE, optional stats()). */
+/* Counters a source reports (optional sk_source_ops.stats). */
 struct sk_source_stats {
 	uint64_t events; /* events delivered to the host */
 	uint64_t drops;	 /* events lost before reaching the host */
 	uint64_t reserved[6];
 };
-
-/* ---- the plugin table -------------------------------------------------- */
 
 /* One metric a plugin reports: name [a-z0-9_]+ (static), current value. */
 struct sk_metric {
@@ -205,129 +197,207 @@ struct sk_event {
 	const char *source;	      /* source name */
 };
 
+/* ---- the plugin table ---------------------------------------------------
+ *
+ * struct sk_plugin holds what every plugin has (names, configuration,
+ * lifecycle) and one pointer per role. A plugin plays a role by pointing to
+ * that role's table; NULL means it does not. Each role table starts with
+ * its own struct_size, so a minor version can append to one table without
+ * moving the others. Define the tables with SK_PLUGIN_OPS and the entry
+ * point with SK_PLUGIN_DEFINE (bottom of this file).
+ *
+ * Each member says whether it is required (the loader refuses a table
+ * without it) or optional (NULL: the host does without), and which thread
+ * calls it:
+ *   loop   the event-loop thread (the daemon's main thread);
+ *   worker the output's own worker thread, one per output instance.
+ * The host never calls into one instance from two threads at once: init()
+ * and destroy() run on the loop thread while no other call is in progress;
+ * an output instance, after init(), is called only from its worker until
+ * the worker has stopped; every other instance only from the loop thread.
+ * Only sk_host_api.log may be called from threads the plugin starts itself.
+ *
+ * Errors. A callback that returns SK_ERR and has no err/errlen parameters
+ * (extract, parse, write, flush, reopen, snapshot, set_event_types) may
+ * keep the reason for last_error(): the host asks for it right after the
+ * failure, on the same thread, and logs it (rate-limited). */
+
+/* The source role: the plugin produces events.
+ *
+ * One open stream per instance. open() is called once after init(); after
+ * close() the host may call open() again (with the same or other params).
+ * To read two streams at once (two capture files, two webhooks), configure
+ * two instances of the plugin: each has its own name, configuration,
+ * counters and event types. */
+struct sk_source_ops {
+	uint32_t struct_size; /* sizeof(struct sk_source_ops) at build time */
+	uint32_t reserved;    /* 0 */
+	/* Optional. The source name of the events ("k8s_audit"), or NULL when
+	 * the records name it (SK_EVT_PLUGIN) or are syscall records. Static. */
+	const char *event_source;
+	/* Required, loop. Start producing events. params: the open parameters
+	 * (a file name, a URL), borrowed, may be "". *ret_fd: a descriptor the
+	 * host polls for readability before calling next_batch(), or -1 when
+	 * events are always ready (the host then calls next_batch() whenever
+	 * the loop is otherwise idle). SK_OK or SK_ERR with the reason in err. */
+	int (*open)(void *inst, const char *params, int *ret_fd, char *err, size_t errlen);
+	/* Required, loop. Hand over events: SK_OK with *ret_n >= 0 records,
+	 * SK_RETRY when none are ready (wait for the fd), SK_EOF when the
+	 * source is finished for good, SK_ERR on a fatal error (reason in err:
+	 * the host stops this source and logs it). Records are plugin-owned
+	 * until the next call; each passes sk_evt_check() and starts at an
+	 * 8-byte aligned address. Must not block. */
+	int (*next_batch)(void *inst, const struct sk_evt_hdr *const **ret_evs, size_t *ret_n,
+			  char *err, size_t errlen);
+	/* Required, loop. Stop the stream opened by open(). */
+	void (*close)(void *inst);
+	/* Optional, loop. Counters of the open stream. SK_OK or SK_ERR. */
+	int (*stats)(void *inst, struct sk_source_stats *ret_stats);
+	/* Optional, loop. The event types the loaded rules can use, so the
+	 * source can filter at the origin (the eBPF probe then records only
+	 * those syscalls plus what state tracking needs). Called after open()
+	 * and after every rules reload. `types` is borrowed: n event types, or
+	 * NULL (n = 0) when some rule is not restricted by event type (record
+	 * what the configuration says). A source keeps delivering what parsers
+	 * need. SK_OK or SK_ERR (the host logs it and goes on). */
+	int (*set_event_types)(void *inst, const uint16_t *types, size_t n);
+};
+
+/* The extract role: the plugin provides fields for conditions and outputs. */
+struct sk_extract_ops {
+	uint32_t struct_size; /* sizeof(struct sk_extract_ops) at build time */
+	uint32_t reserved;    /* 0 */
+	/* Optional. The sources the fields apply to: a NULL-terminated list,
+	 * or NULL for every source. Static. */
+	const char *const *sources;
+	/* Required. The fields, ending with a NULL name. Static. */
+	const struct sk_field *fields;
+	/* Required, loop. Extract one field: SK_OK with *ret_val filled (its
+	 * pointers plugin-owned until the next extract() on this instance),
+	 * SK_NA when the event has no such value, SK_ERR on a failure (the
+	 * host treats the value as missing and logs last_error()). Must not
+	 * block. */
+	int (*extract)(void *inst, const struct sk_event *ev, const struct sk_field_req *req,
+		       struct sk_value *ret_val);
+	/* Optional. The names of the event types of `sources`, for conditions
+	 * such as `evt.type = openat` and for indexing rules by event type.
+	 * Ends with {NULL, 0}; one name may map to several types. Static. Set
+	 * by the plugin that defines a source's event types. */
+	const struct sk_evt_name *event_names;
+	/* Optional, loop. The constants a rule condition compares one of the
+	 * fields with, as written in the rule (`fd.sip.name in (a.com, b.org)`
+	 * gives "a.com" and "b.org"; `=` and `!=` give one). Called once per
+	 * comparison while a rule set is compiled (at start, by -V, on reload),
+	 * before any event is evaluated with it, so an extractor can prepare
+	 * values it only produces for known constants (the syscall plugin
+	 * resolves the domain names of fd.*ip.name in the background). A
+	 * compiled set may still be thrown away (a failed reload). `req` and
+	 * `values` are borrowed. */
+	void (*field_constants)(void *inst, const struct sk_field_req *req,
+				const char *const *values, size_t n);
+};
+
+/* The parse role: the plugin sees every event of its sources before any
+ * extraction, to keep state (processes, file descriptors, containers). */
+struct sk_parse_ops {
+	uint32_t struct_size; /* sizeof(struct sk_parse_ops) at build time */
+	uint32_t reserved;    /* 0 */
+	/* Optional. The sources parsed: a NULL-terminated list, or NULL for
+	 * every source. Static. */
+	const char *const *sources;
+	/* Required, loop. Take what the event says into the plugin's state.
+	 * SK_OK: done (also when the event says nothing to this parser).
+	 * SK_ERR: the event could not be taken into the state (a record
+	 * inconsistent with what the parser knows, no memory): the host counts
+	 * it in the plugin's parse_errors metric, logs last_error() at most
+	 * once every 10 s, and still evaluates the rules on the event, so a
+	 * state problem never hides an event. Any other value counts as
+	 * SK_ERR. Must not block. */
+	int (*parse)(void *inst, const struct sk_event *ev);
+	/* Optional, loop. Save the whole state now, one piece per
+	 * api->save_state() call. Called once when a capture file starts,
+	 * before the first event goes in, so the file opens with the state
+	 * (the processes, say) that existed when recording began. A plugin
+	 * that receives SK_EVT_STATE records in parse() takes its state from
+	 * them (a replay) instead of from the machine it runs on. SK_OK or
+	 * SK_ERR. */
+	int (*snapshot)(void *inst);
+};
+
+/* The output role: the plugin delivers alerts. Every callback runs on the
+ * output's worker thread, so write() may block (the host's queue in front
+ * of it absorbs bursts and counts what it must drop). */
+struct sk_output_ops {
+	uint32_t struct_size; /* sizeof(struct sk_output_ops) at build time */
+	uint32_t reserved;    /* 0 */
+	/* Required, worker. Deliver one alert. SK_OK: delivered. SK_RETRY:
+	 * transient failure; the host backs off and calls again with the same
+	 * alert. SK_ERR: this alert failed for good; the host counts it and
+	 * logs last_error(). */
+	int (*write)(void *inst, const struct sk_alert *alert);
+	/* Optional, worker. Push buffered data out: called when the queue
+	 * becomes empty, after every alert with unbuffered outputs, about once
+	 * a second while idle when late_failures or metrics is set, and at
+	 * shutdown. SK_OK or SK_ERR. */
+	int (*flush)(void *inst);
+	/* Optional, worker. Reopen files (SIGUSR1, for logrotate), between
+	 * two write() calls. SK_OK or SK_ERR. */
+	int (*reopen)(void *inst);
+	/* Optional, worker. How many alerts failed after write() had accepted
+	 * them (a Kafka message whose delivery finally failed), as a running
+	 * total. Called after every flush(); the host adds it to the output's
+	 * `failed` counter. */
+	uint64_t (*late_failures)(void *inst);
+};
+
 struct sk_plugin {
 	/* Header, fixed forever. */
 	uint32_t abi_major;   /* SK_PLUGIN_ABI_MAJOR at build time */
 	uint32_t abi_minor;   /* SK_PLUGIN_ABI_MINOR at build time */
 	uint32_t struct_size; /* sizeof(struct sk_plugin) at build time */
-	uint32_t caps;	      /* SK_CAP_* */
-	const char *name;     /* [a-z0-9_]+, unique among loaded plugins; static */
-	const char *version;  /* the plugin's own version, semver; static */
-	const char *description;
-	const char *contact; /* URL or maintainer, may be NULL */
+	uint32_t flags;	      /* 0: no flag is defined in ABI 1.0 */
+
+	/* Identity. name and version required; all static. */
+	const char *name;	 /* [a-z0-9_]+, unique among loaded plugins */
+	const char *version;	 /* the plugin's own version, semver */
+	const char *description; /* one line, may be NULL */
+	const char *contact;	 /* URL or maintainer, may be NULL */
 
 	/* Configuration schema, optional. */
 	const struct sk_param *params; /* NULL-name-terminated; NULL: no schema */
 	size_t config_size;	       /* size of the struct params fill */
 
-	/* Lifecycle: required. */
+	/* Required, loop. Create the instance (see the ownership rules). */
 	int (*init)(const struct sk_init_input *in, void **ret_inst, char *err, size_t errlen);
+	/* Required, loop, last call. Free the instance; destroy(NULL) is a
+	 * no-op. For an output, its worker has stopped. */
 	void (*destroy)(void *inst);
-
-	/* SK_CAP_SOURCE */
-	/* Source name of the events produced ("syscall", "k8s_audit"), or NULL
-	 * when the records name it (SK_EVT_PLUGIN) or are syscall records. */
-	const char *event_source;
-	/* Start producing events. params: the open parameters (e.g. a file name
-	 * or URL), borrowed, may be "". *ret_fd: a descriptor the host polls
-	 * for readability before calling next_batch(), or -1 when events are
-	 * always ready (the host then calls next_batch() in a loop). */
-	int (*open)(void *inst, const char *params, int *ret_fd, char *err, size_t errlen);
-	/* Hand over events. Returns SK_OK with *ret_n >= 0 records, SK_RETRY
-	 * when none are ready (wait for the fd), SK_EOF when the source is
-	 * finished, SK_ERR on a fatal error (the reason in err). Records are
-	 * plugin-owned until the next call; each must pass sk_evt_check()
-	 * and start at an 8-byte aligned address. */
-	int (*next_batch)(void *inst, const struct sk_evt_hdr *const **ret_evs, size_t *ret_n,
-			  char *err, size_t errlen);
-	void (*close)(void *inst);
-	/* Optional counters. */
-	int (*stats)(void *inst, struct sk_source_stats *ret_stats);
-
-	/* SK_CAP_EXTRACT and SK_CAP_PARSE */
-	/* Sources this plugin's fields or parser apply to: NULL-terminated list
-	 * of names, or NULL for every source. */
-	const char *const *sources;
-	const struct sk_field *fields; /* NULL-name-terminated */
-	/* Extract one field. Returns SK_OK with *ret_val filled, SK_NA when the
-	 * event has no such value, SK_ERR on failure. */
-	int (*extract)(void *inst, const struct sk_event *ev, const struct sk_field_req *req,
-		       struct sk_value *ret_val);
-	/* See every event of `sources` before any extraction (state keeping). */
-	int (*parse)(void *inst, const struct sk_event *ev);
-
-	/* SK_CAP_OUTPUT */
-	/* Deliver one alert. SK_OK: delivered. SK_RETRY: transient failure;
-	 * the host backs off and calls again with the same alert. SK_ERR: this
-	 * alert failed for good; the host counts it. */
-	int (*write)(void *inst, const struct sk_alert *alert);
-	/* Optional: push buffered data out (called when the queue is empty,
-	 * after every alert with unbuffered outputs, and at shutdown). */
-	int (*flush)(void *inst);
-	/* Optional: reopen files (SIGUSR1, for logrotate). */
-	int (*reopen)(void *inst);
-
-	/* SK_CAP_EXTRACT, optional: names of the event types of `sources`, for
-	 * conditions such as `evt.type = openat` and for indexing rules by
-	 * event type. Ends with {NULL, 0}; one name may map to several types.
-	 * Static. Set by the plugin that defines a source's event types (the
-	 * syscall extractor). */
-	const struct sk_evt_name *event_names;
-
-	/* SK_CAP_SOURCE, optional: the event types the loaded rules can use,
-	 * so a source can filter at the origin (the eBPF probe then records
-	 * only those syscalls plus the ones state tracking needs). Called on
-	 * the event-loop thread after open() and after every rules reload.
-	 * `types` is borrowed: n event types, or NULL (n = 0) when some rule
-	 * is not restricted by event type (the source then records what its
-	 * configuration says). A source keeps delivering what parsers need.
-	 * Returns SK_OK or SK_ERR. */
-	int (*set_event_types)(void *inst, const uint16_t *types, size_t n);
-
-	/* SK_CAP_OUTPUT, optional: how many alerts failed after write() had
-	 * accepted them (a Kafka message whose delivery finally failed, say),
-	 * as a running total. The host adds it to the output's `failed`
-	 * counter in metrics and at shutdown. Called from the event-loop
-	 * thread while the output's own thread runs: read the counter
-	 * atomically. A plugin that sets it gets flush() about once a second
-	 * while idle, on its own thread, to collect such results. */
-	uint64_t (*late_failures)(void *inst);
-
-	/* Optional, any capability: the plugin's own counters and gauges
-	 * (table sizes, evictions ...) for the daemon's metrics snapshot,
-	 * where they appear as shrike.plugins.<plugin>.<name>. Called on the
-	 * event-loop thread (an output plugin reads its counters atomically).
-	 * *ret_metrics is plugin-owned, valid until the next call. */
+	/* Optional, same thread as the failing call. One line saying why the
+	 * last call into this instance that returned SK_ERR failed, or NULL.
+	 * Plugin-owned, valid until the next call into the instance. */
+	const char *(*last_error)(void *inst);
+	/* Optional, loop (worker for an output). The plugin's own counters and
+	 * gauges (table sizes, evictions ...) for the daemon's metrics
+	 * snapshot, where they appear as shrike.plugins.<plugin>.<name>.
+	 * *ret_metrics is plugin-owned, valid until the next call. SK_OK or
+	 * SK_ERR. */
 	int (*metrics)(void *inst, const struct sk_metric **ret_metrics, size_t *ret_n);
 
-	/* SK_CAP_PARSE, optional: save the whole state now, one piece per
-	 * api->save_state() call. The host calls it once when a capture file
-	 * starts, before the first event goes in, so the file opens with the
-	 * processes (say) that existed when recording began. A plugin that
-	 * receives SK_EVT_STATE records in parse() takes its state from them
-	 * (a replay) instead of from the machine it runs on. Event-loop
-	 * thread. Returns SK_OK or SK_ERR. */
-	int (*snapshot)(void *inst);
-
-	/* SK_CAP_EXTRACT, optional: the constants a rule condition compares
-	 * one of the plugin's fields with, as written in the rule
-	 * (`fd.sip.name in (a.com, b.org)` gives "a.com" and "b.org"; `=` and
-	 * `!=` give one). Called once per comparison while a rule set is
-	 * compiled (at start, by -V, on reload), before any event is
-	 * evaluated with it, on the event-loop thread. It lets an extractor
-	 * prepare values it can only produce for known constants (the
-	 * syscall plugin resolves the domain names of fd.*ip.name in the
-	 * background). A compiled set may still be thrown away (a reload
-	 * that fails). `req` and `values` are borrowed. */
-	void (*field_constants)(void *inst, const struct sk_field_req *req,
-				const char *const *values, size_t n);
+	/* Roles: at least one must be set. Static tables (SK_PLUGIN_OPS). */
+	const struct sk_source_ops *source;
+	const struct sk_extract_ops *extract;
+	const struct sk_parse_ops *parse;
+	const struct sk_output_ops *output;
 
 	/* ABI 1.1+: append here only; never reorder or remove within a major. */
 };
 
-/* Size of the ABI 1.0 part of struct sk_plugin: the loader refuses anything
- * smaller. */
-#define SK_PLUGIN_V1_0_SIZE (offsetof(struct sk_plugin, field_constants) + sizeof(void *))
+/* The ABI 1.0 sizes of the tables: the loader refuses anything smaller. */
+#define SK_PLUGIN_V1_0_SIZE	 (offsetof(struct sk_plugin, output) + sizeof(void *))
+#define SK_SOURCE_OPS_V1_0_SIZE	 (offsetof(struct sk_source_ops, set_event_types) + sizeof(void *))
+#define SK_EXTRACT_OPS_V1_0_SIZE (offsetof(struct sk_extract_ops, field_constants) + sizeof(void *))
+#define SK_PARSE_OPS_V1_0_SIZE	 (offsetof(struct sk_parse_ops, snapshot) + sizeof(void *))
+#define SK_OUTPUT_OPS_V1_0_SIZE	 (offsetof(struct sk_output_ops, late_failures) + sizeof(void *))
 
 #if defined(__GNUC__)
 #define SK_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -341,13 +411,38 @@ struct sk_plugin {
 #define SK_PLUGIN_EXTERN extern
 #endif
 
+/* Define a role table:
+ *
+ *   SK_PLUGIN_OPS(sk_output_ops, file_output, .write = file_write,
+ *		   .reopen = file_reopen);
+ *
+ * defines `static const struct sk_output_ops file_output` with its
+ * struct_size filled in; point the plugin table's role member to it.
+ */
+/* clang-format off */
+#ifdef __cplusplus
+/* The static_assert after the pragma takes the caller's semicolon. */
+#define SK_PLUGIN_OPS(type, var, ...)                                                              \
+	_Pragma("GCC diagnostic push")                                                             \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")                        \
+	static const struct type var = {.struct_size = sizeof(struct type), __VA_ARGS__};          \
+	_Pragma("GCC diagnostic pop")                                                              \
+	static_assert(sizeof(var) > 0, #var)
+#else
+#define SK_PLUGIN_OPS(type, var, ...)                                                              \
+	static const struct type var = {.struct_size = sizeof(struct type), __VA_ARGS__}
+#endif
+/* clang-format on */
+
 /* Define the plugin's entry point:
  *
- *   SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "file", ...);
+ *   SK_PLUGIN_DEFINE(.name = "file", .version = "1.0.0", ...,
+ *		      .init = file_init, .destroy = file_destroy,
+ *		      .output = &file_output);
  *
  * C++ needs C++20 (designated initializers), and lists the members in their
- * order in struct sk_plugin, as C++20 requires. A C++17 plugin defines the
- * table itself: see docs/plugin-authoring.md.
+ * order in the structs, as C++20 requires. A C++17 plugin defines the tables
+ * itself: see docs/plugin-authoring.md.
  */
 #ifdef __cplusplus
 /* C++ takes the visibility from the first declaration only, and -Wextra

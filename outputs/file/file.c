@@ -233,8 +233,9 @@ static int file_reopen(void *inst)
 	return SK_OK;
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "file", .version = "1.0.0",
+SK_PLUGIN_OPS(sk_output_ops, file_output_ops, .write = file_write, .reopen = file_reopen);
+SK_PLUGIN_DEFINE(.name = "file", .version = "1.0.0",
 		 .description = "Appends alerts to a file, one per line",
 		 .contact = "https://github.com/shrike-security/shrike", .params = file_params,
 		 .config_size = sizeof(struct file_conf), .init = file_init,
-		 .destroy = file_destroy, .write = file_write, .reopen = file_reopen);
+		 .destroy = file_destroy, .output = &file_output_ops);

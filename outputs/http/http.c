@@ -622,8 +622,9 @@ static int http_write(void *inst, const struct sk_alert *alert)
 	return h->batch_size > 1 ? write_batch(h, alert) : write_single(h, alert);
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "http", .version = "1.0.0",
+SK_PLUGIN_OPS(sk_output_ops, http_output_ops, .write = http_write);
+SK_PLUGIN_DEFINE(.name = "http", .version = "1.0.0",
 		 .description = "POSTs alerts to an HTTP(S) collector (libcurl)",
 		 .contact = "https://github.com/shrike-security/shrike", .params = http_params,
 		 .config_size = sizeof(struct http_conf), .init = http_init,
-		 .destroy = http_destroy, .write = http_write);
+		 .destroy = http_destroy, .output = &http_output_ops);

@@ -268,9 +268,10 @@ static uint64_t kafka_late_failures(void *inst)
 	       __atomic_load_n(&k->purged, __ATOMIC_RELAXED);
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "kafka", .version = "1.0.0",
+SK_PLUGIN_OPS(sk_output_ops, kafka_output_ops, .write = kafka_write, .flush = kafka_flush,
+	      .late_failures = kafka_late_failures);
+SK_PLUGIN_DEFINE(.name = "kafka", .version = "1.0.0",
 		 .description = "Produces JSON alerts to a Kafka topic (librdkafka)",
 		 .contact = "https://github.com/shrike-security/shrike", .params = kafka_params,
 		 .config_size = sizeof(struct kafka_conf), .init = kafka_init,
-		 .destroy = kafka_destroy, .write = kafka_write, .flush = kafka_flush,
-		 .late_failures = kafka_late_failures);
+		 .destroy = kafka_destroy, .output = &kafka_output_ops);

@@ -604,8 +604,9 @@ static int program_write(void *inst, const struct sk_alert *alert)
 	return p->keep_alive ? keepalive_write(p, alert) : oneshot_write(p, alert);
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "program", .version = "1.0.0",
+SK_PLUGIN_OPS(sk_output_ops, program_output_ops, .write = program_write, .flush = program_flush);
+SK_PLUGIN_DEFINE(.name = "program", .version = "1.0.0",
 		 .description = "Pipes alerts to a command's standard input (sh -c)",
 		 .contact = "https://github.com/shrike-security/shrike", .params = program_params,
 		 .config_size = sizeof(struct program_conf), .init = program_init,
-		 .destroy = program_destroy, .write = program_write, .flush = program_flush);
+		 .destroy = program_destroy, .output = &program_output_ops);

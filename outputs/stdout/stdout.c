@@ -88,7 +88,8 @@ static int stdout_flush(void *inst)
 	return SK_OK;
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "stdout", .version = "1.0.0",
+SK_PLUGIN_OPS(sk_output_ops, stdout_output_ops, .write = stdout_write, .flush = stdout_flush);
+SK_PLUGIN_DEFINE(.name = "stdout", .version = "1.0.0",
 		 .description = "Writes alerts to standard output, one per line",
 		 .contact = "https://github.com/shrike-security/shrike", .init = stdout_init,
-		 .destroy = stdout_destroy, .write = stdout_write, .flush = stdout_flush);
+		 .destroy = stdout_destroy, .output = &stdout_output_ops);

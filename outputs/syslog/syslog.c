@@ -356,8 +356,9 @@ static int syslog_reopen(void *inst)
 	return SK_OK;
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "syslog", .version = "1.0.0",
+SK_PLUGIN_OPS(sk_output_ops, syslog_output_ops, .write = syslog_write, .reopen = syslog_reopen);
+SK_PLUGIN_DEFINE(.name = "syslog", .version = "1.0.0",
 		 .description = "Sends alerts to syslog: the local socket, or a UDP/TCP collector",
 		 .contact = "https://github.com/shrike-security/shrike", .params = syslog_params,
 		 .config_size = sizeof(struct syslog_conf), .init = syslog_init,
-		 .destroy = syslog_destroy, .write = syslog_write, .reopen = syslog_reopen);
+		 .destroy = syslog_destroy, .output = &syslog_output_ops);

@@ -1132,10 +1132,13 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 
 static const char *const ctr_sources[] = {"syscall", NULL};
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "container", .version = "0.7.0",
+SK_PLUGIN_OPS(sk_extract_ops, ctr_extract_ops, .sources = ctr_sources, .fields = ctr_fields,
+	      .extract = ctr_extract);
+SK_PLUGIN_OPS(sk_parse_ops, ctr_parse_ops, .sources = ctr_sources, .parse = ctr_parse,
+	      .snapshot = ctr_snapshot);
+SK_PLUGIN_DEFINE(.name = "container", .version = "0.7.0",
 		 .description = "container.* and k8s.* fields of syscall events: container ids "
 				"from cgroups, metadata from podman, CRI-O, Docker and containerd",
 		 .contact = PACKAGE_BUGREPORT, .params = ctr_params,
 		 .config_size = sizeof(struct ctr_conf), .init = ctr_init, .destroy = ctr_destroy,
-		 .sources = ctr_sources, .fields = ctr_fields, .extract = ctr_extract,
-		 .parse = ctr_parse, .snapshot = ctr_snapshot);
+		 .extract = &ctr_extract_ops, .parse = &ctr_parse_ops);

@@ -502,7 +502,7 @@ static struct sk_event event(void *inst, unsigned type, uint64_t tid, const char
 	assert_int_equal(sk_evt_check(rec, off), 0);
 	struct sk_event ev = {
 	    .rec = (const struct sk_evt_hdr *)rec, .num = ++evnum, .source = "syscall"};
-	assert_int_equal(shrike_plugin_entry.parse(inst, &ev), SK_OK);
+	assert_int_equal(shrike_plugin_entry.parse->parse(inst, &ev), SK_OK);
 	return ev;
 }
 
@@ -511,8 +511,8 @@ static char out[1024];
 static const char *x(void *inst, const struct sk_event *ev, const char *name, const char *arg)
 {
 	int idx = -1;
-	for (int i = 0; shrike_plugin_entry.fields[i].name; i++) {
-		if (strcmp(shrike_plugin_entry.fields[i].name, name) == 0) {
+	for (int i = 0; shrike_plugin_entry.extract->fields[i].name; i++) {
+		if (strcmp(shrike_plugin_entry.extract->fields[i].name, name) == 0) {
 			idx = i;
 		}
 	}
@@ -525,12 +525,12 @@ static const char *x(void *inst, const struct sk_event *ev, const char *name, co
 		req.arg_index = strtoull(arg, NULL, 10);
 	}
 	struct sk_value v;
-	int r = shrike_plugin_entry.extract(inst, ev, &req, &v);
+	int r = shrike_plugin_entry.extract->extract(inst, ev, &req, &v);
 	if (r == SK_NA) {
 		return "<NA>";
 	}
 	assert_int_equal(r, SK_OK);
-	assert_int_equal(v.type, shrike_plugin_entry.fields[idx].type);
+	assert_int_equal(v.type, shrike_plugin_entry.extract->fields[idx].type);
 	switch (v.type) {
 	case SK_TYPE_STRING:
 		snprintf(out, sizeof(out), "%s", v.str.ptr);
@@ -575,7 +575,7 @@ static void test_plugin_proc(void **state)
 	 * 3 proc.is_container_*, 19 k8s.rc/svc/ns/rs/deployment ones):
 	 * accepted, described as deprecated, never a value */
 	int ndeprecated = 0;
-	for (const struct sk_field *f = shrike_plugin_entry.fields; f->name; f++) {
+	for (const struct sk_field *f = shrike_plugin_entry.extract->fields; f->name; f++) {
 		if (strncmp(f->desc, "deprecated", 10) == 0) {
 			bool arg = (f->flags & SK_FIELD_ARG_REQUIRED) != 0;
 			assert_string_equal(x(inst, &ev, f->name, arg ? "app" : NULL), "<NA>");

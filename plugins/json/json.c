@@ -261,7 +261,8 @@ static int jx_extract(void *inst, const struct sk_event *ev, const struct sk_fie
 
 static const char *const json_sources[] = {"k8s_audit", NULL};
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT, .name = "json", .version = "0.7.4",
+SK_PLUGIN_OPS(sk_extract_ops, jx_extract_ops, .sources = json_sources, .fields = json_fields,
+	      .extract = jx_extract);
+SK_PLUGIN_DEFINE(.name = "json", .version = "0.7.4",
 		 .description = "json.* fields of plugin events carrying JSON (k8s_audit)",
-		 .init = jx_init, .destroy = jx_destroy, .sources = json_sources,
-		 .fields = json_fields, .extract = jx_extract);
+		 .init = jx_init, .destroy = jx_destroy, .extract = &jx_extract_ops);

@@ -40,7 +40,7 @@ static struct sk_evt_hdr *rec_make(const char *doc, uint64_t ts)
 
 static unsigned field_idx(const char *name)
 {
-	const struct sk_field *f = shrike_plugin_entry.fields;
+	const struct sk_field *f = shrike_plugin_entry.extract->fields;
 	for (unsigned i = 0; f[i].name; i++) {
 		if (strcmp(f[i].name, name) == 0) {
 			return i;
@@ -58,7 +58,7 @@ static const char *get(void *inst, const struct sk_evt_hdr *rec, uint64_t num, c
 	struct sk_event ev = {.rec = rec, .num = num, .source = "k8s_audit"};
 	struct sk_field_req req = {.field_idx = field_idx(name), .arg_key = key};
 	struct sk_value v;
-	int rc = shrike_plugin_entry.extract(inst, &ev, &req, &v);
+	int rc = shrike_plugin_entry.extract->extract(inst, &ev, &req, &v);
 	if (rc == SK_NA) {
 		return NULL;
 	}

@@ -120,7 +120,7 @@ static void replay(struct sys_inst *in, size_t from)
 		struct sk_event ev = {.rec = (const struct sk_evt_hdr *)saved.recs[i],
 				      .num = evnum,
 				      .source = "syscall"};
-		assert_int_equal(shrike_plugin_entry.parse(in, &ev), SK_OK);
+		assert_int_equal(shrike_plugin_entry.parse->parse(in, &ev), SK_OK);
 	}
 }
 
@@ -148,7 +148,7 @@ static void parse_close(struct sys_inst *in, int64_t tid, int64_t fd)
 	memcpy(b + SK_EVT_HDR_SIZE + 12, &fd, 8);
 	assert_int_equal(sk_evt_check(b, h.len), 0);
 	struct sk_event ev = {.rec = (const struct sk_evt_hdr *)b, .num = ++evnum, .source = "syscall"};
-	assert_int_equal(shrike_plugin_entry.parse(in, &ev), SK_OK);
+	assert_int_equal(shrike_plugin_entry.parse->parse(in, &ev), SK_OK);
 }
 
 static void destroy(struct sys_inst *in)
@@ -391,7 +391,7 @@ static void test_bad_records(void **state)
 	struct sk_event ev = {.rec = (const struct sk_evt_hdr *)saved.recs[n - 2],
 			      .num = 1,
 			      .source = "syscall"};
-	shrike_plugin_entry.parse(b, &ev);
+	shrike_plugin_entry.parse->parse(b, &ev);
 	assert_false(b->st.offline);
 	assert_int_equal(b->st.threads.n, 0);
 	assert_int_equal(saved.warnings, 1);
@@ -412,7 +412,7 @@ static void test_bad_records(void **state)
 		for (uint32_t cut = 0; cut <= len; cut += len / 3 + 1) {
 			uint64_t *bad = state_record("syscall", copy, cut);
 			struct sk_event e = {.rec = (const struct sk_evt_hdr *)bad, .num = 1, .source = "syscall"};
-			shrike_plugin_entry.parse(b, &e);
+			shrike_plugin_entry.parse->parse(b, &e);
 			free(bad);
 		}
 		free(copy);
@@ -429,7 +429,7 @@ static void test_bad_records(void **state)
 	uint64_t *rv = state_record("syscall", v2, len);
 	struct sk_event e = {.rec = (const struct sk_evt_hdr *)rv, .num = 1, .source = "syscall"};
 	struct sys_inst *c = plugin_new(&conf_replay, "/nonexistent", false);
-	shrike_plugin_entry.parse(c, &e);
+	shrike_plugin_entry.parse->parse(c, &e);
 	assert_false(c->st.offline);
 	free(rv);
 	free(v2);

@@ -205,11 +205,14 @@ static int sys_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
 	return SK_OK;
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_EXTRACT | SK_CAP_PARSE, .name = "syscall", .version = "0.1.0",
+SK_PLUGIN_OPS(sk_extract_ops, sys_extract_ops, .sources = sys_sources, .fields = sys_fields,
+	      .extract = sys_extract, .event_names = sys_event_names,
+	      .field_constants = sys_field_constants);
+SK_PLUGIN_OPS(sk_parse_ops, sys_parse_ops, .sources = sys_sources, .parse = sys_parse,
+	      .snapshot = sys_snap_save_all);
+SK_PLUGIN_DEFINE(.name = "syscall", .version = "0.1.0",
 		 .description = "process, thread, fd and user state of the syscall source, and its "
 				"evt/proc/thread/fd/user/group fields",
 		 .contact = PACKAGE_BUGREPORT, .params = sys_params,
 		 .config_size = sizeof(struct sys_conf), .init = sys_init, .destroy = sys_destroy,
-		 .sources = sys_sources, .fields = sys_fields, .extract = sys_extract,
-		 .parse = sys_parse, .event_names = sys_event_names, .metrics = sys_metrics,
-		 .snapshot = sys_snap_save_all, .field_constants = sys_field_constants);
+		 .metrics = sys_metrics, .extract = &sys_extract_ops, .parse = &sys_parse_ops);

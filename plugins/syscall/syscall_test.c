@@ -217,7 +217,7 @@ static struct sk_event rb_send(void *inst, uint64_t tid)
 	assert_int_equal(sk_evt_check(rb.rec, off), 0);
 	struct sk_event ev = {
 	    .rec = (const struct sk_evt_hdr *)rb.rec, .num = ++rb.num, .source = "syscall"};
-	assert_int_equal(shrike_plugin_entry.parse(inst, &ev), SK_OK);
+	assert_int_equal(shrike_plugin_entry.parse->parse(inst, &ev), SK_OK);
 	return ev;
 }
 
@@ -317,7 +317,7 @@ static const char *x(void *inst, const struct sk_event *ev, const char *spec)
 		}
 	}
 	struct sk_value v;
-	int r = shrike_plugin_entry.extract(inst, ev, &req, &v);
+	int r = shrike_plugin_entry.extract->extract(inst, ev, &req, &v);
 	if (r == SK_NA) {
 		return "<NA>";
 	}
@@ -1417,16 +1417,16 @@ static void test_domain_names(void **state)
 	/* no rule names a domain: no table, no thread, NA */
 	const char *other[] = {"localhost"};
 	struct sk_field_req req = {.field_idx = field_idx("proc.name")};
-	shrike_plugin_entry.field_constants(inst, &req, other, 1);
+	shrike_plugin_entry.extract->field_constants(inst, &req, other, 1);
 	assert_null(in->dns);
 	X_EQ(inst, ev, "fd.sip.name", "<NA>");
 
 	const char *names[] = {"localhost", "127.0.0.1", "localhost", "::1", ""};
 	req.field_idx = field_idx("fd.sip.name");
-	shrike_plugin_entry.field_constants(inst, &req, names, 5);
+	shrike_plugin_entry.extract->field_constants(inst, &req, names, 5);
 	const char *more[] = {"10.1.2.3"};
 	req.field_idx = field_idx("fd.rip.name");
-	shrike_plugin_entry.field_constants(inst, &req, more, 1);
+	shrike_plugin_entry.extract->field_constants(inst, &req, more, 1);
 	assert_non_null(in->dns);
 	/* the next event starts the resolver; wait for a first round (four
 	 * distinct names) */
@@ -1975,7 +1975,7 @@ static void test_fd_extra(void **state)
 static void test_event_names(void **state)
 {
 	(void)state;
-	const struct sk_evt_name *n = shrike_plugin_entry.event_names;
+	const struct sk_evt_name *n = shrike_plugin_entry.extract->event_names;
 	size_t count = 0;
 	bool openat = false, procexit = false;
 	for (; n->name; n++, count++) {

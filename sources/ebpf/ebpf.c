@@ -1350,9 +1350,11 @@ static int eb_stats(void *inst, struct sk_source_stats *ret)
 	return SK_OK;
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE, .name = "ebpf", .version = "0.1.0",
+SK_PLUGIN_OPS(sk_source_ops, eb_source_ops, .event_source = "syscall", .open = eb_open,
+	      .next_batch = eb_next_batch, .close = eb_close, .stats = eb_stats,
+	      .set_event_types = eb_set_event_types);
+SK_PLUGIN_DEFINE(.name = "ebpf", .version = "0.1.0",
 		 .description = "Syscalls from the kernel through a CO-RE eBPF probe",
 		 .contact = "https://github.com/shrike-security/shrike", .params = ebpf_params,
 		 .config_size = sizeof(struct ebpf_conf), .init = eb_init, .destroy = eb_destroy,
-		 .event_source = "syscall", .open = eb_open, .next_batch = eb_next_batch,
-		 .close = eb_close, .stats = eb_stats, .set_event_types = eb_set_event_types);
+		 .source = &eb_source_ops);

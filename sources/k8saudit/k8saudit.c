@@ -778,11 +778,12 @@ static int k8s_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 
 static const char *const k8s_sources[] = {K8S_SOURCE, NULL};
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE | SK_CAP_EXTRACT, .name = "k8saudit", .version = "0.18.0",
+SK_PLUGIN_OPS(sk_source_ops, k8s_source_ops, .event_source = K8S_SOURCE, .open = k8s_open_cb,
+	      .next_batch = k8s_next_batch, .close = k8s_close, .stats = k8s_stats);
+SK_PLUGIN_OPS(sk_extract_ops, k8s_extract_ops, .sources = k8s_sources, .fields = k8s_fields_table,
+	      .extract = k8s_extract);
+SK_PLUGIN_DEFINE(.name = "k8saudit", .version = "0.18.0",
 		 .description = "Kubernetes audit events (webhook or audit log file) and their "
 				"ka.* / jevt.* fields",
-		 .params = k8s_params,
-		 .config_size = sizeof(struct k8s_conf), .init = k8s_init,
-		 .destroy = k8s_destroy, .event_source = K8S_SOURCE, .open = k8s_open_cb,
-		 .next_batch = k8s_next_batch, .close = k8s_close, .stats = k8s_stats,
-		 .sources = k8s_sources, .fields = k8s_fields_table, .extract = k8s_extract);
+		 .params = k8s_params, .config_size = sizeof(struct k8s_conf), .init = k8s_init,
+		 .destroy = k8s_destroy, .source = &k8s_source_ops, .extract = &k8s_extract_ops);

@@ -573,8 +573,9 @@ static int rp_stats(void *inst, struct sk_source_stats *ret_stats)
 	return SK_OK;
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE, .name = "replay", .version = PACKAGE_VERSION,
+SK_PLUGIN_OPS(sk_source_ops, rp_source_ops, .open = rp_open, .next_batch = rp_next_batch,
+	      .close = rp_close, .stats = rp_stats);
+SK_PLUGIN_DEFINE(.name = "replay", .version = PACKAGE_VERSION,
 		 .description = "replays a Shrike capture file (shrike -e FILE)",
-		 .contact = PACKAGE_BUGREPORT, .params = NULL, .config_size = 0, .init = rp_init,
-		 .destroy = rp_destroy, .event_source = NULL, .open = rp_open,
-		 .next_batch = rp_next_batch, .close = rp_close, .stats = rp_stats);
+		 .contact = PACKAGE_BUGREPORT, .init = rp_init, .destroy = rp_destroy,
+		 .source = &rp_source_ops);

@@ -295,10 +295,10 @@ static void replay_with(void *inst, const char *file, struct result *res, bool k
 {
 	int fd = 42;
 	memset(res, 0, sizeof(*res));
-	res->open_rc = P->open(inst, file, &fd, res->err, sizeof(res->err));
+	res->open_rc = P->source->open(inst, file, &fd, res->err, sizeof(res->err));
 	if (res->open_rc != SK_OK) {
 		res->rc = SK_ERR;
-		P->close(inst);
+		P->source->close(inst);
 		return;
 	}
 	assert_int_equal(fd, -1);
@@ -307,7 +307,7 @@ static void replay_with(void *inst, const char *file, struct result *res, bool k
 		assert_true(calls < 1000000);
 		const struct sk_evt_hdr *const *evs = NULL;
 		size_t n = 99;
-		int rc = P->next_batch(inst, &evs, &n, res->err, sizeof(res->err));
+		int rc = P->source->next_batch(inst, &evs, &n, res->err, sizeof(res->err));
 		if (rc != SK_OK) {
 			assert_true(rc == SK_EOF || rc == SK_ERR);
 			assert_int_equal(n, 0);
@@ -337,12 +337,12 @@ static void replay_with(void *inst, const char *file, struct result *res, bool k
 			res->got.v[res->got.n++] = copy;
 		}
 	}
-	assert_int_equal(P->stats(inst, &res->stats), SK_OK);
+	assert_int_equal(P->source->stats(inst, &res->stats), SK_OK);
 	assert_int_equal(res->stats.events, res->got.n);
-	P->close(inst);
+	P->source->close(inst);
 	/* Counters stay readable after close(). */
 	struct sk_source_stats after;
-	assert_int_equal(P->stats(inst, &after), SK_OK);
+	assert_int_equal(P->source->stats(inst, &after), SK_OK);
 	assert_memory_equal(&after, &res->stats, sizeof(after));
 }
 
@@ -436,20 +436,20 @@ static void test_open_errors(void **state)
 	const struct sk_evt_hdr *const *evs;
 	size_t n;
 
-	assert_int_equal(P->open(inst, "", &fd, err, sizeof(err)), SK_ERR);
+	assert_int_equal(P->source->open(inst, "", &fd, err, sizeof(err)), SK_ERR);
 	assert_string_equal(err, "no capture file to replay (give its path as open parameters)");
-	assert_int_equal(P->next_batch(inst, &evs, &n, err, sizeof(err)), SK_ERR);
+	assert_int_equal(P->source->next_batch(inst, &evs, &n, err, sizeof(err)), SK_ERR);
 	assert_string_equal(err, "replay: next_batch() without open()");
 
 	char missing[600];
 	snprintf(missing, sizeof(missing), "%s/missing.scap", tmpdir);
-	assert_int_equal(P->open(inst, missing, &fd, err, sizeof(err)), SK_ERR);
+	assert_int_equal(P->source->open(inst, missing, &fd, err, sizeof(err)), SK_ERR);
 	char want[1024];
 	snprintf(want, sizeof(want), "%s: cannot open capture file: No such file or directory",
 		 missing);
 	assert_string_equal(err, want);
 
-	assert_int_equal(P->open(inst, tmpdir, &fd, err, sizeof(err)), SK_ERR);
+	assert_int_equal(P->source->open(inst, tmpdir, &fd, err, sizeof(err)), SK_ERR);
 	snprintf(want, sizeof(want), "%s: cannot replay: not a regular file", tmpdir);
 	assert_string_equal(err, want);
 
@@ -457,7 +457,7 @@ static void test_open_errors(void **state)
 	char fifo[600];
 	snprintf(fifo, sizeof(fifo), "%s/fifo", tmpdir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
-	assert_int_equal(P->open(inst, fifo, &fd, err, sizeof(err)), SK_ERR);
+	assert_int_equal(P->source->open(inst, fifo, &fd, err, sizeof(err)), SK_ERR);
 	snprintf(want, sizeof(want), "%s: cannot replay: not a regular file", fifo);
 	assert_string_equal(err, want);
 	unlink(fifo);
@@ -985,7 +985,7 @@ static void run_synth(const struct sk_plugin *sp, uint64_t seed, const char *ope
 	int fd = -1;
 
 	assert_int_equal(sp->init(&in, &inst, err, sizeof(err)), SK_OK);
-	assert_int_equal(sp->open(inst, open_params, &fd, err, sizeof(err)), SK_OK);
+	assert_int_equal(sp->source->open(inst, open_params, &fd, err, sizeof(err)), SK_OK);
 	assert_true(fd >= 0);
 	memset(out, 0, sizeof(*out));
 	for (int calls = 0;; calls++) {
@@ -994,7 +994,7 @@ static void run_synth(const struct sk_plugin *sp, uint64_t seed, const char *ope
 		assert_int_equal(poll(&pfd, 1, 0), 1); /* always readable */
 		const struct sk_evt_hdr *const *evs = NULL;
 		size_t n = 0;
-		int rc = sp->next_batch(inst, &evs, &n, err, sizeof(err));
+		int rc = sp->source->next_batch(inst, &evs, &n, err, sizeof(err));
 		if (rc == SK_RETRY) {
 			assert_int_equal(n, 0);
 			continue;
@@ -1016,9 +1016,9 @@ static void run_synth(const struct sk_plugin *sp, uint64_t seed, const char *ope
 			memcpy(out->v[out->n++], evs[i], evs[i]->len);
 		}
 	}
-	assert_int_equal(sp->stats(inst, st), SK_OK);
+	assert_int_equal(sp->source->stats(inst, st), SK_OK);
 	assert_int_equal(st->events, out->n);
-	sp->close(inst);
+	sp->source->close(inst);
 	sp->destroy(inst);
 }
 
@@ -1032,8 +1032,8 @@ static void test_synth_roundtrip(void **state)
 	const struct sk_plugin *sp = dlsym(dl, SHRIKE_PLUGIN_ENTRY);
 	assert_non_null(sp);
 	assert_string_equal(sp->name, "synth");
-	assert_true(sp->caps & SK_CAP_SOURCE);
-	assert_null(sp->event_source);
+	assert_non_null(sp->source);
+	assert_null(sp->source->event_source);
 
 	struct recs a, a2, b;
 	struct sk_source_stats sa, sa2, sb;
@@ -1100,7 +1100,7 @@ static void test_synth_roundtrip(void **state)
 	char err[256];
 	int fd;
 	assert_int_equal(sp->init(&in, &inst, err, sizeof(err)), SK_OK);
-	assert_int_equal(sp->open(inst, "-5", &fd, err, sizeof(err)), SK_ERR);
+	assert_int_equal(sp->source->open(inst, "-5", &fd, err, sizeof(err)), SK_ERR);
 	assert_string_equal(err, "synth: open parameters must be a record count, got '-5'");
 	sp->destroy(inst);
 

@@ -101,7 +101,7 @@ printf 'interval: 10ms\ncount: 3\nmessage: hi there\n' >"$T/sample.yaml"
 "$plugcheck" "$T/sample/sample.so" "$T/sample.yaml" >"$T/pc.out" 2>"$T/pc.err"
 is "$?" 0 "plugcheck loads, configures, inits and runs sample.so"
 is "$(sed -n '1,5p' "$T/pc.out" | tr '\n' '|')" \
-	"name: sample|version: 1.0.0|abi: 1.0|caps: source extract|event_source: sample|" \
+	"name: sample|version: 1.0.0|abi: 1.0|roles: source extract|event_source: sample|" \
 	"it reports the plugin's name, version, ABI and capabilities"
 is "$(grep '^field: ' "$T/pc.out" | tr '\n' '|')" \
 	"field: sample.count u64|field: sample.msg string|field: sample.is_even bool|" \

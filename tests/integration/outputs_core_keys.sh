@@ -115,9 +115,10 @@ static int init(const struct sk_init_input *in, void **ret, char *err, size_t er
 }
 static void destroy(void *inst) { (void)inst; }
 static int write_alert(void *inst, const struct sk_alert *a) { (void)inst; (void)a; return SK_OK; }
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "file", .version = "0.0.1",
+SK_PLUGIN_OPS(sk_output_ops, output, .write = write_alert);
+SK_PLUGIN_DEFINE(.name = "file", .version = "0.0.1",
 		 .params = params, .config_size = sizeof(struct conf), .init = init,
-		 .destroy = destroy, .write = write_alert);
+		 .destroy = destroy, .output = &output);
 EOF
 if ${CC:-cc} -shared -fPIC -I"$top_srcdir/include" -o "$T/pd/file.so" "$T/pd/file.c" 2>"$T/pd/cc.err"; then
 	printf 'stdout_output:\n  enabled: false\nfile_output:\n  enabled: true\n' >"$T/pd.yaml"

@@ -195,20 +195,46 @@ static void test_short_table(void **state)
 		       (size_t)SK_PLUGIN_V1_0_SIZE);
 }
 
-static void test_caps_without_callbacks(void **state)
+static void test_roles_without_callbacks(void **state)
 {
 	expect_refusal("cap_source", -EINVAL,
-		       "%s: plugin 'nosource' declares SK_CAP_SOURCE but has no next_batch()",
+		       "%s: plugin 'nosource' has a source table but no next_batch()",
 		       fixture("cap_source"));
 	expect_refusal("cap_extract", -EINVAL,
-		       "%s: plugin 'noextract' declares SK_CAP_EXTRACT but has no fields table",
+		       "%s: plugin 'noextract' has an extract table but no fields table",
 		       fixture("cap_extract"));
 	expect_refusal("cap_parse", -EINVAL,
-		       "%s: plugin 'noparse' declares SK_CAP_PARSE but has no parse()",
+		       "%s: plugin 'noparse' has a parse table but no parse()",
 		       fixture("cap_parse"));
 	expect_refusal("cap_output", -EINVAL,
-		       "%s: plugin 'nowrite' declares SK_CAP_OUTPUT but has no write()",
+		       "%s: plugin 'nowrite' has an output table but no write()",
 		       fixture("cap_output"));
+}
+
+static void test_role_table_too_small(void **state)
+{
+	/* struct_size, reserved and write(): the hand-built table of short_role */
+	expect_refusal("short_role", -EINVAL,
+		       "%s: plugin 'shortrole' output table too small (%zu bytes, ABI 1.0 needs at "
+		       "least %zu): define it with SK_PLUGIN_OPS",
+		       fixture("short_role"), 2 * sizeof(uint32_t) + sizeof(void *),
+		       (size_t)SK_OUTPUT_OPS_V1_0_SIZE);
+}
+
+static void test_unknown_flags(void **state)
+{
+	expect_refusal("flags", -EINVAL,
+		       "%s: plugin 'flags' sets flags 0x20 this shrike does not know: rebuild the "
+		       "plugin against this version's headers",
+		       fixture("flags"));
+}
+
+static void test_no_role(void **state)
+{
+	expect_refusal("no_role", -EINVAL,
+		       "%s: plugin 'norole' plays no role: set .source, .extract, .parse and/or "
+		       ".output to a table defined with SK_PLUGIN_OPS",
+		       fixture("no_role"));
 }
 
 static void test_no_init(void **state)
@@ -307,11 +333,10 @@ static void test_good_table(void **state)
 	assert_int_equal(h->def.struct_size, sizeof(struct sk_plugin));
 	assert_string_equal(h->def.name, "good");
 	assert_string_equal(h->def.version, "1.2.3");
-	assert_string_equal(h->def.event_source, "good");
+	assert_string_equal(h->def.source->event_source, "good");
 	assert_int_equal(h->def.config_size, sizeof(struct good_config));
 	assert_true(sk_loader_has_cap(h, SK_CAP_SOURCE));
 	assert_true(sk_loader_has_cap(h, SK_CAP_EXTRACT | SK_CAP_PARSE | SK_CAP_OUTPUT));
-	assert_false(sk_loader_has_cap(h, SK_CAP_MT_SAFE));
 	assert_false(h->initialised);
 	assert_null(h->config);
 
@@ -486,16 +511,16 @@ static void test_good_lifecycle(void **state)
 
 	/* drive the source, extractor, parser and output through the copy */
 	int pfd = 0;
-	assert_int_equal(h->def.open(h->inst, "", &pfd, err, sizeof(err)), SK_OK);
+	assert_int_equal(h->def.source->open(h->inst, "", &pfd, err, sizeof(err)), SK_OK);
 	assert_int_equal(pfd, -1);
-	assert_int_equal(h->def.open(h->inst, "fail", &pfd, err, sizeof(err)), SK_ERR);
+	assert_int_equal(h->def.source->open(h->inst, "fail", &pfd, err, sizeof(err)), SK_ERR);
 	assert_string_equal(err, "cannot open 'fail'");
-	assert_int_equal(h->def.open(h->inst, "", &pfd, err, sizeof(err)), SK_OK);
+	assert_int_equal(h->def.source->open(h->inst, "", &pfd, err, sizeof(err)), SK_OK);
 	uint64_t seen = 0;
 	for (;;) {
 		const struct sk_evt_hdr *const *evs = NULL;
 		size_t n = 0;
-		rc = h->def.next_batch(h->inst, &evs, &n, err, sizeof(err));
+		rc = h->def.source->next_batch(h->inst, &evs, &n, err, sizeof(err));
 		if (rc == SK_EOF) {
 			break;
 		}
@@ -504,23 +529,23 @@ static void test_good_lifecycle(void **state)
 			assert_int_equal(sk_evt_check(evs[i], evs[i]->len), 0);
 			struct sk_event ev = {.rec = evs[i], .num = ++seen, .source = "good"};
 			assert_string_equal(sk_evt_source_name(evs[i]), "good");
-			assert_int_equal(h->def.parse(h->inst, &ev), SK_OK);
+			assert_int_equal(h->def.parse->parse(h->inst, &ev), SK_OK);
 			struct sk_field_req req = {.field_idx = 0};
 			struct sk_value v;
-			assert_int_equal(h->def.extract(h->inst, &ev, &req, &v), SK_OK);
+			assert_int_equal(h->def.extract->extract(h->inst, &ev, &req, &v), SK_OK);
 			assert_int_equal(v.type, SK_TYPE_U64);
 			assert_int_equal(v.u64, seen);
 			req.field_idx = 1;
-			assert_int_equal(h->def.extract(h->inst, &ev, &req, &v), SK_OK);
+			assert_int_equal(h->def.extract->extract(h->inst, &ev, &req, &v), SK_OK);
 			assert_int_equal(v.type, SK_TYPE_BOOL);
 			assert_int_equal(v.b, (seen & 1) != 0);
 		}
 	}
-	h->def.close(h->inst);
+	h->def.source->close(h->inst);
 	assert_int_equal(seen, 6);
 	assert_int_equal(inst->parsed, 6);
 	struct sk_alert alert = {.struct_size = sizeof(alert), .rule = "Test rule"};
-	assert_int_equal(h->def.write(h->inst, &alert), SK_OK);
+	assert_int_equal(h->def.output->write(h->inst, &alert), SK_OK);
 	assert_int_equal(inst->written, 1);
 	assert_string_equal(inst->last_rule, "Test rule");
 
@@ -530,6 +555,83 @@ static void test_good_lifecycle(void **state)
 	free(got);
 	unlink(marker);
 	sk_cfg_free(root);
+}
+
+/* A plugin built against the frozen ABI 1.0 headers (tests/plugins/abi/)
+ * loads into today's host, and every callback it has is reached through
+ * the host's copy of its tables. */
+static void test_frozen_abi_1_0(void **state)
+{
+	struct sk_plugin_handle *h = NULL;
+	if (sk_loader_open(fixture("abi_v1_0"), &h, err, sizeof(err)) != 0) {
+		fail_msg("a plugin built for ABI 1.0 must load: %s", err);
+	}
+	assert_int_equal(h->def.abi_major, 1);
+	assert_int_equal(h->def.abi_minor, 0);
+	assert_true(h->def.struct_size >= SK_PLUGIN_V1_0_SIZE);
+	assert_int_equal(sk_loader_caps(h),
+			 SK_CAP_SOURCE | SK_CAP_EXTRACT | SK_CAP_PARSE | SK_CAP_OUTPUT);
+	assert_string_equal(sk_loader_event_source(h), "abi10");
+	assert_int_equal(sk_loader_init(h, "abi10", err, sizeof(err)), 0);
+	void *inst = h->inst;
+
+	const struct sk_source_ops *so = h->def.source;
+	int fd = 0;
+	assert_int_equal(so->open(inst, "fail", &fd, err, sizeof(err)), SK_ERR);
+	assert_string_equal(err, "cannot open 'fail'");
+	assert_int_equal(so->open(inst, "", &fd, err, sizeof(err)), SK_OK);
+	assert_int_equal(fd, -1);
+	assert_int_equal(so->set_event_types(inst, NULL, 0), SK_OK);
+	const struct sk_evt_hdr *const *evs = NULL;
+	size_t n = 0;
+	assert_int_equal(so->next_batch(inst, &evs, &n, err, sizeof(err)), SK_OK);
+	assert_int_equal(n, 3);
+
+	const struct sk_extract_ops *xo = h->def.extract;
+	const struct sk_parse_ops *po = h->def.parse;
+	assert_string_equal(xo->fields[1].name, "abi10.tag");
+	assert_string_equal(xo->event_names[0].name, "tick");
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(sk_evt_check(evs[i], evs[i]->len), 0);
+		struct sk_event ev = {.rec = evs[i], .num = i + 1, .source = "abi10"};
+		struct sk_field_req req = {.field_idx = 0};
+		struct sk_value v;
+		assert_int_equal(xo->extract(inst, &ev, &req, &v), SK_OK);
+		assert_int_equal(v.u64, i + 1);
+		req.field_idx = 1;
+		assert_int_equal(xo->extract(inst, &ev, &req, &v), SK_OK);
+		assert_string_equal(v.str.ptr, "frozen");
+		int pr = po->parse(inst, &ev);
+		assert_int_equal(pr, i == 1 ? SK_ERR : SK_OK);
+		if (pr != SK_OK) {
+			assert_string_equal(sk_loader_last_error(h), "event 2 is refused");
+		}
+	}
+	const char *vals[] = {"a", "b"};
+	struct sk_field_req req = {.field_idx = 0};
+	xo->field_constants(inst, &req, vals, 2);
+	assert_int_equal(po->snapshot(inst), SK_OK);
+	assert_int_equal(so->next_batch(inst, &evs, &n, err, sizeof(err)), SK_EOF);
+	struct sk_source_stats st;
+	assert_int_equal(so->stats(inst, &st), SK_OK);
+	assert_int_equal(st.events, 3);
+	so->close(inst);
+
+	const struct sk_output_ops *oo = h->def.output;
+	struct sk_alert a = {.struct_size = sizeof(a), .rule = "ok"};
+	assert_int_equal(oo->write(inst, &a), SK_OK);
+	a.rule = "refuse";
+	assert_int_equal(oo->write(inst, &a), SK_ERR);
+	assert_string_equal(sk_loader_last_error(h), "rule 'refuse' is refused");
+	assert_int_equal(oo->flush(inst), SK_OK);
+	assert_int_equal(oo->reopen(inst), SK_OK);
+	assert_int_equal(oo->late_failures(inst), 7);
+	const struct sk_metric *m = NULL;
+	assert_int_equal(h->def.metrics(inst, &m, &n), SK_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[0].name, "written");
+	assert_int_equal(m[0].value, 1);
+	sk_loader_close(h);
 }
 
 static void test_host_log_repeats(void **state)
@@ -610,9 +712,13 @@ int main(void)
 	    cmocka_unit_test(test_wrong_major),
 	    cmocka_unit_test(test_newer_minor),
 	    cmocka_unit_test(test_short_table),
-	    cmocka_unit_test(test_caps_without_callbacks),
+	    cmocka_unit_test(test_roles_without_callbacks),
+	    cmocka_unit_test(test_role_table_too_small),
+	    cmocka_unit_test(test_unknown_flags),
+	    cmocka_unit_test(test_no_role),
 	    cmocka_unit_test(test_no_init),
-	    cmocka_unit_test(test_bad_name), cmocka_unit_test(test_bad_field),
+	    cmocka_unit_test(test_bad_name),
+	    cmocka_unit_test(test_bad_field),
 	    cmocka_unit_test(test_no_version),
 	    cmocka_unit_test(test_param_outside_config),
 	    cmocka_unit_test(test_init_fails),
@@ -622,6 +728,7 @@ int main(void)
 	    cmocka_unit_test(test_good_defaults),
 	    cmocka_unit_test(test_good_configure_error),
 	    cmocka_unit_test(test_good_lifecycle),
+	    cmocka_unit_test(test_frozen_abi_1_0),
 	    cmocka_unit_test(test_host_log_repeats),
 	    cmocka_unit_test(test_resolve),
 	    cmocka_unit_test(test_close_null),

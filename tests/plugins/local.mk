@@ -20,6 +20,9 @@ check_LTLIBRARIES += \
 	tests/plugins/fixtures/bad_field.la \
 	tests/plugins/fixtures/no_version.la \
 	tests/plugins/fixtures/bad_param.la \
+	tests/plugins/fixtures/short_role.la \
+	tests/plugins/fixtures/flags.la \
+	tests/plugins/fixtures/no_role.la \
 	tests/plugins/fixtures/no_entry.la \
 	tests/plugins/fixtures/undef_sym.la \
 	tests/plugins/fixtures/init_fail.la \
@@ -64,6 +67,15 @@ tests_plugins_fixtures_no_version_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
 tests_plugins_fixtures_bad_param_la_SOURCES = tests/plugins/fixtures/broken.c
 tests_plugins_fixtures_bad_param_la_CPPFLAGS = $(AM_CPPFLAGS) -DBROKEN_BAD_PARAM
 tests_plugins_fixtures_bad_param_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
+tests_plugins_fixtures_short_role_la_SOURCES = tests/plugins/fixtures/broken.c
+tests_plugins_fixtures_short_role_la_CPPFLAGS = $(AM_CPPFLAGS) -DBROKEN_SHORT_ROLE
+tests_plugins_fixtures_short_role_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
+tests_plugins_fixtures_flags_la_SOURCES = tests/plugins/fixtures/broken.c
+tests_plugins_fixtures_flags_la_CPPFLAGS = $(AM_CPPFLAGS) -DBROKEN_FLAGS
+tests_plugins_fixtures_flags_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
+tests_plugins_fixtures_no_role_la_SOURCES = tests/plugins/fixtures/broken.c
+tests_plugins_fixtures_no_role_la_CPPFLAGS = $(AM_CPPFLAGS) -DBROKEN_NO_ROLE
+tests_plugins_fixtures_no_role_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
 
 # Exports something, but not the entry symbol.
 tests_plugins_fixtures_no_entry_la_SOURCES = tests/plugins/fixtures/no_entry.c
@@ -99,3 +111,20 @@ TESTS += tests/plugins/exports_test.sh tests/unit/headers_test.sh \
 	tests/integration/out_of_tree.sh
 EXTRA_DIST += tests/plugins/exports_test.sh tests/unit/headers_test.sh \
 	tests/integration/out_of_tree.sh
+
+# Plugin ABI 1.0 is frozen (docs/plugin-abi.md). tests/plugins/abi/1.0/ holds
+# the headers as 1.0 was declared; a fixture plugin and a layout printer are
+# built against them, the loader test loads the fixture with today's host,
+# and layout_test.sh compares the 1.0 layout with include/shrike/'s.
+SK_ABI10_FROZEN_H = tests/plugins/abi/1.0/shrike/plugin.h tests/plugins/abi/1.0/shrike/alert.h \
+	tests/plugins/abi/1.0/shrike/event.h tests/plugins/abi/1.0/shrike/value.h
+check_LTLIBRARIES += tests/plugins/fixtures/abi_v1_0.la
+tests_plugins_fixtures_abi_v1_0_la_SOURCES = tests/plugins/abi/v1_0.c $(SK_ABI10_FROZEN_H)
+tests_plugins_fixtures_abi_v1_0_la_CPPFLAGS = -I$(top_srcdir)/tests/plugins/abi/1.0
+tests_plugins_fixtures_abi_v1_0_la_LDFLAGS = $(SK_FIXTURE_LDFLAGS)
+check_PROGRAMS += tests/plugins/abi/layout_1_0 tests/plugins/abi/layout_current
+tests_plugins_abi_layout_1_0_SOURCES = tests/plugins/abi/layout.c $(SK_ABI10_FROZEN_H)
+tests_plugins_abi_layout_1_0_CPPFLAGS = -I$(top_srcdir)/tests/plugins/abi/1.0
+tests_plugins_abi_layout_current_SOURCES = tests/plugins/abi/layout.c
+TESTS += tests/plugins/abi/layout_test.sh
+EXTRA_DIST += tests/plugins/abi/layout_test.sh

@@ -416,10 +416,10 @@ static int synth_stats(void *inst, struct sk_source_stats *ret_stats)
 	return SK_OK;
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE, .name = "synth", .version = PACKAGE_VERSION,
+SK_PLUGIN_OPS(sk_source_ops, synth_source_ops, .open = synth_open, .next_batch = synth_next_batch,
+	      .close = synth_close, .stats = synth_stats);
+SK_PLUGIN_DEFINE(.name = "synth", .version = PACKAGE_VERSION,
 		 .description = "test source: a deterministic stream of syscall, k8s_audit and "
 				"drop records",
 		 .params = synth_params, .config_size = sizeof(struct synth_conf),
-		 .init = synth_init, .destroy = synth_destroy, .event_source = NULL,
-		 .open = synth_open, .next_batch = synth_next_batch, .close = synth_close,
-		 .stats = synth_stats);
+		 .init = synth_init, .destroy = synth_destroy, .source = &synth_source_ops);

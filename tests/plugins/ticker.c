@@ -293,10 +293,13 @@ static int ticker_extract(void *p, const struct sk_event *ev, const struct sk_fi
 	}
 }
 
-SK_PLUGIN_DEFINE(.caps = SK_CAP_SOURCE | SK_CAP_EXTRACT, .name = "ticker", .version = "0.1.0",
+SK_PLUGIN_OPS(sk_source_ops, ticker_source_ops, .event_source = "ticker", .open = ticker_open,
+	      .next_batch = ticker_next_batch, .close = ticker_close);
+SK_PLUGIN_OPS(sk_extract_ops, ticker_extract_ops, .sources = ticker_sources,
+	      .fields = ticker_fields, .extract = ticker_extract);
+SK_PLUGIN_DEFINE(.name = "ticker", .version = "0.1.0",
 		 .description = "test source: numbered events until stopped",
 		 .contact = "tests/plugins", .params = ticker_params,
 		 .config_size = sizeof(struct ticker_conf), .init = ticker_init,
-		 .destroy = ticker_destroy, .event_source = "ticker", .open = ticker_open,
-		 .next_batch = ticker_next_batch, .close = ticker_close,
-		 .sources = ticker_sources, .fields = ticker_fields, .extract = ticker_extract);
+		 .destroy = ticker_destroy, .source = &ticker_source_ops,
+		 .extract = &ticker_extract_ops);

@@ -80,7 +80,7 @@ static size_t evttypes(void *ctx, const char *name, uint16_t *ret, size_t max)
 {
 	const struct sk_plugin *p = ctx;
 	size_t n = 0;
-	for (const struct sk_evt_name *e = p->event_names; e && e->name; e++) {
+	for (const struct sk_evt_name *e = p->extract->event_names; e && e->name; e++) {
 		if (strcmp(e->name, name) == 0 && n < max) {
 			ret[n++] = (uint16_t)e->type;
 		}
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 		}
 	}
 	int fd = -1;
-	if (replay->def.open(replay->inst, capture, &fd, err, sizeof(err)) != SK_OK) {
+	if (replay->def.source->open(replay->inst, capture, &fd, err, sizeof(err)) != SK_OK) {
 		fprintf(stderr, "fieldcheck: %s\n", err);
 		goto out;
 	}
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	for (;;) {
 		const struct sk_evt_hdr *const *evs;
 		size_t n = 0;
-		r = replay->def.next_batch(replay->inst, &evs, &n, err, sizeof(err));
+		r = replay->def.source->next_batch(replay->inst, &evs, &n, err, sizeof(err));
 		if (r == SK_EOF) {
 			break;
 		}
@@ -235,13 +235,13 @@ int main(int argc, char **argv)
 					if (sk_evt_param(evs[i], 0, &p, &pl) == 0 &&
 					    pl == strlen(to[k]->def.name) + 1 &&
 					    memcmp(p, to[k]->def.name, pl) == 0) {
-						to[k]->def.parse(to[k]->inst, &ev);
+						to[k]->def.parse->parse(to[k]->inst, &ev);
 					}
 				}
 				continue;
 			}
-			sys->def.parse(sys->inst, &ev);
-			ctr->def.parse(ctr->inst, &ev);
+			sys->def.parse->parse(sys->inst, &ev);
+			ctr->def.parse->parse(ctr->inst, &ev);
 			if (!sk_filter_eval(filter, &ev)) {
 				continue;
 			}
@@ -250,7 +250,7 @@ int main(int argc, char **argv)
 				const struct sk_field_def *d = refs[k].def;
 				struct sk_value v;
 				printf("%s%s=", k ? " " : "", fnames[k]);
-				if (d->plugin->extract(d->inst, &ev, &refs[k].req, &v) == SK_OK) {
+				if (d->ops->extract(d->inst, &ev, &refs[k].req, &v) == SK_OK) {
 					print_value(&v);
 				} else {
 					fputs("<NA>", stdout);
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
 			putchar('\n');
 		}
 	}
-	replay->def.close(replay->inst);
+	replay->def.source->close(replay->inst);
 	rc = matched ? 0 : 1;
 out:
 	for (int i = 0; refs && i < nf; i++) {

@@ -75,13 +75,13 @@ static void print_value(const struct sk_value *v)
 	}
 }
 
-static bool applies_to(const struct sk_plugin *p, const char *source)
+static bool applies_to(const struct sk_extract_ops *x, const char *source)
 {
-	if (p->sources == NULL) {
+	if (x->sources == NULL) {
 		return true;
 	}
-	for (size_t i = 0; p->sources[i] != NULL; i++) {
-		if (strcmp(p->sources[i], source) == 0) {
+	for (size_t i = 0; x->sources[i] != NULL; i++) {
+		if (strcmp(x->sources[i], source) == 0) {
 			return true;
 		}
 	}
@@ -90,7 +90,8 @@ static bool applies_to(const struct sk_plugin *p, const char *source)
 
 static int run_source(struct sk_plugin_handle *h, const char *open_params, char *err, size_t errlen)
 {
-	const struct sk_plugin *p = &h->def;
+	const struct sk_source_ops *p = h->def.source;
+	const struct sk_extract_ops *x = h->def.extract;
 	int fd = -1;
 	uint64_t num = 0;
 	int rc = p->open(h->inst, open_params, &fd, err, errlen);
@@ -127,13 +128,13 @@ static int run_source(struct sk_plugin_handle *h, const char *open_params, char 
 			printf("event %llu: type=%u source=%s len=%u check=%d",
 			       (unsigned long long)++num, (unsigned)evs[i]->type, source,
 			       (unsigned)evs[i]->len, cr);
-			if (cr == 0 && (p->caps & SK_CAP_EXTRACT) && applies_to(p, source)) {
+			if (cr == 0 && x != NULL && applies_to(x, source)) {
 				struct sk_event ev = {.rec = evs[i], .num = num, .source = source};
-				for (uint32_t f = 0; p->fields[f].name != NULL; f++) {
+				for (uint32_t f = 0; x->fields[f].name != NULL; f++) {
 					struct sk_field_req req = {.field_idx = f};
 					struct sk_value v = {.type = SK_TYPE_NONE};
-					int er = p->extract(h->inst, &ev, &req, &v);
-					printf(" %s=", p->fields[f].name);
+					int er = x->extract(h->inst, &ev, &req, &v);
+					printf(" %s=", x->fields[f].name);
 					if (er == SK_OK) {
 						print_value(&v);
 					} else {
@@ -182,19 +183,18 @@ int main(int argc, char **argv)
 	const struct sk_plugin *p = &h->def;
 	printf("name: %s\nversion: %s\nabi: %u.%u\n", p->name, p->version, (unsigned)p->abi_major,
 	       (unsigned)p->abi_minor);
-	printf("caps:%s%s%s%s%s\n", p->caps & SK_CAP_SOURCE ? " source" : "",
-	       p->caps & SK_CAP_EXTRACT ? " extract" : "", p->caps & SK_CAP_PARSE ? " parse" : "",
-	       p->caps & SK_CAP_OUTPUT ? " output" : "",
-	       p->caps & SK_CAP_MT_SAFE ? " mt_safe" : "");
-	if (p->event_source != NULL) {
-		printf("event_source: %s\n", p->event_source);
+	printf("roles:%s%s%s%s\n", p->source ? " source" : "", p->extract ? " extract" : "",
+	       p->parse ? " parse" : "", p->output ? " output" : "");
+	if (sk_loader_event_source(h) != NULL) {
+		printf("event_source: %s\n", sk_loader_event_source(h));
 	}
-	for (size_t i = 0; p->fields != NULL && p->fields[i].name != NULL; i++) {
-		printf("field: %s %s%s\n", p->fields[i].name, type_name(p->fields[i].type),
-		       p->fields[i].flags & SK_FIELD_LIST ? " list" : "");
+	const struct sk_field *fl = p->extract ? p->extract->fields : NULL;
+	for (size_t i = 0; fl != NULL && fl[i].name != NULL; i++) {
+		printf("field: %s %s%s\n", fl[i].name, type_name(fl[i].type),
+		       fl[i].flags & SK_FIELD_LIST ? " list" : "");
 	}
 	printf("config: %s\n", h->config_json);
-	if (p->caps & SK_CAP_SOURCE) {
+	if (p->source != NULL) {
 		if (run_source(h, argc > 3 ? argv[3] : "", err, sizeof(err)) < 0) {
 			who = p->name;
 			goto out;

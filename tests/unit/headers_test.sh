@@ -57,8 +57,9 @@ static int c_init(const struct sk_init_input *in, void **ret_inst, char *err, si
 }
 static void c_destroy(void *inst) { (void)inst; }
 static int c_write(void *inst, const struct sk_alert *alert) { (void)inst; (void)alert; return SK_OK; }
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "c_out", .version = "1.0.0",
-		 .init = c_init, .destroy = c_destroy, .write = c_write);
+SK_PLUGIN_OPS(sk_output_ops, c_output, .write = c_write);
+SK_PLUGIN_DEFINE(.name = "c_out", .version = "1.0.0",
+		 .init = c_init, .destroy = c_destroy, .output = &c_output);
 C
 compiles "a C11 plugin with SK_PLUGIN_DEFINE builds under -pedantic" \
 	$CC $CFLAGS_STRICT -I"$inc" -shared -fPIC -o "$T/cplug.so" "$T/cplug.c"
@@ -84,8 +85,9 @@ int cpp_init(const sk_init_input *in, void **ret_inst, char *err, size_t errlen)
 void cpp_destroy(void *p) { delete static_cast<inst *>(p); }
 int cpp_write(void *p, const sk_alert *) { static_cast<inst *>(p)->written++; return SK_OK; }
 }
-SK_PLUGIN_DEFINE(.caps = SK_CAP_OUTPUT, .name = "cpp20_out", .version = "1.0.0",
-		 .init = cpp_init, .destroy = cpp_destroy, .write = cpp_write);
+SK_PLUGIN_OPS(sk_output_ops, cpp_output, .write = cpp_write);
+SK_PLUGIN_DEFINE(.name = "cpp20_out", .version = "1.0.0",
+		 .init = cpp_init, .destroy = cpp_destroy, .output = &cpp_output);
 CPP
 sed -i '1i #include <cstdio>' "$T/cpp20.cpp"
 compiles "a C++20 plugin with SK_PLUGIN_DEFINE builds ($CXX -std=c++20 $CXXFLAGS_STRICT)" \
@@ -105,18 +107,25 @@ int cpp_init(const sk_init_input *, void **ret_inst, char *, size_t)
 }
 void cpp_destroy(void *) {}
 int cpp_write(void *, const sk_alert *) { return SK_OK; }
+constexpr sk_output_ops make_output()
+{
+	sk_output_ops o{};
+	o.struct_size = sizeof(sk_output_ops);
+	o.write = cpp_write;
+	return o;
+}
+constexpr sk_output_ops output = make_output();
 constexpr sk_plugin make_table()
 {
 	sk_plugin p{};
 	p.abi_major = SK_PLUGIN_ABI_MAJOR;
 	p.abi_minor = SK_PLUGIN_ABI_MINOR;
 	p.struct_size = sizeof(sk_plugin);
-	p.caps = SK_CAP_OUTPUT;
 	p.name = "cpp17_out";
 	p.version = "1.0.0";
 	p.init = cpp_init;
 	p.destroy = cpp_destroy;
-	p.write = cpp_write;
+	p.output = &output;
 	return p;
 }
 }

@@ -72,7 +72,7 @@ void tele_check_drops(struct sk_loop *loop, void *arg)
 		return;
 	}
 	struct drop_policy *p = &d->drop_policy;
-	if (!sk_tbucket_take(&p->bucket, sk_tbucket_now_ns())) {
+	if (!sk_tbucket_take(&p->bucket, sk_mono_ns())) {
 		return; /* counted; reported with the next action */
 	}
 	uint64_t lost = total - d->drops_seen;

@@ -23,6 +23,7 @@
 #include <shrike/capture.h>
 
 #include "capture.h"
+#include "common/clock.h"
 #include "log.h"
 
 #define CAP_BUF_SIZE (256u * 1024u)
@@ -157,9 +158,7 @@ int sk_capture_open(const char *path, const char *hostname, struct sk_capture **
 	h.version_minor = SK_CAP_VERSION_MINOR;
 	h.hdr_len = sizeof(h);
 	h.flags = 0;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	h.created_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	h.created_ns = sk_real_ns();
 	if (hostname != NULL) {
 		/* Keep a terminator: at most 31 characters. */
 		size_t n = strnlen(hostname, sizeof(h.hostname) - 1);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/strlist.h"
 #include "conf.h"
 #include "outputs.h"
 #include "log.h"
@@ -35,16 +36,6 @@ const char *sk_conf_default_path(void)
 }
 
 /* ---- small helpers ------------------------------------------------------- */
-
-static void strlist_free(struct sk_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->items[i]);
-	}
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
-}
 
 static bool is_null(const struct sk_cfg_node *n)
 {
@@ -696,13 +687,13 @@ void sk_conf_free(struct sk_conf *c)
 	if (!c) {
 		return;
 	}
-	strlist_free(&c->rules_files);
-	strlist_free(&c->load_plugins);
+	sk_strlist_free(&c->rules_files);
+	sk_strlist_free(&c->load_plugins);
 	for (size_t i = 0; i < c->nplugins; i++) {
 		free(c->plugins[i].name);
 		free(c->plugins[i].library_path);
 		free(c->plugins[i].open_params);
-		strlist_free(&c->plugins[i].rules_files);
+		sk_strlist_free(&c->plugins[i].rules_files);
 	}
 	free(c->plugins);
 	free(c->plugins_dir);

@@ -14,7 +14,6 @@
 #include "capture.h"
 #include "conf.h"
 #include "daemon.h"
-#include "lib/tbucket.h"
 #include "loader.h"
 #include "log.h"
 #include "loop.h"

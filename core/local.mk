@@ -17,11 +17,11 @@ core_libshrike_la_SOURCES = \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
 	core/lib/uuid.c core/lib/uuid.h \
 	core/lib/timefmt.c core/lib/timefmt.h \
-	core/lib/tbucket.c core/lib/tbucket.h \
-	core/lib/utf8.c core/lib/utf8.h
+	core/lib/utf8.c core/lib/utf8.h \
+	core/lib/tbucket.h
 core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
 	$(PCRE2_CFLAGS)
-core_libshrike_la_LIBADD = $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \
+core_libshrike_la_LIBADD = common/libskcommon.la $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \
 	$(PTHREAD_LIBS)
 
 bin_PROGRAMS += shrike
@@ -60,14 +60,6 @@ core_conf_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 EXTRA_core_conf_test_DEPENDENCIES = shrike.yaml
 endif
 EXTRA_DIST += tests/fixtures/config
-
-if HAVE_CMOCKA
-check_PROGRAMS += core/lib/tbucket_test
-TESTS += core/lib/tbucket_test
-core_lib_tbucket_test_SOURCES = core/lib/tbucket_test.c
-core_lib_tbucket_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-core_lib_tbucket_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
-endif
 
 # The alert path: the keys the core handles in every output section, alert
 # formatting, the output queues, time text.

@@ -23,8 +23,9 @@
 
 #include <shrike/plugin.h>
 
+#include "common/clock.h"
+#include "common/tbucket.h"
 #include "log.h"
-#include "lib/tbucket.h"
 #include "outq.h"
 
 #define DEFAULT_CAPACITY     65536
@@ -105,17 +106,10 @@ void sk_outq_msg_unref(struct sk_outq_msg *m)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Whether to log now; *ret_n is the number of events the line covers. */
 static bool ratelog_hit(struct ratelog *r, uint64_t every_ns, uint64_t *ret_n)
 {
-	uint64_t now = now_ns();
+	uint64_t now = sk_mono_ns();
 	r->pending++;
 	if (!r->any || now - r->last_ns >= every_ns) {
 		r->any = true;
@@ -180,7 +174,7 @@ struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_
 	if (conf->rate > 0) {
 		sk_tbucket_init(&q->bucket, conf->rate,
 				(double)(conf->max_burst ? conf->max_burst : DEFAULT_MAX_BURST),
-				now_ns());
+				sk_mono_ns());
 	}
 	atomic_init(&q->state, Q_RUNNING);
 	return q;
@@ -188,7 +182,7 @@ struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_
 
 bool sk_outq_push(struct sk_outq *q, struct sk_outq_msg *m)
 {
-	if (q->bucket.rate > 0 && !sk_tbucket_take(&q->bucket, now_ns())) {
+	if (q->bucket.rate > 0 && !sk_tbucket_take(&q->bucket, sk_mono_ns())) {
 		uint64_t total =
 		    atomic_fetch_add_explicit(&q->ratelimited, 1, memory_order_relaxed) + 1;
 		uint64_t n;
@@ -300,7 +294,7 @@ static bool must_give_up(struct sk_outq *q)
 	}
 	if (st == Q_DRAINING) {
 		uint64_t dl = atomic_load(&q->deadline_ns);
-		return dl != 0 && now_ns() >= dl;
+		return dl != 0 && sk_mono_ns() >= dl;
 	}
 	return false;
 }
@@ -309,12 +303,12 @@ static bool must_give_up(struct sk_outq *q)
  * worker must give up. */
 static bool backoff_wait(struct sk_outq *q, uint64_t ms)
 {
-	uint64_t until = now_ns() + ms * 1000000ull;
+	uint64_t until = sk_mono_ns() + ms * 1000000ull;
 	for (;;) {
 		if (must_give_up(q)) {
 			return false;
 		}
-		uint64_t now = now_ns();
+		uint64_t now = sk_mono_ns();
 		if (now >= until) {
 			return true;
 		}
@@ -479,7 +473,7 @@ uint64_t sk_outq_stop(struct sk_outq *q, bool drain, unsigned timeout_ms)
 		return q ? q->left : 0;
 	}
 	if (drain && timeout_ms > 0) {
-		atomic_store(&q->deadline_ns, now_ns() + (uint64_t)timeout_ms * 1000000ull);
+		atomic_store(&q->deadline_ns, sk_mono_ns() + (uint64_t)timeout_ms * 1000000ull);
 	}
 	atomic_store(&q->state, drain ? Q_DRAINING : Q_ABORT);
 	wake(q);
@@ -491,15 +485,8 @@ uint64_t sk_outq_stop(struct sk_outq *q, bool drain, unsigned timeout_ms)
 		 * the deadline plus a grace period, then leave it running
 		 * (the queue and the plugin are not freed while it may still
 		 * use them). */
-		struct timespec dl;
-		clock_gettime(CLOCK_REALTIME, &dl);
 		uint64_t wait_ms = (drain ? timeout_ms : 0) + STUCK_GRACE_MS;
-		dl.tv_sec += (time_t)(wait_ms / 1000);
-		dl.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-		if (dl.tv_nsec >= 1000000000L) {
-			dl.tv_sec++;
-			dl.tv_nsec -= 1000000000L;
-		}
+		struct timespec dl = sk_deadline_ms(CLOCK_REALTIME, wait_ms);
 		if (pthread_timedjoin_np(q->thread, NULL, &dl) != 0) {
 			q->abandoned = true;
 		}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strlist.h"
 #include "schema.h"
 
 #define KEYPATH_MAX 256
@@ -36,16 +37,6 @@ static void keypath(char *buf, size_t len, const char *prefix, const char *key)
 	} else {
 		snprintf(buf, len, "%s", key);
 	}
-}
-
-static void strlist_free(struct sk_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->items[i]);
-	}
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
 }
 
 static void strmap_free(struct sk_strmap *m)
@@ -75,7 +66,7 @@ void sk_schema_free(const struct sk_param *params, void *out)
 			break;
 		}
 		case SK_PARAM_STRLIST:
-			strlist_free(member(out, p));
+			sk_strlist_free(member(out, p));
 			break;
 		case SK_PARAM_STRMAP:
 			strmap_free(member(out, p));
@@ -172,12 +163,12 @@ static int fill_strlist(const struct sk_cfg_node *n, const char *path, struct sk
 		}
 		l.n++;
 	}
-	strlist_free(dst);
+	sk_strlist_free(dst);
 	*dst = l;
 	l.items = NULL;
 	l.n = 0;
 out:
-	strlist_free(&l);
+	sk_strlist_free(&l);
 	return rc;
 }
 

@@ -13,9 +13,10 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "common/clock.h"
+#include "common/tbucket.h"
 #include "conf.h"
 #include "daemon.h"
-#include "lib/tbucket.h"
 #include "loader.h"
 #include "log.h"
 #include "loop.h"
@@ -32,7 +33,7 @@ static void emit_internal(struct daemon *d, int priority, const char *rule, cons
 {
 	static const char *const tags[] = {"shrike_internal"};
 	struct sk_alert_in in = {
-	    .time_ns = now_ns(),
+	    .time_ns = sk_real_ns(),
 	    .priority = priority,
 	    .rule = rule,
 	    .source = "internal",
@@ -110,7 +111,7 @@ void tele_check_drops(struct sk_loop *loop, void *arg)
 		return;
 	}
 	struct drop_policy *p = &d->drop_policy;
-	if (!sk_tbucket_take(&p->bucket, sk_tbucket_now_ns())) {
+	if (!sk_tbucket_take(&p->bucket, sk_mono_ns())) {
 		return; /* counted; reported with the next action */
 	}
 	uint64_t lost = total - d->drops_seen;
@@ -159,7 +160,7 @@ void tele_metrics_tick(struct sk_loop *loop, void *arg)
 	struct daemon *d = arg;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	double secs = elapsed_s(&d->metrics_last, &now);
+	double secs = sk_elapsed_s(&d->metrics_last, &now);
 	double rate = secs > 0 ? (double)(d->nevents - d->metrics_last_events) / secs : 0;
 	d->metrics_last = now;
 	d->metrics_last_events = d->nevents;

@@ -34,7 +34,8 @@ EXTRA_DIST += tests/integration/outputs_syslog.sh tests/lib_rsyslog.sh
 pkgplugin_LTLIBRARIES += outputs/program.la
 outputs_program_la_SOURCES = outputs/program/program.c outputs/program/program_pending.c \
 	outputs/program/program_pending.h
-outputs_program_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_program_la_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
+outputs_program_la_LIBADD = common/libskcommon.la
 outputs_program_la_LDFLAGS = $(SK_MODULE_FLAGS)
 
 if HAVE_CMOCKA
@@ -73,9 +74,9 @@ if BUILD_PLUGIN_KAFKA
 pkgplugin_LTLIBRARIES += outputs/kafka.la
 outputs_kafka_la_SOURCES = outputs/kafka/kafka.c outputs/kafka/kafka_conf.c \
 	outputs/kafka/kafka_format.c outputs/kafka/kafka.h
-outputs_kafka_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_kafka_la_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
 outputs_kafka_la_CFLAGS = $(AM_CFLAGS) $(RDKAFKA_CFLAGS)
-outputs_kafka_la_LIBADD = $(RDKAFKA_LIBS)
+outputs_kafka_la_LIBADD = common/libskcommon.la $(RDKAFKA_LIBS)
 outputs_kafka_la_LDFLAGS = $(SK_MODULE_FLAGS)
 
 check_PROGRAMS += tests/tools/kafka_mock
@@ -88,14 +89,14 @@ check_PROGRAMS += outputs/kafka/kafka_format_test outputs/kafka/kafka_conf_test
 TESTS += outputs/kafka/kafka_format_test outputs/kafka/kafka_conf_test
 outputs_kafka_kafka_format_test_SOURCES = outputs/kafka/kafka_format_test.c \
 	outputs/kafka/kafka_format.c outputs/kafka/kafka.h
-outputs_kafka_kafka_format_test_CPPFLAGS = -I$(top_srcdir)/include
+outputs_kafka_kafka_format_test_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
 outputs_kafka_kafka_format_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(RDKAFKA_CFLAGS)
-outputs_kafka_kafka_format_test_LDADD = $(CMOCKA_LIBS)
+outputs_kafka_kafka_format_test_LDADD = common/libskcommon.la $(CMOCKA_LIBS)
 outputs_kafka_kafka_conf_test_SOURCES = outputs/kafka/kafka_conf_test.c \
 	outputs/kafka/kafka_conf.c outputs/kafka/kafka_format.c outputs/kafka/kafka.h
-outputs_kafka_kafka_conf_test_CPPFLAGS = -I$(top_srcdir)/include
+outputs_kafka_kafka_conf_test_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
 outputs_kafka_kafka_conf_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(RDKAFKA_CFLAGS)
-outputs_kafka_kafka_conf_test_LDADD = $(CMOCKA_LIBS) $(RDKAFKA_LIBS)
+outputs_kafka_kafka_conf_test_LDADD = common/libskcommon.la $(CMOCKA_LIBS) $(RDKAFKA_LIBS)
 endif
 
 TESTS += tests/integration/outputs_kafka.sh
@@ -109,9 +110,9 @@ if BUILD_PLUGIN_HTTP
 pkgplugin_LTLIBRARIES += outputs/http.la
 outputs_http_la_SOURCES = outputs/http/http.c outputs/http/http_conf.c \
 	outputs/http/http_format.c outputs/http/http.h
-outputs_http_la_CPPFLAGS = -I$(top_srcdir)/include
+outputs_http_la_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
 outputs_http_la_CFLAGS = $(AM_CFLAGS) $(LIBCURL_CFLAGS) $(ZLIB_CFLAGS) $(PTHREAD_CFLAGS)
-outputs_http_la_LIBADD = $(LIBCURL_LIBS) $(ZLIB_LIBS) $(PTHREAD_LIBS)
+outputs_http_la_LIBADD = common/libskcommon.la $(LIBCURL_LIBS) $(ZLIB_LIBS) $(PTHREAD_LIBS)
 outputs_http_la_LDFLAGS = $(SK_MODULE_FLAGS)
 
 if BUILD_PLUGIN_K8SAUDIT
@@ -127,9 +128,9 @@ check_PROGRAMS += outputs/http/http_format_test
 TESTS += outputs/http/http_format_test
 outputs_http_http_format_test_SOURCES = outputs/http/http_format_test.c \
 	outputs/http/http_format.c outputs/http/http_conf.c outputs/http/http.h
-outputs_http_http_format_test_CPPFLAGS = -I$(top_srcdir)/include
+outputs_http_http_format_test_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
 outputs_http_http_format_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBCURL_CFLAGS) $(ZLIB_CFLAGS)
-outputs_http_http_format_test_LDADD = $(CMOCKA_LIBS) $(LIBCURL_LIBS) $(ZLIB_LIBS)
+outputs_http_http_format_test_LDADD = common/libskcommon.la $(CMOCKA_LIBS) $(LIBCURL_LIBS) $(ZLIB_LIBS)
 endif
 endif
 EXTRA_DIST += tests/integration/outputs_http.sh

@@ -23,9 +23,9 @@ SYSCALL_PLUGIN_SOURCES = \
 
 pkgplugin_LTLIBRARIES += plugins/syscall.la
 plugins_syscall_la_SOURCES = $(SYSCALL_PLUGIN_SOURCES)
-plugins_syscall_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_syscall_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(top_srcdir)
 plugins_syscall_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
-plugins_syscall_la_LIBADD = plugins/common/libskplugcommon.la $(PTHREAD_LIBS)
+plugins_syscall_la_LIBADD = plugins/common/libskplugcommon.la common/libskcommon.la $(PTHREAD_LIBS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += plugins/common/procfs_test
@@ -41,16 +41,18 @@ if HAVE_CMOCKA
 check_PROGRAMS += plugins/syscall/syscall_test
 TESTS += plugins/syscall/syscall_test
 plugins_syscall_syscall_test_SOURCES = plugins/syscall/syscall_test.c $(SYSCALL_PLUGIN_SOURCES)
-plugins_syscall_syscall_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_syscall_syscall_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(top_srcdir)
 plugins_syscall_syscall_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-plugins_syscall_syscall_test_LDADD = plugins/common/libskplugcommon.la $(PTHREAD_LIBS) $(CMOCKA_LIBS)
+plugins_syscall_syscall_test_LDADD = plugins/common/libskplugcommon.la common/libskcommon.la \
+	$(PTHREAD_LIBS) $(CMOCKA_LIBS)
 # The state saved in capture files and restored from them.
 check_PROGRAMS += plugins/syscall/snapshot_test
 TESTS += plugins/syscall/snapshot_test
 plugins_syscall_snapshot_test_SOURCES = plugins/syscall/snapshot_test.c $(SYSCALL_PLUGIN_SOURCES)
-plugins_syscall_snapshot_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_syscall_snapshot_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(top_srcdir)
 plugins_syscall_snapshot_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-plugins_syscall_snapshot_test_LDADD = plugins/common/libskplugcommon.la $(PTHREAD_LIBS) $(CMOCKA_LIBS)
+plugins_syscall_snapshot_test_LDADD = plugins/common/libskplugcommon.la common/libskcommon.la \
+	$(PTHREAD_LIBS) $(CMOCKA_LIBS)
 endif
 
 CONTAINER_PLUGIN_SOURCES = \

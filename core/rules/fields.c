@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "rules/fields.h"
 
 struct evttypes {
@@ -30,16 +31,6 @@ struct sk_fields {
 	struct evttypes *evt;
 	size_t nevt;
 };
-
-static uint64_t hash_str(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 struct sk_fields *sk_fields_create(void)
 {
@@ -104,7 +95,7 @@ static uint32_t lookup_first(const struct sk_fields *f, const char *name, size_t
 		return 0;
 	}
 	size_t mask = f->nslots - 1;
-	for (size_t s = hash_str(name, len) & mask;; s = (s + 1) & mask) {
+	for (size_t s = sk_hash_fnv1a(name, len) & mask;; s = (s + 1) & mask) {
 		uint32_t v = f->slots[s];
 		if (!v) {
 			return 0;
@@ -143,7 +134,7 @@ static int rehash(struct sk_fields *f, size_t nslots)
 			f->next[k] = (uint32_t)i + 1;
 			continue;
 		}
-		size_t s = hash_str(name, len) & mask;
+		size_t s = sk_hash_fnv1a(name, len) & mask;
 		while (f->slots[s]) {
 			s = (s + 1) & mask;
 		}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/sbuf.h"
 #include "rules/format.h"
 
 struct piece {
@@ -42,11 +43,10 @@ struct block {
 
 struct sk_rule_fmt_buf {
 	struct block *blocks;
-	char *msg;
-	size_t msglen, msgcap;
+	struct sk_sbuf msg;
 	struct sk_alert_field *fields;
 	size_t fcap;
-	bool oom;
+	bool oom; /* balloc failed (msg keeps its own flag) */
 };
 
 /* ---- compile ----------------------------------------------------------- */
@@ -354,7 +354,7 @@ void sk_rule_fmt_buf_destroy(struct sk_rule_fmt_buf *b)
 		free(b->blocks);
 		b->blocks = n;
 	}
-	free(b->msg);
+	sk_sbuf_free(&b->msg);
 	free(b->fields);
 	free(b);
 }
@@ -382,26 +382,6 @@ static void *balloc(struct sk_rule_fmt_buf *b, size_t size)
 	k->used = size;
 	*pp = k;
 	return k->data;
-}
-
-static void msg_add(struct sk_rule_fmt_buf *b, const char *s, size_t l)
-{
-	if (b->msglen + l + 1 > b->msgcap) {
-		size_t cap = b->msgcap ? b->msgcap : 256;
-		while (cap < b->msglen + l + 1) {
-			cap *= 2;
-		}
-		char *m = realloc(b->msg, cap);
-		if (!m) {
-			b->oom = true;
-			return;
-		}
-		b->msg = m;
-		b->msgcap = cap;
-	}
-	memcpy(b->msg + b->msglen, s, l);
-	b->msglen += l;
-	b->msg[b->msglen] = '\0';
 }
 
 /* deep-copy a value's borrowed memory into the buffer */
@@ -513,7 +493,7 @@ int sk_rule_fmt_render(const struct sk_rule_fmt *f, const struct sk_event *ev,
 	for (struct block *k = b->blocks; k; k = k->next) {
 		k->used = 0;
 	}
-	b->msglen = 0;
+	sk_sbuf_reset(&b->msg);
 	b->oom = false;
 	if (f->nfields > b->fcap) {
 		struct sk_alert_field *nf = realloc(b->fields, f->nfields * sizeof(*nf));
@@ -540,18 +520,18 @@ int sk_rule_fmt_render(const struct sk_rule_fmt *f, const struct sk_event *ev,
 		b->fields[i].name = ff->name;
 		b->fields[i].value = v;
 	}
-	msg_add(b, "", 0);
+	sk_sbuf_add(&b->msg, "", 0);
 	for (size_t i = 0; i < f->npieces; i++) {
 		const struct piece *p = &f->pieces[i];
 		if (p->text) {
-			msg_add(b, p->text, p->len);
+			sk_sbuf_add(&b->msg, p->text, p->len);
 			continue;
 		}
 		const struct sk_value *v = &b->fields[p->field].value;
 		char small[128];
 		size_t l = sk_value_to_text(v, small, sizeof(small));
 		if (l < sizeof(small)) {
-			msg_add(b, small, l);
+			sk_sbuf_add(&b->msg, small, l);
 			continue;
 		}
 		char *big = balloc(b, l + 1);
@@ -559,12 +539,12 @@ int sk_rule_fmt_render(const struct sk_rule_fmt *f, const struct sk_event *ev,
 			break;
 		}
 		sk_value_to_text(v, big, l + 1);
-		msg_add(b, big, l);
+		sk_sbuf_add(&b->msg, big, l);
 	}
-	if (b->oom) {
+	if (b->oom || b->msg.oom) {
 		return -ENOMEM;
 	}
-	*ret_msg = b->msg;
+	*ret_msg = b->msg.p;
 	*ret_fields = b->fields;
 	*ret_nfields = f->nfields;
 	return 0;

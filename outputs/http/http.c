@@ -31,6 +31,7 @@
 
 #include <curl/curl.h>
 
+#include "common/clock.h"
 #include "http.h"
 
 #define RESP_KEEP	  4096 /* bytes of an answer kept for logs */
@@ -54,9 +55,9 @@ struct http_inst {
 	size_t batch_size;
 	int batch_format;
 	uint64_t batch_timeout_ms;
-	struct http_buf zbody; /* gzip'd body */
+	struct sk_sbuf zbody; /* gzip'd body */
 	/* The last answer. */
-	struct http_buf resp;
+	struct sk_sbuf resp;
 	long status;
 	uint64_t retry_after_s;
 
@@ -73,7 +74,7 @@ struct http_inst {
 	pthread_t timer;
 	bool timer_started;
 	bool stop;
-	struct http_buf batch;
+	struct sk_sbuf batch;
 	size_t batch_n;
 	uint64_t batch_first_ns;
 	uint64_t next_try_ns;	     /* timer thread's back-off */
@@ -91,20 +92,13 @@ struct http_inst {
 	uint64_t retry_log_pending;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct http_inst *h = arg;
 	size_t n = size * nmemb;
 	if (h->resp.len < RESP_KEEP) {
 		size_t keep = RESP_KEEP - h->resp.len < n ? RESP_KEEP - h->resp.len : n;
-		if (http_buf_add(&h->resp, ptr, keep) != 0) {
+		if (sk_sbuf_add(&h->resp, ptr, keep) != 0) {
 			return 0;
 		}
 	}
@@ -156,7 +150,7 @@ static void describe(struct http_inst *h, CURLcode rc, char *buf, size_t len)
 
 static void log_failure(struct http_inst *h, size_t n, const char *why, uint64_t attempts)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = sk_mono_ns();
 	h->fail_log_pending += n;
 	if (h->fail_log_ns != 0 && now - h->fail_log_ns < LOG_EVERY_NS) {
 		return;
@@ -178,7 +172,7 @@ static void log_failure(struct http_inst *h, size_t n, const char *why, uint64_t
 /* Why a request will be retried: at once, then at most every 10 s. */
 static void log_retry(struct http_inst *h, const char *why)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = sk_mono_ns();
 	h->retry_log_pending++;
 	if (h->retry_log_ns != 0 && now - h->retry_log_ns < LOG_EVERY_NS) {
 		return;
@@ -202,7 +196,7 @@ static enum http_verdict post(struct http_inst *h, const char *body, size_t len,
 		body = h->zbody.p;
 		len = h->zbody.len;
 	}
-	h->resp.len = 0;
+	sk_sbuf_reset(&h->resp);
 	h->status = 0;
 	h->retry_after_s = 0;
 	h->errbuf[0] = '\0';
@@ -230,7 +224,7 @@ static enum http_verdict post(struct http_inst *h, const char *body, size_t len,
 static void note_transient(struct http_inst *h)
 {
 	h->attempts++;
-	h->not_before_ns = h->retry_after_s ? mono_ns() + h->retry_after_s * 1000000000ull : 0;
+	h->not_before_ns = h->retry_after_s ? sk_mono_ns() + h->retry_after_s * 1000000000ull : 0;
 }
 
 /* ---- one alert per request ---------------------------------------------- */
@@ -244,7 +238,7 @@ static int write_single(struct http_inst *h, const struct sk_alert *a)
 		h->attempts = 0;
 		h->not_before_ns = 0;
 	}
-	if (h->not_before_ns && mono_ns() < h->not_before_ns) {
+	if (h->not_before_ns && sk_mono_ns() < h->not_before_ns) {
 		return SK_RETRY; /* Retry-After has not elapsed */
 	}
 	bool json = a->line == a->json;
@@ -298,8 +292,7 @@ static enum http_verdict batch_send(struct http_inst *h)
 			 h->batch_format == HTTP_BATCH_NDJSON ? h->hdr_ndjson : h->hdr_json, why,
 			 sizeof(why));
 	}
-	h->batch.len = len; /* reopen: more alerts may be appended */
-	h->batch.p[len] = '\0';
+	sk_sbuf_truncate(&h->batch, len); /* reopen: more alerts may be appended */
 	if (v == HTTP_DELIVERED) {
 		h->delivered += h->batch_n;
 		batch_reset(h);
@@ -314,7 +307,7 @@ static enum http_verdict batch_send(struct http_inst *h)
 				ms *= 2;
 			}
 			ms = ms > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : ms;
-			h->next_try_ns = mono_ns() + ms * 1000000ull;
+			h->next_try_ns = sk_mono_ns() + ms * 1000000ull;
 			return v;
 		}
 	}
@@ -336,7 +329,7 @@ static int write_batch(struct http_inst *h, const struct sk_alert *a)
 			goto out;
 		}
 		if (h->batch_n++ == 0) {
-			h->batch_first_ns = mono_ns();
+			h->batch_first_ns = sk_mono_ns();
 			pthread_cond_signal(&h->cv);
 		}
 		if (h->batch_n < h->batch_size) {
@@ -346,7 +339,7 @@ static int write_batch(struct http_inst *h, const struct sk_alert *a)
 		snprintf(h->last_uuid, sizeof(h->last_uuid), "%s", a->uuid ? a->uuid : "");
 	}
 	/* The batch is full (only this thread sends full batches). */
-	if (h->not_before_ns && mono_ns() < h->not_before_ns) {
+	if (h->not_before_ns && sk_mono_ns() < h->not_before_ns) {
 		rc = SK_RETRY;
 		goto out;
 	}
@@ -378,7 +371,7 @@ static void *timer_main(void *arg)
 		uint64_t due = h->batch_first_ns + h->batch_timeout_ms * 1000000ull;
 		due = h->not_before_ns > due ? h->not_before_ns : due;
 		due = h->next_try_ns > due ? h->next_try_ns : due;
-		uint64_t now = mono_ns();
+		uint64_t now = sk_mono_ns();
 		if (now < due) {
 			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000ull),
 					      .tv_nsec = (long)(due % 1000000000ull)};
@@ -555,7 +548,7 @@ static int http_init(const struct sk_init_input *in, void **ret_inst, char *err,
 /* At shutdown: send what is left of the batch, retrying for a few seconds. */
 static void send_last_batch(struct http_inst *h)
 {
-	uint64_t end = mono_ns() + SHUTDOWN_SEND_MS * 1000000ull;
+	uint64_t end = sk_mono_ns() + SHUTDOWN_SEND_MS * 1000000ull;
 	while (h->batch_n > 0) {
 		size_t n = h->batch_n;
 		enum http_verdict v = batch_send(h);
@@ -570,7 +563,7 @@ static void send_last_batch(struct http_inst *h)
 				    "%zu alert(s) of the last batch not delivered at shutdown", n);
 			return;
 		}
-		uint64_t now = mono_ns();
+		uint64_t now = sk_mono_ns();
 		if (wake > now) {
 			struct timespec ts = {.tv_sec = (time_t)((wake - now) / 1000000000ull),
 					      .tv_nsec = (long)((wake - now) % 1000000000ull)};
@@ -607,9 +600,9 @@ static void http_destroy(void *inst)
 	curl_slist_free_all(h->hdr_json);
 	curl_slist_free_all(h->hdr_text);
 	curl_slist_free_all(h->hdr_ndjson);
-	http_buf_free(&h->zbody);
-	http_buf_free(&h->resp);
-	http_buf_free(&h->batch);
+	sk_sbuf_free(&h->zbody);
+	sk_sbuf_free(&h->resp);
+	sk_sbuf_free(&h->batch);
 	pthread_cond_destroy(&h->cv);
 	pthread_mutex_destroy(&h->lock);
 	free(h);

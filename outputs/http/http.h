@@ -12,6 +12,8 @@
 
 #include <shrike/plugin.h>
 
+#include "common/sbuf.h"
+
 enum http_batch_format { HTTP_BATCH_ARRAY = 0, HTTP_BATCH_NDJSON = 1 };
 
 /* Filled by the host from http_params (http_conf.c). */
@@ -47,30 +49,21 @@ int http_conf_check(const struct http_conf *c, char *err, size_t errlen);
 /* http_conf_has_header - whether c->headers sets `name` (case-insensitive). */
 bool http_conf_has_header(const struct http_conf *c, const char *name);
 
-/* A growable byte buffer. */
-struct http_buf {
-	char *p;
-	size_t len;
-	size_t cap;
-};
-
-int http_buf_add(struct http_buf *b, const void *s, size_t n);
-void http_buf_free(struct http_buf *b);
-
 /* http_batch_open / http_batch_add / http_batch_close - build a request
  * body of JSON alerts: `[a,b,c]` for HTTP_BATCH_ARRAY, `a\nb\nc\n` for
  * HTTP_BATCH_NDJSON. add() appends one JSON object (json, len) after n
- * earlier ones. Return 0 or -ENOMEM. */
-int http_batch_open(struct http_buf *b, int format);
-int http_batch_add(struct http_buf *b, int format, size_t n, const char *json, size_t len);
-int http_batch_close(struct http_buf *b, int format);
+ * earlier ones. Return 0 or -ENOMEM; add() and close() leave the body as it
+ * was when they fail (and the next call may succeed). */
+int http_batch_open(struct sk_sbuf *b, int format);
+int http_batch_add(struct sk_sbuf *b, int format, size_t n, const char *json, size_t len);
+int http_batch_close(struct sk_sbuf *b, int format);
 
 /* http_batch_content_type - "application/json" or "application/x-ndjson". */
 const char *http_batch_content_type(int format);
 
 /* http_gzip - compress in (n bytes) as a gzip member into out (replacing
  * its content). Returns 0, -ENOMEM or -EIO. */
-int http_gzip(const void *in, size_t n, struct http_buf *out);
+int http_gzip(const void *in, size_t n, struct sk_sbuf *out);
 
 /* What to do after one attempt. */
 enum http_verdict {

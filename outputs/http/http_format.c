@@ -13,60 +13,42 @@
 
 #include "http.h"
 
-int http_buf_add(struct http_buf *b, const void *s, size_t n)
+/* After a failed add, cut the body back to mark and clear the failure: the
+ * batch keeps what it had and a later add may succeed. */
+static int undo_failed(struct sk_sbuf *b, size_t mark)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1) {
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			return -ENOMEM;
-		}
-		b->p = p;
-		b->cap = cap;
+	if (!b->oom) {
+		return 0;
 	}
-	if (n > 0) {
-		memcpy(b->p + b->len, s, n);
-	}
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
+	b->oom = false;
+	sk_sbuf_truncate(b, mark);
+	return -ENOMEM;
 }
 
-void http_buf_free(struct http_buf *b)
+int http_batch_open(struct sk_sbuf *b, int format)
 {
-	free(b->p);
-	b->p = NULL;
-	b->len = 0;
-	b->cap = 0;
+	sk_sbuf_reset(b);
+	return sk_sbuf_add(b, "[", format == HTTP_BATCH_ARRAY ? 1 : 0);
 }
 
-int http_batch_open(struct http_buf *b, int format)
+int http_batch_add(struct sk_sbuf *b, int format, size_t n, const char *json, size_t len)
 {
-	b->len = 0;
-	return http_buf_add(b, "[", format == HTTP_BATCH_ARRAY ? 1 : 0);
-}
-
-int http_batch_add(struct http_buf *b, int format, size_t n, const char *json, size_t len)
-{
-	int err = 0;
+	size_t mark = b->len;
 	if (format == HTTP_BATCH_ARRAY && n > 0) {
-		err = http_buf_add(b, ",", 1);
+		sk_sbuf_add(b, ",", 1);
 	}
-	if (!err) {
-		err = http_buf_add(b, json, len);
+	sk_sbuf_add(b, json, len);
+	if (format == HTTP_BATCH_NDJSON) {
+		sk_sbuf_add(b, "\n", 1);
 	}
-	if (!err && format == HTTP_BATCH_NDJSON) {
-		err = http_buf_add(b, "\n", 1);
-	}
-	return err;
+	return undo_failed(b, mark);
 }
 
-int http_batch_close(struct http_buf *b, int format)
+int http_batch_close(struct sk_sbuf *b, int format)
 {
-	return http_buf_add(b, "]", format == HTTP_BATCH_ARRAY ? 1 : 0);
+	size_t mark = b->len;
+	sk_sbuf_add(b, "]", format == HTTP_BATCH_ARRAY ? 1 : 0);
+	return undo_failed(b, mark);
 }
 
 const char *http_batch_content_type(int format)
@@ -74,7 +56,7 @@ const char *http_batch_content_type(int format)
 	return format == HTTP_BATCH_NDJSON ? "application/x-ndjson" : "application/json";
 }
 
-int http_gzip(const void *in, size_t n, struct http_buf *out)
+int http_gzip(const void *in, size_t n, struct sk_sbuf *out)
 {
 	z_stream zs;
 	memset(&zs, 0, sizeof(zs));
@@ -85,15 +67,10 @@ int http_gzip(const void *in, size_t n, struct http_buf *out)
 	}
 	int err = 0;
 	size_t bound = deflateBound(&zs, (uLong)n);
-	out->len = 0;
-	if (out->cap < bound + 1) {
-		char *p = realloc(out->p, bound + 1);
-		if (!p) {
-			err = -ENOMEM;
-			goto out;
-		}
-		out->p = p;
-		out->cap = bound + 1;
+	sk_sbuf_reset(out);
+	if (sk_sbuf_reserve(out, bound) != 0) {
+		err = -ENOMEM;
+		goto out;
 	}
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = (uInt)n;

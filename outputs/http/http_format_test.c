@@ -18,7 +18,7 @@
 static void test_batch_bodies(void **state)
 {
 	(void)state;
-	struct http_buf b = {0};
+	struct sk_sbuf b = {0};
 	const char *a[] = {"{\"n\":1}", "{\"n\":2}", "{\"n\":3}"};
 	assert_int_equal(http_batch_open(&b, HTTP_BATCH_ARRAY), 0);
 	for (size_t i = 0; i < 3; i++) {
@@ -36,7 +36,7 @@ static void test_batch_bodies(void **state)
 	assert_string_equal(b.p, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
 	assert_string_equal(http_batch_content_type(HTTP_BATCH_NDJSON), "application/x-ndjson");
 	assert_string_equal(http_batch_content_type(HTTP_BATCH_ARRAY), "application/json");
-	http_buf_free(&b);
+	sk_sbuf_free(&b);
 }
 
 static void test_gzip_roundtrip(void **state)
@@ -46,7 +46,7 @@ static void test_gzip_roundtrip(void **state)
 	for (size_t i = 0; i < sizeof(in); i++) {
 		in[i] = (char)('a' + i % 7);
 	}
-	struct http_buf z = {0};
+	struct sk_sbuf z = {0};
 	assert_int_equal(http_gzip(in, sizeof(in), &z), 0);
 	assert_true(z.len < sizeof(in));
 	assert_int_equal((unsigned char)z.p[0], 0x1f); /* gzip magic */
@@ -66,7 +66,7 @@ static void test_gzip_roundtrip(void **state)
 	/* The buffer is reused. */
 	assert_int_equal(http_gzip("", 0, &z), 0);
 	assert_true(z.len > 0);
-	http_buf_free(&z);
+	sk_sbuf_free(&z);
 }
 
 static void test_classify(void **state)

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "kafka.h"
 
 #define FAIL_LOG_EVERY_NS (10ull * 1000000000ull)
@@ -35,7 +36,7 @@ struct kafka_inst {
 	char *topic;
 	char *key_tmpl;
 	uint64_t flush_timeout_ms;
-	struct kafka_buf key;
+	struct sk_sbuf key;
 	/* Delivery reports, counted on the output thread (rd_kafka_poll) and
 	 * at destroy. */
 	uint64_t delivered;
@@ -47,13 +48,6 @@ struct kafka_inst {
 	uint64_t purged;		      /* messages purged at shutdown: never delivered */
 	rd_kafka_resp_err_t last_produce_err; /* to log each produce error once */
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* librdkafka's log levels are syslog's, like ours. Called from librdkafka's
  * threads: the host's log is thread-safe. */
@@ -78,7 +72,7 @@ static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 
 static void log_failures(struct kafka_inst *k, bool force)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = sk_mono_ns();
 	if (k->fail_pending == 0 ||
 	    (!force && k->fail_last_ns != 0 && now - k->fail_last_ns < FAIL_LOG_EVERY_NS)) {
 		return;
@@ -201,7 +195,7 @@ static void kafka_destroy(void *inst)
 	if (k->rk) {
 		rd_kafka_destroy(k->rk);
 	}
-	kafka_buf_free(&k->key);
+	sk_sbuf_free(&k->key);
 	free(k->key_tmpl);
 	free(k->topic);
 	free(k);

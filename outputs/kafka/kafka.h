@@ -13,6 +13,8 @@
 #include <librdkafka/rdkafka.h>
 #include <shrike/plugin.h>
 
+#include "common/sbuf.h"
+
 enum kafka_acks { KAFKA_ACKS_ALL = 0, KAFKA_ACKS_ONE = 1, KAFKA_ACKS_NONE = 2 };
 
 /* Filled by the host from kafka_params (kafka_conf.c). */
@@ -41,15 +43,6 @@ extern const struct sk_param kafka_params[];
  * the key ("options.ssl.ca.location: ..."). */
 int kafka_conf_build(const struct kafka_conf *c, rd_kafka_conf_t **ret, char *err, size_t errlen);
 
-/* A growable byte buffer. */
-struct kafka_buf {
-	char *p;
-	size_t len;
-	size_t cap;
-};
-
-void kafka_buf_free(struct kafka_buf *b);
-
 /* kafka_key_check - 0 when tmpl is a valid key template, else -EINVAL with
  * the reason in err. Syntax: literal text, `%name` (name: letters, digits,
  * `_` and `.`, optionally followed by `[arg]`), `%%` for a percent sign. */
@@ -59,6 +52,6 @@ int kafka_key_check(const char *tmpl, char *err, size_t errlen);
  * b->len without the terminator). Names: rule, source, priority (long name),
  * hostname, uuid, else an output field of the alert by its exact name; a
  * missing name or an NA value renders as <NA>. Returns 0 or -ENOMEM. */
-int kafka_key_render(const char *tmpl, const struct sk_alert *a, struct kafka_buf *b);
+int kafka_key_render(const char *tmpl, const struct sk_alert *a, struct sk_sbuf *b);
 
 #endif /* SK_OUTPUTS_KAFKA_KAFKA_H */

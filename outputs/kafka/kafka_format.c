@@ -15,41 +15,6 @@
 
 #define NA_TEXT "<NA>"
 
-void kafka_buf_free(struct kafka_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = 0;
-	b->cap = 0;
-}
-
-static int buf_add(struct kafka_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1) {
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			return -ENOMEM;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	if (n > 0) {
-		memcpy(b->p + b->len, s, n);
-	}
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-static int buf_str(struct kafka_buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
-}
-
 static bool is_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -109,39 +74,39 @@ static const char *priority_name(uint32_t p)
 	return p < sizeof(names) / sizeof(names[0]) ? names[p] : NA_TEXT;
 }
 
-static int render_value(struct kafka_buf *b, const struct sk_value *v)
+static int render_value(struct sk_sbuf *b, const struct sk_value *v)
 {
 	char tmp[INET6_ADDRSTRLEN + 8];
 	switch (v->type) {
 	case SK_TYPE_STRING:
 	case SK_TYPE_BYTES:
-		return buf_add(b, v->str.ptr ? v->str.ptr : "", v->str.ptr ? v->str.len : 0);
+		return sk_sbuf_add(b, v->str.ptr ? v->str.ptr : "", v->str.ptr ? v->str.len : 0);
 	case SK_TYPE_U64:
 	case SK_TYPE_ABSTIME:
 	case SK_TYPE_RELTIME:
 	case SK_TYPE_PORT:
 		snprintf(tmp, sizeof(tmp), "%" PRIu64, v->u64);
-		return buf_str(b, tmp);
+		return sk_sbuf_adds(b, tmp);
 	case SK_TYPE_I64:
 		snprintf(tmp, sizeof(tmp), "%" PRId64, v->i64);
-		return buf_str(b, tmp);
+		return sk_sbuf_adds(b, tmp);
 	case SK_TYPE_BOOL:
-		return buf_str(b, v->b ? "true" : "false");
+		return sk_sbuf_adds(b, v->b ? "true" : "false");
 	case SK_TYPE_IPADDR:
 	case SK_TYPE_IPNET: {
 		int af = v->ip.family == 6 ? AF_INET6 : AF_INET;
 		if (!inet_ntop(af, v->ip.addr, tmp, INET6_ADDRSTRLEN)) {
-			return buf_str(b, NA_TEXT);
+			return sk_sbuf_adds(b, NA_TEXT);
 		}
 		if (v->type == SK_TYPE_IPNET) {
 			size_t l = strlen(tmp);
 			snprintf(tmp + l, sizeof(tmp) - l, "/%u", v->ip.prefix);
 		}
-		return buf_str(b, tmp);
+		return sk_sbuf_adds(b, tmp);
 	}
 	case SK_TYPE_LIST:
 		for (uint32_t i = 0; i < v->list.n; i++) {
-			int err = i > 0 ? buf_add(b, ",", 1) : 0;
+			int err = i > 0 ? sk_sbuf_add(b, ",", 1) : 0;
 			if (!err) {
 				err = render_value(b, &v->list.items[i]);
 			}
@@ -149,9 +114,9 @@ static int render_value(struct kafka_buf *b, const struct sk_value *v)
 				return err;
 			}
 		}
-		return buf_add(b, "", 0);
+		return sk_sbuf_add(b, "", 0);
 	default:
-		return buf_str(b, NA_TEXT);
+		return sk_sbuf_adds(b, NA_TEXT);
 	}
 }
 
@@ -184,7 +149,7 @@ static bool name_is(const char *name, size_t n, const char *what)
 	return strlen(what) == n && memcmp(name, what, n) == 0;
 }
 
-static int render_name(struct kafka_buf *b, const struct sk_alert *a, const char *name, size_t n)
+static int render_name(struct sk_sbuf *b, const struct sk_alert *a, const char *name, size_t n)
 {
 	const char *s = NULL;
 	if (name_is(name, n, "rule")) {
@@ -199,35 +164,35 @@ static int render_name(struct kafka_buf *b, const struct sk_alert *a, const char
 		s = a->uuid;
 	} else {
 		const struct sk_alert_field *f = find_field(a, name, n);
-		return f ? render_value(b, &f->value) : buf_str(b, NA_TEXT);
+		return f ? render_value(b, &f->value) : sk_sbuf_adds(b, NA_TEXT);
 	}
-	return buf_str(b, s ? s : NA_TEXT);
+	return sk_sbuf_adds(b, s ? s : NA_TEXT);
 }
 
-int kafka_key_render(const char *tmpl, const struct sk_alert *a, struct kafka_buf *b)
+int kafka_key_render(const char *tmpl, const struct sk_alert *a, struct sk_sbuf *b)
 {
 	int err = 0;
-	b->len = 0;
-	err = buf_add(b, "", 0);
+	sk_sbuf_reset(b);
+	err = sk_sbuf_add(b, "", 0);
 	for (const char *p = tmpl; *p && !err;) {
 		const char *pct = strchr(p, '%');
 		if (!pct) {
-			err = buf_str(b, p);
+			err = sk_sbuf_adds(b, p);
 			break;
 		}
-		err = buf_add(b, p, (size_t)(pct - p));
+		err = sk_sbuf_add(b, p, (size_t)(pct - p));
 		if (err) {
 			break;
 		}
 		if (pct[1] == '%') {
-			err = buf_add(b, "%", 1);
+			err = sk_sbuf_add(b, "%", 1);
 			p = pct + 2;
 			continue;
 		}
 		long n = name_len(pct + 1);
 		if (n <= 0) {
 			/* kafka_key_check() refuses this; render it literally. */
-			err = buf_add(b, "%", 1);
+			err = sk_sbuf_add(b, "%", 1);
 			p = pct + 1;
 			continue;
 		}

@@ -61,14 +61,14 @@ static void expect_key(const char *tmpl, const char *want)
 {
 	struct sk_alert a;
 	struct sk_alert_field f[9];
-	struct kafka_buf b = {0};
+	struct sk_sbuf b = {0};
 	make_alert(&a, f);
 	char err[256] = "";
 	assert_int_equal(kafka_key_check(tmpl, err, sizeof(err)), 0);
 	assert_int_equal(kafka_key_render(tmpl, &a, &b), 0);
 	assert_string_equal(b.p, want);
 	assert_int_equal(b.len, strlen(want));
-	kafka_buf_free(&b);
+	sk_sbuf_free(&b);
 }
 
 static void test_builtins(void **state)
@@ -102,12 +102,12 @@ static void test_render_reuses_buffer(void **state)
 	(void)state;
 	struct sk_alert a;
 	struct sk_alert_field f[9];
-	struct kafka_buf b = {0};
+	struct sk_sbuf b = {0};
 	make_alert(&a, f);
 	assert_int_equal(kafka_key_render("a long prefix to grow the buffer %rule", &a, &b), 0);
 	assert_int_equal(kafka_key_render("%proc.pid", &a, &b), 0);
 	assert_string_equal(b.p, "4242");
-	kafka_buf_free(&b);
+	sk_sbuf_free(&b);
 }
 
 static void test_check_errors(void **state)

@@ -43,6 +43,7 @@
 
 #include <shrike/plugin.h>
 
+#include "common/clock.h"
 #include "program_pending.h"
 
 #define SHELL	      "/bin/sh"
@@ -98,13 +99,6 @@ struct program_inst {
 	uint64_t starts;
 	int last_problem; /* last logged problem, to log each kind once in a row */
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void sleep_ms(unsigned ms)
 {
@@ -174,7 +168,7 @@ static int spawn(struct program_inst *p, pid_t *ret_pid, int *ret_wfd)
  * Returns 0, -ETIMEDOUT, or -ECHILD (reaped elsewhere: status unknown). */
 static int wait_exit(pid_t pid, uint64_t timeout_ms, int *ret_status)
 {
-	uint64_t end = now_ms() + timeout_ms;
+	uint64_t end = sk_mono_ms() + timeout_ms;
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	for (;;) {
 		pid_t r = waitpid(pid, ret_status, WNOHANG);
@@ -187,7 +181,7 @@ static int wait_exit(pid_t pid, uint64_t timeout_ms, int *ret_status)
 			}
 			return -errno;
 		}
-		uint64_t now = now_ms();
+		uint64_t now = sk_mono_ms();
 		if (now >= end) {
 			if (pfd >= 0) {
 				close(pfd);
@@ -270,7 +264,7 @@ static int write_until(int fd, const struct iovec *iov, int n, size_t *done, uin
 		if (w < 0 && errno != EAGAIN) {
 			return -errno;
 		}
-		uint64_t now = now_ms();
+		uint64_t now = sk_mono_ms();
 		if (now >= deadline) {
 			return -EAGAIN;
 		}
@@ -404,7 +398,7 @@ static int keepalive_write(struct program_inst *p, const struct sk_alert *a)
 	if (instance_start(p) != 0) {
 		return SK_RETRY;
 	}
-	uint64_t deadline = now_ms() + STALL_MS;
+	uint64_t deadline = sk_mono_ms() + STALL_MS;
 	/* A line cut short earlier has its rest at the head of `resend`: when
 	 * the core retries that alert, sending `resend` completes it. */
 	bool same = is_partial(p, a);
@@ -458,7 +452,7 @@ static int program_flush(void *inst)
 	}
 	instance_gone(p);
 	if (p->resend.len > 0 && instance_start(p) == 0) {
-		resend_pending(p, now_ms() + STALL_MS);
+		resend_pending(p, sk_mono_ms() + STALL_MS);
 	}
 	return SK_OK;
 }
@@ -467,8 +461,8 @@ static int program_flush(void *inst)
  * it if it dies with alerts unread; then close its input and reap it. */
 static void keepalive_finish(struct program_inst *p)
 {
-	uint64_t end = now_ms() + p->timeout_ms;
-	while (now_ms() < end) {
+	uint64_t end = sk_mono_ms() + p->timeout_ms;
+	while (sk_mono_ms() < end) {
 		if (p->pid > 0 && reader_gone(p->wfd)) {
 			instance_gone(p);
 		}
@@ -477,7 +471,7 @@ static void keepalive_finish(struct program_inst *p)
 				break;
 			}
 		}
-		if (resend_pending(p, now_ms() + 100) == -EPIPE) {
+		if (resend_pending(p, sk_mono_ms() + 100) == -EPIPE) {
 			continue;
 		}
 		if (p->resend.len == 0 && unread_bytes(p->wfd) == 0) {
@@ -498,7 +492,7 @@ static void keepalive_finish(struct program_inst *p)
 	}
 	if (p->pid > 0) {
 		int status = 0;
-		uint64_t now = now_ms();
+		uint64_t now = sk_mono_ms();
 		if (reap(p->pid, end > now + 100 ? end - now : 100, &status) == -ETIMEDOUT) {
 			p->api->log(
 			    p->host, SK_LOG_WARNING,
@@ -522,12 +516,12 @@ static int oneshot_write(struct program_inst *p, const struct sk_alert *a)
 			    strerror(-rc));
 		return SK_RETRY; /* EAGAIN, ENOMEM: try again later */
 	}
-	uint64_t deadline = now_ms() + p->timeout_ms;
+	uint64_t deadline = sk_mono_ms() + p->timeout_ms;
 	struct iovec iov[2] = {{(char *)a->line, a->line_len}, {"\n", 1}};
 	size_t done = 0;
 	rc = write_until(wfd, iov, 2, &done, deadline, NULL);
 	close(wfd); /* end of file: the program sees its one line */
-	uint64_t now = now_ms();
+	uint64_t now = sk_mono_ms();
 	int status = 0;
 	int wr = reap(pid, deadline > now ? deadline - now : 0, &status);
 	if (wr == -ETIMEDOUT) {

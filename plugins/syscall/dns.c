@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "dns.h"
 
 #define DNS_BASE_NS (10ULL * 1000000000ULL)  /* refresh period after a change */
@@ -49,13 +50,6 @@ struct sys_dns {
 	bool running, failed;
 	pthread_t thr;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static void dns_free(struct sys_dns *d)
 {
@@ -109,9 +103,7 @@ void sys_dns_destroy(struct sys_dns *d)
 	d->stop = true;
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += DNS_JOIN_S;
+	struct timespec until = sk_deadline_ms(CLOCK_REALTIME, DNS_JOIN_S * 1000u);
 	if (pthread_timedjoin_np(d->thr, NULL, &until) != 0) {
 		/* a lookup hangs (an unreachable name server): the thread
 		 * frees the table when it returns */
@@ -222,7 +214,7 @@ static void *resolver(void *arg)
 	struct sys_dns *d = arg;
 	pthread_mutex_lock(&d->mu);
 	while (!d->stop) {
-		uint64_t now = mono_ns(), when = UINT64_MAX;
+		uint64_t now = sk_mono_ns(), when = UINT64_MAX;
 		size_t next = SIZE_MAX;
 		for (size_t i = 0; i < d->n; i++) {
 			if (d->names[i].next_ns < when) {
@@ -265,7 +257,7 @@ static void *resolver(void *arg)
 		} else {
 			e->period_ns = DNS_BASE_NS;
 		}
-		e->next_ns = mono_ns() + e->period_ns;
+		e->next_ns = sk_mono_ns() + e->period_ns;
 		d->resolved++;
 		pthread_cond_broadcast(&d->cv);
 	}

@@ -1,8 +1,7 @@
-/* core/lib/tbucket.c - a token bucket (see tbucket.h). */
+/* common/tbucket.c - a token bucket (see tbucket.h). */
 #include "config.h"
 
-#include <time.h>
-
+#include "clock.h"
 #include "tbucket.h"
 
 void sk_tbucket_init(struct sk_tbucket *b, double rate, double burst, uint64_t now_ns)
@@ -36,7 +35,5 @@ void sk_tbucket_fill(struct sk_tbucket *b)
 
 uint64_t sk_tbucket_now_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return sk_mono_ns();
 }

@@ -1,4 +1,4 @@
-/* core/lib/tbucket_test.c - the token bucket: burst, refill, cap. */
+/* common/tbucket_test.c - the token bucket: burst, refill, cap. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "lib/tbucket.h"
+#include "tbucket.h"
 
 #define SEC 1000000000ull
 

@@ -4,7 +4,7 @@
 
 core_libshrike_la_SOURCES += \
 	core/rules/fields.c core/rules/fields.h \
-	core/rules/filter.h core/rules/parser.c \
+	core/rules/filter.h core/rules/filter_parser.c core/rules/filter_tree.c \
 	core/rules/filter_priv.h core/rules/filter_compile.c core/rules/filter_eval.c \
 	core/rules/filter_values.c core/rules/filter_evttypes.c \
 	core/rules/format.c core/rules/format.h \

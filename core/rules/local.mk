@@ -4,7 +4,9 @@
 
 core_libshrike_la_SOURCES += \
 	core/rules/fields.c core/rules/fields.h \
-	core/rules/filter.h core/rules/parser.c core/rules/compile.c \
+	core/rules/filter.h core/rules/filter_parser.c core/rules/filter_tree.c \
+	core/rules/filter_priv.h core/rules/filter_compile.c core/rules/filter_eval.c \
+	core/rules/filter_values.c core/rules/filter_evttypes.c \
 	core/rules/format.c core/rules/format.h \
 	core/rules/engine.h core/rules/engine_priv.h \
 	core/rules/rules_diag.c core/rules/rules_reader.c core/rules/rules_collector.c \

@@ -16,7 +16,11 @@ EXTRA_DIST += tests/unit/syscall_events_bpf.sh
 # The probe: compiled with clang -target bpf against the checked-in
 # vmlinux.h (CO-RE: relocated at load time for the running kernel), then
 # wrapped in a libbpf skeleton header that ebpf.c includes.
-EXTRA_DIST += sources/ebpf/probe.bpf.c sources/ebpf/probe.h \
+# probe.bpf.c includes the probe_*.bpf.h files (one translation unit).
+SK_PROBE_BPF_H = sources/ebpf/probe_maps.bpf.h sources/ebpf/probe_record.bpf.h \
+	sources/ebpf/probe_kernel.bpf.h sources/ebpf/probe_socket.bpf.h \
+	sources/ebpf/probe_process.bpf.h sources/ebpf/probe_params.bpf.h
+EXTRA_DIST += sources/ebpf/probe.bpf.c sources/ebpf/probe.h $(SK_PROBE_BPF_H) \
 	sources/ebpf/vmlinux/x86/vmlinux.h
 if BUILD_PLUGIN_EBPF
 BPF_CFLAGS = -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
@@ -25,6 +29,7 @@ BPF_CFLAGS = -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
 sources/ebpf/%.bpf.o: $(srcdir)/sources/ebpf/%.bpf.c $(srcdir)/sources/ebpf/%.h \
 		$(srcdir)/include/shrike/syscall_events.h $(srcdir)/include/shrike/event.h
 	$(AM_V_CC)$(MKDIR_P) $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+sources/ebpf/probe.bpf.o: $(SK_PROBE_BPF_H:%=$(srcdir)/%)
 sources/ebpf/%.skel.h: sources/ebpf/%.bpf.o
 	$(AM_V_GEN)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 BUILT_SOURCES += sources/ebpf/probe.skel.h

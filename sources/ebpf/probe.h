@@ -45,7 +45,7 @@
 			     * the socket has none. In the records of sendto,                      \
 			     * sendmsg, recvfrom and recvmsg, a socket with no                     \
 			     * remote end takes the address the call names (read                   \
-			     * at exit: probe.bpf.c msg_addr) */
+			     * at exit: probe_params.bpf.h msg_addr) */
 #define SK_K_FD_DEV	9u  /* device of descriptor a (0xff: the return value), u32 */
 #define SK_K_FD_INO	10u /* inode number of descriptor a (0xff: return value), u64 */
 #define SK_K_ARG_FDPAIR 11u /* int[2] at user pointer a: element b, as i64 */

@@ -261,7 +261,7 @@ size_t sk_outq_metrics(struct sk_outq *q, struct sk_metric *ret, size_t max)
  * event loop's stats and metrics. */
 static void collect(struct sk_outq *q)
 {
-	q->collected_ns = now_ns();
+	q->collected_ns = sk_mono_ns();
 	if (q->ops.late_failures != NULL) {
 		atomic_store_explicit(&q->late_failed, q->ops.late_failures(q->inst),
 				      memory_order_relaxed);
@@ -280,7 +280,7 @@ static void collect(struct sk_outq *q)
 static void collect_if_due(struct sk_outq *q)
 {
 	if ((q->ops.late_failures != NULL || q->ops.metrics != NULL) &&
-	    now_ns() - q->collected_ns >= 1000000000ull) {
+	    sk_mono_ns() - q->collected_ns >= 1000000000ull) {
 		collect(q);
 	}
 }

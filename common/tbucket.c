@@ -1,7 +1,6 @@
 /* common/tbucket.c - a token bucket (see tbucket.h). */
 #include "config.h"
 
-#include "clock.h"
 #include "tbucket.h"
 
 void sk_tbucket_init(struct sk_tbucket *b, double rate, double burst, uint64_t now_ns)
@@ -33,7 +32,3 @@ void sk_tbucket_fill(struct sk_tbucket *b)
 	b->tokens = b->burst;
 }
 
-uint64_t sk_tbucket_now_ns(void)
-{
-	return sk_mono_ns();
-}

@@ -25,8 +25,4 @@ bool sk_tbucket_take(struct sk_tbucket *b, uint64_t now_ns);
 /* sk_tbucket_fill - make the bucket full again (e.g. for a final report). */
 void sk_tbucket_fill(struct sk_tbucket *b);
 
-/* sk_tbucket_now_ns - CLOCK_MONOTONIC in ns, the clock buckets use (the
- * same as sk_mono_ns() of clock.h). */
-uint64_t sk_tbucket_now_ns(void);
-
 #endif /* SK_COMMON_TBUCKET_H */

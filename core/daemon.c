@@ -25,7 +25,6 @@
 #include "capture.h"
 #include "conf.h"
 #include "daemon.h"
-#include "lib/tbucket.h"
 #include "loader.h"
 #include "log.h"
 #include "loop.h"
@@ -166,7 +165,7 @@ static int parse_drop_policy(const struct sk_conf *c, struct drop_policy *ret, c
 			      dc.rate ? dc.rate : "");
 		r = -EINVAL;
 	}
-	sk_tbucket_init(&ret->bucket, rate, (double)dc.max_burst, sk_tbucket_now_ns());
+	sk_tbucket_init(&ret->bucket, rate, (double)dc.max_burst, sk_mono_ns());
 	sk_schema_free(drops_params, &dc);
 	return r;
 }
@@ -193,9 +192,7 @@ static void parse_event(struct sk_plugin_handle *h, const struct sk_event *ev)
 		return;
 	}
 	h->parse_errors++;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	uint64_t now = sk_mono_ns();
 	if (h->parse_logged_ns == 0 ||
 	    now - h->parse_logged_ns >= PARSE_ERROR_LOG_S * 1000000000ull) {
 		h->parse_logged_ns = now;
@@ -254,10 +251,8 @@ static int save_state(void *ctx, const char *plugin, const void *data, size_t le
 		d->state_cap = cap;
 	}
 	unsigned char *b = (unsigned char *)d->state_buf;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
 	struct sk_evt_hdr h = {
-	    .ts = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec,
+	    .ts = sk_real_ns(),
 	    .len = (uint32_t)total,
 	    .type = SK_EVT_STATE,
 	    .nparams = 2,

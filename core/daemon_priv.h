@@ -18,9 +18,10 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "common/clock.h"
+#include "common/tbucket.h"
 #include "conf.h"
 #include "daemon.h"
-#include "lib/tbucket.h"
 #include "loader.h"
 #include "log.h"
 #include "loop.h"
@@ -97,18 +98,6 @@ struct daemon {
 };
 
 /* ---- small helpers ---- */
-
-static inline double elapsed_s(const struct timespec *from, const struct timespec *to)
-{
-	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;
-}
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* sources_include - whether a role table's `sources` list (NULL: every
  * source) includes `source`. */

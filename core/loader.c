@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "loader.h"
 #include "log.h"
 #include "schema.h"
@@ -39,12 +40,6 @@ struct sk_host {
 
 /* ---- host API ---------------------------------------------------------- */
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Goes through sk_logv() so the daemon's sinks and levels apply. */
 static void host_emit(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -87,7 +82,7 @@ static void host_log(struct sk_host *host, int level, const char *fmt, ...)
 		msg[--n] = '\0';
 	}
 
-	uint64_t now = mono_ns();
+	uint64_t now = sk_mono_ns();
 	pthread_mutex_lock(&host->lock);
 	if (host->last_ns != 0 && level == host->last_level && strcmp(msg, host->last_msg) == 0 &&
 	    now - host->last_ns < SK_LOADER_REPEAT_NS) {

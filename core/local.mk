@@ -17,8 +17,7 @@ core_libshrike_la_SOURCES = \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
 	core/lib/uuid.c core/lib/uuid.h \
 	core/lib/timefmt.c core/lib/timefmt.h \
-	core/lib/utf8.c core/lib/utf8.h \
-	core/lib/tbucket.h
+	core/lib/utf8.c core/lib/utf8.h
 core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
 	$(PCRE2_CFLAGS)
 core_libshrike_la_LIBADD = common/libskcommon.la $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \

@@ -16,7 +16,6 @@
 #include "capture.h"
 #include "conf.h"
 #include "daemon.h"
-#include "lib/tbucket.h"
 #include "loader.h"
 #include "log.h"
 #include "loop.h"

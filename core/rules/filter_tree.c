@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sbuf.h"
 #include "rules/filter.h"
 
 /* ---- sources ----------------------------------------------------------- */
@@ -231,120 +232,86 @@ fail:
 
 /* ---- printing ---------------------------------------------------------- */
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t l)
-{
-	if (b->oom) {
-		return;
-	}
-	if (b->len + l + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 128;
-		while (cap < b->len + l + 1) {
-			cap *= 2;
-		}
-		char *n = realloc(b->s, cap);
-		if (!n) {
-			b->oom = true;
-			return;
-		}
-		b->s = n;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, l);
-	b->len += l;
-	b->s[b->len] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void print_fexpr(struct sbuf *b, const struct sk_filter_fexpr *f)
+static void print_fexpr(struct sk_sbuf *b, const struct sk_filter_fexpr *f)
 {
 	for (int i = f->nxforms - 1; i >= 0; i--) {
-		sb_str(b, sk_filter_xform_name(f->xforms[i]));
-		sb_str(b, "(");
+		sk_sbuf_adds(b, sk_filter_xform_name(f->xforms[i]));
+		sk_sbuf_adds(b, "(");
 	}
-	sb_str(b, f->name);
+	sk_sbuf_adds(b, f->name);
 	if (f->arg) {
-		sb_str(b, "[");
-		sb_str(b, f->arg);
-		sb_str(b, "]");
+		sk_sbuf_adds(b, "[");
+		sk_sbuf_adds(b, f->arg);
+		sk_sbuf_adds(b, "]");
 	}
 	for (int i = 0; i < f->nxforms; i++) {
-		sb_str(b, ")");
+		sk_sbuf_adds(b, ")");
 	}
 }
 
-static void print_val(struct sbuf *b, const struct sk_filter_val *v)
+static void print_val(struct sk_sbuf *b, const struct sk_filter_val *v)
 {
 	if (!v->quoted) {
-		sb_add(b, v->s, v->len);
+		sk_sbuf_add(b, v->s, v->len);
 		return;
 	}
-	sb_str(b, "\"");
+	sk_sbuf_adds(b, "\"");
 	for (size_t i = 0; i < v->len; i++) {
 		if (v->s[i] == '"' || v->s[i] == '\\') {
-			sb_str(b, "\\");
+			sk_sbuf_adds(b, "\\");
 		}
-		sb_add(b, v->s + i, 1);
+		sk_sbuf_add(b, v->s + i, 1);
 	}
-	sb_str(b, "\"");
+	sk_sbuf_adds(b, "\"");
 }
 
-static void print_node(struct sbuf *b, const struct sk_filter_node *n)
+static void print_node(struct sk_sbuf *b, const struct sk_filter_node *n)
 {
 	switch (n->kind) {
 	case SK_FN_AND:
 	case SK_FN_OR:
-		sb_str(b, "(");
+		sk_sbuf_adds(b, "(");
 		for (size_t i = 0; i < n->nkids; i++) {
 			if (i) {
-				sb_str(b, n->kind == SK_FN_AND ? " and " : " or ");
+				sk_sbuf_adds(b, n->kind == SK_FN_AND ? " and " : " or ");
 			}
 			print_node(b, n->kids[i]);
 		}
-		sb_str(b, ")");
+		sk_sbuf_adds(b, ")");
 		break;
 	case SK_FN_NOT:
-		sb_str(b, "not ");
+		sk_sbuf_adds(b, "not ");
 		print_node(b, n->kids[0]);
 		break;
 	case SK_FN_MACRO:
-		sb_str(b, n->name);
+		sk_sbuf_adds(b, n->name);
 		break;
 	case SK_FN_CHECK:
 		print_fexpr(b, &n->lhs);
-		sb_str(b, " ");
-		sb_str(b, sk_filter_op_name(n->op));
+		sk_sbuf_adds(b, " ");
+		sk_sbuf_adds(b, sk_filter_op_name(n->op));
 		switch (n->rhs) {
 		case SK_RHS_NONE:
 			break;
 		case SK_RHS_VALUE:
 		case SK_RHS_LISTREF:
-			sb_str(b, " ");
+			sk_sbuf_adds(b, " ");
 			print_val(b, &n->vals[0]);
 			break;
 		case SK_RHS_LIST:
-			sb_str(b, " (");
+			sk_sbuf_adds(b, " (");
 			for (size_t i = 0; i < n->nvals; i++) {
 				if (i) {
-					sb_str(b, ", ");
+					sk_sbuf_adds(b, ", ");
 				}
 				print_val(b, &n->vals[i]);
 			}
-			sb_str(b, ")");
+			sk_sbuf_adds(b, ")");
 			break;
 		case SK_RHS_FIELD:
-			sb_str(b, " val(");
+			sk_sbuf_adds(b, " val(");
 			print_fexpr(b, &n->rhs_field);
-			sb_str(b, ")");
+			sk_sbuf_adds(b, ")");
 			break;
 		}
 		break;
@@ -353,11 +320,11 @@ static void print_node(struct sbuf *b, const struct sk_filter_node *n)
 
 char *sk_filter_to_string(const struct sk_filter_node *n)
 {
-	struct sbuf b = {0};
+	struct sk_sbuf b = {0};
 	print_node(&b, n);
 	if (b.oom) {
-		free(b.s);
+		sk_sbuf_free(&b);
 		return NULL;
 	}
-	return b.s;
+	return sk_sbuf_take(&b);
 }

@@ -12,19 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/hash.h"
 #include "rules/filter_priv.h"
 
 /* ---- sets -------------------------------------------------------------- */
-
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 /* build the set from n malloc'd keys, which it takes (duplicates are freed
  * at once); on -ENOMEM the caller still owns them all */
@@ -42,7 +33,7 @@ int sk_fval_strset_build(struct strset *s, const char *const *keys, const size_t
 	}
 	s->mask = nslots - 1;
 	for (size_t i = 0; i < n; i++) {
-		size_t slot = hash_bytes(keys[i], lens[i]) & s->mask;
+		size_t slot = sk_hash_fnv1a(keys[i], lens[i]) & s->mask;
 		bool dup = false;
 		while (s->slots[slot]) {
 			uint32_t k = s->slots[slot] - 1;
@@ -65,7 +56,7 @@ int sk_fval_strset_build(struct strset *s, const char *const *keys, const size_t
 
 bool sk_fval_strset_has(const struct strset *s, const char *key, size_t len)
 {
-	for (size_t slot = hash_bytes(key, len) & s->mask;; slot = (slot + 1) & s->mask) {
+	for (size_t slot = sk_hash_fnv1a(key, len) & s->mask;; slot = (slot + 1) & s->mask) {
 		uint32_t v = s->slots[slot];
 		if (!v) {
 			return false;

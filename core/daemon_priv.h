@@ -1,7 +1,10 @@
 /* core/daemon_priv.h - what the parts of the daemon share: its state
  * (struct daemon, the sources, the drop policy) and each part's entry
- * points. daemon.c runs it (configuration, events, signals and reload, the
- * run itself); plugin_set.c assembles the plugins and outputs;
+ * points. daemon.c runs it (the phases of a run, signals and reload);
+ * runtime.c builds what a reload can change (configuration, drop policy,
+ * outputs, rules) for both start and SIGHUP; pipeline.c opens, pumps and
+ * closes the sources and takes each event through parsers, rules and the
+ * capture file; plugin_set.c assembles the plugins and outputs;
  * daemon_rules.c builds the field registry and loads the rules;
  * telemetry.c makes internal alerts, acts on drops and writes metrics;
  * listings.c prints the plan and the field lists. Not installed. */
@@ -61,7 +64,6 @@ struct daemon {
 	struct sk_loop *loop;
 	struct sk_outputs *outputs;
 	struct sk_capture *capture;
-	struct sk_format_opts fmt;
 	char hostname[256];
 
 	struct sk_plugin_handle **plugins; /* every non-output plugin, load order */
@@ -113,6 +115,41 @@ static inline bool sources_include(const char *const *sources, const char *sourc
 	}
 	return false;
 }
+
+/* ---- runtime.c ---- */
+
+/* What a reload can change, built beside the running daemon. */
+struct runtime {
+	struct sk_conf *conf;
+	struct drop_policy drop_policy;
+	struct sk_outputs *outputs; /* created, not started; NULL without outputs */
+	struct sk_rules *rules;
+};
+
+/* rt_load_conf - the config file plus -o overrides; -r replaces rules_files,
+ * -e the engine, -U buffering, --disable-source syscall the engine. */
+int rt_load_conf(const struct sk_daemon_opts *o, struct sk_conf **ret, char *err, size_t errlen);
+/* rt_build - from `conf` (taken on success, left to the caller on failure):
+ * the drop policy, the outputs (when with_outputs) and the compiled rules,
+ * without touching the running daemon. Returns 0 or -errno with err set;
+ * err is "" when the rules failed (their errors are logged already). */
+int rt_build(struct daemon *d, struct sk_conf *conf, bool with_outputs, struct runtime *rt,
+	     char *err, size_t errlen);
+/* rt_install - make rt the running configuration (its outputs must have been
+ * started by the caller, when the daemon runs), stop and free the old one.
+ * rt is left empty. Loop thread. */
+void rt_install(struct daemon *d, struct runtime *rt);
+/* rt_free - release what rt holds; rt is left empty. */
+void rt_free(struct runtime *rt);
+
+/* ---- pipeline.c ---- */
+
+/* pipe_snapshot_parsers - a capture file starts with the parsers' state. */
+void pipe_snapshot_parsers(struct daemon *d);
+/* pipe_open_sources - open every source and watch it in the loop. */
+int pipe_open_sources(struct daemon *d, char *err, size_t errlen);
+/* pipe_close_sources - close every opened source. */
+void pipe_close_sources(struct daemon *d);
 
 /* ---- plugin_set.c ---- */
 

@@ -484,8 +484,8 @@ int pset_create_outputs(struct daemon *d, const struct sk_conf *c, struct sk_out
 		confs[n].section = c->outputs[i].section;
 		n++;
 	}
-	d->fmt = c->fmt;
-	d->fmt.hostname = d->hostname;
-	return sk_outputs_create(c->plugins_dir, confs, n, &d->fmt, c->queue_capacity,
+	struct sk_format_opts fmt = c->fmt; /* the outputs keep a copy */
+	fmt.hostname = d->hostname;
+	return sk_outputs_create(c->plugins_dir, confs, n, &fmt, c->queue_capacity,
 				 !c->buffered_outputs, ret, err, errlen);
 }

@@ -126,5 +126,5 @@ check_PROGRAMS += tests/plugins/abi/layout_1_0 tests/plugins/abi/layout_current
 tests_plugins_abi_layout_1_0_SOURCES = tests/plugins/abi/layout.c $(SK_ABI10_FROZEN_H)
 tests_plugins_abi_layout_1_0_CPPFLAGS = -I$(top_srcdir)/tests/plugins/abi/1.0
 tests_plugins_abi_layout_current_SOURCES = tests/plugins/abi/layout.c
-TESTS += tests/plugins/abi/layout_test.sh
-EXTRA_DIST += tests/plugins/abi/layout_test.sh
+TESTS += tests/plugins/abi/layout_test.sh tests/plugins/abi/daemon_test.sh
+EXTRA_DIST += tests/plugins/abi/layout_test.sh tests/plugins/abi/daemon_test.sh

@@ -20,8 +20,9 @@
 #error "this fixture must be built against the frozen ABI 1.0 headers"
 #endif
 
-#define NREC   3
-#define RECLEN (SK_EVT_HDR_SIZE + 8 + 6 + 8)
+#define NREC	  3
+#define RECLEN	  (SK_EVT_HDR_SIZE + 8 + 6 + 8)
+#define RECSTRIDE ((RECLEN + 7) & ~7) /* every record starts 8-byte aligned */
 
 struct abi_conf {
 	char *tag;
@@ -29,7 +30,7 @@ struct abi_conf {
 
 struct abi_inst {
 	const struct abi_conf *conf;
-	unsigned char recs[NREC][RECLEN] __attribute__((aligned(8)));
+	unsigned char recs[NREC][RECSTRIDE] __attribute__((aligned(8)));
 	const struct sk_evt_hdr *ptrs[NREC];
 	int batches;
 	uint64_t types_set; /* set_event_types() calls */

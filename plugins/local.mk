@@ -12,7 +12,10 @@ plugins_common_libskplugcommon_la_CFLAGS = $(AM_CFLAGS) -fPIC
 
 SYSCALL_PLUGIN_SOURCES = \
 	plugins/syscall/syscall.c plugins/syscall/syscall.h \
-	plugins/syscall/parse.c plugins/syscall/fields.c \
+	plugins/syscall/parse.c \
+	plugins/syscall/fields.c plugins/syscall/fields.h \
+	plugins/syscall/fields_evt.c plugins/syscall/fields_fdcore.c \
+	plugins/syscall/fields_proc.c plugins/syscall/fields_user.c \
 	plugins/syscall/fields_fd.c plugins/syscall/fields_fd.h \
 	plugins/syscall/fields_evtproc.c plugins/syscall/fields_evtproc.h \
 	plugins/syscall/state.c plugins/syscall/state_scan.c plugins/syscall/state.h \

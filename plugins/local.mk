@@ -12,7 +12,8 @@ plugins_common_libskplugcommon_la_CFLAGS = $(AM_CFLAGS) -fPIC
 
 SYSCALL_PLUGIN_SOURCES = \
 	plugins/syscall/syscall.c plugins/syscall/syscall.h \
-	plugins/syscall/parse.c \
+	plugins/syscall/parse.c plugins/syscall/parse.h \
+	plugins/syscall/parse_proc.c plugins/syscall/parse_fd.c plugins/syscall/parse_net.c \
 	plugins/syscall/fields.c plugins/syscall/fields.h \
 	plugins/syscall/fields_evt.c plugins/syscall/fields_fdcore.c \
 	plugins/syscall/fields_proc.c plugins/syscall/fields_user.c \

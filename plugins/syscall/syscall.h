@@ -91,7 +91,7 @@ const char *sys_param_str(const struct sk_evt_hdr *rec, unsigned i);
  * must be a string literal (results are cached by its address). */
 int sys_param_named(const struct sk_sc_event *info, const char *name);
 
-/* ---- parse.c ---- */
+/* ---- parse.c (its parts: parse.h) ---- */
 
 /* sys_parse_event - update the state from one record and fill inst->ev. */
 void sys_parse_event(struct sys_inst *in, const struct sk_event *ev);

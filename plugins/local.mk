@@ -58,7 +58,8 @@ plugins_syscall_snapshot_test_LDADD = plugins/common/libskplugcommon.la $(PTHREA
 endif
 
 CONTAINER_PLUGIN_SOURCES = \
-	plugins/container/container.c \
+	plugins/container/container.c plugins/container/container.h \
+	plugins/container/ctrcache.c plugins/container/ctrcapture.c \
 	plugins/container/ctrmeta.c plugins/container/ctrmeta.h \
 	plugins/container/ctrsnap.c plugins/container/ctrsnap.h
 

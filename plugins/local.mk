@@ -12,7 +12,11 @@ plugins_common_libskplugcommon_la_CFLAGS = $(AM_CFLAGS) -fPIC
 
 SYSCALL_PLUGIN_SOURCES = \
 	plugins/syscall/syscall.c plugins/syscall/syscall.h \
-	plugins/syscall/parse.c plugins/syscall/fields.c \
+	plugins/syscall/parse.c plugins/syscall/parse.h \
+	plugins/syscall/parse_proc.c plugins/syscall/parse_fd.c plugins/syscall/parse_net.c \
+	plugins/syscall/fields.c plugins/syscall/fields.h \
+	plugins/syscall/fields_evt.c plugins/syscall/fields_fdcore.c \
+	plugins/syscall/fields_proc.c plugins/syscall/fields_user.c \
 	plugins/syscall/fields_fd.c plugins/syscall/fields_fd.h \
 	plugins/syscall/fields_evtproc.c plugins/syscall/fields_evtproc.h \
 	plugins/syscall/state.c plugins/syscall/state_scan.c plugins/syscall/state.h \
@@ -56,7 +60,8 @@ plugins_syscall_snapshot_test_LDADD = plugins/common/libskplugcommon.la common/l
 endif
 
 CONTAINER_PLUGIN_SOURCES = \
-	plugins/container/container.c \
+	plugins/container/container.c plugins/container/container.h \
+	plugins/container/ctrcache.c plugins/container/ctrcapture.c \
 	plugins/container/ctrmeta.c plugins/container/ctrmeta.h \
 	plugins/container/ctrsnap.c plugins/container/ctrsnap.h
 

@@ -29,7 +29,8 @@
  * threads (all of them at the start) and each container's metadata, at the
  * event where the live run first had it, are saved as state records; a
  * replay takes them from there and looks nothing up itself, so it shows
- * what the live run showed (ctrsnap.c, docs/capture-format.md).
+ * what the live run showed (ctrcapture.c, ctrsnap.c,
+ * docs/capture-format.md).
  *
  * Configuration (init_config):
  *   proc_root         where to read /proc/<tid>/cgroup (default /proc)
@@ -43,15 +44,17 @@
  *                     for a lookup in flight (default 10ms; 0: never)
  *   retry_interval    how soon a failed lookup is tried again (default 5s)
  * Depends on include/shrike/ only (plugins/common, json-c, pthreads).
+ *
+ * This file has the configuration, the plugin's callbacks and its fields;
+ * the caches and the metadata worker are in ctrcache.c, the capture-file
+ * state in ctrcapture.c (shared declarations: container.h).
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,93 +66,9 @@
 #include "../common/htab.h"
 #include "../common/procfs.h"
 #include "../common/staterec.h"
+#include "container.h"
 #include "ctrmeta.h"
 #include "ctrsnap.h"
-
-#define TID_CACHE_MAX 65536u
-#define CTR_CACHE_MAX 4096u
-#define QUEUE_MAX     1024u
-
-struct ctr_conf {
-	char *proc_root;
-	struct sk_strlist storage_roots;
-	struct sk_strlist docker_roots;
-	struct sk_strlist containerd_roots;
-	struct sk_strlist cni_cache_dirs;
-	uint64_t wait_ms;
-	uint64_t retry_ms;
-};
-
-/* A thread's container, by tid. */
-struct tid_ent {
-	uint8_t rt; /* enum sk_ctr_runtime; SK_CTR_NONE: the host */
-	bool known; /* false: could not be found out (no record, no /proc) */
-	bool tried; /* /proc was read once already */
-	char id[65];
-};
-
-enum ctr_state { CS_NEW = 0, CS_PENDING, CS_DONE, CS_FAILED };
-
-/* One container's metadata lookup. state and meta are written by the
- * worker under `mu`; meta is immutable once published. */
-struct ctr_ent {
-	char id[65];
-	uint8_t rt;
-	int state;	       /* enum ctr_state, under mu */
-	bool waited;	       /* an extraction waited for it once already */
-	bool saved;	       /* its metadata went into the capture file */
-	uint64_t na_ev;	       /* an extraction of this event found no metadata */
-	struct ctr_meta *meta; /* under mu until CS_DONE, then immutable */
-	uint64_t failed_at_ns; /* CLOCK_MONOTONIC */
-	uint64_t last_use;
-};
-
-struct ctr_inst {
-	const struct sk_host_api *api;
-	struct sk_host *host;
-	const struct ctr_conf *conf;
-	const char **storage_roots; /* NULL-terminated views of the config lists */
-	const char **docker_roots;
-	const char **containerd_roots;
-	const char **cni_dirs;
-	struct ctr_meta_conf mconf;
-
-	struct sk_htab tids; /* tid -> struct tid_ent */
-	struct sk_htab ctrs; /* first 16 hex digits -> struct ctr_ent */
-	int64_t pending_exit[64];
-	size_t npending_exit;
-	uint64_t use_clock;
-
-	/* per-event */
-	uint64_t ev_num;
-	const struct sk_evt_hdr *ev_rec;
-
-	/* worker */
-	pthread_t worker;
-	bool worker_started;
-	pthread_mutex_t mu;
-	pthread_cond_t work_cv; /* jobs queued or stop */
-	pthread_cond_t done_cv; /* a lookup finished */
-	struct ctr_ent *queue[QUEUE_MAX];
-	size_t qhead, qlen;
-	bool stop;
-	uint64_t lookups, lookup_fails;
-
-	/* extraction scratch */
-	char *buf;
-	size_t bufcap;
-
-	/* capture files: what the live run read is saved (save_state); a
-	 * replay takes it from there and reads nothing itself (offline) */
-	bool capture_on; /* snapshot() ran: a capture file is being written */
-	bool offline;
-	struct sk_staterec_buf snap_out, snap_in;
-	struct ctrsnap_scratch snap_scratch;
-	uint64_t snap_bad;
-};
-
-/* State record types (the capture format of this plugin). */
-enum { CSNAP_BEGIN = 1, CSNAP_TID = 2, CSNAP_META = 3 };
 
 static const char *const def_storage[] = {"/var/lib/containers/storage", NULL};
 static const char *const def_docker[] = {"/var/lib/docker", NULL};
@@ -196,444 +115,7 @@ static const struct sk_param ctr_params[] = {
     {.name = NULL},
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t id_key(const char *id)
-{
-	uint64_t k = 0;
-	for (int i = 0; i < 16 && id[i]; i++) {
-		char c = id[i];
-		k = (k << 4) | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
-	}
-	return k;
-}
-
-/* ---- worker ---- */
-
-static void *worker_main(void *arg)
-{
-	struct ctr_inst *in = arg;
-	pthread_mutex_lock(&in->mu);
-	for (;;) {
-		while (in->qlen == 0 && !in->stop) {
-			pthread_cond_wait(&in->work_cv, &in->mu);
-		}
-		if (in->stop) {
-			break;
-		}
-		struct ctr_ent *e = in->queue[in->qhead];
-		in->qhead = (in->qhead + 1) % QUEUE_MAX;
-		in->qlen--;
-		char id[65];
-		memcpy(id, e->id, sizeof(id));
-		pthread_mutex_unlock(&in->mu);
-		struct ctr_meta *m = ctr_meta_read(&in->mconf, id);
-		pthread_mutex_lock(&in->mu);
-		in->lookups++;
-		if (m != NULL) {
-			e->meta = m;
-			e->state = CS_DONE;
-		} else {
-			in->lookup_fails++;
-			e->state = CS_FAILED;
-			e->failed_at_ns = mono_ns();
-		}
-		pthread_cond_broadcast(&in->done_cv);
-	}
-	pthread_mutex_unlock(&in->mu);
-	return NULL;
-}
-
-/* ---- caches ---- */
-
-static void evict_ctrs(struct ctr_inst *in)
-{
-	/* drop the least recently used finished entries (never a pending one:
-	 * the worker holds it) until a quarter of the room is free */
-	pthread_mutex_lock(&in->mu);
-	while (in->ctrs.n >= CTR_CACHE_MAX * 3 / 4) {
-		struct ctr_ent *victim = NULL;
-		for (size_t i = 0; i < in->ctrs.cap; i++) {
-			struct ctr_ent *e = in->ctrs.slots[i].val;
-			if (e && e->state != CS_PENDING &&
-			    (victim == NULL || e->last_use < victim->last_use)) {
-				victim = e;
-			}
-		}
-		if (victim == NULL) {
-			break;
-		}
-		sk_htab_del(&in->ctrs, id_key(victim->id));
-		ctr_meta_free(victim->meta);
-		free(victim);
-	}
-	pthread_mutex_unlock(&in->mu);
-}
-
-/* ctr_lookup - the cache entry of the container of `te`, created when new;
- * starts its metadata lookup when it has none yet (or a failed one is due
- * for a retry). Never waits. NULL when the entry cannot be made. */
-static struct ctr_ent *ctr_lookup(struct ctr_inst *in, const struct tid_ent *te)
-{
-	uint64_t key = id_key(te->id);
-	struct ctr_ent *e = sk_htab_get(&in->ctrs, key);
-	if (e != NULL && strcmp(e->id, te->id) != 0) {
-		return NULL; /* 64-bit prefix collision: leave it */
-	}
-	if (e == NULL) {
-		if (in->ctrs.n >= CTR_CACHE_MAX) {
-			evict_ctrs(in);
-		}
-		e = calloc(1, sizeof(*e));
-		if (e == NULL) {
-			return NULL;
-		}
-		memcpy(e->id, te->id, sizeof(e->id));
-		e->rt = te->rt;
-		pthread_mutex_lock(&in->mu);
-		int r = sk_htab_put(&in->ctrs, key, e, NULL);
-		pthread_mutex_unlock(&in->mu);
-		if (r < 0) {
-			free(e);
-			return NULL;
-		}
-	}
-	e->last_use = ++in->use_clock;
-	pthread_mutex_lock(&in->mu);
-	if (e->state == CS_FAILED &&
-	    mono_ns() - e->failed_at_ns > in->conf->retry_ms * 1000000ULL) {
-		e->state = CS_NEW;
-	}
-	if (e->state == CS_NEW && in->worker_started && !in->offline && in->qlen < QUEUE_MAX) {
-		e->state = CS_PENDING;
-		in->queue[(in->qhead + in->qlen) % QUEUE_MAX] = e;
-		in->qlen++;
-		pthread_cond_signal(&in->work_cv);
-	}
-	pthread_mutex_unlock(&in->mu);
-	return e;
-}
-
-/* ---- capture files ---- */
-
-static struct tid_ent *tid_put(struct ctr_inst *in, int64_t tid);
-
-static void save(struct ctr_inst *in, uint16_t type, int64_t tid,
-		 const struct sk_staterec_part *parts, unsigned n)
-{
-	size_t len = sk_staterec_build(&in->snap_out, type, tid, parts, n);
-	if (len == 0 || in->api->save_state(in->host, in->snap_out.p, len) == SK_ERR) {
-		in->api->log(in->host, SK_LOG_WARNING,
-			     "could not save container state in the capture file: a replay "
-			     "may differ");
-	}
-}
-
-/* save_tid - a thread's container as read from /proc. */
-static void save_tid(struct ctr_inst *in, int64_t tid, const struct tid_ent *te)
-{
-	if (!in->capture_on) {
-		return;
-	}
-	uint8_t fixed[4] = {te->rt, te->known, te->tried, 0};
-	struct sk_staterec_part parts[] = {{fixed, sizeof(fixed)}, sk_staterec_s(te->id)};
-	save(in, CSNAP_TID, tid, parts, 2);
-}
-
-/* save_meta - a container's metadata, when the event loop first shows it. */
-static void save_meta(struct ctr_inst *in, const struct ctr_ent *e)
-{
-	if (!in->capture_on) {
-		return;
-	}
-	struct sk_staterec_part parts[2 + CTRSNAP_META_PARTS];
-	parts[0] = sk_staterec_s(e->id);
-	parts[1] = (struct sk_staterec_part){&e->rt, 1};
-	if (ctrsnap_meta_encode(e->meta, &in->snap_scratch, parts + 2) == 0) {
-		save(in, CSNAP_META, 0, parts, 2 + CTRSNAP_META_PARTS);
-	}
-}
-
-static void set_from_proc(struct ctr_inst *in, struct tid_ent *te, int64_t tid);
-
-/* scan_tids - the container of every thread under proc_root, so a replay
- * knows those that started before the capture whatever its rules ask. */
-static void scan_tids(struct ctr_inst *in)
-{
-	DIR *d = opendir(in->conf->proc_root);
-	struct dirent *de;
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9') {
-			continue;
-		}
-		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s/task", in->conf->proc_root, de->d_name);
-		DIR *td = opendir(path);
-		struct dirent *te_de;
-		while (td != NULL && (te_de = readdir(td)) != NULL) {
-			int64_t tid = strtoll(te_de->d_name, NULL, 10);
-			if (tid <= 0 || sk_htab_get(&in->tids, (uint64_t)tid) != NULL) {
-				continue;
-			}
-			struct tid_ent *te = tid_put(in, tid);
-			if (te == NULL) {
-				break;
-			}
-			set_from_proc(in, te, tid);
-			te->tried = true;
-		}
-		if (td != NULL) {
-			closedir(td);
-		}
-	}
-	if (d != NULL) {
-		closedir(d);
-	}
-}
-
-/* save_done - the metadata of the event's container, once its lookup is
- * done, even when no rule asked for it yet (a replay may run other
- * rules). */
-static void save_done(struct ctr_inst *in, int64_t tid)
-{
-	const struct tid_ent *te = sk_htab_get(&in->tids, (uint64_t)tid);
-	if (te == NULL || !te->known || te->rt == SK_CTR_NONE) {
-		return;
-	}
-	struct ctr_ent *e = sk_htab_get(&in->ctrs, id_key(te->id));
-	if (e == NULL || e->saved || strcmp(e->id, te->id) != 0) {
-		return;
-	}
-	pthread_mutex_lock(&in->mu);
-	bool done = e->state == CS_DONE;
-	pthread_mutex_unlock(&in->mu);
-	if (done) {
-		e->saved = true;
-		save_meta(in, e);
-	}
-}
-
-/* ctr_snapshot - the plugin's snapshot(): the threads and containers known
- * when a capture starts. */
-static int ctr_snapshot(void *inst)
-{
-	struct ctr_inst *in = inst;
-	if (!sk_staterec_can_save(in->api) || in->api->save_state(in->host, NULL, 0) != SK_OK) {
-		return SK_OK; /* no capture file is being written */
-	}
-	in->capture_on = true;
-	scan_tids(in);
-	uint32_t version = 1;
-	struct sk_staterec_part begin[] = {{&version, sizeof(version)}};
-	save(in, CSNAP_BEGIN, 0, begin, 1);
-	for (size_t i = 0; i < in->tids.cap; i++) {
-		const struct tid_ent *te = in->tids.slots[i].val;
-		if (te != NULL) {
-			save_tid(in, (int64_t)in->tids.slots[i].key, te);
-		}
-	}
-	for (size_t i = 0; i < in->ctrs.cap; i++) {
-		struct ctr_ent *e = in->ctrs.slots[i].val;
-		pthread_mutex_lock(&in->mu);
-		bool done = e != NULL && e->state == CS_DONE;
-		pthread_mutex_unlock(&in->mu);
-		if (done) {
-			e->saved = true;
-			save_meta(in, e);
-		}
-	}
-	return SK_OK;
-}
-
-static void stop_worker(struct ctr_inst *in)
-{
-	if (!in->worker_started) {
-		return;
-	}
-	pthread_mutex_lock(&in->mu);
-	in->stop = true;
-	pthread_cond_broadcast(&in->work_cv);
-	pthread_mutex_unlock(&in->mu);
-	pthread_join(in->worker, NULL);
-	in->worker_started = false;
-}
-
-static void clear_caches(struct ctr_inst *in)
-{
-	for (size_t i = 0; i < in->tids.cap; i++) {
-		free(in->tids.slots[i].val);
-	}
-	sk_htab_fini(&in->tids);
-	for (size_t i = 0; i < in->ctrs.cap; i++) {
-		struct ctr_ent *e = in->ctrs.slots[i].val;
-		if (e != NULL) {
-			ctr_meta_free(e->meta);
-			free(e);
-		}
-	}
-	sk_htab_fini(&in->ctrs);
-}
-
-/* load_state - a state record of a replayed capture. The first one (the
- * beginning) takes the plugin offline: no worker, no /proc, only what the
- * capture says. */
-static void load_state(struct ctr_inst *in, const struct sk_evt_hdr *rec)
-{
-	const struct sk_evt_hdr *r = sk_staterec_open(rec, &in->snap_in);
-	bool ok = r != NULL;
-	if (ok && r->type == CSNAP_BEGIN) {
-		stop_worker(in);
-		clear_caches(in);
-		in->offline = true;
-		in->npending_exit = 0;
-		in->ev_num = 0;
-		in->ev_rec = NULL;
-	} else if (ok && !in->offline) {
-		ok = false; /* a piece without its beginning */
-	} else if (ok && r->type == CSNAP_TID) {
-		uint8_t fixed[4];
-		char *id = NULL;
-		struct tid_ent *te = NULL;
-		ok = sk_staterec_fixed(r, 0, fixed, sizeof(fixed)) &&
-		     sk_staterec_str(r, 1, true, &id, NULL) == 0 && id != NULL && strlen(id) < 65 &&
-		     (te = tid_put(in, (int64_t)r->tid)) != NULL;
-		if (ok) {
-			te->rt = fixed[0];
-			te->known = fixed[1] != 0;
-			te->tried = fixed[2] != 0;
-			memcpy(te->id, id, strlen(id) + 1);
-		}
-		free(id);
-	} else if (ok && r->type == CSNAP_META) {
-		char *id = NULL;
-		uint8_t rt = 0;
-		struct ctr_meta *m = NULL;
-		ok = sk_staterec_str(r, 0, true, &id, NULL) == 0 && id != NULL &&
-		     strlen(id) < 65 && sk_staterec_fixed(r, 1, &rt, 1) &&
-		     (m = ctrsnap_meta_decode(r, 2)) != NULL;
-		struct tid_ent te = {.rt = rt, .known = true};
-		struct ctr_ent *e = NULL;
-		if (ok) {
-			memcpy(te.id, id, strlen(id) + 1);
-			e = ctr_lookup(in, &te);
-			ok = e != NULL;
-		}
-		if (ok) {
-			ctr_meta_free(e->meta);
-			e->meta = m;
-			e->state = CS_DONE;
-			e->saved = true;
-			m = NULL;
-		}
-		ctr_meta_free(m);
-		free(id);
-	}
-	if (!ok && in->snap_bad++ == 0 && in->api != NULL && in->api->log != NULL) {
-		in->api->log(in->host, SK_LOG_WARNING,
-			     "a container state record in the capture could not be used; the "
-			     "replay may differ from the live run");
-	}
-}
-
-/* ctr_get - the metadata of the container of `te` when known; starts (or
- * retries) the lookup otherwise. The first extraction that finds a lookup
- * in flight waits up to wait_metadata for it; no other one waits. */
-static const struct ctr_meta *ctr_get(struct ctr_inst *in, const struct tid_ent *te)
-{
-	struct ctr_ent *e = ctr_lookup(in, te);
-	if (e == NULL) {
-		return NULL;
-	}
-	const struct ctr_meta *m = NULL;
-	pthread_mutex_lock(&in->mu);
-	if (e->state == CS_PENDING && !e->waited && in->conf->wait_ms > 0) {
-		e->waited = true;
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until); /* done_cv's clock */
-		uint64_t ns = (uint64_t)until.tv_nsec + in->conf->wait_ms * 1000000ULL;
-		until.tv_sec += (time_t)(ns / 1000000000ULL);
-		until.tv_nsec = (long)(ns % 1000000000ULL);
-		while (e->state == CS_PENDING) {
-			if (pthread_cond_timedwait(&in->done_cv, &in->mu, &until) != 0) {
-				break;
-			}
-		}
-	}
-	/* one answer per event: a lookup that ends while the event is being
-	 * extracted shows from the next event on (so a capture can say
-	 * exactly when the metadata arrived) */
-	if (e->state == CS_DONE && e->na_ev != in->ev_num) {
-		m = e->meta;
-	} else {
-		e->na_ev = in->ev_num;
-	}
-	pthread_mutex_unlock(&in->mu);
-	if (m != NULL && !e->saved) {
-		e->saved = true;
-		save_meta(in, e);
-	}
-	return m;
-}
-
-static struct tid_ent *tid_put(struct ctr_inst *in, int64_t tid)
-{
-	struct tid_ent *te = sk_htab_get(&in->tids, (uint64_t)tid);
-	if (te != NULL) {
-		return te;
-	}
-	if (in->tids.n >= TID_CACHE_MAX) {
-		/* bounded: start over; live threads are found again */
-		for (size_t i = 0; i < in->tids.cap; i++) {
-			free(in->tids.slots[i].val);
-		}
-		sk_htab_fini(&in->tids);
-	}
-	te = calloc(1, sizeof(*te));
-	if (te == NULL || sk_htab_put(&in->tids, (uint64_t)tid, te, NULL) < 0) {
-		free(te);
-		return NULL;
-	}
-	return te;
-}
-
-/* set_from_cgroups - the container of a NUL-separated "controller=path"
- * list (the cgroups parameter of clone and execve records). */
-static void set_from_cgroups(struct tid_ent *te, const char *p, uint32_t len)
-{
-	te->known = true;
-	te->rt = SK_CTR_NONE;
-	te->id[0] = '\0';
-	for (uint32_t off = 0; off < len;) {
-		const char *e = p + off;
-		size_t el = strnlen(e, len - off);
-		const char *eq = memchr(e, '=', el);
-		const char *path = eq ? eq + 1 : e;
-		size_t pl = el - (size_t)(path - e);
-		enum sk_ctr_runtime rt = sk_cgroup_container_id(path, pl, te->id);
-		if (rt != SK_CTR_NONE) {
-			te->rt = (uint8_t)rt;
-			return;
-		}
-		off += (uint32_t)el + 1;
-	}
-}
-
-static void set_from_proc(struct ctr_inst *in, struct tid_ent *te, int64_t tid)
-{
-	char buf[8192];
-	if (sk_procfs_readf(buf, sizeof(buf), "%s/%lld/cgroup", in->conf->proc_root,
-			    (long long)tid) <= 0) {
-		te->known = false;
-		return;
-	}
-	te->known = true;
-	te->rt = (uint8_t)sk_cgroup_file_container_id(buf, te->id);
-}
+/* ---- parse ---- */
 
 static void reap_exits(struct ctr_inst *in)
 {
@@ -656,7 +138,7 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 	struct ctr_inst *in = inst;
 	const struct sk_evt_hdr *rec = ev->rec;
 	if (rec->type == SK_EVT_STATE) {
-		load_state(in, rec);
+		ctr_load_state(in, rec);
 		return SK_OK;
 	}
 	reap_exits(in);
@@ -682,9 +164,9 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 		/* the child's clone record (res 0) and a successful exec carry
 		 * the thread's own cgroups */
 		if (res == 0 && param_named(rec, info, "cgroups", &p, &len)) {
-			struct tid_ent *te = tid_put(in, (int64_t)rec->tid);
+			struct tid_ent *te = ctr_tid_put(in, (int64_t)rec->tid);
 			if (te != NULL) {
-				set_from_cgroups(te, p, len);
+				ctr_set_from_cgroups(te, p, len);
 			}
 			/* a container seen for the first time: start reading its
 			 * metadata now, before any rule asks for it */
@@ -703,7 +185,7 @@ static int ctr_parse(void *inst, const struct sk_event *ev)
 		break;
 	}
 	if (in->capture_on) {
-		save_done(in, (int64_t)rec->tid);
+		ctr_save_done(in, (int64_t)rec->tid);
 	}
 	return SK_OK;
 }
@@ -901,15 +383,15 @@ static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 	}
 	struct tid_ent *te = sk_htab_get(&in->tids, (uint64_t)tid);
 	if (te == NULL || (!te->known && !te->tried)) {
-		te = tid_put(in, tid);
+		te = ctr_tid_put(in, tid);
 		if (te == NULL) {
 			return SK_ERR;
 		}
 		if (!in->offline) {
-			set_from_proc(in, te, tid);
+			ctr_set_from_proc(in, te, tid);
 		}
 		te->tried = true; /* once: a thread gone from /proc stays unknown */
-		save_tid(in, tid, te);
+		ctr_save_tid(in, tid, te);
 	}
 	if (!te->known) {
 		return SK_NA;
@@ -1055,13 +537,13 @@ static void ctr_destroy(void *inst)
 		return;
 	}
 	bool sync_made = in->worker_started || in->offline;
-	stop_worker(in);
+	ctr_stop_worker(in);
 	if (sync_made) {
 		pthread_mutex_destroy(&in->mu);
 		pthread_cond_destroy(&in->work_cv);
 		pthread_cond_destroy(&in->done_cv);
 	}
-	clear_caches(in);
+	ctr_clear_caches(in);
 	free(in->snap_out.p);
 	free(in->snap_in.p);
 	ctrsnap_scratch_fini(&in->snap_scratch);
@@ -1117,7 +599,7 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int r = pthread_create(&in->worker, NULL, worker_main, in);
+	int r = pthread_create(&in->worker, NULL, ctr_worker_main, in);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0) {
 		snprintf(err, errlen, "cannot start the metadata thread: %s", strerror(r));

@@ -30,6 +30,7 @@
 #include <shrike/plugin.h>
 #include <shrike/syscall_events.h>
 
+#include "container.h"
 #include "ctrmeta.h"
 #include "ctrsnap.h"
 
@@ -424,22 +425,12 @@ static void test_mount_find(void **state)
 
 /* ---- the plugin ---- */
 
-struct conf_mirror { /* the plugin's config struct, filled as the host would */
-	char *proc_root;
-	struct sk_strlist storage_roots;
-	struct sk_strlist docker_roots;
-	struct sk_strlist containerd_roots;
-	struct sk_strlist cni_cache_dirs;
-	uint64_t wait_ms;
-	uint64_t retry_ms;
-};
-
 static void *plugin_new_wait(uint64_t wait_ms)
 {
 	static char proc[PATH_MAX + 16], st[PATH_MAX + 16], dk[PATH_MAX + 16], cd[PATH_MAX + 16];
 	static char cni[PATH_MAX + 16];
 	static char *stl[1], *dkl[1], *cdl[1], *cnl[1];
-	static struct conf_mirror conf;
+	static struct ctr_conf conf; /* filled as the host would */
 	snprintf(proc, sizeof(proc), "%s/proc", root);
 	snprintf(st, sizeof(st), "%s/storage", root);
 	snprintf(dk, sizeof(dk), "%s/docker", root);
@@ -449,13 +440,13 @@ static void *plugin_new_wait(uint64_t wait_ms)
 	stl[0] = st;
 	dkl[0] = dk;
 	cdl[0] = cd;
-	conf = (struct conf_mirror){.proc_root = proc,
-				    .storage_roots = {stl, 1},
-				    .docker_roots = {dkl, 1},
-				    .containerd_roots = {cdl, 1},
-				    .cni_cache_dirs = {cnl, 1},
-				    .wait_ms = wait_ms,
-				    .retry_ms = 5000};
+	conf = (struct ctr_conf){.proc_root = proc,
+				 .storage_roots = {stl, 1},
+				 .docker_roots = {dkl, 1},
+				 .containerd_roots = {cdl, 1},
+				 .cni_cache_dirs = {cnl, 1},
+				 .wait_ms = wait_ms,
+				 .retry_ms = 5000};
 	assert_int_equal(shrike_plugin_entry.config_size, sizeof(conf));
 	struct sk_init_input in = {.struct_size = sizeof(in), .config = &conf, .config_json = "{}"};
 	void *inst = NULL;

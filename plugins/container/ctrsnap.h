@@ -1,7 +1,8 @@
 /* plugins/container/ctrsnap.h - a container's metadata as the parameters of
  * a state record (plugins/common/staterec.h), so a capture file keeps what
  * the live run read from the container runtime's files and a replay shows
- * the same container.* and k8s.* values (container.c saves and loads them). */
+ * the same container.* and k8s.* values (ctrcapture.c saves and loads
+ * them). */
 #ifndef SK_PLUGINS_CONTAINER_CTRSNAP_H
 #define SK_PLUGINS_CONTAINER_CTRSNAP_H
 

@@ -10,7 +10,7 @@
  *   - thread.vm*, thread.pf*, thread.cpu*, thread.exectime,
  *     thread.totexectime.
  *
- * Where a value is already a field of fields.c (evt.args, evt.time,
+ * Where a value is already a field of fields.h (evt.args, evt.time,
  * evt.category, proc.env, ...), it is taken through sys_extract(), so both
  * files give the same text. The memory facts come from the clone, execve,
  * mmap and munmap records (vm_size, vm_rss, vm_swap, as Falco's parser
@@ -469,7 +469,7 @@ static int proc_field(struct sys_inst *in, const struct sk_event *ev, unsigned i
 		v->type = SK_TYPE_I64;
 		v->i64 = t->pgid;
 		return SK_OK;
-	/* fields.c's process group leader is the one of the host pgid */
+	/* fields_proc.c's process group leader is the one of the host pgid */
 	case FE_PROC_PGID_NAME:
 		return other(in, ev, "proc.vpgid.name", &pgname_cache, NULL, v);
 	case FE_PROC_PGID_EXE:

@@ -4,7 +4,7 @@
  * ...), process-group, ancestor-argument and memory fields (proc.pgid*,
  * proc.aargs, proc.aenv, proc.vm*, proc.fdusage) and the thread.* CPU,
  * page-fault and memory fields, with the memory facts the state keeps for
- * them. fields.c appends this list to its own table. */
+ * them. fields.c appends this list to fields.h's and fields_fd.h's. */
 #ifndef SK_PLUGINS_SYSCALL_FIELDS_EVTPROC_H
 #define SK_PLUGINS_SYSCALL_FIELDS_EVTPROC_H
 

@@ -1,6 +1,6 @@
 /* plugins/syscall/fields_fd.c - the syscall plugin's fields about files
- * and descriptors that fields.c does not have, with Falco's names, types
- * and meaning:
+ * and descriptors that fields_fdcore.c does not have, with Falco's
+ * names, types and meaning:
  *   - fd.uid, fd.containername, fd.containerdirectory;
  *   - fd.proto and fd.cproto/sproto/lproto/rproto: port numbers as the
  *     service names /etc/services gives them (read once, on first use);

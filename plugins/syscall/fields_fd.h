@@ -2,7 +2,7 @@
  * field table (fields_fd.c): fd.* fields beyond the basic ones (fd.uid,
  * fd.container*, the fd.*proto service names, the overlayfs layer flags),
  * proc.is_exe_lower_layer, fdlist.* (poll's descriptors) and fs.path.*.
- * fields.c appends SYS_FD_FIELDS to its own table and hands these ids,
+ * fields.c appends SYS_FD_FIELDS to fields.h's list and hands these ids,
  * counted from the first of them, to sys_fdx_extract(). */
 #ifndef SK_PLUGINS_SYSCALL_FIELDS_FD_H
 #define SK_PLUGINS_SYSCALL_FIELDS_FD_H
@@ -13,7 +13,7 @@
 
 #include "syscall.h"
 
-/* X(id, name, type, flags, description), as SYS_FIELDS in fields.c. */
+/* X(id, name, type, flags, description), as SYS_FIELDS in fields.h. */
 /* clang-format off */
 #define SYS_FD_FIELDS(X) \
 	X(FD_UID, "fd.uid", STRING, 0, "identifier of the fd unique on the host: the thread id followed by the fd number, as digits (tid 1234 and fd 5 give 12345)") \
@@ -58,8 +58,9 @@ int sys_fdx_extract(struct sys_inst *in, unsigned id, const struct sk_field_req 
  * NULL when the file does not list it. Exposed for the unit test. */
 const char *sys_services_name(const char *path, uint16_t port, const char *proto);
 
-/* ---- helpers fields.c shares with fields_fd.c (and, in syscall.h, with
- * fields_evtproc.c: sys_scratch, sys_ret_str, sys_ret_bool) ---- */
+/* ---- helpers fields_fdcore.c shares with fields_fd.c (and, in
+ * syscall.h, fields.c with all field files: sys_scratch, sys_ret_str,
+ * sys_ret_bool ...) ---- */
 
 /* fd.directory of the event's fd into v (may point into the scratch) */
 int sys_fd_directory(struct sys_inst *in, struct sk_value *v);

@@ -1,7 +1,8 @@
 /* plugins/syscall/state.h - the syscall source's system state: threads and
  * processes, their file descriptors, users and groups per root directory.
  *
- * Seeded from /proc (state_scan.c) and kept current from events (parse.c).
+ * Seeded from /proc (state_scan.c) and kept current from events (parse.c
+ * and its parts).
  * Memory is bounded: exited threads are removed (one event late, so fields
  * of the exit event itself still resolve), closed fds are freed, and tables
  * have caps (max_threads, max_fds) past which the oldest entries go.

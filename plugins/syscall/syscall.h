@@ -91,7 +91,7 @@ const char *sys_param_str(const struct sk_evt_hdr *rec, unsigned i);
  * must be a string literal (results are cached by its address). */
 int sys_param_named(const struct sk_sc_event *info, const char *name);
 
-/* ---- parse.c ---- */
+/* ---- parse.c (its parts: parse.h) ---- */
 
 /* sys_parse_event - update the state from one record and fill inst->ev. */
 void sys_parse_event(struct sys_inst *in, const struct sk_event *ev);
@@ -101,7 +101,7 @@ void sys_parse_event(struct sys_inst *in, const struct sk_event *ev);
  * Returns the length or -1. */
 int sys_resolve_path(struct sys_inst *in, unsigned i, char *buf, size_t cap);
 
-/* ---- fields.c ---- */
+/* ---- fields.c and its parts (fields.h, fields_*.h) ---- */
 
 extern const struct sk_field sys_fields[];
 
@@ -110,10 +110,12 @@ extern const struct sk_field sys_fields[];
  * next extract(). */
 char *sys_scratch(struct sys_inst *in, size_t need);
 
-/* sys_ret_str, sys_ret_u64, sys_ret_bool - set *v to a string (NA for
- * NULL), a number of the given SK_TYPE_*, a boolean; return SK_OK (SK_NA). */
+/* sys_ret_str, sys_ret_u64, sys_ret_i64, sys_ret_bool - set *v to a string
+ * (NA for NULL), a number of the given SK_TYPE_*, an I64, a boolean; return
+ * SK_OK (SK_NA). */
 int sys_ret_str(struct sk_value *v, const char *s);
 int sys_ret_u64(struct sk_value *v, uint32_t type, uint64_t x);
+int sys_ret_i64(struct sk_value *v, int64_t x);
 int sys_ret_bool(struct sk_value *v, bool b);
 
 /* A growable text buffer: p holds len bytes and a terminator; oom is set
@@ -124,14 +126,15 @@ struct strbuf {
 	bool oom;
 };
 
-/* sys_sb_addn - append n bytes of s to b. */
+/* sys_sb_addn - append n bytes of s to b (fields_evt.c). */
 void sys_sb_addn(struct strbuf *b, const char *s, size_t n);
 
 /* sys_ret_fmt - set *v to a formatted string in the scratch buffer. */
 int sys_ret_fmt(struct sys_inst *in, struct sk_value *v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* sys_fd_is_inet - an IPv4 or IPv6 socket with its addresses. */
+/* sys_fd_is_inet - an IPv4 or IPv6 socket with its addresses
+ * (fields_fdcore.c, as the two below). */
 bool sys_fd_is_inet(const struct sk_fd *fd);
 
 /* sys_fd_has_client - the socket knows its client end: connected, a client
@@ -149,7 +152,7 @@ int sys_extract(void *inst, const struct sk_event *ev, const struct sk_field_req
 		struct sk_value *ret_val);
 
 /* sys_field_constants - the plugin's field_constants(): learns the domain
- * names conditions compare fd.*ip.name with. */
+ * names conditions compare fd.*ip.name with (fields_fdcore.c). */
 void sys_field_constants(void *inst, const struct sk_field_req *req, const char *const *values,
 			 size_t n);
 

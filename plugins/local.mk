@@ -67,19 +67,21 @@ CONTAINER_PLUGIN_SOURCES = \
 
 pkgplugin_LTLIBRARIES += plugins/container.la
 plugins_container_la_SOURCES = $(CONTAINER_PLUGIN_SOURCES)
-plugins_container_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_container_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(top_srcdir)
 plugins_container_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 plugins_container_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
-plugins_container_la_LIBADD = plugins/common/libskplugcommon.la $(JSONC_LIBS) $(PTHREAD_LIBS)
+plugins_container_la_LIBADD = plugins/common/libskplugcommon.la common/libskcommon.la $(JSONC_LIBS) \
+	$(PTHREAD_LIBS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += plugins/container/container_test
 TESTS += plugins/container/container_test
 plugins_container_container_test_SOURCES = plugins/container/container_test.c \
 	$(CONTAINER_PLUGIN_SOURCES)
-plugins_container_container_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+plugins_container_container_test_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(top_srcdir)
 plugins_container_container_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JSONC_CFLAGS)
-plugins_container_container_test_LDADD = plugins/common/libskplugcommon.la $(JSONC_LIBS) \
+plugins_container_container_test_LDADD = plugins/common/libskplugcommon.la common/libskcommon.la \
+	$(JSONC_LIBS) \
 	$(PTHREAD_LIBS) $(CMOCKA_LIBS)
 endif
 

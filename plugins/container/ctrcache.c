@@ -14,15 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "../common/procfs.h"
 #include "container.h"
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 uint64_t ctr_id_key(const char *id)
 {
@@ -62,7 +56,7 @@ void *ctr_worker_main(void *arg)
 		} else {
 			in->lookup_fails++;
 			e->state = CS_FAILED;
-			e->failed_at_ns = mono_ns();
+			e->failed_at_ns = sk_mono_ns();
 		}
 		pthread_cond_broadcast(&in->done_cv);
 	}
@@ -127,7 +121,7 @@ struct ctr_ent *ctr_lookup(struct ctr_inst *in, const struct tid_ent *te)
 	e->last_use = ++in->use_clock;
 	pthread_mutex_lock(&in->mu);
 	if (e->state == CS_FAILED &&
-	    mono_ns() - e->failed_at_ns > in->conf->retry_ms * 1000000ULL) {
+	    sk_mono_ns() - e->failed_at_ns > in->conf->retry_ms * 1000000ULL) {
 		e->state = CS_NEW;
 	}
 	if (e->state == CS_NEW && in->worker_started && !in->offline && in->qlen < QUEUE_MAX) {
@@ -182,11 +176,8 @@ const struct ctr_meta *ctr_get(struct ctr_inst *in, const struct tid_ent *te)
 	pthread_mutex_lock(&in->mu);
 	if (e->state == CS_PENDING && !e->waited && in->conf->wait_ms > 0) {
 		e->waited = true;
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until); /* done_cv's clock */
-		uint64_t ns = (uint64_t)until.tv_nsec + in->conf->wait_ms * 1000000ULL;
-		until.tv_sec += (time_t)(ns / 1000000000ULL);
-		until.tv_nsec = (long)(ns % 1000000000ULL);
+		/* done_cv's clock */
+		struct timespec until = sk_deadline_ms(CLOCK_MONOTONIC, in->conf->wait_ms);
 		while (e->state == CS_PENDING) {
 			if (pthread_cond_timedwait(&in->done_cv, &in->mu, &until) != 0) {
 				break;

@@ -24,6 +24,7 @@
 
 #include <shrike/syscall_names.h>
 
+#include "common/sbuf.h"
 #include "fields.h"
 #include "names.h"
 #include "syscall.h"
@@ -167,95 +168,56 @@ static const char *category(uint16_t type)
 
 /* ---- argument rendering ---- */
 
-void sys_sb_addn(struct strbuf *b, const char *s, size_t n)
-{
-	if (b->oom) {
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1) {
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (p == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_add(struct strbuf *b, const char *s)
-{
-	sys_sb_addn(b, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3))) static void sb_fmt(struct strbuf *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0) {
-		sys_sb_addn(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-	}
-}
-
-static void render_ip(struct strbuf *b, int family, const uint8_t *ip, uint16_t port)
+static void render_ip(struct sk_sbuf *b, int family, const uint8_t *ip, uint16_t port)
 {
 	char a[INET6_ADDRSTRLEN] = "";
 	inet_ntop(family, ip, a, sizeof(a));
-	sb_fmt(b, "%s:%u", a, port);
+	sk_sbuf_printf(b, "%s:%u", a, port);
 }
 
 /* render_fd - an fd argument: the number; resolved, AT_FDCWD, the error
  * name of a negative value, or <type>name of an open fd. */
-static void render_fd(struct sys_inst *in, int64_t x, struct strbuf *val, struct strbuf *res)
+static void render_fd(struct sys_inst *in, int64_t x, struct sk_sbuf *val, struct sk_sbuf *res)
 {
-	sb_fmt(val, "%" PRId64, x);
+	sk_sbuf_printf(val, "%" PRId64, x);
 	if (x == AT_FDCWD) {
-		sb_add(res, "AT_FDCWD");
+		sk_sbuf_adds(res, "AT_FDCWD");
 	} else if (x < 0) {
 		const char *e = sk_errno_name(-x);
 		if (e) {
-			sb_add(res, e);
+			sk_sbuf_adds(res, e);
 		}
 	} else {
 		const struct sk_fd *fd =
 		    in->ev.fd && in->ev.fdnum == x ? in->ev.fd : sk_fd_get(in->ev.t, x);
 		if (fd != NULL) {
-			sb_fmt(res, "<%c>%s", sk_fd_type_char(fd->type), fd->name ? fd->name : "");
+			sk_sbuf_printf(res, "<%c>%s", sk_fd_type_char(fd->type),
+				       fd->name ? fd->name : "");
 		}
 	}
 }
 
 /* render_path - a path argument as given; resolved, the absolute path of a
  * relative one. */
-static void render_path(struct sys_inst *in, unsigned i, struct strbuf *val, struct strbuf *res)
+static void render_path(struct sys_inst *in, unsigned i, struct sk_sbuf *val, struct sk_sbuf *res)
 {
 	const char *s = sys_param_str(in->ev.rec, i);
 	if (s == NULL) {
 		return;
 	}
-	sb_add(val, s);
+	sk_sbuf_adds(val, s);
 	if (s[0] != '/') {
 		char path[PATH_MAX];
 		int n = sys_resolve_path(in, i, path, sizeof(path));
 		if (n >= 0) {
-			sys_sb_addn(res, path, (size_t)n);
+			sk_sbuf_add(res, path, (size_t)n);
 		}
 	}
 }
 
 /* render_sockaddr - a socket address parameter (family byte, address,
  * port): ip:port, or a unix path. */
-static void render_sockaddr(const char *s, uint32_t len, struct strbuf *val)
+static void render_sockaddr(const char *s, uint32_t len, struct sk_sbuf *val)
 {
 	int fam = (uint8_t)s[0];
 	if (fam == AF_INET && len >= 7) {
@@ -267,15 +229,15 @@ static void render_sockaddr(const char *s, uint32_t len, struct strbuf *val)
 		memcpy(&port, s + 17, 2);
 		render_ip(val, AF_INET6, (const uint8_t *)s + 1, port);
 	} else if (fam == AF_UNIX && len >= 2 && s[len - 1] == '\0') {
-		sb_add(val, s + 1);
+		sk_sbuf_adds(val, s + 1);
 	} else {
-		sb_fmt(val, "family %d", fam);
+		sk_sbuf_printf(val, "family %d", fam);
 	}
 }
 
 /* render_socktuple - a socket tuple parameter: src->dst for IP, the
  * kernel's socket ids and the path for unix sockets. */
-static void render_socktuple(const char *s, uint32_t len, struct strbuf *val)
+static void render_socktuple(const char *s, uint32_t len, struct sk_sbuf *val)
 {
 	int fam = (uint8_t)s[0];
 	uint16_t sp, dp;
@@ -283,26 +245,26 @@ static void render_socktuple(const char *s, uint32_t len, struct strbuf *val)
 		memcpy(&sp, s + 5, 2);
 		memcpy(&dp, s + 11, 2);
 		render_ip(val, AF_INET, (const uint8_t *)s + 1, sp);
-		sb_add(val, "->");
+		sk_sbuf_adds(val, "->");
 		render_ip(val, AF_INET, (const uint8_t *)s + 7, dp);
 	} else if (fam == AF_INET6 && len >= 37) {
 		memcpy(&sp, s + 17, 2);
 		memcpy(&dp, s + 35, 2);
 		render_ip(val, AF_INET6, (const uint8_t *)s + 1, sp);
-		sb_add(val, "->");
+		sk_sbuf_adds(val, "->");
 		render_ip(val, AF_INET6, (const uint8_t *)s + 19, dp);
 	} else if (fam == AF_UNIX && len >= 18 && s[len - 1] == '\0') {
 		uint64_t a, b;
 		memcpy(&a, s + 1, 8);
 		memcpy(&b, s + 9, 8);
-		sb_fmt(val, "%" PRIx64 "->%" PRIx64 " %s", a, b, s + 17);
+		sk_sbuf_printf(val, "%" PRIx64 "->%" PRIx64 " %s", a, b, s + 17);
 	} else {
-		sb_fmt(val, "family %d", fam);
+		sk_sbuf_printf(val, "family %d", fam);
 	}
 }
 
 /* render_fdlist - poll's fd list: fd:events pairs separated by spaces. */
-static void render_fdlist(const char *s, uint32_t len, struct strbuf *val)
+static void render_fdlist(const char *s, uint32_t len, struct sk_sbuf *val)
 {
 	uint16_t n = 0;
 	if (len >= 2) {
@@ -313,14 +275,14 @@ static void render_fdlist(const char *s, uint32_t len, struct strbuf *val)
 		uint16_t fl;
 		memcpy(&fdn, s + 2 + k * 10, 8);
 		memcpy(&fl, s + 10 + k * 10, 2);
-		sb_fmt(val, "%s%" PRId64 ":%u", k ? " " : "", fdn, fl);
+		sk_sbuf_printf(val, "%s%" PRId64 ":%u", k ? " " : "", fdn, fl);
 	}
 }
 
 /* render_param - param i of the current event: its plain text into `val`
  * and, for types Falco resolves (fds, errnos, flags, relative paths,
  * signals), the resolved text into `res` (left empty otherwise). */
-static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, struct strbuf *res)
+static void render_param(struct sys_inst *in, unsigned i, struct sk_sbuf *val, struct sk_sbuf *res)
 {
 	const struct sk_evt_hdr *rec = in->ev.rec;
 	const struct sk_sc_param *p = &in->ev.info->params[i];
@@ -328,12 +290,12 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 	uint32_t len;
 	int64_t x = 0;
 	if (!sys_param(rec, i, &data, &len)) {
-		sb_add(val, "<NA>");
+		sk_sbuf_adds(val, "<NA>");
 		return;
 	}
 	bool num = sk_sc_pt_size(p->type) != 0 && sys_param_i64(rec, in->ev.info, i, &x);
 	if (sk_sc_pt_size(p->type) != 0 && !num) {
-		sb_add(val, "<NA>"); /* a fixed-size parameter of the wrong length */
+		sk_sbuf_adds(val, "<NA>"); /* a fixed-size parameter of the wrong length */
 		return;
 	}
 	switch (p->type) {
@@ -341,47 +303,47 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		render_fd(in, x, val, res);
 		return;
 	case SK_PT_ERRNO:
-		sb_fmt(val, "%" PRId64, x);
+		sk_sbuf_printf(val, "%" PRId64, x);
 		if (x < 0 && sk_errno_name(-x)) {
-			sb_add(res, sk_errno_name(-x));
+			sk_sbuf_adds(res, sk_errno_name(-x));
 		}
 		return;
 	case SK_PT_MODE:
-		sb_fmt(val, "0%" PRIo64, (uint64_t)x & 0xffffffffu);
+		sk_sbuf_printf(val, "0%" PRIo64, (uint64_t)x & 0xffffffffu);
 		return;
 	case SK_PT_FLAGS32:
 	case SK_PT_ENUM32: {
-		sb_fmt(val, "%" PRIu64, (uint64_t)x & 0xffffffffu);
+		sk_sbuf_printf(val, "%" PRIu64, (uint64_t)x & 0xffffffffu);
 		if (sk_flag_table(p->aux) != NULL) {
 			char tmp[1024];
 			sk_flags_render(p->aux, (uint32_t)x, tmp, sizeof(tmp));
-			sb_add(res, tmp);
+			sk_sbuf_adds(res, tmp);
 		}
 		return;
 	}
 	case SK_PT_SIGNAL:
-		sb_fmt(val, "%" PRId64, x);
+		sk_sbuf_printf(val, "%" PRId64, x);
 		if (x > 0 && (uint64_t)x < SK_SIGNAL_COUNT) {
-			sb_add(res, sk_signal_names[x]);
+			sk_sbuf_adds(res, sk_signal_names[x]);
 		}
 		return;
 	case SK_PT_DEV:
-		sb_fmt(val, "%" PRIx64, (uint64_t)x & 0xffffffffu);
+		sk_sbuf_printf(val, "%" PRIx64, (uint64_t)x & 0xffffffffu);
 		return;
 	case SK_PT_HEX64:
-		sb_fmt(val, "%" PRIx64, (uint64_t)x);
+		sk_sbuf_printf(val, "%" PRIx64, (uint64_t)x);
 		return;
 	case SK_PT_CAPS: {
 		char tmp[1024];
-		sb_fmt(val, "%" PRIx64, (uint64_t)x);
+		sk_sbuf_printf(val, "%" PRIx64, (uint64_t)x);
 		sk_caps_format((uint64_t)x, tmp, sizeof(tmp));
-		sb_add(res, tmp);
+		sk_sbuf_adds(res, tmp);
 		return;
 	}
 	case SK_PT_I64:
 	case SK_PT_I32:
 	case SK_PT_PID:
-		sb_fmt(val, "%" PRId64, x);
+		sk_sbuf_printf(val, "%" PRId64, x);
 		return;
 	case SK_PT_U64:
 	case SK_PT_U32:
@@ -391,7 +353,7 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 	case SK_PT_GID:
 	case SK_PT_ABSTIME:
 		if (num) {
-			sb_fmt(val, "%" PRIu64, (uint64_t)x);
+			sk_sbuf_printf(val, "%" PRIu64, (uint64_t)x);
 		}
 		return;
 	case SK_PT_PATH:
@@ -400,7 +362,7 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		return;
 	case SK_PT_CHARBUF: {
 		const char *s = sys_param_str(rec, i);
-		sb_add(val, s ? s : "");
+		sk_sbuf_adds(val, s ? s : "");
 		return;
 	}
 	case SK_PT_CHARBUFARRAY: {
@@ -408,7 +370,7 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		 * args read "-c.cat /etc/shadow.") */
 		const char *s = data;
 		for (uint32_t k = 0; k < len; k++) {
-			sys_sb_addn(val, s[k] ? &s[k] : ".", 1);
+			sk_sbuf_add(val, s[k] ? &s[k] : ".", 1);
 		}
 		return;
 	}
@@ -416,7 +378,7 @@ static void render_param(struct sys_inst *in, unsigned i, struct strbuf *val, st
 		const unsigned char *s = data;
 		for (uint32_t k = 0; k < len; k++) {
 			char c = isprint(s[k]) ? (char)s[k] : '.';
-			sys_sb_addn(val, &c, 1);
+			sk_sbuf_add(val, &c, 1);
 		}
 		return;
 	}
@@ -452,7 +414,7 @@ static int extract_arg(struct sys_inst *in, const struct sk_field_req *req, stru
 	if (i < 0) {
 		return SK_NA;
 	}
-	struct strbuf val = {0}, res = {0};
+	struct sk_sbuf val = {0}, res = {0};
 	render_param(in, (unsigned)i, &val, &res);
 	int r = SK_ERR;
 	if (!val.oom && !res.oom) {
@@ -465,16 +427,16 @@ static int extract_arg(struct sys_inst *in, const struct sk_field_req *req, stru
 
 static int extract_args(struct sys_inst *in, struct sk_value *v)
 {
-	struct strbuf all = {0};
+	struct sk_sbuf all = {0};
 	for (unsigned i = 0; i < in->ev.info->nparams; i++) {
-		struct strbuf val = {0}, res = {0};
+		struct sk_sbuf val = {0}, res = {0};
 		render_param(in, i, &val, &res);
-		sb_fmt(&all, "%s%s=", i ? " " : "", in->ev.info->params[i].name);
-		sb_add(&all, val.p ? val.p : "");
+		sk_sbuf_printf(&all, "%s%s=", i ? " " : "", in->ev.info->params[i].name);
+		sk_sbuf_adds(&all, val.p ? val.p : "");
 		if (res.len) {
-			sb_add(&all, "(");
-			sb_add(&all, res.p);
-			sb_add(&all, ")");
+			sk_sbuf_adds(&all, "(");
+			sk_sbuf_adds(&all, res.p);
+			sk_sbuf_adds(&all, ")");
 		}
 		all.oom |= val.oom || res.oom;
 		free(val.p);

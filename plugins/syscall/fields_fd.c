@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/sbuf.h"
 #include "../common/procfs.h"
 #include "fields_fd.h"
 
@@ -277,17 +278,17 @@ static int fd_extra(struct sys_inst *in, unsigned id, struct sk_value *v)
 /* ---- fdlist.* ---- */
 
 /* one fd's item of fdlist field `id` into b; false: the fd gives none */
-static bool fdlist_item(const struct sk_fd *fd, int64_t num, unsigned id, struct strbuf *b)
+static bool fdlist_item(const struct sk_fd *fd, int64_t num, unsigned id, struct sk_sbuf *b)
 {
 	char ip[INET6_ADDRSTRLEN];
 	char txt[24];
 	switch (id) {
 	case FX_FDLIST_NUMS:
-		sys_sb_addn(b, txt, (size_t)snprintf(txt, sizeof(txt), "%" PRId64, num));
+		sk_sbuf_add(b, txt, (size_t)snprintf(txt, sizeof(txt), "%" PRId64, num));
 		return true;
 	case FX_FDLIST_NAMES: {
 		const char *name = fd && fd->name && fd->name[0] ? fd->name : "<NA>";
-		sys_sb_addn(b, name, strlen(name));
+		sk_sbuf_add(b, name, strlen(name));
 		return true;
 	}
 	case FX_FDLIST_CIPS:
@@ -299,7 +300,7 @@ static bool fdlist_item(const struct sk_fd *fd, int64_t num, unsigned id, struct
 		if (inet_ntop(fd->family, client ? fd->cip : fd->sip, ip, sizeof(ip)) == NULL) {
 			return false;
 		}
-		sys_sb_addn(b, ip, strlen(ip));
+		sk_sbuf_add(b, ip, strlen(ip));
 		return true;
 	}
 	case FX_FDLIST_CPORTS:
@@ -308,7 +309,7 @@ static bool fdlist_item(const struct sk_fd *fd, int64_t num, unsigned id, struct
 		if (!sys_fd_is_inet(fd) || !sys_fd_has_client(fd)) {
 			return false;
 		}
-		sys_sb_addn(b, txt,
+		sk_sbuf_add(b, txt,
 			    (size_t)snprintf(txt, sizeof(txt), "%u",
 					     id == FX_FDLIST_CPORTS ? fd->cport : fd->sport));
 		return true;
@@ -332,19 +333,16 @@ static int fdlist_field(struct sys_inst *in, unsigned id, struct sk_value *v)
 	const uint8_t *s = data;
 	uint16_t n;
 	memcpy(&n, s, 2);
-	struct strbuf b = {0};
+	struct sk_sbuf b = {0};
 	for (uint32_t k = 0; k < n && 2 + (k + 1) * 10 <= len; k++) {
 		int64_t num;
 		memcpy(&num, s + 2 + k * 10, 8);
 		size_t mark = b.len;
 		if (b.len > 0) {
-			sys_sb_addn(&b, ",", 1);
+			sk_sbuf_add(&b, ",", 1);
 		}
 		if (!fdlist_item(sk_fd_get(in->ev.t, num), num, id, &b) && !b.oom) {
-			b.len = mark; /* no item: no separator either */
-			if (b.p) {
-				b.p[mark] = '\0';
-			}
+			sk_sbuf_truncate(&b, mark); /* no item: no separator either */
 		}
 	}
 	int rc = SK_NA;

@@ -118,17 +118,6 @@ int sys_ret_u64(struct sk_value *v, uint32_t type, uint64_t x);
 int sys_ret_i64(struct sk_value *v, int64_t x);
 int sys_ret_bool(struct sk_value *v, bool b);
 
-/* A growable text buffer: p holds len bytes and a terminator; oom is set
- * (and nothing more is added) once memory ran out. Starts zeroed; free(p). */
-struct strbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-/* sys_sb_addn - append n bytes of s to b (fields_evt.c). */
-void sys_sb_addn(struct strbuf *b, const char *s, size_t n);
-
 /* sys_ret_fmt - set *v to a formatted string in the scratch buffer. */
 int sys_ret_fmt(struct sys_inst *in, struct sk_value *v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

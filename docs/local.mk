@@ -7,3 +7,4 @@ EXTRA_DIST += docs/outputs.md
 EXTRA_DIST += docs/plugin-authoring.md
 EXTRA_DIST += docs/fields.md
 EXTRA_DIST += docs/rules.md
+EXTRA_DIST += docs/plugin-abi.md

@@ -5,11 +5,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "common/hash.h"
+#include "log.h"
 #include "rules/fields.h"
 
 struct evttypes {
@@ -323,6 +326,20 @@ static const struct sk_field_def *find_exact(const struct sk_fields *f, const ch
 		}
 	}
 	return NULL;
+}
+
+void sk_fields_extract_failed(const struct sk_field_def *d)
+{
+	static uint64_t failures, logged_ns;
+	uint64_t now = sk_mono_ns();
+	failures++;
+	if (logged_ns != 0 && now - logged_ns < 10 * SK_NS_PER_S) {
+		return;
+	}
+	logged_ns = now;
+	const char *why = d->plugin->last_error ? d->plugin->last_error(d->inst) : NULL;
+	SK_WARN("plugin '%s' could not extract %s: %s; %" PRIu64 " extraction error(s) so far",
+		d->plugin->name, d->field->name, why && why[0] ? why : "no reason given", failures);
 }
 
 const struct sk_field_def *sk_fields_find(const struct sk_fields *f, const char *source,

@@ -95,6 +95,22 @@ int sk_fields_evttypes(const struct sk_fields *f, const char *source, const char
  * argument (evt.arg.name means evt.arg[name]); *ret_suffix then points to
  * "rest" inside `name`, otherwise it is set to NULL. Returns NULL when
  * unknown. */
+/* sk_fields_extract_failed - an extract() returned SK_ERR: count it and log
+ * the plugin's last_error() at most once every 10 s. Event-loop thread. */
+void sk_fields_extract_failed(const struct sk_field_def *d);
+
+/* sk_fields_extract - call the field's extract(); SK_ERR is reported
+ * (sk_fields_extract_failed) and returned like any other result. */
+static inline int sk_fields_extract(const struct sk_field_def *d, const struct sk_event *ev,
+				    const struct sk_field_req *req, struct sk_value *ret_val)
+{
+	int rc = d->ops->extract(d->inst, ev, req, ret_val);
+	if (rc == SK_ERR) {
+		sk_fields_extract_failed(d);
+	}
+	return rc;
+}
+
 const struct sk_field_def *sk_fields_find(const struct sk_fields *f, const char *source,
 					  const char *name, const char **ret_suffix);
 

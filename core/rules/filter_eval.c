@@ -172,7 +172,7 @@ static bool extract(struct xfield *x, const struct sk_event *ev, struct sk_value
 			struct sk_value tmp;
 			memset(&tmp, 0, sizeof(tmp));
 			s->stamp = x->cache->stamp;
-			s->ok = d->ops->extract(d->inst, ev, &s->req, &tmp) == SK_OK &&
+			s->ok = sk_fields_extract(d, ev, &s->req, &tmp) == SK_OK &&
 				tmp.type != SK_TYPE_NONE && slot_keep(s, &tmp);
 		}
 		if (!s->ok) {
@@ -180,7 +180,7 @@ static bool extract(struct xfield *x, const struct sk_event *ev, struct sk_value
 		}
 		*v = s->v;
 	} else {
-		if (d->ops->extract(d->inst, ev, &x->ref.req, v) != SK_OK) {
+		if (sk_fields_extract(d, ev, &x->ref.req, v) != SK_OK) {
 			return false;
 		}
 		if (v->type == SK_TYPE_NONE) {

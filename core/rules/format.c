@@ -512,7 +512,7 @@ int sk_rule_fmt_render(const struct sk_rule_fmt *f, const struct sk_event *ev,
 			v.type = SK_TYPE_STRING;
 			v.str.ptr = ff->cval;
 			v.str.len = (uint32_t)strlen(ff->cval);
-		} else if (d->ops->extract(d->inst, ev, &ff->ref.req, &v) != SK_OK ||
+		} else if (sk_fields_extract(d, ev, &ff->ref.req, &v) != SK_OK ||
 			   !copy_value(b, &v)) {
 			memset(&v, 0, sizeof(v));
 			v.type = SK_TYPE_NONE;

@@ -590,6 +590,7 @@ static void test_frozen_abi_1_0(void **state)
 	const struct sk_extract_ops *xo = h->def.extract;
 	const struct sk_parse_ops *po = h->def.parse;
 	assert_string_equal(xo->fields[1].name, "abi10.tag");
+	assert_string_equal(xo->fields[2].name, "abi10.broken");
 	assert_string_equal(xo->event_names[0].name, "tick");
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(sk_evt_check(evs[i], evs[i]->len), 0);

@@ -6,7 +6,8 @@
  * plugins built for 1.0 fails `make check`.
  *
  * Source "abi10": three SK_EVT_PLUGIN records numbered 1..3, then SK_EOF.
- * Fields abi10.num (u64) and abi10.tag (the `tag` parameter). parse()
+ * Fields abi10.num (u64), abi10.tag (the `tag` parameter) and abi10.broken,
+ * whose extract() fails and says why through last_error(). parse()
  * refuses event 2 and says why through last_error(). write() refuses alerts
  * of rule "refuse"; late_failures() reports 7; metrics() counts writes.
  */
@@ -56,6 +57,7 @@ static const char *const abi_sources[] = {"abi10", NULL};
 static const struct sk_field abi_fields[] = {
     {.name = "abi10.num", .type = SK_TYPE_U64, .desc = "event number"},
     {.name = "abi10.tag", .type = SK_TYPE_STRING, .desc = "the configured tag"},
+    {.name = "abi10.broken", .type = SK_TYPE_U64, .desc = "extract() always fails"},
     {.name = NULL},
 };
 
@@ -191,7 +193,8 @@ static int abi_extract(void *p, const struct sk_event *ev, const struct sk_field
 		ret->str.len = (uint32_t)strlen(inst->conf->tag);
 		return SK_OK;
 	default:
-		snprintf(inst->error, sizeof(inst->error), "no field %u", (unsigned)req->field_idx);
+		snprintf(inst->error, sizeof(inst->error), "field %u never has a value",
+			 (unsigned)req->field_idx);
 		return SK_ERR;
 	}
 }

@@ -3,7 +3,8 @@
  *
  *   cc $(pkg-config --cflags shrike-plugin) -shared -fPIC -o sample.so sample.c
  *
- * It is both an event source and a field extractor:
+ * It plays two roles, each with its own table (struct sk_source_ops,
+ * struct sk_extract_ops, at the bottom of this file):
  *
  *   source "sample"  counts 1, 2, 3, ... one event every `interval`, using a
  *                    timerfd the host polls; stops after `count` events
@@ -155,7 +156,7 @@ static int sample_init(const struct sk_init_input *in, void **ret_inst, char *er
 	return SK_OK;
 }
 
-/* ---- source --------------------------------------------------------------- */
+/* ---- the source role (struct sk_source_ops) ----------------------------- */
 
 static int sample_arm(struct sample *s, uint64_t first_ns, uint64_t every_ms)
 {
@@ -289,7 +290,7 @@ static int sample_stats(void *p, struct sk_source_stats *ret_stats)
 	return SK_OK;
 }
 
-/* ---- extractor ------------------------------------------------------------ */
+/* ---- the extract role (struct sk_extract_ops) --------------------------- */
 
 static int sample_extract(void *p, const struct sk_event *ev, const struct sk_field_req *req,
 			  struct sk_value *ret_val)
@@ -340,13 +341,34 @@ static int sample_extract(void *p, const struct sk_event *ev, const struct sk_fi
 	}
 }
 
-SK_PLUGIN_OPS(sk_source_ops, sample_source_ops, .event_source = SAMPLE_SOURCE, .open = sample_open,
-	      .next_batch = sample_next_batch, .close = sample_close, .stats = sample_stats);
-SK_PLUGIN_OPS(sk_extract_ops, sample_extract_ops, .sources = sample_sources,
-	      .fields = sample_fields, .extract = sample_extract);
-SK_PLUGIN_DEFINE(.name = "sample", .version = "1.0.0",
+/* ---- the plugin table --------------------------------------------------- */
+
+/* One table per role this plugin plays; SK_PLUGIN_OPS fills in each
+ * table's struct_size. Roles left out (parse, output) stay NULL. One
+ * member a line, so the tables read like the structs in plugin.h. */
+/* clang-format off */
+SK_PLUGIN_OPS(sk_source_ops, sample_source_ops,
+	      .event_source = SAMPLE_SOURCE,
+	      .open = sample_open,
+	      .next_batch = sample_next_batch,
+	      .close = sample_close,
+	      .stats = sample_stats);
+
+SK_PLUGIN_OPS(sk_extract_ops, sample_extract_ops,
+	      .sources = sample_sources,
+	      .fields = sample_fields,
+	      .extract = sample_extract);
+
+/* The exported entry point: identity, configuration, lifecycle, and a
+ * pointer to each role table. */
+SK_PLUGIN_DEFINE(.name = "sample",
+		 .version = "1.0.0",
 		 .description = "counts ticks of a timer: an example of the Shrike plugin ABI",
-		 .contact = "https://github.com/shrike-security/shrike", .params = sample_params,
-		 .config_size = sizeof(struct sample_config), .init = sample_init,
-		 .destroy = sample_destroy, .source = &sample_source_ops,
+		 .contact = "https://github.com/shrike-security/shrike",
+		 .params = sample_params,
+		 .config_size = sizeof(struct sample_config),
+		 .init = sample_init,
+		 .destroy = sample_destroy,
+		 .source = &sample_source_ops,
 		 .extract = &sample_extract_ops);
+/* clang-format on */

@@ -102,7 +102,7 @@ printf 'interval: 10ms\ncount: 3\nmessage: hi there\n' >"$T/sample.yaml"
 is "$?" 0 "plugcheck loads, configures, inits and runs sample.so"
 is "$(sed -n '1,5p' "$T/pc.out" | tr '\n' '|')" \
 	"name: sample|version: 1.0.0|abi: 1.0|roles: source extract|event_source: sample|" \
-	"it reports the plugin's name, version, ABI and capabilities"
+	"it reports the plugin's name, version, ABI and roles"
 is "$(grep '^field: ' "$T/pc.out" | tr '\n' '|')" \
 	"field: sample.count u64|field: sample.msg string|field: sample.is_even bool|" \
 	"it lists the sample's fields"

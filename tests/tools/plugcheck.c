@@ -5,7 +5,7 @@
  *
  * Opens PATH with the loader, configures it from CONFIG.yaml (whose whole
  * document is the plugin's section; none: defaults), calls init(), prints
- * name, version, capabilities and fields, runs a source until SK_EOF or 10
+ * name, version, roles and fields, runs a source until SK_EOF or 10
  * batches (extracting every field of every event when the plugin is also an
  * extractor), then closes it. Exit status 0, or 1 with the loader's or the
  * plugin's message on stderr. Used by tests/integration/out_of_tree.sh; handy

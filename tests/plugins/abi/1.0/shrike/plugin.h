@@ -345,8 +345,8 @@ struct sk_output_ops {
 	int (*reopen)(void *inst);
 	/* Optional, worker. How many alerts failed after write() had accepted
 	 * them (a Kafka message whose delivery finally failed), as a running
-	 * total. Called after every flush(); the host adds it to the output's
-	 * `failed` counter. */
+	 * total. Called after every flush() and about once a second under
+	 * load; the host adds it to the output's `failed` counter. */
 	uint64_t (*late_failures)(void *inst);
 };
 

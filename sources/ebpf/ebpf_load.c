@@ -146,8 +146,9 @@ void ebpf_load_pick_programs(struct ebpf *e, bool fentry)
 	}
 }
 
-/* After loading: the programs sys_exit tail-calls (probe.bpf.c exit_tails:
- * 0 exec, 1 clone). */
+/* After loading: the programs sys_exit tail-calls (exit_tails in
+ * probe_maps.bpf.h, which probe.bpf.c includes: 0 SK_TAIL_EXEC, 1
+ * SK_TAIL_CLONE). */
 int ebpf_load_fill_tails(struct ebpf *e)
 {
 	int map = bpf_map__fd(e->skel->maps.exit_tails);

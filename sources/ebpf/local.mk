@@ -37,8 +37,10 @@ CLEANFILES += sources/ebpf/probe.skel.h sources/ebpf/probe.bpf.o
 
 # The source plugin.
 pkgplugin_LTLIBRARIES += sources/ebpf.la
-sources_ebpf_la_SOURCES = sources/ebpf/ebpf.c sources/ebpf/ebpf_conf.c \
-	sources/ebpf/ebpf_ia32.c sources/ebpf/ebpf_conf.h sources/ebpf/probe.h
+sources_ebpf_la_SOURCES = sources/ebpf/ebpf.c sources/ebpf/ebpf_load.c \
+	sources/ebpf/ebpf_diag.c sources/ebpf/ebpf_ring.c sources/ebpf/ebpf_priv.h \
+	sources/ebpf/ebpf_conf.c sources/ebpf/ebpf_ia32.c sources/ebpf/ebpf_conf.h \
+	sources/ebpf/probe.h
 nodist_sources_ebpf_la_SOURCES = sources/ebpf/probe.skel.h
 sources_ebpf_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
 	-I$(top_builddir)/sources/ebpf -I$(top_srcdir)/sources/ebpf

@@ -64,6 +64,7 @@
 #include <shrike/syscall_events.h>
 
 #include "ebpf_conf.h"
+#include "common/clock.h"
 #include "ebpf_priv.h"
 #include "probe.skel.h"
 
@@ -407,7 +408,7 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 		goto fail;
 	}
 	e->skel->bss->boot_to_epoch = ebpf_ring_boot_to_epoch();
-	e->last_clock_sync = ebpf_ring_now_ns(CLOCK_MONOTONIC);
+	e->last_clock_sync = sk_clock_ns(CLOCK_MONOTONIC);
 	r = apply_table(e);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot fill the probe's syscall table: %s", strerror(-r));
@@ -479,7 +480,7 @@ static int eb_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 	e->arena_used = 0;
 	e->full = false;
 
-	uint64_t mono = ebpf_ring_now_ns(CLOCK_MONOTONIC);
+	uint64_t mono = sk_clock_ns(CLOCK_MONOTONIC);
 	if (mono - e->last_clock_sync >= EB_CLOCK_SYNC_NS) {
 		e->skel->bss->boot_to_epoch = ebpf_ring_boot_to_epoch();
 		e->last_clock_sync = mono;

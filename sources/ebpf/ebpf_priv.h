@@ -100,8 +100,6 @@ void ebpf_diag_free_stat_logs(struct ebpf *e);
 __u32 ebpf_diag_report_verified(struct ebpf *e);
 void ebpf_diag_failed_load(struct ebpf *e, int r, char *err, size_t errlen);
 
-/* ebpf_ring.c */
-uint64_t ebpf_ring_now_ns(clockid_t c);
 uint64_t ebpf_ring_boot_to_epoch(void);
 int ebpf_ring_on_record(void *ctx, void *data, size_t size);
 void ebpf_ring_add_drop_record(struct ebpf *e, uint64_t lost);

@@ -19,24 +19,18 @@
 
 #include <shrike/plugin.h>
 
+#include "common/clock.h"
 #include "ebpf_priv.h"
 #include "probe.skel.h"
-
-uint64_t ebpf_ring_now_ns(clockid_t c)
-{
-	struct timespec ts;
-	clock_gettime(c, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ns to add to bpf_ktime_get_boot_ns() for ns since the Unix epoch. */
 uint64_t ebpf_ring_boot_to_epoch(void)
 {
 	uint64_t best = 0, best_gap = UINT64_MAX;
 	for (int i = 0; i < 3; i++) {
-		uint64_t b0 = ebpf_ring_now_ns(CLOCK_BOOTTIME);
-		uint64_t rt = ebpf_ring_now_ns(CLOCK_REALTIME);
-		uint64_t b1 = ebpf_ring_now_ns(CLOCK_BOOTTIME);
+		uint64_t b0 = sk_clock_ns(CLOCK_BOOTTIME);
+		uint64_t rt = sk_clock_ns(CLOCK_REALTIME);
+		uint64_t b1 = sk_clock_ns(CLOCK_BOOTTIME);
 		if (b1 - b0 < best_gap) {
 			best_gap = b1 - b0;
 			best = rt - (b0 + (b1 - b0) / 2);
@@ -153,7 +147,7 @@ void ebpf_ring_add_drop_record(struct ebpf *e, uint64_t lost)
 {
 	unsigned char rec[SK_EVT_HDR_SIZE + 4 + 12];
 	struct sk_evt_hdr h = {
-	    .ts = ebpf_ring_now_ns(CLOCK_REALTIME),
+	    .ts = sk_clock_ns(CLOCK_REALTIME),
 	    .tid = 0,
 	    .len = sizeof(rec),
 	    .type = SK_EVT_DROP,

@@ -42,11 +42,11 @@ sources_ebpf_la_SOURCES = sources/ebpf/ebpf.c sources/ebpf/ebpf_load.c \
 	sources/ebpf/ebpf_conf.c sources/ebpf/ebpf_ia32.c sources/ebpf/ebpf_conf.h \
 	sources/ebpf/probe.h
 nodist_sources_ebpf_la_SOURCES = sources/ebpf/probe.skel.h
-sources_ebpf_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
+sources_ebpf_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(top_srcdir) \
 	-I$(top_builddir)/sources/ebpf -I$(top_srcdir)/sources/ebpf
 sources_ebpf_la_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 sources_ebpf_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
-sources_ebpf_la_LIBADD = $(LIBBPF_LIBS) $(LIBELF_LIBS)
+sources_ebpf_la_LIBADD = common/libskcommon.la $(LIBBPF_LIBS) $(LIBELF_LIBS)
 $(sources_ebpf_la_OBJECTS): sources/ebpf/probe.skel.h
 .SECONDARY: sources/ebpf/probe.bpf.o
 endif

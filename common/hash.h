@@ -13,7 +13,18 @@
 #define SK_HASH_FNV1A_BASIS 1469598103934665603ull
 #define SK_HASH_FNV1A_PRIME 1099511628211ull
 
-/* sk_hash_fnv1a - the hash of n bytes at p. */
-uint64_t sk_hash_fnv1a(const void *p, size_t n);
+/* sk_hash_fnv1a - the hash of n bytes at p. Inline: it sits on the rules'
+ * per-event path (value sets, field lookups), where a call costs ~1% of
+ * the evaluation's instructions. */
+static inline uint64_t sk_hash_fnv1a(const void *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	uint64_t h = SK_HASH_FNV1A_BASIS;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= SK_HASH_FNV1A_PRIME;
+	}
+	return h;
+}
 
 #endif /* SK_COMMON_HASH_H */

@@ -7,7 +7,7 @@ noinst_LTLIBRARIES += common/libskcommon.la
 common_libskcommon_la_SOURCES = \
 	common/sbuf.c common/sbuf.h \
 	common/clock.c common/clock.h \
-	common/hash.c common/hash.h \
+	common/hash.h \
 	common/strlist.c common/strlist.h \
 	common/tbucket.c common/tbucket.h
 common_libskcommon_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include

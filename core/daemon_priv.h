@@ -43,6 +43,7 @@ struct daemon;
 struct source {
 	struct daemon *d;
 	struct sk_plugin_handle *h; /* owned by daemon.plugins */
+	const char *event_source;   /* h's event_source (NULL: each record names it) */
 	char *open_params;
 	int fd;
 	bool opened;

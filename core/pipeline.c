@@ -27,14 +27,11 @@ static void capture_failed(struct daemon *d, int rc)
 	sk_loop_stop(d->loop);
 }
 
-/* parse_event - one parser takes one event. A failure is counted (the
- * plugin's parse_errors metric) and its reason logged at most once every
+/* parse_failed - a parser's parse() failed: count it (the plugin's
+ * parse_errors metric) and log its reason at most once every
  * PARSE_ERROR_LOG_S seconds; the event goes on to the rules regardless. */
-static void parse_event(struct sk_plugin_handle *h, const struct sk_event *ev)
+static void parse_failed(struct sk_plugin_handle *h, const struct sk_event *ev)
 {
-	if (h->def.parse->parse(h->inst, ev) == SK_OK) {
-		return;
-	}
 	h->parse_errors++;
 	uint64_t now = sk_mono_ns();
 	if (h->parse_logged_ns == 0 ||
@@ -43,6 +40,14 @@ static void parse_event(struct sk_plugin_handle *h, const struct sk_event *ev)
 		SK_WARN("plugin '%s' could not parse event %" PRIu64 " (%s): %s; %" PRIu64
 			" parse error(s) so far",
 			h->def.name, ev->num, ev->source, sk_loader_last_error(h), h->parse_errors);
+	}
+}
+
+/* parse_event - one parser takes one event. */
+static inline void parse_event(struct sk_plugin_handle *h, const struct sk_event *ev)
+{
+	if (h->def.parse->parse(h->inst, ev) != SK_OK) {
+		parse_failed(h, ev);
 	}
 }
 
@@ -158,8 +163,7 @@ static void handle_event(struct daemon *d, const struct source *s, const struct 
 	struct sk_event ev = {
 	    .rec = rec,
 	    .num = d->nevents,
-	    .source = sk_loader_event_source(s->h) ? sk_loader_event_source(s->h)
-						   : sk_evt_source_name(rec),
+	    .source = s->event_source ? s->event_source : sk_evt_source_name(rec),
 	};
 	if (rec->type == SK_EVT_DROP) {
 		const void *p;
@@ -282,6 +286,7 @@ int pipe_open_sources(struct daemon *d, char *err, size_t errlen)
 			return -EIO;
 		}
 		s->opened = true;
+		s->event_source = sk_loader_event_source(s->h);
 		s->fd = fd;
 		d->nactive++;
 		if (fd >= 0) {

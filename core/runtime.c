@@ -159,6 +159,9 @@ int rt_build(struct daemon *d, struct sk_conf *conf, bool with_outputs, struct r
 	int r = parse_drop_policy(conf, &rt->drop_policy, err, errlen);
 	if (r == 0 && with_outputs) {
 		r = pset_create_outputs(d, conf, &rt->outputs, err, errlen);
+		if (r < 0 && err[0] == '\0') {
+			snprintf(err, errlen, "cannot create the outputs: %s", strerror(-r));
+		}
 	}
 	if (r == 0 && drules_load_conf(d, conf, &rt->rules) < 0) {
 		err[0] = '\0'; /* drules_load_conf logged every error */

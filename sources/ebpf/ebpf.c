@@ -230,22 +230,7 @@ static int eb_set_event_types(void *inst, const uint16_t *types, size_t n)
 		free(tab);
 		return SK_ERR;
 	}
-	if (types != NULL && !e->conf->all_syscalls) {
-		for (unsigned i = 0; i < SK_EBPF_MAX_SYSCALLS; i++) {
-			if (tab[i].type == 0) {
-				continue;
-			}
-			const struct sk_sc_event *info = sk_sc_event_info(tab[i].type);
-			bool on = info != NULL && (info->flags & SK_SCF_STATE);
-			for (size_t k = 0; k < n && !on; k++) {
-				on = types[k] == tab[i].type;
-			}
-			tab[i].enabled = on ? 1 : 0;
-		}
-		for (size_t k = 0; k < e->conf->syscalls.n; k++) {
-			ebpf_set_enabled(tab, e->conf->syscalls.items[k], true);
-		}
-	}
+	ebpf_select_types(e->conf, tab, types, n);
 	int fd = e->skel ? bpf_map__fd(e->skel->maps.syscalls) : -1;
 	unsigned changed = 0, enabled = 0;
 	for (__u32 i = 0; i < SK_EBPF_MAX_SYSCALLS; i++) {

@@ -391,6 +391,28 @@ int ebpf_set_enabled(struct sk_ebpf_sc *tab, const char *name, bool on)
 	return n;
 }
 
+void ebpf_select_types(const struct ebpf_conf *c, struct sk_ebpf_sc *tab, const uint16_t *types,
+		       size_t n)
+{
+	if (types == NULL || c->all_syscalls) {
+		return;
+	}
+	for (unsigned i = 0; i < SK_EBPF_MAX_SYSCALLS; i++) {
+		if (tab[i].type == 0) {
+			continue;
+		}
+		const struct sk_sc_event *info = sk_sc_event_info(tab[i].type);
+		bool on = info != NULL && (info->flags & SK_SCF_STATE);
+		for (size_t k = 0; k < n && !on; k++) {
+			on = types[k] == tab[i].type;
+		}
+		tab[i].enabled = on ? 1 : 0;
+	}
+	for (size_t k = 0; k < c->syscalls.n; k++) {
+		ebpf_set_enabled(tab, c->syscalls.items[k], true);
+	}
+}
+
 void ebpf_build_compat(const struct sk_ebpf_sc *tab, __u32 *out)
 {
 	size_t n;

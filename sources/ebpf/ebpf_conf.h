@@ -64,6 +64,15 @@ int ebpf_build_table(const struct ebpf_conf *c, struct sk_ebpf_sc *out, char *er
  * the probe's map; the probe needs no reload. */
 int ebpf_set_enabled(struct sk_ebpf_sc *tab, const char *name, bool on);
 
+/* ebpf_select_types - narrow `tab` (from ebpf_build_table) to what the
+ * rules use: the rows of the n event types `types`, the events the state
+ * tracker needs (SK_SCF_STATE) and those c->syscalls forces on. NULL
+ * types, or c->all_syscalls: `tab` is left as the configuration built it.
+ * The ebpf source writes the result into its probe's map, the kmod source
+ * turns it into the module's syscall bitmap. */
+void ebpf_select_types(const struct ebpf_conf *c, struct sk_ebpf_sc *tab, const uint16_t *types,
+		       size_t n);
+
 /* One 32-bit (ia32) syscall number, or SK_EBPF_SOCKETCALL_BASE + a
  * socketcall sub-call, and the event it records (ebpf_ia32.c). */
 struct ebpf_ia32_row {

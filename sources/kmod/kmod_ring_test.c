@@ -1,0 +1,306 @@
+/* sources/kmod/kmod_ring_test.c - the kmod source's ring reader
+ * (kmod_ring.c) on a control page and ring built in memory the way the
+ * module writes them (shrike_kmod.h): records rounded up to 8 bytes, a
+ * padding header where a record does not fit before the end (none when
+ * fewer than a header's bytes are left), head and tail counters that run
+ * past ring_size. Checks that every record comes out once, in order,
+ * 8-byte aligned, and that tail moves only on release.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kmod_ring.h"
+
+#define TYPE (SK_EVT_SYSCALL_BASE + 1u)
+
+struct fake {
+	unsigned char *map;
+	struct sk_kmod_ctrl *ctrl;
+	unsigned char *data;
+	uint32_t size;
+};
+
+static struct fake *fake_new(uint32_t size, uint64_t start)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	f->map = aligned_alloc(4096, SK_KMOD_CTRL_SIZE + size);
+	assert_non_null(f->map);
+	memset(f->map, 0, SK_KMOD_CTRL_SIZE);
+	memset(f->map + SK_KMOD_CTRL_SIZE, 0xab, size); /* never a valid record */
+	f->ctrl = (struct sk_kmod_ctrl *)(void *)f->map;
+	f->data = f->map + SK_KMOD_CTRL_SIZE;
+	f->size = size;
+	f->ctrl->ring_size = size;
+	f->ctrl->head = f->ctrl->tail = start;
+	return f;
+}
+
+static void fake_free(struct fake *f)
+{
+	free(f->map);
+	free(f);
+}
+
+static uint32_t rec_len(uint32_t plen)
+{
+	return SK_EVT_HDR_SIZE + 2 + plen;
+}
+
+static uint64_t step_of(uint32_t len)
+{
+	return ((uint64_t)len + 7u) & ~(uint64_t)7u;
+}
+
+/* Write record `id` with a plen-byte parameter (>= 8) as the module does.
+ * Returns 0, or -1 when the ring has no room. */
+static int fake_put(struct fake *f, uint32_t plen, uint64_t id)
+{
+	uint64_t head = f->ctrl->head, tail = __atomic_load_n(&f->ctrl->tail, __ATOMIC_ACQUIRE);
+	uint32_t len = rec_len(plen);
+	uint64_t step = step_of(len);
+	uint64_t off = head & (f->size - 1), to_end = f->size - off;
+	uint64_t pad = step > to_end ? to_end : 0;
+	if (head + pad + step - tail > f->size) {
+		return -1;
+	}
+	if (pad > 0) {
+		if (pad >= SK_EVT_HDR_SIZE) {
+			struct sk_evt_hdr h = {.len = (uint32_t)pad, .type = SK_KMOD_PAD_TYPE};
+			memcpy(f->data + off, &h, sizeof(h));
+		}
+		head += pad;
+		off = 0;
+	}
+	struct sk_evt_hdr h = {.ts = id, .tid = id, .len = len, .type = TYPE, .nparams = 1};
+	uint16_t l = (uint16_t)plen;
+	memcpy(f->data + off, &h, sizeof(h));
+	memcpy(f->data + off + SK_EVT_HDR_SIZE, &l, 2);
+	memset(f->data + off + SK_EVT_HDR_SIZE + 2, (int)(id & 0xff), plen);
+	memcpy(f->data + off + SK_EVT_HDR_SIZE + 2, &id, 8);
+	__atomic_store_n(&f->ctrl->head, head + step, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static uint64_t rec_id(const struct sk_evt_hdr *h)
+{
+	uint64_t id;
+	memcpy(&id, (const unsigned char *)h + SK_EVT_HDR_SIZE + 2, 8);
+	assert_int_equal(h->ts, id);
+	return id;
+}
+
+/* Read everything there is, max records at a time, checking ids from
+ * *next on; release after each read. Returns the records read. */
+static size_t drain(struct fake *f, struct kmod_ring *r, size_t max, uint64_t *next)
+{
+	const struct sk_evt_hdr *out[64];
+	size_t total = 0, n;
+	assert_true(max <= 64);
+	do {
+		size_t budget = SIZE_MAX;
+		uint64_t before = f->ctrl->tail;
+		n = kmod_ring_read(r, out, max, &budget);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal((uintptr_t)out[i] % 8, 0);
+			assert_true((const unsigned char *)out[i] >= f->data);
+			assert_true((const unsigned char *)out[i] + out[i]->len <= f->data + f->size);
+			assert_int_equal(out[i]->type, TYPE);
+			assert_int_equal(rec_id(out[i]), *next);
+			(*next)++;
+		}
+		/* the host still holds them: tail has not moved */
+		assert_int_equal(f->ctrl->tail, before);
+		kmod_ring_release(r);
+		assert_int_equal(f->ctrl->tail, r->pos);
+		total += n;
+	} while (n > 0);
+	return total;
+}
+
+static void test_in_order(void **state)
+{
+	(void)state;
+	struct fake *f = fake_new(4096, 0);
+	struct kmod_ring r;
+	uint64_t next = 1;
+	for (uint64_t id = 1; id <= 5; id++) {
+		assert_int_equal(fake_put(f, 8 + (uint32_t)id, id), 0);
+	}
+	kmod_ring_attach(&r, f->map, f->size);
+	assert_int_equal(drain(f, &r, 64, &next), 5);
+	assert_int_equal(f->ctrl->tail, f->ctrl->head);
+	assert_int_equal(r.bad + r.corrupt, 0);
+	assert_int_equal(drain(f, &r, 64, &next), 0); /* nothing twice */
+	fake_free(f);
+}
+
+/* Counters far beyond ring_size; a padding header before the end. */
+static void test_wrap_with_padding(void **state)
+{
+	(void)state;
+	uint64_t start = 7ull * 4096 + 4096 - 64; /* 64 bytes before the end */
+	struct fake *f = fake_new(4096, start);
+	struct kmod_ring r;
+	uint64_t next = 1;
+	kmod_ring_attach(&r, f->map, f->size);
+	assert_int_equal(r.pos, start);
+	assert_int_equal(fake_put(f, 8, 1), 0);	 /* 40 bytes: 24 left */
+	assert_int_equal(fake_put(f, 100, 2), 0); /* padding header, then offset 0 */
+	assert_int_equal(f->ctrl->head, start + 40 + 24 + step_of(rec_len(100)));
+	assert_int_equal(drain(f, &r, 64, &next), 2);
+	assert_int_equal(f->ctrl->tail, f->ctrl->head);
+	assert_int_equal(r.bad + r.corrupt, 0);
+	fake_free(f);
+}
+
+/* Fewer than a header's bytes before the end: no header, skipped. */
+static void test_wrap_short_gap(void **state)
+{
+	(void)state;
+	uint64_t start = 3ull * 4096 + 4096 - 56;
+	struct fake *f = fake_new(4096, start);
+	struct kmod_ring r;
+	uint64_t next = 1;
+	kmod_ring_attach(&r, f->map, f->size);
+	assert_int_equal(fake_put(f, 8, 1), 0); /* 40 bytes: 16 left */
+	assert_int_equal(fake_put(f, 8, 2), 0);
+	assert_int_equal(drain(f, &r, 64, &next), 2);
+	assert_int_equal(f->ctrl->tail, 4ull * 4096 + 40);
+	assert_int_equal(r.bad + r.corrupt, 0);
+	fake_free(f);
+}
+
+/* A record ending exactly at the end of the ring; the next one at 0. */
+static void test_exact_fill(void **state)
+{
+	(void)state;
+	uint64_t start = 2ull * 4096 + 4096 - 48;
+	struct fake *f = fake_new(4096, start);
+	struct kmod_ring r;
+	uint64_t next = 1;
+	kmod_ring_attach(&r, f->map, f->size);
+	assert_int_equal(fake_put(f, 22, 1), 0); /* 24 + 2 + 22 = 48 */
+	assert_int_equal(fake_put(f, 8, 2), 0);
+	assert_int_equal(f->ctrl->head, 3ull * 4096 + 40);
+	const struct sk_evt_hdr *out[4];
+	size_t budget = SIZE_MAX;
+	assert_int_equal(kmod_ring_read(&r, out, 4, &budget), 2);
+	assert_ptr_equal(out[0], (const void *)(f->data + 4096 - 48));
+	assert_ptr_equal(out[1], (const void *)f->data);
+	kmod_ring_release(&r);
+	assert_int_equal(f->ctrl->tail, f->ctrl->head);
+	(void)next;
+	fake_free(f);
+}
+
+/* Many laps of varied sizes, read a few at a time while the writer fills
+ * what was released: every record once, in order. */
+static void test_many_laps(void **state)
+{
+	(void)state;
+	struct fake *f = fake_new(4096, (1ull << 40) - 4096 * 3 + 8);
+	struct kmod_ring r;
+	uint64_t next = 1, id = 1, seed = 12345;
+	kmod_ring_attach(&r, f->map, f->size);
+	for (int round = 0; round < 2000; round++) {
+		for (int k = 0; k < 6; k++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			uint32_t plen = 8 + (uint32_t)((seed >> 33) % 300);
+			if (fake_put(f, plen, id) == 0) {
+				id++;
+			}
+		}
+		const struct sk_evt_hdr *out[8];
+		size_t budget = SIZE_MAX;
+		size_t n = kmod_ring_read(&r, out, 1 + (size_t)round % 8, &budget);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal((uintptr_t)out[i] % 8, 0);
+			assert_int_equal(rec_id(out[i]), next);
+			next++;
+		}
+		kmod_ring_release(&r);
+	}
+	drain(f, &r, 64, &next);
+	assert_int_equal(next, id);
+	assert_true(f->ctrl->head > (1ull << 40) + 100 * 4096ull); /* many laps */
+	assert_int_equal(f->ctrl->tail, f->ctrl->head);
+	assert_int_equal(r.bad + r.corrupt, 0);
+	fake_free(f);
+}
+
+/* The byte budget ends a read, but never before the first record. */
+static void test_budget(void **state)
+{
+	(void)state;
+	struct fake *f = fake_new(4096, 0);
+	struct kmod_ring r;
+	const struct sk_evt_hdr *out[8];
+	for (uint64_t id = 1; id <= 4; id++) {
+		assert_int_equal(fake_put(f, 102, id), 0); /* 128 bytes each */
+	}
+	kmod_ring_attach(&r, f->map, f->size);
+	size_t budget = 200;
+	assert_int_equal(kmod_ring_read(&r, out, 8, &budget), 1);
+	assert_int_equal(budget, 72);
+	budget = 0;
+	assert_int_equal(kmod_ring_read(&r, out, 8, &budget), 1);
+	assert_int_equal(rec_id(out[0]), 2);
+	budget = SIZE_MAX;
+	assert_int_equal(kmod_ring_read(&r, out, 1, &budget), 1); /* max */
+	assert_int_equal(rec_id(out[0]), 3);
+	kmod_ring_release(&r);
+	assert_int_equal(f->ctrl->tail, 3 * 128);
+	fake_free(f);
+}
+
+/* A record whose parameters do not add up is skipped alone; a length that
+ * runs past head skips to head. */
+static void test_malformed(void **state)
+{
+	(void)state;
+	struct fake *f = fake_new(4096, 0);
+	struct kmod_ring r;
+	const struct sk_evt_hdr *out[8];
+	size_t budget = SIZE_MAX;
+	assert_int_equal(fake_put(f, 8, 1), 0);
+	assert_int_equal(fake_put(f, 8, 2), 0);
+	assert_int_equal(fake_put(f, 8, 3), 0);
+	uint16_t wrong = 9;
+	memcpy(f->data + 40 + SK_EVT_HDR_SIZE, &wrong, 2); /* record 2 */
+	kmod_ring_attach(&r, f->map, f->size);
+	assert_int_equal(kmod_ring_read(&r, out, 8, &budget), 2);
+	assert_int_equal(rec_id(out[0]), 1);
+	assert_int_equal(rec_id(out[1]), 3);
+	assert_int_equal(r.bad, 1);
+	kmod_ring_release(&r);
+
+	assert_int_equal(fake_put(f, 8, 4), 0);
+	assert_int_equal(fake_put(f, 8, 5), 0);
+	uint32_t huge = 4000;
+	memcpy(f->data + 120 + offsetof(struct sk_evt_hdr, len), &huge, 4); /* record 4 */
+	assert_int_equal(kmod_ring_read(&r, out, 8, &budget), 0);
+	assert_int_equal(r.corrupt, 1);
+	kmod_ring_release(&r);
+	assert_int_equal(f->ctrl->tail, f->ctrl->head);
+	fake_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_in_order),	     cmocka_unit_test(test_wrap_with_padding),
+	    cmocka_unit_test(test_wrap_short_gap),   cmocka_unit_test(test_exact_fill),
+	    cmocka_unit_test(test_many_laps),	     cmocka_unit_test(test_budget),
+	    cmocka_unit_test(test_malformed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,15 @@
+# sources/kmod/local.mk - the userspace side of the kernel-module source:
+# the `kmod` source plugin (kmod.so) and the unit test of its ring reader.
+# The module itself (sources/kmod/module/) is built by kbuild, not here.
+
+if HAVE_CMOCKA
+# The ring reader on a control page and ring built in memory as the module
+# writes them: padding, wrap-around, counters beyond ring_size.
+check_PROGRAMS += sources/kmod/kmod_ring_test
+TESTS += sources/kmod/kmod_ring_test
+sources_kmod_kmod_ring_test_SOURCES = sources/kmod/kmod_ring_test.c sources/kmod/kmod_ring.c \
+	sources/kmod/kmod_ring.h sources/kmod/shrike_kmod.h
+sources_kmod_kmod_ring_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/kmod
+sources_kmod_kmod_ring_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+sources_kmod_kmod_ring_test_LDADD = $(CMOCKA_LIBS)
+endif

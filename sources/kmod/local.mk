@@ -2,6 +2,19 @@
 # the `kmod` source plugin (kmod.so) and the unit test of its ring reader.
 # The module itself (sources/kmod/module/) is built by kbuild, not here.
 
+# The plugin. Which syscall numbers make which event is the ebpf source's
+# table (ebpf_conf.c, ebpf_ia32.c: pure C, no libbpf), compiled in here too.
+pkgplugin_LTLIBRARIES += sources/kmod.la
+sources_kmod_la_SOURCES = sources/kmod/kmod.c sources/kmod/kmod_conf.c \
+	sources/kmod/kmod_dev.c sources/kmod/kmod_ring.c sources/kmod/kmod_ring.h \
+	sources/kmod/kmod_priv.h sources/kmod/shrike_kmod.h \
+	sources/ebpf/ebpf_conf.c sources/ebpf/ebpf_ia32.c sources/ebpf/ebpf_conf.h \
+	sources/ebpf/probe.h
+sources_kmod_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
+	-I$(top_srcdir)/sources/kmod -I$(top_srcdir)/sources/ebpf
+sources_kmod_la_CFLAGS = $(AM_CFLAGS)
+sources_kmod_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
+
 if HAVE_CMOCKA
 # The ring reader on a control page and ring built in memory as the module
 # writes them: padding, wrap-around, counters beyond ring_size.

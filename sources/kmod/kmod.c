@@ -1,0 +1,274 @@
+/* sources/kmod/kmod.c - the `kmod` source plugin: syscall records from the
+ * shrike kernel module (shrike.ko, sources/kmod/module/), through the
+ * interface of shrike_kmod.h.
+ *
+ * open() opens /dev/shrike<N> for every CPU, checks the module's interface
+ * version, maps each CPU's ring, tells the module to skip this process and
+ * which syscalls to record, and enables it. The descriptor it gives the
+ * host is an epoll set holding the devices (readable when a ring is a
+ * quarter full) and a timerfd that polls the rings with the ebpf source's
+ * policy: every 500 µs while data comes, backing off to 30 ms when idle.
+ *
+ * Records are handed to the host in place, as pointers into the rings (the
+ * module writes them 8-byte aligned and checked here with sk_evt_check());
+ * a ring's tail moves past them on the next call, when the host is done.
+ *
+ * Drops. The module counts records that found no room per CPU and writes
+ * an SK_EVT_DROP record with the number lost once there is room again;
+ * this plugin hands those over like any record and counts what they carry.
+ * stats() reports the records handed over and the drops of the control
+ * pages not yet handed over as SK_EVT_DROP records, so the host's total
+ * counts each lost event once (as the ebpf source does).
+ *
+ * set_event_types() gives the module the syscall numbers of the event
+ * types the rules use, from the ebpf source's table (kmod_conf.c).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kmod_priv.h"
+
+void km_log(struct kmod *k, int level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	if (k == NULL || k->api == NULL || k->api->log == NULL) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	k->api->log(k->host, level, "%s", line);
+}
+
+static void set_poll(struct kmod *k, uint64_t ns)
+{
+	if (ns == k->poll_ns) {
+		return;
+	}
+	k->poll_ns = ns;
+	struct timespec t = {.tv_sec = (time_t)(ns / 1000000000ull),
+			     .tv_nsec = (long)(ns % 1000000000ull)};
+	struct itimerspec its = {.it_interval = t, .it_value = t};
+	timerfd_settime(k->tfd, 0, &its, NULL);
+}
+
+static int km_init(const struct sk_init_input *in, void **ret_inst, char *err, size_t errlen)
+{
+	struct kmod *k = calloc(1, sizeof(*k));
+	struct sk_kmod_syscalls sc;
+	unsigned count;
+	if (k == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return SK_ERR;
+	}
+	*ret_inst = k;
+	k->api = in->api;
+	k->host = in->host;
+	k->conf = in->config;
+	k->epfd = k->tfd = -1;
+	/* check the syscall names now, not at open */
+	if (kmod_conf_syscalls(k->conf, NULL, 0, &sc, &count, err, errlen) < 0) {
+		return SK_ERR;
+	}
+	return SK_OK;
+}
+
+static void km_close(void *inst)
+{
+	struct kmod *k = inst;
+	if (k == NULL) {
+		return;
+	}
+	if (k->ndevs > 0) {
+		kmod_dev_ioctl(k, SK_KMOD_IOC_DISABLE, NULL);
+		/* never silently: what the host will not see */
+		uint64_t left = 0;
+		for (unsigned i = 0; i < k->ndevs; i++) {
+			left += kmod_ring_pending(&k->devs[i].ring);
+		}
+		if (left > 0) {
+			km_log(k, SK_LOG_NOTICE,
+			       "%" PRIu64 " bytes of records written after the last batch were not "
+			       "processed (the source was stopped)",
+			       left);
+		}
+	}
+	kmod_dev_close_all(k);
+	if (k->tfd >= 0) {
+		close(k->tfd);
+		k->tfd = -1;
+	}
+	if (k->epfd >= 0) {
+		close(k->epfd);
+		k->epfd = -1;
+	}
+	k->poll_ns = 0;
+}
+
+static void km_destroy(void *inst)
+{
+	km_close(inst);
+	free(inst);
+}
+
+static int km_set_event_types(void *inst, const uint16_t *types, size_t n)
+{
+	struct kmod *k = inst;
+	struct sk_kmod_syscalls sc;
+	unsigned count;
+	char err[256] = "";
+	if (kmod_conf_syscalls(k->conf, types, n, &sc, &count, err, sizeof(err)) < 0) {
+		km_log(k, SK_LOG_ERROR, "cannot build the syscall set: %s", err);
+		return SK_ERR;
+	}
+	int r = k->ndevs > 0 ? kmod_dev_ioctl(k, SK_KMOD_IOC_SET_SYSCALLS, &sc) : 0;
+	if (r < 0) {
+		km_log(k, SK_LOG_ERROR, "the shrike module refused the syscall set: %s",
+		       strerror(-r));
+		return SK_ERR;
+	}
+	km_log(k, SK_LOG_INFO, "recording %u syscall numbers (%s)", count,
+	       types == NULL ? "every type the configuration enables" : "what the rules use");
+	return SK_OK;
+}
+
+static int km_open(void *inst, const char *params, int *ret_fd, char *err, size_t errlen)
+{
+	struct kmod *k = inst;
+	struct sk_kmod_syscalls sc;
+	unsigned count;
+	(void)params;
+	if (kmod_conf_syscalls(k->conf, NULL, 0, &sc, &count, err, errlen) < 0 ||
+	    kmod_dev_open_all(k, &sc, err, errlen) < 0) {
+		goto fail;
+	}
+	k->epfd = epoll_create1(EPOLL_CLOEXEC);
+	k->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (k->epfd < 0 || k->tfd < 0) {
+		snprintf(err, errlen, "cannot create the poll timer: %s", strerror(errno));
+		goto fail;
+	}
+	struct epoll_event ev = {.events = EPOLLIN};
+	for (unsigned i = 0; i <= k->ndevs; i++) {
+		ev.data.fd = i < k->ndevs ? k->devs[i].fd : k->tfd;
+		if (epoll_ctl(k->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) != 0) {
+			snprintf(err, errlen, "epoll: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	int r = kmod_dev_ioctl(k, SK_KMOD_IOC_ENABLE, NULL);
+	if (r < 0) {
+		snprintf(err, errlen, "the shrike module refused to start recording: %s",
+			 strerror(-r));
+		goto fail;
+	}
+	set_poll(k, KM_POLL_MIN_NS);
+	km_log(k, SK_LOG_INFO,
+	       "shrike module recording: %u ring(s) of %" PRIu64 " bytes, %u syscall numbers",
+	       k->ndevs, k->devs[0].ring.size, count);
+	*ret_fd = k->epfd;
+	return SK_OK;
+
+fail:
+	km_close(k);
+	return SK_ERR;
+}
+
+/* The number of events an SK_EVT_DROP record says were lost. */
+static uint64_t drop_count(const struct sk_evt_hdr *h)
+{
+	const unsigned char *p = (const unsigned char *)h;
+	uint64_t lost = 0;
+	uint16_t l0;
+	if (h->nparams < 1 || (h->flags & SK_EVT_F_LARGE)) {
+		return 0;
+	}
+	memcpy(&l0, p + SK_EVT_HDR_SIZE, 2);
+	if (l0 != 8) {
+		return 0;
+	}
+	memcpy(&lost, p + SK_EVT_HDR_SIZE + sk_evt_lens_size(h->nparams, h->flags), 8);
+	return lost;
+}
+
+static int km_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, size_t *ret_n,
+			 char *err, size_t errlen)
+{
+	struct kmod *k = inst;
+	uint64_t ticks;
+	(void)err;
+	(void)errlen;
+	*ret_n = 0;
+	if (k->ndevs == 0) {
+		return SK_EOF;
+	}
+	while (read(k->tfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks)) {
+	}
+	/* the host is done with the previous batch */
+	for (unsigned i = 0; i < k->ndevs; i++) {
+		kmod_ring_release(&k->devs[i].ring);
+	}
+	size_t n = 0, budget = KM_BATCH_BYTES;
+	uint64_t corrupt = 0;
+	for (unsigned j = 0; j < k->ndevs && n < KM_BATCH_MAX && budget > 0; j++) {
+		struct kmod_ring *r = &k->devs[((unsigned)k->next_dev + j) % k->ndevs].ring;
+		n += kmod_ring_read(r, k->ptrs + n, KM_BATCH_MAX - n, &budget);
+	}
+	for (unsigned i = 0; i < k->ndevs; i++) {
+		corrupt += k->devs[i].ring.corrupt + k->devs[i].ring.bad;
+	}
+	if (corrupt > k->warned_corrupt) {
+		km_log(k, SK_LOG_WARNING,
+		       "%" PRIu64 " malformed record(s) or ring state(s) from the shrike module "
+		       "skipped",
+		       corrupt - k->warned_corrupt);
+		k->warned_corrupt = corrupt;
+	}
+	k->next_dev = (k->next_dev + 1) % (int)k->ndevs;
+	if (n == 0) {
+		uint64_t next = k->poll_ns * 2;
+		set_poll(k, next > KM_POLL_MAX_NS ? KM_POLL_MAX_NS : next);
+		return SK_RETRY;
+	}
+	set_poll(k, KM_POLL_MIN_NS);
+	for (size_t i = 0; i < n; i++) {
+		if (k->ptrs[i]->type == SK_EVT_DROP) {
+			k->drops_recorded += drop_count(k->ptrs[i]);
+		}
+	}
+	k->delivered += n;
+	*ret_evs = k->ptrs;
+	*ret_n = n;
+	return SK_OK;
+}
+
+static int km_stats(void *inst, struct sk_source_stats *ret)
+{
+	struct kmod *k = inst;
+	uint64_t events, drops;
+	memset(ret, 0, sizeof(*ret));
+	kmod_dev_counters(k, &events, &drops);
+	ret->events = k->delivered;
+	ret->drops = drops > k->drops_recorded ? drops - k->drops_recorded : 0;
+	return SK_OK;
+}
+
+SK_PLUGIN_OPS(sk_source_ops, km_source_ops, .event_source = "syscall", .open = km_open,
+	      .next_batch = km_next_batch, .close = km_close, .stats = km_stats,
+	      .set_event_types = km_set_event_types);
+SK_PLUGIN_DEFINE(.name = "kmod", .version = "0.1.0",
+		 .description = "Syscalls from the kernel through the shrike kernel module",
+		 .contact = "https://github.com/shrike-security/shrike", .params = kmod_params,
+		 .config_size = sizeof(struct kmod_conf), .init = km_init, .destroy = km_destroy,
+		 .source = &km_source_ops);

@@ -1,0 +1,88 @@
+/* sources/kmod/kmod_priv.h - what the files of the `kmod` source plugin
+ * share: the instance (struct kmod) and the functions one file gives the
+ * others, one prefix per file. kmod.c: the plugin callbacks and table
+ * (km_); kmod_conf.c: the configuration and the syscall bitmap
+ * (kmod_conf_); kmod_dev.c: the devices opened, checked, mapped and
+ * configured (kmod_dev_); kmod_ring.c: one ring read in place
+ * (kmod_ring_, kmod_ring.h). Private to the plugin.
+ */
+#ifndef SK_SOURCES_KMOD_KMOD_PRIV_H
+#define SK_SOURCES_KMOD_KMOD_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <shrike/plugin.h>
+
+#include "kmod_ring.h"
+#include "shrike_kmod.h"
+
+#define KM_MAX_DEVS	 4096u	     /* /dev/shrike0 .. 4095 at most */
+#define KM_BATCH_MAX	 1024u	     /* records per batch (as the ebpf source) */
+#define KM_BATCH_BYTES	 (1u << 20)  /* stop filling a batch past this many bytes */
+#define KM_POLL_MIN_NS	 500000ull   /* 500 µs: data was there */
+#define KM_POLL_MAX_NS	 30000000ull /* 30 ms: idle */
+
+/* engine.kmod in shrike.yaml, filled by the host from kmod_params. The
+ * ring size is the module's (its parameter ring_kb). */
+struct kmod_conf {
+	bool drop_failed_exit;	    /* the module drops failed syscalls */
+	struct sk_strlist syscalls; /* event names to record besides the default set */
+	bool all_syscalls;	    /* record every syscall Shrike knows */
+};
+
+/* One /dev/shrike<N>. */
+struct kmod_dev {
+	int fd;
+	unsigned cpu;
+	void *map;
+	size_t map_len;
+	struct kmod_ring ring;
+};
+
+struct kmod {
+	const struct sk_host_api *api;
+	struct sk_host *host;
+	const struct kmod_conf *conf;
+
+	struct kmod_dev *devs;
+	unsigned ndevs;
+	int next_dev;
+	int epfd, tfd;
+	uint64_t poll_ns;
+
+	const struct sk_evt_hdr *ptrs[KM_BATCH_MAX];
+	uint64_t delivered;	  /* records handed to the host */
+	uint64_t drops_recorded; /* events lost, as SK_EVT_DROP records handed over */
+	uint64_t warned_corrupt;
+};
+
+/* kmod.c */
+void km_log(struct kmod *k, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* kmod_conf.c */
+extern const struct sk_param kmod_params[];
+/* kmod_conf_syscalls - the module's syscall bitmap for configuration `c`
+ * and the n event types the rules use (NULL: what the configuration
+ * enables), through the ebpf source's syscall table (sources/ebpf/
+ * ebpf_conf.c). Sets *ret_count to the numbers set. 0, or -EINVAL with
+ * the reason in err (an unknown name in syscalls). */
+int kmod_conf_syscalls(const struct kmod_conf *c, const uint16_t *types, size_t n,
+		       struct sk_kmod_syscalls *ret, unsigned *ret_count, char *err, size_t errlen);
+
+/* kmod_dev.c */
+/* kmod_dev_open_all - open, check and map every /dev/shrike<N>, and
+ * configure the module for this process (exclude it, flags, wake-ups,
+ * the syscall set `sc`). Does not enable recording. 0 or -errno with one
+ * line in err; on failure what was opened stays in k for kmod_dev_close_all. */
+int kmod_dev_open_all(struct kmod *k, const struct sk_kmod_syscalls *sc, char *err,
+		      size_t errlen);
+/* kmod_dev_ioctl - an ioctl on the first device (the module's settings are
+ * global). 0 or -errno. */
+int kmod_dev_ioctl(struct kmod *k, unsigned long req, void *arg);
+void kmod_dev_close_all(struct kmod *k);
+/* kmod_dev_counters - events and drops (ring full) summed over the control pages. */
+void kmod_dev_counters(struct kmod *k, uint64_t *ret_events, uint64_t *ret_drops);
+
+#endif /* SK_SOURCES_KMOD_KMOD_PRIV_H */

@@ -26,3 +26,8 @@ sources_kmod_kmod_ring_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/km
 sources_kmod_kmod_ring_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 sources_kmod_kmod_ring_test_LDADD = $(CMOCKA_LIBS)
 endif
+
+# `shrike --dry-run` lists the kmod source; without the module, one line
+# saying how to load it.
+TESTS += tests/integration/kmod_missing.sh
+EXTRA_DIST += tests/integration/kmod_missing.sh

@@ -21,6 +21,7 @@ if HAVE_CMOCKA
 check_PROGRAMS += sources/kmod/kmod_ring_test
 TESTS += sources/kmod/kmod_ring_test
 sources_kmod_kmod_ring_test_SOURCES = sources/kmod/kmod_ring_test.c sources/kmod/kmod_ring.c \
+	sources/kmod/kmod_test_writer.h \
 	sources/kmod/kmod_ring.h sources/kmod/shrike_kmod.h
 sources_kmod_kmod_ring_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/kmod
 sources_kmod_kmod_ring_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

@@ -90,8 +90,9 @@ static void km_close(void *inst)
 	if (k == NULL) {
 		return;
 	}
-	if (k->ndevs > 0) {
+	if (k->enabled) {
 		kmod_dev_ioctl(k, SK_KMOD_IOC_DISABLE, NULL);
+		k->enabled = false;
 		/* never silently: what the host will not see */
 		uint64_t left = 0;
 		for (unsigned i = 0; i < k->ndevs; i++) {
@@ -173,6 +174,7 @@ static int km_open(void *inst, const char *params, int *ret_fd, char *err, size_
 			 strerror(-r));
 		goto fail;
 	}
+	k->enabled = true;
 	set_poll(k, KM_POLL_MIN_NS);
 	km_log(k, SK_LOG_INFO,
 	       "shrike module recording: %u ring(s) of %" PRIu64 " bytes, %u syscall numbers",

@@ -49,6 +49,7 @@ struct kmod {
 	struct kmod_dev *devs;
 	unsigned ndevs;
 	int next_dev;
+	bool enabled; /* SK_KMOD_IOC_ENABLE accepted: DISABLE at close */
 	int epfd, tfd;
 	uint64_t poll_ns;
 

@@ -26,6 +26,18 @@ sources_kmod_kmod_ring_test_SOURCES = sources/kmod/kmod_ring_test.c sources/kmod
 sources_kmod_kmod_ring_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/kmod
 sources_kmod_kmod_ring_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 sources_kmod_kmod_ring_test_LDADD = $(CMOCKA_LIBS)
+# The plugin's callbacks against fake devices: open, ioctl and mmap of
+# /dev/shrike<N> wrapped at link time.
+check_PROGRAMS += sources/kmod/kmod_test
+TESTS += sources/kmod/kmod_test
+sources_kmod_kmod_test_SOURCES = sources/kmod/kmod_test.c sources/kmod/kmod_test_writer.h \
+	$(sources_kmod_la_SOURCES)
+sources_kmod_kmod_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/kmod \
+	-I$(top_srcdir)/sources/ebpf
+sources_kmod_kmod_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+sources_kmod_kmod_test_LDFLAGS = $(AM_LDFLAGS) \
+	-Wl,--wrap=open,--wrap=ioctl,--wrap=mmap,--wrap=munmap
+sources_kmod_kmod_test_LDADD = $(CMOCKA_LIBS)
 endif
 
 # `shrike --dry-run` lists the kmod source; without the module, one line

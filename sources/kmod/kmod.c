@@ -27,7 +27,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +36,6 @@
 #include <unistd.h>
 
 #include "kmod_priv.h"
-
-void km_log(struct kmod *k, int level, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	if (k == NULL || k->api == NULL || k->api->log == NULL) {
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	k->api->log(k->host, level, "%s", line);
-}
 
 static void set_poll(struct kmod *k, uint64_t ns)
 {
@@ -99,7 +85,7 @@ static void km_close(void *inst)
 			left += kmod_ring_pending(&k->devs[i].ring);
 		}
 		if (left > 0) {
-			km_log(k, SK_LOG_NOTICE,
+			k->api->log(k->host, SK_LOG_NOTICE,
 			       "%" PRIu64 " bytes of records written after the last batch were not "
 			       "processed (the source was stopped)",
 			       left);
@@ -130,16 +116,16 @@ static int km_set_event_types(void *inst, const uint16_t *types, size_t n)
 	unsigned count;
 	char err[256] = "";
 	if (kmod_conf_syscalls(k->conf, types, n, &sc, &count, err, sizeof(err)) < 0) {
-		km_log(k, SK_LOG_ERROR, "cannot build the syscall set: %s", err);
+		k->api->log(k->host, SK_LOG_ERROR, "cannot build the syscall set: %s", err);
 		return SK_ERR;
 	}
 	int r = k->ndevs > 0 ? kmod_dev_ioctl(k, SK_KMOD_IOC_SET_SYSCALLS, &sc) : 0;
 	if (r < 0) {
-		km_log(k, SK_LOG_ERROR, "the shrike module refused the syscall set: %s",
+		k->api->log(k->host, SK_LOG_ERROR, "the shrike module refused the syscall set: %s",
 		       strerror(-r));
 		return SK_ERR;
 	}
-	km_log(k, SK_LOG_INFO, "recording %u syscall numbers (%s)", count,
+	k->api->log(k->host, SK_LOG_INFO, "recording %u syscall numbers (%s)", count,
 	       types == NULL ? "every type the configuration enables" : "what the rules use");
 	return SK_OK;
 }
@@ -176,7 +162,7 @@ static int km_open(void *inst, const char *params, int *ret_fd, char *err, size_
 	}
 	k->enabled = true;
 	set_poll(k, KM_POLL_MIN_NS);
-	km_log(k, SK_LOG_INFO,
+	k->api->log(k->host, SK_LOG_INFO,
 	       "shrike module recording: %u ring(s) of %" PRIu64 " bytes, %u syscall numbers",
 	       k->ndevs, k->devs[0].ring.size, count);
 	*ret_fd = k->epfd;
@@ -231,7 +217,7 @@ static int km_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 		corrupt += k->devs[i].ring.corrupt + k->devs[i].ring.bad;
 	}
 	if (corrupt > k->warned_corrupt) {
-		km_log(k, SK_LOG_WARNING,
+		k->api->log(k->host, SK_LOG_WARNING,
 		       "%" PRIu64 " malformed record(s) or ring state(s) from the shrike module "
 		       "skipped",
 		       corrupt - k->warned_corrupt);

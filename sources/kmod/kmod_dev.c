@@ -107,23 +107,21 @@ int kmod_dev_open_all(struct kmod *k, const struct sk_kmod_syscalls *sc, char *e
 	if (r < 0) {
 		return r;
 	}
-	r = ioctl(first.fd, SK_KMOD_IOC_INFO, &info) == 0 ? 0 : -errno;
-	unsigned ncpus = r == 0 ? info.ncpus : 1;
-	if (ncpus == 0 || ncpus > KM_MAX_DEVS) {
-		ncpus = ncpus == 0 ? 1 : KM_MAX_DEVS;
+	r = check_map(&first, &info, err, errlen); /* maps last: nothing to undo but fd */
+	if (r < 0) {
+		close(first.fd);
+		return r;
 	}
+	unsigned ncpus = info.ncpus == 0 ? 1 : info.ncpus > KM_MAX_DEVS ? KM_MAX_DEVS : info.ncpus;
 	k->devs = calloc(ncpus, sizeof(*k->devs));
 	if (k->devs == NULL) {
+		munmap(first.map, first.map_len);
 		close(first.fd);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	k->devs[0] = first;
 	k->ndevs = 1;
-	r = check_map(&k->devs[0], &info, err, errlen);
-	if (r < 0) {
-		return r;
-	}
 	for (unsigned cpu = 1; cpu < ncpus; cpu++) {
 		struct kmod_dev *d = &k->devs[k->ndevs];
 		r = open_one(d, cpu, err, errlen);
@@ -163,7 +161,7 @@ int kmod_dev_open_all(struct kmod *k, const struct sk_kmod_syscalls *sc, char *e
 		snprintf(err, errlen, "the shrike module refused %s: %s", what, strerror(-r));
 		return r;
 	}
-	km_log(k, SK_LOG_DEBUG, "shrike module %.31s (interface %u.%u, built for Linux %.65s)",
+	k->api->log(k->host, SK_LOG_DEBUG, "shrike module %.31s (interface %u.%u, built for Linux %.65s)",
 	       info.version, info.api_version >> 16, info.api_version & 0xffffu, info.kernel);
 	return 0;
 }

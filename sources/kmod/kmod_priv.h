@@ -1,7 +1,7 @@
 /* sources/kmod/kmod_priv.h - what the files of the `kmod` source plugin
  * share: the instance (struct kmod) and the functions one file gives the
  * others, one prefix per file. kmod.c: the plugin callbacks and table
- * (km_); kmod_conf.c: the configuration and the syscall bitmap
+ * (km_, static); kmod_conf.c: the configuration and the syscall bitmap
  * (kmod_conf_); kmod_dev.c: the devices opened, checked, mapped and
  * configured (kmod_dev_); kmod_ring.c: one ring read in place
  * (kmod_ring_, kmod_ring.h). Private to the plugin.
@@ -58,9 +58,6 @@ struct kmod {
 	uint64_t drops_recorded; /* events lost, as SK_EVT_DROP records handed over */
 	uint64_t warned_corrupt;
 };
-
-/* kmod.c */
-void km_log(struct kmod *k, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* kmod_conf.c */
 extern const struct sk_param kmod_params[];

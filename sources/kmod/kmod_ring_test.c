@@ -56,6 +56,15 @@ static size_t drain(struct fake *f, struct kmod_ring *r, size_t max, uint64_t *n
 	return total;
 }
 
+/* A ring of 4096 bytes whose counters start at `start`, and its reader. */
+static struct fake *ring_at(uint64_t start, struct kmod_ring *r)
+{
+	struct fake *f = fake_new(4096, start);
+	kmod_ring_attach(r, f->map, f->size);
+	assert_int_equal(r->pos, start);
+	return f;
+}
+
 static void test_in_order(void **state)
 {
 	(void)state;
@@ -78,11 +87,9 @@ static void test_wrap_with_padding(void **state)
 {
 	(void)state;
 	uint64_t start = 7ull * 4096 + 4096 - 64; /* 64 bytes before the end */
-	struct fake *f = fake_new(4096, start);
 	struct kmod_ring r;
+	struct fake *f = ring_at(start, &r);
 	uint64_t next = 1;
-	kmod_ring_attach(&r, f->map, f->size);
-	assert_int_equal(r.pos, start);
 	assert_int_equal(fake_put(f, 8, 1), 0);	 /* 40 bytes: 24 left */
 	assert_int_equal(fake_put(f, 100, 2), 0); /* padding header, then offset 0 */
 	assert_int_equal(f->ctrl->head, start + 40 + 24 + step_of(rec_len(100)));
@@ -97,10 +104,9 @@ static void test_wrap_short_gap(void **state)
 {
 	(void)state;
 	uint64_t start = 3ull * 4096 + 4096 - 56;
-	struct fake *f = fake_new(4096, start);
 	struct kmod_ring r;
+	struct fake *f = ring_at(start, &r);
 	uint64_t next = 1;
-	kmod_ring_attach(&r, f->map, f->size);
 	assert_int_equal(fake_put(f, 8, 1), 0); /* 40 bytes: 16 left */
 	assert_int_equal(fake_put(f, 8, 2), 0);
 	assert_int_equal(drain(f, &r, 64, &next), 2);
@@ -114,10 +120,9 @@ static void test_exact_fill(void **state)
 {
 	(void)state;
 	uint64_t start = 2ull * 4096 + 4096 - 48;
-	struct fake *f = fake_new(4096, start);
 	struct kmod_ring r;
+	struct fake *f = ring_at(start, &r);
 	uint64_t next = 1;
-	kmod_ring_attach(&r, f->map, f->size);
 	assert_int_equal(fake_put(f, 22, 1), 0); /* 24 + 2 + 22 = 48 */
 	assert_int_equal(fake_put(f, 8, 2), 0);
 	assert_int_equal(f->ctrl->head, 3ull * 4096 + 40);

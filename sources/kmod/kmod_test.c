@@ -265,7 +265,7 @@ static void test_open_batches_close(void **state)
 	assert_int_equal(P->source->open(inst, "", &fd, err, sizeof(err)), SK_OK);
 	assert_true(fd >= 0);
 	/* configured first, enabled last; global settings to the first device */
-	assert_string_equal(calls, "I0 I0 I1 X0 F0 S0 W0 W1 E0");
+	assert_string_equal(calls, "I0 I1 X0 F0 S0 W0 W1 E0");
 	assert_int_equal(last_tgid, (uint32_t)getpid());
 	assert_int_equal(last_flags, SK_KMOD_F_DROP_FAILED_EXIT);
 	assert_int_equal(last_wake[0], 1024);

@@ -82,59 +82,46 @@ static void test_in_order(void **state)
 	fake_free(f);
 }
 
-/* Counters far beyond ring_size; a padding header before the end. */
-static void test_wrap_with_padding(void **state)
+/* Wrapping at the end of the ring, counters far beyond ring_size: the
+ * second record of each case lands at offset 0. */
+static void test_wrap(void **state)
 {
+	static const struct {
+		const char *what;
+		uint64_t left;	 /* bytes before the end at the start */
+		uint32_t plen1;	 /* the first record's parameter */
+		uint32_t plen2;	 /* the second's */
+		uint64_t skipped; /* bytes between the first record and the end */
+	} cases[] = {
+	    {"a padding header", 64, 8, 100, 24},	/* 40-byte record: 24 left */
+	    {"a gap too short for a header", 56, 8, 8, 16},
+	    {"a record exactly filling the end", 48, 22, 8, 0}, /* 24 + 2 + 22 */
+	};
 	(void)state;
-	uint64_t start = 7ull * 4096 + 4096 - 64; /* 64 bytes before the end */
-	struct kmod_ring r;
-	struct fake *f = ring_at(start, &r);
-	uint64_t next = 1;
-	assert_int_equal(fake_put(f, 8, 1), 0);	 /* 40 bytes: 24 left */
-	assert_int_equal(fake_put(f, 100, 2), 0); /* padding header, then offset 0 */
-	assert_int_equal(f->ctrl->head, start + 40 + 24 + step_of(rec_len(100)));
-	assert_int_equal(drain(f, &r, 64, &next), 2);
-	assert_int_equal(f->ctrl->tail, f->ctrl->head);
-	assert_int_equal(r.bad + r.corrupt, 0);
-	fake_free(f);
-}
-
-/* Fewer than a header's bytes before the end: no header, skipped. */
-static void test_wrap_short_gap(void **state)
-{
-	(void)state;
-	uint64_t start = 3ull * 4096 + 4096 - 56;
-	struct kmod_ring r;
-	struct fake *f = ring_at(start, &r);
-	uint64_t next = 1;
-	assert_int_equal(fake_put(f, 8, 1), 0); /* 40 bytes: 16 left */
-	assert_int_equal(fake_put(f, 8, 2), 0);
-	assert_int_equal(drain(f, &r, 64, &next), 2);
-	assert_int_equal(f->ctrl->tail, 4ull * 4096 + 40);
-	assert_int_equal(r.bad + r.corrupt, 0);
-	fake_free(f);
-}
-
-/* A record ending exactly at the end of the ring; the next one at 0. */
-static void test_exact_fill(void **state)
-{
-	(void)state;
-	uint64_t start = 2ull * 4096 + 4096 - 48;
-	struct kmod_ring r;
-	struct fake *f = ring_at(start, &r);
-	uint64_t next = 1;
-	assert_int_equal(fake_put(f, 22, 1), 0); /* 24 + 2 + 22 = 48 */
-	assert_int_equal(fake_put(f, 8, 2), 0);
-	assert_int_equal(f->ctrl->head, 3ull * 4096 + 40);
-	const struct sk_evt_hdr *out[4];
-	size_t budget = SIZE_MAX;
-	assert_int_equal(kmod_ring_read(&r, out, 4, &budget), 2);
-	assert_ptr_equal(out[0], (const void *)(f->data + 4096 - 48));
-	assert_ptr_equal(out[1], (const void *)f->data);
-	kmod_ring_release(&r);
-	assert_int_equal(f->ctrl->tail, f->ctrl->head);
-	(void)next;
-	fake_free(f);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t start = (7ull + i) * 4096 + 4096 - cases[i].left;
+		struct kmod_ring r;
+		struct fake *f = ring_at(start, &r);
+		const struct sk_evt_hdr *out[4];
+		size_t budget = SIZE_MAX;
+		print_message("# %s\n", cases[i].what);
+		assert_int_equal(fake_put(f, cases[i].plen1, 1), 0);
+		assert_int_equal(fake_put(f, cases[i].plen2, 2), 0);
+		assert_int_equal(f->ctrl->head, (8ull + i) * 4096 +
+						    step_of(rec_len(cases[i].plen2)));
+		assert_int_equal(cases[i].left - step_of(rec_len(cases[i].plen1)),
+				 cases[i].skipped);
+		assert_int_equal(kmod_ring_read(&r, out, 4, &budget), 2);
+		assert_ptr_equal(out[0], (const void *)(f->data + 4096 - cases[i].left));
+		assert_ptr_equal(out[1], (const void *)f->data);
+		assert_int_equal(rec_id(out[0]), 1);
+		assert_int_equal(rec_id(out[1]), 2);
+		assert_int_equal(f->ctrl->tail, start); /* not yet released */
+		kmod_ring_release(&r);
+		assert_int_equal(f->ctrl->tail, f->ctrl->head);
+		assert_int_equal(r.bad + r.corrupt, 0);
+		fake_free(f);
+	}
 }
 
 /* Many laps of varied sizes, read a few at a time while the writer fills
@@ -232,9 +219,8 @@ static void test_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_in_order),	     cmocka_unit_test(test_wrap_with_padding),
-	    cmocka_unit_test(test_wrap_short_gap),   cmocka_unit_test(test_exact_fill),
-	    cmocka_unit_test(test_many_laps),	     cmocka_unit_test(test_budget),
+	    cmocka_unit_test(test_in_order),  cmocka_unit_test(test_wrap),
+	    cmocka_unit_test(test_many_laps), cmocka_unit_test(test_budget),
 	    cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,166 @@
+/* tests/kmod/kmodcheck.c - drives shrike.ko from inside a test VM
+ * (tests/kmod/vm_module.sh): opens /dev/shrike0 (and checks that a second
+ * open is refused), asks SK_KMOD_IOC_INFO, selects openat and close,
+ * records while it opens and closes files itself on CPU 0, then reads the
+ * ring it mapped: every record must pass sk_evt_check() and carry the
+ * return value only. Prints one line of key=value results
+ * ("kmodcheck: ...") and exits 0 when all is as expected.
+ *
+ *   kmodcheck [DEVICE]   default /dev/shrike0
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <shrike/event.h>
+#include <shrike/syscall_events.h>
+#include "sources/kmod/shrike_kmod.h"
+
+#define LOOPS 40
+
+static void setbit(struct sk_kmod_syscalls *s, unsigned nr)
+{
+	s->bits[nr / 64] |= 1ull << (nr % 64);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = argc > 1 ? argv[1] : SK_KMOD_DEVICE_PREFIX "0";
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("kmodcheck: error=open errno=%d (%s)\n", errno, strerror(errno));
+		return 1;
+	}
+	int fd2 = open(dev, O_RDWR | O_CLOEXEC);
+	int busy = fd2 < 0 && errno == EBUSY;
+	if (fd2 >= 0) {
+		close(fd2);
+	}
+
+	struct sk_kmod_info info;
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, SK_KMOD_IOC_INFO, &info) != 0) {
+		printf("kmodcheck: error=info errno=%d\n", errno);
+		return 1;
+	}
+	info.kernel[sizeof(info.kernel) - 1] = '\0';
+	info.version[sizeof(info.version) - 1] = '\0';
+	printf("kmodcheck: api=%u.%u cpu=%u ring=%u ncpus=%u kernel=%s version=%s busy=%s\n",
+	       info.api_version >> 16, info.api_version & 0xffff, info.cpu, info.ring_size,
+	       info.ncpus, info.kernel, info.version, busy ? "yes" : "no");
+	if (info.ring_size == 0 || (info.ring_size & (info.ring_size - 1)) != 0) {
+		printf("kmodcheck: error=ring_size\n");
+		return 1;
+	}
+
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(info.cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+		printf("kmodcheck: error=affinity errno=%d\n", errno);
+		return 1;
+	}
+	size_t maplen = SK_KMOD_CTRL_SIZE + (size_t)info.ring_size;
+	unsigned char *m = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		printf("kmodcheck: error=mmap errno=%d\n", errno);
+		return 1;
+	}
+	struct sk_kmod_ctrl *ctrl = (struct sk_kmod_ctrl *)m;
+	const unsigned char *ring = m + SK_KMOD_CTRL_SIZE;
+
+	struct sk_kmod_syscalls sc;
+	memset(&sc, 0, sizeof(sc));
+	setbit(&sc, SYS_openat);
+	setbit(&sc, SYS_close);
+	unsigned zero = 0;
+	if (ioctl(fd, SK_KMOD_IOC_SET_SYSCALLS, &sc) != 0 ||
+	    ioctl(fd, SK_KMOD_IOC_EXCLUDE_TGID, &zero) != 0 ||
+	    ioctl(fd, SK_KMOD_IOC_SET_WAKEUP, &zero) != 0 || ioctl(fd, SK_KMOD_IOC_ENABLE) != 0) {
+		printf("kmodcheck: error=ioctl errno=%d\n", errno);
+		return 1;
+	}
+	long tid = syscall(SYS_gettid);
+	for (int i = 0; i < LOOPS; i++) {
+		int f = openat(AT_FDCWD, "/proc/self/stat", O_RDONLY);
+		if (f >= 0) {
+			close(f);
+		}
+	}
+	int fails = openat(AT_FDCWD, "/nonexistent/kmodcheck", O_RDONLY); /* -ENOENT */
+	(void)fails;
+	ioctl(fd, SK_KMOD_IOC_DISABLE);
+
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	int readable = poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+
+	/* read the ring as a reader does */
+	unsigned long long head = __atomic_load_n(&ctrl->head, __ATOMIC_ACQUIRE);
+	unsigned long long tail = ctrl->tail;
+	unsigned mask = info.ring_size - 1;
+	unsigned n = 0, bad = 0, pads = 0, nopen = 0, nclose = 0, enoent = 0, mine = 0;
+	while (tail < head) {
+		unsigned pos = (unsigned)(tail & mask);
+		unsigned room = info.ring_size - pos;
+		struct sk_evt_hdr h;
+		if (room < SK_EVT_HDR_SIZE) {
+			bad++;
+			break;
+		}
+		memcpy(&h, ring + pos, sizeof(h));
+		if (h.type == SK_KMOD_PAD_TYPE) {
+			if (h.len != room) {
+				bad++;
+				break;
+			}
+			pads++;
+			tail += room;
+			continue;
+		}
+		if (sk_evt_check(ring + pos, room) != 0) {
+			bad++;
+			break;
+		}
+		n++;
+		const struct sk_evt_hdr *rec = (const struct sk_evt_hdr *)(ring + pos);
+		const void *d;
+		sk_u32 l;
+		int ok = sk_evt_param(rec, 0, &d, &l) == 0 && l == 8;
+		for (unsigned i = 1; ok && i < h.nparams; i++) {
+			ok = sk_evt_param(rec, i, &d, &l) == 0 && l == 0;
+		}
+		const struct sk_sc_event *e = sk_sc_event_info(h.type);
+		if (!ok || e == NULL || e->nparams != h.nparams || h.flags != 0 || h.ts == 0) {
+			bad++;
+		} else if (h.tid == (sk_u64)tid) {
+			long long res;
+			sk_evt_param(rec, 0, &d, &l);
+			memcpy(&res, d, 8);
+			mine++;
+			if (h.type == SK_SC_OPENAT) {
+				nopen++;
+				enoent += res == -ENOENT;
+			} else if (h.type == SK_SC_CLOSE) {
+				nclose++;
+			}
+		}
+		tail += (h.len + 7u) & ~7u;
+	}
+	__atomic_store_n(&ctrl->tail, tail, __ATOMIC_RELEASE);
+	printf("kmodcheck: records=%u mine=%u openat=%u close=%u enoent=%u bad=%u pads=%u "
+	       "events=%llu drops=%llu readable=%s\n",
+	       n, mine, nopen, nclose, enoent, bad, pads, (unsigned long long)ctrl->events,
+	       (unsigned long long)ctrl->drops, readable ? "yes" : "no");
+	munmap(m, maplen);
+	close(fd);
+	return bad == 0 && busy && nopen >= LOOPS + 1 && nclose >= LOOPS && enoent >= 1 ? 0 : 1;
+}

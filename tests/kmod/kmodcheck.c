@@ -6,7 +6,12 @@
  * return value only. Prints one line of key=value results
  * ("kmodcheck: ...") and exits 0 when all is as expected.
  *
- *   kmodcheck [DEVICE]   default /dev/shrike0
+ * With `wrap` (the module loaded with a small ring), it then makes the
+ * ring wrap many times while reading it (padding records), and overflows
+ * it without reading: the drops are counted and reported by one
+ * SK_EVT_DROP record with the number lost, before the next record.
+ *
+ *   kmodcheck [wrap]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,9 +37,127 @@ static void setbit(struct sk_kmod_syscalls *s, unsigned nr)
 	s->bits[nr / 64] |= 1ull << (nr % 64);
 }
 
+struct counts {
+	unsigned n, bad, pads, nopen, nclose, enoent, mine, dropevts;
+	unsigned long long lost; /* sum of the SK_EVT_DROP records' counts */
+};
+
+/* Read every record from tail to head as a reader does, check each, count
+ * them, and give the space back (tail, release). */
+static void consume(struct counts *c, struct sk_kmod_ctrl *ctrl, const unsigned char *ring,
+		    unsigned size, long tid)
+{
+	unsigned long long head = __atomic_load_n(&ctrl->head, __ATOMIC_ACQUIRE);
+	unsigned long long tail = ctrl->tail;
+	unsigned mask = size - 1;
+	while (tail < head) {
+		unsigned pos = (unsigned)(tail & mask);
+		unsigned room = size - pos;
+		struct sk_evt_hdr h;
+		if (room < SK_EVT_HDR_SIZE || (pos & 7u) != 0) {
+			c->bad++;
+			break;
+		}
+		memcpy(&h, ring + pos, sizeof(h));
+		if (h.type == SK_KMOD_PAD_TYPE) {
+			if (h.len != room) {
+				c->bad++;
+				break;
+			}
+			c->pads++;
+			tail += room;
+			continue;
+		}
+		if (sk_evt_check(ring + pos, room) != 0) {
+			c->bad++;
+			break;
+		}
+		const struct sk_evt_hdr *rec = (const struct sk_evt_hdr *)(ring + pos);
+		const void *d = NULL;
+		sk_u32 l;
+		c->n++;
+		tail += (h.len + 7u) & ~7u;
+		if (h.type == SK_EVT_DROP) {
+			unsigned long long lost;
+			if (h.nparams != 2 || sk_evt_param(rec, 0, &d, &l) != 0 || l != 8) {
+				c->bad++;
+				continue;
+			}
+			memcpy(&lost, d, 8);
+			c->lost += lost;
+			c->dropevts++;
+			continue;
+		}
+		int ok = sk_evt_param(rec, 0, &d, &l) == 0 && l == 8;
+		for (unsigned i = 1; ok && i < h.nparams; i++) {
+			const void *d2;
+			ok = sk_evt_param(rec, i, &d2, &l) == 0 && l == 0;
+		}
+		const struct sk_sc_event *e = sk_sc_event_info(h.type);
+		if (!ok || e == NULL || e->nparams != h.nparams || h.flags != 0 || h.ts == 0) {
+			c->bad++;
+		} else if (h.tid == (sk_u64)tid) {
+			long long res;
+			sk_evt_param(rec, 0, &d, &l);
+			memcpy(&res, d, 8);
+			c->mine++;
+			if (h.type == SK_SC_OPENAT) {
+				c->nopen++;
+				c->enoent += res == -ENOENT;
+			} else if (h.type == SK_SC_CLOSE) {
+				c->nclose++;
+			}
+		}
+	}
+	__atomic_store_n(&ctrl->tail, tail, __ATOMIC_RELEASE);
+}
+
+/* openat (48-byte records) and close (40) by turns, both failing at once,
+ * so that records do not end exactly at the end of the ring */
+static void calls(unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (i & 1) {
+			close(-1);
+		} else {
+			openat(AT_FDCWD, "/nonexistent/kmodcheck", O_RDONLY);
+		}
+	}
+}
+
+static int wrap_and_drops(int fd, struct sk_kmod_ctrl *ctrl, const unsigned char *ring,
+			  unsigned size, long tid)
+{
+	struct counts w = {0}, d = {0};
+	unsigned per = size / 48 / 4; /* a quarter of the ring between reads */
+	unsigned total = 0;
+	ioctl(fd, SK_KMOD_IOC_ENABLE);
+	for (unsigned round = 0; round < 40; round++) {
+		calls(per);
+		total += per;
+		consume(&w, ctrl, ring, size, tid);
+	}
+	unsigned long long drops0 = ctrl->drops;
+	/* twice the ring without reading, then read, then a few more */
+	unsigned over = 2 * size / 40;
+	calls(over);
+	consume(&d, ctrl, ring, size, tid);
+	calls(10);
+	ioctl(fd, SK_KMOD_IOC_DISABLE);
+	consume(&d, ctrl, ring, size, tid);
+	unsigned long long drops = ctrl->drops - drops0;
+	printf("kmodcheck: wrap_calls=%u wrap_mine=%u wrap_pads=%u wrap_bad=%u wrap_drops=%llu "
+	       "over_calls=%u over_mine=%u dropped=%llu drop_records=%u reported=%llu over_bad=%u\n",
+	       total, w.mine, w.pads, w.bad, drops0, over + 10, d.mine, drops, d.dropevts, d.lost,
+	       d.bad);
+	return w.bad == 0 && w.mine == total && w.pads > 0 && drops0 == 0 && d.bad == 0 &&
+	       drops > 0 && d.dropevts >= 1 && d.lost == drops && d.mine + drops == over + 10;
+}
+
 int main(int argc, char **argv)
 {
-	const char *dev = argc > 1 ? argv[1] : SK_KMOD_DEVICE_PREFIX "0";
+	int wrap = argc > 1 && strcmp(argv[1], "wrap") == 0;
+	const char *dev = SK_KMOD_DEVICE_PREFIX "0";
 	int fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		printf("kmodcheck: error=open errno=%d (%s)\n", errno, strerror(errno));
@@ -103,64 +226,18 @@ int main(int argc, char **argv)
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	int readable = poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
 
-	/* read the ring as a reader does */
-	unsigned long long head = __atomic_load_n(&ctrl->head, __ATOMIC_ACQUIRE);
-	unsigned long long tail = ctrl->tail;
-	unsigned mask = info.ring_size - 1;
-	unsigned n = 0, bad = 0, pads = 0, nopen = 0, nclose = 0, enoent = 0, mine = 0;
-	while (tail < head) {
-		unsigned pos = (unsigned)(tail & mask);
-		unsigned room = info.ring_size - pos;
-		struct sk_evt_hdr h;
-		if (room < SK_EVT_HDR_SIZE) {
-			bad++;
-			break;
-		}
-		memcpy(&h, ring + pos, sizeof(h));
-		if (h.type == SK_KMOD_PAD_TYPE) {
-			if (h.len != room) {
-				bad++;
-				break;
-			}
-			pads++;
-			tail += room;
-			continue;
-		}
-		if (sk_evt_check(ring + pos, room) != 0) {
-			bad++;
-			break;
-		}
-		n++;
-		const struct sk_evt_hdr *rec = (const struct sk_evt_hdr *)(ring + pos);
-		const void *d;
-		sk_u32 l;
-		int ok = sk_evt_param(rec, 0, &d, &l) == 0 && l == 8;
-		for (unsigned i = 1; ok && i < h.nparams; i++) {
-			ok = sk_evt_param(rec, i, &d, &l) == 0 && l == 0;
-		}
-		const struct sk_sc_event *e = sk_sc_event_info(h.type);
-		if (!ok || e == NULL || e->nparams != h.nparams || h.flags != 0 || h.ts == 0) {
-			bad++;
-		} else if (h.tid == (sk_u64)tid) {
-			long long res;
-			sk_evt_param(rec, 0, &d, &l);
-			memcpy(&res, d, 8);
-			mine++;
-			if (h.type == SK_SC_OPENAT) {
-				nopen++;
-				enoent += res == -ENOENT;
-			} else if (h.type == SK_SC_CLOSE) {
-				nclose++;
-			}
-		}
-		tail += (h.len + 7u) & ~7u;
-	}
-	__atomic_store_n(&ctrl->tail, tail, __ATOMIC_RELEASE);
+	struct counts c = {0};
+	consume(&c, ctrl, ring, info.ring_size, tid);
 	printf("kmodcheck: records=%u mine=%u openat=%u close=%u enoent=%u bad=%u pads=%u "
 	       "events=%llu drops=%llu readable=%s\n",
-	       n, mine, nopen, nclose, enoent, bad, pads, (unsigned long long)ctrl->events,
-	       (unsigned long long)ctrl->drops, readable ? "yes" : "no");
+	       c.n, c.mine, c.nopen, c.nclose, c.enoent, c.bad, c.pads,
+	       (unsigned long long)ctrl->events, (unsigned long long)ctrl->drops,
+	       readable ? "yes" : "no");
+	int ok = c.bad == 0 && busy && c.nopen >= LOOPS + 1 && c.nclose >= LOOPS && c.enoent >= 1;
+	if (ok && wrap) {
+		ok = wrap_and_drops(fd, ctrl, ring, info.ring_size, tid);
+	}
 	munmap(m, maplen);
 	close(fd);
-	return bad == 0 && busy && nopen >= LOOPS + 1 && nclose >= LOOPS && enoent >= 1 ? 0 : 1;
+	return ok ? 0 : 1;
 }

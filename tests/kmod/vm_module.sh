@@ -13,7 +13,10 @@
 # (warnings are errors), and put with tests/kmod/kmodcheck into a busybox
 # initramfs. In the VM: insmod, one /dev/shrike<N> per CPU, kmodcheck
 # (the handshake, the one-opener rule, records of its own openat and close
-# calls that pass sk_evt_check), rmmod, and no oops or warning in dmesg.
+# calls that pass sk_evt_check), rmmod; then with a 64 KiB ring, kmodcheck
+# wrap (the ring wraps with padding records, then overflows: the drops are
+# counted and reported by an SK_EVT_DROP record), rmmod; and no oops or
+# warning in dmesg.
 #
 # SK_KMOD_SUITES picks the suites (default "bullseye bookworm"); the
 # variables of vm_lib.sh (SK_KERNEL_CACHE, SK_KERNEL_MAX_AGE,
@@ -36,7 +39,7 @@ command -v make >/dev/null && command -v gcc >/dev/null || tap_skip_all "make an
 [ -x "$kmodcheck" ] || tap_skip_all "tests/kmod/kmodcheck was not built"
 
 suites=${SK_KMOD_SUITES:-bullseye bookworm}
-per_kernel=8
+per_kernel=9
 tap_plan $(($(echo $suites | wc -w) * per_kernel))
 vm_fetch $suites
 
@@ -120,6 +123,12 @@ cat "$W/kc"
 rmmod shrike 2>&1
 echo "== rmmod $?"
 echo "== after $(ls /dev/shrike* 2>/dev/null | tr '\n' ' ')"
+insmod "$B/shrike.ko" ring_kb=64 2>&1
+"$B/kmodcheck" wrap >"$W/kw" 2>&1
+echo "== wrap $?"
+cat "$W/kw"
+rmmod shrike 2>&1
+echo "== rmmod2 $?"
 echo "== dmesg"
 dmesg
 echo "== end"
@@ -194,7 +203,7 @@ kernel() {
 		fail "$K: SK_KMOD_IOC_INFO (API 1.0, $rel, 256 KiB) and a second open is refused" "got: $kc"
 	fi
 	rc=$(sed -n 's/^== kmodcheck //p' "$out")
-	res=$(grep '^kmodcheck: ' "$out" | tail -n 1)
+	res=$(grep '^kmodcheck: records=' "$out")
 	if [ "$rc" = 0 ]; then
 		pass "$K: openat and close records of kmodcheck pass sk_evt_check ($(echo "$res" | cut -d' ' -f2-))"
 	else
@@ -206,6 +215,14 @@ kernel() {
 		pass "$K: rmmod shrike, the devices are gone"
 	else
 		fail "$K: rmmod shrike, the devices are gone" "rmmod: ${rm_rc:-no answer}" "devices left: $after"
+	fi
+	wrc=$(sed -n 's/^== wrap //p' "$out")
+	wres=$(grep '^kmodcheck: wrap_calls=' "$out")
+	if [ "$wrc" = 0 ] && [ "$(sed -n 's/^== rmmod2 //p' "$out")" = 0 ]; then
+		pass "$K: a 64 KiB ring wraps with padding and overflows, drops reported by SK_EVT_DROP ($(echo "$wres" | cut -d' ' -f2-))"
+	else
+		fail "$K: a 64 KiB ring wraps with padding and overflows, drops reported by SK_EVT_DROP" \
+			"status ${wrc:-none}: ${wres:-$(grep '^kmodcheck: ' "$out" | tail -n 1)}"
 	fi
 	bad=$(section dmesg "$out" | grep -E 'Oops|BUG:|WARNING:|Call Trace|general protection|Kernel panic|RIP:|UBSAN|KASAN' || true)
 	if [ -z "$bad" ] && grep -q '^== end' "$out"; then

@@ -83,6 +83,9 @@ static int sk_mmap(struct file *f, struct vm_area_struct *vma)
 
 	if (vma->vm_pgoff != 0 || len > SK_KMOD_CTRL_SIZE + (unsigned long)r->size)
 		return -EINVAL;
+	/* a private mapping would keep the reader's tail to itself */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
 	return remap_vmalloc_range(vma, r->ctrl, 0);
 }
 

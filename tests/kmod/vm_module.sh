@@ -187,7 +187,7 @@ kernel() {
 		skip_rest $((per_kernel - 3)) "$K" "the module did not load"
 		return
 	fi
-	kc=$(grep '^kmodcheck: api=' "$out")
+	kc=$(grep -m1 '^kmodcheck: api=' "$out")
 	ncpus=$(field ncpus "$kc")
 	devs=$(sed -n 's/^== devices //p' "$out")
 	ndevs=$(echo $devs | wc -w)
@@ -203,7 +203,7 @@ kernel() {
 		fail "$K: SK_KMOD_IOC_INFO (API 1.0, $rel, 256 KiB) and a second open is refused" "got: $kc"
 	fi
 	rc=$(sed -n 's/^== kmodcheck //p' "$out")
-	res=$(grep '^kmodcheck: records=' "$out")
+	res=$(grep -m1 '^kmodcheck: records=' "$out")
 	if [ "$rc" = 0 ]; then
 		pass "$K: openat and close records of kmodcheck pass sk_evt_check ($(echo "$res" | cut -d' ' -f2-))"
 	else

@@ -4,7 +4,10 @@
  * records while it opens and closes files itself on CPU 0, then reads the
  * ring it mapped: every record must pass sk_evt_check() and carry the
  * return value only. Prints one line of key=value results
- * ("kmodcheck: ...") and exits 0 when all is as expected.
+ * ("kmodcheck: ...") and exits 0 when all is as expected. Then it checks
+ * the other settings: the excluded tgid, SK_KMOD_F_DROP_FAILED_EXIT, an
+ * empty syscall set, recording disabled; and that a private mapping and
+ * unknown flags are refused.
  *
  * With `wrap` (the module loaded with a small ring), it then makes the
  * ring wrap many times while reading it (padding records), and overflows
@@ -154,6 +157,67 @@ static int wrap_and_drops(int fd, struct sk_kmod_ctrl *ctrl, const unsigned char
 	       drops > 0 && d.dropevts >= 1 && d.lost == drops && d.mine + drops == over + 10;
 }
 
+/* n successful openat+close pairs and n failing openat */
+static void opens(unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int f = openat(AT_FDCWD, "/proc/self/stat", O_RDONLY);
+		if (f >= 0) {
+			close(f);
+		}
+		openat(AT_FDCWD, "/nonexistent/kmodcheck", O_RDONLY);
+	}
+}
+
+/* What each setting changes, and what is refused. */
+static int settings(int fd, struct sk_kmod_ctrl *ctrl, const unsigned char *ring, unsigned size,
+		    long tid)
+{
+	struct counts ex = {0}, nofail = {0}, none = {0}, off = {0};
+	unsigned self = (unsigned)getpid(), zero = 0, dfe = SK_KMOD_F_DROP_FAILED_EXIT, bad = 0x80;
+	struct sk_kmod_syscalls sc;
+
+	/* a private mapping would hide the reader's tail from the module */
+	void *p = mmap(NULL, SK_KMOD_CTRL_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	int private_refused = p == MAP_FAILED && errno == EINVAL;
+	if (p != MAP_FAILED) {
+		munmap(p, SK_KMOD_CTRL_SIZE);
+	}
+	int flags_refused = ioctl(fd, SK_KMOD_IOC_SET_FLAGS, &bad) != 0 && errno == EINVAL;
+
+	ioctl(fd, SK_KMOD_IOC_EXCLUDE_TGID, &self);
+	ioctl(fd, SK_KMOD_IOC_ENABLE);
+	opens(5);
+	ioctl(fd, SK_KMOD_IOC_DISABLE);
+	consume(&ex, ctrl, ring, size, tid);
+	ioctl(fd, SK_KMOD_IOC_EXCLUDE_TGID, &zero);
+
+	ioctl(fd, SK_KMOD_IOC_SET_FLAGS, &dfe);
+	ioctl(fd, SK_KMOD_IOC_ENABLE);
+	opens(5);
+	ioctl(fd, SK_KMOD_IOC_DISABLE);
+	consume(&nofail, ctrl, ring, size, tid);
+	ioctl(fd, SK_KMOD_IOC_SET_FLAGS, &zero);
+
+	opens(5); /* disabled */
+	consume(&off, ctrl, ring, size, tid);
+
+	memset(&sc, 0, sizeof(sc));
+	ioctl(fd, SK_KMOD_IOC_SET_SYSCALLS, &sc);
+	ioctl(fd, SK_KMOD_IOC_ENABLE);
+	opens(5);
+	ioctl(fd, SK_KMOD_IOC_DISABLE);
+	consume(&none, ctrl, ring, size, tid);
+
+	printf("kmodcheck: excluded=%u drop_failed_exit=%u/%u/%u disabled=%u no_syscalls=%u "
+	       "private_map=%s bad_flags=%s\n",
+	       ex.n, nofail.nopen, nofail.enoent, nofail.nclose, off.n, none.n,
+	       private_refused ? "refused" : "accepted", flags_refused ? "refused" : "accepted");
+	return private_refused && flags_refused && ex.n == 0 && nofail.bad == 0 &&
+	       nofail.nopen == 5 && nofail.enoent == 0 && nofail.nclose == 5 && off.n == 0 &&
+	       none.n == 0;
+}
+
 int main(int argc, char **argv)
 {
 	int wrap = argc > 1 && strcmp(argv[1], "wrap") == 0;
@@ -228,12 +292,15 @@ int main(int argc, char **argv)
 
 	struct counts c = {0};
 	consume(&c, ctrl, ring, info.ring_size, tid);
+	int ok = c.bad == 0 && busy && c.nopen >= LOOPS + 1 && c.nclose >= LOOPS && c.enoent >= 1;
 	printf("kmodcheck: records=%u mine=%u openat=%u close=%u enoent=%u bad=%u pads=%u "
-	       "events=%llu drops=%llu readable=%s\n",
+	       "events=%llu drops=%llu readable=%s ok=%s\n",
 	       c.n, c.mine, c.nopen, c.nclose, c.enoent, c.bad, c.pads,
 	       (unsigned long long)ctrl->events, (unsigned long long)ctrl->drops,
-	       readable ? "yes" : "no");
-	int ok = c.bad == 0 && busy && c.nopen >= LOOPS + 1 && c.nclose >= LOOPS && c.enoent >= 1;
+	       readable ? "yes" : "no", ok ? "yes" : "no");
+	if (ok && !wrap) {
+		ok = settings(fd, ctrl, ring, info.ring_size, tid);
+	}
 	if (ok && wrap) {
 		ok = wrap_and_drops(fd, ctrl, ring, info.ring_size, tid);
 	}

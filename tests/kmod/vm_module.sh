@@ -13,7 +13,7 @@
 # (warnings are errors), and put with tests/kmod/kmodcheck into a busybox
 # initramfs. In the VM: insmod, one /dev/shrike<N> per CPU, kmodcheck
 # (the handshake, the one-opener rule, records of its own openat and close
-# calls that pass sk_evt_check), rmmod; then with a 64 KiB ring, kmodcheck
+# calls that pass sk_evt_check; the other settings), rmmod; then with a 64 KiB ring, kmodcheck
 # wrap (the ring wraps with padding records, then overflows: the drops are
 # counted and reported by an SK_EVT_DROP record), rmmod; and no oops or
 # warning in dmesg.
@@ -39,7 +39,7 @@ command -v make >/dev/null && command -v gcc >/dev/null || tap_skip_all "make an
 [ -x "$kmodcheck" ] || tap_skip_all "tests/kmod/kmodcheck was not built"
 
 suites=${SK_KMOD_SUITES:-bullseye bookworm}
-per_kernel=9
+per_kernel=10
 tap_plan $(($(echo $suites | wc -w) * per_kernel))
 vm_fetch $suites
 
@@ -204,10 +204,17 @@ kernel() {
 	fi
 	rc=$(sed -n 's/^== kmodcheck //p' "$out")
 	res=$(grep -m1 '^kmodcheck: records=' "$out")
-	if [ "$rc" = 0 ]; then
+	if [ "$(field ok "$res")" = yes ]; then
 		pass "$K: openat and close records of kmodcheck pass sk_evt_check ($(echo "$res" | cut -d' ' -f2-))"
 	else
 		fail "$K: openat and close records of kmodcheck pass sk_evt_check" "status ${rc:-none}: $res"
+	fi
+	sres=$(grep -m1 '^kmodcheck: excluded=' "$out")
+	if [ "$rc" = 0 ] && [ -n "$sres" ]; then
+		pass "$K: EXCLUDE_TGID, DROP_FAILED_EXIT, the syscall set and DISABLE take effect; MAP_PRIVATE and unknown flags refused ($(echo "$sres" | cut -d' ' -f2-))"
+	else
+		fail "$K: EXCLUDE_TGID, DROP_FAILED_EXIT, the syscall set and DISABLE take effect; MAP_PRIVATE and unknown flags refused" \
+			"status ${rc:-none}: ${sres:-no result line}"
 	fi
 	rm_rc=$(sed -n 's/^== rmmod //p' "$out")
 	after=$(sed -n 's/^== after //p' "$out")

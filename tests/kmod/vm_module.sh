@@ -1,0 +1,249 @@
+#!/bin/sh
+# tests/kmod/vm_module.sh - the kernel module, shrike.ko, on Debian's
+# bullseye (5.10) and bookworm (6.1) kernels in QEMU.
+#
+# For each kernel that tests/ebpf/vm_lib.sh boots, the matching
+# linux-headers-RELEASE, linux-headers-RELEASE-common (same version) and
+# linux-kbuild-X.Y packages are downloaded the way vm_lib.sh downloads the
+# kernels (a private apt configuration: nothing below /etc/apt or
+# /var/lib/apt is read or written) into $SK_KERNEL_CACHE/headers/SUITE,
+# extracted with dpkg-deb -x, and the headers' Makefile, which includes the
+# -common tree by absolute path, is pointed at the extracted copy. A copy of
+# sources/kmod/module is built against them with this machine's gcc
+# (warnings are errors), and put with tests/kmod/kmodcheck into a busybox
+# initramfs. In the VM: insmod, one /dev/shrike<N> per CPU, kmodcheck
+# (the handshake, the one-opener rule, records of its own openat and close
+# calls that pass sk_evt_check; the other settings), rmmod; then with a 64 KiB ring, kmodcheck
+# wrap (the ring wraps with padding records, then overflows: the drops are
+# counted and reported by an SK_EVT_DROP record), rmmod; and no oops or
+# warning in dmesg.
+#
+# SK_KMOD_SUITES picks the suites (default "bullseye bookworm"); the
+# variables of vm_lib.sh (SK_KERNEL_CACHE, SK_KERNEL_MAX_AGE,
+# SK_DEBIAN_MIRROR, SK_KERNEL_CONSOLE) apply. Needs qemu-system-x86,
+# busybox-static, cpio, apt, dpkg, make and gcc.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/ebpf/vm_lib.sh"
+
+kmodcheck="$top_builddir/tests/kmod/kmodcheck"
+
+# what vm_require checks, but not the eBPF plugin: the module needs none
+[ "$(uname -m)" = x86_64 ] || tap_skip_all "x86-64 only"
+[ -n "$qemu" ] || tap_skip_all "qemu-system-x86_64 not installed (qemu-system-x86)"
+{ [ -x "$busybox" ] && ldd "$busybox" 2>&1 | grep -q "not a dynamic"; } ||
+	tap_skip_all "busybox-static not installed"
+command -v cpio >/dev/null || tap_skip_all "cpio not installed"
+command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
+	tap_skip_all "apt-get and dpkg-deb are needed to download the kernels and headers"
+command -v make >/dev/null && command -v gcc >/dev/null || tap_skip_all "make and gcc are needed to build the module"
+[ -x "$kmodcheck" ] || tap_skip_all "tests/kmod/kmodcheck was not built"
+
+suites=${SK_KMOD_SUITES:-bullseye bookworm}
+per_kernel=10
+tap_plan $(($(echo $suites | wc -w) * per_kernel))
+vm_fetch $suites
+
+# ---- the headers --------------------------------------------------------------
+
+hcache="$cache/headers"
+
+# fetch_headers SUITE - the headers of SUITE's kernel (the one in
+# $cache/SUITE) in $hcache/SUITE/tree, their Makefile pointed at the
+# extracted -common tree; "linux-headers-RELEASE VERSION" in
+# $hcache/SUITE/package. Prints what went wrong.
+fetch_headers() {
+	_s=$1
+	_rel=$(cat "$cache/$_s/release" 2>/dev/null)
+	_ver=$(cut -d' ' -f2 "$cache/$_s/package" 2>/dev/null)
+	[ -n "$_rel" ] && [ -n "$_ver" ] || { echo "$_s: no kernel in the cache"; return 1; }
+	_want="linux-headers-$_rel $_ver"
+	if [ "$(cat "$hcache/$_s/package" 2>/dev/null)" = "$_want" ] &&
+		[ -f "$hcache/$_s/tree/usr/src/linux-headers-$_rel/Makefile" ]; then
+		return 0
+	fi
+	mirror=${SK_DEBIAN_MIRROR:-$(debian_mirror)}
+	[ -n "$mirror" ] || { echo "no Debian mirror in /etc/apt/sources.list{,.d}: set SK_DEBIAN_MIRROR"; return 1; }
+	# vm_lib.sh's A() on an apt state of its own (st is read at each call)
+	st="$hcache/apt"
+	mkdir -p "$st/none" "$st/state" "$st/lists/partial" "$st/cache/archives/partial" || return 1
+	: >"$st/status"
+	: >"$st/log"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $_s main" >"$st/sources.list"
+	A apt-get -q update >>"$st/log" 2>&1 || { echo "$_s: apt-get update failed: $(tail -n 3 "$st/log" | tr '\n' ' ')"; return 1; }
+	_hp="linux-headers-$_rel"
+	_common=$(depends_on "$_hp=$_ver" linux-headers-)
+	_kb=$(depends_on "$_hp=$_ver" linux-kbuild-)
+	_cver=$(suite_version "$_common" "$_s")
+	_kbver=$(suite_version "$_kb" "$_s")
+	[ -n "$_common" ] && [ -n "$_cver" ] && [ -n "$_kb" ] && [ -n "$_kbver" ] ||
+		{ echo "$_s: $_hp=$_ver: no -common or linux-kbuild dependency found"; return 1; }
+	_x="$hcache/$_s.new"
+	rm -rf "$_x" "$st/dl" && mkdir -p "$_x/tree" "$st/dl" || return 1
+	if ! (cd "$st/dl" && A apt-get download "$_hp=$_ver" "$_common=$_cver" "$_kb=$_kbver") >>"$st/log" 2>&1; then
+		echo "$_s: apt-get download $_hp $_common $_kb failed: $(tail -n 3 "$st/log" | tr '\n' ' ')"
+		rm -rf "$_x" "$st/dl"
+		return 1
+	fi
+	for _d in "$st"/dl/*.deb; do
+		dpkg-deb -x "$_d" "$_x/tree" || { echo "$_s: dpkg-deb -x $_d failed"; rm -rf "$_x" "$st/dl"; return 1; }
+	done
+	rm -rf "$st/dl" "$st/cache/pkgcache.bin"
+	# the Makefile is one line: include /usr/src/linux-headers-RELEASE-common/Makefile
+	_mk="$_x/tree/usr/src/$_hp/Makefile"
+	sed -i "s|^include /usr/src/|include $hcache/$_s/tree/usr/src/|" "$_mk" || return 1
+	grep -q "^include $hcache/$_s/tree/usr/src/" "$_mk" ||
+		{ echo "$_s: unexpected $_hp/Makefile: $(head -n 3 "$_mk" | tr '\n' ' ')"; return 1; }
+	echo "$_want" >"$_x/package" && rm -rf "$hcache/$_s" && mv "$_x" "$hcache/$_s"
+}
+
+_t0=$(date +%s)
+mkdir -p "$hcache" 2>/dev/null || tap_skip_all "cannot create $hcache (SK_KERNEL_CACHE)"
+exec 9>>"$cache/.lock"
+command -v flock >/dev/null && flock -w 900 9
+hdr_err=""
+for s in $suites; do
+	e=$(fetch_headers "$s") || hdr_err="$hdr_err$s: $e
+"
+done
+exec 9>&-
+echo "# headers: $(($(date +%s) - _t0)) s to check or fill $hcache"
+
+# ---- the scenario in the VM ---------------------------------------------------
+
+cat >"$T/scenario.sh" <<'EOS'
+#!/bin/sh
+B=$1 W=$5
+echo "== kernel $(uname -r)"
+insmod "$B/shrike.ko" ring_kb=256 2>&1
+echo "== insmod $?"
+echo "== devices $(ls /dev/shrike* 2>/dev/null | tr '\n' ' ')"
+"$B/kmodcheck" >"$W/kc" 2>&1
+echo "== kmodcheck $?"
+cat "$W/kc"
+rmmod shrike 2>&1
+echo "== rmmod $?"
+echo "== after $(ls /dev/shrike* 2>/dev/null | tr '\n' ' ')"
+insmod "$B/shrike.ko" ring_kb=64 2>&1
+"$B/kmodcheck" wrap >"$W/kw" 2>&1
+echo "== wrap $?"
+cat "$W/kw"
+rmmod shrike 2>&1
+echo "== rmmod2 $?"
+echo "== dmesg"
+dmesg
+echo "== end"
+EOS
+
+version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h" 2>/dev/null)
+
+# kernel SUITE - the test points of one kernel
+kernel() {
+	s=$1
+	K=$(vm_label "$s")
+	rel=$(cat "$cache/$s/release" 2>/dev/null)
+	hdr="$hcache/$s/tree/usr/src/linux-headers-$rel"
+	if [ ! -s "$cache/$s/vmlinuz" ] || [ ! -f "$hdr/Makefile" ]; then
+		fail "$K: kernel and headers downloaded" "$(printf '%s\n' "$fetch_err$hdr_err" | grep -v '^$' | head -n 5)"
+		skip_rest $((per_kernel - 1)) "$K" "no kernel or headers"
+		return
+	fi
+	pass "$K: kernel and headers downloaded ($(cat "$hcache/$s/package"))"
+
+	# build a copy laid out as the tree is (the module finds the shared
+	# headers at ../../../include and ../shrike_kmod.h)
+	src="$T/$s/src"
+	mkdir -p "$src/sources/kmod" "$src/include" &&
+		cp -R "$top_srcdir/sources/kmod/module" "$src/sources/kmod/" &&
+		cp "$top_srcdir/sources/kmod/shrike_kmod.h" "$src/sources/kmod/" &&
+		cp -R "$top_srcdir/include/shrike" "$src/include/" &&
+		chmod -R u+w "$src"
+	if make -C "$hdr" M="$src/sources/kmod/module" CC=gcc SHRIKE_WERROR=1 \
+		SHRIKE_VERSION="$version" >"$T/$s/build.log" 2>&1 &&
+		[ -f "$src/sources/kmod/module/shrike.ko" ]; then
+		pass "$K: shrike.ko builds with gcc $(gcc -dumpversion), warnings as errors"
+	else
+		fail "$K: shrike.ko builds with gcc $(gcc -dumpversion), warnings as errors" \
+			"$(tail -n 25 "$T/$s/build.log" | sed '2,$s/^/# /')"
+		skip_rest $((per_kernel - 2)) "$K" "the module did not build"
+		return
+	fi
+
+	rm -rf "$T/$s/root"
+	vm_root "$T/$s/root" "$T/scenario.sh" 2>/dev/null
+	for a in insmod rmmod lsmod dmesg head wc; do
+		ln -sf busybox "$T/$s/root/bin/$a"
+	done
+	cp "$src/sources/kmod/module/shrike.ko" "$kmodcheck" "$T/$s/root/shrike/"
+	vm_pack "$T/$s/root" "$T/$s/initrd.gz"
+	out="$T/$s/console"
+	vm_boot "$s" "$T/$s/initrd.gz" "$out"
+
+	ins=$(sed -n 's/^== insmod //p' "$out")
+	if [ "$ins" = 0 ]; then
+		pass "$K: insmod shrike.ko"
+	else
+		fail "$K: insmod shrike.ko" "insmod: ${ins:-no answer (qemu status $qrc)}" \
+			"$(grep -v '^$' "$out" | grep -iE 'shrike|insmod|module|error' | head -n 10 | sed '2,$s/^/# /')"
+		skip_rest $((per_kernel - 3)) "$K" "the module did not load"
+		return
+	fi
+	kc=$(grep -m1 '^kmodcheck: api=' "$out")
+	ncpus=$(field ncpus "$kc")
+	devs=$(sed -n 's/^== devices //p' "$out")
+	ndevs=$(echo $devs | wc -w)
+	if [ -n "$ncpus" ] && [ "$ndevs" = "$ncpus" ] && echo " $devs " | grep -q " /dev/shrike0 "; then
+		pass "$K: one device per CPU ($devs)"
+	else
+		fail "$K: one device per CPU" "devices: $devs" "kmodcheck: $kc"
+	fi
+	if [ "$(field api "$kc")" = 1.0 ] && [ "$(field kernel "$kc")" = "$rel" ] &&
+		[ "$(field ring "$kc")" = 262144 ] && [ "$(field busy "$kc")" = yes ]; then
+		pass "$K: SK_KMOD_IOC_INFO (API 1.0, $rel, 256 KiB) and a second open is refused"
+	else
+		fail "$K: SK_KMOD_IOC_INFO (API 1.0, $rel, 256 KiB) and a second open is refused" "got: $kc"
+	fi
+	rc=$(sed -n 's/^== kmodcheck //p' "$out")
+	res=$(grep -m1 '^kmodcheck: records=' "$out")
+	if [ "$(field ok "$res")" = yes ]; then
+		pass "$K: openat and close records of kmodcheck pass sk_evt_check ($(echo "$res" | cut -d' ' -f2-))"
+	else
+		fail "$K: openat and close records of kmodcheck pass sk_evt_check" "status ${rc:-none}: $res"
+	fi
+	sres=$(grep -m1 '^kmodcheck: excluded=' "$out")
+	if [ "$rc" = 0 ] && [ -n "$sres" ]; then
+		pass "$K: EXCLUDE_TGID, DROP_FAILED_EXIT, the syscall set and DISABLE take effect; MAP_PRIVATE and unknown flags refused ($(echo "$sres" | cut -d' ' -f2-))"
+	else
+		fail "$K: EXCLUDE_TGID, DROP_FAILED_EXIT, the syscall set and DISABLE take effect; MAP_PRIVATE and unknown flags refused" \
+			"status ${rc:-none}: ${sres:-no result line}"
+	fi
+	rm_rc=$(sed -n 's/^== rmmod //p' "$out")
+	after=$(sed -n 's/^== after //p' "$out")
+	if [ "$rm_rc" = 0 ] && [ -z "$(echo $after)" ]; then
+		pass "$K: rmmod shrike, the devices are gone"
+	else
+		fail "$K: rmmod shrike, the devices are gone" "rmmod: ${rm_rc:-no answer}" "devices left: $after"
+	fi
+	wrc=$(sed -n 's/^== wrap //p' "$out")
+	wres=$(grep '^kmodcheck: wrap_calls=' "$out")
+	if [ "$wrc" = 0 ] && [ "$(sed -n 's/^== rmmod2 //p' "$out")" = 0 ]; then
+		pass "$K: a 64 KiB ring wraps with padding and overflows, drops reported by SK_EVT_DROP ($(echo "$wres" | cut -d' ' -f2-))"
+	else
+		fail "$K: a 64 KiB ring wraps with padding and overflows, drops reported by SK_EVT_DROP" \
+			"status ${wrc:-none}: ${wres:-$(grep '^kmodcheck: ' "$out" | tail -n 1)}"
+	fi
+	bad=$(section dmesg "$out" | grep -E 'Oops|BUG:|WARNING:|Call Trace|general protection|Kernel panic|RIP:|UBSAN|KASAN' || true)
+	if [ -z "$bad" ] && grep -q '^== end' "$out"; then
+		pass "$K: no oops or warning in dmesg, the VM ran to the end"
+	else
+		fail "$K: no oops or warning in dmesg, the VM ran to the end" \
+			"$(printf '%s\n' "${bad:-the scenario did not finish (qemu status $qrc)}" | head -n 15 | sed '2,$s/^/# /')" \
+			"console (tail):" "$(tail -n 15 "$out" | sed '2,$s/^/# /')"
+	fi
+	section dmesg "$out" | grep -i shrike | sed "s/^/# $K dmesg: /"
+}
+
+for s in $suites; do
+	mkdir -p "$T/$s"
+	kernel "$s"
+done
+tap_done

@@ -16,7 +16,9 @@
 # calls that pass sk_evt_check; the other settings), rmmod; then with a 64 KiB ring, kmodcheck
 # wrap (the ring wraps with padding records, then overflows: the drops are
 # counted and reported by an SK_EVT_DROP record), rmmod; and no oops or
-# warning in dmesg.
+# warning in dmesg. Between the two, the daemon runs on engine.kind kmod
+# with the shipped rules and a capture: it must start, capture the
+# records of /bin/cat's opens and stop, and the module must unload after it.
 #
 # SK_KMOD_SUITES picks the suites (default "bullseye bookworm"); the
 # variables of vm_lib.sh (SK_KERNEL_CACHE, SK_KERNEL_MAX_AGE,
@@ -39,7 +41,7 @@ command -v make >/dev/null && command -v gcc >/dev/null || tap_skip_all "make an
 [ -x "$kmodcheck" ] || tap_skip_all "tests/kmod/kmodcheck was not built"
 
 suites=${SK_KMOD_SUITES:-bullseye bookworm}
-per_kernel=10
+per_kernel=12
 tap_plan $(($(echo $suites | wc -w) * per_kernel))
 vm_fetch $suites
 
@@ -112,7 +114,7 @@ echo "# headers: $(($(date +%s) - _t0)) s to check or fill $hcache"
 
 cat >"$T/scenario.sh" <<'EOS'
 #!/bin/sh
-B=$1 W=$5
+B=$1 P=$2 C=$3 R=$4 W=$5
 echo "== kernel $(uname -r)"
 insmod "$B/shrike.ko" ring_kb=256 2>&1
 echo "== insmod $?"
@@ -123,6 +125,30 @@ cat "$W/kc"
 rmmod shrike 2>&1
 echo "== rmmod $?"
 echo "== after $(ls /dev/shrike* 2>/dev/null | tr '\n' ' ')"
+# the daemon on the module: engine.kind kmod, the shipped rules, a capture
+insmod "$B/shrike.ko" ring_kb=1024 2>&1
+"$B/shrike" -c "$C" -o plugins_dir="$P" -o engine.kind=kmod \
+	-o "rules_files=[$R/shrike_rules.yaml]" -o log_level=info -o watch_config_files=false \
+	--capture "$W/k.scap" >"$W/kalerts" 2>"$W/klog" &
+d=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q "source 'kmod' started" "$W/klog" && kill -0 $d 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "== kstarted $(grep -c "source 'kmod' started" "$W/klog")"
+for n in 1 2 3 4 5; do /bin/cat /etc/passwd >/dev/null; done
+sleep 1
+kill -TERM $d
+wait $d
+echo "== kdaemon $?"
+rmmod shrike 2>&1
+echo "== krmmod $?"
+"$B/capdump" "$W/k.scap" >"$W/kdump" 2>&1
+echo "== kcapdump $?"
+echo "== kevents $(grep -vc '^#' "$W/kdump")"
+echo "== kopenat $(grep -c ' openat fd=' "$W/kdump")"
+sed 's/^/klog: /' "$W/klog" | tail -n 8
 insmod "$B/shrike.ko" ring_kb=64 2>&1
 "$B/kmodcheck" wrap >"$W/kw" 2>&1
 echo "== wrap $?"
@@ -230,6 +256,22 @@ kernel() {
 	else
 		fail "$K: a 64 KiB ring wraps with padding and overflows, drops reported by SK_EVT_DROP" \
 			"status ${wrc:-none}: ${wres:-$(grep '^kmodcheck: ' "$out" | tail -n 1)}"
+	fi
+	kst=$(sed -n 's/^== kstarted //p' "$out")
+	kev=$(sed -n 's/^== kevents //p' "$out")
+	kop=$(sed -n 's/^== kopenat //p' "$out")
+	if [ "$kst" = 1 ] && [ "$(sed -n 's/^== kdaemon //p' "$out")" = 0 ] &&
+		[ "$(sed -n 's/^== kcapdump //p' "$out")" = 0 ] && [ "${kop:-0}" -ge 5 ]; then
+		pass "$K: shrike on engine.kind kmod reads the module's rings ($kev records captured, $kop openat) and stops cleanly"
+	else
+		fail "$K: shrike on engine.kind kmod reads the module's rings and stops cleanly" \
+			"started=${kst:-?} daemon=$(sed -n 's/^== kdaemon //p' "$out") records=${kev:-?} openat=${kop:-?}" \
+			"$(grep '^klog: ' "$out" | sed '2,$s/^/# /')"
+	fi
+	if [ "$(sed -n 's/^== krmmod //p' "$out")" = 0 ]; then
+		pass "$K: rmmod after the daemon stopped"
+	else
+		fail "$K: rmmod after the daemon stopped" "rmmod: $(sed -n 's/^== krmmod //p' "$out")"
 	fi
 	bad=$(section dmesg "$out" | grep -E 'Oops|BUG:|WARNING:|Call Trace|general protection|Kernel panic|RIP:|UBSAN|KASAN' || true)
 	if [ -z "$bad" ] && grep -q '^== end' "$out"; then

@@ -50,6 +50,9 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs containerd"
 	# tests/ebpf/ia32.sh: a -m32 static program (32-bit syscalls)
 	pkgs="$pkgs gcc-multilib"
+	# tests/kmod/vm_module.sh: `dkms build` of the installed module source
+	# (a private dkms tree; nothing is installed into /lib/modules)
+	pkgs="$pkgs dkms"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -8,10 +8,12 @@
 # kernels (a private apt configuration: nothing below /etc/apt or
 # /var/lib/apt is read or written) into $SK_KERNEL_CACHE/headers/SUITE,
 # extracted with dpkg-deb -x, and the headers' Makefile, which includes the
-# -common tree by absolute path, is pointed at the extracted copy. A copy of
-# sources/kmod/module is built against them with this machine's gcc
-# (warnings are errors), and put with tests/kmod/kmodcheck into a busybox
-# initramfs. In the VM: insmod, one /dev/shrike<N> per CPU, kmodcheck
+# -common tree by absolute path, is pointed at the extracted copy. The
+# module's source is installed as `make install` installs it (the
+# install-kmod-source part, DESTDIR=$T/SUITE/dest prefix=/usr: the
+# self-contained copy in /usr/src/shrike-VERSION with its dkms.conf), built
+# there against them with this machine's gcc (warnings are errors), and put
+# with tests/kmod/kmodcheck into a busybox initramfs. In the VM: insmod, one /dev/shrike<N> per CPU, kmodcheck
 # (the handshake, the one-opener rule, records of its own openat and close
 # calls that pass sk_evt_check; the other settings), rmmod; then with a 64 KiB ring, kmodcheck
 # wrap (the ring wraps with padding records, then overflows: the drops are
@@ -19,11 +21,15 @@
 # warning in dmesg. Between the two, the daemon runs on engine.kind kmod
 # with the shipped rules and a capture: it must start, capture the
 # records of /bin/cat's opens and stop, and the module must unload after it.
+# Then `dkms build` (a private dkms tree under $T, --kernelsourcedir at the
+# extracted headers) builds the installed source for bookworm's kernel, whose
+# headers ask for gcc-12, this machine's gcc (bullseye's ask for gcc-10);
+# skipped when dkms is not installed or bookworm is not among the suites.
 #
 # SK_KMOD_SUITES picks the suites (default "bullseye bookworm"); the
 # variables of vm_lib.sh (SK_KERNEL_CACHE, SK_KERNEL_MAX_AGE,
 # SK_DEBIAN_MIRROR, SK_KERNEL_CONSOLE) apply. Needs qemu-system-x86,
-# busybox-static, cpio, apt, dpkg, make and gcc.
+# busybox-static, cpio, apt, dpkg, make and gcc; dkms for the last point.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/ebpf/vm_lib.sh"
 
@@ -42,7 +48,7 @@ command -v make >/dev/null && command -v gcc >/dev/null || tap_skip_all "make an
 
 suites=${SK_KMOD_SUITES:-bullseye bookworm}
 per_kernel=12
-tap_plan $(($(echo $suites | wc -w) * per_kernel))
+tap_plan $(($(echo $suites | wc -w) * per_kernel + 1))
 vm_fetch $suites
 
 # ---- the headers --------------------------------------------------------------
@@ -162,6 +168,14 @@ EOS
 
 version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h" 2>/dev/null)
 
+# install_source DESTDIR - the module's source as `make install` installs it,
+# below DESTDIR/usr/src/shrike-$version
+install_source() {
+	rm -rf "$1" &&
+		env -u MAKEFLAGS -u MFLAGS make -C "$top_builddir" install-kmod-source DESTDIR="$1" prefix=/usr &&
+		[ -f "$1/usr/src/shrike-$version/dkms.conf" ] && [ -f "$1/usr/src/shrike-$version/Kbuild" ]
+}
+
 # kernel SUITE - the test points of one kernel
 kernel() {
 	s=$1
@@ -175,20 +189,16 @@ kernel() {
 	fi
 	pass "$K: kernel and headers downloaded ($(cat "$hcache/$s/package"))"
 
-	# build a copy laid out as the tree is (the module finds the shared
-	# headers at ../../../include and ../shrike_kmod.h)
-	src="$T/$s/src"
-	mkdir -p "$src/sources/kmod" "$src/include" &&
-		cp -R "$top_srcdir/sources/kmod/module" "$src/sources/kmod/" &&
-		cp "$top_srcdir/sources/kmod/shrike_kmod.h" "$src/sources/kmod/" &&
-		cp -R "$top_srcdir/include/shrike" "$src/include/" &&
-		chmod -R u+w "$src"
-	if make -C "$hdr" M="$src/sources/kmod/module" CC=gcc SHRIKE_WERROR=1 \
-		SHRIKE_VERSION="$version" >"$T/$s/build.log" 2>&1 &&
-		[ -f "$src/sources/kmod/module/shrike.ko" ]; then
-		pass "$K: shrike.ko builds with gcc $(gcc -dumpversion), warnings as errors"
+	# build the installed source (make install's install-kmod-source part):
+	# its Kbuild finds shrike_kmod.h and include/shrike/ in that directory
+	# and sets SHRIKE_VERSION itself
+	src="$T/$s/dest/usr/src/shrike-$version"
+	if install_source "$T/$s/dest" >"$T/$s/build.log" 2>&1 &&
+		make -C "$hdr" M="$src" CC=gcc SHRIKE_WERROR=1 >>"$T/$s/build.log" 2>&1 &&
+		[ -f "$src/shrike.ko" ]; then
+		pass "$K: shrike.ko builds from the installed source (/usr/src/shrike-$version) with gcc $(gcc -dumpversion), warnings as errors"
 	else
-		fail "$K: shrike.ko builds with gcc $(gcc -dumpversion), warnings as errors" \
+		fail "$K: shrike.ko builds from the installed source with gcc $(gcc -dumpversion), warnings as errors" \
 			"$(tail -n 25 "$T/$s/build.log" | sed '2,$s/^/# /')"
 		skip_rest $((per_kernel - 2)) "$K" "the module did not build"
 		return
@@ -199,7 +209,7 @@ kernel() {
 	for a in insmod rmmod lsmod dmesg head wc; do
 		ln -sf busybox "$T/$s/root/bin/$a"
 	done
-	cp "$src/sources/kmod/module/shrike.ko" "$kmodcheck" "$T/$s/root/shrike/"
+	cp "$src/shrike.ko" "$kmodcheck" "$T/$s/root/shrike/"
 	vm_pack "$T/$s/root" "$T/$s/initrd.gz"
 	out="$T/$s/console"
 	vm_boot "$s" "$T/$s/initrd.gz" "$out"
@@ -288,4 +298,37 @@ for s in $suites; do
 	mkdir -p "$T/$s"
 	kernel "$s"
 done
+
+# ---- dkms build ---------------------------------------------------------------
+
+# dkms on the installed source, in a private dkms tree: bookworm only (its
+# headers ask for gcc-12, which is this machine's gcc; dkms.conf's make
+# command takes the compiler the headers name)
+D="dkms build -m shrike -v $version for bookworm's kernel"
+brel=$(cat "$cache/bookworm/release" 2>/dev/null)
+bhdr="$hcache/bookworm/tree/usr/src/linux-headers-$brel"
+if ! command -v dkms >/dev/null; then
+	# under CI every component is installed: a missing dkms is a failure
+	if [ "${CI:-}" = true ]; then
+		fail "$D" "dkms not installed (scripts/install-deps.sh --test installs it)"
+	else
+		skip_rest 1 "$D" "dkms not installed (scripts/install-deps.sh --test installs it)"
+	fi
+elif ! echo " $suites " | grep -q " bookworm "; then
+	skip_rest 1 "$D" "bookworm is not in SK_KMOD_SUITES"
+elif [ -z "$brel" ] || [ ! -f "$bhdr/Makefile" ]; then
+	skip_rest 1 "$D" "no bookworm kernel or headers"
+else
+	dk="$T/dkms"
+	mkdir -p "$dk/tree" "$dk/modules"
+	if install_source "$dk/dest" >"$dk/log" 2>&1 &&
+		(cd "$dk" && dkms build -m shrike -v "$version" -k "$brel" --kernelsourcedir "$bhdr" \
+			--dkmstree "$dk/tree" --sourcetree "$dk/dest/usr/src" --installtree "$dk/modules") >>"$dk/log" 2>&1 &&
+		ko=$(find "$dk/tree/shrike/$version/$brel" -name 'shrike.ko*' | head -n 1) && [ -n "$ko" ] &&
+		{ ! command -v modinfo >/dev/null || modinfo -F vermagic "$ko" | grep -q "^$brel "; }; then
+		pass "$D (${ko#"$dk/tree/"})"
+	else
+		fail "$D" "$(tail -n 20 "$dk/log" "$dk"/tree/shrike/*/build/make.log 2>/dev/null | sed '2,$s/^/# /')"
+	fi
+fi
 tap_done

@@ -362,7 +362,7 @@ static const char *const engine_kinds[] = {
     "none", "ebpf", "modern_ebpf", "kmod", "replay", "nodriver", "auto", NULL,
 };
 static const enum sk_engine_kind engine_kind_values[] = {
-    SK_ENGINE_NONE, SK_ENGINE_EBPF,   SK_ENGINE_EBPF, SK_ENGINE_KMOD,
+    SK_ENGINE_NONE,   SK_ENGINE_EBPF, SK_ENGINE_EBPF, SK_ENGINE_KMOD,
     SK_ENGINE_REPLAY, SK_ENGINE_NONE, SK_ENGINE_AUTO,
 };
 

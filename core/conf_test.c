@@ -552,7 +552,7 @@ static void test_engine_kinds(void **state)
 		enum sk_engine_kind want;
 	} kinds[] = {
 	    {"none", SK_ENGINE_NONE},	     {"nodriver", SK_ENGINE_NONE}, {"ebpf", SK_ENGINE_EBPF},
-	    {"modern_ebpf", SK_ENGINE_EBPF}, {"kmod", SK_ENGINE_KMOD},  {"auto", SK_ENGINE_AUTO},
+	    {"modern_ebpf", SK_ENGINE_EBPF}, {"kmod", SK_ENGINE_KMOD},	   {"auto", SK_ENGINE_AUTO},
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		char text[128];

@@ -47,7 +47,7 @@ struct source {
 	 * also in daemon.plugins until the choice is made, then the plugin
 	 * not chosen is dropped (pset_drop) */
 	struct sk_plugin_handle *fallback;
-	const char *event_source;   /* h's event_source (NULL: each record names it) */
+	const char *event_source; /* h's event_source (NULL: each record names it) */
 	char *open_params;
 	int fd;
 	bool opened;

@@ -273,8 +273,8 @@ static int load_source_plugin(struct daemon *d, const char *name, struct sk_plug
 {
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "engine.%s", name);
-	int r = load_add(d, name, sk_cfg_get(d->conf->engine, name), prefix, NULL, ret, err,
-			 errlen);
+	int r =
+	    load_add(d, name, sk_cfg_get(d->conf->engine, name), prefix, NULL, ret, err, errlen);
 	if (r == 0 && !sk_loader_has_cap(*ret, SK_CAP_SOURCE)) {
 		snprintf(err, errlen, "%s: engine.kind needs a source plugin, but '%s' is not one",
 			 (*ret)->path, (*ret)->def.name);

@@ -359,11 +359,11 @@ check_load:
 /* ---- engine -------------------------------------------------------------- */
 
 static const char *const engine_kinds[] = {
-    "none", "ebpf", "modern_ebpf", "kmod", "replay", "nodriver", NULL,
+    "none", "ebpf", "modern_ebpf", "kmod", "replay", "nodriver", "auto", NULL,
 };
 static const enum sk_engine_kind engine_kind_values[] = {
-    SK_ENGINE_NONE, SK_ENGINE_EBPF,   SK_ENGINE_EBPF,
-    SK_ENGINE_KMOD, SK_ENGINE_REPLAY, SK_ENGINE_NONE,
+    SK_ENGINE_NONE,   SK_ENGINE_EBPF, SK_ENGINE_EBPF, SK_ENGINE_KMOD,
+    SK_ENGINE_REPLAY, SK_ENGINE_NONE, SK_ENGINE_AUTO,
 };
 
 struct engine {
@@ -371,7 +371,7 @@ struct engine {
 };
 
 static const struct sk_param engine_params[] = {
-    {"kind", SK_PARAM_ENUM, 0, "none", offsetof(struct engine, kind), engine_kinds, 0, 0,
+    {"kind", SK_PARAM_ENUM, 0, "auto", offsetof(struct engine, kind), engine_kinds, 0, 0,
      "where syscall events come from"},
     {NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL},
 };

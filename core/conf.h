@@ -22,6 +22,8 @@ enum sk_engine_kind {
 	SK_ENGINE_EBPF = 1,   /* sources/ebpf ("modern_ebpf" is accepted as a synonym) */
 	SK_ENGINE_KMOD = 2,   /* sources/kmod */
 	SK_ENGINE_REPLAY = 3, /* engine.replay.capture_file, same as -e */
+	SK_ENGINE_AUTO = 4,   /* the default: ebpf, or kmod where the eBPF source cannot
+			       * open (decided at open time, core/pipeline.c) */
 };
 
 /* One entry of `plugins:` (falco.yaml shape). */

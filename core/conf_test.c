@@ -135,7 +135,7 @@ static void test_every_default(void **state)
 	assert_string_equal(c->plugins_dir, SK_PLUGINS_DIR);
 	assert_int_equal(c->nplugins, 0);
 	assert_int_equal(c->load_plugins.n, 0);
-	assert_int_equal(c->engine_kind, SK_ENGINE_NONE);
+	assert_int_equal(c->engine_kind, SK_ENGINE_AUTO); /* ebpf, else kmod (issue 14) */
 	assert_null(c->replay_file);
 	assert_null(c->engine);
 	assert_int_equal(c->log_level, SK_LOG_INFO);
@@ -260,7 +260,7 @@ static void test_shipped_config_validates(void **state)
 	assert_int_equal(c->plugins[1].rules_files.n, 0);
 	assert_false(c->plugins[1].load);
 	assert_string_equal(c->plugins_dir, SK_PLUGINS_DIR);
-	assert_int_equal(c->engine_kind, SK_ENGINE_EBPF); /* the default rules need syscalls */
+	assert_int_equal(c->engine_kind, SK_ENGINE_AUTO); /* the default rules need syscalls */
 	assert_true(output(c, "stdout_output")->enabled);
 	const struct sk_conf_output *fo = output(c, "file_output");
 	assert_false(fo->enabled);
@@ -552,7 +552,7 @@ static void test_engine_kinds(void **state)
 		enum sk_engine_kind want;
 	} kinds[] = {
 	    {"none", SK_ENGINE_NONE},	     {"nodriver", SK_ENGINE_NONE}, {"ebpf", SK_ENGINE_EBPF},
-	    {"modern_ebpf", SK_ENGINE_EBPF}, {"kmod", SK_ENGINE_KMOD},
+	    {"modern_ebpf", SK_ENGINE_EBPF}, {"kmod", SK_ENGINE_KMOD},	   {"auto", SK_ENGINE_AUTO},
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		char text[128];
@@ -583,10 +583,10 @@ static void test_engine_kinds(void **state)
 
 	load_fails("engine:\n  kind: gvisor\n", NULL, 0,
 		   ":2:9: engine.kind: expected one of none, ebpf, modern_ebpf, kmod, replay, "
-		   "nodriver, got 'gvisor'");
+		   "nodriver, auto, got 'gvisor'");
 	load_fails("engine:\n  kind: EBPF\n", NULL, 0,
 		   ":2:9: engine.kind: expected one of none, ebpf, modern_ebpf, kmod, replay, "
-		   "nodriver, got 'EBPF'");
+		   "nodriver, auto, got 'EBPF'");
 	load_fails("engine:\n  kind: replay\n", NULL, 0,
 		   ":2:9: engine.kind: 'replay' needs engine.replay.capture_file");
 	load_fails("engine:\n  kind: ebpf\n  bpf: {}\n", NULL, 0,

@@ -184,8 +184,17 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 			SK_WARN("cannot start the metrics timer");
 		}
 	}
-	SK_NOTICE("Shrike %s running: %zu source(s), %zu plugin(s), engine %s", PACKAGE_VERSION,
-		  d.nsources, d.nplugins, listing_engine_name(d.conf->engine_kind));
+	const char *chosen = "";
+	for (size_t i = 0; d.conf->engine_kind == SK_ENGINE_AUTO && i < d.nplugins; i++) {
+		const char *n = d.plugins[i]->def.name;
+		if (strcmp(n, "ebpf") == 0) {
+			chosen = " (ebpf)";
+		} else if (strcmp(n, "kmod") == 0) {
+			chosen = " (kmod)";
+		}
+	}
+	SK_NOTICE("Shrike %s running: %zu source(s), %zu plugin(s), engine %s%s", PACKAGE_VERSION,
+		  d.nsources, d.nplugins, listing_engine_name(d.conf->engine_kind), chosen);
 	if (d.nsources == 0 || d.nactive > 0) {
 		r = sk_loop_run(d.loop);
 		if (r < 0) {

@@ -43,7 +43,11 @@ struct daemon;
 struct source {
 	struct daemon *d;
 	struct sk_plugin_handle *h; /* owned by daemon.plugins */
-	const char *event_source;   /* h's event_source (NULL: each record names it) */
+	/* engine.kind auto: the kmod source, tried when h (ebpf) cannot open;
+	 * also in daemon.plugins until the choice is made, then the plugin
+	 * not chosen is dropped (pset_drop) */
+	struct sk_plugin_handle *fallback;
+	const char *event_source; /* h's event_source (NULL: each record names it) */
 	char *open_params;
 	int fd;
 	bool opened;
@@ -158,6 +162,9 @@ bool pset_listed(const char *const *l, size_t n, const char *s);
 /* pset_load - every plugin the configuration and the command line ask for,
  * the engine's source and the syscall source's own extractors. */
 int pset_load(struct daemon *d, char *err, size_t errlen);
+/* pset_drop - take plugin h out of the daemon's plugins and close it
+ * (engine.kind auto: the source not chosen). */
+void pset_drop(struct daemon *d, struct sk_plugin_handle *h);
 int pset_create_outputs(struct daemon *d, const struct sk_conf *c, struct sk_outputs **ret,
 			char *err, size_t errlen);
 

@@ -36,7 +36,8 @@ int drules_build_fields(struct daemon *d, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	int r = 0;
-	if (d->conf->engine_kind == SK_ENGINE_EBPF || d->conf->engine_kind == SK_ENGINE_KMOD) {
+	if (d->conf->engine_kind == SK_ENGINE_EBPF || d->conf->engine_kind == SK_ENGINE_KMOD ||
+	    d->conf->engine_kind == SK_ENGINE_AUTO) {
 		r = sk_fields_add_source(d->fields, "syscall");
 	}
 	for (size_t i = 0; r == 0 && i < d->nsources; i++) {

@@ -53,6 +53,8 @@ const char *listing_engine_name(enum sk_engine_kind k)
 		return "kmod";
 	case SK_ENGINE_REPLAY:
 		return "replay";
+	case SK_ENGINE_AUTO:
+		return "auto";
 	default:
 		return "none";
 	}
@@ -64,7 +66,10 @@ void listing_plan(struct daemon *d)
 	char caps[64];
 	printf("configuration: %s\n", c->path ? c->path : "(built-in defaults)");
 	printf("plugins directory: %s\n", c->plugins_dir);
-	printf("engine: %s\n", listing_engine_name(c->engine_kind));
+	printf("engine: %s%s\n", listing_engine_name(c->engine_kind),
+	       c->engine_kind == SK_ENGINE_AUTO
+		   ? " (ebpf where the kernel supports the probe, else kmod; decided at start)"
+		   : "");
 	printf("plugins:\n");
 	for (size_t i = 0; i < d->nplugins; i++) {
 		const struct sk_plugin_handle *h = d->plugins[i];

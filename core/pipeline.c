@@ -272,12 +272,54 @@ static bool on_busy(struct sk_loop *loop, void *arg)
 
 /* ---- sources ------------------------------------------------------------ */
 
+/* open_auto - engine.kind auto: open s->h (ebpf); when it cannot open,
+ * say why in one info line and open s->fallback (kmod) instead; when
+ * neither opens, one error line with both reasons (each plugin's error
+ * names what is missing and what to install). The source not chosen is
+ * dropped from the plugins. */
+static int open_auto(struct daemon *d, struct source *s, int *ret_fd, char *err, size_t errlen)
+{
+	struct sk_plugin_handle *eb = s->h, *km = s->fallback;
+	char eberr[ERRLEN] = "";
+	s->fallback = NULL;
+	if (eb->def.source->open(eb->inst, s->open_params, ret_fd, eberr, sizeof(eberr)) == SK_OK) {
+		SK_INFO("engine auto: the eBPF probe runs on this kernel; using the ebpf source");
+		pset_drop(d, km);
+		return SK_OK;
+	}
+	if (eberr[0] == '\0') {
+		snprintf(eberr, sizeof(eberr), "unknown error");
+	}
+	SK_INFO("engine auto: the eBPF probe cannot run here (%s); trying the kernel module",
+		eberr);
+	s->h = km;
+	pset_drop(d, eb);
+	char kmerr[ERRLEN] = "";
+	if (km->def.source->open(km->inst, s->open_params, ret_fd, kmerr, sizeof(kmerr)) == SK_OK) {
+		SK_INFO("engine auto: using the kmod source (the shrike kernel module)");
+		return SK_OK;
+	}
+	snprintf(err, errlen,
+		 "engine auto: no syscall source can run on this host: eBPF probe: %s; kernel "
+		 "module: %s",
+		 eberr, kmerr[0] ? kmerr : "unknown error");
+	return SK_ERR;
+}
+
 int pipe_open_sources(struct daemon *d, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < d->nsources; i++) {
 		struct source *s = &d->sources[i];
 		int fd = -1;
-		int r = s->h->def.source->open(s->h->inst, s->open_params, &fd, err, errlen);
+		int r;
+		if (s->fallback != NULL) {
+			r = open_auto(d, s, &fd, err, errlen);
+			if (r != SK_OK) {
+				return -EIO;
+			}
+		} else {
+			r = s->h->def.source->open(s->h->inst, s->open_params, &fd, err, errlen);
+		}
 		if (r != SK_OK) {
 			char msg[ERRLEN];
 			snprintf(msg, sizeof(msg), "source '%s' could not start: %s",

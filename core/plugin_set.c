@@ -266,6 +266,57 @@ static int load_entries(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* load_source_plugin - the source plugin `name`, configured from
+ * engine.<name>. */
+static int load_source_plugin(struct daemon *d, const char *name, struct sk_plugin_handle **ret,
+			      char *err, size_t errlen)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "engine.%s", name);
+	int r =
+	    load_add(d, name, sk_cfg_get(d->conf->engine, name), prefix, NULL, ret, err, errlen);
+	if (r == 0 && !sk_loader_has_cap(*ret, SK_CAP_SOURCE)) {
+		snprintf(err, errlen, "%s: engine.kind needs a source plugin, but '%s' is not one",
+			 (*ret)->path, (*ret)->def.name);
+		return -EINVAL;
+	}
+	return r;
+}
+
+/* load_auto - engine.kind auto: both the ebpf and the kmod source are
+ * loaded and configured now (a mistake under engine.ebpf or engine.kmod is
+ * found on any host); which one runs is decided when the sources open
+ * (pipe_open_sources): ebpf, or kmod when ebpf's open fails. The core
+ * knows nothing of what the probe needs: the plugins' own errors say. */
+static int load_auto(struct daemon *d, char *err, size_t errlen)
+{
+	struct sk_plugin_handle *eb = NULL, *km = NULL;
+	int r = load_source_plugin(d, "ebpf", &eb, err, errlen);
+	if (r == 0) {
+		r = load_source_plugin(d, "kmod", &km, err, errlen);
+	}
+	if (r == 0) {
+		r = add_source(d, eb, "");
+	}
+	if (r == 0) {
+		d->sources[d->nsources - 1].fallback = km;
+	}
+	return r;
+}
+
+void pset_drop(struct daemon *d, struct sk_plugin_handle *h)
+{
+	for (size_t i = 0; i < d->nplugins; i++) {
+		if (d->plugins[i] == h) {
+			memmove(&d->plugins[i], &d->plugins[i + 1],
+				(d->nplugins - i - 1) * sizeof(d->plugins[0]));
+			d->nplugins--;
+			sk_loader_close(h);
+			return;
+		}
+	}
+}
+
 /* load_engine - the engine's own source: ebpf, kmod or replay (none for
  * engine.kind none), configured from its engine.* section. */
 static int load_engine(struct daemon *d, char *err, size_t errlen)
@@ -277,6 +328,8 @@ static int load_engine(struct daemon *d, char *err, size_t errlen)
 	switch (c->engine_kind) {
 	case SK_ENGINE_NONE:
 		return 0;
+	case SK_ENGINE_AUTO:
+		return load_auto(d, err, errlen);
 	case SK_ENGINE_EBPF:
 		engine_plugin = "ebpf";
 		engine_section = "ebpf";

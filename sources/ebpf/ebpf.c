@@ -270,11 +270,21 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 	(void)params;
 
 	char rel[128];
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+	/* For tests only: SHRIKE_TEST_EBPF_BTF names the file checked instead
+	 * of /sys/kernel/btf/vmlinux, so that a test can make the probe
+	 * unsupported on a host where it runs (engine.kind auto's fallback,
+	 * tests/integration/engine_auto.sh). libbpf itself still reads the
+	 * kernel's own BTF. */
+	const char *btf = getenv("SHRIKE_TEST_EBPF_BTF");
+	if (btf == NULL || btf[0] == '\0') {
+		btf = "/sys/kernel/btf/vmlinux";
+	}
+	if (access(btf, R_OK) != 0) {
+		int en = errno;
 		snprintf(err, errlen,
-			 "Linux %s has no BTF (/sys/kernel/btf/vmlinux: %s), which the eBPF probe "
-			 "needs; run a kernel >= 5.10 built with CONFIG_DEBUG_INFO_BTF=y",
-			 ebpf_load_kernel_release(rel, sizeof(rel)), strerror(errno));
+			 "Linux %s has no BTF (%s: %s), which the eBPF probe needs; run a kernel "
+			 ">= 5.10 built with CONFIG_DEBUG_INFO_BTF=y",
+			 ebpf_load_kernel_release(rel, sizeof(rel)), btf, strerror(en));
 		return SK_ERR;
 	}
 	bool fatal = false;

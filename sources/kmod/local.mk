@@ -44,3 +44,8 @@ endif
 # saying how to load it.
 TESTS += tests/integration/kmod_missing.sh
 EXTRA_DIST += tests/integration/kmod_missing.sh
+
+# engine.kind auto (the default): ebpf here, else kmod, else one line
+# naming what each lacks (skipped without root, BTF or either plugin).
+TESTS += tests/integration/engine_auto.sh
+EXTRA_DIST += tests/integration/engine_auto.sh

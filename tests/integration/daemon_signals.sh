@@ -8,6 +8,7 @@ tap_plan 11
 
 cat > "$T/shrike.yaml" <<YAML
 plugins_dir: $SK_TEST_PLUGINS_DIR
+engine: {kind: none}
 json_output: true
 stdout_output:
   enabled: false

@@ -132,6 +132,7 @@ fi
 # The daemon's metrics snapshot carries per-output counters.
 cat >"$T/metrics.yaml" <<EOC
 plugins_dir: $SK_TEST_PLUGINS_DIR
+engine: {kind: none}
 json_output: true
 stdout_output:
   enabled: false

@@ -262,6 +262,7 @@ like "$(cat "$T/bad2.err")" "syslog_output\.facility: expected one of .*local7.*
 # reach rsyslog through the syslog output.
 cat >"$T/daemon.yaml" <<EOC
 plugins_dir: $SK_TEST_PLUGINS_DIR
+engine: {kind: none}
 json_output: true
 stdout_output:
   enabled: false

@@ -5,7 +5,8 @@
 # /usr/local/bin/sk-attack; no registry), starts four podman containers on a
 # network of its own (ordinary: the "nginx" web server; privileged; one with
 # SYS_MODULE, SYS_PTRACE and NET_RAW added; a listener), starts the real
-# shrike with the shipped shrike.yaml (engine ebpf, the default rules files,
+# shrike with the shipped shrike.yaml (engine auto, which picks ebpf on a
+# host where the probe runs; the default rules files,
 # JSON alerts to a file), performs every behaviour of issue 5 for real
 # (podman exec, and on the host for host-scoped rules), then checks that
 # each behaviour raised exactly the expected rule, with the container.id
@@ -68,7 +69,7 @@ shrike_run "$T/alerts.json" --capture "$T/detect.scap" >"$T/shrike.out" 2>"$T/sh
 spid=$!
 on_exit "kill -INT $spid 2>/dev/null; wait $spid 2>/dev/null"
 if wait_for 60 grep -q "source 'ebpf' started" "$T/shrike.err"; then
-	pass "shrike starts with the shipped config (engine ebpf) and the default rules"
+	pass "shrike starts with the shipped config (engine auto: ebpf) and the default rules"
 else
 	fail "shrike starts with the shipped config and the default rules" "$(tail -n 20 "$T/shrike.err")"
 	echo "1..$_tap_n"

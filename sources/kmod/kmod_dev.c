@@ -100,8 +100,8 @@ int kmod_dev_open_all(struct kmod *k, const struct sk_kmod_syscalls *sc, char *e
 	int r = open_one(&first, 0, err, errlen);
 	if (r == -ENOENT) {
 		snprintf(err, errlen,
-			 "the shrike kernel module is not loaded: load it with `modprobe shrike` "
-			 "(package shrike-dkms) or use engine.kind: ebpf");
+			 "the shrike kernel module is not loaded (no /dev/shrike0): load it with "
+			 "`modprobe shrike` (package shrike-dkms)");
 		return r;
 	}
 	if (r < 0) {

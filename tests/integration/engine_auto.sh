@@ -63,7 +63,7 @@ out=$(SHRIKE_TEST_EBPF_BTF="$T/no-btf" timeout 30 "$SHRIKE" -c "$T/auto.yaml" $P
 is "$rc" 1 "with neither source the daemon exits 1"
 like "$out" "engine auto: the eBPF probe cannot run here \(Linux [^ ]+ has no BTF \($T/no-btf: No such file or directory\)[^)]*\); trying the kernel module" \
 	"one info line says why eBPF cannot run and that the module is tried next"
-like "$out" "engine auto: no syscall source can run on this host: eBPF probe: Linux [^ ]+ has no BTF \($T/no-btf: No such file or directory\), which the eBPF probe needs; run a kernel >= 5\.10 built with CONFIG_DEBUG_INFO_BTF=y; kernel module: the shrike kernel module is not loaded: load it with \`modprobe shrike\` \(package shrike-dkms\)" \
+like "$out" "engine auto: no syscall source can run on this host: eBPF probe: Linux [^ ]+ has no BTF \($T/no-btf: No such file or directory\), which the eBPF probe needs; run a kernel >= 5\.10 built with CONFIG_DEBUG_INFO_BTF=y; kernel module: the shrike kernel module is not loaded \(no /dev/shrike0\): load it with \`modprobe shrike\` \(package shrike-dkms\)" \
 	"one error line names what is missing for each and what to install"
 is "$(printf '%s\n' "$out" | grep -c 'no syscall source can run')" 1 "that line is said once"
 is "$(printf '%s\n' "$out" | grep -c "source '[a-z]*' started")" 0 "no source is started"

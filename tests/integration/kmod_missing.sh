@@ -22,7 +22,7 @@ like "$out" "^  container .*\(extract,parse\)" "the container plugin is loaded w
 
 out=$(timeout 20 "$SHRIKE" -c "$T/kmod.yaml" $P 2>&1); rc=$?
 is "$rc" 1 "without the module the daemon exits 1"
-like "$out" "the shrike kernel module is not loaded: load it with \`modprobe shrike\` \(package shrike-dkms\) or use engine\.kind: ebpf$" \
+like "$out" "the shrike kernel module is not loaded \(no /dev/shrike0\): load it with \`modprobe shrike\` \(package shrike-dkms\)$" \
 	"without the module one line says how to load it"
 is "$(printf '%s\n' "$out" | grep -c 'kernel module is not loaded')" 1 "that line is said once"
 

@@ -55,7 +55,8 @@ int rt_load_conf(const struct sk_daemon_opts *o, struct sk_conf **ret, char *err
 	}
 	for (size_t i = 0; i < o->ndisable_sources; i++) {
 		if (strcmp(o->disable_sources[i], "syscall") == 0 &&
-		    (c->engine_kind == SK_ENGINE_EBPF || c->engine_kind == SK_ENGINE_KMOD)) {
+		    (c->engine_kind == SK_ENGINE_EBPF || c->engine_kind == SK_ENGINE_KMOD ||
+		     c->engine_kind == SK_ENGINE_AUTO)) {
 			c->engine_kind = SK_ENGINE_NONE; /* --disable-source syscall */
 		}
 	}

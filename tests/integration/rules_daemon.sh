@@ -10,6 +10,8 @@ good="$top_builddir/tests/plugins/fixtures/.libs/good.so"
 [ -e "$good" ] || tap_skip_all "fixture plugin $good not built"
 cat > "$T/shrike.yaml" <<YAML
 plugins_dir: $SK_TEST_PLUGINS_DIR
+engine:
+  kind: none
 json_output: true
 plugins:
   - name: good

@@ -751,8 +751,7 @@ unsigned sk_loader_caps(const struct sk_plugin_handle *h)
 
 const char *sk_loader_last_error(const struct sk_plugin_handle *h)
 {
-	const char *e = h->def.last_error != NULL ? h->def.last_error(h->inst) : NULL;
-	return e != NULL && e[0] != '\0' ? e : "no reason given";
+	return sk_loader_reason(h->def.last_error, h->inst);
 }
 
 const char *sk_loader_event_source(const struct sk_plugin_handle *h)

@@ -111,6 +111,14 @@ unsigned sk_loader_caps(const struct sk_plugin_handle *h);
  * it themselves). */
 const char *sk_loader_event_source(const struct sk_plugin_handle *h);
 
+/* sk_loader_reason - what a plugin's last_error() (may be NULL) says about
+ * inst's last failure, or "no reason given". Same thread as the failure. */
+static inline const char *sk_loader_reason(const char *(*last_error)(void *), void *inst)
+{
+	const char *e = last_error != NULL ? last_error(inst) : NULL;
+	return e != NULL && e[0] != '\0' ? e : "no reason given";
+}
+
 /* sk_loader_last_error - the plugin's reason for the failure of its last
  * call (last_error()), or "no reason given" when it has none. Call right
  * after the failing call, on the same thread. */

@@ -26,6 +26,7 @@
 #include "common/clock.h"
 #include "common/tbucket.h"
 #include "log.h"
+#include "loader.h"
 #include "outq.h"
 
 #define DEFAULT_CAPACITY     65536
@@ -328,8 +329,7 @@ static bool backoff_wait(struct sk_outq *q, uint64_t ms)
 /* why - the output plugin's reason for its last failure. */
 static const char *why(struct sk_outq *q)
 {
-	const char *e = q->ops.last_error != NULL ? q->ops.last_error(q->inst) : NULL;
-	return e != NULL && e[0] != '\0' ? e : "no reason given";
+	return sk_loader_reason(q->ops.last_error, q->inst);
 }
 
 static void do_reopen(struct sk_outq *q)

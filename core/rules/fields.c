@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/hash.h"
+#include "loader.h"
 #include "log.h"
 #include "rules/fields.h"
 
@@ -337,9 +338,9 @@ void sk_fields_extract_failed(const struct sk_field_def *d)
 		return;
 	}
 	logged_ns = now;
-	const char *why = d->plugin->last_error ? d->plugin->last_error(d->inst) : NULL;
 	SK_WARN("plugin '%s' could not extract %s: %s; %" PRIu64 " extraction error(s) so far",
-		d->plugin->name, d->field->name, why && why[0] ? why : "no reason given", failures);
+		d->plugin->name, d->field->name, sk_loader_reason(d->plugin->last_error, d->inst),
+		failures);
 }
 
 const struct sk_field_def *sk_fields_find(const struct sk_fields *f, const char *source,

@@ -349,6 +349,38 @@ static void test_open_batches_close(void **state)
 	P->destroy(inst);
 }
 
+/* A thread that moves between CPUs leaves records in two rings: a batch
+ * hands them over in time order, ties in the order they were read. */
+static void test_batch_in_time_order(void **state)
+{
+	(void)state;
+	void *inst = new_inst();
+	char err[512] = "";
+	int fd = -1;
+	assert_int_equal(P->source->open(inst, "", &fd, err, sizeof(err)), SK_OK);
+	assert_int_equal(fake_put(dev[0], 8, 10), 0);
+	assert_int_equal(fake_put(dev[0], 8, 30), 0);
+	assert_int_equal(fake_put(dev[0], 8, 31), 0);
+	assert_int_equal(fake_put(dev[1], 8, 20), 0);
+	assert_int_equal(fake_put(dev[1], 8, 30), 0);
+	assert_int_equal(fake_put(dev[1], 8, 40), 0);
+	const struct sk_evt_hdr *const *evs = NULL;
+	size_t n = 0;
+	assert_int_equal(P->source->next_batch(inst, &evs, &n, err, sizeof(err)), SK_OK);
+	assert_int_equal(n, 6);
+	const uint64_t want[] = {10, 20, 30, 30, 31, 40};
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(evs[i]->ts, want[i]);
+	}
+	/* the two records of time 30: the one read first (the first ring's)
+	 * stays first */
+	const unsigned char *a = (const unsigned char *)evs[2], *b = (const unsigned char *)evs[3];
+	assert_true(a >= dev[0]->data && a < dev[0]->data + dev[0]->size);
+	assert_true(b >= dev[1]->data && b < dev[1]->data + dev[1]->size);
+	P->source->close(inst);
+	P->destroy(inst);
+}
+
 static void test_unknown_syscall(void **state)
 {
 	(void)state;
@@ -369,6 +401,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_no_module, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_major, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_batches_close, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_batch_in_time_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_syscall, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

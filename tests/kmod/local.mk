@@ -9,4 +9,4 @@ check_PROGRAMS += tests/kmod/kmodcheck
 tests_kmod_kmodcheck_SOURCES = tests/kmod/kmodcheck.c
 
 TESTS += tests/kmod/vm_module.sh
-EXTRA_DIST += tests/kmod/vm_module.sh
+EXTRA_DIST += tests/kmod/vm_module.sh tests/kmod/kmod_lib.sh

@@ -92,6 +92,37 @@ int kmod_dev_ioctl(struct kmod *k, unsigned long req, void *arg)
 	return ioctl(k->devs[0].fd, req, arg) == 0 ? 0 : -errno;
 }
 
+/* SK_KMOD_IOC_SET_TABLE: where each parameter comes from, the ebpf
+ * source's table for this configuration. */
+static int send_table(struct kmod *k, char *err, size_t errlen)
+{
+	struct sk_ebpf_sc *rows = calloc(SK_KMOD_MAX_SYSCALLS, sizeof(*rows));
+	__u32 *compat = calloc(SK_KMOD_COMPAT_MAX, sizeof(*compat));
+	int r = -ENOMEM;
+	if (rows == NULL || compat == NULL) {
+		snprintf(err, errlen, "out of memory");
+	} else if ((r = kmod_conf_table(k->conf, rows, compat, err, errlen)) == 0) {
+		struct sk_kmod_table t = {
+		    .rows = (__u64)(uintptr_t)rows,
+		    .compat = (__u64)(uintptr_t)compat,
+		    .nrows = SK_KMOD_MAX_SYSCALLS,
+		    .row_size = sizeof(*rows),
+		    .ncompat = SK_KMOD_COMPAT_MAX,
+		};
+		r = kmod_dev_ioctl(k, SK_KMOD_IOC_SET_TABLE, &t);
+		if (r < 0) {
+			snprintf(err, errlen, "the shrike module refused the syscall table: %s%s",
+				 strerror(-r),
+				 r == -EINVAL ? " (a module of another Shrike version? dmesg says "
+						"which row it refused)"
+					      : "");
+		}
+	}
+	free(rows);
+	free(compat);
+	return r;
+}
+
 int kmod_dev_open_all(struct kmod *k, const struct sk_kmod_syscalls *sc, char *err,
 		      size_t errlen)
 {
@@ -140,8 +171,11 @@ int kmod_dev_open_all(struct kmod *k, const struct sk_kmod_syscalls *sc, char *e
 	}
 
 	__u32 self = (__u32)getpid();
-	__u32 flags = k->conf->drop_failed_exit ? SK_KMOD_F_DROP_FAILED_EXIT : 0;
+	__u32 flags = kmod_conf_flags(k->conf);
 	const char *what = NULL;
+	if ((r = send_table(k, err, errlen)) < 0) {
+		return r;
+	}
 	if ((r = kmod_dev_ioctl(k, SK_KMOD_IOC_EXCLUDE_TGID, &self)) < 0) {
 		what = "SK_KMOD_IOC_EXCLUDE_TGID";
 	} else if ((r = kmod_dev_ioctl(k, SK_KMOD_IOC_SET_FLAGS, &flags)) < 0) {

@@ -17,6 +17,7 @@
 
 #include "kmod_ring.h"
 #include "shrike_kmod.h"
+#include "probe.h"
 
 #define KM_MAX_DEVS	 4096u	     /* /dev/shrike0 .. 4095 at most */
 #define KM_BATCH_MAX	 1024u	     /* records per batch (as the ebpf source) */
@@ -30,6 +31,7 @@ struct kmod_conf {
 	bool drop_failed_exit;	    /* the module drops failed syscalls */
 	struct sk_strlist syscalls; /* event names to record besides the default set */
 	bool all_syscalls;	    /* record every syscall Shrike knows */
+	bool capture_env;	    /* execve records carry the environment */
 };
 
 /* One /dev/shrike<N>. */
@@ -69,11 +71,21 @@ extern const struct sk_param kmod_params[];
 int kmod_conf_syscalls(const struct kmod_conf *c, const uint16_t *types, size_t n,
 		       struct sk_kmod_syscalls *ret, unsigned *ret_count, char *err, size_t errlen);
 
+/* kmod_conf_table - the table the module records from (SK_KMOD_IOC_SET_TABLE):
+ * SK_KMOD_MAX_SYSCALLS rows and SK_KMOD_COMPAT_MAX ia32 entries, built
+ * as the ebpf source builds its probe's. 0, or -EINVAL with the reason in
+ * err. */
+int kmod_conf_table(const struct kmod_conf *c, struct sk_ebpf_sc *rows, __u32 *compat, char *err,
+		    size_t errlen);
+/* kmod_conf_flags - the SK_KMOD_F_* flags of configuration `c`. */
+__u32 kmod_conf_flags(const struct kmod_conf *c);
+
 /* kmod_dev.c */
 /* kmod_dev_open_all - open, check and map every /dev/shrike<N>, and
- * configure the module for this process (exclude it, flags, wake-ups,
- * the syscall set `sc`). Does not enable recording. 0 or -errno with one
- * line in err; on failure what was opened stays in k for kmod_dev_close_all. */
+ * configure the module for this process (the syscall table of the
+ * configuration, exclude this process, flags, the syscall set `sc`,
+ * wake-ups). Does not enable recording. 0 or -errno with one line in err;
+ * on failure what was opened stays in k for kmod_dev_close_all. */
 int kmod_dev_open_all(struct kmod *k, const struct sk_kmod_syscalls *sc, char *err,
 		      size_t errlen);
 /* kmod_dev_ioctl - an ioctl on the first device (the module's settings are

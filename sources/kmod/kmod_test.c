@@ -44,6 +44,8 @@ static int dev_fd[NDEV] = {-1, -1};
 static int mapped[NDEV];
 static char calls[512];		  /* the ioctls, in order: "I0 X0 F0 S0 W0 W1 E0 ..." */
 static uint32_t last_tgid, last_flags, last_wake[NDEV];
+static struct sk_ebpf_sc last_rows[SK_KMOD_MAX_SYSCALLS];
+static __u32 last_compat[SK_KMOD_COMPAT_MAX];
 static struct sk_kmod_syscalls last_sc;
 
 int __real_open(const char *path, int flags, ...);
@@ -125,6 +127,17 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		memcpy(&last_sc, arg, sizeof(last_sc));
 		note('S', d);
 		return 0;
+	case SK_KMOD_IOC_SET_TABLE: {
+		const struct sk_kmod_table *t = arg;
+		assert_int_equal(t->nrows, SK_KMOD_MAX_SYSCALLS);
+		assert_int_equal(t->row_size, sizeof(struct sk_ebpf_sc));
+		assert_int_equal(t->ncompat, SK_KMOD_COMPAT_MAX);
+		assert_int_equal(t->reserved, 0);
+		memcpy(last_rows, (const void *)(uintptr_t)t->rows, sizeof(last_rows));
+		memcpy(last_compat, (const void *)(uintptr_t)t->compat, sizeof(last_compat));
+		note('T', d);
+		return 0;
+	}
 	case SK_KMOD_IOC_SET_WAKEUP:
 		memcpy(&last_wake[d], arg, 4);
 		note('W', d);
@@ -261,15 +274,24 @@ static void test_open_batches_close(void **state)
 {
 	(void)state;
 	conf.drop_failed_exit = true;
+	conf.capture_env = true;
 	void *inst = new_inst();
 	char err[512] = "";
 	int fd = -1;
 	assert_int_equal(P->source->open(inst, "", &fd, err, sizeof(err)), SK_OK);
 	assert_true(fd >= 0);
 	/* configured first, enabled last; global settings to the first device */
-	assert_string_equal(calls, "I0 I1 X0 F0 S0 W0 W1 E0");
+	assert_string_equal(calls, "I0 I1 T0 X0 F0 S0 W0 W1 E0");
 	assert_int_equal(last_tgid, (uint32_t)getpid());
-	assert_int_equal(last_flags, SK_KMOD_F_DROP_FAILED_EXIT);
+	assert_int_equal(last_flags, SK_KMOD_F_DROP_FAILED_EXIT | SK_KMOD_F_CAPTURE_ENV);
+	/* the table: the ebpf source's rows, every known syscall (the set
+	 * selects), and the ia32 numbers mapped onto them */
+	assert_int_equal(last_rows[SYS_openat].type, SK_SC_OPENAT);
+	assert_int_equal(last_rows[SYS_openat].nparams, SK_SC_OPENAT_NPARAMS);
+	assert_int_equal(last_rows[SYS_openat].p[0].kind, SK_K_RET);
+	assert_int_equal(last_rows[SYS_execve].special, SK_SP_EXEC);
+	assert_int_equal(last_rows[SYS_read].type, SK_SC_READ);
+	assert_int_equal(last_compat[5 /* ia32 open */] & SK_CNR_NR, SYS_open + 1);
 	assert_int_equal(last_wake[0], 1024);
 	assert_int_equal(mapped[0], 1);
 	assert_int_equal(mapped[1], 1);

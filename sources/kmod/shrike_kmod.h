@@ -24,6 +24,13 @@
  * drops it and counts it (`drops`), and writes an SK_EVT_DROP record with
  * the number lost as soon as there is room again, as the eBPF source does.
  *
+ * What a record holds: the same table the eBPF probe runs from
+ * (sources/ebpf/probe.h, struct sk_ebpf_sc: for each x86-64 syscall
+ * number, its event type and where each parameter comes from), given to
+ * the module with SK_KMOD_IOC_SET_TABLE before recording starts. The
+ * eBPF source and the module thus write the same parameters, from the
+ * same sources, for the same syscalls.
+ *
  * Wake-ups: poll() on a device is readable when its ring holds at least
  * `wakeup_bytes` (SK_KMOD_IOC_SET_WAKEUP; 0: any record) or when the
  * ring is more than half full; the reader may also poll the ring on a
@@ -51,7 +58,7 @@ struct sk_kmod_ctrl {
 	__u64 tail;	    /* bytes consumed, ever (reader) */
 	__u64 events;	    /* records written on this CPU */
 	__u64 drops;	    /* records lost on this CPU: ring full */
-	__u64 drops_fault;  /* records cut short: user memory unreadable */
+	__u64 drops_fault;  /* parameters left empty: user memory unreadable */
 	__u32 ring_size;    /* bytes of records after this page */
 	__u32 wakeup_bytes; /* SK_KMOD_IOC_SET_WAKEUP */
 	__u64 reserved[26];
@@ -79,6 +86,30 @@ struct sk_kmod_syscalls {
 
 /* SK_KMOD_IOC_SET_FLAGS */
 #define SK_KMOD_F_DROP_FAILED_EXIT (1u << 0) /* no record for a failed syscall */
+#define SK_KMOD_F_CAPTURE_ENV	   (1u << 1) /* execve records carry the environment */
+#define SK_KMOD_F_ALL		   (SK_KMOD_F_DROP_FAILED_EXIT | SK_KMOD_F_CAPTURE_ENV)
+
+/* SK_KMOD_IOC_SET_TABLE: where each parameter of each syscall's record
+ * comes from. `rows` points to `nrows` (SK_KMOD_MAX_SYSCALLS) entries of
+ * `row_size` bytes, each a struct sk_ebpf_sc of sources/ebpf/probe.h
+ * indexed by x86-64 syscall number (its `enabled` field is not read: the
+ * set of SK_KMOD_IOC_SET_SYSCALLS decides); `compat` points to `ncompat`
+ * (SK_KMOD_COMPAT_MAX) __u32 entries indexed by ia32 syscall number, or
+ * SK_KMOD_MAX_SYSCALLS + a socketcall sub-call, each the x86-64 number + 1
+ * of the row that records it (0: none) with probe.h's SK_CNR_SOCKETCALL
+ * flag on socketcall's own entry (the other SK_CNR_* bits are not read).
+ * The module checks every row against <shrike/syscall_events.h> (EINVAL
+ * when one does not match) and refuses SK_KMOD_IOC_ENABLE (ENODATA) until
+ * it has a table. Global, like the other settings. */
+#define SK_KMOD_COMPAT_MAX (SK_KMOD_MAX_SYSCALLS + 32)
+struct sk_kmod_table {
+	__u64 rows;	/* user pointer to the rows */
+	__u64 compat;	/* user pointer to the ia32 map */
+	__u32 nrows;	/* SK_KMOD_MAX_SYSCALLS */
+	__u32 row_size; /* sizeof(struct sk_ebpf_sc) */
+	__u32 ncompat;	/* SK_KMOD_COMPAT_MAX */
+	__u32 reserved; /* 0 */
+};
 
 #define SK_KMOD_IOC_MAGIC	 'S'
 #define SK_KMOD_IOC_INFO	 _IOR(SK_KMOD_IOC_MAGIC, 1, struct sk_kmod_info)
@@ -88,5 +119,6 @@ struct sk_kmod_syscalls {
 #define SK_KMOD_IOC_SET_WAKEUP	 _IOW(SK_KMOD_IOC_MAGIC, 5, __u32)
 #define SK_KMOD_IOC_ENABLE	 _IO(SK_KMOD_IOC_MAGIC, 6) /* start recording */
 #define SK_KMOD_IOC_DISABLE	 _IO(SK_KMOD_IOC_MAGIC, 7) /* stop recording */
+#define SK_KMOD_IOC_SET_TABLE	 _IOW(SK_KMOD_IOC_MAGIC, 8, struct sk_kmod_table)
 
 #endif /* SK_SHRIKE_KMOD_H */

@@ -1,9 +1,12 @@
 /* tests/kmod/kmodcheck.c - drives shrike.ko from inside a test VM
  * (tests/kmod/vm_module.sh): opens /dev/shrike0 (and checks that a second
  * open is refused), asks SK_KMOD_IOC_INFO, selects openat and close,
- * records while it opens and closes files itself on CPU 0, then reads the
- * ring it mapped: every record must pass sk_evt_check() and carry the
- * return value only. Prints one line of key=value results
+ * checks that recording cannot start before the module has a syscall table
+ * (ENODATA), gives it the ebpf source's table (SK_KMOD_IOC_SET_TABLE, from
+ * sources/ebpf/ebpf_conf.c), records while it opens and closes files
+ * itself on CPU 0, then reads the ring it mapped: every record must pass
+ * sk_evt_check() and its own openat and close records must carry their
+ * parameters (the descriptor, AT_FDCWD, the path, O_RDONLY). Prints one line of key=value results
  * ("kmodcheck: ...") and exits 0 when all is as expected. Then it checks
  * the other settings: the excluded tgid, SK_KMOD_F_DROP_FAILED_EXIT, an
  * empty syscall set, recording disabled; and that a private mapping and
@@ -31,6 +34,7 @@
 
 #include <shrike/event.h>
 #include <shrike/syscall_events.h>
+#include "sources/ebpf/ebpf_conf.h"
 #include "sources/kmod/shrike_kmod.h"
 
 #define LOOPS 40
@@ -41,9 +45,54 @@ static void setbit(struct sk_kmod_syscalls *s, unsigned nr)
 }
 
 struct counts {
-	unsigned n, bad, pads, nopen, nclose, enoent, mine, dropevts;
+	unsigned n, bad, pads, nopen, nclose, enoent, mine, dropevts, badparams;
 	unsigned long long lost; /* sum of the SK_EVT_DROP records' counts */
 };
+
+static long long param_i64(const struct sk_evt_hdr *rec, unsigned i, int *ok)
+{
+	const void *d = NULL;
+	sk_u32 l = 0;
+	long long v = 0;
+	if (sk_evt_param(rec, i, &d, &l) != 0 || l != 8) {
+		*ok = 0;
+		return 0;
+	}
+	memcpy(&v, d, 8);
+	return v;
+}
+
+/* openat: fd, dirfd, name, flags, mode, dev, ino, layer */
+static int openat_params(const struct sk_evt_hdr *rec, long long res)
+{
+	const void *d = NULL;
+	sk_u32 l = 0, flags = 1;
+	int ok = 1;
+	if (param_i64(rec, 1, &ok) != AT_FDCWD || sk_evt_param(rec, 2, &d, &l) != 0) {
+		return 0;
+	}
+	const char *want = res >= 0 ? "/proc/self/stat" : "/nonexistent/kmodcheck";
+	if (l != strlen(want) + 1 || memcmp(d, want, l) != 0) {
+		return 0;
+	}
+	if (sk_evt_param(rec, 3, &d, &l) != 0 || l != 4) {
+		return 0;
+	}
+	memcpy(&flags, d, 4);
+	/* a descriptor that was opened has an inode */
+	if (res >= 0 && param_i64(rec, 6, &ok) == 0) {
+		return 0;
+	}
+	return ok && flags == O_RDONLY;
+}
+
+/* close: res, fd */
+static int close_params(const struct sk_evt_hdr *rec)
+{
+	int ok = 1;
+	long long fd = param_i64(rec, 1, &ok);
+	return ok && (fd >= 0 || fd == -1);
+}
 
 /* Read every record from tail to head as a reader does, check each, count
  * them, and give the space back (tail, release). */
@@ -92,10 +141,6 @@ static void consume(struct counts *c, struct sk_kmod_ctrl *ctrl, const unsigned 
 			continue;
 		}
 		int ok = sk_evt_param(rec, 0, &d, &l) == 0 && l == 8;
-		for (unsigned i = 1; ok && i < h.nparams; i++) {
-			const void *d2;
-			ok = sk_evt_param(rec, i, &d2, &l) == 0 && l == 0;
-		}
 		const struct sk_sc_event *e = sk_sc_event_info(h.type);
 		if (!ok || e == NULL || e->nparams != h.nparams || h.flags != 0 || h.ts == 0) {
 			c->bad++;
@@ -107,15 +152,17 @@ static void consume(struct counts *c, struct sk_kmod_ctrl *ctrl, const unsigned 
 			if (h.type == SK_SC_OPENAT) {
 				c->nopen++;
 				c->enoent += res == -ENOENT;
+				c->badparams += !openat_params(rec, res);
 			} else if (h.type == SK_SC_CLOSE) {
 				c->nclose++;
+				c->badparams += !close_params(rec);
 			}
 		}
 	}
 	__atomic_store_n(&ctrl->tail, tail, __ATOMIC_RELEASE);
 }
 
-/* openat (48-byte records) and close (40) by turns, both failing at once,
+/* openat (88-byte records) and close (48) by turns, both failing at once,
  * so that records do not end exactly at the end of the ring */
 static void calls(unsigned n)
 {
@@ -215,7 +262,7 @@ static int settings(int fd, struct sk_kmod_ctrl *ctrl, const unsigned char *ring
 	       private_refused ? "refused" : "accepted", flags_refused ? "refused" : "accepted");
 	return private_refused && flags_refused && ex.n == 0 && nofail.bad == 0 &&
 	       nofail.nopen == 5 && nofail.enoent == 0 && nofail.nclose == 5 && off.n == 0 &&
-	       none.n == 0;
+	       none.n == 0 && nofail.badparams == 0;
 }
 
 int main(int argc, char **argv)
@@ -265,6 +312,31 @@ int main(int argc, char **argv)
 	struct sk_kmod_ctrl *ctrl = (struct sk_kmod_ctrl *)m;
 	const unsigned char *ring = m + SK_KMOD_CTRL_SIZE;
 
+	/* no table yet: nothing to record from */
+	int notable = ioctl(fd, SK_KMOD_IOC_ENABLE) != 0 && errno == ENODATA;
+	static struct sk_ebpf_sc rows[SK_KMOD_MAX_SYSCALLS];
+	static __u32 compat[SK_KMOD_COMPAT_MAX];
+	struct ebpf_conf ec;
+	char err[256];
+	memset(&ec, 0, sizeof(ec));
+	if (ebpf_build_table(&ec, rows, err, sizeof(err)) != 0) {
+		printf("kmodcheck: error=table %s\n", err);
+		return 1;
+	}
+	ebpf_build_compat(rows, compat);
+	struct sk_kmod_table tab = {.rows = (__u64)(uintptr_t)rows,
+				    .compat = (__u64)(uintptr_t)compat,
+				    .nrows = SK_KMOD_MAX_SYSCALLS,
+				    .row_size = sizeof(rows[0]),
+				    .ncompat = SK_KMOD_COMPAT_MAX};
+	/* a row that does not match the event table is refused */
+	rows[SYS_openat].nparams++;
+	int badrow = ioctl(fd, SK_KMOD_IOC_SET_TABLE, &tab) != 0 && errno == EINVAL;
+	rows[SYS_openat].nparams--;
+	if (ioctl(fd, SK_KMOD_IOC_SET_TABLE, &tab) != 0) {
+		printf("kmodcheck: error=set_table errno=%d\n", errno);
+		return 1;
+	}
 	struct sk_kmod_syscalls sc;
 	memset(&sc, 0, sizeof(sc));
 	setbit(&sc, SYS_openat);
@@ -292,12 +364,14 @@ int main(int argc, char **argv)
 
 	struct counts c = {0};
 	consume(&c, ctrl, ring, info.ring_size, tid);
-	int ok = c.bad == 0 && busy && c.nopen >= LOOPS + 1 && c.nclose >= LOOPS && c.enoent >= 1;
-	printf("kmodcheck: records=%u mine=%u openat=%u close=%u enoent=%u bad=%u pads=%u "
-	       "events=%llu drops=%llu readable=%s ok=%s\n",
-	       c.n, c.mine, c.nopen, c.nclose, c.enoent, c.bad, c.pads,
+	int ok = c.bad == 0 && busy && c.nopen >= LOOPS + 1 && c.nclose >= LOOPS && c.enoent >= 1 &&
+		 c.badparams == 0 && notable && badrow;
+	printf("kmodcheck: records=%u mine=%u openat=%u close=%u enoent=%u bad=%u badparams=%u "
+	       "pads=%u events=%llu drops=%llu readable=%s no_table=%s bad_row=%s ok=%s\n",
+	       c.n, c.mine, c.nopen, c.nclose, c.enoent, c.bad, c.badparams, c.pads,
 	       (unsigned long long)ctrl->events, (unsigned long long)ctrl->drops,
-	       readable ? "yes" : "no", ok ? "yes" : "no");
+	       readable ? "yes" : "no", notable ? "refused" : "accepted",
+	       badrow ? "refused" : "accepted", ok ? "yes" : "no");
 	if (ok && !wrap) {
 		ok = settings(fd, ctrl, ring, info.ring_size, tid);
 	}

@@ -9,7 +9,9 @@
 # sources/kmod/module/local.mk; the test builds the installed copy.
 
 check_PROGRAMS += tests/kmod/kmodcheck
-tests_kmod_kmodcheck_SOURCES = tests/kmod/kmodcheck.c
+tests_kmod_kmodcheck_SOURCES = tests/kmod/kmodcheck.c sources/ebpf/ebpf_conf.c \
+	sources/ebpf/ebpf_ia32.c
+tests_kmod_kmodcheck_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/ebpf
 
 TESTS += tests/kmod/vm_module.sh tests/kmod/vm_compare.sh
 EXTRA_DIST += tests/kmod/vm_module.sh tests/kmod/vm_compare.sh tests/kmod/kmod_lib.sh

@@ -3,7 +3,7 @@
 #
 # `make install` copies a self-contained source tree into
 # $(prefix)/src/shrike-$(PACKAGE_VERSION)/: the module's C files and
-# shrike_priv.h, shrike_kmod.h and the include/shrike headers the module
+# shrike_priv.h, shrike_kmod.h, probe.h and the include/shrike headers the module
 # includes, under include/shrike/, a dkms.conf, and the Kbuild with
 # SHRIKE_HEADERS set to `here` (the in-tree default, `tree`, looks two and
 # three directories up) and SHRIKE_VERSION to this version. `dkms add`
@@ -15,6 +15,13 @@ SK_KMOD_SRC_FILES = \
 	sources/kmod/module/shrike_main.c \
 	sources/kmod/module/shrike_dev.c \
 	sources/kmod/module/shrike_ring.c \
+	sources/kmod/module/shrike_table.c \
+	sources/kmod/module/shrike_rec.c \
+	sources/kmod/module/shrike_saved.c \
+	sources/kmod/module/shrike_kobj.c \
+	sources/kmod/module/shrike_sock.c \
+	sources/kmod/module/shrike_params.c \
+	sources/kmod/module/shrike_proc.c \
 	sources/kmod/module/shrike_tp.c
 # the headers shared with userspace that shrike_priv.h includes
 SK_KMOD_SHARED_HDRS = include/shrike/event.h include/shrike/syscall_events.h
@@ -32,7 +39,8 @@ install-kmod-source:
 	@d='$(DESTDIR)$(shrikekmodsrcdir)'; \
 	echo " installing the module's source in $$d"; \
 	$(MKDIR_P) "$$d/include/shrike" || exit 1; \
-	for f in $(SK_KMOD_SRC_FILES) sources/kmod/module/Makefile sources/kmod/shrike_kmod.h; do \
+	for f in $(SK_KMOD_SRC_FILES) sources/kmod/module/Makefile sources/kmod/shrike_kmod.h \
+		sources/ebpf/probe.h; do \
 		$(INSTALL_DATA) "$(srcdir)/$$f" "$$d/" || exit 1; \
 	done; \
 	for f in $(SK_KMOD_SHARED_HDRS); do \
@@ -53,7 +61,7 @@ install-kmod-source:
 uninstall-kmod-source:
 	@d='$(DESTDIR)$(shrikekmodsrcdir)'; \
 	for f in $(SK_KMOD_SRC_FILES) sources/kmod/module/Makefile sources/kmod/shrike_kmod.h \
-		$(SK_KMOD_SHARED_HDRS) Kbuild dkms.conf; do \
+		sources/ebpf/probe.h $(SK_KMOD_SHARED_HDRS) Kbuild dkms.conf; do \
 		case $$f in include/*) ;; *) f=`basename $$f`;; esac; \
 		rm -f "$$d/$$f"; \
 	done; \

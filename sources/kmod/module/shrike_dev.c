@@ -137,7 +137,7 @@ static long sk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		if (cmd == SK_KMOD_IOC_EXCLUDE_TGID) {
 			WRITE_ONCE(sk_settings.exclude_tgid, v);
 		} else if (cmd == SK_KMOD_IOC_SET_FLAGS) {
-			if (v & ~SK_KMOD_F_DROP_FAILED_EXIT)
+			if (v & ~SK_KMOD_F_ALL)
 				return -EINVAL;
 			WRITE_ONCE(sk_settings.flags, v);
 		} else {
@@ -145,7 +145,12 @@ static long sk_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			WRITE_ONCE(r->ctrl->wakeup_bytes, v);
 		}
 		return 0;
+	case SK_KMOD_IOC_SET_TABLE:
+		return sk_table_set(up);
 	case SK_KMOD_IOC_ENABLE:
+		/* nothing to record from without a table */
+		if (!sk_table_loaded())
+			return -ENODATA;
 		smp_store_release(&sk_settings.enabled, 1);
 		return 0;
 	case SK_KMOD_IOC_DISABLE:

@@ -2,11 +2,13 @@
 /* sources/kmod/module/shrike_main.c - shrike.ko: load and unload, the
  * module parameter ring_kb, and the recording settings the ioctls set.
  *
- * Load: the rings and devices first, then the tracepoint probes (which
- * find the devices ready). Unload: the probes first, unregistered and
- * waited for (tracepoint_synchronize_unregister), then the devices and
- * rings are freed; no device can be open or mapped then, as each open
- * file and mapping holds a reference to the module.
+ * Load: the per-CPU work areas and the saved-state slots, the rings and
+ * devices, then the tracepoint probes (which find all of them ready).
+ * Unload: the probes first, unregistered and waited for
+ * (tracepoint_synchronize_unregister), then the devices and rings, the
+ * syscall table, the slots and work areas are freed; no device can be
+ * open or mapped then, as each open file and mapping holds a reference to
+ * the module.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -38,19 +40,34 @@ static int __init sk_init(void)
 	}
 	sk_ring_size = ring_kb * 1024u;
 	memset(&sk_settings, 0, sizeof(sk_settings));
+	err = sk_rec_init();
+	if (err)
+		goto fail_rec;
+	err = sk_saved_init();
+	if (err)
+		goto fail_saved;
 	err = sk_dev_init(sk_ring_size);
 	if (err) {
 		pr_err(SK_KMOD_NAME ": cannot create the devices: %d\n", err);
-		return err;
+		goto fail_dev;
 	}
 	err = sk_tp_init();
-	if (err) {
-		sk_dev_exit();
-		return err;
-	}
+	if (err)
+		goto fail_tp;
 	pr_info(SK_KMOD_NAME ": loaded, API %u.%u, %u KiB per CPU\n", SK_KMOD_API_MAJOR,
 		SK_KMOD_API_MINOR, ring_kb);
 	return 0;
+
+fail_tp:
+	sk_dev_exit();
+fail_dev:
+	sk_saved_exit();
+fail_saved:
+	sk_rec_exit();
+fail_rec:
+	if (err == -ENOMEM)
+		pr_err(SK_KMOD_NAME ": out of memory for the work areas\n");
+	return err;
 }
 
 static void __exit sk_exit(void)
@@ -58,6 +75,9 @@ static void __exit sk_exit(void)
 	sk_settings_disable_all();
 	sk_tp_exit();
 	sk_dev_exit();
+	sk_table_exit();
+	sk_saved_exit();
+	sk_rec_exit();
 	pr_info(SK_KMOD_NAME ": unloaded\n");
 }
 

@@ -4,84 +4,47 @@
  * found with for_each_kernel_tracepoint() (they are not exported to
  * modules by name) and attached with tracepoint_probe_register().
  *
- * The probes run in the context of the task that makes the syscall, and
- * never sleep: no allocation, no lock but the ring's wait queue, no user
- * memory access that could fault in pages. Each disables preemption
- * around its use of this CPU's ring (kernels before 6.13 already call
- * them so; newer ones may not for the syscall tracepoints).
+ * They write what the eBPF probe's programs write (probe.bpf.c), from the
+ * same table (shrike_table.c):
+ *   - sys_enter: for the calls whose row saves something (the exec family,
+ *     connect, bind), the arguments, path or sockaddr as the call passed
+ *     them (shrike_saved.c);
+ *   - sys_exit: one record per recorded syscall, table-driven
+ *     (shrike_params.c), a failed exec's record, or the parent's side of a
+ *     clone (shrike_proc.c); a successful exec and the child's side of a
+ *     clone are left to the scheduler probes;
+ *   - sched_process_fork: the child's clone record (res 0);
+ *   - sched_process_exec: the record of a successful execve/execveat,
+ *     describing the new image;
+ *   - sched_process_exit: procexit, for every user thread.
+ * A 32-bit (ia32) call is mapped to the row of the same event through the
+ * table's compat map, socketcall through its sub-call. The reader's own
+ * process (SK_KMOD_IOC_EXCLUDE_TGID) is never recorded.
  *
- * This first version writes one record type: at sys_exit, for the
- * syscalls the reader asked for (SK_KMOD_IOC_SET_SYSCALLS) that have an
- * event in <shrike/syscall_events.h>, the event with its return value
- * (parameter 0) and every other parameter empty (NA). sys_enter and the
- * scheduler probes are attached but record nothing yet.
+ * The probes run in the context of the task that makes the call and never
+ * sleep: no allocation, no lock but spinlocks, user memory read without
+ * faulting pages in. Each disables preemption around its use of this
+ * CPU's work area and ring (kernels before 6.13 call them so already;
+ * newer ones may not for the syscall tracepoints), which is also what
+ * keeps the table (RCU) and the objects it reads alive.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/task_stack.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/compat.h>
-#include <linux/ktime.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/smp.h>
+#include <linux/binfmts.h>
 #include <asm/syscall.h>
-#include <asm/unistd.h>
 
 #include "shrike_priv.h"
 
-/* ---- syscall number -> event ----------------------------------------------- */
-
-/* x86-64 syscall numbers of the events of <shrike/syscall_events.h> */
-struct sk_nr_evt {
-	u16 nr;
-	u16 type;
-};
-#define M(sc, ev) {__NR_##sc, SK_SC_##ev},
-static const struct sk_nr_evt sk_nr_evts[] __initconst = {
-	M(execve, EXECVE) M(execveat, EXECVEAT) M(clone, CLONE) M(fork, FORK) M(vfork, VFORK)
-#ifdef __NR_clone3
-	M(clone3, CLONE3)
-#endif
-	M(setuid, SETUID) M(setgid, SETGID) M(setresuid, SETRESUID) M(setresgid, SETRESGID)
-	M(setreuid, SETREUID) M(setregid, SETREGID) M(capset, CAPSET) M(prctl, PRCTL)
-	M(setns, SETNS) M(unshare, UNSHARE) M(ptrace, PTRACE) M(setpgid, SETPGID)
-	M(setsid, SETSID) M(chroot, CHROOT) M(kill, KILL) M(tkill, TKILL) M(tgkill, TGKILL)
-	M(open, OPEN) M(openat, OPENAT)
-#ifdef __NR_openat2
-	M(openat2, OPENAT2)
-#endif
-	M(creat, CREAT) M(close, CLOSE) M(dup, DUP) M(dup2, DUP2) M(dup3, DUP3)
-	M(unlink, UNLINK) M(unlinkat, UNLINKAT) M(rename, RENAME) M(renameat, RENAMEAT)
-	M(renameat2, RENAMEAT2) M(symlink, SYMLINK) M(symlinkat, SYMLINKAT) M(link, LINK)
-	M(linkat, LINKAT) M(mkdir, MKDIR) M(mkdirat, MKDIRAT) M(rmdir, RMDIR) M(chmod, CHMOD)
-	M(fchmod, FCHMOD) M(fchmodat, FCHMODAT) M(chown, CHOWN) M(lchown, LCHOWN)
-	M(fchown, FCHOWN) M(fchownat, FCHOWNAT) M(chdir, CHDIR) M(fchdir, FCHDIR)
-	M(mount, MOUNT) M(umount2, UMOUNT2) M(memfd_create, MEMFD_CREATE)
-	M(truncate, TRUNCATE) M(ftruncate, FTRUNCATE) M(fcntl, FCNTL) M(pipe, PIPE)
-	M(pipe2, PIPE2) M(eventfd, EVENTFD) M(eventfd2, EVENTFD2) M(signalfd, SIGNALFD)
-	M(signalfd4, SIGNALFD4) M(inotify_init, INOTIFY_INIT) M(inotify_init1, INOTIFY_INIT1)
-	M(timerfd_create, TIMERFD_CREATE) M(epoll_create, EPOLL_CREATE)
-	M(epoll_create1, EPOLL_CREATE1) M(open_by_handle_at, OPEN_BY_HANDLE_AT)
-	M(socket, SOCKET) M(socketpair, SOCKETPAIR) M(connect, CONNECT) M(accept, ACCEPT)
-	M(accept4, ACCEPT4) M(bind, BIND) M(listen, LISTEN) M(sendto, SENDTO)
-	M(recvfrom, RECVFROM) M(sendmsg, SENDMSG) M(recvmsg, RECVMSG) M(shutdown, SHUTDOWN)
-	M(init_module, INIT_MODULE) M(finit_module, FINIT_MODULE) M(bpf, BPF)
-	M(userfaultfd, USERFAULTFD) M(read, READ) M(write, WRITE) M(pread64, PREAD)
-	M(pwrite64, PWRITE) M(readv, READV) M(writev, WRITEV) M(mmap, MMAP)
-	M(mprotect, MPROTECT) M(munmap, MUNMAP) M(poll, POLL) M(ppoll, PPOLL)
-};
-#undef M
-
-/* the event of each syscall number; 0: none */
-static u16 sk_evt_of_nr[SK_KMOD_MAX_SYSCALLS] __read_mostly;
-
-/* the parameter count of each event, from the table's X-macro */
-#define SK_NP_(id, n, name, flags, params) [n] = SK_SC_##id##_NPARAMS,
-static const u8 sk_nparams[SK_SC_COUNT] = {SK_SYSCALL_EVENTS(SK_NP_, SK_SC_P_NONE_)};
-#undef SK_NP_
-
-/* ---- the probes ------------------------------------------------------------- */
+#define SK_CLONE_VFORK 0x4000u
+#define SK_CLONE_VM    0x100u
 
 static bool sk_excluded(void)
 {
@@ -90,82 +53,312 @@ static bool sk_excluded(void)
 	return ex != 0 && (u32)current->tgid == ex;
 }
 
-/* The exit record of `type` with the return value and the other
- * parameters empty. Preemption disabled. */
-static void sk_write_ret(u16 type, long ret)
+static bool sk_on(void)
 {
-	struct sk_ring *r = sk_dev_ring(smp_processor_id());
-	u8 np = sk_nparams[type - SK_EVT_SYSCALL_BASE];
-	u32 len = SK_EVT_HDR_SIZE + 2u * np + 8u;
-	struct sk_evt_hdr *h;
-	u8 *p;
-	u16 l0 = 8;
-	s64 v = ret;
+	return smp_load_acquire(&sk_settings.enabled) != 0;
+}
 
-	if (!r || np == 0)
+/* Decode the current call (raw: the number in the registers) into c: a
+ * 64-bit call is its own row; an ia32 one is mapped through the table's
+ * compat map, socketcall through the sub-call in its first argument, with
+ * the arguments it points to. False when no row records it. */
+static bool sk_decode(const struct sk_table *t, struct pt_regs *regs, long raw, bool compat,
+		      struct sk_call *c)
+{
+	unsigned long a[6];
+	u32 v;
+	int i;
+
+	if (raw < 0 || raw >= SK_KMOD_MAX_SYSCALLS)
+		return false;
+	syscall_get_arguments(current, regs, a);
+	for (i = 0; i < 6; i++)
+		c->args[i] = compat ? (u32)a[i] : a[i];
+	c->compat = compat;
+	c->ret = 0;
+	if (!compat) {
+		c->id = raw;
+		return true;
+	}
+	v = t->compat[raw];
+	if (v & SK_CNR_SOCKETCALL) {
+		u32 call = (u32)c->args[0], s[6] = {0, 0, 0, 0, 0, 0};
+
+		if (call >= SK_KMOD_COMPAT_MAX - SK_KMOD_MAX_SYSCALLS)
+			return false;
+		v = t->compat[SK_KMOD_MAX_SYSCALLS + call];
+		/* the kernel reads 2 to 6 of them; 3 are readable wherever
+		 * the call's own are */
+		if (sk_user_read(s, c->args[1], sizeof(s)) &&
+		    sk_user_read(s, c->args[1], 3 * sizeof(s[0])))
+			return false;
+		for (i = 0; i < 6; i++)
+			c->args[i] = s[i];
+	}
+	if ((v & SK_CNR_NR) == 0)
+		return false;
+	c->id = (long)(v & SK_CNR_NR) - 1;
+	return true;
+}
+
+/* The flags of a clone-family call whose first argument is arg0. */
+static u32 sk_clone_flags(const struct sk_ebpf_sc *sc, u64 arg0)
+{
+	u64 f = 0;
+
+	if (sc->type == SK_SC_CLONE)
+		return (u32)arg0;
+	if (sc->type == SK_SC_CLONE3) {
+		sk_user_read(&f, arg0, sizeof(f));
+		return (u32)f;
+	}
+	if (sc->type == SK_SC_VFORK)
+		return SK_CLONE_VFORK | SK_CLONE_VM;
+	return 0;
+}
+
+/* ---- sys_enter ---------------------------------------------------------------- */
+
+static void sk_save_entry(struct pt_regs *regs, long raw)
+{
+	const struct sk_table *t = rcu_dereference_sched(sk_table);
+	const struct sk_ebpf_sc *sc;
+	struct sk_work *w;
+	struct sk_saved *sv;
+	struct sk_call c;
+	bool compat = in_compat_syscall();
+
+	if (!t || raw < 0 || raw >= SK_KMOD_MAX_SYSCALLS)
 		return;
-	p = sk_ring_reserve(r, len);
-	if (!p)
+	/* most calls leave here: their row saves nothing */
+	if (!compat && !t->rows[raw].save_str && !t->rows[raw].save_sa)
 		return;
-	h = (struct sk_evt_hdr *)p;
-	h->ts = ktime_get_real_ns();
-	h->tid = (u64)current->pid;
-	h->len = len;
-	h->type = type;
-	h->nparams = np;
-	h->flags = 0; /* u16 lengths */
-	memset(p + SK_EVT_HDR_SIZE, 0, 2u * np);
-	memcpy(p + SK_EVT_HDR_SIZE, &l0, 2);
-	memcpy(p + SK_EVT_HDR_SIZE + 2u * np, &v, 8);
-	sk_ring_commit(r, p, len);
+	if (sk_excluded() || !sk_decode(t, regs, raw, compat, &c) || !sk_syscall_on(c.id))
+		return;
+	sc = &t->rows[c.id];
+	if (sc->type == 0 || (!sc->save_str && !sc->save_sa))
+		return;
+	w = sk_work_this_cpu();
+	sv = &w->saved;
+	sv->id = c.id;
+	memcpy(sv->args, c.args, sizeof(sv->args));
+	sv->str_len = 0;
+	sv->sa_len = 0;
+	if (sc->save_str) {
+		long n = sk_user_str(sv->str, c.args[(sc->save_str - 1) % 6], SK_EBPF_STR_MAX);
+
+		sv->str_len = n > 0 ? (u32)n : 0;
+	}
+	if (sc->save_sa) {
+		u64 len = min_t(u64, c.args[sc->save_sa_len % 6], SK_EBPF_SA_MAX);
+
+		if (sk_user_read(sv->sa, c.args[(sc->save_sa - 1) % 6], (u32)len) == 0)
+			sv->sa_len = (u32)len;
+	}
+	sk_saved_put(current, sv);
+}
+
+static void sk_probe_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	if (!sk_on())
+		return;
+	preempt_disable();
+	sk_save_entry(regs, id);
+	preempt_enable();
+}
+
+/* ---- sys_exit ------------------------------------------------------------------ */
+
+/* A failed execve/execveat. */
+static void sk_exit_exec(struct sk_work *w, const struct sk_call *c, const struct sk_ebpf_sc *sc,
+			 const struct sk_saved *sv)
+{
+	bool at = sc->type == SK_SC_EXECVEAT;
+	struct sk_rec r;
+
+	sk_rec_begin(&r, w, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
+		     (u64)current->pid);
+	sk_rec_exec_common(&r, w, current, c->ret);
+	if (at)
+		sk_rec_u64(&r, (u64)(s64)(int)c->args[0]);
+	if (sv && sv->str_len > 0)
+		sk_rec_bytes(&r, sv->str, sv->str_len);
+	else
+		sk_rec_ustr(&r, c->args[at ? 1 : 0]);
+	sk_rec_submit(&r);
+}
+
+/* The parent's side of a clone-family call. */
+static void sk_exit_clone(struct sk_work *w, const struct sk_call *c, const struct sk_ebpf_sc *sc)
+{
+	struct sk_rec r;
+
+	sk_rec_begin(&r, w, sc->type, SK_SC_CLONE_NPARAMS, (u64)current->pid);
+	sk_rec_clone(&r, w, current, c->ret, sk_clone_flags(sc, c->args[0]));
+	sk_rec_submit(&r);
+}
+
+static void sk_sys_exit(struct pt_regs *regs, long ret)
+{
+	const struct sk_table *t = rcu_dereference_sched(sk_table);
+	long raw = syscall_get_nr(current, regs);
+	bool compat = in_compat_syscall();
+	const struct sk_ebpf_sc *sc;
+	const struct sk_saved *sv = NULL;
+	struct sk_work *w;
+	struct sk_call c;
+	struct sk_rec r;
+
+	if (!t || !sk_decode(t, regs, raw, compat, &c) || !sk_syscall_on(c.id))
+		return;
+	sc = &t->rows[c.id];
+	if (sc->type == 0)
+		return;
+	c.ret = ret;
+	w = sk_work_this_cpu();
+	if ((sc->save_str || sc->save_sa) && sk_saved_get(current, c.id, &w->saved)) {
+		sv = &w->saved;
+		sk_saved_clear(current);
+	}
+	if (sc->special == SK_SP_EXEC || sc->special == SK_SP_CLONE) {
+		/* a success is written by sched_process_exec, or (the
+		 * child's side) sched_process_fork */
+		if (ret == 0)
+			return;
+		if (sc->special == SK_SP_EXEC)
+			sk_exit_exec(w, &c, sc, sv);
+		else
+			sk_exit_clone(w, &c, sc);
+		return;
+	}
+	if (ret < 0 && (READ_ONCE(sk_settings.flags) & SK_KMOD_F_DROP_FAILED_EXIT))
+		return;
+	sk_rec_begin(&r, w, sc->type, sc->nparams, (u64)current->pid);
+	sk_rec_params(&r, w, &c, sc, sv);
+	sk_rec_submit(&r);
 }
 
 static void sk_probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
-	long nr;
-	u16 type;
+	long raw;
 
-	if (!READ_ONCE(sk_settings.enabled))
+	if (!sk_on())
 		return;
-	/* ia32 and x32 numbers are not mapped yet: a later version maps them */
-	if (in_compat_syscall())
+	raw = syscall_get_nr(current, regs);
+	/* the common case leaves on the bitmap alone (an ia32 call's number
+	 * is not the table's: it goes through the compat map) */
+	if (!in_compat_syscall() && !sk_syscall_on(raw))
 		return;
-	nr = syscall_get_nr(current, regs);
-	if (nr < 0 || nr >= SK_KMOD_MAX_SYSCALLS)
-		return;
-	if (!(READ_ONCE(sk_settings.syscalls[nr / 64]) & (1ULL << (nr % 64))))
-		return;
-	type = sk_evt_of_nr[nr];
-	if (type == 0 || sk_excluded())
-		return;
-	if (ret < 0 && (READ_ONCE(sk_settings.flags) & SK_KMOD_F_DROP_FAILED_EXIT))
-		return;
-	/* a successful exec's record comes from sched_process_exec (the
-	 * table's rule), which a later version writes */
-	if ((type == SK_SC_EXECVE || type == SK_SC_EXECVEAT) && ret == 0)
+	if (sk_excluded())
 		return;
 	preempt_disable();
-	sk_write_ret(type, ret);
+	sk_sys_exit(regs, ret);
 	preempt_enable();
 }
 
-/* Attached now so that loading proves they can be; they record nothing in
- * this version. */
-static void sk_probe_sys_enter(void *data, struct pt_regs *regs, long id)
-{
-}
+/* ---- the scheduler ------------------------------------------------------------- */
 
+/* The child's side of clone/fork/vfork/clone3 (res = 0). */
 static void sk_probe_fork(void *data, struct task_struct *parent, struct task_struct *child)
 {
+	const struct sk_table *t;
+	const struct sk_ebpf_sc *sc;
+	struct pt_regs *regs;
+	struct sk_call c;
+	struct sk_rec r;
+
+	if (!sk_on() || sk_excluded() || (child->flags & PF_KTHREAD))
+		return;
+	preempt_disable();
+	t = rcu_dereference_sched(sk_table);
+	regs = task_pt_regs(current);
+	if (!t || !sk_decode(t, regs, syscall_get_nr(current, regs), in_compat_syscall(), &c) ||
+	    !sk_syscall_on(c.id))
+		goto out;
+	sc = &t->rows[c.id];
+	if (sc->special != SK_SP_CLONE)
+		goto out;
+	sk_rec_begin(&r, sk_work_this_cpu(), sc->type, SK_SC_CLONE_NPARAMS, (u64)child->pid);
+	sk_rec_clone(&r, sk_work_this_cpu(), child, 0, sk_clone_flags(sc, c.args[0]));
+	sk_rec_submit(&r);
+out:
+	preempt_enable();
 }
 
+/* A successful execve/execveat: the new image. Which call it was comes
+ * from what sys_enter saved, else from the registers. */
 static void sk_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 			  struct linux_binprm *bprm)
 {
+	const struct sk_table *t;
+	const struct sk_ebpf_sc *sc;
+	const struct sk_saved *sv = NULL;
+	struct sk_work *w;
+	struct sk_call c;
+	struct sk_rec r;
+	long id = -1;
+	bool at;
+
+	if (!sk_on() || sk_excluded())
+		return;
+	preempt_disable();
+	t = rcu_dereference_sched(sk_table);
+	if (!t)
+		goto out;
+	w = sk_work_this_cpu();
+	if (sk_saved_any(current, &w->saved)) {
+		sv = &w->saved;
+		id = sv->id;
+		sk_saved_clear(current);
+	} else {
+		struct pt_regs *regs = task_pt_regs(current);
+
+		if (sk_decode(t, regs, syscall_get_nr(current, regs), in_compat_syscall(), &c))
+			id = c.id;
+	}
+	if (id < 0 || id >= SK_KMOD_MAX_SYSCALLS || !sk_syscall_on(id))
+		goto out;
+	sc = &t->rows[id];
+	if (sc->special != SK_SP_EXEC)
+		goto out;
+	at = sc->type == SK_SC_EXECVEAT;
+	sk_rec_begin(&r, w, sc->type, at ? SK_SC_EXECVEAT_NPARAMS : SK_SC_EXECVE_NPARAMS,
+		     (u64)current->pid);
+	sk_rec_exec_common(&r, w, current, 0);
+	if (at) {
+		sk_rec_u64(&r, sv ? (u64)(s64)(int)sv->args[0] : (u64)-100);
+		if (sv && sv->str_len > 0)
+			sk_rec_bytes(&r, sv->str, sv->str_len);
+		else
+			sk_rec_empty(&r);
+	} else {
+		sk_rec_kstr(&r, bprm->filename);
+	}
+	sk_rec_submit(&r);
+out:
+	preempt_enable();
 }
 
+/* procexit: every user thread's exit. */
 static void sk_probe_exit(void *data, struct task_struct *p)
 {
+	struct sk_rec r;
+	int code;
+
+	if (!sk_on() || sk_excluded() || (current->flags & PF_KTHREAD))
+		return;
+	preempt_disable();
+	sk_saved_clear(current);
+	code = READ_ONCE(current->exit_code);
+	sk_rec_begin(&r, sk_work_this_cpu(), SK_SC_PROCEXIT, SK_SC_PROCEXIT_NPARAMS,
+		     (u64)current->pid);
+	sk_rec_u64(&r, (u64)(s64)code);			/* status */
+	sk_rec_u64(&r, (u64)(s64)((code >> 8) & 0xff)); /* ret */
+	sk_rec_u8(&r, (u8)(code & 0x7f));		/* sig */
+	sk_rec_u8(&r, (code & 0x80) ? 1 : 0);		/* core */
+	sk_rec_empty(&r);				/* reaper_tid */
+	sk_rec_submit(&r);
+	preempt_enable();
 }
 
 /* ---- attaching -------------------------------------------------------------- */
@@ -217,10 +410,6 @@ int __init sk_tp_init(void)
 	unsigned int i;
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(sk_nr_evts); i++) {
-		if (sk_nr_evts[i].nr < SK_KMOD_MAX_SYSCALLS)
-			sk_evt_of_nr[sk_nr_evts[i].nr] = sk_nr_evts[i].type;
-	}
 	for_each_kernel_tracepoint(sk_tp_find, NULL);
 	for (i = 0; i < ARRAY_SIZE(sk_tps); i++) {
 		if (!sk_tps[i].tp) {

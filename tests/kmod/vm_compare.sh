@@ -177,7 +177,9 @@ EOS
 # ---- comparing the records ------------------------------------------------------
 
 # records KIND ACTION - ACTION's records of the run on KIND, one per line,
-# normalised: "evt.type param=value ...", without timestamp or thread id.
+# normalised: "evt.type param=value ...", without timestamp or thread id;
+# a record whose timestamp is lower than the one before it (the capture's
+# order, the order the rules saw) gets a field "(order)".
 records() {
 	_t=$(field "$2" "$(grep "^== $1 pids " "$out")")
 	[ -n "$_t" ] || return 0
@@ -198,6 +200,9 @@ records() {
 	$2 != t || $1 ~ /^#/ { next }
 	{
 		line = $3
+		# delivered after a record it precedes: the order itself differs
+		if (prev != "" && $1 + 0 < prev + 0) line = line "\t(order)=before the record ahead of it"
+		prev = $1
 		# tokens name=value; a token without "=" belongs to the value before
 		n = 0
 		for (i = 4; i <= NF; i++) {
@@ -219,8 +224,9 @@ records() {
 
 # compare_records A B - the differences between two lists of normalised
 # records (files), one per line: "evt.type param: ebpf=VALUE kmod=VALUE",
-# "evt.type: ebpf only" or "evt.type: kmod only". Records are paired in
-# order, by event type.
+# "evt.type: ebpf only", "evt.type: kmod only" or, for two records
+# swapped, "A,B order: ebpf=A,B kmod=B,A". Records are paired in order, by
+# event type.
 compare_records() {
 	awk -F'\t' '
 	FNR == NR { e[++ne] = $0; et[ne] = $1; next }
@@ -251,6 +257,11 @@ compare_records() {
 		i = 1; j = 1
 		while (i <= ne || j <= nk) {
 			if (i <= ne && j <= nk && et[i] == kt[j]) { diff(e[i], k[j]); i++; j++ }
+			else if (i < ne && j < nk && et[i] == kt[j + 1] && et[i + 1] == kt[j]) {
+				# two records in the other order
+				printf "%s,%s order: ebpf=%s,%s kmod=%s,%s\n", et[i], et[i + 1], et[i], et[i + 1], kt[j], kt[j + 1]
+				diff(e[i], k[j + 1]); diff(e[i + 1], k[j]); i += 2; j += 2
+			}
 			else if (j <= nk && (i > ne || later(et, ne, i, kt[j]) == 0)) { printf "%s: kmod only\n", kt[j]; j++ }
 			else { printf "%s: ebpf only\n", et[i]; i++ }
 		}

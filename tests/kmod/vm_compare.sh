@@ -224,18 +224,15 @@ records() {
 
 # compare_records A B - the differences between two lists of normalised
 # records (files), one per line: "evt.type param: ebpf=VALUE kmod=VALUE",
-# "evt.type: ebpf only", "evt.type: kmod only" or, for two records
-# swapped, "A,B order: ebpf=A,B kmod=B,A". Records are paired in order, by
-# event type.
+# "evt.type: ebpf only (record N)", "evt.type: kmod only (record N)" or,
+# for a record delivered in another place, "evt.type order: ebpf=record N
+# kmod=record M". Each record of A is paired with the first record of B of
+# the same type not paired yet.
 compare_records() {
 	awk -F'\t' '
 	FNR == NR { e[++ne] = $0; et[ne] = $1; next }
 	{ k[++nk] = $0; kt[nk] = $1 }
-	function later(arr, n, from, ty,   j) {
-		for (j = from; j <= n; j++) if (arr[j] == ty) return 1
-		return 0
-	}
-	function diff(a, b,   na, nb, pa, pb, i, eq, key, m, seen, ord, no) {
+	function diff(a, b,   na, nb, pa, pb, i, eq, key, m, seen, ord, no, ev, kv) {
 		na = split(a, pa, "\t"); nb = split(b, pb, "\t")
 		no = 0
 		for (i = 2; i <= na; i++) {
@@ -254,17 +251,22 @@ compare_records() {
 		}
 	}
 	END {
-		i = 1; j = 1
-		while (i <= ne || j <= nk) {
-			if (i <= ne && j <= nk && et[i] == kt[j]) { diff(e[i], k[j]); i++; j++ }
-			else if (i < ne && j < nk && et[i] == kt[j + 1] && et[i + 1] == kt[j]) {
-				# two records in the other order
-				printf "%s,%s order: ebpf=%s,%s kmod=%s,%s\n", et[i], et[i + 1], et[i], et[i + 1], kt[j], kt[j + 1]
-				diff(e[i], k[j + 1]); diff(e[i + 1], k[j]); i += 2; j += 2
-			}
-			else if (j <= nk && (i > ne || later(et, ne, i, kt[j]) == 0)) { printf "%s: kmod only\n", kt[j]; j++ }
-			else { printf "%s: ebpf only\n", et[i]; i++ }
+		for (i = 1; i <= ne; i++)
+			for (j = 1; j <= nk; j++)
+				if (!(j in by) && kt[j] == et[i]) { to[i] = j; by[j] = i; break }
+		# a record of B placed before one that A has ahead of it
+		top = 0
+		for (j = 1; j <= nk; j++) {
+			if (!(j in by)) continue
+			if (by[j] < top) late[by[j]] = 1
+			else top = by[j]
 		}
+		for (i = 1; i <= ne; i++) {
+			if (!(i in to)) { printf "%s: ebpf only (record %d)\n", et[i], i; continue }
+			if (i in late) printf "%s order: ebpf=record %d kmod=record %d\n", et[i], i, to[i]
+			diff(e[i], k[to[i]])
+		}
+		for (j = 1; j <= nk; j++) if (!(j in by)) printf "%s: kmod only (record %d)\n", kt[j], j
 	}' "$1" "$2"
 }
 

@@ -17,7 +17,9 @@
 #
 # Both captures are dumped (capdump) and each action's records (its thread
 # id) compared field for field, one test point per action: the same events
-# in the same order, each with the same parameters. What legitimately
+# in the same order (the capture's, which the rules saw; a record that
+# arrives before one it follows in time is a difference too), each with
+# the same parameters. What legitimately
 # differs between the two runs is normalised, and only that: the
 # timestamps; the thread id of the action, in the header and in the
 # parameters tid, pid, vtid, vpid, pgid, vpgid, sid and reaper_tid when
@@ -30,16 +32,16 @@
 #
 # Then the drop test, in the same VM: the module loaded with a 64 KiB ring
 # per CPU, the daemon on engine.kind kmod, sysprobe storm on each CPU
-# (20000 open + close each). The daemon must log and alert "Event drops detected", as
-# tests/ebpf/drops.sh checks for the eBPF source, and the total
-# it logs must equal the module's per-CPU drop counters (the END block of
+# (20000 open + close each). The daemon must log and alert "Event drops
+# detected", as tests/ebpf/drops.sh checks for the eBPF source, and the
+# total it logs must equal the module's per-CPU drop counters (the END block of
 # the capture: the control pages' `drops`, read by the kmod plugin at
 # close) and the lost events of the module's SK_EVT_DROP records; the
 # storm's openat records that made it plus the drops cover every open.
 #
 # The variables of vm_lib.sh (SK_KERNEL_CACHE, SK_KERNEL_MAX_AGE,
 # SK_DEBIAN_MIRROR, SK_KERNEL_CONSOLE) apply. Needs what vm_module.sh needs
-# and the ebpf plugin.
+# and the ebpf plugin; under CI (CI=true) a missing one is a failure.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/ebpf/vm_lib.sh"
 . "$top_srcdir/tests/kmod/kmod_lib.sh"

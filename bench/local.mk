@@ -5,6 +5,9 @@ EXTRA_DIST += bench/verifier.sh
 EXTRA_DIST += bench/replay.sh
 EXTRA_DIST += bench/outputs_net.sh
 EXTRA_DIST += bench/outputs.sh
+# bench/kmod_vm.sh: the kernel module's syscall overhead beside the eBPF
+# probe's, in QEMU on Debian's kernels (uses tests/kmod/kmod_lib.sh).
+EXTRA_DIST += bench/kmod_vm.sh
 
 # bench/syscalls.sh: syscall overhead with and without Shrike, against a
 # bare probe (bench/bare_probe.bpf.c + bench/bare_reader), and the event

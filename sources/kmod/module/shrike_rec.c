@@ -184,8 +184,11 @@ int sk_user_read(void *dst, u64 uaddr, u32 len)
 	return 0;
 }
 
-/* A page at a time, so that a string that ends just before an unmapped
- * page reads whole (what bpf_probe_read_user_str does byte by byte). */
+/* In pieces of at most SK_USTR_STEP bytes that never cross a page: a
+ * string that ends just before an unmapped page reads whole (what
+ * bpf_probe_read_user_str does byte by byte), and a short one costs one
+ * short copy, not the rest of its page. */
+#define SK_USTR_STEP 128u
 long sk_user_str(void *dst, u64 uaddr, u32 max)
 {
 	u8 *d = dst;
@@ -198,6 +201,8 @@ long sk_user_str(void *dst, u64 uaddr, u32 max)
 		u32 chunk = PAGE_SIZE - (u32)(a & (PAGE_SIZE - 1));
 		u8 *nul;
 
+		if (chunk > SK_USTR_STEP)
+			chunk = SK_USTR_STEP;
 		if (chunk > max - n)
 			chunk = max - n;
 		if (copy_from_user_nofault(d + n, (const void __user *)(uintptr_t)a, chunk)) {

@@ -32,89 +32,18 @@
 # busybox-static, cpio, apt, dpkg, make and gcc; dkms for the last point.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/ebpf/vm_lib.sh"
+. "$top_srcdir/tests/kmod/kmod_lib.sh"
 
 kmodcheck="$top_builddir/tests/kmod/kmodcheck"
 
-# what vm_require checks, but not the eBPF plugin: the module needs none
-[ "$(uname -m)" = x86_64 ] || tap_skip_all "x86-64 only"
-[ -n "$qemu" ] || tap_skip_all "qemu-system-x86_64 not installed (qemu-system-x86)"
-{ [ -x "$busybox" ] && ldd "$busybox" 2>&1 | grep -q "not a dynamic"; } ||
-	tap_skip_all "busybox-static not installed"
-command -v cpio >/dev/null || tap_skip_all "cpio not installed"
-command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
-	tap_skip_all "apt-get and dpkg-deb are needed to download the kernels and headers"
-command -v make >/dev/null && command -v gcc >/dev/null || tap_skip_all "make and gcc are needed to build the module"
+kmod_require
 [ -x "$kmodcheck" ] || tap_skip_all "tests/kmod/kmodcheck was not built"
 
 suites=${SK_KMOD_SUITES:-bullseye bookworm}
 per_kernel=12
 tap_plan $(($(echo $suites | wc -w) * per_kernel + 1))
 vm_fetch $suites
-
-# ---- the headers --------------------------------------------------------------
-
-hcache="$cache/headers"
-
-# fetch_headers SUITE - the headers of SUITE's kernel (the one in
-# $cache/SUITE) in $hcache/SUITE/tree, their Makefile pointed at the
-# extracted -common tree; "linux-headers-RELEASE VERSION" in
-# $hcache/SUITE/package. Prints what went wrong.
-fetch_headers() {
-	_s=$1
-	_rel=$(cat "$cache/$_s/release" 2>/dev/null)
-	_ver=$(cut -d' ' -f2 "$cache/$_s/package" 2>/dev/null)
-	[ -n "$_rel" ] && [ -n "$_ver" ] || { echo "$_s: no kernel in the cache"; return 1; }
-	_want="linux-headers-$_rel $_ver"
-	if [ "$(cat "$hcache/$_s/package" 2>/dev/null)" = "$_want" ] &&
-		[ -f "$hcache/$_s/tree/usr/src/linux-headers-$_rel/Makefile" ]; then
-		return 0
-	fi
-	mirror=${SK_DEBIAN_MIRROR:-$(debian_mirror)}
-	[ -n "$mirror" ] || { echo "no Debian mirror in /etc/apt/sources.list{,.d}: set SK_DEBIAN_MIRROR"; return 1; }
-	# vm_lib.sh's A() on an apt state of its own (st is read at each call)
-	st="$hcache/apt"
-	mkdir -p "$st/none" "$st/state" "$st/lists/partial" "$st/cache/archives/partial" || return 1
-	: >"$st/status"
-	: >"$st/log"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $_s main" >"$st/sources.list"
-	A apt-get -q update >>"$st/log" 2>&1 || { echo "$_s: apt-get update failed: $(tail -n 3 "$st/log" | tr '\n' ' ')"; return 1; }
-	_hp="linux-headers-$_rel"
-	_common=$(depends_on "$_hp=$_ver" linux-headers-)
-	_kb=$(depends_on "$_hp=$_ver" linux-kbuild-)
-	_cver=$(suite_version "$_common" "$_s")
-	_kbver=$(suite_version "$_kb" "$_s")
-	[ -n "$_common" ] && [ -n "$_cver" ] && [ -n "$_kb" ] && [ -n "$_kbver" ] ||
-		{ echo "$_s: $_hp=$_ver: no -common or linux-kbuild dependency found"; return 1; }
-	_x="$hcache/$_s.new"
-	rm -rf "$_x" "$st/dl" && mkdir -p "$_x/tree" "$st/dl" || return 1
-	if ! (cd "$st/dl" && A apt-get download "$_hp=$_ver" "$_common=$_cver" "$_kb=$_kbver") >>"$st/log" 2>&1; then
-		echo "$_s: apt-get download $_hp $_common $_kb failed: $(tail -n 3 "$st/log" | tr '\n' ' ')"
-		rm -rf "$_x" "$st/dl"
-		return 1
-	fi
-	for _d in "$st"/dl/*.deb; do
-		dpkg-deb -x "$_d" "$_x/tree" || { echo "$_s: dpkg-deb -x $_d failed"; rm -rf "$_x" "$st/dl"; return 1; }
-	done
-	rm -rf "$st/dl" "$st/cache/pkgcache.bin"
-	# the Makefile is one line: include /usr/src/linux-headers-RELEASE-common/Makefile
-	_mk="$_x/tree/usr/src/$_hp/Makefile"
-	sed -i "s|^include /usr/src/|include $hcache/$_s/tree/usr/src/|" "$_mk" || return 1
-	grep -q "^include $hcache/$_s/tree/usr/src/" "$_mk" ||
-		{ echo "$_s: unexpected $_hp/Makefile: $(head -n 3 "$_mk" | tr '\n' ' ')"; return 1; }
-	echo "$_want" >"$_x/package" && rm -rf "$hcache/$_s" && mv "$_x" "$hcache/$_s"
-}
-
-_t0=$(date +%s)
-mkdir -p "$hcache" 2>/dev/null || tap_skip_all "cannot create $hcache (SK_KERNEL_CACHE)"
-exec 9>>"$cache/.lock"
-command -v flock >/dev/null && flock -w 900 9
-hdr_err=""
-for s in $suites; do
-	e=$(fetch_headers "$s") || hdr_err="$hdr_err$s: $e
-"
-done
-exec 9>&-
-echo "# headers: $(($(date +%s) - _t0)) s to check or fill $hcache"
+kmod_fetch_headers $suites
 
 # ---- the scenario in the VM ---------------------------------------------------
 
@@ -166,16 +95,6 @@ dmesg
 echo "== end"
 EOS
 
-version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h" 2>/dev/null)
-
-# install_source DESTDIR - the module's source as `make install` installs it,
-# below DESTDIR/usr/src/shrike-$version
-install_source() {
-	rm -rf "$1" &&
-		env -u MAKEFLAGS -u MFLAGS make -C "$top_builddir" install-kmod-source DESTDIR="$1" prefix=/usr &&
-		[ -f "$1/usr/src/shrike-$version/dkms.conf" ] && [ -f "$1/usr/src/shrike-$version/Kbuild" ]
-}
-
 # kernel SUITE - the test points of one kernel
 kernel() {
 	s=$1
@@ -193,9 +112,7 @@ kernel() {
 	# its Kbuild finds shrike_kmod.h and include/shrike/ in that directory
 	# and sets SHRIKE_VERSION itself
 	src="$T/$s/dest/usr/src/shrike-$version"
-	if install_source "$T/$s/dest" >"$T/$s/build.log" 2>&1 &&
-		make -C "$hdr" M="$src" CC=gcc SHRIKE_WERROR=1 >>"$T/$s/build.log" 2>&1 &&
-		[ -f "$src/shrike.ko" ]; then
+	if kmod_build "$s" "$T/$s/dest" "$T/$s/build.log"; then
 		pass "$K: shrike.ko builds from the installed source (/usr/src/shrike-$version) with gcc $(gcc -dumpversion), warnings as errors"
 	else
 		fail "$K: shrike.ko builds from the installed source with gcc $(gcc -dumpversion), warnings as errors" \

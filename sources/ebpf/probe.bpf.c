@@ -193,6 +193,10 @@ static __always_inline int save_entry(struct pt_regs *regs, long id)
 	if (sc->save_str != 0) {
 		long n = bpf_probe_read_user_str(sv->str, SK_EBPF_STR_MAX,
 						 (const void *)c.args[(sc->save_str - 1) & 7]);
+		if (n == 0) { /* "" (older kernels return 0 for it) */
+			sv->str[0] = 0;
+			n = 1;
+		}
 		sv->str_len = n > 0 ? (__u32)n : 0;
 	}
 	if (sc->save_sa != 0) {

@@ -43,6 +43,10 @@ static __always_inline void rec_args(struct sk_rec *r, struct task_struct *t, bo
 		if (r->st->off < SK_EBPF_REC_MAX) {
 			n = bpf_probe_read_user_str(rat(r, r->st->off), SK_EBPF_STR_MAX,
 						    (const void *)start);
+			if (n == 0) { /* "" (older kernels return 0 for it) */
+				*rat(r, r->st->off) = 0;
+				n = 1;
+			}
 		}
 		skip = n > 0 ? (__u32)n : 0;
 		rec_len(r, skip);

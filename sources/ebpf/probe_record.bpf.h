@@ -121,6 +121,12 @@ static __always_inline void rec_user_str(struct sk_rec *r, const void *p)
 	long n = -1;
 	if (p != NULL && r->st->off < SK_EBPF_REC_MAX) {
 		n = bpf_probe_read_user_str(rat(r, r->st->off), SK_EBPF_STR_MAX, p);
+		if (n == 0) {
+			/* an empty string: the helper returns 0 for it on older
+			 * kernels, 1 (its NUL) on newer ones; it is "" on all */
+			*rat(r, r->st->off) = 0;
+			n = 1;
+		}
 	}
 	rec_len(r, n > 0 ? (__u32)n : 0);
 }

@@ -151,8 +151,8 @@ void sk_rec_kstr(struct sk_rec *r, const char *s);
 void sk_rec_ustr(struct sk_rec *r, u64 uaddr);
 /* sk_user_str - copy the string at user address `uaddr` into dst (at most
  * max bytes, NUL included; a longer one is cut and terminated): its length
- * with the NUL, 0 for an empty string (as the eBPF probe's helper), or
- * -EFAULT. sk_user_read - `len` bytes, 0 or -EFAULT. Both
+ * with the NUL (1 for an empty string, as the eBPF probe records it on
+ * every kernel), or -EFAULT. sk_user_read - `len` bytes, 0 or -EFAULT. Both
  * never fault pages in and count failures in the ring's drops_fault. */
 long sk_user_str(void *dst, u64 uaddr, u32 max);
 int sk_user_read(void *dst, u64 uaddr, u32 len);

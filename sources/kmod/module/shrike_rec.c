@@ -210,11 +210,8 @@ long sk_user_str(void *dst, u64 uaddr, u32 max)
 			return -EFAULT;
 		}
 		nul = memchr(d + n, 0, chunk);
-		/* an empty string is 0, as bpf_probe_read_user_str has it (the
-		 * kernel's strncpy_from_user_nofault): its parameter is empty
-		 * (NA) in both sources' records */
 		if (nul)
-			return nul == d ? 0 : (long)(nul - d) + 1;
+			return (long)(nul - d) + 1;
 		n += chunk;
 	}
 	d[max - 1] = 0;

@@ -53,6 +53,9 @@ if [ "$mode" = test ]; then
 	# tests/kmod/vm_module.sh: `dkms build` of the installed module source
 	# (a private dkms tree; nothing is installed into /lib/modules)
 	pkgs="$pkgs dkms"
+	# tests/kmod: the module built for trixie's kernel in a trixie root
+	# (its headers ask for gcc 14 and a newer glibc than Debian 12's)
+	pkgs="$pkgs mmdebstrap"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -20,6 +20,8 @@
 #   install_source DESTDIR     the module's source as make install installs it
 #   kmod_build SUITE DIR LOG   install the source below DIR and build it for
 #                              SUITE's kernel; the module's path in $ko
+#                              (in a root of SUITE made by kmod_root when
+#                              the kernel asks for a newer gcc)
 
 # kmod_require - what vm_require checks, but not the eBPF plugin (the
 # module needs none), and the module's build tools.
@@ -120,13 +122,83 @@ install_source() {
 		[ -f "$1/usr/src/shrike-$version/dkms.conf" ] && [ -f "$1/usr/src/shrike-$version/Kbuild" ]
 }
 
+# kmod_root SUITE - $kroot: a root of SUITE ($cache/build-roots/SUITE)
+# made with mmdebstrap from Debian's registry, with the headers of SUITE's
+# kernel installed by apt and what they depend on (their gcc, their
+# kbuild tools), for kernels this machine cannot build for: trixie's
+# headers ask for gcc 14, sid's for gcc 16, and their kbuild tools
+# (objtool, modpost) for a newer glibc than Debian 12's. Kept while the
+# kernel's release stays the same; made under the cache's lock. Prints
+# what went wrong.
+kmod_root() {
+	_s=$1
+	_rel=$(cat "$cache/$_s/release" 2>/dev/null)
+	kroot="$cache/build-roots/$_s"
+	[ -f "$kroot/usr/src/linux-headers-$_rel/Makefile" ] && return 0
+	command -v mmdebstrap >/dev/null || { echo "$_s: mmdebstrap is needed to build for this kernel (package mmdebstrap)"; return 1; }
+	[ "$(id -u)" = 0 ] || { echo "$_s: building in a $_s root needs root (chroot)"; return 1; }
+	_m=${SK_DEBIAN_MIRROR:-$(debian_mirror)}
+	[ -n "$_m" ] || { echo "no Debian mirror in /etc/apt/sources.list{,.d}: set SK_DEBIAN_MIRROR"; return 1; }
+	mkdir -p "$cache/build-roots" || return 1
+	exec 9>>"$cache/.lock"
+	command -v flock >/dev/null && flock -w 900 9
+	_rc=0
+	if [ ! -f "$kroot/usr/src/linux-headers-$_rel/Makefile" ]; then
+		rm -rf "$kroot.tmp"
+		_t0=$(date +%s)
+		# the expiry of Release files as this machine's apt sees it (a
+		# mirror frozen in time has expired ones: sid's)
+		_vu=$(apt-config dump 2>/dev/null | sed -n 's/^Acquire::Check-Valid-Until "\(.*\)";$/\1/p' | head -n1)
+		if mmdebstrap --variant=apt ${_vu:+--aptopt="Acquire::Check-Valid-Until \"$_vu\""} \
+			--include="linux-headers-$_rel,make" "$_s" "$kroot.tmp" "$_m" \
+			>"$cache/build-roots/$_s.log" 2>&1; then
+			rm -rf "$kroot" && mv "$kroot.tmp" "$kroot" || _rc=1
+			echo "# $_s root for the module's build: $(($(date +%s) - _t0)) s" >&2
+		else
+			echo "$_s: mmdebstrap failed: $(tail -n 3 "$cache/build-roots/$_s.log" | tr '\n' ' ')"
+			rm -rf "$kroot.tmp"
+			_rc=1
+		fi
+	fi
+	exec 9>&-
+	return $_rc
+}
+
+# kmod_gcc_of HEADERS - the major version of the gcc the kernel of those
+# headers was built with (0 when unknown)
+kmod_gcc_of() { sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)[0-9][0-9][0-9][0-9]$/\1/p' "$1/.config" 2>/dev/null | head -n1 | grep . || echo 0; }
+
 # kmod_build SUITE DIR LOG - install the module's source below DIR (as
-# make install does) and build it there for SUITE's kernel with this
-# machine's gcc, warnings as errors; the module in $ko, the output in LOG.
-# Fails when it does not build.
+# make install does) and build it there for SUITE's kernel, warnings as
+# errors: with this machine's gcc, or, when the kernel was built with a
+# newer gcc than this machine has, in a root of SUITE (kmod_root) with
+# that suite's own gcc, as DKMS builds it on such a system. The module in
+# $ko, how it was built in $kmod_how ("gcc 12", "gcc 14 in a trixie
+# root"), the output in LOG. Fails when it does not build. The build in a
+# root runs in a mount namespace of its own with /proc mounted (sid's
+# objtool reads it), so nothing is left mounted.
 kmod_build() {
 	ko="$2/usr/src/shrike-$version/shrike.ko"
-	install_source "$2" >"$3" 2>&1 &&
-		make -C "$(kmod_headers "$1")" M="$2/usr/src/shrike-$version" CC=gcc SHRIKE_WERROR=1 >>"$3" 2>&1 &&
-		[ -f "$ko" ]
+	_hdr=$(kmod_headers "$1")
+	_want=$(kmod_gcc_of "$_hdr")
+	_have=$(gcc -dumpversion 2>/dev/null | cut -d. -f1)
+	install_source "$2" >"$3" 2>&1 || return 1
+	if [ "${_want:-0}" -le "${_have:-0}" ]; then
+		kmod_how="gcc $_have"
+		make -C "$_hdr" M="$2/usr/src/shrike-$version" CC=gcc SHRIKE_WERROR=1 >>"$3" 2>&1 &&
+			[ -f "$ko" ]
+		return
+	fi
+	kmod_how="gcc $_want in a $1 root"
+	kmod_root "$1" >>"$3" 2>&1 || return 1
+	_rel=$(cat "$cache/$1/release")
+	_b="/build/$$.$(date +%s%N)"
+	mkdir -p "$kroot$_b" &&
+		cp -R "$2/usr/src/shrike-$version" "$kroot$_b/" &&
+		unshare -m sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" make -C "$2" M="$3" SHRIKE_WERROR=1' \
+			sh "$kroot" "/usr/src/linux-headers-$_rel" "$_b/shrike-$version" >>"$3" 2>&1 &&
+		cp "$kroot$_b/shrike-$version/shrike.ko" "$ko"
+	_rc=$?
+	rm -rf "$kroot$_b"
+	return $_rc
 }

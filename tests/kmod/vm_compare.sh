@@ -3,7 +3,7 @@
 # the same alerts as the eBPF probe, on the same kernel; and it reports its
 # drops as the eBPF source does.
 #
-# For each kernel of SK_KMOD_SUITES (default "bullseye bookworm"), shrike.ko
+# For each kernel of SK_KMOD_SUITES (default "bullseye bookworm trixie sid"), shrike.ko
 # is built against Debian's headers (tests/kmod/kmod_lib.sh) and ONE VM
 # boots with the daemon, its plugins, the module and the test tools
 # (tests/ebpf/vm_lib.sh). In the VM the daemon runs twice with the shipped
@@ -52,7 +52,7 @@ kmod_require
 [ -r "$top_builddir/shrike.yaml" ] || tap_skip_all "the shipped shrike.yaml is not built"
 [ -x "$sysprobe" ] && [ -x "$capdump" ] || tap_skip_all "tests/ebpf/sysprobe and tests/tools/capdump were not built"
 
-suites=${SK_KMOD_SUITES:-bullseye bookworm}
+suites=${SK_KMOD_SUITES:-bullseye bookworm trixie sid}
 actions="exec shadow net memfd setuid"
 per_kernel=11
 tap_plan $(($(echo $suites | wc -w) * per_kernel))
@@ -300,9 +300,9 @@ kernel() {
 		return
 	fi
 	if kmod_build "$s" "$T/$s/dest" "$T/$s/build.log"; then
-		pass "$K: kernel and headers downloaded, shrike.ko builds ($rel, gcc $(gcc -dumpversion))"
+		pass "$K: kernel and headers downloaded, shrike.ko builds ($rel, $kmod_how)"
 	else
-		fail "$K: kernel and headers downloaded, shrike.ko builds (gcc $(gcc -dumpversion))" \
+		fail "$K: kernel and headers downloaded, shrike.ko builds (${kmod_how:-gcc})" \
 			"$(tail -n 25 "$T/$s/build.log" | sed '2,$s/^/# /')"
 		skip_rest $((per_kernel - 1)) "$K" "the module did not build"
 		return

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/kmod/vm_module.sh - the kernel module, shrike.ko, on Debian's
-# bullseye (5.10) and bookworm (6.1) kernels in QEMU.
+# bullseye (5.10), bookworm (6.1), trixie (6.12) and sid kernels in QEMU
+# (trixie's and sid's module built in a root of that suite, kmod_lib.sh).
 #
 # For each kernel that tests/ebpf/vm_lib.sh boots, the matching
 # linux-headers-RELEASE, linux-headers-RELEASE-common (same version) and
@@ -26,7 +27,7 @@
 # headers ask for gcc-12, this machine's gcc (bullseye's ask for gcc-10);
 # skipped when dkms is not installed or bookworm is not among the suites.
 #
-# SK_KMOD_SUITES picks the suites (default "bullseye bookworm"); the
+# SK_KMOD_SUITES picks the suites (default "bullseye bookworm trixie sid"); the
 # variables of vm_lib.sh (SK_KERNEL_CACHE, SK_KERNEL_MAX_AGE,
 # SK_DEBIAN_MIRROR, SK_KERNEL_CONSOLE) apply. Needs qemu-system-x86,
 # busybox-static, cpio, apt, dpkg, make and gcc; dkms for the last point.
@@ -39,7 +40,7 @@ kmodcheck="$top_builddir/tests/kmod/kmodcheck"
 kmod_require
 [ -x "$kmodcheck" ] || tap_skip_all "tests/kmod/kmodcheck was not built"
 
-suites=${SK_KMOD_SUITES:-bullseye bookworm}
+suites=${SK_KMOD_SUITES:-bullseye bookworm trixie sid}
 per_kernel=12
 tap_plan $(($(echo $suites | wc -w) * per_kernel + 1))
 vm_fetch $suites
@@ -113,9 +114,9 @@ kernel() {
 	# and sets SHRIKE_VERSION itself
 	src="$T/$s/dest/usr/src/shrike-$version"
 	if kmod_build "$s" "$T/$s/dest" "$T/$s/build.log"; then
-		pass "$K: shrike.ko builds from the installed source (/usr/src/shrike-$version) with gcc $(gcc -dumpversion), warnings as errors"
+		pass "$K: shrike.ko builds from the installed source (/usr/src/shrike-$version) with ${kmod_how:-gcc}, warnings as errors"
 	else
-		fail "$K: shrike.ko builds from the installed source with gcc $(gcc -dumpversion), warnings as errors" \
+		fail "$K: shrike.ko builds from the installed source with ${kmod_how:-gcc}, warnings as errors" \
 			"$(tail -n 25 "$T/$s/build.log" | sed '2,$s/^/# /')"
 		skip_rest $((per_kernel - 2)) "$K" "the module did not build"
 		return

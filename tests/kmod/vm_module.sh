@@ -13,10 +13,15 @@
 # module's source is installed as `make install` installs it (the
 # install-kmod-source part, DESTDIR=$T/SUITE/dest prefix=/usr: the
 # self-contained copy in /usr/src/shrike-VERSION with its dkms.conf), built
-# there against them with this machine's gcc (warnings are errors), and put
-# with tests/kmod/kmodcheck into a busybox initramfs. In the VM: insmod, one /dev/shrike<N> per CPU, kmodcheck
-# (the handshake, the one-opener rule, records of its own openat and close
-# calls that pass sk_evt_check; the other settings), rmmod; then with a 64 KiB ring, kmodcheck
+# there against them with this machine's gcc (warnings are errors; or in a
+# root of the suite with its own gcc, kmod_lib.sh), and put with
+# tests/kmod/kmodcheck and the module built for the next suite of the list
+# into a busybox initramfs. In the VM: that other kernel's module is
+# refused and dmesg says why (vermagic, symbol versions); insmod, one
+# /dev/shrike<N> per CPU, kmodcheck (the handshake, the one-opener rule,
+# the table required and checked, records of its own openat and close
+# calls that pass sk_evt_check with their parameters; the other settings),
+# rmmod; then with a 64 KiB ring, kmodcheck
 # wrap (the ring wraps with padding records, then overflows: the drops are
 # counted and reported by an SK_EVT_DROP record), rmmod; and no oops or
 # warning in dmesg. Between the two, the daemon runs on engine.kind kmod
@@ -41,7 +46,7 @@ kmod_require
 [ -x "$kmodcheck" ] || tap_skip_all "tests/kmod/kmodcheck was not built"
 
 suites=${SK_KMOD_SUITES:-bullseye bookworm trixie sid}
-per_kernel=12
+per_kernel=13
 tap_plan $(($(echo $suites | wc -w) * per_kernel + 1))
 vm_fetch $suites
 kmod_fetch_headers $suites
@@ -52,6 +57,14 @@ cat >"$T/scenario.sh" <<'EOS'
 #!/bin/sh
 B=$1 P=$2 C=$3 R=$4 W=$5
 echo "== kernel $(uname -r)"
+# a module built for another kernel: refused, and dmesg says why
+if [ -f "$B/other.ko" ]; then
+	n0=$(dmesg | wc -l)
+	insmod "$B/other.ko" >"$W/other" 2>&1
+	echo "== other $?"
+	echo "== otherwhy $(dmesg | tail -n +$((n0 + 1)) | grep -i shrike | head -n 1 | sed 's/^\[[^]]*\] //')"
+	lsmod | grep -q '^shrike ' && rmmod shrike
+fi
 insmod "$B/shrike.ko" ring_kb=256 2>&1
 echo "== insmod $?"
 echo "== devices $(ls /dev/shrike* 2>/dev/null | tr '\n' ' ')"
@@ -128,6 +141,17 @@ kernel() {
 		ln -sf busybox "$T/$s/root/bin/$a"
 	done
 	cp "$src/shrike.ko" "$kmodcheck" "$T/$s/root/shrike/"
+	# the module of the next suite in the list (the first after the last):
+	# built for another kernel, it must be refused
+	other=$(echo $suites $suites | tr ' ' '\n' | grep -A1 -x "$s" | sed -n 2p)
+	ko_self=$ko
+	mkdir -p "$T/$other"
+	if [ -n "$other" ] && [ "$other" != "$s" ] &&
+		{ [ -f "$T/$other/dest/usr/src/shrike-$version/shrike.ko" ] ||
+			kmod_build "$other" "$T/$other/dest" "$T/$other/build-other.log"; }; then
+		cp "$T/$other/dest/usr/src/shrike-$version/shrike.ko" "$T/$s/root/shrike/other.ko"
+	fi
+	ko=$ko_self
 	vm_pack "$T/$s/root" "$T/$s/initrd.gz"
 	out="$T/$s/console"
 	vm_boot "$s" "$T/$s/initrd.gz" "$out"
@@ -140,6 +164,19 @@ kernel() {
 			"$(grep -v '^$' "$out" | grep -iE 'shrike|insmod|module|error' | head -n 10 | sed '2,$s/^/# /')"
 		skip_rest $((per_kernel - 3)) "$K" "the module did not load"
 		return
+	fi
+	orc=$(sed -n 's/^== other //p' "$out")
+	why=$(sed -n 's/^== otherwhy //p' "$out")
+	if [ ! -f "$T/$s/root/shrike/other.ko" ]; then
+		if [ "$other" = "$s" ] || [ -z "$other" ]; then
+			skip_rest 1 "$K" "one suite only: no module built for another kernel"
+		else
+			fail "$K: shrike.ko built for $other's kernel is refused" "it did not build: $(tail -n 5 "$T/$other/build-other.log" 2>/dev/null)"
+		fi
+	elif [ -n "$orc" ] && [ "$orc" != 0 ] && [ -n "$why" ]; then
+		pass "$K: shrike.ko built for $(vm_label "$other") is refused, dmesg says why ($why)"
+	else
+		fail "$K: shrike.ko built for $(vm_label "$other") is refused, dmesg says why" "insmod: ${orc:-no answer} dmesg: ${why:-nothing}"
 	fi
 	kc=$(grep -m1 '^kmodcheck: api=' "$out")
 	ncpus=$(field ncpus "$kc")

@@ -11,8 +11,9 @@
 # engine.kind ebpf, then, with the module loaded, on engine.kind kmod. Each
 # time the actions of tests/ebpf/kernels.sh run: the exec of a program in
 # /dev/shm with arguments, /bin/cat /etc/shadow, a TCP connect by a program
-# named ssh to a port the kernel picks, the exec of a memfd (execveat), and
-# setuid then chmod 04755. The files the actions write, exec or chmod are
+# named ssh to a port the kernel picks, the exec of a memfd (execveat),
+# setuid then chmod 04755, and a 32-bit open and close (int 0x80 from a
+# 64-bit program: the ia32 map of both sources). The files the actions write, exec or chmod are
 # made before the first run, so both runs see the same inodes.
 #
 # Both captures are dumped (capdump) and each action's records (its thread
@@ -53,8 +54,8 @@ kmod_require
 [ -x "$sysprobe" ] && [ -x "$capdump" ] || tap_skip_all "tests/ebpf/sysprobe and tests/tools/capdump were not built"
 
 suites=${SK_KMOD_SUITES:-bullseye bookworm trixie sid}
-actions="exec shadow net memfd setuid"
-per_kernel=11
+actions="exec shadow net memfd setuid int80"
+per_kernel=12
 tap_plan $(($(echo $suites | wc -w) * per_kernel))
 vm_fetch $suites
 kmod_fetch_headers $suites
@@ -70,7 +71,7 @@ echo "== kernel $(uname -r)"
 x=/dev/shm/sk-exec-cmp
 cp "$B/sysprobe" "$x"
 cp "$B/sysprobe" "$W/ssh"
-for f in exec.pid shadow.pid net.out memfd.out setuid.out suid; do : >"$W/$f"; done
+for f in exec.pid shadow.pid net.out memfd.out setuid.out int80.out suid; do : >"$W/$f"; done
 
 # start KIND EXTRA... - the daemon on engine.kind KIND, its pid in $d;
 # "== KIND started yes|no"
@@ -114,14 +115,16 @@ run() {
 		"$W/ssh" net >"$W/net.out"
 		"$B/sysprobe" memfdexec >"$W/memfd.out" 2>/dev/null
 		"$B/sysprobe" setuid "$W/suid" >"$W/setuid.out"
+		# a 32-bit (ia32) open and close: int 0x80 from a 64-bit program
+		"$B/sysprobe" int80 /etc/hostname >"$W/int80.out"
 		sleep 1
 	fi
 	stop $k
 	n=$(cat "$W/net.out")
 	echo "== $k pids exec=$(cat "$W/exec.pid") shadow=$(cat "$W/shadow.pid") net=$(tid "$W/net.out")" \
 		"lport=$(echo "$n" | sed -n 's/.* lport=\([0-9]*\).*/\1/p') cport=$(echo "$n" | sed -n 's/.* cport=\([0-9]*\).*/\1/p')" \
-		"memfd=$(tid "$W/memfd.out") setuid=$(tid "$W/setuid.out")"
-	pids="$(cat "$W/exec.pid")|$(cat "$W/shadow.pid")|$(tid "$W/net.out")|$(tid "$W/memfd.out")|$(tid "$W/setuid.out")"
+		"memfd=$(tid "$W/memfd.out") setuid=$(tid "$W/setuid.out") int80=$(tid "$W/int80.out")"
+	pids="$(cat "$W/exec.pid")|$(cat "$W/shadow.pid")|$(tid "$W/net.out")|$(tid "$W/memfd.out")|$(tid "$W/setuid.out")|$(tid "$W/int80.out")"
 	echo "== $k dump"
 	[ -e "$W/$k.scap" ] && "$B/capdump" "$W/$k.scap" | grep -E "^[0-9]+ ($pids) |^# "
 	echo "== $k alerts"

@@ -65,6 +65,7 @@
 
 #include "ebpf_conf.h"
 #include "common/clock.h"
+#include "common/evtsort.h"
 #include "ebpf_priv.h"
 #include "probe.skel.h"
 
@@ -492,14 +493,25 @@ static int eb_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 		e->injected = e->kdrops;
 	}
 
-	for (int k = 0; k < e->nrings && !e->full; k++) {
-		int i = (e->next_ring + k) % e->nrings;
-		int r = ring_buffer__consume(e->rbs[i]);
-		if (r < 0 && r != -ENOSPC) {
-			eb_log(e, SK_LOG_ERROR, "reading ring buffer %d failed: %s", i,
-			       strerror(-r));
+	/* with several rings, a share of the batch for each first, so that
+	 * every CPU's records of the same moment are in it; then what room
+	 * is left */
+	size_t share = e->nrings > 1 ? EB_BATCH_MAX / (size_t)e->nrings : 0;
+	if (share > 0 && share < 16) {
+		share = 16;
+	}
+	for (int pass = share > 0 ? 0 : 1; pass < 2; pass++) {
+		for (int k = 0; k < e->nrings && !e->full; k++) {
+			int i = (e->next_ring + k) % e->nrings;
+			e->quota = pass == 0 ? share : 0;
+			int r = ring_buffer__consume(e->rbs[i]);
+			if (r < 0 && r != -ENOSPC) {
+				eb_log(e, SK_LOG_ERROR, "reading ring buffer %d failed: %s", i,
+				       strerror(-r));
+			}
 		}
 	}
+	e->quota = 0;
 	e->next_ring = (e->next_ring + 1) % (e->nrings ? e->nrings : 1);
 
 	if (e->n == 0) {
@@ -511,6 +523,8 @@ static int eb_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 	for (size_t i = 0; i < e->n; i++) {
 		e->ptrs[i] = (const struct sk_evt_hdr *)(e->arena + e->offs[i]);
 	}
+	/* each ring is in order, the rings of several CPUs are not merged */
+	sk_evt_sort_by_time(e->ptrs, e->sort_tmp, e->n);
 	e->delivered += e->n;
 	*ret_evs = e->ptrs;
 	*ret_n = e->n;

@@ -55,8 +55,10 @@ struct ebpf {
 	unsigned char *arena;
 	size_t arena_cap, arena_used;
 	const struct sk_evt_hdr *ptrs[EB_BATCH_MAX + 1];
+	const struct sk_evt_hdr *sort_tmp[EB_BATCH_MAX + 1]; /* sk_evt_sort_by_time's */
 	size_t offs[EB_BATCH_MAX + 1];
 	size_t n;
+	size_t quota; /* records the ring being read may still add (0: any) */
 	bool full;
 
 	uint64_t delivered;

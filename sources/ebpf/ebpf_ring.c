@@ -40,7 +40,8 @@ uint64_t ebpf_ring_boot_to_epoch(void)
 }
 
 /* Copy one ring record into the batch arena. Returns -ENOSPC (after
- * keeping the record) once the batch is full, to stop the consumer. */
+ * keeping the record) once the batch is full, or the ring has had its
+ * quota, to stop the consumer. */
 int ebpf_ring_on_record(void *ctx, void *data, size_t size)
 {
 	struct ebpf *e = ctx;
@@ -72,6 +73,9 @@ int ebpf_ring_on_record(void *ctx, void *data, size_t size)
 	e->arena_used += need;
 	if (e->n >= EB_BATCH_MAX || e->arena_used >= EB_ARENA_SOFT) {
 		e->full = true;
+		return -ENOSPC;
+	}
+	if (e->quota > 0 && --e->quota == 0) {
 		return -ENOSPC;
 	}
 	return 0;

@@ -13,7 +13,7 @@
  * module writes them 8-byte aligned and checked here with sk_evt_check());
  * a ring's tail moves past them on the next call, when the host is done.
  * Each batch takes a share from every ring and is put in time order, as
- * the records of several CPUs must be (merge_by_time).
+ * the records of several CPUs must be (common/evtsort.c).
  *
  * Drops. The module counts records that found no room per CPU and writes
  * an SK_EVT_DROP record with the number lost once there is room again;
@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/evtsort.h"
 #include "kmod_priv.h"
 
 static void set_poll(struct kmod *k, uint64_t ns)
@@ -175,37 +176,6 @@ fail:
 	return SK_ERR;
 }
 
-/* The batch in time order. Each ring is in order, but a thread that moves
- * between CPUs leaves records in two rings (a clone on one, the child's
- * exec on the other), which the state tracker must see in the order they
- * happened. A stable merge sort (records of the same nanosecond keep the
- * order they were read in); `tmp` has room for n pointers. */
-static void merge_by_time(const struct sk_evt_hdr **a, const struct sk_evt_hdr **tmp, size_t n)
-{
-	const struct sk_evt_hdr **src = a, **dst = tmp;
-	for (size_t w = 1; w < n; w *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-			size_t i = lo, j = mid, o = lo;
-			while (i < mid && j < hi) {
-				dst[o++] = src[j]->ts < src[i]->ts ? src[j++] : src[i++];
-			}
-			while (i < mid) {
-				dst[o++] = src[i++];
-			}
-			while (j < hi) {
-				dst[o++] = src[j++];
-			}
-		}
-		const struct sk_evt_hdr **t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a) {
-		memcpy(a, src, n * sizeof(*a));
-	}
-}
-
 /* The number of events an SK_EVT_DROP record says were lost. */
 static uint64_t drop_count(const struct sk_evt_hdr *h)
 {
@@ -255,7 +225,7 @@ static int km_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 			n += kmod_ring_read(r, k->ptrs + n, max, &budget);
 		}
 	}
-	merge_by_time(k->ptrs, k->tmp, n);
+	sk_evt_sort_by_time(k->ptrs, k->tmp, n);
 	for (unsigned i = 0; i < k->ndevs; i++) {
 		corrupt += k->devs[i].ring.corrupt + k->devs[i].ring.bad;
 	}

@@ -56,7 +56,7 @@ struct kmod {
 	uint64_t poll_ns;
 
 	const struct sk_evt_hdr *ptrs[KM_BATCH_MAX];
-	const struct sk_evt_hdr *tmp[KM_BATCH_MAX]; /* merge_by_time's other half */
+	const struct sk_evt_hdr *tmp[KM_BATCH_MAX]; /* sk_evt_sort_by_time's other half */
 	uint64_t delivered;	  /* records handed to the host */
 	uint64_t drops_recorded; /* events lost, as SK_EVT_DROP records handed over */
 	uint64_t warned_corrupt;

@@ -10,10 +10,11 @@ sources_kmod_la_SOURCES = sources/kmod/kmod.c sources/kmod/kmod_conf.c \
 	sources/kmod/kmod_priv.h sources/kmod/shrike_kmod.h \
 	sources/ebpf/ebpf_conf.c sources/ebpf/ebpf_ia32.c sources/ebpf/ebpf_conf.h \
 	sources/ebpf/probe.h
-sources_kmod_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
+sources_kmod_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(top_srcdir) \
 	-I$(top_srcdir)/sources/kmod -I$(top_srcdir)/sources/ebpf
 sources_kmod_la_CFLAGS = $(AM_CFLAGS)
 sources_kmod_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
+sources_kmod_la_LIBADD = common/libskcommon.la
 
 if HAVE_CMOCKA
 # The ring reader on a control page and ring built in memory as the module
@@ -37,7 +38,7 @@ sources_kmod_kmod_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sources/kmod \
 sources_kmod_kmod_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 sources_kmod_kmod_test_LDFLAGS = $(AM_LDFLAGS) \
 	-Wl,--wrap=open,--wrap=ioctl,--wrap=mmap,--wrap=munmap
-sources_kmod_kmod_test_LDADD = $(CMOCKA_LIBS)
+sources_kmod_kmod_test_LDADD = common/libskcommon.la $(CMOCKA_LIBS)
 endif
 
 # `shrike --dry-run` lists the kmod source; without the module, one line

@@ -26,7 +26,10 @@
 # parameters tid, pid, vtid, vpid, pgid, vpgid, sid and reaper_tid when
 # they hold it; vm_size, vm_rss and vm_swap; the ports the kernel picks for
 # the connection (the action's listening and connecting ports); exe_ino,
-# exe_ino_ctime and exe_ino_mtime of the memfd, a new file in each run. A
+# exe_ino_ctime and exe_ino_mtime of the memfd, a new file in each run;
+# the res of a clone's parent side (the new thread's id: LeakSanitizer
+# starts one at exit in a sanitizer build); the ino of a /proc file (made
+# at each lookup; the sanitizer runtime reads /proc/self/maps). A
 # value against no value (<NA>) is never normalised away. The alerts are
 # compared too: the same rule names for the same actions (an alert belongs
 # to the action whose record has its evt.time).
@@ -213,11 +216,20 @@ records() {
 		for (i = 4; i <= NF; i++) {
 			if ($i ~ /^[a-z_0-9]+=/) { n++; v[n] = $i } else if (n > 0) v[n] = v[n] " " $i
 		}
+		# a file of /proc: its inode is made at each lookup (the
+		# sanitizer runtime of an ASan build reads /proc/self/maps)
+		proc = 0
+		for (i = 1; i <= n; i++) if (v[i] ~ /^name=\/proc\//) proc = 1
 		for (i = 1; i <= n; i++) {
 			eq = index(v[i], "=")
 			k = substr(v[i], 1, eq - 1)
 			x = substr(v[i], eq + 1)
 			if (k ~ /^(tid|pid|vtid|vpid|pgid|vpgid|sid|reaper_tid)$/ && x == t) x = "<self>"
+			# the parent side of a clone: the id of the new thread (of
+			# the action, e.g. the LeakSanitizer thread at exit in an
+			# ASan build)
+			else if (k == "res" && $3 ~ /^(clone|fork|vfork|clone3)$/ && x ~ /^[1-9][0-9]*$/) x = "<child>"
+			else if (proc && k == "ino" && x ~ /^[0-9]+$/) x = "<proc>"
 			else if (k ~ /^vm_(size|rss|swap)$/ && x ~ /^[0-9]+$/) x = "<n>"
 			else if (act == "memfd" && k ~ /^exe_ino(_ctime|_mtime)?$/ && x ~ /^[0-9]+$/) x = "<n>"
 			if (act == "net") x = port(port(x, lp, "lport"), cp, "cport")

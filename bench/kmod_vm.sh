@@ -73,12 +73,9 @@ start() {
 		-o "rules_files=[$R/shrike_rules.yaml]" -o stdout_output.enabled=false \
 		-o watch_config_files=false -o log_level=info >/dev/null 2>"$W/$1.log" &
 	d=$!
-	i=0
-	while [ $i -lt 1200 ] && ! grep -q "source '$1' started" "$W/$1.log" && kill -0 $d 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q "source '$1' started" "$W/$1.log" || { echo "== error $1 did not start"; sed 's/^/log: /' "$W/$1.log" | tail -n 5; }
+	. "$B/daemon_wait.sh"
+	wait_started "$W/$1.log" $d "$1"
+	[ $started = yes ] || { echo "== error $1 did not start"; sed 's/^/log: /' "$W/$1.log" | tail -n 5; }
 }
 stop() {
 	kill -TERM $d

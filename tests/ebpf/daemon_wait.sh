@@ -2,13 +2,14 @@
 # inside the test VMs (tests/ebpf/vm_lib.sh copies it next to them) or on
 # the host: busybox sh and POSIX sh alike.
 
-# wait_started LOG PID - wait up to 150 s for the daemon PID to log that
-# its ebpf source started; sets started (yes or no) and waited (seconds).
+# wait_started LOG PID [SOURCE] - wait up to 150 s for the daemon PID to
+# log that its SOURCE (default ebpf) started; sets started (yes or no) and
+# waited (seconds).
 wait_started() {
 	started=no
 	_ws_i=0
 	while [ $_ws_i -lt 1500 ]; do
-		if grep -q "source 'ebpf' started" "$1"; then
+		if grep -q "source '${3:-ebpf}' started" "$1"; then
 			started=yes
 			break
 		fi

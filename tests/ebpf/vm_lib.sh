@@ -30,8 +30,9 @@ sysprobe="$top_builddir/tests/ebpf/sysprobe"
 cache=${SK_KERNEL_CACHE:-/var/cache/shrike/test-kernels}
 maxage=${SK_KERNEL_MAX_AGE:-7}
 
-# vm_require - the tools to download kernels and boot them, else skip.
-vm_require() {
+# vm_tools_require - the tools to download kernels and boot them, else
+# skip (tests/kmod/kmod_lib.sh's kmod_require uses it too).
+vm_tools_require() {
 	[ "$(uname -m)" = x86_64 ] || tap_skip_all "x86-64 only"
 	[ -n "$qemu" ] || tap_skip_all "qemu-system-x86_64 not installed (qemu-system-x86)"
 	{ [ -x "$busybox" ] && ldd "$busybox" 2>&1 | grep -q "not a dynamic"; } ||
@@ -39,6 +40,11 @@ vm_require() {
 	command -v cpio >/dev/null || tap_skip_all "cpio not installed"
 	command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
 		tap_skip_all "apt-get and dpkg-deb are needed to download the kernels"
+}
+
+# vm_require - those tools and what the eBPF tests run in the VM, else skip.
+vm_require() {
+	vm_tools_require
 	[ -e "$SK_TEST_PLUGINS_DIR/ebpf.so" ] || tap_skip_all "the ebpf plugin was not built"
 	[ -r "$top_builddir/shrike.yaml" ] || tap_skip_all "the shipped shrike.yaml is not built"
 }

@@ -23,16 +23,10 @@
 #                              (in a root of SUITE made by kmod_root when
 #                              the kernel asks for a newer gcc)
 
-# kmod_require - what vm_require checks, but not the eBPF plugin (the
-# module needs none), and the module's build tools.
+# kmod_require - the tools to download kernels and boot them
+# (vm_tools_require) and the module's build tools, else skip.
 kmod_require() {
-	[ "$(uname -m)" = x86_64 ] || tap_skip_all "x86-64 only"
-	[ -n "$qemu" ] || tap_skip_all "qemu-system-x86_64 not installed (qemu-system-x86)"
-	{ [ -x "$busybox" ] && ldd "$busybox" 2>&1 | grep -q "not a dynamic"; } ||
-		tap_skip_all "busybox-static not installed"
-	command -v cpio >/dev/null || tap_skip_all "cpio not installed"
-	command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
-		tap_skip_all "apt-get and dpkg-deb are needed to download the kernels and headers"
+	vm_tools_require
 	command -v make >/dev/null && command -v gcc >/dev/null || tap_skip_all "make and gcc are needed to build the module"
 }
 

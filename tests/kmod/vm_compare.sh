@@ -94,14 +94,9 @@ start() {
 		-o json_output=true -o log_level=info -o watch_config_files=false "$@" \
 		--capture "$W/$k.scap" >"$W/$k.alerts" 2>"$W/$k.log" &
 	d=$!
-	started=no
-	i=0
-	while [ $i -lt 1500 ] && kill -0 $d 2>/dev/null; do
-		grep -q "source '$k' started" "$W/$k.log" && started=yes && break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "== $k started $started after $((i / 10)) s"
+	. "$B/daemon_wait.sh"
+	wait_started "$W/$k.log" $d $k
+	echo "== $k started $started after $waited s"
 }
 # stop KIND - stop the daemon, "== KIND exit STATUS"
 stop() {

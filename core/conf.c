@@ -462,7 +462,8 @@ static const struct sk_param metrics_params[] = {
     MET_BOOL(kernel_event_counters_per_cpu_enabled, "false", "the same, per CPU"),
     MET_BOOL(libbpf_stats_enabled, "true", "libbpf program run counters"),
     MET_BOOL(plugins_metrics_enabled, "true", "counters reported by plugins"),
-    MET_BOOL(jemalloc_stats_enabled, "false", "accepted for falco.yaml compatibility"),
+    MET_BOOL(jemalloc_stats_enabled, "false",
+	     "accepted for falco.yaml compatibility (Shrike does not use jemalloc)"),
     MET_BOOL(convert_memory_to_mb, "true", "report memory in MB instead of bytes"),
     MET_BOOL(include_empty_values, "false", "include counters that are zero or empty"),
     {NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL},
@@ -482,6 +483,19 @@ static int load_metrics(struct sk_conf *c, char *err, size_t errlen)
 	c->metrics_interval_ms = m.interval_ms;
 	c->metrics_output_rule = m.output_rule;
 	c->metrics_log = m.log;
+	c->metrics_output_file = m.output_file;
+	m.output_file = NULL; /* kept */
+	c->metrics_groups = (struct sk_metrics_groups){
+	    .resource = m.resource_utilization_enabled,
+	    .state = m.state_counters_enabled,
+	    .rules = m.rules_counters_enabled,
+	    .kernel = m.kernel_event_counters_enabled,
+	    .kernel_per_cpu = m.kernel_event_counters_per_cpu_enabled,
+	    .libbpf = m.libbpf_stats_enabled,
+	    .plugins = m.plugins_metrics_enabled,
+	    .memory_mb = m.convert_memory_to_mb,
+	    .empty_values = m.include_empty_values,
+	};
 	sk_schema_free(metrics_params, &m);
 	return 0;
 }
@@ -698,6 +712,7 @@ void sk_conf_free(struct sk_conf *c)
 	free(c->plugins);
 	free(c->plugins_dir);
 	free(c->replay_file);
+	free(c->metrics_output_file);
 	sk_cfg_free(c->root);
 	free(c->path);
 	free(c);

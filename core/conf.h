@@ -92,6 +92,18 @@ struct sk_conf {
 	uint64_t metrics_interval_ms;
 	bool metrics_output_rule;	   /* emit metrics as an internal alert */
 	bool metrics_log;		   /* also log them */
+	char *metrics_output_file;	   /* append snapshots as JSON lines; NULL: no */
+	struct sk_metrics_groups {	   /* the groups a snapshot carries */
+		bool resource;		   /* resource_utilization_enabled */
+		bool state;		   /* state_counters_enabled */
+		bool rules;		   /* rules_counters_enabled */
+		bool kernel;		   /* kernel_event_counters_enabled */
+		bool kernel_per_cpu;	   /* kernel_event_counters_per_cpu_enabled */
+		bool libbpf;		   /* libbpf_stats_enabled */
+		bool plugins;		   /* plugins_metrics_enabled */
+		bool memory_mb;		   /* convert_memory_to_mb */
+		bool empty_values;	   /* include_empty_values */
+	} metrics_groups;
 	const struct sk_cfg_node *metrics; /* the whole section (checked), may be NULL:
 					    * Falco's finer switches live there */
 

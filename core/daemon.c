@@ -62,6 +62,7 @@ static void reload(struct daemon *d)
 		SK_NOTICE("changes to engine and plugins take effect at the next restart");
 	}
 	rt_install(d, &rt);
+	d->reload_ns = sk_real_ns();
 	drules_push_event_types(d);
 	sk_log_setup(nc->log_level, nc->log_stderr, nc->log_syslog);
 	SK_NOTICE("configuration and rules reloaded");
@@ -127,7 +128,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	}
 	/* The same build a SIGHUP does, beside a daemon that runs nothing yet. */
 	struct runtime rt;
-	r = rt_build(&d, d.conf, !opts->list_rules, &rt, err, sizeof(err));
+	r = rt_build(&d, d.conf, !opts->list_rules && !opts->profile_rules, &rt, err, sizeof(err));
 	if (r < 0) {
 		if (err[0] != '\0') {
 			SK_ERROR("%s", err); /* the rules' errors are logged already */
@@ -136,6 +137,9 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		goto out;
 	}
 	rt_install(&d, &rt);
+	if (opts->profile_rules) {
+		sk_rules_set_cost_sampling(d.rules, 0); /* time every evaluation */
+	}
 	if (opts->list_rules) {
 		drules_list(d.rules);
 		goto out;
@@ -195,11 +199,15 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	}
 	SK_NOTICE("Shrike %s running: %zu source(s), %zu plugin(s), engine %s%s", PACKAGE_VERSION,
 		  d.nsources, d.nplugins, listing_engine_name(d.conf->engine_kind), chosen);
+	uint64_t t0 = sk_mono_ns();
 	if (d.nsources == 0 || d.nactive > 0) {
 		r = sk_loop_run(d.loop);
 		if (r < 0) {
 			d.exit_code = SK_EXIT_RUNTIME;
 		}
+	}
+	if (opts->profile_rules) {
+		listing_profile(&d, sk_mono_ns() - t0);
 	}
 	/* Final drop report, then stop in order: sources, capture, outputs. */
 	sk_tbucket_fill(&d.drop_policy.bucket);

@@ -23,6 +23,7 @@ struct sk_daemon_opts {
 	size_t nrules_files;
 	const char *replay_file;	/* -e FILE */
 	const char *capture_file;	/* --capture FILE */
+	const char *profile_rules;	/* --profile-rules FILE: replay it, time every rule */
 	bool unbuffered;		/* -U */
 	bool dry_run;			/* --dry-run: validate, print the plan, exit */
 	bool list_plugins;		/* --list-plugins */

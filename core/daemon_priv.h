@@ -28,7 +28,9 @@
 #include "loader.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "outputs.h"
+#include "resource.h"
 #include "rules/engine.h"
 #include "rules/fields.h"
 #include "schema.h"
@@ -39,6 +41,7 @@
 #define PARSE_ERROR_LOG_S      10 /* at most one parse-error line this often */
 
 struct daemon;
+struct webp;
 
 struct source {
 	struct daemon *d;
@@ -53,6 +56,8 @@ struct source {
 	bool opened;
 	bool done;
 	bool busy; /* no descriptor: polled from the loop's busy callback */
+	uint64_t nevents; /* records taken from it (drop records included) */
+	uint64_t nlost;	  /* events its drop records said were lost */
 };
 
 /* syscall_event_drops (falco.yaml): what to do when sources lose events. */
@@ -100,6 +105,11 @@ struct daemon {
 
 	uint64_t metrics_last_events;
 	struct timespec metrics_last;
+	uint64_t metrics_samples;	  /* snapshots made */
+	bool metrics_file_failed;	  /* output_file's last append failed (logged) */
+	struct res_state metrics_res;	  /* host CPU between two snapshots */
+	uint64_t reload_ns;		  /* last successful reload, ns since the epoch */
+	struct webp *web;		  /* the web server's pages; NULL without */
 
 	int exit_code;
 };
@@ -184,10 +194,19 @@ uint64_t tele_source_drops(struct daemon *d);
 void tele_check_drops(struct sk_loop *loop, void *arg);
 void tele_metrics_tick(struct sk_loop *loop, void *arg);
 
+/* ---- metrics_collect.c ---- */
+
+/* mcol_collect - the daemon's metrics, the groups g selects, into s. */
+void mcol_collect(struct daemon *d, const struct sk_metrics_groups *g, struct res_state *rs,
+		  struct met_set *s, struct res_usage *ret_usage);
+
 /* ---- listings.c ---- */
 
 const char *listing_engine_name(enum sk_engine_kind k);
 void listing_plan(struct daemon *d);
 void listing_fields(struct daemon *d);
+/* listing_profile - --profile-rules: the rules by the time their conditions
+ * took during a replay that lasted `ns`, on stdout. */
+void listing_profile(struct daemon *d, uint64_t ns);
 
 #endif

@@ -15,6 +15,7 @@ core_libshrike_la_SOURCES = \
 	core/loop.c core/loop.h \
 	core/daemon.c core/daemon.h core/daemon_priv.h \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
+	core/metrics.c core/metrics.h core/metrics_collect.c core/resource.c core/resource.h \
 	core/runtime.c core/pipeline.c \
 	core/lib/uuid.c core/lib/uuid.h \
 	core/lib/timefmt.c core/lib/timefmt.h \

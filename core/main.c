@@ -30,6 +30,9 @@ static void usage(FILE *f)
 		"  -L                      list the loaded rules (name, source, priority, tags)\n"
 		"  -e FILE                 replay a capture file instead of live sources\n"
 		"      --capture FILE      record every event from the sources into FILE\n"
+		"      --profile-rules FILE  replay capture FILE timing every evaluation of\n"
+		"                          every rule's condition, deliver no alerts, and print\n"
+		"                          the rules sorted by the time they took\n"
 		"  -U, --unbuffered        flush outputs after every alert (buffered_outputs: false)\n"
 		"      --dry-run           load and check everything, print what would run, exit\n"
 		"      --list [SOURCE]     list the fields the loaded plugins provide\n"
@@ -59,6 +62,7 @@ enum {
 	OPT_LIST,
 	OPT_ENABLE_SOURCE,
 	OPT_DISABLE_SOURCE,
+	OPT_PROFILE_RULES,
 };
 
 /* Append `s` to a growing array of borrowed argv strings. */
@@ -86,6 +90,7 @@ int main(int argc, char **argv)
 		{"list", optional_argument, NULL, OPT_LIST},
 		{"enable-source", required_argument, NULL, OPT_ENABLE_SOURCE},
 		{"disable-source", required_argument, NULL, OPT_DISABLE_SOURCE},
+		{"profile-rules", required_argument, NULL, OPT_PROFILE_RULES},
 		{NULL, 0, NULL, 0},
 	};
 	struct sk_daemon_opts o = {0};
@@ -146,6 +151,10 @@ int main(int argc, char **argv)
 			if (push(&disable, &ndisable, optarg) < 0) {
 				goto nomem;
 			}
+			break;
+		case OPT_PROFILE_RULES:
+			o.profile_rules = optarg;
+			o.replay_file = optarg;
 			break;
 		case OPT_VERSION:
 			printf("shrike %s (plugin ABI %u.%u)\n", PACKAGE_VERSION, SK_PLUGIN_ABI_MAJOR,

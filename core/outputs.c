@@ -27,7 +27,8 @@
 #define MAX_QUEUE_CAPACITY	   16777216u
 #define MAX_BURST		   1000000000u
 
-const char *const sk_outputs_core_keys[] = {"enabled", "rate", "max_burst", "queue_capacity", NULL};
+const char *const sk_outputs_core_keys[] = {"enabled",	 "rate",	 "max_burst",
+					     "queue_capacity", "retry_budget", NULL};
 
 struct output {
 	char *key;    /* "file_output" */
@@ -314,6 +315,15 @@ int sk_outputs_parse_opts(const struct sk_output_conf *c, struct sk_output_opts 
 			return rc;
 		}
 	}
+	n = opt_node(c->section, "retry_budget");
+	if (n) {
+		snprintf(path, sizeof(path), "%s.retry_budget", c->key);
+		rc = sk_cfg_as_duration_ms(n, path, &ret->retry_budget_ms, err, errlen);
+		if (rc) {
+			return rc;
+		}
+		ret->retry_budget_set = true;
+	}
 	return 0;
 }
 
@@ -452,6 +462,8 @@ int sk_outputs_create(const char *plugins_dir, const struct sk_output_conf *conf
 		    .unbuffered = unbuffered,
 		    .rate = opts.rate,
 		    .max_burst = opts.max_burst,
+		    .retry_budget_ms =
+			opts.retry_budget_set ? opts.retry_budget_ms : SK_OUTPUT_RETRY_BUDGET_MS,
 		};
 		o->n = i + 1;
 		rc = output_open(&o->outs[i], plugins_dir, &confs[i], &qc, err, errlen);
@@ -474,7 +486,7 @@ fail:
 
 int sk_outputs_start(struct sk_outputs *o, char *err, size_t errlen)
 {
-	if (o->started) {
+	if (o == NULL || o->started) {
 		return 0;
 	}
 	for (size_t i = 0; i < o->n; i++) {
@@ -492,7 +504,7 @@ int sk_outputs_start(struct sk_outputs *o, char *err, size_t errlen)
 int sk_outputs_emit(struct sk_outputs *o, const struct sk_alert_in *in)
 {
 	struct alert_msg *m = NULL;
-	if (o->n == 0) {
+	if (o == NULL || o->n == 0) {
 		return 0; /* no output enabled: nothing to build */
 	}
 	int err = build_msg(o, in, &m);

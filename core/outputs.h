@@ -59,6 +59,8 @@ struct sk_output_opts {
 	double rate;		 /* alerts per second (token bucket refill); 0: no limit */
 	uint64_t max_burst;	 /* bucket size in alerts; 0: the default (1000) */
 	uint64_t queue_capacity; /* 0: outputs_queue.capacity */
+	uint64_t retry_budget_ms; /* give an alert up after failing this long; 0: never */
+	bool retry_budget_set;	  /* retry_budget given (else the default) */
 };
 
 /* sk_outputs_parse_opts - check and read the core's keys of c->section
@@ -69,6 +71,9 @@ struct sk_output_opts {
  * Does not look at the plugin's own keys. */
 int sk_outputs_parse_opts(const struct sk_output_conf *c, struct sk_output_opts *ret, char *err,
 			  size_t errlen);
+
+/* The default retry_budget of an output: past it, /healthz reports it. */
+#define SK_OUTPUT_RETRY_BUDGET_MS 30000
 
 /* Counters of one output. */
 /* The most metrics of one output plugin a snapshot carries. */
@@ -82,6 +87,8 @@ struct sk_output_stats {
 	uint64_t ratelimited; /* over the output's rate / max_burst: never queued */
 	uint64_t queue_depth; /* now */
 	uint64_t queue_capacity;
+	uint64_t failing_ms;  /* how long deliveries have been failing; 0: the last worked */
+	bool down;	      /* failing for longer than its retry budget */
 };
 
 /* sk_outputs_create - load and initialise each configured output plugin

@@ -66,6 +66,13 @@ static void test_values(void **state)
 	assert_int_equal(parse("file_output:\n  rate: 0\n", &o, err, sizeof(err)), 0);
 	assert_int_equal(parse("file_output:\n  queue_capacity: 16777216\n", &o, err, sizeof(err)),
 			 0);
+	assert_false(o.retry_budget_set);
+	assert_int_equal(parse("file_output:\n  retry_budget: 2m\n", &o, err, sizeof(err)), 0);
+	assert_true(o.retry_budget_set);
+	assert_int_equal(o.retry_budget_ms, 120000);
+	assert_int_equal(parse("file_output:\n  retry_budget: 0\n", &o, err, sizeof(err)), 0);
+	assert_true(o.retry_budget_set);
+	assert_int_equal(o.retry_budget_ms, 0);
 }
 
 static void test_errors(void **state)
@@ -91,17 +98,20 @@ static void test_errors(void **state)
 	assert_non_null(strstr(err, "t.yaml:2:19: file_output.queue_capacity: 0 is out of range"));
 	assert_int_equal(parse("file_output:\n  queue_capacity: 16777217\n", &o, err, sizeof(err)),
 			 -EINVAL);
+	assert_int_equal(parse("file_output:\n  retry_budget: soon\n", &o, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "t.yaml:2:17: file_output.retry_budget:"));
 }
 
 static void test_core_keys(void **state)
 {
-	const char *want[] = {"enabled", "rate", "max_burst", "queue_capacity"};
+	const char *want[] = {"enabled", "rate", "max_burst", "queue_capacity", "retry_budget"};
 	size_t n = 0;
 	for (; sk_outputs_core_keys[n]; n++) {
-		assert_true(n < 4);
+		assert_true(n < 5);
 		assert_string_equal(sk_outputs_core_keys[n], want[n]);
 	}
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 }
 
 int main(void)

@@ -56,6 +56,7 @@ struct sk_outq {
 	bool unbuffered;
 	uint64_t retry_min_ms;
 	uint64_t retry_max_ms;
+	uint64_t retry_budget_ns;
 	uint64_t log_every_ns;
 
 	/* Token bucket (producer side only): rate 0 = no limit. */
@@ -73,6 +74,7 @@ struct sk_outq {
 	_Atomic uint64_t dropped;
 	_Atomic uint64_t ratelimited;
 	_Atomic uint64_t late_failed; /* the plugin's late_failures(), last collected */
+	_Atomic uint64_t failing_since_ns; /* first failure since the last success; 0: none */
 
 	/* The plugin's metrics as the worker last collected them. */
 	pthread_mutex_t metrics_lock;
@@ -84,6 +86,7 @@ struct sk_outq {
 	struct ratelog limit_log; /* producer side */
 	struct ratelog fail_log;  /* worker side */
 	struct ratelog retry_log; /* worker side */
+	struct ratelog budget_log; /* worker side */
 
 	int efd;
 	pthread_t thread;
@@ -167,6 +170,7 @@ struct sk_outq *sk_outq_create(const struct sk_outq_conf *conf, const struct sk_
 	q->idle_flush_ms = conf->idle_flush_ms;
 	q->retry_min_ms = conf->retry_min_ms ? conf->retry_min_ms : DEFAULT_RETRY_MIN_MS;
 	q->retry_max_ms = conf->retry_max_ms ? conf->retry_max_ms : DEFAULT_RETRY_MAX_MS;
+	q->retry_budget_ns = conf->retry_budget_ms * 1000000ull;
 	if (q->retry_max_ms < q->retry_min_ms) {
 		q->retry_max_ms = q->retry_min_ms;
 	}
@@ -244,6 +248,11 @@ void sk_outq_stats(struct sk_outq *q, struct sk_output_stats *ret)
 	ret->ratelimited = atomic_load_explicit(&q->ratelimited, memory_order_relaxed);
 	ret->queue_depth = tail >= head ? tail - head : 0;
 	ret->queue_capacity = q->cap;
+	uint64_t since = atomic_load_explicit(&q->failing_since_ns, memory_order_relaxed);
+	uint64_t now = sk_mono_ns();
+	uint64_t failing_ns = since != 0 && now > since ? now - since : 0;
+	ret->failing_ms = since != 0 ? failing_ns / 1000000ull + 1 : 0;
+	ret->down = since != 0 && q->retry_budget_ns != 0 && failing_ns >= q->retry_budget_ns;
 }
 
 size_t sk_outq_metrics(struct sk_outq *q, struct sk_metric *ret, size_t max)
@@ -353,6 +362,38 @@ static void do_flush(struct sk_outq *q)
 	collect(q);
 }
 
+/* failing - note a failed delivery; returns how long deliveries have been
+ * failing (ns). */
+static uint64_t failing(struct sk_outq *q)
+{
+	uint64_t now = sk_mono_ns();
+	uint64_t since = atomic_load_explicit(&q->failing_since_ns, memory_order_relaxed);
+	if (since == 0) {
+		atomic_store_explicit(&q->failing_since_ns, now, memory_order_relaxed);
+		return 0;
+	}
+	return now - since;
+}
+
+/* over_budget - the alert has been retried past the retry budget: count it
+ * as failed and say so (rate-limited). */
+static bool over_budget(struct sk_outq *q, struct sk_outq_msg *m, uint64_t failing_ns)
+{
+	if (q->retry_budget_ns == 0 || failing_ns < q->retry_budget_ns) {
+		return false;
+	}
+	uint64_t total = atomic_fetch_add_explicit(&q->failed, 1, memory_order_relaxed) + 1;
+	uint64_t n;
+	if (ratelog_hit(&q->budget_log, q->log_every_ns, &n)) {
+		SK_ERROR("output %s: failing for %" PRIu64 " s, longer than its retry_budget: "
+			 "gave up %" PRIu64 " alert(s), e.g. of rule '%s' (total failed: %" PRIu64
+			 "); each alert gets one attempt until a delivery works: %s",
+			 q->name, failing_ns / UINT64_C(1000000000), n, m->alert.rule ? m->alert.rule : "",
+			 total, why(q));
+	}
+	return true;
+}
+
 /* Deliver one alert. Returns false when the worker gave up on it. */
 static bool deliver(struct sk_outq *q, struct sk_outq_msg *m)
 {
@@ -362,6 +403,11 @@ static bool deliver(struct sk_outq *q, struct sk_outq_msg *m)
 		int rc = q->ops.write(q->inst, &m->alert);
 		if (rc == SK_OK) {
 			atomic_fetch_add_explicit(&q->sent, 1, memory_order_relaxed);
+			atomic_store_explicit(&q->failing_since_ns, 0, memory_order_relaxed);
+			return true;
+		}
+		uint64_t failing_ns = failing(q);
+		if (rc == SK_RETRY && over_budget(q, m, failing_ns)) {
 			return true;
 		}
 		if (rc != SK_RETRY) {

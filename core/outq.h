@@ -64,6 +64,9 @@ struct sk_outq_conf {
 	uint64_t max_burst;    /* token bucket size (alerts); 0 = 1000. With rate only */
 	unsigned idle_flush_ms; /* while idle, call flush() this often (outputs that
 				 * learn of deliveries later, e.g. Kafka); 0 = never */
+	uint64_t retry_budget_ms; /* once deliveries have failed this long, each
+				   * alert gets one attempt and is given up
+				   * (failed) if it fails; 0 = retry forever */
 };
 
 struct sk_outq;

@@ -260,6 +260,57 @@ static void test_retry_until_ok(void **state)
 	fake_free(f);
 }
 
+/* Past retry_budget the output counts as down, each alert gets one attempt
+ * and is given up (failed); the first delivery that works ends it. */
+static void test_retry_budget(void **state)
+{
+	struct fake *f = fake_new();
+	f->always_retry = true;
+	struct sk_outq_conf c = {
+	    .name = "fake_output",
+	    .capacity = 64,
+	    .retry_min_ms = 1,
+	    .retry_max_ms = 8,
+	    .retry_budget_ms = 150,
+	};
+	struct sk_outq *q = sk_outq_create(&c, &fake_ops, f);
+	assert_non_null(q);
+	assert_int_equal(sk_outq_start(q), 0);
+	uint64_t t0 = mono_ms();
+	assert_int_equal(push_range(q, 0, 1), 1);
+	struct sk_output_stats st;
+	do {
+		usleep(5000);
+		sk_outq_stats(q, &st);
+	} while (st.failed == 0 && mono_ms() - t0 < 5000);
+	assert_int_equal(st.failed, 1); /* the first alert, given up after the budget */
+	assert_true(mono_ms() - t0 >= 150);
+	assert_true(st.down);
+	assert_true(st.failing_ms >= 150);
+	/* down: ten more alerts get one attempt each, at once */
+	pthread_mutex_lock(&f->lock);
+	unsigned w0 = f->writes;
+	pthread_mutex_unlock(&f->lock);
+	assert_int_equal(push_range(q, 1, 11), 10);
+	do {
+		usleep(2000);
+		sk_outq_stats(q, &st);
+	} while (st.failed < 11 && mono_ms() - t0 < 5000);
+	assert_int_equal(st.failed, 11);
+	pthread_mutex_lock(&f->lock);
+	assert_int_equal(f->writes - w0, 10);
+	f->always_retry = false; /* the receiver is back */
+	pthread_mutex_unlock(&f->lock);
+	assert_int_equal(push_range(q, 11, 12), 1);
+	assert_int_equal(sk_outq_stop(q, true, 0), 0);
+	sk_outq_stats(q, &st);
+	assert_int_equal(st.sent, 1);
+	assert_false(st.down);
+	assert_int_equal(st.failing_ms, 0);
+	sk_outq_destroy(q);
+	fake_free(f);
+}
+
 static void test_errors_counted(void **state)
 {
 	struct fake *f = fake_new();
@@ -506,6 +557,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_full_queue_drops_without_blocking, reset),
 	    cmocka_unit_test_setup(test_retry_until_ok, reset),
 	    cmocka_unit_test_setup(test_errors_counted, reset),
+	    cmocka_unit_test_setup(test_retry_budget, reset),
 	    cmocka_unit_test_setup(test_drain_delivers_everything, reset),
 	    cmocka_unit_test_setup(test_stop_timeout_gives_up, reset),
 	    cmocka_unit_test_setup(test_abort_interrupts_backoff, reset),

@@ -138,7 +138,7 @@ void pipe_snapshot_parsers(struct daemon *d)
 	SK_INFO("capture file: %" PRIu64 " state records saved at the start", d->state_records);
 }
 
-static void handle_event(struct daemon *d, const struct source *s, const struct sk_evt_hdr *rec)
+static void handle_event(struct daemon *d, struct source *s, const struct sk_evt_hdr *rec)
 {
 	if (((uintptr_t)rec & 7u) != 0 || sk_evt_check(rec, rec->len) != 0) {
 		/* A plugin broke its contract (plugin.h: aligned, well-formed
@@ -160,6 +160,7 @@ static void handle_event(struct daemon *d, const struct source *s, const struct 
 		return;
 	}
 	d->nevents++;
+	s->nevents++;
 	struct sk_event ev = {
 	    .rec = rec,
 	    .num = d->nevents,
@@ -172,6 +173,7 @@ static void handle_event(struct daemon *d, const struct source *s, const struct 
 		if (sk_evt_param(rec, 0, &p, &len) == 0 && len == sizeof(n)) {
 			memcpy(&n, p, sizeof(n));
 			d->drops += n;
+			s->nlost += n;
 		}
 	}
 	for (size_t i = 0; i < d->nparsers; i++) {

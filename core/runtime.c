@@ -182,6 +182,7 @@ void rt_install(struct daemon *d, struct runtime *rt)
 	d->drop_policy = rt->drop_policy;
 	d->outputs = rt->outputs;
 	d->rules = rt->rules;
+	sk_rules_carry_counters(d->rules, old.rules); /* a reload keeps them */
 	memset(rt, 0, sizeof(*rt));
 	if (old.outputs != NULL) {
 		sk_outputs_stop(old.outputs, (unsigned)old.conf->shutdown_timeout_ms);

@@ -1,9 +1,10 @@
 /* core/telemetry.c - what the daemon says about itself: internal alerts,
- * the syscall_event_drops policy, and the metrics tick (events, drops,
- * alerts, rates, RSS). */
+ * the syscall_event_drops policy, and the metrics snapshot (gathered by
+ * metrics_collect.c) as an alert, a JSON line and a log line. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "rules/fields.h"
 #include "schema.h"
 #include "daemon_priv.h"
+#include "lib/timefmt.h"
 
 /* ---- internal alerts ---------------------------------------------------- */
 
@@ -45,45 +47,6 @@ static void emit_internal(struct daemon *d, int priority, const char *rule, cons
 	};
 	if (d->outputs != NULL) {
 		sk_outputs_emit(d->outputs, &in);
-	}
-}
-
-/* The plugins' part of a metrics snapshot: shrike.plugins.<plugin>.<name>
- * fields, their names in `names`, while room is left. */
-struct plugin_metrics {
-	struct sk_alert_field *all;
-	char (*names)[96];
-	size_t nall;
-	size_t nname;
-	size_t maxname;
-};
-
-static void add_metric(struct plugin_metrics *m, const char *plugin, const char *name,
-		       uint64_t value)
-{
-	if (m->nname >= m->maxname) {
-		return;
-	}
-	char *nm = m->names[m->nname++];
-	snprintf(nm, sizeof(m->names[0]), "shrike.plugins.%s.%s", plugin, name);
-	m->all[m->nall].name = nm;
-	m->all[m->nall].value = (struct sk_value){.type = SK_TYPE_U64, .u64 = value};
-	m->nall++;
-}
-
-/* add_plugin_metrics - a loop-thread plugin's own metrics, and the parse
- * errors the daemon counted for a parser. */
-static void add_plugin_metrics(struct plugin_metrics *m, const struct sk_plugin_handle *h)
-{
-	const struct sk_metric *pm = NULL;
-	size_t npm = 0;
-	if (h->def.metrics != NULL && h->def.metrics(h->inst, &pm, &npm) == SK_OK) {
-		for (size_t k = 0; k < npm; k++) {
-			add_metric(m, h->def.name, pm[k].name, pm[k].value);
-		}
-	}
-	if (h->def.parse != NULL) {
-		add_metric(m, h->def.name, "parse_errors", h->parse_errors);
 	}
 }
 
@@ -139,40 +102,67 @@ void tele_check_drops(struct sk_loop *loop, void *arg)
 	}
 }
 
-static uint64_t rss_bytes(void)
+/* snapshot_file - append one snapshot to metrics.output_file as a JSON
+ * line shaped like an alert (Falco's metrics file), numbers as numbers. The
+ * file is opened for each line, so rotating it needs no signal. */
+static void snapshot_file(struct daemon *d, const struct met_set *s, const char *msg)
 {
-	FILE *f = fopen("/proc/self/statm", "re");
-	unsigned long size = 0, resident = 0;
-	if (f == NULL) {
-		return 0;
+	const char *path = d->conf->metrics_output_file;
+	char when[64];
+	struct sk_sbuf b = {0};
+	if (sk_timefmt_iso8601(sk_real_ns(), when, sizeof(when)) < 0) {
+		when[0] = '\0';
 	}
-	if (fscanf(f, "%lu %lu", &size, &resident) != 2) {
-		resident = 0;
+	sk_sbuf_printf(&b, "{\"hostname\":\"%s\",\"output\":\"%s\",\"output_fields\":", d->hostname,
+		       msg);
+	met_snapshot_json(s, d->conf->metrics_groups.empty_values, &b);
+	sk_sbuf_printf(&b,
+		       ",\"priority\":\"Informational\",\"rule\":\"Shrike internal: metrics "
+		       "snapshot\",\"sample\":%" PRIu64 ",\"source\":\"internal\",\"time\":\"%s\"}\n",
+		       d->metrics_samples, when);
+	int fd = b.oom ? -1 : open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, b.p, b.len) != (ssize_t)b.len) {
+		if (!d->metrics_file_failed) {
+			SK_WARN("metrics.output_file %s: cannot append the snapshot: %s (said once)",
+				path, b.oom ? "out of memory" : strerror(errno));
+		}
+		d->metrics_file_failed = true;
+	} else {
+		d->metrics_file_failed = false;
 	}
-	fclose(f);
-	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+	if (fd >= 0) {
+		close(fd);
+	}
+	sk_sbuf_free(&b);
 }
 
-/* tele_metrics_tick - periodic snapshot of the counters, logged and/or emitted
- * as an internal alert (falco.yaml's metrics.output_rule). */
+/* tele_metrics_tick - a metrics snapshot (metrics.interval): every group the
+ * switches name, as an internal alert (output_rule), a JSON line
+ * (output_file) and a log line (log). */
 void tele_metrics_tick(struct sk_loop *loop, void *arg)
 {
 	struct daemon *d = arg;
+	const struct sk_conf *c = d->conf;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double secs = sk_elapsed_s(&d->metrics_last, &now);
-	double rate = secs > 0 ? (double)(d->nevents - d->metrics_last_events) / secs : 0;
+	uint64_t prev = d->metrics_last_events;
+	double rate = secs > 0 ? (double)(d->nevents - prev) / secs : 0;
 	d->metrics_last = now;
 	d->metrics_last_events = d->nevents;
+	d->metrics_samples++;
+
+	struct met_set s;
+	met_set_init(&s);
+	struct res_usage u;
+	mcol_collect(d, &c->metrics_groups, &d->metrics_res, &s, &u);
+	met_add(&s, &(struct met){.snap = "shrike.num_evts_prev", .snap_val = met_u64(prev)});
+	met_add(&s, &(struct met){.snap = "shrike.evts_rate_sec", .snap_val = met_dbl(rate)});
 
 	struct sk_output_stats os[SK_CONF_MAX_OUTPUTS];
 	size_t nos = d->outputs ? sk_outputs_stats(d->outputs, os, SK_CONF_MAX_OUTPUTS) : 0;
-	if (nos > SK_CONF_MAX_OUTPUTS) {
-		nos = SK_CONF_MAX_OUTPUTS;
-	}
-	uint64_t drops = tele_source_drops(d), rss = rss_bytes();
 	uint64_t sent = 0, failed = 0, dropped = 0, depth = 0;
-	for (size_t i = 0; i < nos; i++) {
+	for (size_t i = 0; i < nos && i < SK_CONF_MAX_OUTPUTS; i++) {
 		sent += os[i].sent;
 		failed += os[i].failed;
 		dropped += os[i].dropped;
@@ -183,65 +173,27 @@ void tele_metrics_tick(struct sk_loop *loop, void *arg)
 		 "Metrics snapshot: events=%" PRIu64 " rate=%.1f/s drops=%" PRIu64
 		 " alerts_sent=%" PRIu64 " alerts_failed=%" PRIu64 " alerts_dropped=%" PRIu64
 		 " queued=%" PRIu64 " rss=%" PRIu64,
-		 d->nevents, rate, drops, sent, failed, dropped, depth, rss);
-	if (d->conf->metrics_log) {
+		 d->nevents, rate, tele_source_drops(d), sent, failed, dropped, depth, u.rss_bytes);
+	if (c->metrics_log) {
 		SK_INFO("%s", msg);
 	}
-	if (d->conf->metrics_output_rule) {
-		struct sk_alert_field f[] = {
-		    {.name = "shrike.alerts_dropped",
-		     .value = {.type = SK_TYPE_U64, .u64 = dropped}},
-		    {.name = "shrike.alerts_failed", .value = {.type = SK_TYPE_U64, .u64 = failed}},
-		    {.name = "shrike.alerts_queued", .value = {.type = SK_TYPE_U64, .u64 = depth}},
-		    {.name = "shrike.alerts_sent", .value = {.type = SK_TYPE_U64, .u64 = sent}},
-		    {.name = "shrike.drops", .value = {.type = SK_TYPE_U64, .u64 = drops}},
-		    {.name = "shrike.events", .value = {.type = SK_TYPE_U64, .u64 = d->nevents}},
-		    {.name = "shrike.events_rate_sec",
-		     .value = {.type = SK_TYPE_U64, .u64 = (uint64_t)(rate + 0.5)}},
-		    {.name = "shrike.rss_bytes", .value = {.type = SK_TYPE_U64, .u64 = rss}},
-		};
-		/* Per output: shrike.outputs.<key>.{sent,failed,dropped,ratelimited,queued} */
-		enum { NBASE = sizeof(f) / sizeof(f[0]), NPER = 5, NPLUG = 64 };
-		static const char *const per[NPER] = {"sent", "failed", "dropped", "ratelimited",
-						      "queued"};
-		struct sk_alert_field all[NBASE + SK_CONF_MAX_OUTPUTS * NPER + NPLUG];
-		char names[SK_CONF_MAX_OUTPUTS * NPER + NPLUG][96];
-		size_t nall = NBASE;
-		memcpy(all, f, sizeof(f));
-		for (size_t i = 0; i < nos; i++) {
-			const uint64_t v[NPER] = {os[i].sent, os[i].failed, os[i].dropped,
-						  os[i].ratelimited, os[i].queue_depth};
-			for (size_t k = 0; k < NPER; k++) {
-				char *nm = names[i * NPER + k];
-				snprintf(nm, sizeof(names[0]), "shrike.outputs.%s.%s", os[i].name,
-					 per[k]);
-				all[nall].name = nm;
-				all[nall].value =
-				    (struct sk_value){.type = SK_TYPE_U64, .u64 = v[k]};
-				nall++;
-			}
-		}
-		/* Plugins' own: shrike.plugins.<plugin>.<metric> */
-		struct plugin_metrics pmx = {.all = all,
-					     .names = names,
-					     .nall = nall,
-					     .nname = nos * NPER,
-					     .maxname = nos * NPER + NPLUG};
-		for (size_t i = 0; i < d->nplugins; i++) {
-			add_plugin_metrics(&pmx, d->plugins[i]);
-		}
-		for (size_t i = 0; d->outputs != NULL && i < nos; i++) {
-			struct sk_metric om[SK_OUTPUT_MAX_METRICS];
-			const char *plugin = NULL;
-			size_t n = sk_outputs_plugin_metrics(d->outputs, i, &plugin, om,
-							     SK_OUTPUT_MAX_METRICS);
-			for (size_t k = 0; k < n; k++) {
-				add_metric(&pmx, plugin, om[k].name, om[k].value);
-			}
-		}
-		nall = pmx.nall;
-		emit_internal(d, SK_PRI_INFORMATIONAL, "Shrike internal: metrics snapshot", msg,
-			      all, nall);
+	if (c->metrics_output_file != NULL) {
+		snapshot_file(d, &s, msg);
 	}
+	if (c->metrics_output_rule) {
+		struct sk_alert_field *f = NULL;
+		char *text = NULL;
+		long n = met_snapshot_fields(&s, c->metrics_groups.empty_values, &f, &text);
+		if (n >= 0) {
+			emit_internal(d, SK_PRI_INFORMATIONAL, "Shrike internal: metrics snapshot",
+				      msg, f, (size_t)n);
+		}
+		free(f);
+		free(text);
+	}
+	if (s.oom) {
+		SK_WARN("metrics snapshot: out of memory, some metrics were left out");
+	}
+	met_set_free(&s);
 	(void)loop;
 }

@@ -4,7 +4,10 @@
  * U+10FFFF). */
 #include "utf8.h"
 
+#include "common/sbuf.h"
+
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 int sk_utf8_seq(const unsigned char *p, size_t n)
@@ -152,4 +155,21 @@ size_t sk_utf8_json_escape(const char *s, size_t n, char *out)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+void sk_utf8_json_string(struct sk_sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	char stack[256];
+	char *buf = 6 * n + 1 <= sizeof(stack) ? stack : malloc(6 * n + 1);
+	if (buf == NULL) {
+		b->oom = true;
+		return;
+	}
+	sk_sbuf_adds(b, "\"");
+	sk_sbuf_add(b, buf, sk_utf8_json_escape(s, n, buf));
+	sk_sbuf_adds(b, "\"");
+	if (buf != stack) {
+		free(buf);
+	}
 }

@@ -33,4 +33,9 @@ size_t sk_utf8_sanitize(const char *s, size_t n, char *out);
  * least 6 * n + 1 bytes; returns the length written, NUL-terminated. */
 size_t sk_utf8_json_escape(const char *s, size_t n, char *out);
 
+/* sk_utf8_json_string - append s to b as a JSON string, quotes included
+ * (escaped as sk_utf8_json_escape does). */
+struct sk_sbuf;
+void sk_utf8_json_string(struct sk_sbuf *b, const char *s);
+
 #endif

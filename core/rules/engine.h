@@ -68,6 +68,10 @@ struct sk_rule {
 	const uint16_t *evttypes; /* event types it can match; NULL: all */
 	size_t nevttypes;
 	uint64_t matches; /* events it matched so far (for metrics) */
+	uint64_t evals;	  /* times its condition was evaluated */
+	/* cost: every 2^sample_shift-th evaluation is timed */
+	uint64_t evals_timed;
+	uint64_t eval_ns_timed; /* their total time */
 	struct sk_rule_priv *priv;
 };
 
@@ -96,6 +100,19 @@ void sk_rules_set_min_priority(struct sk_rules *r, int pri);
 /* sk_rules_set_match_all - report every matching rule of an event (true),
  * or only the first in definition order (false, Falco's default). */
 void sk_rules_set_match_all(struct sk_rules *r, bool all);
+
+/* sk_rules_set_cost_sampling - time one in 2^shift evaluations of each
+ * rule's condition (default 6: one in 64; 0 times every one, for
+ * --profile-rules). */
+void sk_rules_set_cost_sampling(struct sk_rules *r, unsigned shift);
+
+/* sk_rule_eval_ns - the estimated time spent evaluating the rule's
+ * condition so far: the timed evaluations scaled to all of them. */
+double sk_rule_eval_ns(const struct sk_rule *rule);
+
+/* sk_rules_carry_counters - a reload keeps each rule's counters: the rules
+ * of `to` take the counts of the rules of `from` with the same name. */
+void sk_rules_carry_counters(struct sk_rules *to, const struct sk_rules *from);
 
 /* sk_rules_select - enable or disable rules by name (a shell wildcard
  * pattern such as "*" or "Read sensitive*") or, when `tag` is not NULL, by

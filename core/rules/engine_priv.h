@@ -123,6 +123,7 @@ struct sk_rules {
 	/* options */
 	int min_priority;
 	bool match_all;
+	uint64_t sample_mask; /* evaluations timed: those with (evals & mask) == 0 */
 	struct append_entry *appends;
 	size_t nappends;
 	bool compiled;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "common/clock.h"
 #include "outputs.h"
 #include "rules/engine.h"
 #include "rules/engine_priv.h"
@@ -27,6 +28,7 @@ struct sk_rules *sk_rules_create(const struct sk_fields *fields)
 	}
 	r->fields = fields;
 	r->min_priority = SK_PRI_DEBUG;
+	r->sample_mask = (1u << 6) - 1; /* one evaluation in 64 timed */
 	r->dirty = true;
 	r->fbuf = sk_rule_fmt_buf_create();
 	r->cache = sk_filter_cache_create();
@@ -135,6 +137,36 @@ void sk_rules_set_min_priority(struct sk_rules *r, int pri)
 {
 	r->min_priority = pri;
 	r->dirty = true;
+}
+
+void sk_rules_set_cost_sampling(struct sk_rules *r, unsigned shift)
+{
+	r->sample_mask = shift >= 63 ? UINT64_MAX : (1ull << shift) - 1;
+}
+
+double sk_rule_eval_ns(const struct sk_rule *rule)
+{
+	if (rule->evals_timed == 0) {
+		return 0;
+	}
+	return (double)rule->eval_ns_timed * (double)rule->evals / (double)rule->evals_timed;
+}
+
+void sk_rules_carry_counters(struct sk_rules *to, const struct sk_rules *from)
+{
+	if (to == NULL || from == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < sk_rules_count(to); i++) {
+		struct sk_rule *t = (struct sk_rule *)sk_rules_at(to, i);
+		const struct sk_rule *f = sk_rules_find(from, t->name);
+		if (f != NULL) {
+			t->matches = f->matches;
+			t->evals = f->evals;
+			t->evals_timed = f->evals_timed;
+			t->eval_ns_timed = f->eval_ns_timed;
+		}
+	}
 }
 
 void sk_rules_set_match_all(struct sk_rules *r, bool all)
@@ -519,7 +551,19 @@ size_t sk_rules_eval(struct sk_rules *r, const struct sk_event *ev,
 	sk_filter_cache_next(r->cache);
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++) {
-		if (sk_filter_eval(l->v[i]->filter, ev)) {
+		struct sk_rule *pub = &l->v[i]->pub;
+		bool hit;
+		/* each rule's timed evaluations start at its own offset, so
+		 * not every rule's first (cold) evaluation is timed */
+		if (((pub->evals++ + pub->index * 37) & r->sample_mask) != 0) {
+			hit = sk_filter_eval(l->v[i]->filter, ev);
+		} else {
+			uint64_t t0 = sk_mono_ns();
+			hit = sk_filter_eval(l->v[i]->filter, ev);
+			pub->eval_ns_timed += sk_mono_ns() - t0;
+			pub->evals_timed++;
+		}
+		if (hit) {
 			l->v[i]->pub.matches++;
 			r->matched[n++] = &l->v[i]->pub;
 			if (!r->match_all) {

@@ -233,7 +233,11 @@ static void prom_rows(const struct met_set *s, struct prom_row *rows, size_t nro
 				       r->m->type == MET_COUNTER ? "counter" : "gauge");
 		}
 		char t[NUM_TEXT];
-		num_text(&r->m->prom_val, t, sizeof(t));
+		if (r->m->prom_val.is_double && isfinite(r->m->prom_val.d)) {
+			snprintf(t, sizeof(t), "%.15g", r->m->prom_val.d); /* every digit */
+		} else {
+			num_text(&r->m->prom_val, t, sizeof(t));
+		}
 		if (r->labels != NULL && r->labels[0] != '\0') {
 			sk_sbuf_printf(out, "%s{%s} %s\n", r->name, r->labels, t);
 		} else {

@@ -183,6 +183,12 @@ void rt_install(struct daemon *d, struct runtime *rt)
 	d->outputs = rt->outputs;
 	d->rules = rt->rules;
 	sk_rules_carry_counters(d->rules, old.rules); /* a reload keeps them */
+	if (d->rules != NULL) {
+		/* rules_counters_enabled: false also stops timing the rules */
+		sk_rules_set_cost_sampling(d->rules, d->conf->metrics_groups.rules
+							 ? SK_RULES_COST_SAMPLING
+							 : SK_RULES_COST_OFF);
+	}
 	memset(rt, 0, sizeof(*rt));
 	if (old.outputs != NULL) {
 		sk_outputs_stop(old.outputs, (unsigned)old.conf->shutdown_timeout_ms);

@@ -102,8 +102,10 @@ void sk_rules_set_min_priority(struct sk_rules *r, int pri);
 void sk_rules_set_match_all(struct sk_rules *r, bool all);
 
 /* sk_rules_set_cost_sampling - time one in 2^shift evaluations of each
- * rule's condition (default 6: one in 64; 0 times every one, for
- * --profile-rules). */
+ * rule's condition (default SK_RULES_COST_SAMPLING: one in 64; 0 times
+ * every one, for --profile-rules; SK_RULES_COST_OFF none). */
+#define SK_RULES_COST_SAMPLING 6
+#define SK_RULES_COST_OFF      64
 void sk_rules_set_cost_sampling(struct sk_rules *r, unsigned shift);
 
 /* sk_rule_eval_ns - the estimated time spent evaluating the rule's

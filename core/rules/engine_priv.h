@@ -124,6 +124,7 @@ struct sk_rules {
 	int min_priority;
 	bool match_all;
 	uint64_t sample_mask; /* evaluations timed: those with (evals & mask) == 0 */
+	bool cost_off;	      /* none timed */
 	struct append_entry *appends;
 	size_t nappends;
 	bool compiled;

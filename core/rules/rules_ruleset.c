@@ -28,7 +28,7 @@ struct sk_rules *sk_rules_create(const struct sk_fields *fields)
 	}
 	r->fields = fields;
 	r->min_priority = SK_PRI_DEBUG;
-	r->sample_mask = (1u << 6) - 1; /* one evaluation in 64 timed */
+	r->sample_mask = (1u << SK_RULES_COST_SAMPLING) - 1;
 	r->dirty = true;
 	r->fbuf = sk_rule_fmt_buf_create();
 	r->cache = sk_filter_cache_create();
@@ -141,7 +141,8 @@ void sk_rules_set_min_priority(struct sk_rules *r, int pri)
 
 void sk_rules_set_cost_sampling(struct sk_rules *r, unsigned shift)
 {
-	r->sample_mask = shift >= 63 ? UINT64_MAX : (1ull << shift) - 1;
+	r->cost_off = shift >= SK_RULES_COST_OFF;
+	r->sample_mask = r->cost_off ? 0 : (1ull << shift) - 1;
 }
 
 double sk_rule_eval_ns(const struct sk_rule *rule)
@@ -555,7 +556,7 @@ size_t sk_rules_eval(struct sk_rules *r, const struct sk_event *ev,
 		bool hit;
 		/* each rule's timed evaluations start at its own offset, so
 		 * not every rule's first (cold) evaluation is timed */
-		if (((pub->evals++ + pub->index * 37) & r->sample_mask) != 0) {
+		if (r->cost_off || ((pub->evals + pub->index * 37) & r->sample_mask) != 0) {
 			hit = sk_filter_eval(l->v[i]->filter, ev);
 		} else {
 			uint64_t t0 = sk_mono_ns();
@@ -563,6 +564,7 @@ size_t sk_rules_eval(struct sk_rules *r, const struct sk_event *ev,
 			pub->eval_ns_timed += sk_mono_ns() - t0;
 			pub->evals_timed++;
 		}
+		pub->evals++;
 		if (hit) {
 			l->v[i]->pub.matches++;
 			r->matched[n++] = &l->v[i]->pub;

@@ -536,36 +536,53 @@ static int load_tls(struct sk_websrv *w, const char *path, char *err, size_t err
 
 /* ---- the address ----------------------------------------------------------- */
 
-/* Parse the address literal into ss (with the port); *ret_any6: it is "::". */
-static int parse_addr(const char *addr, unsigned port, struct sockaddr_storage *ss,
-		      socklen_t *ret_len, bool *ret_any6, char *err, size_t errlen)
+/* addr as a socket address with port; false when it is not a literal. */
+static bool fill_addr(const char *addr, unsigned port, struct sockaddr_storage *ss,
+		      socklen_t *ret_len)
 {
-	memset(ss, 0, sizeof(*ss));
 	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-	if (port > 65535) {
-		snprintf(err, errlen, "webserver.listen_port: %u is out of range (0..65535)", port);
-		return -EINVAL;
-	}
+	memset(ss, 0, sizeof(*ss));
 	if (addr && inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons((uint16_t)port);
 		*ret_len = sizeof(*in4);
-		*ret_any6 = false;
-		return 0;
+		return true;
 	}
 	if (addr && inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t)port);
 		*ret_len = sizeof(*in6);
-		*ret_any6 = IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
-		return 0;
+		return true;
 	}
-	snprintf(err, errlen,
-		 "webserver.listen_address: '%s' is not an IPv4 or IPv6 address; write one "
-		 "(0.0.0.0 or :: for every address, 127.0.0.1 for this host only)",
-		 addr ? addr : "");
-	return -EINVAL;
+	return false;
+}
+
+bool sk_websrv_is_address(const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	return fill_addr(addr, 0, &ss, &len);
+}
+
+/* The address and port as a socket address; *ret_any6: the address is "::". */
+static int parse_addr(const char *addr, unsigned port, struct sockaddr_storage *ss,
+		      socklen_t *ret_len, bool *ret_any6, char *err, size_t errlen)
+{
+	if (port > 65535) {
+		snprintf(err, errlen, "webserver.listen_port: %u is out of range (0..65535)", port);
+		return -EINVAL;
+	}
+	if (!fill_addr(addr, port, ss, ret_len)) {
+		snprintf(err, errlen,
+			 "webserver.listen_address: '%s' is not an IPv4 or IPv6 address; write "
+			 "one (" SK_WEBSRV_ADDRESS_HINT ")",
+			 addr ? addr : "");
+		return -EINVAL;
+	}
+	*ret_any6 = ss->ss_family == AF_INET6 &&
+		    IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)ss)->sin6_addr);
+	return 0;
 }
 
 static void bind_error(const char *addr, unsigned port, int e, char *err, size_t errlen)
@@ -626,15 +643,30 @@ static int check_bind(const char *addr, const struct sockaddr_storage *ss, sockl
 
 /* ---- start and stop -------------------------------------------------------- */
 
+const char *sk_websrv_path_problem(const char *path)
+{
+	if (!path || path[0] != '/') {
+		return "must start with /";
+	}
+	if (strcmp(path, "/versions") == 0 || strcmp(path, "/metrics") == 0) {
+		return "is the path of another page";
+	}
+	for (const char *p = path; *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == '?' || *p == '#' || *p == 0x7f) {
+			return "may not hold spaces, control characters, ? or #";
+		}
+	}
+	return NULL;
+}
+
 static int set_pages(struct sk_websrv *w, const struct sk_websrv_conf *conf,
 		     const struct sk_websrv_pages *pages, char *err, size_t errlen)
 {
 	const char *hz = conf->healthz_path ? conf->healthz_path : "/healthz";
-	if (hz[0] != '/' || strcmp(hz, "/versions") == 0 || strcmp(hz, "/metrics") == 0) {
-		snprintf(err, errlen,
-			 "webserver.k8s_healthz_endpoint: '%s' must be a path starting with / "
-			 "other than /versions and /metrics, e.g. /healthz",
-			 hz);
+	const char *problem = sk_websrv_path_problem(hz);
+	if (problem) {
+		snprintf(err, errlen, "webserver.k8s_healthz_endpoint: '%s' %s (e.g. /healthz)", hz,
+			 problem);
 		return -EINVAL;
 	}
 	w->pages = *pages;

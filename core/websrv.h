@@ -70,6 +70,18 @@ struct sk_websrv_conf {
 					   * 0: a quarter of connection_limit, at least 1 */
 };
 
+/* The checks sk_websrv_start makes on the address and the health path, for
+ * the configuration to make them early, with positions. */
+
+/* sk_websrv_is_address - whether addr is an IPv4 or IPv6 literal (no host
+ * names: the server binds before name resolution could be trusted). */
+bool sk_websrv_is_address(const char *addr);
+#define SK_WEBSRV_ADDRESS_HINT "0.0.0.0 or :: for every address, 127.0.0.1 for this host only"
+
+/* sk_websrv_path_problem - what is wrong with `path` as the health page's
+ * path ("must start with /", ...), NULL when nothing. */
+const char *sk_websrv_path_problem(const char *path);
+
 /* sk_websrv_start - check conf, bind and start serving `pages`.
  *
  * conf and the strings in it are read during the call only; pages is

@@ -824,12 +824,31 @@ static void test_bad_addresses(void **state)
 	start_fails(&conf, -EINVAL, "webserver.listen_port: 70000 is out of range (0..65535)",
 		    NULL);
 	conf.listen_port = 0;
-	static const char *const paths[] = {"healthz", "/metrics", "/versions", ""};
+	static const struct {
+		const char *path, *problem;
+	} paths[] = {
+	    {"healthz", "must start with /"},
+	    {"", "must start with /"},
+	    {"/metrics", "is the path of another page"},
+	    {"/versions", "is the path of another page"},
+	    {"/health z", "may not hold spaces, control characters, ? or #"},
+	    {"/healthz?x=1", "may not hold spaces, control characters, ? or #"},
+	};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		conf.healthz_path = paths[i];
-		start_fails(&conf, -EINVAL, "webserver.k8s_healthz_endpoint: '", paths[i],
-			    "' must be a path starting with /", NULL);
+		char want[128];
+		snprintf(want, sizeof(want),
+			 "webserver.k8s_healthz_endpoint: '%s' %s (e.g. /healthz)", paths[i].path,
+			 paths[i].problem);
+		conf.healthz_path = paths[i].path;
+		start_fails(&conf, -EINVAL, want, NULL);
+		assert_string_equal(sk_websrv_path_problem(paths[i].path), paths[i].problem);
 	}
+	assert_null(sk_websrv_path_problem("/healthz"));
+	assert_null(sk_websrv_path_problem("/k8s/live-ness_1"));
+	assert_true(sk_websrv_is_address("::1"));
+	assert_true(sk_websrv_is_address("10.1.2.3"));
+	assert_false(sk_websrv_is_address("localhost"));
+	assert_false(sk_websrv_is_address(NULL));
 }
 
 static void test_ephemeral_port_and_any(void **state)

@@ -585,7 +585,7 @@ static void test_slow_clients_cut(void **state)
 	struct sk_websrv *w = start_ok(&conf);
 	unsigned port = sk_websrv_port(w);
 	struct trickle t[4];
-	char src[16];
+	char src[INET_ADDRSTRLEN + 8];
 	for (int i = 0; i < 4; i++) {
 		snprintf(src, sizeof(src), "127.0.0.%d", 10 + i);
 		trickle_open(&t[i], 2, src, port); /* 4 x 2: the limit of 8 */

@@ -3,8 +3,8 @@
  * names where Falco has the concept) and fill struct sk_conf (see conf.h).
  *
  * Simple sections go through param tables and sk_schema_fill(); sections that
- * belong to someone else (output plugins, sources, the rule selector, the
- * webserver) are shape-checked here and kept as nodes.
+ * belong to someone else (output plugins, sources, the rule selector) are
+ * shape-checked here and kept as nodes.
  */
 #include "config.h"
 
@@ -500,6 +500,123 @@ static int load_metrics(struct sk_conf *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- webserver ----------------------------------------------------------- */
+
+struct web {
+	bool enabled;
+	uint64_t threadiness;
+	char *listen_address;
+	uint64_t listen_port;
+	char *k8s_healthz_endpoint;
+	bool prometheus_metrics_enabled;
+	bool prometheus_falco_names;
+	bool ssl_enabled;
+	char *ssl_certificate;
+	uint64_t connection_limit;
+	uint64_t connection_timeout_ms;
+};
+
+#define WEB(member) offsetof(struct web, member)
+
+static const struct sk_param web_params[] = {
+    {"enabled", SK_PARAM_BOOL, 0, "false", WEB(enabled), NULL, 0, 0,
+     "serve the health, versions and metrics pages (off unless set, unlike Falco)"},
+    {"threadiness", SK_PARAM_UINT, 0, "0", WEB(threadiness), NULL, 0, 1024,
+     "threads serving requests (0: one per CPU)"},
+    {"listen_address", SK_PARAM_STR, 0, "0.0.0.0", WEB(listen_address), NULL, 0, 0,
+     "IPv4 or IPv6 address to listen on"},
+    {"listen_port", SK_PARAM_UINT, 0, "8765", WEB(listen_port), NULL, 0, 65535,
+     "TCP port to listen on"},
+    {"k8s_healthz_endpoint", SK_PARAM_STR, 0, "/healthz", WEB(k8s_healthz_endpoint), NULL, 0, 0,
+     "path of the health page"},
+    {"prometheus_metrics_enabled", SK_PARAM_BOOL, 0, "false", WEB(prometheus_metrics_enabled), NULL,
+     0, 0, "serve /metrics in Prometheus text format"},
+    {"prometheus_falco_names", SK_PARAM_BOOL, 0, "false", WEB(prometheus_falco_names), NULL, 0, 0,
+     "/metrics also has Falco's falcosecurity_* names"},
+    {"ssl_enabled", SK_PARAM_BOOL, 0, "false", WEB(ssl_enabled), NULL, 0, 0, "serve HTTPS"},
+    {"ssl_certificate", SK_PARAM_STR, 0, "/etc/shrike/shrike.pem", WEB(ssl_certificate), NULL, 0, 0,
+     "PEM file holding the private key and the certificate"},
+    {"connection_limit", SK_PARAM_UINT, 0, "64", WEB(connection_limit), NULL, 1, 100000,
+     "open connections at most (a quarter of them from one address)"},
+    {"connection_timeout", SK_PARAM_DURATION, 0, "10s", WEB(connection_timeout_ms), NULL, 1000,
+     3600000, "close a connection idle for longer, or whose request takes longer"},
+    {NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+/* What the schema cannot say: an address literal, a usable path. */
+static int check_web(const struct sk_cfg_node *sec, const struct web *wb, char *err, size_t errlen)
+{
+	const char *problem = sk_websrv_path_problem(wb->k8s_healthz_endpoint);
+	if (problem) {
+		sk_cfg_errpos(err, errlen, get(sec, "k8s_healthz_endpoint"),
+			      "webserver.k8s_healthz_endpoint: '%.60s' %s (e.g. /healthz)",
+			      wb->k8s_healthz_endpoint, problem);
+		return -EINVAL;
+	}
+	if (!sk_websrv_is_address(wb->listen_address)) {
+		sk_cfg_errpos(err, errlen, get(sec, "listen_address"),
+			      "webserver.listen_address: '%.60s' is not an IPv4 or IPv6 address; "
+			      "write one (" SK_WEBSRV_ADDRESS_HINT ")",
+			      wb->listen_address);
+		return -EINVAL;
+	}
+	if (wb->ssl_enabled && !wb->ssl_certificate[0]) {
+		sk_cfg_errpos(err, errlen, get(sec, "ssl_certificate"),
+			      "webserver.ssl_certificate: empty while webserver.ssl_enabled is "
+			      "true; name the PEM file holding the private key and the "
+			      "certificate");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int load_webserver(struct sk_conf *c, char *err, size_t errlen)
+{
+	struct web wb = {0};
+	const struct sk_cfg_node *sec = get(c->root, "webserver");
+	int rc = expect_kind(sec, SK_CFG_MAP, "webserver", err, errlen);
+	if (rc == 0) {
+		rc = sk_schema_fill_at(web_params, sec, key_node(c->root, "webserver"), "webserver",
+				       NULL, &wb, err, errlen);
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	rc = check_web(sec, &wb, err, errlen);
+	if (rc == 0) {
+		c->webserver = sec;
+		c->web_enabled = wb.enabled;
+		c->web_threadiness = (unsigned)wb.threadiness;
+		c->web_listen_address = wb.listen_address;
+		c->web_listen_port = (unsigned)wb.listen_port;
+		c->web_healthz_path = wb.k8s_healthz_endpoint;
+		c->web_prometheus_metrics = wb.prometheus_metrics_enabled;
+		c->web_prometheus_falco_names = wb.prometheus_falco_names;
+		c->web_ssl_enabled = wb.ssl_enabled;
+		c->web_ssl_certificate = wb.ssl_certificate;
+		c->web_connection_limit = (unsigned)wb.connection_limit;
+		c->web_connection_timeout_ms = (wb.connection_timeout_ms + 999) / 1000 * 1000;
+		wb = (struct web){0}; /* the strings are c's now */
+	}
+	sk_schema_free(web_params, &wb);
+	return rc;
+}
+
+void sk_conf_websrv(const struct sk_conf *c, struct sk_websrv_conf *out)
+{
+	*out = (struct sk_websrv_conf){
+	    .listen_address = c->web_listen_address,
+	    .listen_port = c->web_listen_port,
+	    .threadiness = c->web_threadiness,
+	    .healthz_path = c->web_healthz_path,
+	    .prometheus_metrics_enabled = c->web_prometheus_metrics,
+	    .ssl_enabled = c->web_ssl_enabled,
+	    .ssl_certificate = c->web_ssl_certificate,
+	    .connection_limit = c->web_connection_limit,
+	    .connection_timeout_s = (unsigned)(c->web_connection_timeout_ms / 1000),
+	};
+}
+
 /* ---- outputs_queue ------------------------------------------------------- */
 
 struct outq {
@@ -631,9 +748,6 @@ static int load_tree(struct sk_conf *c, char *err, size_t errlen)
 	/* kept for their own modules: only the shape is checked here */
 	rc = expect_kind(get(root, "append_output"), SK_CFG_SEQ, "append_output", err, errlen);
 	if (rc == 0) {
-		rc = expect_kind(get(root, "webserver"), SK_CFG_MAP, "webserver", err, errlen);
-	}
-	if (rc == 0) {
 		rc = expect_kind(get(root, "syscall_event_drops"), SK_CFG_MAP,
 				 "syscall_event_drops", err, errlen);
 	}
@@ -645,9 +759,9 @@ static int load_tree(struct sk_conf *c, char *err, size_t errlen)
 		goto out;
 	}
 	c->append_output = get(root, "append_output");
-	c->webserver = get(root, "webserver");
 	c->syscall_event_drops = get(root, "syscall_event_drops");
 	c->base_syscalls = get(root, "base_syscalls");
+	rc = load_webserver(c, err, errlen);
 out:
 	sk_schema_free(top_params, &t);
 	return rc;
@@ -713,6 +827,9 @@ void sk_conf_free(struct sk_conf *c)
 	free(c->plugins_dir);
 	free(c->replay_file);
 	free(c->metrics_output_file);
+	free(c->web_listen_address);
+	free(c->web_healthz_path);
+	free(c->web_ssl_certificate);
 	sk_cfg_free(c->root);
 	free(c->path);
 	free(c);

@@ -16,6 +16,7 @@
 
 #include "cfg.h"
 #include "outputs.h"
+#include "websrv.h"
 
 enum sk_engine_kind {
 	SK_ENGINE_NONE = 0,   /* no live source (replay only, or idle) */
@@ -107,8 +108,22 @@ struct sk_conf {
 	const struct sk_cfg_node *metrics; /* the whole section (checked), may be NULL:
 					    * Falco's finer switches live there */
 
+	/* webserver: the health, /versions and /metrics pages (core/websrv.h);
+	 * sk_conf_websrv() turns these into the server's settings */
+	bool web_enabled;		 /* Shrike's default: false */
+	unsigned web_threadiness;	 /* 0: one thread per CPU */
+	char *web_listen_address;	 /* an IPv4 or IPv6 literal */
+	unsigned web_listen_port;	 /* 0..65535 */
+	char *web_healthz_path;		 /* k8s_healthz_endpoint */
+	bool web_prometheus_metrics;	 /* prometheus_metrics_enabled: serve /metrics */
+	bool web_prometheus_falco_names; /* /metrics also has Falco's falcosecurity_* names */
+	bool web_ssl_enabled;
+	char *web_ssl_certificate;	     /* one PEM file: private key and certificate */
+	unsigned web_connection_limit;	     /* open connections at most */
+	uint64_t web_connection_timeout_ms;  /* whole seconds (the server's unit), >= 1s */
+	const struct sk_cfg_node *webserver; /* the section (checked), may be NULL */
+
 	/* sections kept for their modules (shape checked: maps), may be NULL */
-	const struct sk_cfg_node *webserver;
 	const struct sk_cfg_node *syscall_event_drops;
 	const struct sk_cfg_node *base_syscalls;
 	bool watch_config_files; /* reload on change (default true) */
@@ -126,6 +141,11 @@ struct sk_conf {
  * keys and their defaults. */
 int sk_conf_load(const char *path, const char *const *overrides, size_t noverrides,
 		 struct sk_conf **ret, char *err, size_t errlen);
+
+/* sk_conf_websrv - the web server's settings from c, for sk_websrv_start()
+ * (whether to start it at all is c->web_enabled). The strings in *out are
+ * borrowed from c. */
+void sk_conf_websrv(const struct sk_conf *c, struct sk_websrv_conf *out);
 
 /* sk_conf_free - NULL ok. */
 void sk_conf_free(struct sk_conf *c);

@@ -96,6 +96,27 @@ static const struct sk_conf_output *output(const struct sk_conf *c, const char *
 	return NULL;
 }
 
+/* The webserver settings of c: its own flags and what the server gets. */
+static void assert_web(const struct sk_conf *c, bool enabled, bool falco_names,
+		       const struct sk_websrv_conf *want)
+{
+	struct sk_websrv_conf got;
+	sk_conf_websrv(c, &got);
+	assert_int_equal(c->web_enabled, enabled);
+	assert_int_equal(c->web_prometheus_falco_names, falco_names);
+	assert_string_equal(got.listen_address, want->listen_address);
+	assert_int_equal(got.listen_port, want->listen_port);
+	assert_int_equal(got.threadiness, want->threadiness);
+	assert_string_equal(got.healthz_path, want->healthz_path);
+	assert_int_equal(got.prometheus_metrics_enabled, want->prometheus_metrics_enabled);
+	assert_int_equal(got.ssl_enabled, want->ssl_enabled);
+	assert_string_equal(got.ssl_certificate, want->ssl_certificate);
+	assert_int_equal(got.connection_limit, want->connection_limit);
+	assert_int_equal(got.connection_timeout_s, want->connection_timeout_s);
+	assert_int_equal(got.per_ip_connection_limit, 0); /* the server's own share */
+	assert_int_equal(c->web_connection_timeout_ms, want->connection_timeout_s * 1000);
+}
+
 /* ---- whole files ---------------------------------------------------------- */
 
 static void test_every_default(void **state)
@@ -147,6 +168,15 @@ static void test_every_default(void **state)
 	assert_false(c->metrics_log);
 	assert_null(c->metrics);
 	assert_null(c->webserver);
+	struct sk_websrv_conf web = {
+	    .listen_address = "0.0.0.0",
+	    .listen_port = 8765,
+	    .healthz_path = "/healthz",
+	    .ssl_certificate = "/etc/shrike/shrike.pem",
+	    .connection_limit = 64,
+	    .connection_timeout_s = 10,
+	};
+	assert_web(c, false, false, &web); /* Falco enables it; see docs/configuration.md */
 	assert_null(c->syscall_event_drops);
 	assert_null(c->base_syscalls);
 	assert_true(c->watch_config_files);
@@ -225,7 +255,19 @@ static void test_full_file(void **state)
 	assert_false(c->metrics_output_rule);
 	assert_true(c->metrics_log);
 	assert_string_equal(sk_cfg_get(c->metrics, "libbpf_stats_enabled")->scalar, "false");
-	assert_string_equal(sk_cfg_get(c->webserver, "listen_port")->scalar, "8765");
+	struct sk_websrv_conf web = {
+	    .listen_address = "::",
+	    .listen_port = 9876,
+	    .threadiness = 4,
+	    .healthz_path = "/livez",
+	    .prometheus_metrics_enabled = true,
+	    .ssl_enabled = true,
+	    .ssl_certificate = "/etc/shrike/tls/server.pem",
+	    .connection_limit = 16,
+	    .connection_timeout_s = 30,
+	};
+	assert_web(c, true, true, &web);
+	assert_int_equal(c->webserver->line, 77);
 	assert_non_null(sk_cfg_get(c->syscall_event_drops, "actions"));
 	assert_non_null(sk_cfg_get(c->base_syscalls, "custom_set"));
 	assert_false(c->watch_config_files);
@@ -672,6 +714,100 @@ static void test_metrics(void **state)
 		   "'sometimes'");
 }
 
+/* ---- webserver ------------------------------------------------------------ */
+
+static void test_webserver(void **state)
+{
+	struct sk_conf *c = load_ok("webserver:\n"
+				    "  enabled: true\n"
+				    "  listen_address: 127.0.0.1\n"
+				    "  listen_port: 0\n"
+				    "  prometheus_metrics_enabled: true\n"
+				    "  connection_timeout: 1500ms\n",
+				    NULL, 0);
+	struct sk_websrv_conf web = {
+	    .listen_address = "127.0.0.1",
+	    .listen_port = 0,
+	    .healthz_path = "/healthz",
+	    .prometheus_metrics_enabled = true,
+	    .ssl_certificate = "/etc/shrike/shrike.pem",
+	    .connection_limit = 64,
+	    .connection_timeout_s = 2, /* whole seconds, rounded up */
+	};
+	assert_web(c, true, false, &web);
+	sk_conf_free(c);
+
+	/* from the command line, and with -o positions */
+	const char *ov[] = {"webserver.enabled=true", "webserver.listen_port=9000",
+			    "webserver.ssl_enabled=true"};
+	c = load_ok("{}", ov, 3);
+	assert_true(c->web_enabled);
+	assert_int_equal(c->web_listen_port, 9000);
+	assert_true(c->web_ssl_enabled);
+	sk_conf_free(c);
+	const char *bad[] = {"webserver.listen_address=::ffff:1.2.3"};
+	load_fails("{}", bad, 1,
+		   "-o:1:26: webserver.listen_address: '::ffff:1.2.3' is not an IPv4 or IPv6 "
+		   "address; write one (0.0.0.0 or :: for every address, 127.0.0.1 for this host "
+		   "only)");
+}
+
+static void test_webserver_errors(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+	    {"webserver:\n  listen_prot: 80\n",
+	     ":2:3: webserver.listen_prot: unknown key (valid keys: connection_limit, "
+	     "connection_timeout, enabled, k8s_healthz_endpoint, listen_address, "
+	     "listen_port, prometheus_falco_names, prometheus_metrics_enabled, "
+	     "ssl_certificate, ssl_enabled, threadiness)"},
+	    {"webserver:\n  enabled: sure\n",
+	     ":2:12: webserver.enabled: expected a boolean (true or false), got 'sure'"},
+	    {"webserver:\n  listen_port: 70000\n",
+	     ":2:16: webserver.listen_port: 70000 is out of range (0..65535)"},
+	    {"webserver:\n  listen_port: -1\n",
+	     ":2:16: webserver.listen_port: expected a non-negative integer, got '-1'"},
+	    {"webserver:\n  threadiness: many\n",
+	     ":2:16: webserver.threadiness: expected a non-negative integer, got 'many'"},
+	    {"webserver:\n  threadiness: 5000\n",
+	     ":2:16: webserver.threadiness: 5000 is out of range (0..1024)"},
+	    {"webserver:\n  connection_limit: 0\n",
+	     ":2:21: webserver.connection_limit: 0 is out of range (1..100000)"},
+	    {"webserver:\n  connection_timeout: 500ms\n",
+	     ":2:23: webserver.connection_timeout: '500ms' (500ms) is out of range "
+	     "(1000ms..3600000ms)"},
+	    {"webserver:\n  connection_timeout: soon\n",
+	     ":2:23: webserver.connection_timeout: expected a duration (e.g. 250ms, 5s, 2m, "
+	     "1h), got 'soon'"},
+	    {"webserver:\n  listen_address: localhost\n",
+	     ":2:19: webserver.listen_address: 'localhost' is not an IPv4 or IPv6 address; "
+	     "write one (0.0.0.0 or :: for every address, 127.0.0.1 for this host only)"},
+	    {"webserver:\n  k8s_healthz_endpoint: healthz\n",
+	     ":2:25: webserver.k8s_healthz_endpoint: 'healthz' must start with / (e.g. "
+	     "/healthz)"},
+	    {"webserver:\n  k8s_healthz_endpoint: /metrics\n",
+	     ":2:25: webserver.k8s_healthz_endpoint: '/metrics' is the path of another page "
+	     "(e.g. /healthz)"},
+	    {"webserver:\n  k8s_healthz_endpoint: /versions\n",
+	     ":2:25: webserver.k8s_healthz_endpoint: '/versions' is the path of another "
+	     "page (e.g. /healthz)"},
+	    {"webserver:\n  k8s_healthz_endpoint: \"/ok?x\"\n",
+	     ":2:25: webserver.k8s_healthz_endpoint: '/ok?x' may not hold spaces, control "
+	     "characters, ? or # (e.g. /healthz)"},
+	    {"webserver:\n  ssl_enabled: true\n  ssl_certificate: \"\"\n",
+	     ":3:20: webserver.ssl_certificate: empty while webserver.ssl_enabled is true; "
+	     "name the PEM file holding the private key and the certificate"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		load_fails(bad[i].text, NULL, 0, bad[i].want);
+	}
+	/* an empty certificate path is fine while TLS is off */
+	struct sk_conf *c = load_ok("webserver:\n  ssl_certificate: \"\"\n", NULL, 0);
+	assert_string_equal(c->web_ssl_certificate, "");
+	sk_conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +828,8 @@ int main(void)
 	    cmocka_unit_test(test_engine_kinds),
 	    cmocka_unit_test(test_plugins),
 	    cmocka_unit_test(test_metrics),
+	    cmocka_unit_test(test_webserver),
+	    cmocka_unit_test(test_webserver_errors),
 	};
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
 }

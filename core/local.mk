@@ -17,13 +17,14 @@ core_libshrike_la_SOURCES = \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
 	core/metrics.c core/metrics.h core/metrics_collect.c core/resource.c core/resource.h \
 	core/runtime.c core/pipeline.c \
+	core/websrv.c core/websrv.h \
 	core/lib/uuid.c core/lib/uuid.h \
 	core/lib/timefmt.c core/lib/timefmt.h \
 	core/lib/utf8.c core/lib/utf8.h
 core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
-	$(PCRE2_CFLAGS)
+	$(PCRE2_CFLAGS) $(MHD_CFLAGS)
 core_libshrike_la_LIBADD = common/libskcommon.la $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \
-	$(PTHREAD_LIBS)
+	$(MHD_LIBS) $(PTHREAD_LIBS)
 
 bin_PROGRAMS += shrike
 shrike_SOURCES = core/main.c
@@ -86,4 +87,14 @@ core_outq_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 core_lib_timefmt_test_SOURCES = core/lib/timefmt_test.c
 core_lib_timefmt_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 core_lib_timefmt_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+endif
+
+# The web server (health, versions, metrics pages) against real clients: the
+# curl and openssl programs and raw sockets.
+if HAVE_CMOCKA
+check_PROGRAMS += core/websrv_test
+TESTS += core/websrv_test
+core_websrv_test_SOURCES = core/websrv_test.c
+core_websrv_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREAD_CFLAGS)
+core_websrv_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 endif

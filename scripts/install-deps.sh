@@ -41,7 +41,9 @@ if [ "$mode" = test ]; then
 	# those kernels itself (apt-get download into its own cache, with the
 	# Debian archive keyring): none is installed on the host.
 	pkgs="$pkgs qemu-system-x86 busybox-static cpio debian-archive-keyring"
-	# k8saudit tests post audit events to the webhook with curl
+	# k8saudit tests post audit events to the webhook with curl;
+	# core/websrv_test drives the web server with curl and makes its TLS
+	# key and certificate with openssl (listed above)
 	pkgs="$pkgs curl"
 	# container field tests: real podman containers (runc, a busybox image
 	# the test imports itself); setpriv (util-linux) runs a program as nobody

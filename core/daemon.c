@@ -64,6 +64,7 @@ static void reload(struct daemon *d)
 	rt_install(d, &rt);
 	d->reload_ns = sk_real_ns();
 	drules_push_event_types(d);
+	webp_versions(d);
 	sk_log_setup(nc->log_level, nc->log_stderr, nc->log_syslog);
 	SK_NOTICE("configuration and rules reloaded");
 }
@@ -178,6 +179,12 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		goto out;
 	}
 	drules_push_event_types(&d);
+	r = webp_start(&d, err, sizeof(err));
+	if (r < 0) {
+		SK_ERROR("%s", err);
+		d.exit_code = SK_EXIT_RUNTIME;
+		goto out;
+	}
 	if (sk_loop_add_timer(d.loop, DROP_CHECK_MS, tele_check_drops, &d) < 0) {
 		SK_WARN("cannot start the drop-check timer: event drops will not be reported");
 	}
@@ -214,6 +221,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	tele_check_drops(d.loop, &d);
 
 out:
+	webp_stop(&d);
 	pipe_close_sources(&d);
 	sk_loader_set_state_sink(NULL, NULL);
 	free(d.state_buf);

@@ -200,6 +200,16 @@ void tele_metrics_tick(struct sk_loop *loop, void *arg);
 void mcol_collect(struct daemon *d, const struct sk_metrics_groups *g, struct res_state *rs,
 		  struct met_set *s, struct res_usage *ret_usage);
 
+/* ---- webpages.c ---- */
+
+/* webp_start - start the web server when webserver.enabled (after the
+ * sources opened): /healthz, /versions, /metrics. 0 or -errno with err. */
+int webp_start(struct daemon *d, char *err, size_t errlen);
+/* webp_versions - remake /versions (at start and after a reload). */
+void webp_versions(struct daemon *d);
+/* webp_stop - stop the web server; NULL-safe. */
+void webp_stop(struct daemon *d);
+
 /* ---- listings.c ---- */
 
 const char *listing_engine_name(enum sk_engine_kind k);

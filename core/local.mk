@@ -16,6 +16,7 @@ core_libshrike_la_SOURCES = \
 	core/daemon.c core/daemon.h core/daemon_priv.h \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
 	core/metrics.c core/metrics.h core/metrics_collect.c core/resource.c core/resource.h \
+	core/webpages.c \
 	core/runtime.c core/pipeline.c \
 	core/websrv.c core/websrv.h \
 	core/lib/uuid.c core/lib/uuid.h \

@@ -422,6 +422,13 @@ static bool deliver(struct sk_outq *q, struct sk_outq_msg *m)
 			}
 			return true;
 		}
+		if (q->retry_budget_ns != 0) {
+			/* the last attempt comes when the budget ends, not later */
+			uint64_t left_ms = (q->retry_budget_ns - failing_ns) / 1000000ull + 1;
+			if (left_ms < delay) {
+				delay = left_ms;
+			}
+		}
 		uint64_t n;
 		if (ratelog_hit(&q->retry_log, q->log_every_ns, &n)) {
 			SK_WARN("output %s: delivery failed for now, retrying in %" PRIu64

@@ -278,9 +278,6 @@ int webp_start(struct daemon *d, char *err, size_t errlen)
 		webp_free(w);
 		return r;
 	}
-	SK_NOTICE("webserver listening on %s port %u (%s%s)", wc.listen_address,
-		  sk_websrv_port(w->srv), wc.healthz_path,
-		  wc.prometheus_metrics_enabled ? ", /metrics, /versions" : ", /versions");
 	return 0;
 }
 

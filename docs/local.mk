@@ -9,3 +9,4 @@ EXTRA_DIST += docs/fields.md
 EXTRA_DIST += docs/rules.md
 EXTRA_DIST += docs/plugin-abi.md
 EXTRA_DIST += docs/kmod-source.md
+EXTRA_DIST += docs/metrics.md

@@ -58,6 +58,10 @@ if [ "$mode" = test ]; then
 	# tests/kmod: the module built for trixie's kernel in a trixie root
 	# (its headers ask for gcc 14 and a newer glibc than Debian 12's)
 	pkgs="$pkgs mmdebstrap"
+	# tests/metrics: Prometheus' own promtool checks /metrics (Debian ships
+	# it in the prometheus package); gnuplot draws the dashboard picture
+	# of docs/metrics.md from a scrape series a test records
+	pkgs="$pkgs prometheus gnuplot-nox"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -36,8 +36,11 @@
 #include "state.h"
 #include "syscall.h"
 #include "userdb.h"
+#include "tests/plugin_metric.h"
 
 extern const struct sk_plugin shrike_plugin_entry;
+
+#define metric(inst, name) sk_test_metric(&shrike_plugin_entry, (inst), (name))
 
 /* ---- host ---------------------------------------------------------------- */
 
@@ -1762,21 +1765,6 @@ static void test_bounds(void **state)
 	X_EQ(inst, ev, "proc.pname", "<NA>");
 	X_EQ(inst, ev, "user.uid", "0");
 	shrike_plugin_entry.destroy(inst);
-}
-
-/* metric - the plugin's metric `name`, which must be reported. */
-static uint64_t metric(void *inst, const char *name)
-{
-	const struct sk_metric *m = NULL;
-	size_t n = 0;
-	assert_int_equal(shrike_plugin_entry.metrics(inst, &m, &n), SK_OK);
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(m[i].name, name) == 0) {
-			return m[i].value;
-		}
-	}
-	fail_msg("no metric %s", name);
-	return 0;
 }
 
 /* the metrics table balances: the gauges are what was added less what

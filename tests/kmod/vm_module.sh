@@ -187,11 +187,11 @@ kernel() {
 	else
 		fail "$K: one device per CPU" "devices: $devs" "kmodcheck: $kc"
 	fi
-	if [ "$(field api "$kc")" = 1.0 ] && [ "$(field kernel "$kc")" = "$rel" ] &&
+	if [ "$(field api "$kc")" = 1.1 ] && [ "$(field kernel "$kc")" = "$rel" ] &&
 		[ "$(field ring "$kc")" = 262144 ] && [ "$(field busy "$kc")" = yes ]; then
-		pass "$K: SK_KMOD_IOC_INFO (API 1.0, $rel, 256 KiB) and a second open is refused"
+		pass "$K: SK_KMOD_IOC_INFO (API 1.1, $rel, 256 KiB) and a second open is refused"
 	else
-		fail "$K: SK_KMOD_IOC_INFO (API 1.0, $rel, 256 KiB) and a second open is refused" "got: $kc"
+		fail "$K: SK_KMOD_IOC_INFO (API 1.1, $rel, 256 KiB) and a second open is refused" "got: $kc"
 	fi
 	rc=$(sed -n 's/^== kmodcheck //p' "$out")
 	res=$(grep -m1 '^kmodcheck: records=' "$out")

@@ -37,8 +37,9 @@
  * all_syscalls).
  *
  * Metrics: records written and drops by reason, in total and per CPU,
- * and with bpf_stats each program's run count and time, the kernel's BPF
- * statistics being on from open to close (ebpf_metrics.c).
+ * and each program's run count and time, which the kernel counts while
+ * its BPF statistics are on: with bpf_stats, from open to close
+ * (ebpf_metrics.c).
  *
  * Files: this one has the plugin callbacks and table, and keeps the
  * syscall table in the probe's maps; ebpf_load.c what the probe loads on
@@ -550,8 +551,8 @@ static int eb_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 	return SK_OK;
 }
 
-/* eb_metrics - the probe's counters and, with bpf_stats, its programs'
- * run counts and times (ebpf_metrics.c; docs/ebpf-source.md, "Metrics"). */
+/* eb_metrics - the probe's counters and its programs' run counts and
+ * times (ebpf_metrics.c; docs/ebpf-source.md, "Metrics"). */
 static int eb_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
 {
 	struct ebpf *e = inst;

@@ -66,8 +66,8 @@ const struct sk_param ebpf_params[] = {
      .type = SK_PARAM_BOOL,
      .def = "false",
      .offset = offsetof(struct ebpf_conf, bpf_stats),
-     .desc = "count each BPF program's runs and run time (kernel.bpf_stats_enabled while "
-	     "Shrike runs) for the prog_*_run_cnt and prog_*_run_time_ns metrics"},
+     .desc = "have the kernel count every BPF program's runs and run time while Shrike runs "
+	     "(the prog_*_run_cnt and prog_*_run_time_ns metrics)"},
     {.name = NULL},
 };
 

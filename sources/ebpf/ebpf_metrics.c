@@ -1,9 +1,9 @@
 /* sources/ebpf/ebpf_metrics.c - what the `ebpf` source reports through
  * metrics() (docs/ebpf-source.md, "Metrics"): the probe's per-CPU
  * counters (records written, drops by reason), the kernel's skipped runs,
- * and with bpf_stats the run count and time of each program the probe
- * loaded, which the kernel counts only while its BPF statistics are on
- * (bpf_enable_stats(), held from open to close). The names are made once
+ * and the run count and time of each program the probe loaded, which the
+ * kernel counts only while its BPF statistics are on (with bpf_stats, a
+ * bpf_enable_stats() descriptor held from open to close). The names are made once
  * at open into the instance's table (common/mtab.h); the values read at
  * close stay until the next open.
  */
@@ -23,7 +23,7 @@
 #include "probe.skel.h"
 
 /* The metrics: these totals, in this order, then one pair per CPU, then
- * one pair per program with bpf_stats. */
+ * one pair per program. */
 enum { EM_EVTS, EM_DROPS, EM_BUFFER, EM_BIG, EM_MISSES, EM_STATS_ON, EM_NTOTALS };
 static const char *const em_totals[EM_NTOTALS] = {"n_evts",
 						  "n_drops",
@@ -111,7 +111,7 @@ static int make_table(struct ebpf *e)
 
 int ebpf_metrics_open(struct ebpf *e)
 {
-	int r = e->conf->bpf_stats ? loaded_programs(e) : 0;
+	int r = loaded_programs(e);
 	if (r == 0) {
 		r = make_table(e);
 	}

@@ -81,6 +81,7 @@ insmod "$B/shrike.ko" ring_kb=1024 2>&1
 "$B/shrike" -c "$C" -o plugins_dir="$P" -o engine.kind=kmod \
 	-o "rules_files=[$R/shrike_rules.yaml]" -o log_level=info -o watch_config_files=false \
 	-o json_output=true -o metrics.enabled=true -o metrics.interval=300ms \
+	-o metrics.include_empty_values=true \
 	--capture "$W/k.scap" >"$W/kalerts" 2>"$W/klog" &
 d=$!
 i=0

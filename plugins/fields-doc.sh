@@ -76,8 +76,8 @@ failed).
 | `containers` | gauge | containers in the metadata cache (seen in a thread's cgroups) |
 | `containers_evicted` | counter | containers dropped from a full metadata cache (4096), the least recently used first |
 | `lookups_pending` | gauge | metadata lookups queued for the worker thread or being read by it |
-| `lookups_done` | counter | lookups that found the container's metadata |
-| `lookups_failed` | counter | lookups that found none (each retry after `retry_interval` counts again); queued + finished = `lookups_pending` + `lookups_done` + `lookups_failed` |
+| `lookups_done` | counter | lookups that ended, with or without metadata (lookups started = `lookups_pending` + `lookups_done`) |
+| `lookups_failed` | counter | of `lookups_done`, those that found no metadata (a retry after `retry_interval` counts again) |
 | `threads` | gauge | threads whose container is cached |
 | `threads_evicted` | counter | entries dropped when the thread cache was full (65536: it starts over, live threads are found again) |
 

@@ -615,7 +615,9 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 /* ctr_metrics - the caches for the metrics snapshot, read under the lock
  * the worker takes: containers and threads are gauges (entries in the
  * metadata and thread caches), lookups_pending the lookups queued or
- * being read; the rest count from init (docs/fields.md, "Metrics"). */
+ * being read; the rest count from init: lookups_done every lookup that
+ * ended, lookups_failed those of them that found no metadata
+ * (docs/fields.md). */
 static int ctr_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
 {
 	struct ctr_inst *in = inst;
@@ -624,7 +626,7 @@ static int ctr_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
 	    {"containers", in->ctrs.n},
 	    {"containers_evicted", in->ctrs_evicted},
 	    {"lookups_pending", in->qlen + (in->working ? 1u : 0u)},
-	    {"lookups_done", in->lookups - in->lookup_fails},
+	    {"lookups_done", in->lookups},
 	    {"lookups_failed", in->lookup_fails},
 	    {"threads", in->tids.n},
 	    {"threads_evicted", in->tids_evicted},

@@ -48,6 +48,39 @@ them unchanged. Two plugins provide them:
   `[/var/lib/cni]`), `wait_metadata` (default 10ms), `retry_interval`
   (default 5s).
 
+Both plugins report their state in the daemon's metrics snapshot
+(`metrics:` in `shrike.yaml`) as `shrike.plugins.syscall.<name>` and
+`shrike.plugins.container.<name>`, unsigned 64-bit: a counter is a running
+total since the plugin started (the `/proc` scan included), a gauge a
+current value. The daemon adds `parse_errors` to each (events whose parse
+failed).
+
+| `syscall` metric | type | meaning |
+|---|---|---|
+| `threads` | gauge | threads in the table (= `threads_added` - `threads_removed` - `threads_evicted`) |
+| `threads_added` | counter | threads put in the table: from `/proc`, a clone, an event of an unknown thread; one that replaces a thread of the same id counts here and in `threads_removed` |
+| `threads_removed` | counter | threads taken out: after their exit, replaced, or purged |
+| `threads_evicted` | counter | threads dropped to keep the table under `max_threads` |
+| `threads_purged` | counter | of `threads_removed`, threads whose exit was lost, gone from `/proc` and idle for ten minutes |
+| `thread_lookups_failed` | counter | events whose thread was not in the table (it was then read from `/proc`, with `scan_proc`, or started empty); a child's clone record, which brings its thread, does not count |
+| `fds` | gauge | descriptors in the tables (= `fds_added` - `fds_removed` - `fds_evicted`) |
+| `fds_added` | counter | descriptors put in: opened, dup'd, accepted, copied with a forked process, read from `/proc`; one that replaces a descriptor of the same number counts here and in `fds_removed` |
+| `fds_removed` | counter | descriptors taken out: closed, replaced, gone with their process |
+| `fds_evicted` | counter | descriptors dropped to keep a process under `max_fds` |
+| `fd_lookups_failed` | counter | events whose `fd` argument (not a returned fd) named a descriptor the process's table did not hold: one opened before a `/proc` scan missed it, or after a lost record, or a call on a closed fd (`EBADF`) |
+| `user_tables` | gauge | users and groups files read, one per root directory |
+| `proc_lookups` | counter | threads looked up in `/proc` because an event's thread was not in the table |
+
+| `container` metric | type | meaning |
+|---|---|---|
+| `containers` | gauge | containers in the metadata cache (seen in a thread's cgroups) |
+| `containers_evicted` | counter | containers dropped from a full metadata cache (4096), the least recently used first |
+| `lookups_pending` | gauge | metadata lookups queued for the worker thread or being read by it |
+| `lookups_done` | counter | lookups that ended, with or without metadata (lookups started = `lookups_pending` + `lookups_done`) |
+| `lookups_failed` | counter | of `lookups_done`, those that found no metadata (a retry after `retry_interval` counts again) |
+| `threads` | gauge | threads whose container is cached |
+| `threads_evicted` | counter | entries dropped when the thread cache was full (65536: it starts over, live threads are found again) |
+
 Semantics worth knowing (each pinned by a unit test in
 `plugins/syscall/syscall_test.c` or `plugins/container/container_test.c`):
 

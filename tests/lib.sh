@@ -69,4 +69,18 @@ wait_for() {
 	return 0
 }
 
+# json_num LINE NAME - the number the output field NAME has in the JSON
+# alert LINE (a metrics snapshot's shrike.plugins.ebpf.n_evts, say); empty
+# when the field is absent.
+json_num() {
+	printf '%s\n' "$1" | grep -o "\"$(printf '%s' "$2" | sed 's/[.]/\\./g')\":[0-9]*" |
+		head -n 1 | cut -d: -f2
+}
+
+# json_sum LINE ERE - "SUM N": the sum of the N numeric output fields of
+# the JSON alert LINE whose names match ERE (anchored at both ends).
+json_sum() {
+	printf '%s\n' "$1" | grep -oE "\"$2\":[0-9]+" | awk -F: '{ s += $NF; n++ } END { print s + 0, n + 0 }'
+}
+
 tap_done() { [ "$_tap_failed" -eq 0 ]; }

@@ -23,7 +23,7 @@ AM_TESTS_ENVIRONMENT = \
 	SK_FIXTURES='$(abs_top_srcdir)/tests/fixtures'; export SK_FIXTURES; \
 	CC='$(CC)'; export CC; CXX='$(CXX)'; export CXX;
 
-EXTRA_DIST += tests/run-test.sh tests/lib.sh tests/lsan.supp
+EXTRA_DIST += tests/run-test.sh tests/lib.sh tests/lsan.supp tests/plugin_metric.h
 
 # synth: a test-only source of deterministic records (tests/plugins/synth.c).
 SK_TEST_PLUGIN_MODULES = tests/plugins/synth.la

@@ -612,6 +612,33 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	return SK_OK;
 }
 
+/* ctr_metrics - the caches for the metrics snapshot, read under the lock
+ * the worker takes: containers and threads are gauges (entries in the
+ * metadata and thread caches), lookups_pending the lookups queued or
+ * being read; the rest count from init: lookups_done every lookup that
+ * ended, lookups_failed those of them that found no metadata
+ * (docs/fields.md). */
+static int ctr_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
+{
+	struct ctr_inst *in = inst;
+	pthread_mutex_lock(&in->mu);
+	const struct sk_metric m[] = {
+	    {"containers", in->ctrs.n},
+	    {"containers_evicted", in->ctrs_evicted},
+	    {"lookups_pending", in->qlen + (in->working ? 1u : 0u)},
+	    {"lookups_done", in->lookups},
+	    {"lookups_failed", in->lookup_fails},
+	    {"threads", in->tids.n},
+	    {"threads_evicted", in->tids_evicted},
+	};
+	pthread_mutex_unlock(&in->mu);
+	_Static_assert(sizeof(m) == sizeof(in->metrics), "ctr_inst.metrics: one slot per metric");
+	memcpy(in->metrics, m, sizeof(m));
+	*ret = in->metrics;
+	*ret_n = sizeof(m) / sizeof(m[0]);
+	return SK_OK;
+}
+
 static const char *const ctr_sources[] = {"syscall", NULL};
 
 SK_PLUGIN_OPS(sk_extract_ops, ctr_extract_ops, .sources = ctr_sources, .fields = ctr_fields,
@@ -623,4 +650,4 @@ SK_PLUGIN_DEFINE(.name = "container", .version = "0.7.0",
 				"from cgroups, metadata from podman, CRI-O, Docker and containerd",
 		 .contact = PACKAGE_BUGREPORT, .params = ctr_params,
 		 .config_size = sizeof(struct ctr_conf), .init = ctr_init, .destroy = ctr_destroy,
-		 .extract = &ctr_extract_ops, .parse = &ctr_parse_ops);
+		 .metrics = ctr_metrics, .extract = &ctr_extract_ops, .parse = &ctr_parse_ops);

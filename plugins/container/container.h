@@ -86,7 +86,12 @@ struct ctr_inst {
 	struct ctr_ent *queue[QUEUE_MAX];
 	size_t qhead, qlen;
 	bool stop;
-	uint64_t lookups, lookup_fails;
+	bool working; /* the worker has taken a lookup off the queue */
+	/* lookups finished, those of them without metadata, metadata cache
+	 * entries evicted (all under mu); thread cache entries dropped when
+	 * it was full (loop thread) */
+	uint64_t lookups, lookup_fails, ctrs_evicted, tids_evicted;
+	struct sk_metric metrics[7]; /* ctr_metrics() output */
 
 	/* extraction scratch */
 	char *buf;
@@ -113,7 +118,8 @@ uint64_t ctr_id_key(const char *id);
  * containers queued by ctr_lookup() until in->stop. */
 void *ctr_worker_main(void *arg);
 
-/* ctr_stop_worker - stop the worker and wait for it (if it runs). */
+/* ctr_stop_worker - stop the worker and wait for it (if it runs); the
+ * lookups still queued are dropped (their entries stay CS_PENDING). */
 void ctr_stop_worker(struct ctr_inst *in);
 
 /* ctr_clear_caches - free both caches and what they hold. */

@@ -33,8 +33,11 @@
 #include "container.h"
 #include "ctrmeta.h"
 #include "ctrsnap.h"
+#include "tests/plugin_metric.h"
 
 extern const struct sk_plugin shrike_plugin_entry;
+
+#define metric(inst, name) sk_test_metric(&shrike_plugin_entry, (inst), (name))
 
 #define PODMAN_ID  "1111111111111111111111111111111111111111111111111111111111111111"
 #define CRIO_ID	   "2222222222222222222222222222222222222222222222222222222222222222"
@@ -48,6 +51,7 @@ extern const struct sk_plugin shrike_plugin_entry;
 #define FIFO_ID	   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define EARLY_ID   "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 #define NONE_ID	   "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+#define HOLD_ID	   "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
 #define TASKS	   "containerd/io.containerd.runtime.v2.task/"
 
 static char root[PATH_MAX];
@@ -64,6 +68,33 @@ static void put(const char *rel, const char *text)
 		}
 	}
 	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* fifo_path - the spec of containerd task `id`, a FIFO (make_fifo). */
+static const char *fifo_path(const char *id)
+{
+	static char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/" TASKS "default/%s/config.json", root, id);
+	return path;
+}
+
+/* make_fifo - a lookup of container `id` held in flight: the worker
+ * blocks opening its spec until the test writes it (write_fifo). */
+static void make_fifo(const char *id)
+{
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s/" TASKS "default/%s", root, id);
+	mkdir(dir, 0755);
+	assert_int_equal(mkfifo(fifo_path(id), 0600), 0);
+}
+
+/* write_fifo - the runtime writes the spec: the lookup completes. */
+static void write_fifo(const char *id, const char *text)
+{
+	FILE *f = fopen(fifo_path(id), "w");
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
@@ -197,13 +228,8 @@ static int setup(void **state)
 	put("proc/108/cgroup", "0::/kubepods/pod1/" DOCKER_ID "\n");
 	put("proc/109/cgroup", "4:memory:/default/" CTRDN_ID "\n1:cpu:/default/" CTRDN_ID
 			       "\n0::/default/" CTRDN_ID "\n");
-	/* a lookup held in flight: the worker blocks opening the FIFO until the
-	 * test writes it */
-	char fifo[PATH_MAX * 2];
-	snprintf(fifo, sizeof(fifo), "%s/" TASKS "default/" FIFO_ID, root);
-	mkdir(fifo, 0755);
-	strcat(fifo, "/config.json");
-	assert_int_equal(mkfifo(fifo, 0600), 0);
+	make_fifo(FIFO_ID);
+	make_fifo(HOLD_ID);
 	put(TASKS "default/" EARLY_ID "/config.json",
 	    "{\"annotations\":{\"io.kubernetes.cri.container-name\":\"early\"}}");
 	return 0;
@@ -728,13 +754,7 @@ static void test_plugin_wait_once(void **state)
 	ev = event(inst, SK_SC_OPENAT, 106, NULL, 0);
 	X_EQ(ev, "container.name", "<NA>");
 	assert_true(now_ms() - t1 < 200); /* once per container */
-	/* the runtime writes the spec: the lookup completes */
-	char fifo[PATH_MAX * 2];
-	snprintf(fifo, sizeof(fifo), "%s/" TASKS "default/" FIFO_ID "/config.json", root);
-	FILE *f = fopen(fifo, "w");
-	assert_non_null(f);
-	fputs("{\"annotations\":{\"io.kubernetes.cri.container-name\":\"late\"}}", f);
-	fclose(f);
+	write_fifo(FIFO_ID, "{\"annotations\":{\"io.kubernetes.cri.container-name\":\"late\"}}");
 	const char *got = "<NA>";
 	for (int i = 0; i < 500 && strcmp(got, "late") != 0; i++) {
 		usleep(10000);
@@ -795,6 +815,71 @@ static void test_plugin_records(void **state)
 	ev = event(inst, SK_SC_OPENAT, 5000, NULL, 0);
 	X_EQ(ev, "container.id", "<NA>");
 	/* a non-syscall record has no container */
+	shrike_plugin_entry.destroy(inst);
+}
+
+/* wait_metric - whether metric `name` reaches `want` within 10 s. */
+static bool wait_metric(void *inst, const char *name, uint64_t want)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (metric(inst, name) == want) {
+			return true;
+		}
+		usleep(10000);
+	}
+	return false;
+}
+
+/* a new container's clone record, tid `tid`, container id `id` */
+static void clone_in(void *inst, uint64_t tid, const char *id)
+{
+	char cg[128];
+	int n = snprintf(cg, sizeof(cg), "unified=/kubepods.slice/cri-containerd-%s.scope", id);
+	event(inst, SK_SC_CLONE, tid, cg, (size_t)n + 1);
+}
+
+/* The metrics follow the caches and the worker: lookups queued while the
+ * worker is held on a FIFO are pending, then done, failed too when they
+ * found no metadata; a full metadata cache evicts entries, a full thread
+ * cache starts over. */
+static void test_plugin_metrics(void **state)
+{
+	(void)state;
+	void *inst = plugin_new_wait(0);
+	assert_int_equal(metric(inst, "containers"), 0);
+	assert_int_equal(metric(inst, "lookups_pending"), 0);
+	clone_in(inst, 6100, HOLD_ID); /* the worker blocks on its spec */
+	clone_in(inst, 6101, NONE_ID); /* queued behind it; has no metadata */
+	assert_int_equal(metric(inst, "containers"), 2);
+	assert_int_equal(metric(inst, "threads"), 2);
+	assert_int_equal(metric(inst, "lookups_pending"), 2);
+	assert_int_equal(metric(inst, "lookups_done"), 0);
+	assert_int_equal(metric(inst, "lookups_failed"), 0);
+	write_fifo(HOLD_ID, "{\"annotations\":{\"io.kubernetes.cri.container-name\":\"held\"}}");
+	assert_true(wait_metric(inst, "lookups_pending", 0));
+	assert_int_equal(metric(inst, "lookups_done"), 2); /* one found metadata, one did not */
+	assert_int_equal(metric(inst, "lookups_failed"), 1);
+	assert_int_equal(metric(inst, "containers_evicted"), 0);
+	/* a full metadata cache: the least recently used entries go */
+	char id[65];
+	for (unsigned i = 0; i < CTR_CACHE_MAX; i++) {
+		snprintf(id, sizeof(id), "%08x%056d", i, 0);
+		clone_in(inst, 10000 + i, id);
+	}
+	assert_true(wait_metric(inst, "lookups_pending", 0));
+	assert_true(metric(inst, "containers_evicted") > 0);
+	assert_true(metric(inst, "containers") < CTR_CACHE_MAX);
+	assert_int_equal(metric(inst, "containers") + metric(inst, "containers_evicted"),
+			 2 + CTR_CACHE_MAX);
+	/* a full thread cache starts over */
+	uint64_t tids = metric(inst, "threads");
+	assert_int_equal(tids, 2 + CTR_CACHE_MAX);
+	static const char host[] = "unified=/user.slice";
+	for (uint64_t i = 0; i <= TID_CACHE_MAX - tids; i++) {
+		event(inst, SK_SC_CLONE, 100000 + i, host, sizeof(host));
+	}
+	assert_int_equal(metric(inst, "threads_evicted"), TID_CACHE_MAX);
+	assert_int_equal(metric(inst, "threads"), 1);
 	shrike_plugin_entry.destroy(inst);
 }
 
@@ -939,6 +1024,7 @@ int main(void)
 	    cmocka_unit_test(test_plugin_wait_once),
 	    cmocka_unit_test(test_plugin_early_lookup),
 	    cmocka_unit_test(test_plugin_records),
+	    cmocka_unit_test(test_plugin_metrics),
 	    cmocka_unit_test(test_snap_meta),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

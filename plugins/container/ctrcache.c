@@ -44,12 +44,14 @@ void *ctr_worker_main(void *arg)
 		struct ctr_ent *e = in->queue[in->qhead];
 		in->qhead = (in->qhead + 1) % QUEUE_MAX;
 		in->qlen--;
+		in->working = true;
 		char id[65];
 		memcpy(id, e->id, sizeof(id));
 		pthread_mutex_unlock(&in->mu);
 		struct ctr_meta *m = ctr_meta_read(&in->mconf, id);
 		pthread_mutex_lock(&in->mu);
 		in->lookups++;
+		in->working = false;
 		if (m != NULL) {
 			e->meta = m;
 			e->state = CS_DONE;
@@ -86,6 +88,7 @@ static void evict_ctrs(struct ctr_inst *in)
 		sk_htab_del(&in->ctrs, ctr_id_key(victim->id));
 		ctr_meta_free(victim->meta);
 		free(victim);
+		in->ctrs_evicted++;
 	}
 	pthread_mutex_unlock(&in->mu);
 }
@@ -145,6 +148,7 @@ void ctr_stop_worker(struct ctr_inst *in)
 	pthread_mutex_unlock(&in->mu);
 	pthread_join(in->worker, NULL);
 	in->worker_started = false;
+	in->qlen = 0; /* nobody takes them now */
 }
 
 void ctr_clear_caches(struct ctr_inst *in)
@@ -208,6 +212,7 @@ struct tid_ent *ctr_tid_put(struct ctr_inst *in, int64_t tid)
 	}
 	if (in->tids.n >= TID_CACHE_MAX) {
 		/* bounded: start over; live threads are found again */
+		in->tids_evicted += in->tids.n;
 		for (size_t i = 0; i < in->tids.cap; i++) {
 			free(in->tids.slots[i].val);
 		}

@@ -166,7 +166,8 @@ static void fd_of_event(struct sys_inst *in)
 /* fd_name_before - before the event is parsed: the number of the fd it
  * uses (its "fd" parameter, when that is not the result of the call) and
  * a copy of that fd's name into in->oldname. Returns the number, or -1 when
- * the process has no such fd. */
+ * the process has no such fd (counted in fd_lookup_misses, unless the
+ * number is negative: an anonymous mmap's -1 names no fd). */
 static int64_t fd_name_before(struct sys_inst *in)
 {
 	int i = sys_param_named(in->ev.info, "fd");
@@ -177,6 +178,7 @@ static int64_t fd_name_before(struct sys_inst *in)
 	}
 	const struct sk_fd *fd = sk_fd_get(in->ev.t, num);
 	if (fd == NULL) {
+		in->st.fd_lookup_misses += num >= 0;
 		return -1;
 	}
 	size_t l = fd->name ? strlen(fd->name) : 0;

@@ -648,6 +648,7 @@ struct sk_thread *sk_state_get_thread(struct sk_state *st, int64_t tid)
 	if (t != NULL) {
 		return t;
 	}
+	st->thread_lookup_misses++;
 	if (st->conf.scan_proc && !st->offline) {
 		st->proc_lookups++;
 		t = sk_state_load_tid(st, tid);

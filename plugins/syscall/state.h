@@ -164,11 +164,16 @@ struct sk_state {
 	 * listens. `key` is the root key of SK_LEARNT_USERDB. */
 	void (*learnt)(void *ctx, enum sk_learnt what, const struct sk_thread *t, uint64_t key);
 	void *learnt_ctx;
-	/* counters, for metrics and the periodic log line */
+	/* counters, for metrics and the periodic log line: an entry that
+	 * replaces one of the same number counts as one added and one
+	 * removed; purged threads count as removed, evicted ones do not */
 	uint64_t nfds;
 	uint64_t threads_added, threads_removed, threads_evicted;
 	uint64_t fds_added, fds_removed, fds_evicted;
 	uint64_t proc_lookups, proc_lookup_fails;
+	/* an event's thread (sk_state_get_thread) or the descriptor its fd
+	 * parameter names (parse.c) was not in the table when looked up */
+	uint64_t thread_lookup_misses, fd_lookup_misses;
 };
 
 /* sk_state_init - empty tables with `conf` (proc_root copied). Does not
@@ -194,9 +199,9 @@ static inline struct sk_thread *sk_state_thread(const struct sk_state *st, int64
 	return sk_htab_get(&st->threads, (uint64_t)tid);
 }
 
-/* sk_state_get_thread - the thread `tid`: from the table, or read from
- * proc_root when scan_proc is on, or a new empty entry. NULL only when out
- * of memory. */
+/* sk_state_get_thread - the thread `tid`: from the table, or (a miss,
+ * counted in thread_lookup_misses) read from proc_root when scan_proc is
+ * on, or a new empty entry. NULL only when out of memory. */
 struct sk_thread *sk_state_get_thread(struct sk_state *st, int64_t tid);
 
 /* sk_state_new_thread - a zeroed thread `tid` with fresh files, replacing

@@ -187,21 +187,33 @@ static int sys_parse(void *inst, const struct sk_event *ev)
 }
 
 /* Table sizes and churn for the metrics snapshot (bounded memory shows
- * here: sizes stay under max_threads/max_fds, evictions count the rest). */
+ * here: sizes stay under max_threads/max_fds, evictions count the rest).
+ * Gauges: threads, fds, user_tables; the rest are running totals since
+ * init. threads = threads_added - threads_removed - threads_evicted, and
+ * the same for fds (docs/fields.md, "Metrics"). */
 static int sys_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
 {
 	struct sys_inst *in = inst;
 	const struct sk_state *st = &in->st;
-	struct sk_metric *m = in->metrics;
-	m[0] = (struct sk_metric){"threads", st->threads.n};
-	m[1] = (struct sk_metric){"threads_evicted", st->threads_evicted};
-	m[2] = (struct sk_metric){"fds", st->nfds};
-	m[3] = (struct sk_metric){"fds_evicted", st->fds_evicted};
-	m[4] = (struct sk_metric){"threads_purged", in->purged};
-	m[5] = (struct sk_metric){"user_tables", st->userdbs.n};
-	m[6] = (struct sk_metric){"proc_lookups", st->proc_lookups};
-	*ret = m;
-	*ret_n = 7;
+	const struct sk_metric m[] = {
+	    {"threads", st->threads.n},
+	    {"threads_added", st->threads_added},
+	    {"threads_removed", st->threads_removed},
+	    {"threads_evicted", st->threads_evicted},
+	    {"threads_purged", in->purged},
+	    {"thread_lookups_failed", st->thread_lookup_misses},
+	    {"fds", st->nfds},
+	    {"fds_added", st->fds_added},
+	    {"fds_removed", st->fds_removed},
+	    {"fds_evicted", st->fds_evicted},
+	    {"fd_lookups_failed", st->fd_lookup_misses},
+	    {"user_tables", st->userdbs.n},
+	    {"proc_lookups", st->proc_lookups},
+	};
+	_Static_assert(sizeof(m) == sizeof(in->metrics), "sys_inst.metrics: one slot per metric");
+	memcpy(in->metrics, m, sizeof(m));
+	*ret = in->metrics;
+	*ret_n = sizeof(m) / sizeof(m[0]);
 	return SK_OK;
 }
 

@@ -61,7 +61,7 @@ struct sys_inst {
 	uint64_t next_stats; /* next table-size log line (event time) */
 	uint64_t next_purge; /* next sweep for threads whose exit was lost */
 	uint64_t purged;
-	struct sk_metric metrics[7]; /* sys_metrics() output */
+	struct sk_metric metrics[13]; /* sys_metrics() output */
 	struct sys_snap snap;
 	struct sys_dns *dns; /* names for fd.*ip.name (dns.c), NULL until a rule uses one */
 	char *oldname;	     /* parse scratch: the event's fd's name before the event */

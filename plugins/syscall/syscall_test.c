@@ -36,8 +36,11 @@
 #include "state.h"
 #include "syscall.h"
 #include "userdb.h"
+#include "tests/plugin_metric.h"
 
 extern const struct sk_plugin shrike_plugin_entry;
+
+#define metric(inst, name) sk_test_metric(&shrike_plugin_entry, (inst), (name))
 
 /* ---- host ---------------------------------------------------------------- */
 
@@ -1713,6 +1716,20 @@ static void test_purge(void **state)
 	shrike_plugin_entry.destroy(inst);
 }
 
+/* clone_child - the clone record of a new process `tid` whose parent (1)
+ * the table does not hold. */
+static void clone_child(void *inst, int64_t tid)
+{
+	rb_begin(SK_SC_CLONE);
+	rb_num("res", 0);
+	rb_num("tid", tid);
+	rb_num("pid", tid);
+	rb_num("ptid", 1);
+	rb_str("comm", "w");
+	rb_num("flags", 0);
+	rb_send(inst, (uint64_t)tid);
+}
+
 static void test_bounds(void **state)
 {
 	(void)state;
@@ -1721,14 +1738,7 @@ static void test_bounds(void **state)
 	in->st.conf.max_threads = 20;
 	in->st.conf.max_fds = 16;
 	for (int i = 0; i < 100; i++) {
-		rb_begin(SK_SC_CLONE);
-		rb_num("res", 0);
-		rb_num("tid", 5000 + i);
-		rb_num("pid", 5000 + i);
-		rb_num("ptid", 1);
-		rb_str("comm", "w");
-		rb_num("flags", 0);
-		rb_send(inst, 5000 + i);
+		clone_child(inst, 5000 + i);
 		assert_true(in->st.threads.n <= 20);
 	}
 	assert_true(in->st.threads_evicted >= 80);
@@ -1754,6 +1764,95 @@ static void test_bounds(void **state)
 	X_EQ(inst, ev, "proc.name", "<NA>");
 	X_EQ(inst, ev, "proc.pname", "<NA>");
 	X_EQ(inst, ev, "user.uid", "0");
+	shrike_plugin_entry.destroy(inst);
+}
+
+/* the metrics table balances: the gauges are what was added less what
+ * was removed or evicted */
+static void assert_metrics_balance(void *inst)
+{
+	assert_int_equal(metric(inst, "threads"), metric(inst, "threads_added") -
+						      metric(inst, "threads_removed") -
+						      metric(inst, "threads_evicted"));
+	assert_int_equal(metric(inst, "fds"), metric(inst, "fds_added") -
+						  metric(inst, "fds_removed") -
+						  metric(inst, "fds_evicted"));
+}
+
+/* test_metrics - the state counters move where the tables change: N
+ * children's clone records add N threads, their exits remove them (one
+ * event late); opens and closes add and remove fds; an event of a thread
+ * the table does not hold, and one naming an fd it does not hold, count as
+ * failed lookups. */
+static void test_metrics(void **state)
+{
+	(void)state;
+	enum { N = 5 };
+	void *inst = plugin_new(fakeroot, false);
+	for (int i = 0; i < N; i++) {
+		clone_child(inst, 7000 + i);
+		rb_begin(SK_SC_OPENAT);
+		rb_num("fd", 3);
+		rb_num("dirfd", AT_FDCWD);
+		rb_str("name", "/f");
+		rb_send(inst, 7000 + i);
+	}
+	assert_int_equal(metric(inst, "threads_added"), N);
+	assert_int_equal(metric(inst, "threads"), N);
+	assert_int_equal(metric(inst, "fds_added"), N);
+	assert_int_equal(metric(inst, "fds"), N);
+	/* a child's clone record is not a lookup; its own events find it */
+	assert_int_equal(metric(inst, "thread_lookups_failed"), 0);
+	assert_int_equal(metric(inst, "fd_lookups_failed"), 0);
+	for (int i = 0; i < N; i++) {
+		rb_begin(SK_SC_CLOSE);
+		rb_num("res", 0);
+		rb_num("fd", 3);
+		rb_send(inst, 7000 + i);
+	}
+	assert_int_equal(metric(inst, "fds_removed"), N);
+	assert_int_equal(metric(inst, "fds"), 0);
+	assert_int_equal(metric(inst, "fd_lookups_failed"), 0);
+	/* a read of fd 9, which was never opened */
+	rb_begin(SK_SC_READ);
+	rb_num("res", -EBADF);
+	rb_num("fd", 9);
+	rb_send(inst, 7000);
+	assert_int_equal(metric(inst, "fd_lookups_failed"), 1);
+	/* an event of a thread the table does not hold: a new empty entry */
+	rb_begin(SK_SC_SETSID);
+	rb_num("res", 1);
+	rb_send(inst, 9999);
+	assert_int_equal(metric(inst, "thread_lookups_failed"), 1);
+	assert_int_equal(metric(inst, "threads_added"), N + 1);
+	for (int i = 0; i < N; i++) {
+		rb_begin(SK_SC_PROCEXIT);
+		rb_num("status", 0);
+		rb_num("ret", 0);
+		rb_num("sig", 0);
+		rb_send(inst, 7000 + i);
+	}
+	assert_int_equal(metric(inst, "threads_removed"), N - 1); /* the last one's exit is on */
+	rb_begin(SK_SC_SETSID);
+	rb_num("res", 1);
+	rb_send(inst, 9999);
+	assert_int_equal(metric(inst, "threads_removed"), N);
+	assert_int_equal(metric(inst, "threads"), 1);
+	assert_int_equal(metric(inst, "thread_lookups_failed"), 1);
+	assert_int_equal(metric(inst, "threads_evicted"), 0);
+	assert_int_equal(metric(inst, "proc_lookups"), 0); /* scan_proc is off */
+	assert_metrics_balance(inst);
+	/* evictions keep the balance */
+	struct sys_inst *in = inst;
+	in->st.conf.max_threads = 4;
+	for (int i = 0; i < 10; i++) {
+		rb_begin(SK_SC_SETSID);
+		rb_num("res", 1);
+		rb_send(inst, 8000 + i);
+	}
+	assert_true(metric(inst, "threads_evicted") > 0);
+	assert_int_equal(metric(inst, "thread_lookups_failed"), 11);
+	assert_metrics_balance(inst);
 	shrike_plugin_entry.destroy(inst);
 }
 
@@ -2017,6 +2116,7 @@ int main(void)
 	    cmocka_unit_test(test_container_users),
 	    cmocka_unit_test(test_purge),
 	    cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_event_names),
 	    cmocka_unit_test(test_thread_counts),

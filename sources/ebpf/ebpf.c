@@ -36,11 +36,17 @@
  * reload, within the set the configuration allows (engine.ebpf.syscalls,
  * all_syscalls).
  *
+ * Metrics: records written and drops by reason, in total and per CPU,
+ * and each program's run count and time, which the kernel counts while
+ * its BPF statistics are on: with bpf_stats, from open to close
+ * (ebpf_metrics.c).
+ *
  * Files: this one has the plugin callbacks and table, and keeps the
  * syscall table in the probe's maps; ebpf_load.c what the probe loads on
  * this kernel; ebpf_diag.c libbpf's messages, a failed load's diagnosis
  * and the verifier's cost; ebpf_ring.c the rings read into batches, the
- * poll timer, drops and clocks. ebpf_priv.h is what they share.
+ * poll timer, drops and clocks; ebpf_metrics.c what metrics() reports.
+ * ebpf_priv.h is what they share.
  */
 #include "config.h"
 
@@ -103,7 +109,7 @@ static int eb_init(const struct sk_init_input *in, void **ret_inst, char *err, s
 	e->api = in->api;
 	e->host = in->host;
 	e->conf = in->config;
-	e->epfd = e->tfd = -1;
+	e->epfd = e->tfd = e->stats_fd = -1;
 	for (unsigned i = 0; i < EB_MAX_RINGS; i++) {
 		e->ring_fds[i] = -1;
 	}
@@ -145,8 +151,11 @@ static void eb_close(void *inst)
 		ring_buffer__free(e->rbs[i]);
 		e->rbs[i] = NULL;
 	}
+	ebpf_metrics_close(e);
 	probe_bpf__destroy(e->skel);
 	e->skel = NULL;
+	free(e->cpu_counters);
+	e->cpu_counters = NULL;
 	for (int i = 0; i < e->nrings; i++) {
 		if (e->ring_fds[i] >= 0) {
 			close(e->ring_fds[i]);
@@ -180,6 +189,7 @@ static void eb_destroy(void *inst)
 		return;
 	}
 	eb_close(e);
+	sk_mtab_fini(&e->mt);
 	free(e);
 }
 
@@ -316,6 +326,11 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 		snprintf(err, errlen, "cannot count the CPUs (%d)", e->ncpus);
 		goto fail;
 	}
+	e->cpu_counters = calloc((size_t)e->ncpus, sizeof(*e->cpu_counters));
+	if (e->cpu_counters == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	unsigned per = (unsigned)e->conf->cpus_for_each_buffer;
 	e->nrings = per == 0 ? 1 : (e->ncpus + (int)per - 1) / (int)per;
 	if (e->nrings > (int)EB_MAX_RINGS) {
@@ -408,6 +423,11 @@ static int eb_open(void *inst, const char *params, int *ret_fd, char *err, size_
 	r = apply_table(e);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot fill the probe's syscall table: %s", strerror(-r));
+		goto fail;
+	}
+	/* before the attach: with bpf_stats the kernel counts from the first run */
+	if (ebpf_metrics_open(e) < 0) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	r = probe_bpf__attach(e->skel);
@@ -531,6 +551,17 @@ static int eb_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 	return SK_OK;
 }
 
+/* eb_metrics - the probe's counters and its programs' run counts and
+ * times (ebpf_metrics.c; docs/ebpf-source.md, "Metrics"). */
+static int eb_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
+{
+	struct ebpf *e = inst;
+	ebpf_metrics_read(e);
+	*ret = e->mt.m;
+	*ret_n = e->mt.n;
+	return SK_OK;
+}
+
 static int eb_stats(void *inst, struct sk_source_stats *ret)
 {
 	struct ebpf *e = inst;
@@ -553,4 +584,4 @@ SK_PLUGIN_DEFINE(.name = "ebpf", .version = "0.1.0",
 		 .description = "Syscalls from the kernel through a CO-RE eBPF probe",
 		 .contact = "https://github.com/shrike-security/shrike", .params = ebpf_params,
 		 .config_size = sizeof(struct ebpf_conf), .init = eb_init, .destroy = eb_destroy,
-		 .source = &eb_source_ops);
+		 .metrics = eb_metrics, .source = &eb_source_ops);

@@ -62,6 +62,12 @@ const struct sk_param ebpf_params[] = {
      .offset = offsetof(struct ebpf_conf, paths_at_entry),
      .desc = "copy the path of open, unlink, mkdir... at syscall entry, so another thread "
 	     "cannot change the recorded name during the call (costs about 170 ns per open)"},
+    {.name = "bpf_stats",
+     .type = SK_PARAM_BOOL,
+     .def = "false",
+     .offset = offsetof(struct ebpf_conf, bpf_stats),
+     .desc = "have the kernel count every BPF program's runs and run time while Shrike runs "
+	     "(the prog_*_run_cnt and prog_*_run_time_ns metrics)"},
     {.name = NULL},
 };
 

@@ -26,6 +26,7 @@ struct ebpf_conf {
 	bool all_syscalls;	       /* record every syscall of the table */
 	bool capture_env;	       /* execve records carry the environment */
 	bool paths_at_entry;	       /* copy one-path syscalls' path at entry */
+	bool bpf_stats;		       /* the kernel counts each program's runs and time */
 };
 
 extern const struct sk_param ebpf_params[];

@@ -4,8 +4,9 @@
  * (eb_); ebpf_load.c: privileges, the programs this kernel runs, the tail
  * calls (ebpf_load_); ebpf_diag.c: libbpf's messages, a failed load's
  * diagnosis, the verifier's cost (ebpf_diag_); ebpf_ring.c: the rings read
- * into batches, the poll timer, drops, the clocks (ebpf_ring_). Private to
- * the plugin.
+ * into batches, the poll timer, drops, the clocks (ebpf_ring_);
+ * ebpf_metrics.c: what metrics() reports, the kernel's BPF statistics
+ * (ebpf_metrics_). Private to the plugin.
  */
 #ifndef SK_SOURCES_EBPF_EBPF_PRIV_H
 #define SK_SOURCES_EBPF_EBPF_PRIV_H
@@ -20,6 +21,7 @@
 
 #include <shrike/plugin.h>
 
+#include "common/mtab.h"
 #include "ebpf_conf.h"
 
 struct probe_bpf; /* probe.skel.h */
@@ -68,6 +70,13 @@ struct ebpf {
 	uint64_t kdrops;   /* drops counted by the probe, last read */
 	uint64_t injected; /* drops handed over as SK_EVT_DROP records */
 	uint64_t last_drop_check, last_clock_sync;
+	struct sk_ebpf_counters *cpu_counters; /* ncpus: the probe's counters, last read */
+
+	/* metrics (ebpf_metrics.c) */
+	struct sk_mtab mt;		   /* made at open, the last values kept after close */
+	const struct bpf_program **mprogs; /* the programs of the prog_* metrics, in order */
+	size_t nmprogs;
+	int stats_fd; /* bpf_enable_stats()'s (bpf_stats), -1: not held */
 
 	/* Loading the probe (see ebpf_diag_libbpf_print and ebpf_diag_failed_load). While
 	 * `loading`, libbpf's messages go to the debug log only and the names
@@ -102,11 +111,29 @@ void ebpf_diag_free_stat_logs(struct ebpf *e);
 __u32 ebpf_diag_report_verified(struct ebpf *e);
 void ebpf_diag_failed_load(struct ebpf *e, int r, char *err, size_t errlen);
 
+/* ebpf_ring.c */
 uint64_t ebpf_ring_boot_to_epoch(void);
 int ebpf_ring_on_record(void *ctx, void *data, size_t size);
 void ebpf_ring_add_drop_record(struct ebpf *e, uint64_t lost);
 void ebpf_ring_set_poll(struct ebpf *e, uint64_t ns);
+/* ebpf_ring_read_counters - read the probe's per-CPU counters into
+ * e->cpu_counters and their sum into *ret. 0 or -errno. */
 int ebpf_ring_read_counters(struct ebpf *e, struct sk_ebpf_counters *ret);
 uint64_t ebpf_ring_prog_misses(struct ebpf *e);
+
+/* ebpf_metrics.c */
+/* ebpf_metrics_prog_info - the kernel's bpf_prog_info of loaded program
+ * p, true when it filled at least `need` bytes (older kernels fill less). */
+bool ebpf_metrics_prog_info(const struct bpf_program *p, struct bpf_prog_info *ret, size_t need);
+/* ebpf_metrics_open - after the probe's load: the metrics table, and with
+ * bpf_stats the kernel's BPF statistics turned on (a warning when they
+ * cannot be). 0 or -ENOMEM. */
+int ebpf_metrics_open(struct ebpf *e);
+/* ebpf_metrics_read - the values, from the probe and the kernel, while
+ * the probe is loaded; also refreshes e->kdrops. */
+void ebpf_metrics_read(struct ebpf *e);
+/* ebpf_metrics_close - before the probe goes: the last values, and the
+ * kernel's BPF statistics let go. */
+void ebpf_metrics_close(struct ebpf *e);
 
 #endif

@@ -96,26 +96,21 @@ void ebpf_ring_set_poll(struct ebpf *e, uint64_t ns)
 	timerfd_settime(e->tfd, 0, &its, NULL);
 }
 
-/* Sum the probe's per-CPU drop counters. */
 int ebpf_ring_read_counters(struct ebpf *e, struct sk_ebpf_counters *ret)
 {
-	struct sk_ebpf_counters *v = calloc((size_t)e->ncpus, sizeof(*v));
+	struct sk_ebpf_counters *v = e->cpu_counters;
 	__u32 zero = 0;
 	memset(ret, 0, sizeof(*ret));
-	if (v == NULL) {
-		return -ENOMEM;
+	if (v == NULL || bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.counters), &zero, v) != 0) {
+		return v == NULL ? -ENOMEM : -errno;
 	}
-	int r = bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.counters), &zero, v);
-	if (r == 0) {
-		for (int i = 0; i < e->ncpus; i++) {
-			ret->evts += v[i].evts;
-			ret->drops += v[i].drops;
-			ret->drops_big += v[i].drops_big;
-			ret->skipped += v[i].skipped;
-		}
+	for (int i = 0; i < e->ncpus; i++) {
+		ret->evts += v[i].evts;
+		ret->drops += v[i].drops;
+		ret->drops_big += v[i].drops_big;
+		ret->skipped += v[i].skipped;
 	}
-	free(v);
-	return r < 0 ? -errno : 0;
+	return 0;
 }
 
 /* Records the kernel lost by skipping a program run: it runs no program
@@ -134,12 +129,10 @@ uint64_t ebpf_ring_prog_misses(struct ebpf *e)
 	    e->skel->progs.sk_exit_clone};
 	uint64_t n = 0;
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		int fd = bpf_program__fd(progs[i]);
 		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		memset(&info, 0, sizeof(info));
-		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
-		    len >= offsetof(struct bpf_prog_info, recursion_misses) + sizeof(__u64)) {
+		if (ebpf_metrics_prog_info(progs[i], &info,
+					   offsetof(struct bpf_prog_info, recursion_misses) +
+					       sizeof(info.recursion_misses))) {
 			n += info.recursion_misses;
 		}
 	}

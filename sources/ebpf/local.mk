@@ -38,7 +38,8 @@ CLEANFILES += sources/ebpf/probe.skel.h sources/ebpf/probe.bpf.o
 # The source plugin.
 pkgplugin_LTLIBRARIES += sources/ebpf.la
 sources_ebpf_la_SOURCES = sources/ebpf/ebpf.c sources/ebpf/ebpf_load.c \
-	sources/ebpf/ebpf_diag.c sources/ebpf/ebpf_ring.c sources/ebpf/ebpf_priv.h \
+	sources/ebpf/ebpf_diag.c sources/ebpf/ebpf_ring.c sources/ebpf/ebpf_metrics.c \
+	sources/ebpf/ebpf_priv.h \
 	sources/ebpf/ebpf_conf.c sources/ebpf/ebpf_ia32.c sources/ebpf/ebpf_conf.h \
 	sources/ebpf/probe.h
 nodist_sources_ebpf_la_SOURCES = sources/ebpf/probe.skel.h
@@ -67,14 +68,15 @@ update-vmlinux:
 check_PROGRAMS += tests/tools/capdump
 tests_tools_capdump_SOURCES = tests/tools/capdump.c tests/tools/evtfmt.c tests/tools/evtfmt.h
 
-# Tests on the running kernel (root): records of real programs, drops;
+# Tests on the running kernel (root): records of real programs, drops,
+# metrics;
 # tests/ebpf/kernels.sh: the same probe, daemon and default rules on four
 # Debian kernels in QEMU and on the host's kernel.
 check_PROGRAMS += tests/ebpf/sysprobe
 tests_ebpf_sysprobe_SOURCES = tests/ebpf/sysprobe.c
 SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh tests/ebpf/kernels.sh \
 	tests/ebpf/privileges.sh tests/ebpf/rules_filter.sh tests/ebpf/replay_alerts.sh \
-	tests/ebpf/ia32.sh
+	tests/ebpf/ia32.sh tests/ebpf/metrics.sh
 TESTS += $(SK_EBPF_TESTS)
 EXTRA_DIST += $(SK_EBPF_TESTS)
 # tests/ebpf/ia32.sh builds this with gcc -m32 -static when it runs; the

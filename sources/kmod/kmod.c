@@ -24,6 +24,11 @@
  *
  * set_event_types() gives the module the syscall numbers of the event
  * types the rules use, from the ebpf source's table (kmod_conf.c).
+ *
+ * metrics() reports the control pages' counters under the names the ebpf
+ * source uses for the same things (docs/kmod-source.md, "Metrics"): the
+ * totals, then events and drops per CPU. The names are made at open; the
+ * values read at close stay until the next open.
  */
 #include "config.h"
 
@@ -50,6 +55,62 @@ static void set_poll(struct kmod *k, uint64_t ns)
 			     .tv_nsec = (long)(ns % 1000000000ull)};
 	struct itimerspec its = {.it_interval = t, .it_value = t};
 	timerfd_settime(k->tfd, 0, &its, NULL);
+}
+
+/* The metrics: these totals, in this order, then one pair per CPU. */
+enum { KM_M_EVTS, KM_M_DROPS, KM_M_BUFFER, KM_M_BIG, KM_M_FAULT, KM_M_NTOTALS };
+static const char *const km_totals[KM_M_NTOTALS] = {"n_evts", "n_drops", "n_drops_buffer",
+						    "n_drops_max_event_size", "n_params_fault"};
+
+/* The metrics table for the devices just opened. 0 or -errno. */
+static int metrics_make(struct kmod *k)
+{
+	unsigned *cpus = calloc(k->ndevs, sizeof(*cpus));
+	sk_mtab_fini(&k->mt);
+	int r = cpus != NULL ? sk_mtab_init(&k->mt, KM_M_NTOTALS + 2u * k->ndevs) : -ENOMEM;
+	for (size_t i = 0; r >= 0 && i < KM_M_NTOTALS; i++) {
+		r = sk_mtab_add(&k->mt, "%s", km_totals[i]);
+	}
+	for (unsigned i = 0; i < k->ndevs; i++) {
+		cpus[i] = k->devs[i].cpu;
+	}
+	if (r >= 0) {
+		r = sk_mtab_add_cpus(&k->mt, cpus, k->ndevs);
+	}
+	free(cpus);
+	return r < 0 ? r : 0;
+}
+
+/* The metrics' values from the control pages, while they are mapped. */
+static void metrics_read(struct kmod *k)
+{
+	struct sk_metric *m = k->mt.m;
+	if (k->mt.n != KM_M_NTOTALS + 2u * k->ndevs || k->ndevs == 0) {
+		return;
+	}
+	for (unsigned i = 0; i < KM_M_NTOTALS; i++) {
+		m[i].value = 0;
+	}
+	for (unsigned i = 0; i < k->ndevs; i++) {
+		struct kmod_counts c;
+		kmod_dev_read_counts(&k->devs[i], &c);
+		m[KM_M_EVTS].value += c.events;
+		m[KM_M_DROPS].value += c.drops;
+		m[KM_M_BIG].value += c.drops_big;
+		m[KM_M_FAULT].value += c.drops_fault;
+		m[KM_M_NTOTALS + 2 * i].value = c.events;
+		m[KM_M_NTOTALS + 2 * i + 1].value = c.drops;
+	}
+	m[KM_M_BUFFER].value = m[KM_M_DROPS].value - m[KM_M_BIG].value;
+}
+
+static int km_metrics(void *inst, const struct sk_metric **ret, size_t *ret_n)
+{
+	struct kmod *k = inst;
+	metrics_read(k);
+	*ret = k->mt.m;
+	*ret_n = k->mt.n;
+	return SK_OK;
 }
 
 static int km_init(const struct sk_init_input *in, void **ret_inst, char *err, size_t errlen)
@@ -94,6 +155,7 @@ static void km_close(void *inst)
 			       left);
 		}
 	}
+	metrics_read(k); /* the totals at the stop stay */
 	kmod_dev_close_all(k);
 	if (k->tfd >= 0) {
 		close(k->tfd);
@@ -108,8 +170,12 @@ static void km_close(void *inst)
 
 static void km_destroy(void *inst)
 {
-	km_close(inst);
-	free(inst);
+	struct kmod *k = inst;
+	km_close(k);
+	if (k != NULL) {
+		sk_mtab_fini(&k->mt);
+	}
+	free(k);
 }
 
 static int km_set_event_types(void *inst, const uint16_t *types, size_t n)
@@ -141,6 +207,10 @@ static int km_open(void *inst, const char *params, int *ret_fd, char *err, size_
 	(void)params;
 	if (kmod_conf_syscalls(k->conf, NULL, 0, &sc, &count, err, errlen) < 0 ||
 	    kmod_dev_open_all(k, &sc, err, errlen) < 0) {
+		goto fail;
+	}
+	if (metrics_make(k) < 0) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	k->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -272,4 +342,4 @@ SK_PLUGIN_DEFINE(.name = "kmod", .version = "0.1.0",
 		 .description = "Syscalls from the kernel through the shrike kernel module",
 		 .contact = "https://github.com/shrike-security/shrike", .params = kmod_params,
 		 .config_size = sizeof(struct kmod_conf), .init = km_init, .destroy = km_destroy,
-		 .source = &km_source_ops);
+		 .metrics = km_metrics, .source = &km_source_ops);

@@ -18,6 +18,8 @@
 
 #include "kmod_priv.h"
 
+_Static_assert(sizeof(struct sk_kmod_ctrl) == 256, "struct sk_kmod_ctrl layout changed");
+
 /* Open /dev/shrike<cpu>: 0, -ENOENT when it does not exist, or -errno with
  * the reason in err. */
 static int open_one(struct kmod_dev *d, unsigned cpu, char *err, size_t errlen)
@@ -216,14 +218,31 @@ void kmod_dev_close_all(struct kmod *k)
 	k->ndevs = 0;
 }
 
+void kmod_dev_read_counts(const struct kmod_dev *d, struct kmod_counts *ret)
+{
+	const struct sk_kmod_ctrl *c = d->ring.ctrl;
+	memset(ret, 0, sizeof(*ret));
+	if (c == NULL) {
+		return;
+	}
+	/* the module counts a drop in drops before drops_big: read in the
+	 * other order, drops_big never exceeds drops */
+	ret->drops_big = __atomic_load_n(&c->drops_big, __ATOMIC_ACQUIRE);
+	ret->drops = __atomic_load_n(&c->drops, __ATOMIC_ACQUIRE);
+	ret->events = __atomic_load_n(&c->events, __ATOMIC_RELAXED);
+	ret->drops_fault = __atomic_load_n(&c->drops_fault, __ATOMIC_RELAXED);
+	if (ret->drops_big > ret->drops) {
+		ret->drops_big = ret->drops;
+	}
+}
+
 void kmod_dev_counters(struct kmod *k, uint64_t *ret_events, uint64_t *ret_drops)
 {
 	*ret_events = *ret_drops = 0;
 	for (unsigned i = 0; i < k->ndevs; i++) {
-		const struct sk_kmod_ctrl *c = k->devs[i].ring.ctrl;
-		if (c != NULL) {
-			*ret_events += __atomic_load_n(&c->events, __ATOMIC_RELAXED);
-			*ret_drops += __atomic_load_n(&c->drops, __ATOMIC_RELAXED);
-		}
+		struct kmod_counts c;
+		kmod_dev_read_counts(&k->devs[i], &c);
+		*ret_events += c.events;
+		*ret_drops += c.drops;
 	}
 }

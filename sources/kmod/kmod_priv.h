@@ -15,6 +15,7 @@
 
 #include <shrike/plugin.h>
 
+#include "common/mtab.h"
 #include "kmod_ring.h"
 #include "shrike_kmod.h"
 #include "probe.h"
@@ -60,6 +61,15 @@ struct kmod {
 	uint64_t delivered;	  /* records handed to the host */
 	uint64_t drops_recorded; /* events lost, as SK_EVT_DROP records handed over */
 	uint64_t warned_corrupt;
+	struct sk_mtab mt; /* metrics(): made at open, the last values kept after close */
+};
+
+/* One control page's counters (struct sk_kmod_ctrl). */
+struct kmod_counts {
+	uint64_t events;      /* records written */
+	uint64_t drops;	      /* records lost, for any reason */
+	uint64_t drops_big;   /* of drops: too large (<= drops) */
+	uint64_t drops_fault; /* parameters left empty: user memory unreadable */
 };
 
 /* kmod_conf.c */
@@ -93,7 +103,11 @@ int kmod_dev_open_all(struct kmod *k, const struct sk_kmod_syscalls *sc, char *e
  * global). 0 or -errno. */
 int kmod_dev_ioctl(struct kmod *k, unsigned long req, void *arg);
 void kmod_dev_close_all(struct kmod *k);
-/* kmod_dev_counters - events and drops (ring full) summed over the control pages. */
+/* kmod_dev_read_counts - the counters of device d's control page (zeros
+ * when it is not mapped). */
+void kmod_dev_read_counts(const struct kmod_dev *d, struct kmod_counts *ret);
+/* kmod_dev_counters - events and drops (all reasons) summed over the
+ * control pages. */
 void kmod_dev_counters(struct kmod *k, uint64_t *ret_events, uint64_t *ret_drops);
 
 #endif /* SK_SOURCES_KMOD_KMOD_PRIV_H */

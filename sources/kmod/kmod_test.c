@@ -30,9 +30,11 @@
 
 #include "kmod_priv.h"
 #include "kmod_test_writer.h"
+#include "tests/plugin_metric.h"
 
 extern const struct sk_plugin shrike_plugin_entry;
 #define P (&shrike_plugin_entry)
+#define metric(inst, name) sk_test_metric(P, (inst), (name))
 
 /* ---- fake devices ------------------------------------------------------- */
 
@@ -263,7 +265,7 @@ static void test_other_major(void **state)
 	char err[512] = "";
 	int fd = -1;
 	assert_int_equal(P->source->open(inst, "", &fd, err, sizeof(err)), SK_ERR);
-	assert_string_equal(err, "the shrike module speaks interface 2.0, this plugin 1.0: install "
+	assert_string_equal(err, "the shrike module speaks interface 2.0, this plugin 1.1: install "
 				 "the module of this Shrike version");
 	assert_null(strchr(calls, 'E')); /* never enabled */
 	assert_int_equal(mapped[0] + mapped[1], 0);
@@ -381,6 +383,52 @@ static void test_batch_in_time_order(void **state)
 	P->destroy(inst);
 }
 
+/* metrics() reports the control pages' counters: totals by reason, per
+ * CPU, the same total as stats() plus the SK_EVT_DROP records; they stay
+ * after close. */
+static void test_metrics(void **state)
+{
+	(void)state;
+	void *inst = new_inst();
+	const struct sk_metric *m = NULL;
+	size_t nm = 99;
+	assert_int_equal(P->metrics(inst, &m, &nm), SK_OK);
+	assert_int_equal(nm, 0); /* not open: no counters */
+	char err[512] = "";
+	int fd = -1;
+	assert_int_equal(P->source->open(inst, "", &fd, err, sizeof(err)), SK_OK);
+	assert_int_equal(P->metrics(inst, &m, &nm), SK_OK);
+	assert_int_equal(nm, 5 + 2 * NDEV);
+	assert_int_equal(metric(inst, "n_evts"), 0);
+	dev[0]->ctrl->events = 3;
+	dev[0]->ctrl->drops = 4; /* one too large, three with the ring full */
+	dev[0]->ctrl->drops_big = 1;
+	dev[0]->ctrl->drops_fault = 2;
+	dev[1]->ctrl->events = 5;
+	dev[1]->ctrl->drops = 7;
+	assert_int_equal(fake_put_as(dev[1], SK_EVT_DROP, 8, 6), 0); /* 6 of them reported */
+	assert_int_equal(metric(inst, "n_evts"), 8);
+	assert_int_equal(metric(inst, "n_drops"), 11);
+	assert_int_equal(metric(inst, "n_drops_buffer"), 10);
+	assert_int_equal(metric(inst, "n_drops_max_event_size"), 1);
+	assert_int_equal(metric(inst, "n_params_fault"), 2);
+	assert_int_equal(metric(inst, "n_evts_cpu_0"), 3);
+	assert_int_equal(metric(inst, "n_drops_cpu_0"), 4);
+	assert_int_equal(metric(inst, "n_evts_cpu_1"), 5);
+	assert_int_equal(metric(inst, "n_drops_cpu_1"), 7);
+	const struct sk_evt_hdr *const *evs = NULL;
+	size_t n = 0;
+	assert_int_equal(P->source->next_batch(inst, &evs, &n, err, sizeof(err)), SK_OK);
+	assert_int_equal(n, 1);
+	struct sk_source_stats st;
+	assert_int_equal(P->source->stats(inst, &st), SK_OK);
+	assert_int_equal(6 + st.drops, metric(inst, "n_drops"));
+	P->source->close(inst);
+	assert_int_equal(metric(inst, "n_drops"), 11);
+	assert_int_equal(metric(inst, "n_evts_cpu_1"), 5);
+	P->destroy(inst);
+}
+
 static void test_unknown_syscall(void **state)
 {
 	(void)state;
@@ -402,6 +450,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_other_major, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_batches_close, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_batch_in_time_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_syscall, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,10 @@
  * When a record does not fit in ring_size - (head - tail) bytes the module
  * drops it and counts it (`drops`), and writes an SK_EVT_DROP record with
  * the number lost as soon as there is room again, as the eBPF source does.
+ * A record larger than the eBPF probe's largest (or one whose parameters
+ * were not all written) is dropped too, counted in `drops` and, since
+ * interface 1.1, in `drops_big`; no SK_EVT_DROP record reports it (the
+ * reader finds it in the difference of `drops` and what the records said).
  *
  * What a record holds: the same table the eBPF probe runs from
  * (sources/ebpf/probe.h, struct sk_ebpf_sc: for each x86-64 syscall
@@ -45,7 +49,7 @@
 /* API version: major << 16 | minor. The plugin refuses another major and
  * names both versions in its error. */
 #define SK_KMOD_API_MAJOR   1
-#define SK_KMOD_API_MINOR   0
+#define SK_KMOD_API_MINOR   1 /* 1.1: drops_big in the control page */
 #define SK_KMOD_API_VERSION ((SK_KMOD_API_MAJOR << 16) | SK_KMOD_API_MINOR)
 
 #define SK_KMOD_DEVICE_PREFIX "/dev/shrike" /* + the CPU number */
@@ -57,11 +61,12 @@ struct sk_kmod_ctrl {
 	__u64 head;	    /* bytes written, ever (module) */
 	__u64 tail;	    /* bytes consumed, ever (reader) */
 	__u64 events;	    /* records written on this CPU */
-	__u64 drops;	    /* records lost on this CPU: ring full */
+	__u64 drops;	    /* records lost on this CPU, for any reason */
 	__u64 drops_fault;  /* parameters left empty: user memory unreadable */
 	__u32 ring_size;    /* bytes of records after this page */
 	__u32 wakeup_bytes; /* SK_KMOD_IOC_SET_WAKEUP */
-	__u64 reserved[26];
+	__u64 drops_big;    /* of drops, the records too large (1.1) */
+	__u64 reserved[25];
 };
 
 /* SK_KMOD_IOC_INFO: what the module is and how it was configured. */

@@ -19,6 +19,9 @@
  *   sysprobe int80 PATH  open(PATH, O_RDONLY) and close through int 0x80
  *                        from this 64-bit process: 32-bit (ia32) syscalls
  *                        (numbers 5 and 6); prints "tid=N fd=F" (x86-64)
+ *   sysprobe bpfstats    whether the kernel's BPF run-time statistics are
+ *                        on (a trivial program run once has a run count);
+ *                        prints "bpf_stats=0" or "bpf_stats=1"
  *   sysprobe stop PID    SIGTERM to the main thread of PID (tgkill), which
  *                        reads its signals from a signalfd: a process-wide
  *                        kill may land on a plugin thread that does not
@@ -32,12 +35,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -243,6 +248,55 @@ static int int80(const char *path)
 #endif
 }
 
+static int bpf_call(int cmd, union bpf_attr *a)
+{
+	return (int)syscall(SYS_bpf, cmd, a, sizeof(*a));
+}
+
+/* Whether the kernel counts BPF program runs now: bpf_enable_stats() (the
+ * ebpf source's bpf_stats) or kernel.bpf_stats_enabled, whose file shows
+ * only what was written to it, not the holders of a bpf_enable_stats()
+ * descriptor. A two-instruction socket filter run once with
+ * BPF_PROG_TEST_RUN has a run count only while they are on. */
+static int bpfstats(void)
+{
+	struct bpf_insn insns[] = {
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+	    {.code = BPF_JMP | BPF_EXIT},
+	};
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	a.insns = (uintptr_t)insns;
+	a.insn_cnt = 2;
+	a.license = (uintptr_t) "GPL";
+	int fd = bpf_call(BPF_PROG_LOAD, &a);
+	if (fd < 0) {
+		return die("BPF_PROG_LOAD");
+	}
+	unsigned char pkt[64] = {0};
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = (__u32)fd;
+	a.test.data_in = (uintptr_t)pkt;
+	a.test.data_size_in = sizeof(pkt);
+	a.test.repeat = 1;
+	if (bpf_call(BPF_PROG_TEST_RUN, &a) != 0) {
+		return die("BPF_PROG_TEST_RUN");
+	}
+	struct bpf_prog_info info;
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = (__u32)fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (uintptr_t)&info;
+	if (bpf_call(BPF_OBJ_GET_INFO_BY_FD, &a) != 0) {
+		return die("BPF_OBJ_GET_INFO_BY_FD");
+	}
+	close(fd);
+	printf("bpf_stats=%d\n", info.run_cnt > 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "files") == 0) {
@@ -273,7 +327,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "int80") == 0) {
 		return int80(argv[2]);
 	}
+	if (argc == 2 && strcmp(argv[1], "bpfstats") == 0) {
+		return bpfstats();
+	}
 	fprintf(stderr, "usage: sysprobe files DIR | net | unix DIR | setuid FILE | storm N | "
-			"int80 PATH | stop PID\n");
+			"int80 PATH | bpfstats | stop PID\n");
 	return 2;
 }

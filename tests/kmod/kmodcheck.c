@@ -196,12 +196,16 @@ static int wrap_and_drops(int fd, struct sk_kmod_ctrl *ctrl, const unsigned char
 	ioctl(fd, SK_KMOD_IOC_DISABLE);
 	consume(&d, ctrl, ring, size, tid);
 	unsigned long long drops = ctrl->drops - drops0;
+	/* a full ring, not a record too large: drops_big stays 0 */
+	unsigned long long big = ctrl->drops_big;
 	printf("kmodcheck: wrap_calls=%u wrap_mine=%u wrap_pads=%u wrap_bad=%u wrap_drops=%llu "
-	       "over_calls=%u over_mine=%u dropped=%llu drop_records=%u reported=%llu over_bad=%u\n",
+	       "over_calls=%u over_mine=%u dropped=%llu drop_records=%u reported=%llu over_bad=%u "
+	       "too_big=%llu\n",
 	       total, w.mine, w.pads, w.bad, drops0, over + 10, d.mine, drops, d.dropevts, d.lost,
-	       d.bad);
+	       d.bad, big);
 	return w.bad == 0 && w.mine == total && w.pads > 0 && drops0 == 0 && d.bad == 0 &&
-	       drops > 0 && d.dropevts >= 1 && d.lost == drops && d.mine + drops == over + 10;
+	       drops > 0 && d.dropevts >= 1 && d.lost == drops && d.mine + drops == over + 10 &&
+	       big == 0;
 }
 
 /* n successful openat+close pairs and n failing openat */

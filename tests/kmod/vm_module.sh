@@ -26,7 +26,9 @@
 # counted and reported by an SK_EVT_DROP record), rmmod; and no oops or
 # warning in dmesg. Between the two, the daemon runs on engine.kind kmod
 # with the shipped rules and a capture: it must start, capture the
-# records of /bin/cat's opens and stop, and the module must unload after it.
+# records of /bin/cat's opens and stop, and the module must unload after it;
+# its metrics snapshots carry the kmod source's counters (records written,
+# in total and one per CPU, drops by reason).
 # Then `dkms build` (a private dkms tree under $T, --kernelsourcedir at the
 # extracted headers) builds the installed source for bookworm's kernel, whose
 # headers ask for gcc-12, this machine's gcc (bullseye's ask for gcc-10);
@@ -46,7 +48,7 @@ kmod_require
 [ -x "$kmodcheck" ] || tap_skip_all "tests/kmod/kmodcheck was not built"
 
 suites=${SK_KMOD_SUITES:-bullseye bookworm trixie sid}
-per_kernel=13
+per_kernel=14
 tap_plan $(($(echo $suites | wc -w) * per_kernel + 1))
 vm_fetch $suites
 kmod_fetch_headers $suites
@@ -78,6 +80,8 @@ echo "== after $(ls /dev/shrike* 2>/dev/null | tr '\n' ' ')"
 insmod "$B/shrike.ko" ring_kb=1024 2>&1
 "$B/shrike" -c "$C" -o plugins_dir="$P" -o engine.kind=kmod \
 	-o "rules_files=[$R/shrike_rules.yaml]" -o log_level=info -o watch_config_files=false \
+	-o json_output=true -o metrics.enabled=true -o metrics.interval=300ms \
+	-o metrics.include_empty_values=true \
 	--capture "$W/k.scap" >"$W/kalerts" 2>"$W/klog" &
 d=$!
 i=0
@@ -91,6 +95,7 @@ sleep 1
 kill -TERM $d
 wait $d
 echo "== kdaemon $?"
+echo "== kmetrics $(grep '"rule":"Shrike internal: metrics snapshot"' "$W/kalerts" | tail -n 1)"
 rmmod shrike 2>&1
 echo "== krmmod $?"
 "$B/capdump" "$W/k.scap" >"$W/kdump" 2>&1
@@ -187,11 +192,11 @@ kernel() {
 	else
 		fail "$K: one device per CPU" "devices: $devs" "kmodcheck: $kc"
 	fi
-	if [ "$(field api "$kc")" = 1.0 ] && [ "$(field kernel "$kc")" = "$rel" ] &&
+	if [ "$(field api "$kc")" = 1.1 ] && [ "$(field kernel "$kc")" = "$rel" ] &&
 		[ "$(field ring "$kc")" = 262144 ] && [ "$(field busy "$kc")" = yes ]; then
-		pass "$K: SK_KMOD_IOC_INFO (API 1.0, $rel, 256 KiB) and a second open is refused"
+		pass "$K: SK_KMOD_IOC_INFO (API 1.1, $rel, 256 KiB) and a second open is refused"
 	else
-		fail "$K: SK_KMOD_IOC_INFO (API 1.0, $rel, 256 KiB) and a second open is refused" "got: $kc"
+		fail "$K: SK_KMOD_IOC_INFO (API 1.1, $rel, 256 KiB) and a second open is refused" "got: $kc"
 	fi
 	rc=$(sed -n 's/^== kmodcheck //p' "$out")
 	res=$(grep -m1 '^kmodcheck: records=' "$out")
@@ -232,6 +237,21 @@ kernel() {
 		fail "$K: shrike on engine.kind kmod reads the module's rings and stops cleanly" \
 			"started=${kst:-?} daemon=$(sed -n 's/^== kdaemon //p' "$out") records=${kev:-?} openat=${kop:-?}" \
 			"$(grep '^klog: ' "$out" | sed '2,$s/^/# /')"
+	fi
+	km=$(sed -n 's/^== kmetrics //p' "$out")
+	m=shrike.plugins.kmod
+	kn=$(json_num "$km" $m.n_evts)
+	kd=$(json_num "$km" $m.n_drops)
+	set -- $(json_sum "$km" "$m\.n_evts_cpu_[0-9]+") $(json_sum "$km" "$m\.n_drops_cpu_[0-9]+")
+	kbuf=$(json_num "$km" $m.n_drops_buffer)
+	kbig=$(json_num "$km" $m.n_drops_max_event_size)
+	if [ "${kn:-0}" -gt 0 ] && [ "$1 $2" = "$kn $ndevs" ] && [ "$3 $4" = "$kd $ndevs" ] &&
+		[ -n "$kbuf" ] && [ -n "$kbig" ] && [ "$((kbuf + kbig))" = "$kd" ] &&
+		[ -n "$(json_num "$km" $m.n_params_fault)" ]; then
+		pass "$K: the daemon's metrics carry the module's counters (n_evts $kn, the sum of n_evts_cpu_N for $ndevs CPUs; n_drops $kd, by reason and per CPU)"
+	else
+		fail "$K: the daemon's metrics carry the module's counters" \
+			"got: $(printf '%s\n' "$km" | grep -oE "\"$m\.[a-z0-9_]+\":[0-9]+" | tr '\n' ' ')"
 	fi
 	if [ "$(sed -n 's/^== krmmod //p' "$out")" = 0 ]; then
 		pass "$K: rmmod after the daemon stopped"

@@ -30,6 +30,8 @@ file_output:
   filename: $T/alerts.json
 engine:
   kind: ebpf
+  ebpf:
+    bpf_stats: true
 metrics:
   enabled: true
   interval: 1s

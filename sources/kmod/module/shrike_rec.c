@@ -238,6 +238,7 @@ void sk_rec_submit(struct sk_rec *r)
 		return;
 	if (r->idx != r->np || r->off > SK_EBPF_REC_MAX + SK_EBPF_STR_MAX) {
 		WRITE_ONCE(ring->ctrl->drops, ring->ctrl->drops + 1);
+		WRITE_ONCE(ring->ctrl->drops_big, ring->ctrl->drops_big + 1);
 		return;
 	}
 	h->len = r->off;

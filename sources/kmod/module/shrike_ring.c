@@ -68,6 +68,7 @@ void sk_ring_reset(struct sk_ring *r)
 	WRITE_ONCE(r->ctrl->events, 0);
 	WRITE_ONCE(r->ctrl->drops, 0);
 	WRITE_ONCE(r->ctrl->drops_fault, 0);
+	WRITE_ONCE(r->ctrl->drops_big, 0);
 	WRITE_ONCE(r->ctrl->ring_size, r->size);
 	WRITE_ONCE(r->ctrl->wakeup_bytes, 0);
 	r->wakeup_bytes = 0;

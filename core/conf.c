@@ -631,6 +631,25 @@ static const struct sk_param outq_params[] = {
 
 /* ---- load ---------------------------------------------------------------- */
 
+/* ask_bpf_stats - metrics.libbpf_stats_enabled, with the snapshot or
+ * /metrics on and the eBPF engine, asks the ebpf source to have the kernel
+ * count its programs' runs: engine.ebpf.bpf_stats, unless the
+ * configuration sets that key itself. */
+static int ask_bpf_stats(struct sk_conf *c, char *err, size_t errlen)
+{
+	bool wanted = c->metrics_groups.libbpf &&
+		      (c->metrics_enabled || (c->web_enabled && c->web_prometheus_metrics));
+	if (!wanted || (c->engine_kind != SK_ENGINE_EBPF && c->engine_kind != SK_ENGINE_AUTO) ||
+	    sk_cfg_get_path(c->root, "engine.ebpf.bpf_stats") != NULL) {
+		return 0;
+	}
+	int rc = sk_cfg_override(c->root, "engine.ebpf.bpf_stats=true", err, errlen);
+	if (rc == 0) {
+		c->engine = get(c->root, "engine");
+	}
+	return rc;
+}
+
 static int load_tree(struct sk_conf *c, char *err, size_t errlen)
 {
 	struct top t = {0};
@@ -762,6 +781,9 @@ static int load_tree(struct sk_conf *c, char *err, size_t errlen)
 	c->syscall_event_drops = get(root, "syscall_event_drops");
 	c->base_syscalls = get(root, "base_syscalls");
 	rc = load_webserver(c, err, errlen);
+	if (rc == 0) {
+		rc = ask_bpf_stats(c, err, errlen);
+	}
 out:
 	sk_schema_free(top_params, &t);
 	return rc;

@@ -129,7 +129,8 @@ else
 	fail "an output plugin declaring 'rate' is refused at load" "cannot compile: $(cat "$T/pd/cc.err")"
 fi
 
-# The daemon's metrics snapshot carries per-output counters.
+# The daemon's metrics snapshot carries per-output counters (zeros too,
+# with include_empty_values).
 cat >"$T/metrics.yaml" <<EOC
 plugins_dir: $SK_TEST_PLUGINS_DIR
 engine: {kind: none}
@@ -144,6 +145,7 @@ metrics:
   interval: 200ms
   output_rule: true
   log: false
+  include_empty_values: true
 EOC
 "$SHRIKE" -c "$T/metrics.yaml" 2>"$T/metrics.err" &
 dpid=$!

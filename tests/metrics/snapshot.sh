@@ -30,8 +30,6 @@ file_output:
   filename: $T/alerts.json
 engine:
   kind: ebpf
-  ebpf:
-    bpf_stats: true
 metrics:
   enabled: true
   interval: 1s
@@ -89,7 +87,8 @@ PY
 }
 
 conf "$T/all.yaml"
-before=$(cat /proc/sys/kernel/bpf_stats_enabled)
+sysprobe="$top_builddir/tests/ebpf/sysprobe"
+before=$("$sysprobe" bpfstats)
 run "$T/all.yaml"
 is "$?" 0 "the daemon ran with the whole metrics block"
 
@@ -114,11 +113,16 @@ like "$(last shrike.n_threads) $(last shrike.n_fds)" '^[1-9][0-9]* [1-9][0-9]*$'
 	"state: threads and fds in the tables"
 like "$(last scap.n_evts)" '^[1-9][0-9]*$' "kernel: events the probe wrote"
 is "$(keys '^scap\.n_evts_cpu_')" 0 "kernel: no per-CPU counts unless asked"
-like "$(keys '^scap\..*\.run_cnt$')" '^[1-9][0-9]*$' "libbpf: each program's run count"
+like "$(python3 - "$T/stats.jsonl" <<'PY'
+import json, sys
+f = json.loads(open(sys.argv[1]).read().splitlines()[-1])["output_fields"]
+print(" ".join("%s=%s" % (k, v) for k, v in sorted(f.items()) if k.endswith(".run_cnt")))
+PY
+)" '\.run_cnt=[1-9]' "libbpf: programs' run counts (libbpf_stats_enabled asks the ebpf source for them)"
 like "$(grep -c 'Shrike internal: metrics snapshot' "$T/alerts.json")" '^[1-9]' \
 	"output_rule: the snapshot is an alert too"
-is "$(cat /proc/sys/kernel/bpf_stats_enabled)" "$before" \
-	"kernel.bpf_stats_enabled is as it was once Shrike has stopped"
+is "$("$sysprobe" bpfstats)" "$before" \
+	"the kernel's BPF statistics are as they were once Shrike has stopped ($before)"
 
 # The other settings of the switches.
 run "$T/all.yaml" -o metrics.convert_memory_to_mb=false -o metrics.include_empty_values=true \

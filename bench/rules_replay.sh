@@ -118,7 +118,7 @@ awk -v ev="$events" -v n="$mn" -v r="$mr" -v pn="$pn" -v pr="$pr" 'BEGIN {
 }'
 awk -v ev="$events" -v on="$(median "$pr")" -v off="$(median "$po")" -v po="$po" 'BEGIN {
 	if (on <= 0 || off <= 0) exit
-	printf "rules_replay: with the rules, cost sampling off (rules_counters_enabled: false): median %.0f events/s (%.1f ms); sampling on costs %+.2f%% of throughput\n", ev / (off / 1e9), off / 1e6, 100 * (off / on - 1)
+	printf "rules_replay: with the rules, cost sampling off (rules_counters_enabled: false): median %.0f events/s (%.1f ms); sampling on costs %.2f%% of throughput (negative: within noise)\n", ev / (off / 1e9), off / 1e6, 100 * (1 - off / on)
 	printf "rules_replay: runs with sampling off (ms):"; k = split(po, a, " "); for (i = 1; i <= k; i++) printf " %.1f", a[i] / 1e6; printf "\n"
 }'
 awk -v l="$(median "$ld")" -v ld="$ld" 'BEGIN {

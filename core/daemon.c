@@ -171,6 +171,11 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	}
 	r = sk_outputs_start(d.outputs, err, sizeof(err));
 	if (r == 0) {
+		/* /healthz answers "starting" while the sources open (a probe
+		 * can take seconds to load) */
+		r = webp_start(&d, err, sizeof(err));
+	}
+	if (r == 0) {
 		r = pipe_open_sources(&d, err, sizeof(err));
 	}
 	if (r < 0) {
@@ -179,12 +184,6 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		goto out;
 	}
 	drules_push_event_types(&d);
-	r = webp_start(&d, err, sizeof(err));
-	if (r < 0) {
-		SK_ERROR("%s", err);
-		d.exit_code = SK_EXIT_RUNTIME;
-		goto out;
-	}
 	if (sk_loop_add_timer(d.loop, DROP_CHECK_MS, tele_check_drops, &d) < 0) {
 		SK_WARN("cannot start the drop-check timer: event drops will not be reported");
 	}
@@ -207,6 +206,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	SK_NOTICE("Shrike %s running: %zu source(s), %zu plugin(s), engine %s%s", PACKAGE_VERSION,
 		  d.nsources, d.nplugins, listing_engine_name(d.conf->engine_kind), chosen);
 	uint64_t t0 = sk_mono_ns();
+	webp_running(&d);
 	if (d.nsources == 0 || d.nactive > 0) {
 		r = sk_loop_run(d.loop);
 		if (r < 0) {

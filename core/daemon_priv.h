@@ -202,9 +202,12 @@ void mcol_collect(struct daemon *d, const struct sk_metrics_groups *g, struct re
 
 /* ---- webpages.c ---- */
 
-/* webp_start - start the web server when webserver.enabled (after the
- * sources opened): /healthz, /versions, /metrics. 0 or -errno with err. */
+/* webp_start - start the web server when webserver.enabled (before the
+ * sources open: until webp_running, /healthz and /metrics answer 503
+ * "starting"). 0 or -errno with err. */
 int webp_start(struct daemon *d, char *err, size_t errlen);
+/* webp_running - the event loop is about to run: the pages ask it. */
+void webp_running(struct daemon *d);
 /* webp_versions - remake /versions (at start and after a reload). */
 void webp_versions(struct daemon *d);
 /* webp_stop - stop the web server; NULL-safe. */

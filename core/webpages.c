@@ -34,6 +34,7 @@ struct webp {
 	struct sk_sbuf prom; /* the last /metrics text */
 	struct sk_sbuf health; /* the last /healthz body */
 	bool healthy;
+	bool running; /* the loop runs: until then the pages say "starting" */
 	struct sk_sbuf versions; /* /versions, made at start and on reload */
 };
 
@@ -186,7 +187,11 @@ static void page_healthz(void *arg, struct sk_websrv_reply *r)
 	struct webp *w = arg;
 	pthread_mutex_lock(&w->lock);
 	r->content_type = "application/json";
-	if (!fresh(w)) {
+	if (!w->running) {
+		r->status = 503;
+		sk_sbuf_adds(&r->body, "{\"status\": \"error\", \"reason\": \"starting: the sources "
+				       "are being opened\"}\n");
+	} else if (!fresh(w)) {
 		r->status = 503;
 		sk_sbuf_adds(&r->body, "{\"status\": \"error\", \"reason\": \"the event loop did not "
 				       "answer within 3 s\"}\n");
@@ -202,7 +207,10 @@ static void page_metrics(void *arg, struct sk_websrv_reply *r)
 	struct webp *w = arg;
 	pthread_mutex_lock(&w->lock);
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
-	if (!fresh(w)) {
+	if (!w->running) {
+		r->status = 503;
+		sk_sbuf_adds(&r->body, "# starting: the sources are being opened\n");
+	} else if (!fresh(w)) {
 		r->status = 503;
 		sk_sbuf_adds(&r->body, "# the event loop did not answer within 3 s\n");
 	} else {
@@ -279,6 +287,17 @@ int webp_start(struct daemon *d, char *err, size_t errlen)
 		return r;
 	}
 	return 0;
+}
+
+void webp_running(struct daemon *d)
+{
+	struct webp *w = d->web;
+	if (w != NULL) {
+		webp_versions(d); /* engine auto: the source chosen */
+		pthread_mutex_lock(&w->lock);
+		w->running = true;
+		pthread_mutex_unlock(&w->lock);
+	}
 }
 
 void webp_stop(struct daemon *d)

@@ -18,37 +18,19 @@ command -v curl >/dev/null || tap_skip_all "curl is not installed"
 command -v gnuplot >/dev/null || tap_skip_all "gnuplot (Debian package gnuplot-nox) is not installed"
 command -v python3 >/dev/null || tap_skip_all "python3 is not installed"
 . "$top_srcdir/tests/ebpf/daemon_wait.sh"
+. "$top_srcdir/tests/metrics/lib.sh"
 tap_plan 5
 
 secs=${SK_DASHBOARD_SECONDS:-30}
 png=${SK_DASHBOARD_PNG:-$T/dashboard.png}
-cat >"$T/shrike.yaml" <<EOF2
-rules_files: [$top_srcdir/rules/shrike_rules.yaml]
-json_output: true
-stdout_output:
-  enabled: false
-file_output:
-  enabled: true
-  keep_alive: true
-  filename: $T/alerts.json
-engine:
-  kind: ebpf
-metrics:
-  enabled: true
-  interval: 10s
-  output_rule: true
-webserver:
-  enabled: true
-  listen_address: 127.0.0.1
-  listen_port: 0
-  prometheus_metrics_enabled: true
-EOF2
+live_conf "$T/shrike.yaml" 10s
+web_conf "$T/shrike.yaml"
 "$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" >"$T/log" 2>&1 &
 pid=$!
 on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 wait_started "$T/log" $pid
 is "$started" yes "the daemon started with the web server"
-WEB=$(sed -n 's|.*webserver listening on \(http://[^ ]*\) .*|\1|p' "$T/log" | head -n 1)
+WEB=$(web_url "$T/log")
 
 mkdir "$T/series"
 (

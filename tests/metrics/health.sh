@@ -8,6 +8,7 @@
 # daemon serving with a bounded number of threads. No root: no syscall
 # engine, the only source of alerts is the metrics snapshot.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/metrics/lib.sh"
 
 command -v curl >/dev/null || tap_skip_all "curl is not installed"
 command -v python3 >/dev/null || tap_skip_all "python3 is not installed"
@@ -48,7 +49,7 @@ EOF2
 pid=$!
 on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 wait_for 20 grep -q "webserver listening on" "$T/log"
-WEB=$(sed -n 's|.*webserver listening on \(http://[^ ]*\) .*|\1|p' "$T/log" | head -n 1)
+WEB=$(web_url "$T/log")
 like "$WEB" '^http://127\.0\.0\.1:[0-9]+$' "the web server tells where it listens ($WEB)"
 
 # code PATH [curl options] - the HTTP status of a request.

@@ -5,3 +5,4 @@ SK_METRICS_TESTS = tests/metrics/snapshot.sh tests/metrics/health.sh \
 TESTS += $(SK_METRICS_TESTS)
 EXTRA_DIST += $(SK_METRICS_TESTS)
 EXTRA_DIST += tests/metrics/dashboard.py
+EXTRA_DIST += tests/metrics/lib.sh

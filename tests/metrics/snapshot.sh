@@ -12,39 +12,9 @@
 [ -e "$SK_TEST_PLUGINS_DIR/ebpf.so" ] || tap_skip_all "the ebpf plugin was not built"
 command -v python3 >/dev/null || tap_skip_all "python3 is not installed"
 . "$top_srcdir/tests/ebpf/daemon_wait.sh"
+. "$top_srcdir/tests/metrics/lib.sh"
 tap_plan 22
 
-# conf FILE SWITCHES... - the shipped rules, alerts to a file, and the
-# metrics block of Falco's guides with interval 1s, overridden by SWITCHES.
-conf() {
-	out=$1
-	shift
-	cat >"$out" <<EOF2
-rules_files: [$top_srcdir/rules/shrike_rules.yaml]
-json_output: true
-stdout_output:
-  enabled: false
-file_output:
-  enabled: true
-  keep_alive: true
-  filename: $T/alerts.json
-engine:
-  kind: ebpf
-metrics:
-  enabled: true
-  interval: 1s
-  output_rule: true
-  output_file: $T/stats.jsonl
-  rules_counters_enabled: true
-  resource_utilization_enabled: true
-  state_counters_enabled: true
-  kernel_event_counters_enabled: true
-  libbpf_stats_enabled: true
-  convert_memory_to_mb: true
-  include_empty_values: false
-  kernel_event_counters_per_cpu_enabled: false
-EOF2
-}
 
 # run CONF [-o ...] - start the daemon, read /etc/shadow three times, wait
 # for two snapshots after that, stop it.
@@ -86,7 +56,7 @@ print(sum(1 for k in json.loads(line)["output_fields"] if re.search(sys.argv[2],
 PY
 }
 
-conf "$T/all.yaml"
+live_conf "$T/all.yaml"
 sysprobe="$top_builddir/tests/ebpf/sysprobe"
 before=$("$sysprobe" bpfstats)
 run "$T/all.yaml"

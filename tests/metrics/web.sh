@@ -16,45 +16,18 @@ command -v curl >/dev/null || tap_skip_all "curl is not installed"
 command -v promtool >/dev/null || tap_skip_all "promtool (Debian package prometheus) is not installed"
 command -v python3 >/dev/null || tap_skip_all "python3 is not installed"
 . "$top_srcdir/tests/ebpf/daemon_wait.sh"
+. "$top_srcdir/tests/metrics/lib.sh"
 tap_plan 17
 
-cat >"$T/shrike.yaml" <<EOF2
-rules_files: [$top_srcdir/rules/shrike_rules.yaml]
-json_output: true
-stdout_output:
-  enabled: false
-file_output:
-  enabled: true
-  keep_alive: true
-  filename: $T/alerts.json
-engine:
-  kind: ebpf
-metrics:
-  enabled: true
-  interval: 1s
-  output_rule: true
-  output_file: $T/stats.jsonl
-  rules_counters_enabled: true
-  resource_utilization_enabled: true
-  state_counters_enabled: true
-  kernel_event_counters_enabled: true
-  libbpf_stats_enabled: true
-  convert_memory_to_mb: true
-  include_empty_values: false
-  kernel_event_counters_per_cpu_enabled: false
-webserver:
-  enabled: true
-  listen_address: 127.0.0.1
-  listen_port: 0
-  prometheus_metrics_enabled: true
-EOF2
+live_conf "$T/shrike.yaml"
+web_conf "$T/shrike.yaml"
 "$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \
 	-o webserver.prometheus_falco_names=true --capture "$T/run.scap" >"$T/log" 2>&1 &
 pid=$!
 on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 wait_started "$T/log" $pid
 is "$started" yes "the daemon started on the shipped rules with the web server"
-WEB=$(sed -n 's|.*webserver listening on \(http://[^ ]*\) .*|\1|p' "$T/log" | head -n 1)
+WEB=$(web_url "$T/log")
 
 for _ in 1 2 3; do cat /etc/shadow >/dev/null; done
 wait_for 10 grep -q "Read sensitive file untrusted" "$T/alerts.json"

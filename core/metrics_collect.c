@@ -285,7 +285,11 @@ static const char *falco_rule_labels(struct met_set *s, const struct sk_rule *r)
 			name[o++] = isalnum((unsigned char)*p) ? *p : '_';
 		}
 		name[o] = '\0';
-		met_label(&b, name, "true");
+		char dup[140];
+		snprintf(dup, sizeof(dup), ",%s=", name);
+		if (b.p == NULL || strstr(b.p, dup) == NULL) { /* two tags, one label name */
+			met_label(&b, name, "true");
+		}
 	}
 	const char *out = b.oom ? NULL : met_strf(s, "%s", b.p ? b.p : "");
 	sk_sbuf_free(&b);

@@ -27,6 +27,7 @@
 #include "schema.h"
 #include "daemon_priv.h"
 #include "lib/timefmt.h"
+#include "lib/utf8.h"
 
 /* ---- internal alerts ---------------------------------------------------- */
 
@@ -113,8 +114,11 @@ static void snapshot_file(struct daemon *d, const struct met_set *s, const char 
 	if (sk_timefmt_iso8601(sk_real_ns(), when, sizeof(when)) < 0) {
 		when[0] = '\0';
 	}
-	sk_sbuf_printf(&b, "{\"hostname\":\"%s\",\"output\":\"%s\",\"output_fields\":", d->hostname,
-		       msg);
+	sk_sbuf_adds(&b, "{\"hostname\":");
+	sk_utf8_json_string(&b, d->hostname);
+	sk_sbuf_adds(&b, ",\"output\":");
+	sk_utf8_json_string(&b, msg);
+	sk_sbuf_adds(&b, ",\"output_fields\":");
 	met_snapshot_json(s, d->conf->metrics_groups.empty_values, &b);
 	sk_sbuf_printf(&b,
 		       ",\"priority\":\"Informational\",\"rule\":\"Shrike internal: metrics "

@@ -62,6 +62,8 @@ if [ "$mode" = test ]; then
 	# it in the prometheus package); gnuplot draws the dashboard picture
 	# of docs/metrics.md from a scrape series a test records
 	pkgs="$pkgs prometheus gnuplot-nox"
+	# tests/deploy/manifests.sh reads the Kubernetes manifests with PyYAML
+	pkgs="$pkgs python3-yaml"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -11,3 +11,4 @@ EXTRA_DIST += docs/plugin-abi.md
 EXTRA_DIST += docs/kmod-source.md
 EXTRA_DIST += docs/metrics.md
 EXTRA_DIST += docs/metrics-dashboard.png
+EXTRA_DIST += docs/install.md

@@ -26,6 +26,7 @@
 #include "loader.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "outputs.h"
 #include "rules/engine.h"
 #include "rules/fields.h"
@@ -40,6 +41,7 @@ static void reload(struct daemon *d)
 	struct sk_conf *nc = NULL;
 	struct runtime rt;
 	SK_NOTICE("SIGHUP: reloading the configuration");
+	sk_notify_reloading();
 	int r = rt_load_conf(d->opts, &nc, err, sizeof(err));
 	if (r == 0) {
 		r = rt_build(d, nc, true, &rt, err, sizeof(err));
@@ -55,6 +57,7 @@ static void reload(struct daemon *d)
 		SK_ERROR("reload failed, keeping the running configuration: %s",
 			 err[0] != '\0' ? err : "the rules have errors (logged above)");
 		sk_conf_free(nc);
+		sk_notify_ready("reload failed, running the previous configuration");
 		return;
 	}
 	if (nc->engine_kind != d->conf->engine_kind || nc->nplugins != d->conf->nplugins ||
@@ -67,6 +70,7 @@ static void reload(struct daemon *d)
 	webp_versions(d);
 	sk_log_setup(nc->log_level, nc->log_stderr, nc->log_syslog);
 	SK_NOTICE("configuration and rules reloaded");
+	sk_notify_ready("configuration reloaded");
 }
 
 static void on_signal(struct sk_loop *loop, int signo, void *arg)
@@ -77,6 +81,7 @@ static void on_signal(struct sk_loop *loop, int signo, void *arg)
 	case SIGTERM:
 		SK_NOTICE("%s: stopping; delivering queued alerts",
 			  signo == SIGINT ? "SIGINT" : "SIGTERM");
+		sk_notify_stopping();
 		sk_loop_stop(loop);
 		break;
 	case SIGHUP:
@@ -208,6 +213,13 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	uint64_t t0 = sk_mono_ns();
 	webp_running(&d);
 	if (d.nsources == 0 || d.nactive > 0) {
+		if (sk_notify_watchdog_start(d.loop) < 0) {
+			SK_WARN("cannot start the systemd watchdog timer");
+		}
+		char status[128];
+		snprintf(status, sizeof(status), "running: %zu source(s), engine %s%s", d.nsources,
+			 listing_engine_name(d.conf->engine_kind), chosen);
+		sk_notify_ready(status);
 		r = sk_loop_run(d.loop);
 		if (r < 0) {
 			d.exit_code = SK_EXIT_RUNTIME;

@@ -13,6 +13,7 @@ core_libshrike_la_SOURCES = \
 	core/outputs.c core/outputs.h \
 	core/capture.c core/capture.h \
 	core/loop.c core/loop.h \
+	core/notify.c core/notify.h \
 	core/daemon.c core/daemon.h core/daemon_priv.h \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
 	core/metrics.c core/metrics.h core/metrics_collect.c core/resource.c core/resource.h \
@@ -22,10 +23,10 @@ core_libshrike_la_SOURCES = \
 	core/lib/uuid.c core/lib/uuid.h \
 	core/lib/timefmt.c core/lib/timefmt.h \
 	core/lib/utf8.c core/lib/utf8.h
-core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
+core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
 	$(PCRE2_CFLAGS) $(MHD_CFLAGS)
 core_libshrike_la_LIBADD = common/libskcommon.la $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \
-	$(MHD_LIBS) $(PTHREAD_LIBS)
+	$(MHD_LIBS) $(SYSTEMD_LIBS) $(PTHREAD_LIBS)
 
 bin_PROGRAMS += shrike
 shrike_SOURCES = core/main.c

@@ -12,3 +12,4 @@ EXTRA_DIST += docs/kmod-source.md
 EXTRA_DIST += docs/metrics.md
 EXTRA_DIST += docs/metrics-dashboard.png
 EXTRA_DIST += docs/kubernetes.md
+EXTRA_DIST += docs/install.md

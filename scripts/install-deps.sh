@@ -18,7 +18,7 @@ esac
 pkgs="build-essential autoconf automake libtool pkg-config
       libyaml-dev libjson-c-dev zlib1g-dev libpcre2-dev
       libbpf-dev libelf-dev clang llvm bpftool
-      libcurl4-openssl-dev librdkafka-dev libmicrohttpd-dev"
+      libcurl4-openssl-dev librdkafka-dev libmicrohttpd-dev libsystemd-dev"
 # Tests: unit-test framework, memory checker, and the tools tests drive.
 if [ "$mode" = test ]; then
 	pkgs="$pkgs libcmocka-dev valgrind python3 binutils procps psmisc"

@@ -62,6 +62,9 @@ if [ "$mode" = test ]; then
 	# it in the prometheus package); gnuplot draws the dashboard picture
 	# of docs/metrics.md from a scrape series a test records
 	pkgs="$pkgs prometheus gnuplot-nox"
+	# tests/integration/manpages.sh: groff renders the man pages with all
+	# its warnings on (-ww), and the test fails on any of them
+	pkgs="$pkgs groff-base"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

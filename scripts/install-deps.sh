@@ -64,6 +64,9 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs prometheus gnuplot-nox"
 	# tests/deploy/manifests.sh reads the Kubernetes manifests with PyYAML
 	pkgs="$pkgs python3-yaml"
+	# tests/integration/manpages.sh: groff renders the man pages with all
+	# its warnings on (-ww), and the test fails on any of them
+	pkgs="$pkgs groff-base"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -77,8 +77,12 @@ show_failed() {
 	grep -E '^(FAIL|SKIP|ERROR|XPASS|XFAIL):' "$1/check.out" || true
 	for log in $(find "$1" -name '*.log' ! -name test-suite.log ! -name config.log ! -path '*/_build/*' ! -path './build-*'); do
 		if grep -qE '^(not ok|Bail out)' "$log" 2>/dev/null; then
-			echo "==== $log"
-			tail -n 40 "$log"
+			# each failure with the diagnostics that follow it
+			# (the "# ..." lines), then the log's end
+			echo "==== $log: failures"
+			awk '/^(not ok|Bail out)/ { n = 12 } n > 0 { print; n-- }' "$log" | head -n 60
+			echo "==== $log: end"
+			tail -n 15 "$log"
 		fi
 	done
 }

@@ -35,6 +35,15 @@
 
 /* ---- signals and reload -------------------------------------------------- */
 
+/* log_includes - which files config_files merged, at start and reload. */
+static void log_includes(const struct sk_conf *c)
+{
+	for (size_t i = 0; i < c->includes.nfiles; i++) {
+		SK_INFO("configuration: included %s (%s)", c->includes.files[i].path,
+			sk_cfg_strategy_name(c->includes.files[i].strategy));
+	}
+}
+
 static void reload(struct daemon *d)
 {
 	char err[ERRLEN] = "";
@@ -69,6 +78,7 @@ static void reload(struct daemon *d)
 	drules_push_event_types(d);
 	webp_versions(d);
 	sk_log_setup(nc->log_level, nc->log_stderr, nc->log_syslog);
+	log_includes(nc);
 	SK_NOTICE("configuration and rules reloaded");
 	sk_notify_ready("configuration reloaded");
 }
@@ -115,6 +125,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		return SK_EXIT_CONFIG;
 	}
 	sk_log_setup(d.conf->log_level, d.conf->log_stderr, d.conf->log_syslog);
+	log_includes(d.conf);
 	r = pset_load(&d, err, sizeof(err));
 	if (r == 0) {
 		r = drules_build_fields(&d, err, sizeof(err));

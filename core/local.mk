@@ -12,7 +12,7 @@ core_libshrike_la_SOURCES = \
 	core/outq.c core/outq.h \
 	core/outputs.c core/outputs.h \
 	core/capture.c core/capture.h \
-	core/loop.c core/loop.h \
+	core/loop.c core/loop.h core/watch.c core/watch.h \
 	core/notify.c core/notify.h \
 	core/daemon.c core/daemon.h core/daemon_priv.h \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \

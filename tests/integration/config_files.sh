@@ -2,10 +2,10 @@
 # tests/integration/config_files.sh - config_files in the real daemon: a
 # config.d directory whose files switch the alerts to JSON and add a rules
 # file, what --dry-run says about the merged files, -o winning over them,
-# errors naming the included file, and SIGHUP picking up a file added to
-# the directory while the daemon runs.
+# errors naming the included file, and SIGHUP (or watch_config_files)
+# picking up a file added to the directory while the daemon runs.
 . "$top_srcdir/tests/lib.sh"
-tap_plan 18
+tap_plan 26
 
 [ -e "$SK_TEST_PLUGINS_DIR/ticker.so" ] || tap_skip_all "ticker test plugin not built"
 
@@ -85,9 +85,10 @@ like "$(cat "$T/err")" "$T/config.d/30-bad.yaml:1:1: config_files: not allowed i
 	"an included file cannot include more"
 rm "$T/config.d/30-bad.yaml"
 
-# SIGHUP reads config.d again: a file added there takes effect
+# SIGHUP reads config.d again: a file added there takes effect (the
+# watcher is off here, so that only the signal can reload)
 rm "$T/config.d/10-json.yaml"
-"$SHRIKE" -c "$T/endless.yaml" -U >"$T/out" 2>"$T/err" &
+"$SHRIKE" -c "$T/endless.yaml" -U -o watch_config_files=false >"$T/out" 2>"$T/err" &
 pid=$!
 on_exit "kill $pid 2>/dev/null"
 count() { _c=$(grep -c -- "$1" "$T/out" 2>/dev/null); echo "${_c:-0}"; }
@@ -117,4 +118,40 @@ if wait_for 10 at_least '"rule":"Tick added at reload"' $((n + 10)); then pass "
 kill -TERM $pid
 wait $pid
 is "$?" 0 "the daemon stops cleanly"
+is "$(grep -c 'watch_config_files' "$T/err")" 0 "with watch_config_files off, only the signals reloaded"
+
+# watch_config_files (the default): no signal needed
+rm "$T/config.d/40-more.yaml" "$T/config.d/50-broken.yaml"
+"$SHRIKE" -c "$T/endless.yaml" -U >"$T/out" 2>"$T/err" &
+pid=$!
+on_exit "kill $pid 2>/dev/null"
+if wait_for 10 at_least ': Notice dropin ' 10; then pass "watching: text alerts flow"; else fail "watching: text alerts flow" "$(tail -n 5 "$T/err")"; fi
+printf 'json_output: true\nrules_files: [%s]\n' "$T/more.yaml" > "$T/config.d/40-more.yaml"
+if wait_for 10 at_least '"rule":"Tick added at reload"' 10; then
+	pass "a file added to config.d is picked up without a signal"
+else
+	fail "a file added to config.d is picked up without a signal" "$(tail -n 5 "$T/err")"
+fi
+like "$(cat "$T/err")" "changed \(watch_config_files\)" "the log says why it reloaded"
+# an editor's save: a new file renamed over the old one
+printf 'json_output: false\nrules_files: [%s]\n' "$T/more.yaml" > "$T/config.d/.40-more.yaml.tmp"
+mv "$T/config.d/.40-more.yaml.tmp" "$T/config.d/40-more.yaml"
+if wait_for 10 at_least ': Notice reloaded ' 10; then
+	pass "a changed file in config.d is picked up (text alerts again)"
+else
+	fail "a changed file in config.d is picked up (text alerts again)" "$(tail -n 5 "$T/err")"
+fi
+rule "Tick from the main rules, changed" mainchanged alpha > "$T/rules.yaml"
+if wait_for 10 at_least ': Notice mainchanged ' 5; then
+	pass "a changed rules file is picked up too"
+else
+	fail "a changed rules file is picked up too" "$(tail -n 5 "$T/err")"
+fi
+touch "$T/config.d/notes.txt" "$T/unrelated.yaml"
+n=$(grep -c 'configuration and rules reloaded' "$T/err")
+sleep 1
+is "$(grep -c 'configuration and rules reloaded' "$T/err")" "$n" "other files do not cause a reload"
+kill -TERM $pid
+wait $pid
+is "$?" 0 "the watching daemon stops cleanly"
 tap_done

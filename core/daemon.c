@@ -113,7 +113,7 @@ static void watch_update(struct daemon *d)
 	if (!d->watch) {
 		d->watch = sk_watch_create(d->loop, on_files_changed, d);
 		if (!d->watch) {
-			SK_WARN("watch_config_files: cannot watch files (%s); send SIGHUP to reload",
+			SK_WARN("watch_config_files: cannot watch (%s); send SIGHUP to reload",
 				strerror(errno));
 			return;
 		}

@@ -18,7 +18,7 @@
 #include "watch.h"
 
 #define DIR_EVENTS                                                                                 \
-	(IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF |  \
+	(IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF |   \
 	 IN_MOVE_SELF)
 
 /* One watched directory. */

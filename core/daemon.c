@@ -47,12 +47,13 @@ static void log_includes(const struct sk_conf *c)
 	}
 }
 
-static void reload(struct daemon *d)
+/* reload - why: what asked for it, for the log ("SIGHUP"). */
+static void reload(struct daemon *d, const char *why)
 {
 	char err[ERRLEN] = "";
 	struct sk_conf *nc = NULL;
 	struct runtime rt;
-	SK_NOTICE("SIGHUP: reloading the configuration");
+	SK_NOTICE("%s: reloading the configuration", why);
 	sk_notify_reloading();
 	int r = rt_load_conf(d->opts, &nc, err, sizeof(err));
 	if (r == 0) {
@@ -94,8 +95,7 @@ static void watch_update(struct daemon *d);
 static void on_files_changed(void *arg)
 {
 	struct daemon *d = arg;
-	SK_NOTICE("a configuration or rules file changed (watch_config_files)");
-	reload(d);
+	reload(d, "a configuration or rules file changed (watch_config_files)");
 	watch_update(d); /* the set of files may have changed */
 }
 
@@ -160,7 +160,7 @@ static void on_signal(struct sk_loop *loop, int signo, void *arg)
 		sk_loop_stop(loop);
 		break;
 	case SIGHUP:
-		reload(d);
+		reload(d, "SIGHUP");
 		watch_update(d); /* the set of files may have changed */
 		break;
 	case SIGUSR1:

@@ -103,8 +103,7 @@ static int files_add(struct sk_conf_files *out, const char *path, enum sk_cfg_st
 
 struct ctx {
 	struct sk_cfg_node *root;
-	const struct sk_cfg_node *list; /* the config_files node, for messages */
-	struct stat main_st;		/* the main file, to refuse including it */
+	struct stat main_st; /* the main file, to refuse including it */
 	bool have_main_st;
 	struct sk_conf_files *out;
 	char *err;
@@ -289,7 +288,6 @@ int sk_conf_files_include(struct sk_cfg_node *root, const char *main_path,
 			      sk_cfg_kind_name(list));
 		return -EINVAL;
 	}
-	x.list = list;
 	x.have_main_st = main_path && stat(main_path, &x.main_st) == 0;
 	/* The list stays in root (included files cannot replace it), so its
 	 * items stay valid while files merge into root. */

@@ -193,6 +193,13 @@ static void test_append_list_to_empty_value(void **state)
 	assert_list(&c->rules_files, 2, "b.yaml", "c.yaml");
 	sk_conf_free(c);
 
+	/* a single string is not a list: it replaces the list (Falco's rule) */
+	put("shrike.yaml", "rules_files: [a.yaml]\nconfig_files: [@D/inc.yaml]\n");
+	put("inc.yaml", "rules_files: b.yaml\n");
+	c = load_ok("shrike.yaml", NULL, 0);
+	assert_list(&c->rules_files, 1, "b.yaml");
+	sk_conf_free(c);
+
 	/* a list cannot be appended to a map: both places are named */
 	put("shrike.yaml", "metrics:\n  enabled: true\nconfig_files: [@D/inc.yaml]\n");
 	put("inc.yaml", "\nmetrics:\n  - enabled\n");

@@ -83,6 +83,28 @@ int sk_cfg_override(struct sk_cfg_node *root, const char *assignment, char *err,
  * nodes replace). Used for config includes. src is consumed. */
 int sk_cfg_merge(struct sk_cfg_node *dst, struct sk_cfg_node *src, char *err, size_t errlen);
 
+/* How sk_cfg_include() merges a file into a tree: Falco's config_files
+ * strategies. */
+enum sk_cfg_strategy {
+	SK_CFG_APPEND = 0,   /* a list extends an existing list; anything else replaces */
+	SK_CFG_OVERRIDE = 1, /* every key replaces the existing value */
+	SK_CFG_ADD_ONLY = 2, /* only keys the tree lacks are added */
+};
+
+/* sk_cfg_strategy_name - "append", "override", "add-only". Static. */
+const char *sk_cfg_strategy_name(enum sk_cfg_strategy s);
+
+/* sk_cfg_include - merge the top-level keys of map `src` into map `dst`
+ * with `strategy`, as Falco merges a config_files file. Only the top level
+ * merges: a key present in both replaces dst's value as a whole (a map is
+ * not merged key by key), except that with SK_CFG_APPEND a list is appended
+ * to dst's list (or takes the place of an empty value). New keys are added
+ * at the end. Nodes keep their positions, so later errors name the file
+ * each value came from. src is consumed in every case. Errors (-EINVAL):
+ * appending a list to a map or a scalar, with both positions; -ENOMEM. */
+int sk_cfg_include(struct sk_cfg_node *dst, struct sk_cfg_node *src, enum sk_cfg_strategy strategy,
+		   char *err, size_t errlen);
+
 /* Scalar conversions. Each returns 0, or -EINVAL with
  * "FILE:LINE:COL: KEYPATH: expected a boolean (true or false), got 'maybe'"
  * in err. `keypath` is what the message calls the value (e.g.

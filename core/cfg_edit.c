@@ -1,6 +1,6 @@
 /* core/cfg_edit.c - changing a YAML tree: `-o key.path=value` overrides
- * (creating maps and list items as the path needs) and merging one tree
- * into another (config files and rules.d). */
+ * (creating maps and list items as the path needs), merging one tree into
+ * another, and config_files' top-level merge strategies. */
 #include "config.h"
 
 #include <errno.h>
@@ -259,5 +259,125 @@ out:
 	free(src->keys);
 	free(src->key_nodes);
 	free(src);
+	return rc;
+}
+
+/* ---- config_files strategies ---------------------------------------------- */
+
+const char *sk_cfg_strategy_name(enum sk_cfg_strategy s)
+{
+	switch (s) {
+	case SK_CFG_APPEND:
+		return "append";
+	case SK_CFG_OVERRIDE:
+		return "override";
+	case SK_CFG_ADD_ONLY:
+		return "add-only";
+	}
+	return "unknown";
+}
+
+/* append_list - move the items of list `src` to the end of list `dst`;
+ * frees src. */
+static int append_list(struct sk_cfg_node *dst, struct sk_cfg_node *src)
+{
+	size_t i = 0;
+	int rc = 0;
+	for (; i < src->n; i++) {
+		rc = cfg_seq_append(dst, src->items[i]);
+		if (rc < 0) {
+			break;
+		}
+		src->items[i] = NULL;
+	}
+	sk_cfg_free(src); /* what was not moved goes with it */
+	return rc;
+}
+
+/* include_one - merge value `val` (key `key`, key node `key_node`) into map
+ * dst at index k (the key's existing entry). Takes all three. */
+static int include_one(struct sk_cfg_node *dst, ssize_t k, char *key, struct sk_cfg_node *key_node,
+		       struct sk_cfg_node *val, enum sk_cfg_strategy strategy, char *err,
+		       size_t errlen)
+{
+	struct sk_cfg_node *old = dst->items[k];
+	int rc = 0;
+
+	if (strategy == SK_CFG_ADD_ONLY) {
+		goto drop;
+	}
+	if (strategy == SK_CFG_APPEND && val->kind == SK_CFG_SEQ) {
+		if (old->kind == SK_CFG_SEQ) {
+			free(key);
+			sk_cfg_free(key_node);
+			return append_list(old, val);
+		}
+		if (!(old->kind == SK_CFG_SCALAR && old->is_null)) {
+			sk_cfg_errpos(err, errlen, val,
+				      "%s: cannot append a list to %s (at %s:%u:%u); write a list "
+				      "there, or include this file with strategy: override to "
+				      "replace it",
+				      key, sk_cfg_kind_name(old), old->file, old->line, old->col);
+			rc = -EINVAL;
+			goto drop;
+		}
+	}
+	/* replace the value, and the key's position with it: messages about
+	 * this key now point at the file the value came from */
+	sk_cfg_free(old);
+	dst->items[k] = val;
+	sk_cfg_free(dst->key_nodes[k]);
+	dst->key_nodes[k] = key_node;
+	free(key);
+	return 0;
+drop:
+	free(key);
+	sk_cfg_free(key_node);
+	sk_cfg_free(val);
+	return rc;
+}
+
+int sk_cfg_include(struct sk_cfg_node *dst, struct sk_cfg_node *src, enum sk_cfg_strategy strategy,
+		   char *err, size_t errlen)
+{
+	size_t i = 0;
+	int rc = 0;
+
+	if (!src) {
+		return 0;
+	}
+	if (!dst || dst->kind != SK_CFG_MAP || src->kind != SK_CFG_MAP) {
+		sk_cfg_errpos(err, errlen, src,
+			      "expected a map of settings at the top level, got %s",
+			      sk_cfg_kind_name(src->kind != SK_CFG_MAP ? src : dst));
+		sk_cfg_free(src);
+		return -EINVAL;
+	}
+	for (; i < src->n; i++) {
+		char *key = src->keys[i];
+		struct sk_cfg_node *key_node = src->key_nodes[i];
+		struct sk_cfg_node *val = src->items[i];
+		src->keys[i] = NULL;
+		src->key_nodes[i] = NULL;
+		src->items[i] = NULL;
+		ssize_t k = cfg_map_index(dst, key, strlen(key));
+		if (k >= 0) {
+			rc = include_one(dst, k, key, key_node, val, strategy, err, errlen);
+		} else {
+			rc = cfg_map_append(dst, key, key_node, val);
+			if (rc < 0) {
+				free(key);
+				sk_cfg_free(key_node);
+				sk_cfg_free(val);
+			}
+		}
+		if (rc < 0) {
+			break;
+		}
+	}
+	if (rc == -ENOMEM) {
+		cfg_errmsg(err, errlen, "%s: out of memory", src->file);
+	}
+	sk_cfg_free(src); /* the entries not yet moved, and the map itself */
 	return rc;
 }

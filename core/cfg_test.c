@@ -504,6 +504,73 @@ static void test_merge(void **state)
 	sk_cfg_free(dst);
 }
 
+/* ---- config_files strategies ----------------------------------------------- */
+
+static struct sk_cfg_node *parse_as(const char *name, const char *text)
+{
+	struct sk_cfg_node *root = NULL;
+	assert_int_equal(sk_cfg_parse_string(name, text, strlen(text), &root, err, sizeof(err)), 0);
+	return root;
+}
+
+#define INC_DST "l: [1]\nm: {x: 1, y: 2}\ns: 1\nn:\n"
+#define INC_SRC "l: [2]\nm: {y: 3}\ns: [a]\nn: [b]\nnew: 4\n"
+
+static void test_include(void **state)
+{
+	static const struct {
+		enum sk_cfg_strategy strategy;
+		const char *want;
+	} cases[] = {
+	    /* a list appends to a list or to an empty value; a list given for
+	     * a scalar is an error (below); maps are replaced, not merged */
+	    {SK_CFG_OVERRIDE, "{\"l\":[2],\"m\":{\"y\":3},\"s\":[\"a\"],\"n\":[\"b\"],\"new\":4}"},
+	    {SK_CFG_ADD_ONLY, "{\"l\":[1],\"m\":{\"x\":1,\"y\":2},\"s\":1,\"n\":null,\"new\":4}"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sk_cfg_node *dst = parse_as("main.yaml", INC_DST);
+		struct sk_cfg_node *src = parse_as("inc.yaml", INC_SRC);
+		assert_int_equal(sk_cfg_include(dst, src, cases[i].strategy, err, sizeof(err)), 0);
+		assert_json(dst, cases[i].want);
+		sk_cfg_free(dst);
+	}
+
+	struct sk_cfg_node *dst = parse_as("main.yaml", INC_DST);
+	struct sk_cfg_node *src = parse_as("inc.yaml", "l: [2, 3]\nm: {y: 3}\ns: 5\nn: [b]\n");
+	assert_int_equal(sk_cfg_include(dst, src, SK_CFG_APPEND, err, sizeof(err)), 0);
+	assert_json(dst, "{\"l\":[1,2,3],\"m\":{\"y\":3},\"s\":5,\"n\":[\"b\"]}");
+	/* appended items and replaced values keep their file; a replaced key
+	 * points at the new file, an appended one stays where it was */
+	assert_pos(sk_cfg_get_path(dst, "l[0]"), "main.yaml", 1, 5);
+	assert_pos(sk_cfg_get_path(dst, "l[2]"), "inc.yaml", 1, 8);
+	assert_pos(sk_cfg_get_path(dst, "m.y"), "inc.yaml", 2, 8);
+	assert_pos(dst->key_nodes[0], "main.yaml", 1, 1);
+	assert_pos(dst->key_nodes[1], "inc.yaml", 2, 1);
+	sk_cfg_free(dst);
+
+	/* append: a list for a scalar or a map names both places */
+	dst = parse_as("main.yaml", INC_DST);
+	src = parse_as("inc.yaml", "s: [a]\n");
+	assert_int_equal(sk_cfg_include(dst, src, SK_CFG_APPEND, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "inc.yaml:1:4: s: cannot append a list to a scalar (at "
+				 "main.yaml:3:4); write a list there, or include this file with "
+				 "strategy: override to replace it");
+	sk_cfg_free(dst);
+
+	/* only maps merge; NULL is nothing to do */
+	dst = parse_as("main.yaml", INC_DST);
+	src = parse_as("inc.yaml", "- a\n");
+	assert_int_equal(sk_cfg_include(dst, src, SK_CFG_APPEND, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "inc.yaml:1:1: expected a map of settings at the top level, got "
+				 "a list");
+	assert_int_equal(sk_cfg_include(dst, NULL, SK_CFG_APPEND, err, sizeof(err)), 0);
+	sk_cfg_free(dst);
+
+	assert_string_equal(sk_cfg_strategy_name(SK_CFG_APPEND), "append");
+	assert_string_equal(sk_cfg_strategy_name(SK_CFG_OVERRIDE), "override");
+	assert_string_equal(sk_cfg_strategy_name(SK_CFG_ADD_ONLY), "add-only");
+}
+
 /* ---- conversions ---------------------------------------------------------- */
 
 static void test_as_bool(void **state)
@@ -754,6 +821,7 @@ int main(void)
 	    cmocka_unit_test(test_override_sequence_index),
 	    cmocka_unit_test(test_override_invalid),
 	    cmocka_unit_test(test_merge),
+	    cmocka_unit_test(test_include),
 	    cmocka_unit_test(test_as_bool),
 	    cmocka_unit_test(test_as_int_uint),
 	    cmocka_unit_test(test_as_str),

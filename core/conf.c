@@ -143,9 +143,22 @@ static const struct sk_param top_params[] = {
 
 /* Top-level sections this file checks by hand (or keeps as nodes). */
 static const char *const top_sections[] = {
-    "rules",	   "outputs_queue",  "stdout_output",	    "file_output",   "syslog_output",
-    "http_output", "program_output", "kafka_output",	    "plugins",	     "engine",
-    "metrics",	   "webserver",	     "syscall_event_drops", "append_output", "base_syscalls",
+    "rules",
+    "outputs_queue",
+    "stdout_output",
+    "file_output",
+    "syslog_output",
+    "http_output",
+    "program_output",
+    "kafka_output",
+    "plugins",
+    "engine",
+    "metrics",
+    "webserver",
+    "syscall_event_drops",
+    "append_output",
+    "base_syscalls",
+    "config_files",
     NULL,
 };
 
@@ -655,7 +668,6 @@ static int load_tree(struct sk_conf *c, char *err, size_t errlen)
 	struct top t = {0};
 	struct outq q = {0};
 	const struct sk_cfg_node *root = c->root;
-	const struct sk_cfg_node *n = NULL;
 	int rc = 0;
 
 	if (root->kind != SK_CFG_MAP) {
@@ -664,14 +676,6 @@ static int load_tree(struct sk_conf *c, char *err, size_t errlen)
 			      sk_cfg_kind_name(root));
 		return -EINVAL;
 	}
-	n = key_node(root, "config_files");
-	if (n) {
-		sk_cfg_errpos(err, errlen, n,
-			      "config_files: not supported yet; put the settings in one file "
-			      "(and use -o KEY=VALUE for local changes)");
-		return -EINVAL;
-	}
-
 	rc = sk_schema_fill(top_params, root, "", top_sections, &t, err, errlen);
 	if (rc < 0) {
 		return rc;
@@ -789,6 +793,14 @@ out:
 	return rc;
 }
 
+/* -o config_files=..., -o config_files[1]=...: applied before the includes. */
+static bool is_config_files_override(const char *assignment)
+{
+	size_t len = strlen("config_files");
+	return strncmp(assignment, "config_files", len) == 0 &&
+	       (assignment[len] == '=' || assignment[len] == '[' || assignment[len] == '.');
+}
+
 int sk_conf_load(const char *path, const char *const *overrides, size_t noverrides,
 		 struct sk_conf **ret, char *err, size_t errlen)
 {
@@ -812,10 +824,28 @@ int sk_conf_load(const char *path, const char *const *overrides, size_t noverrid
 	if (rc < 0) {
 		goto out;
 	}
+	/* Falco's order: -o config_files=..., then the included files, then
+	 * every other -o (so the command line wins over every file) */
 	for (size_t i = 0; i < noverrides; i++) {
-		rc = sk_cfg_override(c->root, overrides[i], err, errlen);
+		if (is_config_files_override(overrides[i])) {
+			rc = sk_cfg_override(c->root, overrides[i], err, errlen);
+			if (rc < 0) {
+				goto out;
+			}
+		}
+	}
+	if (c->root->kind == SK_CFG_MAP) { /* else load_tree() says what is wrong */
+		rc = sk_conf_files_include(c->root, path, &c->includes, err, errlen);
 		if (rc < 0) {
 			goto out;
+		}
+	}
+	for (size_t i = 0; i < noverrides; i++) {
+		if (!is_config_files_override(overrides[i])) {
+			rc = sk_cfg_override(c->root, overrides[i], err, errlen);
+			if (rc < 0) {
+				goto out;
+			}
 		}
 	}
 	rc = load_tree(c, err, errlen);
@@ -852,6 +882,7 @@ void sk_conf_free(struct sk_conf *c)
 	free(c->web_listen_address);
 	free(c->web_healthz_path);
 	free(c->web_ssl_certificate);
+	sk_conf_files_fini(&c->includes);
 	sk_cfg_free(c->root);
 	free(c->path);
 	free(c);

@@ -15,6 +15,7 @@
 #include <shrike/plugin.h>
 
 #include "cfg.h"
+#include "conf_files.h"
 #include "outputs.h"
 #include "websrv.h"
 
@@ -58,6 +59,7 @@ struct sk_conf_output {
 struct sk_conf {
 	struct sk_cfg_node *root; /* the whole tree, owned; sections point into it */
 	char *path;		  /* config file, owned */
+	struct sk_conf_files includes; /* what config_files merged into root */
 
 	/* rules */
 	struct sk_strlist rules_files;		 /* files and directories, in order */
@@ -132,9 +134,11 @@ struct sk_conf {
 	uint64_t shutdown_timeout_ms; /* how long outputs may take to drain at exit */
 };
 
-/* sk_conf_load - read `path` (NULL: the compiled-in default path), apply the
- * overrides in order ("key.sub=value", see sk_cfg_override), check every key
- * and fill *ret. Relative paths in the file (rules_files, plugins_dir,
+/* sk_conf_load - read `path` (NULL: the compiled-in default path), merge
+ * the files its config_files lists (conf_files.h; overrides of config_files
+ * itself apply before that), apply the other overrides in order
+ * ("key.sub=value", see sk_cfg_override), check every key of the merged
+ * tree and fill *ret. Relative paths in the file (rules_files, plugins_dir,
  * filenames) stay as written. Errors: -errno/-EINVAL with one line
  * "FILE:LINE:COL: KEYPATH: what is wrong" in err (an unknown top-level key
  * lists every valid key: give err 2 KiB). docs/configuration.md lists the

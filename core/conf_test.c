@@ -281,11 +281,15 @@ static void test_shipped_config_validates(void **state)
 	const char *dir = getenv("top_builddir");
 	snprintf(path, sizeof(path), "%s/shrike.yaml", dir && *dir ? dir : SK_TEST_BUILDDIR);
 	struct sk_conf *c = NULL;
-	int rc = sk_conf_load(path, NULL, 0, &c, err, sizeof(err));
+	/* config.d is the installed one, whatever this machine holds there:
+	 * leave it out (core/conf_files_test.c tests the includes) */
+	const char *ov[] = {"config_files=[]"};
+	int rc = sk_conf_load(path, ov, 1, &c, err, sizeof(err));
 	if (rc != 0) {
 		print_error("%s\n", err);
 	}
 	assert_int_equal(rc, 0);
+	assert_int_equal(c->includes.entries.n, 0);
 	/* the @dirs@ were substituted with the same values the daemon has */
 	assert_int_equal(c->rules_files.n, 3);
 	assert_string_equal(c->rules_files.items[0], SK_RULES_DIR "/shrike_rules.yaml");
@@ -318,10 +322,20 @@ static void test_shipped_config_validates(void **state)
 	assert_int_equal(c->shutdown_timeout_ms, 5000);
 	sk_conf_free(c);
 
+	/* it includes the installed config.d */
+	struct sk_cfg_node *raw = NULL;
+	assert_int_equal(sk_cfg_parse_file(path, &raw, err, sizeof(err)), 0);
+	const struct sk_cfg_node *cf = sk_cfg_get(raw, "config_files");
+	assert_non_null(cf);
+	assert_int_equal(cf->kind, SK_CFG_SEQ);
+	assert_int_equal(cf->n, 1);
+	assert_string_equal(cf->items[0]->scalar, SK_CONF_DIR "/config.d");
+	sk_cfg_free(raw);
+
 	/* and it can be switched over to JSON and a file from the command line */
-	const char *ov[] = {"json_output=true", "file_output.enabled=true",
-			    "stdout_output.enabled=false"};
-	assert_int_equal(sk_conf_load(path, ov, 3, &c, err, sizeof(err)), 0);
+	const char *ov2[] = {"config_files=[]", "json_output=true", "file_output.enabled=true",
+			     "stdout_output.enabled=false"};
+	assert_int_equal(sk_conf_load(path, ov2, 4, &c, err, sizeof(err)), 0);
 	assert_true(c->fmt.json_output);
 	assert_true(output(c, "file_output")->enabled);
 	assert_false(output(c, "stdout_output")->enabled);
@@ -355,8 +369,8 @@ static void test_syntax_error(void **state)
 /* ---- top-level keys ------------------------------------------------------- */
 
 #define VALID_TOP_KEYS                                                                             \
-	"append_output, base_syscalls, buffered_outputs, engine, file_output, http_output, "       \
-	"json_include_message_property, json_include_output_fields_property, "                     \
+	"append_output, base_syscalls, buffered_outputs, config_files, engine, file_output, "      \
+	"http_output, json_include_message_property, json_include_output_fields_property, "        \
 	"json_include_output_property, json_include_tags_property, json_include_uuid_property, "   \
 	"json_output, kafka_output, load_plugins, log_level, log_stderr, log_syslog, metrics, "    \
 	"outputs_queue, plugins, plugins_dir, priority, program_output, rules, rules_file, "       \
@@ -384,13 +398,6 @@ static void test_top_level_not_a_map(void **state)
 {
 	load_fails("- a\n- b\n", NULL, 0,
 		   ":1:1: expected a map of settings at the top level, got a list");
-}
-
-static void test_config_files_unsupported(void **state)
-{
-	load_fails("priority: info\nconfig_files:\n  - /etc/shrike/config.d\n", NULL, 0,
-		   ":2:1: config_files: not supported yet; put the settings in one file (and use "
-		   "-o KEY=VALUE for local changes)");
 }
 
 static void test_wrong_types(void **state)
@@ -818,7 +825,6 @@ int main(void)
 	    cmocka_unit_test(test_syntax_error),
 	    cmocka_unit_test(test_unknown_top_level_key),
 	    cmocka_unit_test(test_top_level_not_a_map),
-	    cmocka_unit_test(test_config_files_unsupported),
 	    cmocka_unit_test(test_wrong_types),
 	    cmocka_unit_test(test_output_sections_kept),
 	    cmocka_unit_test(test_priority_and_log_level),

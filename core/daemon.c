@@ -7,7 +7,9 @@
  * activation phase opens the capture file, starts the output threads, opens
  * the sources (pipeline.c) and runs the event loop. Signals: SIGHUP builds a
  * new runtime beside the running one and swaps it in, or keeps the old one
- * when the new one fails to build; SIGUSR1 reopens output files.
+ * when the new one fails to build (watch_config_files does the same when a
+ * configuration or rules file changes: watch.c); SIGUSR1 reopens output
+ * files.
  */
 #include "config.h"
 
@@ -31,16 +33,27 @@
 #include "rules/engine.h"
 #include "rules/fields.h"
 #include "schema.h"
+#include "watch.h"
 #include "daemon_priv.h"
 
 /* ---- signals and reload -------------------------------------------------- */
 
-static void reload(struct daemon *d)
+/* log_includes - which files config_files merged, at start and reload. */
+static void log_includes(const struct sk_conf *c)
+{
+	for (size_t i = 0; i < c->includes.nfiles; i++) {
+		SK_INFO("configuration: included %s (%s)", c->includes.files[i].path,
+			sk_cfg_strategy_name(c->includes.files[i].strategy));
+	}
+}
+
+/* reload - why: what asked for it, for the log ("SIGHUP"). */
+static void reload(struct daemon *d, const char *why)
 {
 	char err[ERRLEN] = "";
 	struct sk_conf *nc = NULL;
 	struct runtime rt;
-	SK_NOTICE("SIGHUP: reloading the configuration");
+	SK_NOTICE("%s: reloading the configuration", why);
 	sk_notify_reloading();
 	int r = rt_load_conf(d->opts, &nc, err, sizeof(err));
 	if (r == 0) {
@@ -69,8 +82,70 @@ static void reload(struct daemon *d)
 	drules_push_event_types(d);
 	webp_versions(d);
 	sk_log_setup(nc->log_level, nc->log_stderr, nc->log_syslog);
+	log_includes(nc);
 	SK_NOTICE("configuration and rules reloaded");
 	sk_notify_ready("configuration reloaded");
+}
+
+/* watch_update - watch_config_files: watch the files the running
+ * configuration came from (the main file, config_files' entries, the rules
+ * files, the plugins' rules files), or stop watching when it is off. */
+static void watch_update(struct daemon *d);
+
+static void on_files_changed(void *arg)
+{
+	struct daemon *d = arg;
+	reload(d, "a configuration or rules file changed (watch_config_files)");
+	watch_update(d); /* the set of files may have changed */
+}
+
+static void watch_update(struct daemon *d)
+{
+	const struct sk_conf *c = d->conf;
+	const char **paths = NULL;
+	size_t n = 0;
+
+	if (!c->watch_config_files) {
+		sk_watch_destroy(d->watch);
+		d->watch = NULL;
+		return;
+	}
+	if (!d->watch) {
+		d->watch = sk_watch_create(d->loop, on_files_changed, d);
+		if (!d->watch) {
+			SK_WARN("watch_config_files: cannot watch (%s); send SIGHUP to reload",
+				strerror(errno));
+			return;
+		}
+	}
+	size_t max = 1 + c->includes.entries.n + c->rules_files.n;
+	for (size_t i = 0; i < c->nplugins; i++) {
+		max += c->plugins[i].rules_files.n;
+	}
+	paths = calloc(max, sizeof(*paths));
+	if (!paths) {
+		SK_WARN("watch_config_files: out of memory; send SIGHUP to reload");
+		return;
+	}
+	paths[n++] = c->path;
+	for (size_t i = 0; i < c->includes.entries.n; i++) {
+		paths[n++] = c->includes.entries.items[i];
+	}
+	for (size_t i = 0; i < c->rules_files.n; i++) {
+		paths[n++] = c->rules_files.items[i];
+	}
+	for (size_t i = 0; i < c->nplugins; i++) {
+		for (size_t k = 0; k < c->plugins[i].rules_files.n; k++) {
+			paths[n++] = c->plugins[i].rules_files.items[k];
+		}
+	}
+	int r = sk_watch_set(d->watch, paths, n);
+	if (r < 0) {
+		SK_WARN("watch_config_files: cannot watch every file (%s); send SIGHUP to reload "
+			"after changing one",
+			strerror(-r));
+	}
+	free(paths);
 }
 
 static void on_signal(struct sk_loop *loop, int signo, void *arg)
@@ -85,7 +160,8 @@ static void on_signal(struct sk_loop *loop, int signo, void *arg)
 		sk_loop_stop(loop);
 		break;
 	case SIGHUP:
-		reload(d);
+		reload(d, "SIGHUP");
+		watch_update(d); /* the set of files may have changed */
 		break;
 	case SIGUSR1:
 		SK_NOTICE("SIGUSR1: reopening output files");
@@ -115,6 +191,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		return SK_EXIT_CONFIG;
 	}
 	sk_log_setup(d.conf->log_level, d.conf->log_stderr, d.conf->log_syslog);
+	log_includes(d.conf);
 	r = pset_load(&d, err, sizeof(err));
 	if (r == 0) {
 		r = drules_build_fields(&d, err, sizeof(err));
@@ -189,6 +266,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		goto out;
 	}
 	drules_push_event_types(&d);
+	watch_update(&d);
 	if (sk_loop_add_timer(d.loop, DROP_CHECK_MS, tele_check_drops, &d) < 0) {
 		SK_WARN("cannot start the drop-check timer: event drops will not be reported");
 	}
@@ -233,6 +311,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	tele_check_drops(d.loop, &d);
 
 out:
+	sk_watch_destroy(d.watch);
 	webp_stop(&d);
 	pipe_close_sources(&d);
 	sk_loader_set_state_sink(NULL, NULL);

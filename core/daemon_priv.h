@@ -109,6 +109,7 @@ struct daemon {
 	bool metrics_file_failed;	  /* output_file's last append failed (logged) */
 	struct res_state metrics_res;	  /* host CPU between two snapshots */
 	uint64_t reload_ns;		  /* last successful reload, ns since the epoch */
+	struct sk_watch *watch;		  /* watch_config_files; NULL when off */
 	struct webp *web;		  /* the web server's pages; NULL without */
 
 	int exit_code;

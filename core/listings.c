@@ -65,6 +65,13 @@ void listing_plan(struct daemon *d)
 	const struct sk_conf *c = d->conf;
 	char caps[64];
 	printf("configuration: %s\n", c->path ? c->path : "(built-in defaults)");
+	for (size_t i = 0; i < c->includes.nfiles; i++) {
+		printf("  included: %s (%s)\n", c->includes.files[i].path,
+		       sk_cfg_strategy_name(c->includes.files[i].strategy));
+	}
+	for (size_t i = 0; i < c->includes.missing.n; i++) {
+		printf("  not found, skipped: %s\n", c->includes.missing.items[i]);
+	}
 	printf("plugins directory: %s\n", c->plugins_dir);
 	printf("engine: %s%s\n", listing_engine_name(c->engine_kind),
 	       c->engine_kind == SK_ENGINE_AUTO

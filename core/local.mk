@@ -6,13 +6,13 @@ core_libshrike_la_SOURCES = \
 	core/log.c core/log.h \
 	core/cfg.c core/cfg.h core/cfg_priv.h core/cfg_edit.c core/cfg_convert.c \
 	core/schema.c core/schema.h \
-	core/conf.c core/conf.h \
+	core/conf.c core/conf.h core/conf_files.c core/conf_files.h \
 	core/loader.c core/loader.h \
 	core/alert_fmt.c \
 	core/outq.c core/outq.h \
 	core/outputs.c core/outputs.h \
 	core/capture.c core/capture.h \
-	core/loop.c core/loop.h \
+	core/loop.c core/loop.h core/watch.c core/watch.h \
 	core/notify.c core/notify.h \
 	core/daemon.c core/daemon.h core/daemon_priv.h \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
@@ -56,6 +56,14 @@ core_schema_test_SOURCES = core/schema_test.c
 core_schema_test_CPPFLAGS = $(CONF_TEST_CPPFLAGS)
 core_schema_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 core_schema_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+check_PROGRAMS += core/conf_files_test core/watch_test
+TESTS += core/conf_files_test core/watch_test
+core_watch_test_SOURCES = core/watch_test.c
+core_watch_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_watch_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
+core_conf_files_test_SOURCES = core/conf_files_test.c
+core_conf_files_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+core_conf_files_test_LDADD = core/libshrike.la $(CMOCKA_LIBS)
 core_conf_test_SOURCES = core/conf_test.c
 core_conf_test_CPPFLAGS = $(CONF_TEST_CPPFLAGS)
 core_conf_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

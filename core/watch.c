@@ -1,0 +1,259 @@
+/* core/watch.c - watch_config_files (see watch.h): one inotify descriptor
+ * in the event loop, one inotify watch per directory involved, each with
+ * the names in it that matter; a change restarts a short timer, and the
+ * timer calls back.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "watch.h"
+
+#define DIR_EVENTS                                                                                 \
+	(IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF |   \
+	 IN_MOVE_SELF)
+
+/* One watched directory. */
+struct wdir {
+	int wd;
+	bool all_yaml; /* every *.yaml / *.yml name in it counts */
+	char **names;  /* and these names */
+	size_t nnames;
+};
+
+struct sk_watch {
+	struct sk_loop *loop;
+	int fd;
+	int timer; /* the settle timer's id, -1 when none runs */
+	sk_watch_cb cb;
+	void *arg;
+	struct wdir *dirs;
+	size_t ndirs;
+};
+
+static bool is_yaml_name(const char *name)
+{
+	size_t len = strlen(name);
+	return (len > 5 && strcmp(name + len - 5, ".yaml") == 0) ||
+	       (len > 4 && strcmp(name + len - 4, ".yml") == 0);
+}
+
+static void dirs_clear(struct sk_watch *w)
+{
+	for (size_t i = 0; i < w->ndirs; i++) {
+		inotify_rm_watch(w->fd, w->dirs[i].wd);
+		for (size_t k = 0; k < w->dirs[i].nnames; k++) {
+			free(w->dirs[i].names[k]);
+		}
+		free(w->dirs[i].names);
+	}
+	free(w->dirs);
+	w->dirs = NULL;
+	w->ndirs = 0;
+}
+
+static struct wdir *dir_by_wd(struct sk_watch *w, int wd)
+{
+	for (size_t i = 0; i < w->ndirs; i++) {
+		if (w->dirs[i].wd == wd) {
+			return &w->dirs[i];
+		}
+	}
+	return NULL;
+}
+
+/* add_dir - watch directory `dir` for `name` in it (NULL: for every YAML
+ * name). inotify gives one descriptor per directory, so a directory met
+ * twice gets one entry. */
+static int add_dir(struct sk_watch *w, const char *dir, const char *name)
+{
+	int wd = inotify_add_watch(w->fd, dir, DIR_EVENTS | IN_ONLYDIR);
+	if (wd < 0) {
+		SK_DEBUG("watch_config_files: cannot watch %s: %s", dir, strerror(errno));
+		return errno == ENOMEM || errno == ENOSPC ? -errno : 0;
+	}
+	struct wdir *d = dir_by_wd(w, wd);
+	if (!d) {
+		struct wdir *dirs = realloc(w->dirs, (w->ndirs + 1) * sizeof(*dirs));
+		if (!dirs) {
+			return -ENOMEM;
+		}
+		w->dirs = dirs;
+		d = &w->dirs[w->ndirs++];
+		*d = (struct wdir){.wd = wd};
+	}
+	if (!name) {
+		d->all_yaml = true;
+		return 0;
+	}
+	char *copy = strdup(name);
+	char **names = copy ? realloc(d->names, (d->nnames + 1) * sizeof(*names)) : NULL;
+	if (!names) {
+		free(copy);
+		return -ENOMEM;
+	}
+	d->names = names;
+	d->names[d->nnames++] = copy;
+	return 0;
+}
+
+/* add_path - the directory holding `path` (for its name) and, when `path`
+ * is a directory, `path` itself (for its YAML files). */
+static int add_path(struct sk_watch *w, const char *path)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	if (len == 0 || len >= sizeof(buf)) {
+		return 0;
+	}
+	memcpy(buf, path, len + 1);
+	while (len > 1 && buf[len - 1] == '/') {
+		buf[--len] = '\0';
+	}
+	struct stat st;
+	if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+		int rc = add_dir(w, buf, NULL);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	char *slash = strrchr(buf, '/');
+	if (!slash) {
+		return add_dir(w, ".", buf);
+	}
+	if (slash[1] == '\0') {
+		return 0; /* "/" */
+	}
+	*slash = '\0';
+	return add_dir(w, slash == buf ? "/" : buf, slash + 1);
+}
+
+int sk_watch_set(struct sk_watch *w, const char *const *paths, size_t n)
+{
+	dirs_clear(w);
+	for (size_t i = 0; i < n; i++) {
+		if (!paths[i]) {
+			continue;
+		}
+		int rc = add_path(w, paths[i]);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void settled(struct sk_loop *loop, void *arg)
+{
+	struct sk_watch *w = arg;
+	sk_loop_del_timer(loop, w->timer);
+	w->timer = -1;
+	w->cb(w->arg);
+}
+
+static void changed(struct sk_watch *w)
+{
+	if (w->timer >= 0) {
+		sk_loop_del_timer(w->loop, w->timer); /* restart: wait for quiet */
+	}
+	w->timer = sk_loop_add_timer(w->loop, SK_WATCH_SETTLE_MS, settled, w);
+	if (w->timer < 0) {
+		SK_WARN("watch_config_files: cannot start a timer (%s); reloading now",
+			strerror(-w->timer));
+		w->timer = -1;
+		w->cb(w->arg);
+	}
+}
+
+static bool matters(const struct sk_watch *w, const struct inotify_event *ev)
+{
+	if (ev->mask & IN_Q_OVERFLOW) {
+		return true; /* events were lost: assume the worst */
+	}
+	const struct wdir *d = dir_by_wd((struct sk_watch *)w, ev->wd);
+	if (!d) {
+		return false;
+	}
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+		return true;
+	}
+	if (ev->len == 0) {
+		return false;
+	}
+	if (d->all_yaml && is_yaml_name(ev->name)) {
+		return true;
+	}
+	for (size_t i = 0; i < d->nnames; i++) {
+		if (strcmp(d->names[i], ev->name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void on_readable(struct sk_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct sk_watch *w = arg;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool hit = false;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n <= 0) {
+			break; /* EAGAIN: all read */
+		}
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			if (matters(w, ev)) {
+				SK_DEBUG("watch_config_files: %s changed",
+					 ev->len > 0 ? ev->name : "a watched directory");
+				hit = true;
+			}
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	if (hit) {
+		changed(w);
+	}
+}
+
+struct sk_watch *sk_watch_create(struct sk_loop *loop, sk_watch_cb cb, void *arg)
+{
+	struct sk_watch *w = calloc(1, sizeof(*w));
+	if (!w) {
+		return NULL;
+	}
+	*w = (struct sk_watch){.loop = loop, .cb = cb, .arg = arg, .timer = -1};
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	int rc = w->fd < 0 ? -errno : sk_loop_add_fd(loop, w->fd, on_readable, w);
+	if (rc < 0) {
+		if (w->fd >= 0) {
+			close(w->fd);
+		}
+		free(w);
+		errno = -rc;
+		return NULL;
+	}
+	return w;
+}
+
+void sk_watch_destroy(struct sk_watch *w)
+{
+	if (!w) {
+		return;
+	}
+	if (w->timer >= 0) {
+		sk_loop_del_timer(w->loop, w->timer);
+	}
+	sk_loop_del_fd(w->loop, w->fd);
+	dirs_clear(w);
+	close(w->fd);
+	free(w);
+}

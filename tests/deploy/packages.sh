@@ -18,7 +18,9 @@
 # `cat /etc/shadow`. Then an upgrade to the same packages with a higher
 # version (repacked), over a configuration the user changed: the change is
 # kept. Then `apt-get remove` (the configuration stays) and `apt-get purge`
-# (nothing of Shrike stays: files, logs, DKMS tree).
+# (nothing of Shrike stays: files, configuration, logs). shrike-dkms is
+# checked without installing it (dkms would pull a compiler and headers);
+# tests/kmod/vm_module.sh builds the same source tree with dkms.
 #
 # SK_DEBS_DIR is set by the CI stage that builds the packages
 # (scripts/run-tests.sh); without it the test skips, which CI counts as a
@@ -31,7 +33,7 @@ debs=${SK_DEBS_DIR:-}
 [ -d "$debs" ] || tap_skip_all "SK_DEBS_DIR=$debs is not a directory"
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root (chroot, mounts)"
 command -v mmdebstrap >/dev/null || tap_skip_all "mmdebstrap is not installed (scripts/install-deps.sh --test)"
-tap_plan 14
+tap_plan 15
 
 version=$(sed -n 's/^AC_INIT(\[shrike\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
 pkgs="shrike shrike-plugin-kafka shrike-plugin-http libshrike-plugin-dev shrike-dkms"
@@ -94,12 +96,32 @@ absent=
 for f in $want; do echo "$list" | grep -qxF "$f" || absent="$absent $f"; done
 echo "$list" | grep -q '/plugins/ebpf\.so$' || absent="$absent ebpf.so"
 echo "$list" | grep -q '/plugins/kafka\.so$' && absent="$absent (kafka.so is in shrike)"
-if [ "$conff" = "/etc/logrotate.d/shrike /etc/shrike/shrike.yaml /etc/shrike/shrike_rules.local.yaml " ] &&
-	[ -z "$absent" ]; then
+for f in /etc/logrotate.d/shrike /etc/shrike/shrike.yaml /etc/shrike/shrike_rules.local.yaml; do
+	case " $conff" in *" $f "*) ;; *) absent="$absent (conffile $f)" ;; esac
+done
+if [ -z "$absent" ]; then
 	pass "shrike: the daemon, plugins, rules, man pages and units; conffiles: $conff"
 else
 	fail "shrike: the daemon, plugins, rules, man pages and units; its configuration as conffiles" \
 		"conffiles: $conff" "missing:$absent"
+fi
+
+# shrike-dkms: the module's source as `make install` lays it out (the tree
+# tests/kmod/vm_module.sh builds with dkms), and dkms called at install
+d_dkms=$(deb shrike-dkms)
+dlist=$(dpkg-deb -c "$d_dkms" | awk '{ print $6 }')
+dconf=$(dpkg-deb --fsys-tarfile "$d_dkms" | tar -xOf - "./usr/src/shrike-$version/dkms.conf" 2>/dev/null)
+dpost=$(dpkg-deb --ctrl-tarfile "$d_dkms" | tar -xOf - ./postinst 2>/dev/null)
+absent=
+for f in dkms.conf Kbuild Makefile shrike_main.c shrike_priv.h include/shrike/event.h; do
+	echo "$dlist" | grep -qxF "./usr/src/shrike-$version/$f" || absent="$absent $f"
+done
+if [ -z "$absent" ] && echo "$dconf" | grep -qx "PACKAGE_VERSION=\"$version\"" &&
+	echo "$dpost" | grep -q 'dkms' && dpkg-deb -f "$d_dkms" Depends | grep -q dkms; then
+	pass "shrike-dkms: the module's source in /usr/src/shrike-$version with its dkms.conf; postinst adds it to DKMS"
+else
+	fail "shrike-dkms: the module's source in /usr/src/shrike-$version with its dkms.conf; postinst adds it to DKMS" \
+		"missing:$absent" "dkms.conf: $(echo "$dconf" | grep PACKAGE_VERSION)"
 fi
 
 # ---- a fresh Debian 12 root ----------------------------------------------------
@@ -127,6 +149,9 @@ else
 	exit 1
 fi
 cp /etc/resolv.conf "$R/etc/resolv.conf"
+# all but shrike-dkms, whose dkms pulls a compiler and kernel headers: its
+# source tree is built by tests/kmod/vm_module.sh
+pkgs="shrike shrike-plugin-kafka shrike-plugin-http libshrike-plugin-dev"
 mkdir -p "$R/tmp/debs"
 for p in $pkgs; do cp "$(deb $p)" "$R/tmp/debs/"; done
 for m in proc sys dev; do
@@ -136,15 +161,18 @@ done
 in_root() { chroot "$R" env DEBIAN_FRONTEND=noninteractive PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 
 t0=$(date +%s)
+# mmdebstrap leaves no package lists
+in_root apt-get update -q >"$T/install.out" 2>&1
 files=$(cd "$R/tmp/debs" && ls *.deb | sed 's|^|/tmp/debs/|' | tr '\n' ' ')
 # shellcheck disable=SC2086
-if in_root apt-get install -y -q $files >"$T/install.out" 2>&1; then
-	pass "apt-get install of the five .deb files, dependencies from Debian, in $(($(date +%s) - t0)) s ($(grep -c '^Setting up ' "$T/install.out") packages set up)"
+if in_root apt-get install -y -q $files >>"$T/install.out" 2>&1; then
+	pass "apt-get install of the .deb files but shrike-dkms, dependencies from Debian, in $(($(date +%s) - t0)) s ($(grep -c '^Setting up ' "$T/install.out") packages set up)"
 else
-	fail "apt-get install of the five .deb files, dependencies from Debian" "$(tail -n 20 "$T/install.out")"
+	fail "apt-get install of the .deb files but shrike-dkms, dependencies from Debian" "$(tail -n 20 "$T/install.out")"
 fi
 
-is "$(in_root shrike --version 2>&1 | head -n 1)" "shrike $version" "shrike --version in the root"
+v=$(in_root shrike --version 2>&1 | head -n 1)
+like "$v" "^shrike $version( |\$)" "shrike --version in the root ($v)"
 
 if in_root shrike --dry-run >"$T/dry.out" 2>&1; then
 	pass "shrike --dry-run on the installed /etc/shrike/shrike.yaml ($(grep -c . "$T/dry.out") lines)"
@@ -152,9 +180,9 @@ else
 	fail "shrike --dry-run on the installed /etc/shrike/shrike.yaml" "$(tail -n 15 "$T/dry.out")"
 fi
 
-# a live run on the installed configuration (chroot and env exec: $sp is
-# the daemon)
-in_root /usr/bin/shrike -c /etc/shrike/shrike.yaml -o log_level=info >"$T/alerts" 2>"$T/log" &
+# a live run on the installed configuration (chroot execs it: $sp is the
+# daemon)
+chroot "$R" /usr/bin/shrike -c /etc/shrike/shrike.yaml -o log_level=info >"$T/alerts" 2>"$T/log" &
 sp=$!
 on_exit 'kill -KILL $sp 2>/dev/null'
 started=no
@@ -177,7 +205,7 @@ fi
 # the same packages one version higher: what an upgrade does to the
 # maintainer scripts and the conffiles
 echo "# a local change" >>"$R/etc/shrike/shrike.yaml"
-sum=$(md5sum <"$R/etc/shrike/shrike.yaml")
+sum=$(md5sum <"$R/etc/shrike/shrike.yaml" 2>&1)
 new="$clog+upgrade1"
 mkdir -p "$R/tmp/debs2"
 for f in "$R"/tmp/debs/*.deb; do
@@ -195,7 +223,7 @@ if in_root apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Opt
 else
 	fail "the packages upgrade to $new" "$(tail -n 15 "$T/upgrade.out")"
 fi
-if [ "$(md5sum <"$R/etc/shrike/shrike.yaml")" = "$sum" ] && [ -z "$(find "$R/etc/shrike" -name '*.dpkg-*')" ] &&
+if [ -e "$R/usr/bin/shrike" ] && [ "$(md5sum <"$R/etc/shrike/shrike.yaml")" = "$sum" ] && [ -z "$(find "$R/etc/shrike" -name '*.dpkg-*')" ] &&
 	[ -z "$(in_root dpkg --audit 2>&1)" ]; then
 	pass "the upgrade kept the changed /etc/shrike/shrike.yaml; dpkg --audit is clean"
 else
@@ -212,15 +240,18 @@ if [ ! -e "$R/usr/bin/shrike" ] && [ -e "$R/etc/shrike/shrike.yaml" ] && [ "${st
 else
 	fail "apt-get remove: the program is gone, the configuration stays" "status=$st" "$(tail -n 10 "$T/remove.out")"
 fi
+# what remove left: the packages with configuration files (status rc)
+rc_pkgs=$(for p in $pkgs; do in_root dpkg-query -W -f '${Package} ${db:Status-Abbrev}\n' $p 2>/dev/null; done |
+	awk '$2 == "rc" { print $1 }')
 # shellcheck disable=SC2086
-in_root apt-get purge -y -q $pkgs >"$T/purge.out" 2>&1
+in_root apt-get purge -y -q $rc_pkgs >"$T/purge.out" 2>&1
 left=$(for p in $pkgs; do in_root dpkg-query -W -f '${Package} ${db:Status-Abbrev}\n' $p 2>/dev/null; done | grep -v ' un *$' || true)
-stay=$(ls -d "$R/etc/shrike" "$R/var/log/shrike" "$R/var/lib/shrike" "$R/usr/src/shrike-$version" \
-	"$R/var/lib/dkms/shrike" "$R/usr/lib/x86_64-linux-gnu/shrike" 2>/dev/null || true)
+stay=$(ls -d "$R/etc/shrike" "$R/var/log/shrike" "$R/var/lib/shrike" "$R/usr/include/shrike" \
+	"$R/usr/lib/x86_64-linux-gnu/shrike" 2>/dev/null || true)
 if [ -z "$left" ] && [ -z "$stay" ]; then
-	pass "apt-get purge: no package, configuration, log or DKMS tree of Shrike is left"
+	pass "apt-get purge: no package, configuration or log of Shrike is left"
 else
-	fail "apt-get purge: no package, configuration, log or DKMS tree of Shrike is left" \
+	fail "apt-get purge: no package, configuration or log of Shrike is left" \
 		"packages: $left" "left: $stay" "$(tail -n 10 "$T/purge.out")"
 fi
 umount_all

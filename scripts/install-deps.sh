@@ -67,6 +67,8 @@ if [ "$mode" = test ]; then
 	# tests/integration/manpages.sh: groff renders the man pages with all
 	# its warnings on (-ww), and the test fails on any of them
 	pkgs="$pkgs groff-base"
+	# the Debian packages (scripts/build-debs.sh) and their tests
+	pkgs="$pkgs debhelper dh-dkms lintian dpkg-dev"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

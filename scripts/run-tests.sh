@@ -16,12 +16,17 @@
 #   gcc     the in-tree build the README describes (./configure
 #           --enable-werror), `make check`, and `make distcheck` (one more
 #           check: its failure is one failed test).
+#   pkg     the Debian packages (scripts/build-debs.sh: dpkg-buildpackage
+#           in a clean copy, lintian), then tests/deploy/packages.sh (a
+#           fresh Debian 12 root: install, run, upgrade, purge) and
+#           tests/deploy/image.sh (the container image built from them).
 #
 # The kernel module's QEMU tests (tests/kmod) build the module with each
 # kernel's kbuild, whatever the stage's compiler: they run on all their
 # kernels in the gcc stage's `make check`, and on the two the module must
-# support (bullseye's 5.10 and bookworm's 6.1) in the other stages and in
-# distcheck, which keeps the whole run within the CI's time budget.
+# support (bullseye's 5.10 and bookworm's 6.1) in the other stages; in
+# distcheck every QEMU test runs on bookworm's kernel only. That keeps the
+# whole run, with the pkg stage, within the CI's time budget.
 #
 # The last line sums the three runs: "tests: N passed, N failed" (plus
 # ", N skipped"); a test counts once per run, so a failure in any
@@ -34,13 +39,15 @@
 # Run from a clone as root (it installs Debian packages). Environment:
 #   JOBS=N          parallel make jobs (default: number of CPUs)
 #   DISTCHECK=0     skip `make distcheck`
-#   STAGES="..."    the stages to run, in order (default: "san clang gcc")
+#   STAGES="..."    the stages to run, in order (default: "san clang gcc pkg")
 #   CONFIGURE_FLAGS extra configure flags for every stage
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 jobs=${JOBS:-$(nproc)}
-stages=${STAGES:-san clang gcc}
+stages=${STAGES:-san clang gcc pkg}
+# the tests of the pkg stage, which need the packages it builds
+pkg_tests="tests/deploy/packages.sh tests/deploy/image.sh"
 status=0
 npass=0
 nfail=0
@@ -166,7 +173,11 @@ for stage in $stages; do
 			dc_failed=0
 			if [ "${DISTCHECK:-1}" != 0 ]; then
 				t_dc=$(date +%s)
-				if SK_KMOD_SUITES=${SK_KMOD_SUITES:-bullseye bookworm} \
+				# the tarball's own build runs every test, and the
+				# QEMU ones on bookworm's kernel only: this stage's
+				# make check just ran them on the whole matrix
+				if SK_KMOD_SUITES=${SK_KMOD_SUITES:-bookworm} SK_KERNEL_SUITES=${SK_KERNEL_SUITES:-bookworm} \
+					SK_IA32_SUITES=${SK_IA32_SUITES:-bookworm} \
 					make -j"$jobs" distcheck >distcheck.out 2>&1; then
 					echo "make distcheck: passed"
 				else
@@ -174,6 +185,12 @@ for stage in $stages; do
 					# the tests that failed in the distribution's own
 					# build, then the end of make's output
 					grep -E '^(FAIL|ERROR|XPASS):' distcheck.out || true
+					for log in $(find shrike-*/_build -name '*.log' 2>/dev/null); do
+						if grep -qE '^(not ok|Bail out)' "$log"; then
+							echo "==== $log: failures"
+							awk '/^(not ok|Bail out)/ { n = 12 } n > 0 { print; n-- }' "$log" | head -n 60
+						fi
+					done
 					tail -n 40 distcheck.out
 					dc_failed=1
 				fi
@@ -181,6 +198,25 @@ for stage in $stages; do
 			fi
 			add_counts test-suite.log "$dc_failed"
 		fi
+		;;
+	pkg)
+		# the Debian packages from a clean copy of the tree, then the
+		# tests that install them (a fresh Debian 12 root) and build
+		# the container image from them; they run with the in-tree
+		# build's `make check` (configured by the gcc stage, or here)
+		rm -rf build-debs
+		if DEB_BUILD_OPTIONS="nocheck parallel=$jobs" scripts/build-debs.sh build-debs >build-debs.out 2>&1; then
+			echo "[pkg] packages: $(sed -n 's/^built in //p' build-debs.out), $(grep -c '^W: ' build-debs/lintian.txt) lintian warning(s)"
+		else
+			tail -n 30 build-debs.out
+		fi
+		[ -f config.status ] || build pkg . ./configure || continue
+		rm -f test-suite.log
+		_t=$(date +%s)
+		make SK_DEBS_DIR="$top/build-debs" TESTS="$pkg_tests" check >pkg-check.out 2>&1 ||
+			{ cp pkg-check.out check.out; show_failed .; }
+		echo "[pkg] make check: $(elapsed "$_t")"
+		add_counts test-suite.log
 		;;
 	*)
 		echo "unknown stage: $stage" >&2

@@ -127,8 +127,12 @@ static int sys_init(const struct sk_init_input *input, void **ret_inst, char *er
 	if (sc.scan_proc) {
 		int n = sk_state_scan(&in->st);
 		if (n < 0) {
-			snprintf(err, errlen, "cannot read processes from %s: %s", sc.proc_root,
-				 strerror(-n));
+			bool under = in->conf->proc_root == NULL && sk_hostroot()[0] != '\0';
+			snprintf(err, errlen, "cannot read processes from %s: %s%s%s%s", sc.proc_root,
+				 strerror(-n), under ? " (HOST_ROOT is " : "",
+				 under ? sk_hostroot() : "",
+				 under ? ": mount the host's / there, e.g. -v /:/host:ro, or unset it)"
+				       : "");
 			return SK_ERR;
 		}
 		if (in->api && in->api->log) {

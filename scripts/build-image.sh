@@ -13,8 +13,8 @@
 # `podman import`; the tarball is cached under $SK_IMAGE_CACHE (default
 # /var/cache/shrike/image-base), one per day, and the image is reused when
 # podman already has it. The image is tagged localhost/shrike:VERSION (the
-# version of shrike_*.deb) unless --tag says otherwise, and its size is
-# printed at the end.
+# upstream version of shrike_*.deb, 0.1.0 for 0.1.0-1) unless --tag says
+# otherwise, and its size is printed at the end.
 #
 # Environment: SK_DEBIAN_MIRROR (default http://deb.debian.org/debian),
 # SK_DEBIAN_SECURITY (default http://deb.debian.org/debian-security),
@@ -58,7 +58,11 @@ set -- "$debs"/shrike_*.deb
 [ $# -eq 1 ] || die "$debs: $# shrike_*.deb files; keep one version there"
 main=$1
 version=$(dpkg-deb -f "$main" Version) || die "$main: not a Debian package"
-[ -n "$tag" ] || tag=localhost/shrike:$(echo "$version" | sed 's/[^A-Za-z0-9_.-]/_/g')
+# the upstream version (no epoch, no Debian revision), as the DaemonSet in
+# deploy/kubernetes/ names the image
+upstream=${version#*:}
+upstream=${upstream%-*}
+[ -n "$tag" ] || tag=localhost/shrike:$(echo "$upstream" | sed 's/[^A-Za-z0-9_.-]/_/g')
 
 # the base image, from a cached tarball of today's Debian 12
 if ! podman image exists "$base"; then

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/deploy/manifests.sh - the Kubernetes manifests in deploy/kubernetes/
-# hold together without a cluster: every file parses; the DaemonSet is
+# hold together without a cluster: every file parses; the DaemonSet runs
+# the image scripts/build-image.sh tags (localhost/shrike:VERSION), is
 # privileged with the host's PIDs, tolerates every taint and mounts the
 # node's root read-only at /host, which HOST_ROOT names (every host path
 # Shrike reads by default is read under it, so nothing else of the node is
@@ -19,7 +20,7 @@ for p in python3 /usr/bin/python3; do
 	fi
 done
 [ -n "$PY" ] || tap_skip_all "PyYAML (Debian package python3-yaml) is not installed"
-tap_plan 9
+tap_plan 10
 
 kdir="$top_srcdir/deploy/kubernetes"
 # check NAME CODE - run CODE (python) with the manifests loaded as `docs`
@@ -77,6 +78,10 @@ assert "k8saudit" in conf["load_plugins"]
 assert svc["selector"].items() <= ds["spec"]["template"]["metadata"]["labels"].items()
 sp = svc["ports"][0]
 assert ports[sp["targetPort"]] == port == sp["port"], (sp, port)
+'
+check "the DaemonSet runs localhost/shrike:VERSION, as scripts/build-image.sh tags the image" '
+ver = re.search(r"AC_INIT\(\[shrike\], \[([^]]+)\]", open(os.path.join(sys.argv[2], "configure.ac")).read()).group(1)
+assert ctr["image"] == "localhost/shrike:" + ver, (ctr["image"], ver)
 '
 check "the node's root is mounted read-only at /host, with the node's later mounts, and HOST_ROOT names it" '
 m = mounts["/host"]

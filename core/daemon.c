@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "common/hostroot.h"
 #include "conf.h"
 #include "daemon.h"
 #include "loader.h"
@@ -192,6 +193,11 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	}
 	sk_log_setup(d.conf->log_level, d.conf->log_stderr, d.conf->log_syslog);
 	log_includes(d.conf);
+	if (sk_hostroot()[0]) {
+		SK_INFO("host root %s (HOST_ROOT): the host's /proc, users and container runtimes "
+			"are read under it",
+			sk_hostroot());
+	}
 	r = pset_load(&d, err, sizeof(err));
 	if (r == 0) {
 		r = drules_build_fields(&d, err, sizeof(err));

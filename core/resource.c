@@ -1,12 +1,18 @@
 /* core/resource.c - the daemon's and the host's resource use from /proc
  * (see resource.h). Every reading is best effort: a file that cannot be
- * read leaves its numbers at 0. */
+ * read leaves its numbers at 0. The host's files are read under $HOST_ROOT
+ * when it is set (common/hostroot.h): inside a container, its /proc/stat
+ * and /proc/meminfo may be the container's own (lxcfs), the host's procfs
+ * mounted under HOST_ROOT is not. */
 #include "config.h"
 
 #include "resource.h"
 
+#include "common/hostroot.h"
+
 #include <dirent.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +149,8 @@ static void host_cpu(struct res_state *st, struct res_usage *u, const char *line
 /* host_stat - /proc/stat line by line (its intr line can be long). */
 static void host_stat(struct res_state *st, struct res_usage *u)
 {
-	FILE *f = fopen("/proc/stat", "re");
+	char path[PATH_MAX];
+	FILE *f = sk_hostroot_path("/proc/stat", path, sizeof(path)) ? fopen(path, "re") : NULL;
 	if (f == NULL) {
 		return;
 	}
@@ -170,12 +177,14 @@ void res_read(struct res_state *st, struct res_usage *u)
 	self_memory(u);
 	u->open_fds = count_fds();
 	u->cgroup_memory_bytes = cgroup_memory();
-	char buf[4096];
-	if (read_text("/proc/meminfo", buf, sizeof(buf))) {
+	char buf[4096], path[PATH_MAX];
+	if (sk_hostroot_path("/proc/meminfo", path, sizeof(path)) &&
+	    read_text(path, buf, sizeof(buf))) {
 		uint64_t total = kv_kb(buf, "MemTotal:"), avail = kv_kb(buf, "\nMemAvailable:");
 		u->host_memory_used_bytes = total > avail ? total - avail : 0;
 	}
-	if (read_text("/proc/sys/fs/file-nr", buf, sizeof(buf))) {
+	if (sk_hostroot_path("/proc/sys/fs/file-nr", path, sizeof(path)) &&
+	    read_text(path, buf, sizeof(buf))) {
 		u->host_open_fds = strtoull(buf, NULL, 10);
 	}
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);

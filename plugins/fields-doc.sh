@@ -48,6 +48,16 @@ them unchanged. Two plugins provide them:
   `[/var/lib/cni]`), `wait_metadata` (default 10ms), `retry_interval`
   (default 5s).
 
+In a container, with the environment variable `HOST_ROOT` naming where
+the host's root is mounted (`/host` in Shrike's image), every default path
+above is the host's path under it: `proc_root` `$HOST_ROOT/proc`,
+`storage_roots` `[$HOST_ROOT/var/lib/containers/storage]` and so on, and the
+host's users (`user.*` of a process on the host) come from the `/proc/1/root`
+of the host's init under `proc_root`, else from `$HOST_ROOT/etc/passwd` and
+`group`. A path set in `init_config` is used as written, so set it with the
+prefix yourself (`proc_root: /host/proc`). See
+[install.md](install.md#containers).
+
 Both plugins report their state in the daemon's metrics snapshot
 (`metrics:` in `shrike.yaml`) as `shrike.plugins.syscall.<name>` and
 `shrike.plugins.container.<name>`, unsigned 64-bit: a counter is a running

@@ -64,6 +64,11 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs prometheus gnuplot-nox"
 	# tests/deploy/manifests.sh reads the Kubernetes manifests with PyYAML
 	pkgs="$pkgs python3-yaml"
+	# tests/deploy/image.sh (scripts/build-image.sh): the image's Debian
+	# base from mmdebstrap, built and run with podman and runc, a busybox
+	# container beside it, setpriv to read /etc/shadow as a host-only user
+	# (useradd: passwd, essential), python3 to read the JSON alerts
+	pkgs="$pkgs mmdebstrap podman runc busybox-static util-linux python3"
 	# tests/integration/manpages.sh: groff renders the man pages with all
 	# its warnings on (-ww), and the test fails on any of them
 	pkgs="$pkgs groff-base"

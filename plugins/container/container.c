@@ -32,7 +32,9 @@
  * what the live run showed (ctrcapture.c, ctrsnap.c,
  * docs/capture-format.md).
  *
- * Configuration (init_config):
+ * Configuration (init_config); the defaults are host paths, taken under
+ * $HOST_ROOT when that names the host's root (common/hostroot.h), while a
+ * value set here is used as written:
  *   proc_root         where to read /proc/<tid>/cgroup (default /proc)
  *   storage_roots     containers/storage roots of podman and CRI-O
  *                     (default [/var/lib/containers/storage])
@@ -64,23 +66,24 @@
 #include <shrike/syscall_events.h>
 
 #include "../common/htab.h"
+#include "common/hostroot.h"
 #include "../common/procfs.h"
 #include "../common/staterec.h"
 #include "container.h"
 #include "ctrmeta.h"
 #include "ctrsnap.h"
 
-static const char *const def_storage[] = {"/var/lib/containers/storage", NULL};
-static const char *const def_docker[] = {"/var/lib/docker", NULL};
-static const char *const def_containerd[] = {"/run/containerd", NULL};
-static const char *const def_cni[] = {"/var/lib/cni", NULL};
+/* the host paths of the defaults, taken under $HOST_ROOT when it is set */
+static const char def_storage[] = "/var/lib/containers/storage";
+static const char def_docker[] = "/var/lib/docker";
+static const char def_containerd[] = "/run/containerd";
+static const char def_cni[] = "/var/lib/cni";
 
 static const struct sk_param ctr_params[] = {
     {.name = "proc_root",
      .type = SK_PARAM_STR,
-     .def = "/proc",
      .offset = offsetof(struct ctr_conf, proc_root),
-     .desc = "directory to read /proc/<tid>/cgroup from"},
+     .desc = "directory to read /proc/<tid>/cgroup from (default /proc)"},
     {.name = "storage_roots",
      .type = SK_PARAM_STRLIST,
      .offset = offsetof(struct ctr_conf, storage_roots),
@@ -511,21 +514,25 @@ static int ctr_extract(void *inst, const struct sk_event *ev, const struct sk_fi
 
 /* ---- lifecycle ---- */
 
-static const char **list_view(const struct sk_strlist *l, const char *const *def)
+/* list_view - a NULL-terminated view of a configured list, or of the
+ * default `def` under the host root (a string kept in *ret_owned). */
+static const char **list_view(const struct sk_strlist *l, const char *def, char **ret_owned)
 {
-	size_t n = l->n ? l->n : 0;
-	const char **v = calloc((n ? n : 4) + 1, sizeof(*v));
+	size_t n = l->n;
+	const char **v = calloc(n + 2, sizeof(*v));
 	if (v == NULL) {
 		return NULL;
 	}
-	if (n) {
-		for (size_t i = 0; i < n; i++) {
-			v[i] = l->items[i];
+	for (size_t i = 0; i < n; i++) {
+		v[i] = l->items[i];
+	}
+	if (n == 0) {
+		*ret_owned = sk_hostroot_dup(def);
+		if (*ret_owned == NULL) {
+			free(v);
+			return NULL;
 		}
-	} else {
-		for (size_t i = 0; def[i]; i++) {
-			v[i] = def[i];
-		}
+		v[0] = *ret_owned;
 	}
 	return v;
 }
@@ -551,6 +558,10 @@ static void ctr_destroy(void *inst)
 	free(in->docker_roots);
 	free(in->containerd_roots);
 	free(in->cni_dirs);
+	for (size_t i = 0; i < sizeof(in->defaults) / sizeof(in->defaults[0]); i++) {
+		free(in->defaults[i]);
+	}
+	free(in->proc_root);
 	free(in->buf);
 	free(in);
 }
@@ -565,17 +576,19 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	*ret_inst = in;
 	in->api = input->api;
 	in->host = input->host;
-	static const struct ctr_conf defaults = {
-	    .proc_root = "/proc", .wait_ms = 10, .retry_ms = 5000};
+	static const struct ctr_conf defaults = {.wait_ms = 10, .retry_ms = 5000};
 	in->conf = input->config ? input->config : &defaults;
-	in->storage_roots = list_view(&in->conf->storage_roots, def_storage);
-	in->docker_roots = list_view(&in->conf->docker_roots, def_docker);
-	in->containerd_roots = list_view(&in->conf->containerd_roots, def_containerd);
-	in->cni_dirs = list_view(&in->conf->cni_cache_dirs, def_cni);
+	in->proc_root =
+	    in->conf->proc_root ? strdup(in->conf->proc_root) : sk_hostroot_dup("/proc");
+	in->storage_roots = list_view(&in->conf->storage_roots, def_storage, &in->defaults[0]);
+	in->docker_roots = list_view(&in->conf->docker_roots, def_docker, &in->defaults[1]);
+	in->containerd_roots =
+	    list_view(&in->conf->containerd_roots, def_containerd, &in->defaults[2]);
+	in->cni_dirs = list_view(&in->conf->cni_cache_dirs, def_cni, &in->defaults[3]);
 	in->buf = malloc(256);
 	in->bufcap = in->buf ? 256 : 0;
-	if (in->storage_roots == NULL || in->docker_roots == NULL || in->containerd_roots == NULL ||
-	    in->cni_dirs == NULL || in->buf == NULL) {
+	if (in->proc_root == NULL || in->storage_roots == NULL || in->docker_roots == NULL ||
+	    in->containerd_roots == NULL || in->cni_dirs == NULL || in->buf == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return SK_ERR;
 	}
@@ -583,6 +596,8 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	in->mconf.docker_roots = in->docker_roots;
 	in->mconf.containerd_roots = in->containerd_roots;
 	in->mconf.cni_dirs = in->cni_dirs;
+	in->mconf.host_root = sk_hostroot();
+	in->mconf.proc_root = in->proc_root;
 	sk_htab_init(&in->tids);
 	sk_htab_init(&in->ctrs);
 	pthread_mutex_init(&in->mu, NULL);

@@ -65,6 +65,8 @@ struct ctr_inst {
 	const char **docker_roots;
 	const char **containerd_roots;
 	const char **cni_dirs;
+	char *defaults[4]; /* the lists' defaults under the host root (owned) */
+	char *proc_root;   /* in use: the configuration's, or <HOST_ROOT>/proc (owned) */
 	struct ctr_meta_conf mconf;
 
 	struct sk_htab tids; /* tid -> struct tid_ent */

@@ -251,7 +251,7 @@ void ctr_set_from_cgroups(struct tid_ent *te, const char *p, uint32_t len)
 void ctr_set_from_proc(struct ctr_inst *in, struct tid_ent *te, int64_t tid)
 {
 	char buf[8192];
-	if (sk_procfs_readf(buf, sizeof(buf), "%s/%lld/cgroup", in->conf->proc_root,
+	if (sk_procfs_readf(buf, sizeof(buf), "%s/%lld/cgroup", in->proc_root,
 			    (long long)tid) <= 0) {
 		te->known = false;
 		return;

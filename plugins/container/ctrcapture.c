@@ -60,14 +60,14 @@ void ctr_save_meta(struct ctr_inst *in, const struct ctr_ent *e)
  * knows those that started before the capture whatever its rules ask. */
 static void scan_tids(struct ctr_inst *in)
 {
-	DIR *d = opendir(in->conf->proc_root);
+	DIR *d = opendir(in->proc_root);
 	struct dirent *de;
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9') {
 			continue;
 		}
 		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s/task", in->conf->proc_root, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s/task", in->proc_root, de->d_name);
 		DIR *td = opendir(path);
 		struct dirent *te_de;
 		while (td != NULL && (te_de = readdir(td)) != NULL) {

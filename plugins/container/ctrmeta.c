@@ -17,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "common/hostroot.h"
 #include "ctrmeta.h"
 
 #define META_FILE_MAX (64u * 1024u * 1024u) /* containers.json can be large */
@@ -349,14 +350,18 @@ static bool oci_privileged(struct json_object *spec, bool need_devices)
 	return str_in_array(caps, "CAP_SYS_ADMIN");
 }
 
-/* ns_path_is_hosts - a namespace joined by path is the host's when it is
- * PID 1's (`proc_name` is its name under /proc/<pid>/ns). */
-static bool ns_path_is_hosts(const char *path, const char *proc_name)
+/* ns_path_is_hosts - a namespace joined by path (a host path) is the
+ * host's when it is PID 1's (`proc_name` is its name under /proc/<pid>/ns). */
+static bool ns_path_is_hosts(const struct ctr_meta_conf *conf, const char *path,
+			     const char *proc_name)
 {
-	char init[64];
+	char init[PATH_MAX], at[PATH_MAX];
 	struct stat a, b;
-	snprintf(init, sizeof(init), "/proc/1/ns/%s", proc_name);
-	return stat(path, &a) == 0 && stat(init, &b) == 0 && a.st_dev == b.st_dev &&
+	int n = snprintf(init, sizeof(init), "%s/1/ns/%s",
+			 conf->proc_root ? conf->proc_root : "/proc", proc_name);
+	return n > 0 && (size_t)n < sizeof(init) &&
+	       sk_hostroot_join(conf->host_root ? conf->host_root : "", path, at, sizeof(at)) &&
+	       stat(at, &a) == 0 && stat(init, &b) == 0 && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
 }
 
@@ -367,7 +372,8 @@ static bool ns_path_is_hosts(const char *path, const char *proc_name)
  * listed with a path is joined (a pod's containers join the sandbox's),
  * which is the host's only when the path is PID 1's. A spec without a
  * linux section says nothing: all false. */
-static void oci_host_ns(struct ctr_meta *m, struct json_object *spec)
+static void oci_host_ns(const struct ctr_meta_conf *conf, struct ctr_meta *m,
+			struct json_object *spec)
 {
 	struct json_object *linux_ = jget(spec, "linux");
 	if (linux_ == NULL || !json_object_is_type(linux_, json_type_object)) {
@@ -389,7 +395,7 @@ static void oci_host_ns(struct ctr_meta *m, struct json_object *spec)
 				continue;
 			}
 			bool host =
-			    path != NULL && path[0] && ns_path_is_hosts(path, kinds[k].proc);
+			    path != NULL && path[0] && ns_path_is_hosts(conf, path, kinds[k].proc);
 			bool *f = k == 0 ? &m->host_pid : k == 1 ? &m->host_network : &m->host_ipc;
 			*f = host;
 		}
@@ -527,7 +533,7 @@ static struct ctr_meta *storage_read(const struct ctr_meta_conf *conf, const cha
 		/* podman says it in an annotation; otherwise judge by the spec */
 		const char *priv = jstr(ann, "io.podman.annotations.privileged");
 		m->privileged = priv ? strcasecmp(priv, "TRUE") == 0 : oci_privileged(spec, false);
-		oci_host_ns(m, spec);
+		oci_host_ns(conf, m, spec);
 		r |= oci_mounts(m, spec, full_id, NULL);
 		if (!crio) {
 			/* podman's own network (CNI backend): its address when
@@ -781,7 +787,7 @@ static struct ctr_meta *containerd_read(const struct ctr_meta_conf *conf, const 
 			      jstr(ann, "io.kubernetes.cri.sandbox-namespace"),
 			      jstr(ann, "io.kubernetes.cri.sandbox-uid"));
 		m->privileged = oci_privileged(spec, true);
-		oci_host_ns(m, spec);
+		oci_host_ns(conf, m, spec);
 		r |= oci_mounts(m, spec, full_id, sandbox);
 		r |= dup_to(&m->sandbox_id, sandbox);
 		if (sandbox != NULL && sandbox[0]) {

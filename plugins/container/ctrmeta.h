@@ -61,6 +61,10 @@ struct ctr_meta_conf {
 	const char *const *docker_roots;     /* Docker data roots */
 	const char *const *containerd_roots; /* containerd state directories */
 	const char *const *cni_dirs;	     /* libcni cache directories (holding results/) */
+	/* a spec's namespace paths are host paths, read under host_root ("" or
+	 * $HOST_ROOT); PID 1's namespaces under proc_root; NULL: "", "/proc" */
+	const char *host_root;
+	const char *proc_root;
 };
 
 /* ctr_meta_read - read the metadata of container `full_id` (64 hex digits):

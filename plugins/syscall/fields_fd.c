@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/hostroot.h"
 #include "common/sbuf.h"
 #include "../common/procfs.h"
 #include "fields_fd.h"
@@ -129,8 +130,12 @@ static void svc_load(const char *path)
 
 const char *sys_services_name(const char *path, uint16_t port, const char *proto)
 {
+	char def[PATH_MAX];
 	if (path == NULL) {
-		path = "/etc/services";
+		path = sk_hostroot_path("/etc/services", def, sizeof(def));
+		if (path == NULL) {
+			return NULL;
+		}
 	}
 	if (svc.path == NULL || strcmp(svc.path, path) != 0) {
 		svc_load(path);

@@ -54,8 +54,9 @@ int sys_fdx_extract(struct sys_inst *in, unsigned id, const struct sk_field_req 
 		    struct sk_value *v);
 
 /* sys_services_name - the /etc/services name of `port` for the protocol
- * `proto` ("tcp", "udp"), read once from `path` (NULL: /etc/services);
- * NULL when the file does not list it. Exposed for the unit test. */
+ * `proto` ("tcp", "udp"), read once from `path` (NULL: /etc/services, under
+ * $HOST_ROOT when set); NULL when the file does not list it. Exposed for
+ * the unit test. */
 const char *sys_services_name(const char *path, uint16_t port, const char *proto);
 
 /* ---- helpers fields_fdcore.c shares with fields_fd.c (and, in

@@ -404,7 +404,7 @@ static int load_begin(struct sys_inst *in, const struct sk_evt_hdr *r)
 	}
 	struct sk_state_conf conf = in->st.conf;
 	conf.scan_proc = false;
-	conf.proc_root = in->conf->proc_root ? in->conf->proc_root : "/proc";
+	conf.proc_root = in->proc_root;
 	sk_state_fini(&in->st);
 	if (sk_state_init(&in->st, &conf) < 0) {
 		return -ENOMEM;

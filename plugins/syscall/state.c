@@ -374,6 +374,12 @@ static void thread_free(struct sk_state *st, struct sk_thread *t)
 	free(t);
 }
 
+/* host_root - the host's root directory as this process sees it. */
+static const char *host_root(const struct sk_state *st)
+{
+	return st->conf.host_root && st->conf.host_root[0] ? st->conf.host_root : "/";
+}
+
 int sk_state_init(struct sk_state *st, const struct sk_state_conf *conf)
 {
 	memset(st, 0, sizeof(*st));
@@ -397,7 +403,7 @@ int sk_state_init(struct sk_state *st, const struct sk_state_conf *conf)
 	struct stat sb;
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/1/root", st->proc_root);
-	if (stat(path, &sb) == 0 || stat("/", &sb) == 0) {
+	if (stat(path, &sb) == 0 || stat(host_root(st), &sb) == 0) {
 		st->host_root_key = ((uint64_t)sb.st_dev << 40) ^ (uint64_t)sb.st_ino;
 	}
 	return 0;
@@ -772,7 +778,7 @@ const struct sk_userdb *sk_state_userdb(struct sk_state *st, struct sk_thread *t
 	if (root == NULL && t->root_key == st->host_root_key) {
 		snprintf(path, sizeof(path), "%s/1/root", st->proc_root);
 		struct stat sb;
-		root = stat(path, &sb) == 0 ? path : "/";
+		root = stat(path, &sb) == 0 ? path : host_root(st);
 	}
 	if (root == NULL) {
 		return e ? e->db : NULL;

@@ -140,6 +140,11 @@ enum sk_learnt {
 /* Configuration of the state tables. */
 struct sk_state_conf {
 	const char *proc_root; /* "/proc", or a fake tree in tests */
+	/* the host's "/" as this process sees it: "/" or $HOST_ROOT, whose
+	 * etc/passwd and etc/group give the host's users when PID 1's root
+	 * cannot be read under proc_root; borrowed, must outlive the state
+	 * (NULL: "/") */
+	const char *host_root;
 	bool scan_proc;	       /* read /proc at start and for unknown threads */
 	size_t max_threads;    /* 0: unbounded */
 	size_t max_fds;	       /* per process, 0: unbounded */

@@ -3,7 +3,9 @@
  * produces the records (eBPF probe, kernel module, capture replay).
  *
  * Configuration (init_config):
- *   proc_root        where to read process state (default /proc)
+ *   proc_root        where to read process state (default /proc, or
+ *                    $HOST_ROOT/proc when HOST_ROOT names the host's root:
+ *                    common/hostroot.h; a value set here is used as is)
  *   scan_proc        seed the tables from /proc at start and look up unknown
  *                    threads there (default true; a replayed capture's
  *                    state records replace the scan, see below)
@@ -25,15 +27,16 @@
 #include <shrike/plugin.h>
 #include <shrike/syscall_events.h>
 
+#include "common/hostroot.h"
 #include "snapshot.h"
 #include "syscall.h"
 
 static const struct sk_param sys_params[] = {
     {.name = "proc_root",
      .type = SK_PARAM_STR,
-     .def = "/proc",
      .offset = offsetof(struct sys_conf, proc_root),
-     .desc = "directory to read process state from (a /proc mount)"},
+     .desc = "directory to read process state from, a /proc mount (default /proc, under "
+	     "$HOST_ROOT when that is set)"},
     {.name = "scan_proc",
      .type = SK_PARAM_BOOL,
      .def = "true",
@@ -84,6 +87,7 @@ static void sys_destroy(void *inst)
 	free(in->ev.scratch_name);
 	free(in->ev.scratch_raw);
 	free(in->buf);
+	free(in->proc_root);
 	free(in);
 }
 
@@ -99,12 +103,18 @@ static int sys_init(const struct sk_init_input *input, void **ret_inst, char *er
 	in->host = input->host;
 	in->conf = input->config;
 	static const struct sys_conf defaults = {
-	    .proc_root = "/proc", .scan_proc = true, .max_threads = 131072, .max_fds = 65536};
+	    .scan_proc = true, .max_threads = 131072, .max_fds = 65536};
 	if (in->conf == NULL) {
 		in->conf = &defaults;
 	}
+	in->proc_root = in->conf->proc_root ? strdup(in->conf->proc_root) : sk_hostroot_dup("/proc");
+	if (in->proc_root == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return SK_ERR;
+	}
 	struct sk_state_conf sc = {
-	    .proc_root = in->conf->proc_root ? in->conf->proc_root : "/proc",
+	    .proc_root = in->proc_root,
+	    .host_root = sk_hostroot(),
 	    .scan_proc = in->conf->scan_proc,
 	    .max_threads = (size_t)in->conf->max_threads,
 	    .max_fds = (size_t)in->conf->max_fds,
@@ -117,8 +127,12 @@ static int sys_init(const struct sk_init_input *input, void **ret_inst, char *er
 	if (sc.scan_proc) {
 		int n = sk_state_scan(&in->st);
 		if (n < 0) {
-			snprintf(err, errlen, "cannot read processes from %s: %s", sc.proc_root,
-				 strerror(-n));
+			bool under = in->conf->proc_root == NULL && sk_hostroot()[0] != '\0';
+			snprintf(err, errlen, "cannot read processes from %s: %s%s%s%s", sc.proc_root,
+				 strerror(-n), under ? " (HOST_ROOT is " : "",
+				 under ? sk_hostroot() : "",
+				 under ? ": mount the host's / there, e.g. -v /:/host:ro, or unset it)"
+				       : "");
 			return SK_ERR;
 		}
 		if (in->api && in->api->log) {

@@ -55,6 +55,7 @@ struct sys_inst {
 	const struct sk_host_api *api;
 	struct sk_host *host;
 	const struct sys_conf *conf;
+	char *proc_root; /* in use: the configuration's, or <HOST_ROOT>/proc (owned) */
 	struct sk_state st;
 	struct sys_evctx ev;
 	uint64_t first_ts;   /* time of the first event, for evt.reltime */

@@ -443,6 +443,35 @@ static void test_path_join(void **state)
 	assert_int_equal(sk_path_join("/", "abcdef", b, 4), -ENAMETOOLONG);
 }
 
+/* The host's users when PID 1's root cannot be read under proc_root (a
+ * /proc without the host's init): from host_root, $HOST_ROOT in a
+ * container, not from this process's own "/". */
+static void test_userdb_host_root(void **state)
+{
+	(void)state;
+	write_file("noinit/stat", "cpu 0 0 0 0\nbtime 1700000000\n");
+	write_file("hostfs/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+					"carol:x:4321:4321:Carol:/home/carol:/bin/sh\n");
+	write_file("hostfs/etc/group", "carol:x:4321:\n");
+	char proc[PATH_MAX + 16], host[PATH_MAX + 16];
+	snprintf(proc, sizeof(proc), "%s/noinit", fakeroot);
+	snprintf(host, sizeof(host), "%s/hostfs", fakeroot);
+	struct sk_state st;
+	struct sk_state_conf sc = {.proc_root = proc, .host_root = host};
+	assert_int_equal(sk_state_init(&st, &sc), 0);
+	struct stat hb;
+	assert_int_equal(stat(host, &hb), 0);
+	assert_int_equal(st.host_root_key, ((uint64_t)hb.st_dev << 40) ^ (uint64_t)hb.st_ino);
+	struct sk_thread *t = sk_state_new_thread(&st, 777); /* in no /proc */
+	assert_non_null(t);
+	t->pid = 777;
+	const struct sk_userdb *db = sk_state_userdb(&st, t, 1, false);
+	assert_non_null(db);
+	assert_string_equal(sk_userdb_user(db, 4321)->name, "carol");
+	assert_string_equal(sk_userdb_group(db, 4321)->name, "carol");
+	sk_state_fini(&st);
+}
+
 static void test_userdb(void **state)
 {
 	(void)state;
@@ -2105,6 +2134,7 @@ int main(void)
 	    cmocka_unit_test(test_htab),
 	    cmocka_unit_test(test_path_join),
 	    cmocka_unit_test(test_userdb),
+	    cmocka_unit_test(test_userdb_host_root),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_proc_scan_self),
 	    cmocka_unit_test(test_proc_scan_fake),

@@ -1,9 +1,11 @@
 #!/bin/sh
 # tests/deploy/manifests.sh - the Kubernetes manifests in deploy/kubernetes/
-# hold together without a cluster: every file parses; the DaemonSet is
-# privileged with the host's PIDs, tolerates every taint and mounts, at the
-# same paths, what Shrike reads on a node (the runtimes' state the container
-# plugin looks for by default, the node's users and groups, BTF); its
+# hold together without a cluster: every file parses; the DaemonSet runs
+# the image scripts/build-image.sh tags (localhost/shrike:VERSION), is
+# privileged with the host's PIDs, tolerates every taint and mounts the
+# node's root read-only at /host, which HOST_ROOT names (every host path
+# Shrike reads by default is read under it, so nothing else of the node is
+# mounted: no runtime paths, /etc/passwd, BTF); its
 # probes and ports match the web server and audit webhook of the ConfigMap's
 # shrike.yaml; the Service reaches the webhook; and that shrike.yaml passes
 # `shrike --dry-run` with the tree's plugins and rules.
@@ -18,7 +20,7 @@ for p in python3 /usr/bin/python3; do
 	fi
 done
 [ -n "$PY" ] || tap_skip_all "PyYAML (Debian package python3-yaml) is not installed"
-tap_plan 9
+tap_plan 10
 
 kdir="$top_srcdir/deploy/kubernetes"
 # check NAME CODE - run CODE (python) with the manifests loaded as `docs`
@@ -77,18 +79,27 @@ assert svc["selector"].items() <= ds["spec"]["template"]["metadata"]["labels"].i
 sp = svc["ports"][0]
 assert ports[sp["targetPort"]] == port == sp["port"], (sp, port)
 '
-check "the container plugin's default runtime paths are mounted read-only at the same paths" '
-src = open(os.path.join(sys.argv[2], "plugins/container/container.c")).read()
-paths = re.findall(r"static const char \*const def_\w+\[\] = \{\"([^\"]+)\"", src)
-assert len(paths) >= 4, paths
-for p in paths:
-    m = mounts[p]
-    assert m["readOnly"] is True and vols[m["name"]]["hostPath"]["path"] == p, p
+check "the DaemonSet runs localhost/shrike:VERSION, as scripts/build-image.sh tags the image" '
+ver = re.search(r"AC_INIT\(\[shrike\], \[([^]]+)\]", open(os.path.join(sys.argv[2], "configure.ac")).read()).group(1)
+assert ctr["image"] == "localhost/shrike:" + ver, (ctr["image"], ver)
 '
-check "the node's users and groups and the kernel's BTF are mounted read-only" '
-for p in ("/etc/passwd", "/etc/group", "/sys/kernel/btf"):
-    m = mounts[p]
-    assert m["readOnly"] is True and vols[m["name"]]["hostPath"]["path"] == p, p
+check "the node's root is mounted read-only at /host, with the node's later mounts, and HOST_ROOT names it" '
+m = mounts["/host"]
+assert m["readOnly"] is True and m.get("mountPropagation") == "HostToContainer", m
+assert vols[m["name"]]["hostPath"]["path"] == "/", vols[m["name"]]
+env = {e["name"]: e.get("value") for e in ctr.get("env", [])}
+assert env.get("HOST_ROOT") == "/host", env
+cf = open(os.path.join(sys.argv[2], "Containerfile")).read()
+assert re.search(r"^ENV HOST_ROOT=/host$", cf, re.M), "Containerfile: ENV HOST_ROOT=/host"
+'
+check "no other path of the node is mounted: HOST_ROOT replaces them (runtimes' state, users, BTF)" '
+src = open(os.path.join(sys.argv[2], "plugins/container/container.c")).read()
+paths = re.findall(r"static const char def_\w+\[\] = \"([^\"]+)\"", src)
+assert len(paths) >= 4, paths
+hostpaths = [v["hostPath"]["path"] for v in pod["volumes"] if "hostPath" in v]
+assert hostpaths == ["/"], hostpaths
+for p in paths + ["/etc/passwd", "/etc/group", "/sys/kernel/btf"]:
+    assert p not in mounts, p
 '
 check "the ConfigMap is mounted where -c and the rule files look" '
 cfg = ctr["args"][ctr["args"].index("-c") + 1]

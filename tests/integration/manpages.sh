@@ -3,11 +3,12 @@
 # warning and say what the program and its configuration do: every option
 # and exit status of `shrike --help` in shrike(8) and nothing more, every
 # top-level key of the shipped shrike.yaml and every metrics./webserver. key
-# of docs/configuration.md in shrike.yaml(5).
+# of docs/configuration.md in shrike.yaml(5); the environment variables of
+# --help (HOST_ROOT) exactly under shrike(8)'s ENVIRONMENT.
 . "$top_srcdir/tests/lib.sh"
 
 command -v groff >/dev/null 2>&1 || tap_skip_all "groff is not installed"
-tap_plan 9
+tap_plan 10
 
 man8="$top_builddir/man/shrike.8"
 man5="$top_srcdir/man/shrike.yaml.5"
@@ -69,10 +70,20 @@ for sig in $(grep -oE 'SIG[A-Z0-9]+' "$T/help" | sort -u); do
 done
 is "$missing" "" "shrike.8 documents every signal --help names"
 
+# 8: the environment variables --help names and those under ENVIRONMENT.
+sed -n '/^Environment:/,/^$/p' "$T/help" | awk '/^  [A-Z_]+  / { print $1 }' | sort -u >"$T/help.env"
+tag_lines ENVIRONMENT "$man8" | grep -oE '[A-Z][A-Z0-9_]+' | sort -u >"$T/man.env"
+if [ -s "$T/help.env" ] && cmp -s "$T/help.env" "$T/man.env"; then
+	pass "shrike.8 documents exactly the environment variables of --help ($(tr '\n' ' ' <"$T/help.env"))"
+else
+	fail "shrike.8 documents exactly the environment variables of --help" \
+		"--help: $(tr '\n' ' ' <"$T/help.env")" "shrike.8: $(tr '\n' ' ' <"$T/man.env")"
+fi
+
 # The keys shrike.yaml.5 documents: the words of its tag lines.
 tag_lines KEYS "$man5" | grep -oE '[a-z_][a-z0-9_.]*' | sort -u >"$T/man5.keys"
 
-# 8: every top-level key of the shipped (generated) shrike.yaml, as a key
+# 9: every top-level key of the shipped (generated) shrike.yaml, as a key
 # or as the prefix of one (engine -> engine.kind).
 missing=""
 for k in $(sed -n 's/^\([a-z_][a-z0-9_]*\):.*/\1/p' "$top_builddir/shrike.yaml"); do
@@ -80,7 +91,7 @@ for k in $(sed -n 's/^\([a-z_][a-z0-9_]*\):.*/\1/p' "$top_builddir/shrike.yaml")
 done
 is "$missing" "" "shrike.yaml.5 documents every top-level key of shrike.yaml"
 
-# 9: every metrics.* and webserver.* key of docs/configuration.md.
+# 10: every metrics.* and webserver.* key of docs/configuration.md.
 sed -n 's/^| `\(\(metrics\|webserver\)\.[a-z0-9_]*\)`.*/\1/p' "$top_srcdir/docs/configuration.md" \
 	>"$T/doc.keys"
 missing=""

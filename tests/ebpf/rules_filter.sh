@@ -44,6 +44,9 @@ metrics:
   interval: 300ms
   output_rule: true
   log: false
+# the reload under test is the SIGHUP's: the file watcher would reload on
+# the rules file's change as well (two reloads)
+watch_config_files: false
 EOF2
 
 "$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" \

@@ -13,7 +13,10 @@ tap_plan 5
 # a host root whose proc is this machine's /proc
 mkdir -p "$T/host"
 ln -s /proc "$T/host/proc"
-run() { "$SHRIKE" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -o log_level=info --dry-run "$@" 2>&1; }
+# the shipped rules, every other setting its default (not the installed
+# shrike.yaml: make check runs before make install)
+echo "rules_files: [$top_srcdir/rules/shrike_rules.yaml]" >"$T/shrike.yaml"
+run() { "$SHRIKE" -c "$T/shrike.yaml" -o plugins_dir="$SK_TEST_PLUGINS_DIR" -o log_level=info --dry-run "$@" 2>&1; }
 
 out=$(HOST_ROOT="$T/host/" run)
 like "$(printf '%s\n' "$out" | grep -c "host root $T/host (HOST_ROOT)")" '^1$' \

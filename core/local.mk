@@ -13,7 +13,7 @@ core_libshrike_la_SOURCES = \
 	core/outputs.c core/outputs.h \
 	core/capture.c core/capture.h \
 	core/loop.c core/loop.h core/watch.c core/watch.h \
-	core/notify.c core/notify.h \
+	core/notify.c core/notify.h core/privs.c core/privs.h \
 	core/daemon.c core/daemon.h core/daemon_priv.h \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
 	core/metrics.c core/metrics.h core/metrics_collect.c core/resource.c core/resource.h \

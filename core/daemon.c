@@ -219,6 +219,10 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		snprintf(d.hostname, sizeof(d.hostname), "localhost");
 	}
 
+	if (sk_privs_init() < 0) {
+		SK_WARN("cannot install the signal handler that drops capabilities: %s",
+			strerror(errno));
+	}
 	/* Phase 1: parse, validate, load. Nothing outside is touched. */
 	r = rt_load_conf(opts, &d.conf, err, sizeof(err));
 	if (r < 0) {

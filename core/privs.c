@@ -37,6 +37,7 @@
 /* What the signalled threads drop to: written before the signals are sent. */
 static volatile uint64_t target;
 static volatile int last_cap;
+static volatile sig_atomic_t armed; /* before sk_privs_drop: the handler ignores it */
 
 static int cap_get(uint64_t *ret_eff, uint64_t *ret_prm)
 {
@@ -85,7 +86,9 @@ static int drop_self(uint64_t keep, int lastcap, bool *bset_failed)
 static void on_signal(int signo)
 {
 	(void)signo;
-	(void)drop_self(target, last_cap, NULL);
+	if (armed) {
+		(void)drop_self(target, last_cap, NULL);
+	}
 }
 
 static int read_last_cap(void)
@@ -159,6 +162,16 @@ static unsigned signal_threads(int signo, uint64_t keep)
 	return stuck;
 }
 
+int sk_privs_init(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX, &sa, NULL) == 0 ? 0 : -errno;
+}
+
 int sk_privs_drop(uint64_t keep, uint64_t *ret_kept, unsigned *ret_stuck, char *err, size_t errlen)
 {
 	uint64_t eff = 0, prm = 0;
@@ -172,17 +185,13 @@ int sk_privs_drop(uint64_t keep, uint64_t *ret_kept, unsigned *ret_stuck, char *
 	target = prm & keep;
 	last_cap = read_last_cap();
 	int signo = SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(signo, &sa, NULL) != 0) {
-		rc = -errno;
+	rc = sk_privs_init();
+	if (rc < 0) {
 		snprintf(err, errlen, "cannot install the handler of signal %d: %s", signo,
-			 strerror(errno));
+			 strerror(-rc));
 		return rc;
 	}
+	armed = 1;
 	bool bset_failed = false;
 	rc = drop_self(target, last_cap, &bset_failed);
 	if (rc < 0) {

@@ -12,6 +12,12 @@
  * files whatever their owner and mode (CAP_DAC_READ_SEARCH). */
 #define SK_PRIVS_KEEP ((UINT64_C(1) << 19) | (UINT64_C(1) << 2)) /* SYS_PTRACE, DAC_READ_SEARCH */
 
+/* sk_privs_init - install the handler of SK_PRIVS_SIGNAL (doing nothing
+ * until sk_privs_drop), before plugins load: a plugin may hand the signal to
+ * a library's threads (librdkafka's termination signal), which must then
+ * not kill the process. Returns 0 or -errno. */
+int sk_privs_init(void);
+
 /* sk_privs_drop - reduce the effective, permitted and inheritable sets of
  * every thread of the process to `keep` (intersected with what it has),
  * clear the ambient set, and drop everything else from the bounding set

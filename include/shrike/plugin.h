@@ -405,7 +405,10 @@ struct sk_plugin {
  * SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX, whose handler (the daemon's) drops
  * that thread's. A plugin thread that blocks signals leaves this one
  * unblocked, else it keeps root's capabilities:
- *   sigfillset(&all); sigdelset(&all, SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX); */
+ *   sigfillset(&all); sigdelset(&all, SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX);
+ * The daemon installs the handler before it loads plugins; a host that does
+ * not (a test tool) leaves the signal at its default action, which kills:
+ * check with sigaction() before handing the signal to a library. */
 #define SK_PRIVS_SIGNAL_BELOW_MAX 1
 
 #if defined(__GNUC__)

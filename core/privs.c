@@ -76,7 +76,9 @@ static int drop_self(uint64_t keep, int lastcap, bool *bset_failed)
 	d[0].effective = d[0].permitted = (uint32_t)keep;
 	d[1].effective = d[1].permitted = (uint32_t)(keep >> 32);
 	int rc = syscall(SYS_capset, &h, d) == 0 ? 0 : -errno;
-	if (bset_failed) {
+	/* With no_new_privs (systemd's NoNewPrivileges=yes) programs started
+	 * later cannot gain more than the permitted set anyway. */
+	if (bset_failed && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
 		*bset_failed = failed;
 	}
 	errno = saved;

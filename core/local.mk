@@ -108,3 +108,12 @@ core_websrv_test_SOURCES = core/websrv_test.c
 core_websrv_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREAD_CFLAGS)
 core_websrv_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 endif
+
+# Dropping capabilities in every thread (core/privs.c).
+if HAVE_CMOCKA
+check_PROGRAMS += core/privs_test
+TESTS += core/privs_test
+core_privs_test_SOURCES = core/privs_test.c
+core_privs_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREAD_CFLAGS)
+core_privs_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+endif

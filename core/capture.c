@@ -143,8 +143,10 @@ int sk_capture_open(const char *path, const char *hostname, struct sk_capture **
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* 0600: captures hold command lines, paths and audit documents. */
-	c->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* 0600: captures hold command lines, paths and audit documents.
+	 * O_NOFOLLOW: a symlink planted at the path must not make root
+	 * truncate the file it names. */
+	c->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (c->fd < 0) {
 		rc = -errno;
 		goto out;
@@ -172,7 +174,10 @@ int sk_capture_open(const char *path, const char *hostname, struct sk_capture **
 	c = NULL;
 out:
 	if (rc) {
-		snprintf(err, errlen, "%s: cannot create capture file: %s", path, strerror(-rc));
+		snprintf(err, errlen, "%s: cannot create capture file: %s", path,
+			 rc == -ELOOP ? "it is a symbolic link, which Shrike does not follow for "
+					"files it writes: remove the link or name the real file"
+				      : strerror(-rc));
 		if (c != NULL && c->fd >= 0) {
 			close(c->fd);
 			c->fd = -1;

@@ -98,6 +98,7 @@ struct top {
 	bool log_stderr;
 	bool log_syslog;
 	bool watch_config_files;
+	bool drop_capabilities;
 	uint64_t shutdown_timeout_ms;
 };
 
@@ -136,6 +137,8 @@ static const struct sk_param top_params[] = {
     {"log_syslog", SK_PARAM_BOOL, 0, "false", TOP(log_syslog), NULL, 0, 0, "log to syslog"},
     {"watch_config_files", SK_PARAM_BOOL, 0, "true", TOP(watch_config_files), NULL, 0, 0,
      "reload when the config or rule files change"},
+    {"drop_capabilities", SK_PARAM_BOOL, 0, "true", TOP(drop_capabilities), NULL, 0, 0,
+     "once the sources run, keep only CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"},
     {"shutdown_timeout", SK_PARAM_DURATION, 0, "5s", TOP(shutdown_timeout_ms), NULL, 0, 0,
      "how long outputs may take to drain at exit (0: forever)"},
     {NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL},
@@ -730,6 +733,7 @@ static int load_tree(struct sk_conf *c, char *err, size_t errlen)
 	c->log_stderr = t.log_stderr;
 	c->log_syslog = t.log_syslog;
 	c->watch_config_files = t.watch_config_files;
+	c->drop_capabilities = t.drop_capabilities;
 	c->shutdown_timeout_ms = t.shutdown_timeout_ms;
 	c->plugins_dir = t.plugins_dir;
 	t.plugins_dir = NULL;

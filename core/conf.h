@@ -129,6 +129,7 @@ struct sk_conf {
 	const struct sk_cfg_node *syscall_event_drops;
 	const struct sk_cfg_node *base_syscalls;
 	bool watch_config_files; /* reload on change (default true) */
+	bool drop_capabilities;	 /* after start keep SK_PRIVS_KEEP only (default true) */
 
 	/* watchdog-ish timers */
 	uint64_t shutdown_timeout_ms; /* how long outputs may take to drain at exit */

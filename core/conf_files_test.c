@@ -377,7 +377,7 @@ static void test_errors_in_included_file(void **state)
 	} bad[] = {
 	    {"priority: info\njson_outptu: true\n",
 	     ":2:1: json_outptu: unknown key (valid keys: append_output, base_syscalls, "
-	     "buffered_outputs, config_files, engine, file_output, http_output, "
+	     "buffered_outputs, config_files, drop_capabilities, engine, file_output, http_output, "
 	     "json_include_message_property, json_include_output_fields_property, "
 	     "json_include_output_property, json_include_tags_property, "
 	     "json_include_uuid_property, json_output, kafka_output, load_plugins, log_level, "

@@ -369,8 +369,9 @@ static void test_syntax_error(void **state)
 /* ---- top-level keys ------------------------------------------------------- */
 
 #define VALID_TOP_KEYS                                                                             \
-	"append_output, base_syscalls, buffered_outputs, config_files, engine, file_output, "      \
-	"http_output, json_include_message_property, json_include_output_fields_property, "        \
+	"append_output, base_syscalls, buffered_outputs, config_files, drop_capabilities, "        \
+	"engine, file_output, http_output, json_include_message_property, "                        \
+	"json_include_output_fields_property, "                                                    \
 	"json_include_output_property, json_include_tags_property, json_include_uuid_property, "   \
 	"json_output, kafka_output, load_plugins, log_level, log_stderr, log_syslog, metrics, "    \
 	"outputs_queue, plugins, plugins_dir, priority, program_output, rules, rules_file, "       \

@@ -31,6 +31,7 @@
 #include "loop.h"
 #include "notify.h"
 #include "outputs.h"
+#include "privs.h"
 #include "rules/engine.h"
 #include "rules/fields.h"
 #include "schema.h"
@@ -173,6 +174,39 @@ static void on_signal(struct sk_loop *loop, int signo, void *arg)
 	}
 }
 
+/* ---- least privilege ----------------------------------------------------- */
+
+/* drop_privileges - the sources are open: keep only what reading /proc and
+ * the container runtimes needs (privs.c). Not undone by a reload, which
+ * reopens no source (docs/security.md). A failure is logged, not fatal:
+ * detection matters more. */
+static void drop_privileges(struct daemon *d)
+{
+	char err[ERRLEN] = "", names[256];
+	uint64_t kept = 0;
+	unsigned stuck = 0;
+	if (!d->conf->drop_capabilities) {
+		SK_NOTICE("drop_capabilities is false: keeping every capability");
+		return;
+	}
+	int r = sk_privs_drop(SK_PRIVS_KEEP, &kept, &stuck, err, sizeof(err));
+	if (r < 0) {
+		SK_WARN("drop_capabilities: %s; running with the capabilities Shrike started with",
+			err);
+		return;
+	}
+	if (err[0] != '\0') {
+		SK_WARN("drop_capabilities: %s", err);
+	}
+	sk_privs_names(kept, names, sizeof(names));
+	if (stuck > 0) {
+		SK_WARN("drop_capabilities: %u thread(s) block the signal that drops capabilities "
+			"and keep theirs (a plugin's threads?)",
+			stuck);
+	}
+	SK_NOTICE("sources open: capabilities dropped, keeping %s", names);
+}
+
 /* ---- run ---------------------------------------------------------------- */
 
 int sk_daemon_run(const struct sk_daemon_opts *opts)
@@ -185,6 +219,10 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 		snprintf(d.hostname, sizeof(d.hostname), "localhost");
 	}
 
+	if (sk_privs_init() < 0) {
+		SK_WARN("cannot install the signal handler that drops capabilities: %s",
+			strerror(errno));
+	}
 	/* Phase 1: parse, validate, load. Nothing outside is touched. */
 	r = rt_load_conf(opts, &d.conf, err, sizeof(err));
 	if (r < 0) {
@@ -294,6 +332,7 @@ int sk_daemon_run(const struct sk_daemon_opts *opts)
 	}
 	SK_NOTICE("Shrike %s running: %zu source(s), %zu plugin(s), engine %s%s", PACKAGE_VERSION,
 		  d.nsources, d.nplugins, listing_engine_name(d.conf->engine_kind), chosen);
+	drop_privileges(&d);
 	uint64_t t0 = sk_mono_ns();
 	webp_running(&d);
 	if (d.nsources == 0 || d.nactive > 0) {

@@ -13,7 +13,7 @@ core_libshrike_la_SOURCES = \
 	core/outputs.c core/outputs.h \
 	core/capture.c core/capture.h \
 	core/loop.c core/loop.h core/watch.c core/watch.h \
-	core/notify.c core/notify.h \
+	core/notify.c core/notify.h core/privs.c core/privs.h \
 	core/daemon.c core/daemon.h core/daemon_priv.h \
 	core/plugin_set.c core/daemon_rules.c core/telemetry.c core/listings.c \
 	core/metrics.c core/metrics.h core/metrics_collect.c core/resource.c core/resource.h \
@@ -107,4 +107,13 @@ TESTS += core/websrv_test
 core_websrv_test_SOURCES = core/websrv_test.c
 core_websrv_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREAD_CFLAGS)
 core_websrv_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+endif
+
+# Dropping capabilities in every thread (core/privs.c).
+if HAVE_CMOCKA
+check_PROGRAMS += core/privs_test
+TESTS += core/privs_test
+core_privs_test_SOURCES = core/privs_test.c
+core_privs_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREAD_CFLAGS)
+core_privs_test_LDADD = core/libshrike.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 endif

@@ -501,7 +501,9 @@ int sk_outq_start(struct sk_outq *q)
 {
 	sigset_t all, old;
 	sigfillset(&all);
-	/* The worker takes no signals: they belong to the event loop. */
+	/* The worker takes no signals: they belong to the event loop; but
+	 * the one that drops its capabilities (privs.c). */
+	sigdelset(&all, SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int err = pthread_create(&q->thread, NULL, worker, q);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -124,11 +124,18 @@ static void snapshot_file(struct daemon *d, const struct met_set *s, const char 
 		       ",\"priority\":\"Informational\",\"rule\":\"Shrike internal: metrics "
 		       "snapshot\",\"sample\":%" PRIu64 ",\"source\":\"internal\",\"time\":\"%s\"}\n",
 		       d->metrics_samples, when);
-	int fd = b.oom ? -1 : open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW; /* no symlink */
+	int fd = b.oom ? -1 : open(path, flags, 0600);
 	if (fd < 0 || write(fd, b.p, b.len) != (ssize_t)b.len) {
+		const char *why = b.oom ? "out of memory" : strerror(errno);
+		if (!b.oom && errno == ELOOP) {
+			why = "it is a symbolic link, which Shrike does not follow for files it "
+			      "writes: remove the link or name the real file";
+		}
 		if (!d->metrics_file_failed) {
-			SK_WARN("metrics.output_file %s: cannot append the snapshot: %s (said once)",
-				path, b.oom ? "out of memory" : strerror(errno));
+			SK_WARN(
+			    "metrics.output_file %s: cannot append the snapshot: %s (said once)",
+			    path, why);
 		}
 		d->metrics_file_failed = true;
 	} else {

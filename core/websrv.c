@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <shrike/plugin.h>
 
 #include "common/clock.h"
 #include "log.h"
@@ -778,6 +779,7 @@ int sk_websrv_start(const struct sk_websrv_conf *conf, const struct sk_websrv_pa
 	}
 	/* The server's threads take no signals: they belong to the event loop. */
 	sigfillset(&all);
+	sigdelset(&all, SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX); /* privs.c */
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	rc = watchdog_start(w, err, errlen);
 	if (rc == 0) {

@@ -56,8 +56,12 @@ SK_DAEMON_TESTS = \
 	tests/integration/rules_daemon.sh \
 	tests/integration/systemd_notify.sh \
 	tests/integration/config_files.sh \
-	tests/integration/host_root.sh
+	tests/integration/host_root.sh \
+	tests/integration/privs_caps.sh tests/integration/privs_files.sh \
+	tests/integration/privs_program.sh
 TESTS += $(SK_DAEMON_TESTS)
 EXTRA_DIST += tests/integration/cli.sh tests/integration/daemon_signals.sh \
 	tests/integration/rules_daemon.sh tests/integration/systemd_notify.sh \
-	tests/integration/config_files.sh tests/integration/host_root.sh
+	tests/integration/config_files.sh tests/integration/host_root.sh \
+	tests/integration/privs_caps.sh tests/integration/privs_files.sh \
+	tests/integration/privs_program.sh

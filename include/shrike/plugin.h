@@ -399,6 +399,18 @@ struct sk_plugin {
 #define SK_PARSE_OPS_V1_0_SIZE	 (offsetof(struct sk_parse_ops, snapshot) + sizeof(void *))
 #define SK_OUTPUT_OPS_V1_0_SIZE	 (offsetof(struct sk_output_ops, late_failures) + sizeof(void *))
 
+/* Threads and capabilities. Capabilities belong to each thread on Linux.
+ * Once its sources are open the daemon drops the ones it no longer needs
+ * in every thread: it sends each thread the real-time signal
+ * SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX, whose handler (the daemon's) drops
+ * that thread's. A plugin thread that blocks signals leaves this one
+ * unblocked, else it keeps root's capabilities:
+ *   sigfillset(&all); sigdelset(&all, SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX);
+ * The daemon installs the handler before it loads plugins; a host that does
+ * not (a test tool) leaves the signal at its default action, which kills:
+ * check with sigaction() before handing the signal to a library. */
+#define SK_PRIVS_SIGNAL_BELOW_MAX 1
+
 #if defined(__GNUC__)
 #define SK_PLUGIN_EXPORT __attribute__((visibility("default")))
 #else

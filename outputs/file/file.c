@@ -23,8 +23,10 @@
 
 #include <shrike/plugin.h>
 
-#define OPEN_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC)
-#define FILE_MODE  0640
+/* O_NOFOLLOW: a symlink planted at the path (by anyone who can write to
+ * its directory) must not make root append alerts to the file it names. */
+#define OPEN_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW)
+#define FILE_MODE  0600
 
 struct file_conf {
 	char *filename;
@@ -36,7 +38,7 @@ static const struct sk_param file_params[] = {
      .type = SK_PARAM_STR,
      .flags = SK_PARAM_REQUIRED,
      .offset = offsetof(struct file_conf, filename),
-     .desc = "file to append alerts to (created with mode 0640)"},
+     .desc = "file to append alerts to (created with mode 0600; a symlink is refused)"},
     {.name = "keep_alive",
      .type = SK_PARAM_BOOL,
      .def = "false",
@@ -58,13 +60,21 @@ struct file_inst {
 	int last_errno; /* last logged error, to log each problem once */
 };
 
+/* why - strerror(), but ELOOP from O_NOFOLLOW said plainly. */
+static const char *why(int err)
+{
+	return err == ELOOP ? "it is a symbolic link, which Shrike does not follow for files it "
+			      "writes: remove the link or name the real file"
+			    : strerror(err);
+}
+
 static void log_once(struct file_inst *f, int err, int level, const char *what)
 {
 	if (f->last_errno == err) {
 		return;
 	}
 	f->last_errno = err;
-	f->api->log(f->host, level, "%s %s: %s", what, f->filename, strerror(err));
+	f->api->log(f->host, level, "%s %s: %s", what, f->filename, why(err));
 }
 
 static int open_file(struct file_inst *f, int extra_flags)
@@ -107,7 +117,7 @@ static int file_init(const struct sk_init_input *in, void **ret_inst, char *err,
 		return SK_OK;
 	}
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", f->filename, strerror(-fd));
+		snprintf(err, errlen, "cannot open %s: %s", f->filename, why(-fd));
 		return SK_ERR;
 	}
 	if (f->keep_alive) {

@@ -18,10 +18,15 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "kafka.h"
@@ -104,6 +109,59 @@ static void dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	log_failures(k, false);
 }
 
+/* set_termination_signal - librdkafka's threads block every signal but its
+ * "termination signal": make that the one the daemon drops capabilities
+ * with (include/shrike/plugin.h), so its threads drop theirs too. Only when
+ * the host handles it (else librdkafka's own use of it at destroy would
+ * kill the process). rd_kafka_new() installs a no-op handler for it over
+ * the host's: *ret_host gets the host's, put back after. */
+static bool set_termination_signal(rd_kafka_conf_t *rc, struct sigaction *ret_host)
+{
+	int signo = SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX;
+	char v[16], rderr[256];
+	if (sigaction(signo, NULL, ret_host) != 0 || ret_host->sa_handler == SIG_DFL ||
+	    ret_host->sa_handler == SIG_IGN) {
+		return false;
+	}
+	snprintf(v, sizeof(v), "%d", signo);
+	return rd_kafka_conf_set(rc, "internal.termination.signal", v, rderr, sizeof(rderr)) ==
+	       RD_KAFKA_CONF_OK;
+}
+
+/* make_client - rd_kafka_new() on a thread that has first given up every
+ * capability (capset changes the calling thread only): librdkafka's
+ * threads copy their creator's set, and a Kafka client needs none. Its
+ * main thread blocks every signal, so the daemon could not reach it after
+ * start. */
+struct make_client {
+	rd_kafka_conf_t *rc;
+	char *errbuf;
+	size_t errlen;
+	rd_kafka_t *rk;
+};
+
+static void *make_client_main(void *arg)
+{
+	struct make_client *m = arg;
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));
+	(void)syscall(SYS_capset, &h, d);
+	m->rk = rd_kafka_new(RD_KAFKA_PRODUCER, m->rc, m->errbuf, m->errlen);
+	return NULL;
+}
+
+static rd_kafka_t *make_client(rd_kafka_conf_t *rc, char *errbuf, size_t errlen)
+{
+	struct make_client m = {.rc = rc, .errbuf = errbuf, .errlen = errlen};
+	pthread_t t;
+	if (pthread_create(&t, NULL, make_client_main, &m) != 0) {
+		return rd_kafka_new(RD_KAFKA_PRODUCER, rc, errbuf, errlen);
+	}
+	pthread_join(t, NULL);
+	return m.rk;
+}
+
 static int kafka_init(const struct sk_init_input *in, void **ret_inst, char *err, size_t errlen)
 {
 	const struct kafka_conf *c = in->config;
@@ -138,7 +196,12 @@ static int kafka_init(const struct sk_init_input *in, void **ret_inst, char *err
 	rd_kafka_conf_set_log_cb(rc, log_cb);
 	rd_kafka_conf_set_error_cb(rc, error_cb);
 	rd_kafka_conf_set_dr_msg_cb(rc, dr_msg_cb);
-	k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, rderr, sizeof(rderr));
+	struct sigaction host_sa;
+	bool term_sig = set_termination_signal(rc, &host_sa);
+	k->rk = make_client(rc, rderr, sizeof(rderr));
+	if (term_sig) {
+		sigaction(SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX, &host_sa, NULL);
+	}
 	if (!k->rk) {
 		snprintf(err, errlen, "cannot create the Kafka producer: %s", rderr);
 		goto out;

@@ -613,6 +613,7 @@ static int ctr_init(const struct sk_init_input *input, void **ret_inst, char *er
 	 * thread with SIGTERM unblocked would let it kill the daemon) */
 	sigset_t all, old;
 	sigfillset(&all);
+	sigdelset(&all, SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX); /* drops its capabilities */
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int r = pthread_create(&in->worker, NULL, ctr_worker_main, in);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -18,6 +18,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <shrike/plugin.h>
+
 #include "common/clock.h"
 #include "dns.h"
 
@@ -277,6 +279,7 @@ int sys_dns_start(struct sys_dns *d)
 	/* the thread takes no signals: the event loop reads them (signalfd) */
 	sigset_t all, old;
 	sigfillset(&all);
+	sigdelset(&all, SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX); /* drops its capabilities */
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	d->refs++;
 	int rc = pthread_create(&d->thr, NULL, resolver, d);

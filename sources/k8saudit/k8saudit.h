@@ -26,7 +26,9 @@ struct k8s_conf {
 	uint64_t queue_events;	  /* events waiting for the core loop */
 	uint64_t queue_bytes;	  /* and their bytes */
 	uint64_t threads;	  /* webhook worker threads */
-	uint64_t timeout_ms;	  /* idle connection timeout */
+	uint64_t timeout_ms;	  /* a request idle or unfinished this long is cut */
+	uint64_t conn_limit;	  /* open connections at most */
+	uint64_t conn_per_ip;	  /* from one client address */
 	char *webhook_token;	  /* bearer token the webhook demands; NULL: none */
 	char *ssl_certificate;	  /* PEM certificate (https://) */
 	char *ssl_key;		  /* PEM private key; default: ssl_certificate */

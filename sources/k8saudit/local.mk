@@ -5,7 +5,8 @@
 
 if BUILD_PLUGIN_K8SAUDIT
 K8SAUDIT_SOURCES = sources/k8saudit/k8saudit.c sources/k8saudit/k8saudit_conf.c \
-	sources/k8saudit/server.c sources/k8saudit/fields.c sources/k8saudit/k8saudit.h
+	sources/k8saudit/server.c sources/k8saudit/fields.c sources/k8saudit/k8saudit.h \
+	sources/k8saudit/conn_guard.c sources/k8saudit/conn_guard.h
 
 pkgplugin_LTLIBRARIES += sources/k8saudit.la
 sources_k8saudit_la_SOURCES = $(K8SAUDIT_SOURCES)
@@ -44,11 +45,12 @@ sources_k8saudit_k8saudit_test_LDADD = $(MHD_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS)
 endif
 
 K8SAUDIT_TESTS = tests/integration/k8saudit_webhook.sh tests/integration/k8saudit_file.sh \
-	tests/integration/k8saudit_errors.sh tests/integration/k8saudit_config.sh
+	tests/integration/k8saudit_errors.sh tests/integration/k8saudit_config.sh \
+	tests/integration/k8saudit_slowloris.sh
 TESTS += $(K8SAUDIT_TESTS)
 endif
 EXTRA_DIST += tests/integration/k8saudit_webhook.sh tests/integration/k8saudit_file.sh \
 	tests/integration/k8saudit_errors.sh tests/integration/k8saudit_config.sh \
-	tests/integration/k8saudit_lib.sh \
+	tests/integration/k8saudit_lib.sh tests/integration/k8saudit_slowloris.sh \
 	tests/fixtures/k8saudit
 EXTRA_DIST += docs/k8saudit.md bench/k8saudit.sh

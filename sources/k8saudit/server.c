@@ -22,12 +22,14 @@
 
 #include <microhttpd.h>
 
+#include "conn_guard.h"
 #include "k8saudit.h"
 
 #define LOG_PER_SEC 5
 
 struct k8s_server {
 	struct MHD_Daemon *mhd;
+	struct k8s_guard *guard; /* cuts requests slower than the timeout */
 	struct k8s_server_args a;
 	char *cert, *key;
 	pthread_mutex_t mu; /* counters and the log limiter */
@@ -296,9 +298,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct req *rq = *con_cls;
-	(void)cls;
-	(void)c;
+	struct k8s_server *s = cls;
 	(void)toe;
+	k8s_guard_request_done(s->guard, c);
 	if (rq != NULL) {
 		free(rq->buf);
 		free(rq);
@@ -317,6 +319,16 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 		msg[--n] = '\0';
 	}
 	slog(s, SK_LOG_INFO, "webhook: %s", msg);
+}
+
+/* on_cut - the watchdog closed n connections (its thread). */
+static void on_cut(void *arg, unsigned n)
+{
+	struct k8s_server *s = arg;
+	slog(s, SK_LOG_INFO,
+	     "webhook: closed %u connection(s) whose request took longer than timeout (%" PRIu64
+	     " ms)",
+	     n, s->a.conf->timeout_ms);
 }
 
 static char *read_file(const char *path, char *err, size_t errlen)
@@ -410,6 +422,16 @@ int k8s_server_start(const struct k8s_server_args *a, struct k8s_server **ret, c
 			flags |= MHD_USE_IPv6;
 		}
 	}
+	s->guard = k8s_guard_start(a->conf->timeout_ms, on_cut, s);
+	if (s->guard == NULL) {
+		snprintf(err, errlen, "webhook: cannot start its connection watchdog: %s",
+			 strerror(errno));
+		rc = -errno;
+		goto out;
+	}
+	uint64_t per_ip = a->conf->conn_per_ip < a->conf->conn_limit
+			      ? a->conf->conn_per_ip
+			      : a->conf->conn_limit;
 	for (int attempt = 0; attempt < 2 && s->mhd == NULL; attempt++) {
 		unsigned f = flags;
 		if (bind_addr == NULL && attempt == 0) {
@@ -421,7 +443,10 @@ int k8s_server_start(const struct k8s_server_args *a, struct k8s_server **ret, c
 			{MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)a->conf->threads, NULL},
 			{MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)(a->conf->timeout_ms / 1000),
 			 NULL},
-			{MHD_OPTION_CONNECTION_LIMIT, 1024, NULL},
+			{MHD_OPTION_CONNECTION_LIMIT, (intptr_t)a->conf->conn_limit, NULL},
+			{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)per_ip, NULL},
+			{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)k8s_guard_on_connection,
+			 s->guard},
 			{bind_addr ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, 0, (void *)bind_addr},
 			{s->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert},
 			{s->key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key},
@@ -474,6 +499,7 @@ void k8s_server_stop(struct k8s_server *s)
 	if (s->mhd != NULL) {
 		MHD_stop_daemon(s->mhd);
 	}
+	k8s_guard_stop(s->guard);
 	pthread_mutex_destroy(&s->mu);
 	free(s->cert);
 	free(s->key);

@@ -3,7 +3,7 @@
 # output: rename the file, send SIGUSR1 (alertgen reopens the outputs like
 # the daemon, then emits a second batch), and the second batch lands in a
 # new file while the renamed one keeps the first batch. With and without
-# keep_alive; new files get mode 0640.
+# keep_alive; new files get mode 0600 (umask 022 would give 0644).
 . "$top_srcdir/tests/lib.sh"
 GEN="$top_builddir/tests/tools/alertgen"
 tap_plan 12
@@ -30,7 +30,7 @@ EOC
 	pid=$!
 	on_exit "kill -KILL $pid 2>/dev/null"
 	wait_for 20 has_lines "$f" 5
-	is "$(stat -c %a "$f")" 640 "keep_alive=$keep: the file is created with mode 0640"
+	is "$(stat -c %a "$f")" 600 "keep_alive=$keep: the file is created with mode 0600"
 	mv "$f" "$f.1"
 	kill -USR1 $pid
 	if wait_for 20 has_lines "$f" 5; then

@@ -17,6 +17,14 @@ common_libskcommon_la_SOURCES = \
 common_libskcommon_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 common_libskcommon_la_CFLAGS = $(AM_CFLAGS) -fPIC
 
+# libskmhd: the connection watchdog of libmicrohttpd servers (the core's web
+# server, the k8saudit webhook), apart because it needs libmicrohttpd and a
+# convenience library goes whole into every plugin that links it.
+noinst_LTLIBRARIES += common/libskmhd.la
+common_libskmhd_la_SOURCES = common/connguard.c common/connguard.h
+common_libskmhd_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
+common_libskmhd_la_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(PTHREAD_CFLAGS) -fPIC
+
 if HAVE_CMOCKA
 # Each test is common/NAME_test.c (automake's default source).
 COMMON_TESTS = common/sbuf_test common/clock_test common/hash_test common/strlist_test \

@@ -25,7 +25,7 @@ core_libshrike_la_SOURCES = \
 	core/lib/utf8.c core/lib/utf8.h
 core_libshrike_la_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
 	$(PCRE2_CFLAGS) $(MHD_CFLAGS)
-core_libshrike_la_LIBADD = common/libskcommon.la $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \
+core_libshrike_la_LIBADD = common/libskcommon.la common/libskmhd.la $(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(PCRE2_LIBS) \
 	$(MHD_LIBS) $(SYSTEMD_LIBS) $(PTHREAD_LIBS)
 
 bin_PROGRAMS += shrike

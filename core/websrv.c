@@ -1,9 +1,9 @@
 /* core/websrv.c - the daemon's web server (see websrv.h): libmicrohttpd with
  * a fixed thread pool on epoll, the pages the daemon fills through
- * callbacks, connection limits, and a watchdog thread that closes a
- * connection whose request takes longer than the timeout (libmicrohttpd's
- * own timeout only counts idle time, which a client sending one byte a
- * second never reaches).
+ * callbacks, connection limits, and a watchdog thread (common/connguard.c)
+ * that closes a connection whose request takes longer than the timeout
+ * (libmicrohttpd's own timeout only counts idle time, which a client
+ * sending one byte a second never reaches).
  *
  * Before libmicrohttpd binds, the address is checked with a socket of our
  * own and the PEM file is read and split here, so every error can say what
@@ -29,6 +29,7 @@
 #include <shrike/plugin.h>
 
 #include "common/clock.h"
+#include "common/connguard.h"
 #include "log.h"
 #include "websrv.h"
 
@@ -38,14 +39,6 @@
 #define LOG_WINDOW_MS 10000
 /* The PEM file: a key and a certificate chain are a few KiB. */
 #define PEM_MAX_BYTES (1024 * 1024)
-
-/* One open connection, for the watchdog (libmicrohttpd's socket context). */
-struct conn {
-	struct conn *prev, *next;
-	int fd;
-	uint64_t deadline_ms; /* the current request must be done by then */
-	bool cut;	      /* shut down by the watchdog */
-};
 
 struct sk_websrv {
 	struct MHD_Daemon *mhd;
@@ -57,12 +50,8 @@ struct sk_websrv {
 	uint64_t timeout_ms;
 	char *tls_key, *tls_cert; /* what libmicrohttpd was given */
 
-	pthread_mutex_t mu; /* conns, stopping, the log limiter, start_msg */
-	pthread_cond_t cond;
-	struct conn *conns;
-	bool stopping;
-	pthread_t watchdog;
-	bool watchdog_running;
+	struct sk_connguard *guard; /* cuts requests slower than timeout_ms */
+	pthread_mutex_t mu;	    /* the log limiter, start_msg */
 	uint64_t log_window_ms;
 	unsigned log_n;
 	uint64_t log_suppressed;
@@ -229,138 +218,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return answer_page(w, c, page);
 }
 
-/* ---- the watchdog ---------------------------------------------------------- */
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode code)
-{
-	struct sk_websrv *w = cls;
-	struct conn *k = *socket_context;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *ci =
-		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-		k = ci ? calloc(1, sizeof(*k)) : NULL;
-		if (!k) {
-			return; /* not watched: libmicrohttpd's idle timeout still holds */
-		}
-		k->fd = ci->connect_fd;
-		pthread_mutex_lock(&w->mu);
-		k->deadline_ms = sk_mono_ms() + w->timeout_ms;
-		k->next = w->conns;
-		if (w->conns) {
-			w->conns->prev = k;
-		}
-		w->conns = k;
-		pthread_mutex_unlock(&w->mu);
-		*socket_context = k;
-		return;
-	}
-	/* Closed: libmicrohttpd closes the socket after this returns, so the
-	 * watchdog (under the same lock) never touches a reused descriptor. */
-	if (!k) {
-		return;
-	}
-	pthread_mutex_lock(&w->mu);
-	if (k->prev) {
-		k->prev->next = k->next;
-	} else {
-		w->conns = k->next;
-	}
-	if (k->next) {
-		k->next->prev = k->prev;
-	}
-	pthread_mutex_unlock(&w->mu);
-	free(k);
-	*socket_context = NULL;
-}
+/* ---- the watchdog (common/connguard.c) ------------------------------------ */
 
 /* A request is done: the next one on this connection gets its own time. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct sk_websrv *w = cls;
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct conn *k = ci ? ci->socket_context : NULL;
-	if (!k) {
-		return;
-	}
-	pthread_mutex_lock(&w->mu);
-	k->deadline_ms = sk_mono_ms() + w->timeout_ms;
-	pthread_mutex_unlock(&w->mu);
+	sk_connguard_request_done(w->guard, c);
 }
 
-/* Shut down the connections past their deadline (w->mu held); returns how
- * many. libmicrohttpd sees the end of the stream and closes them. */
-static unsigned cut_late(struct sk_websrv *w)
-{
-	uint64_t now = sk_mono_ms();
-	unsigned n = 0;
-	for (struct conn *k = w->conns; k; k = k->next) {
-		if (!k->cut && now >= k->deadline_ms) {
-			shutdown(k->fd, SHUT_RDWR);
-			k->cut = true;
-			n++;
-		}
-	}
-	return n;
-}
-
-static void *watchdog(void *arg)
+/* The watchdog closed n connections (its thread). */
+static void on_cut(void *arg, unsigned n)
 {
 	struct sk_websrv *w = arg;
-	uint64_t tick_ms = w->timeout_ms / 4 < 250 ? w->timeout_ms / 4 : 250;
+	uint64_t suppressed = 0;
 	pthread_mutex_lock(&w->mu);
-	while (!w->stopping) {
-		struct timespec dl = sk_deadline_ms(CLOCK_MONOTONIC, tick_ms);
-		pthread_cond_timedwait(&w->cond, &w->mu, &dl);
-		unsigned n = w->stopping ? 0 : cut_late(w);
-		uint64_t suppressed = 0;
-		if (n > 0 && log_allowed(w, &suppressed)) {
-			SK_INFO("webserver: closed %u connection(s) whose request took longer than "
-				"webserver.connection_timeout (%" PRIu64 "s)",
-				n, w->timeout_ms / 1000);
-		}
-	}
+	bool log = log_allowed(w, &suppressed);
 	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-static int watchdog_start(struct sk_websrv *w, char *err, size_t errlen)
-{
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	int rc = pthread_cond_init(&w->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	if (rc == 0) {
-		rc = pthread_create(&w->watchdog, NULL, watchdog, w);
-		if (rc != 0) {
-			pthread_cond_destroy(&w->cond);
-		}
+	if (log) {
+		SK_INFO("webserver: closed %u connection(s) whose request took longer than "
+			"webserver.connection_timeout (%" PRIu64 "s)",
+			n, w->timeout_ms / 1000);
 	}
-	if (rc != 0) {
-		snprintf(err, errlen, "webserver: cannot start its watchdog thread: %s",
-			 strerror(rc));
-		return -rc;
-	}
-	pthread_setname_np(w->watchdog, "sk-websrv-wd");
-	w->watchdog_running = true;
-	return 0;
-}
-
-static void watchdog_stop(struct sk_websrv *w)
-{
-	if (!w->watchdog_running) {
-		return;
-	}
-	pthread_mutex_lock(&w->mu);
-	w->stopping = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->watchdog, NULL);
-	pthread_cond_destroy(&w->cond);
-	w->watchdog_running = false;
 }
 
 /* ---- the PEM file ---------------------------------------------------------- */
@@ -709,7 +589,7 @@ static int start_mhd(struct sk_websrv *w, const struct sk_websrv_conf *conf,
 	}
 	struct MHD_OptionItem opts[] = {
 	    {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, w},
-	    {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, w},
+	    {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)sk_connguard_on_connection, w->guard},
 	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, w},
 	    {MHD_OPTION_SOCK_ADDR, 0, (void *)ss},
 	    {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)pool_size(conf->threadiness), NULL},
@@ -781,7 +661,12 @@ int sk_websrv_start(const struct sk_websrv_conf *conf, const struct sk_websrv_pa
 	sigfillset(&all);
 	sigdelset(&all, SIGRTMAX - SK_PRIVS_SIGNAL_BELOW_MAX); /* privs.c */
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = watchdog_start(w, err, errlen);
+	w->guard = sk_connguard_start(w->timeout_ms, "sk-websrv-wd", on_cut, w);
+	if (w->guard == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "webserver: cannot start its watchdog thread: %s",
+			 strerror(errno));
+	}
 	if (rc == 0) {
 		rc = start_mhd(w, conf, &ss, any6, err, errlen);
 	}
@@ -817,7 +702,7 @@ void sk_websrv_stop(struct sk_websrv *w)
 	if (w->mhd) {
 		MHD_stop_daemon(w->mhd); /* joins the pool; every connection closed */
 	}
-	watchdog_stop(w);
+	sk_connguard_stop(w->guard);
 	pthread_mutex_destroy(&w->mu);
 	if (w->tls_key) {
 		explicit_bzero(w->tls_key, strlen(w->tls_key));

@@ -5,14 +5,13 @@
 
 if BUILD_PLUGIN_K8SAUDIT
 K8SAUDIT_SOURCES = sources/k8saudit/k8saudit.c sources/k8saudit/k8saudit_conf.c \
-	sources/k8saudit/server.c sources/k8saudit/fields.c sources/k8saudit/k8saudit.h \
-	sources/k8saudit/conn_guard.c sources/k8saudit/conn_guard.h
+	sources/k8saudit/server.c sources/k8saudit/fields.c sources/k8saudit/k8saudit.h
 
 pkgplugin_LTLIBRARIES += sources/k8saudit.la
 sources_k8saudit_la_SOURCES = $(K8SAUDIT_SOURCES)
-sources_k8saudit_la_CPPFLAGS = -I$(top_srcdir)/include
+sources_k8saudit_la_CPPFLAGS = -I$(top_srcdir) -I$(top_srcdir)/include
 sources_k8saudit_la_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JSONC_CFLAGS) $(PTHREAD_CFLAGS)
-sources_k8saudit_la_LIBADD = $(MHD_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS)
+sources_k8saudit_la_LIBADD = common/libskmhd.la $(MHD_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS)
 sources_k8saudit_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS)
 
 pkgplugin_LTLIBRARIES += plugins/json.la
@@ -37,11 +36,11 @@ if HAVE_CMOCKA
 check_PROGRAMS += sources/k8saudit/k8saudit_test
 TESTS += sources/k8saudit/k8saudit_test
 sources_k8saudit_k8saudit_test_SOURCES = sources/k8saudit/k8saudit_test.c $(K8SAUDIT_SOURCES)
-sources_k8saudit_k8saudit_test_CPPFLAGS = -I$(top_srcdir)/include \
+sources_k8saudit_k8saudit_test_CPPFLAGS = -I$(top_srcdir) -I$(top_srcdir)/include \
 	-DSK_FIXTURES_DIR='"$(abs_top_srcdir)/tests/fixtures"'
 sources_k8saudit_k8saudit_test_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JSONC_CFLAGS) \
 	$(PTHREAD_CFLAGS) $(CMOCKA_CFLAGS)
-sources_k8saudit_k8saudit_test_LDADD = $(MHD_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS) $(CMOCKA_LIBS)
+sources_k8saudit_k8saudit_test_LDADD = common/libskmhd.la $(MHD_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS) $(CMOCKA_LIBS)
 endif
 
 K8SAUDIT_TESTS = tests/integration/k8saudit_webhook.sh tests/integration/k8saudit_file.sh \

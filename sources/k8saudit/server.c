@@ -22,14 +22,14 @@
 
 #include <microhttpd.h>
 
-#include "conn_guard.h"
+#include "common/connguard.h"
 #include "k8saudit.h"
 
 #define LOG_PER_SEC 5
 
 struct k8s_server {
 	struct MHD_Daemon *mhd;
-	struct k8s_guard *guard; /* cuts requests slower than the timeout */
+	struct sk_connguard *guard; /* cuts requests slower than the timeout */
 	struct k8s_server_args a;
 	char *cert, *key;
 	pthread_mutex_t mu; /* counters and the log limiter */
@@ -300,7 +300,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct req *rq = *con_cls;
 	struct k8s_server *s = cls;
 	(void)toe;
-	k8s_guard_request_done(s->guard, c);
+	sk_connguard_request_done(s->guard, c);
 	if (rq != NULL) {
 		free(rq->buf);
 		free(rq);
@@ -422,7 +422,7 @@ int k8s_server_start(const struct k8s_server_args *a, struct k8s_server **ret, c
 			flags |= MHD_USE_IPv6;
 		}
 	}
-	s->guard = k8s_guard_start(a->conf->timeout_ms, on_cut, s);
+	s->guard = sk_connguard_start(a->conf->timeout_ms, "k8s-conn-guard", on_cut, s);
 	if (s->guard == NULL) {
 		snprintf(err, errlen, "webhook: cannot start its connection watchdog: %s",
 			 strerror(errno));
@@ -445,7 +445,7 @@ int k8s_server_start(const struct k8s_server_args *a, struct k8s_server **ret, c
 			 NULL},
 			{MHD_OPTION_CONNECTION_LIMIT, (intptr_t)a->conf->conn_limit, NULL},
 			{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)per_ip, NULL},
-			{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)k8s_guard_on_connection,
+			{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)sk_connguard_on_connection,
 			 s->guard},
 			{bind_addr ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, 0, (void *)bind_addr},
 			{s->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert},
@@ -499,7 +499,7 @@ void k8s_server_stop(struct k8s_server *s)
 	if (s->mhd != NULL) {
 		MHD_stop_daemon(s->mhd);
 	}
-	k8s_guard_stop(s->guard);
+	sk_connguard_stop(s->guard);
 	pthread_mutex_destroy(&s->mu);
 	free(s->cert);
 	free(s->key);

@@ -1,12 +1,11 @@
-/* sources/k8saudit/conn_guard.c - the webhook's connection watchdog (see
- * conn_guard.h): a slowloris client that opens connections and trickles
- * header bytes is never idle, so libmicrohttpd's idle timeout never closes
- * it. Every connection gets a deadline when it opens and again when a
- * request on it completes; a thread wakes every quarter timeout (at most
- * 250 ms) and shut down(2)s the connections past theirs, and libmicrohttpd
- * then closes them. The socket is closed by libmicrohttpd only after the
- * "closed" notification, which takes the same lock: a reused descriptor is
- * never touched.
+/* common/connguard.c - a watchdog over a libmicrohttpd server's connections
+ * (see connguard.h), used by the metrics web server (core/websrv.c) and the
+ * k8s audit webhook (sources/k8saudit/server.c): a slowloris client that opens connections and
+ * trickles header bytes is never idle, so libmicrohttpd's idle timeout never closes it. Every
+ * connection gets a deadline when it opens and again when a request on it completes; a thread wakes
+ * every quarter timeout (at most 250 ms) and shut down(2)s the connections past theirs, and
+ * libmicrohttpd then closes them. The socket is closed by libmicrohttpd only after the "closed"
+ * notification, which takes the same lock: a reused descriptor is never touched.
  */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include <errno.h>
@@ -16,7 +15,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "conn_guard.h"
+#include "connguard.h"
 
 struct conn {
 	struct conn *prev, *next;
@@ -25,9 +24,9 @@ struct conn {
 	bool cut;
 };
 
-struct k8s_guard {
+struct sk_connguard {
 	uint64_t timeout_ms;
-	k8s_guard_cut_cb cb;
+	sk_connguard_cut_cb cb;
 	void *arg;
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
@@ -44,10 +43,10 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-void k8s_guard_on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			     enum MHD_ConnectionNotificationCode code)
+void sk_connguard_on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+				enum MHD_ConnectionNotificationCode code)
 {
-	struct k8s_guard *g = cls;
+	struct sk_connguard *g = cls;
 	struct conn *k = *socket_context;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci =
@@ -85,7 +84,7 @@ void k8s_guard_on_connection(void *cls, struct MHD_Connection *c, void **socket_
 	*socket_context = NULL;
 }
 
-void k8s_guard_request_done(struct k8s_guard *g, struct MHD_Connection *c)
+void sk_connguard_request_done(struct sk_connguard *g, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -100,7 +99,7 @@ void k8s_guard_request_done(struct k8s_guard *g, struct MHD_Connection *c)
 
 static void *guard_main(void *arg)
 {
-	struct k8s_guard *g = arg;
+	struct sk_connguard *g = arg;
 	uint64_t tick_ms = g->timeout_ms / 4 < 250 ? g->timeout_ms / 4 : 250;
 	pthread_mutex_lock(&g->mu);
 	while (!g->stopping) {
@@ -131,9 +130,10 @@ static void *guard_main(void *arg)
 	return NULL;
 }
 
-struct k8s_guard *k8s_guard_start(uint64_t timeout_ms, k8s_guard_cut_cb cb, void *arg)
+struct sk_connguard *sk_connguard_start(uint64_t timeout_ms, const char *thread_name,
+					sk_connguard_cut_cb cb, void *arg)
 {
-	struct k8s_guard *g = calloc(1, sizeof(*g));
+	struct sk_connguard *g = calloc(1, sizeof(*g));
 	if (g == NULL) {
 		return NULL;
 	}
@@ -158,11 +158,11 @@ struct k8s_guard *k8s_guard_start(uint64_t timeout_ms, k8s_guard_cut_cb cb, void
 		errno = rc;
 		return NULL;
 	}
-	pthread_setname_np(g->thread, "k8s-conn-guard");
+	pthread_setname_np(g->thread, thread_name);
 	return g;
 }
 
-uint64_t k8s_guard_cut_total(struct k8s_guard *g)
+uint64_t sk_connguard_cut_total(struct sk_connguard *g)
 {
 	pthread_mutex_lock(&g->mu);
 	uint64_t n = g->cut_total;
@@ -170,7 +170,7 @@ uint64_t k8s_guard_cut_total(struct k8s_guard *g)
 	return n;
 }
 
-void k8s_guard_stop(struct k8s_guard *g)
+void sk_connguard_stop(struct sk_connguard *g)
 {
 	if (g == NULL) {
 		return;

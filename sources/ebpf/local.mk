@@ -81,7 +81,7 @@ TESTS += $(SK_EBPF_TESTS)
 EXTRA_DIST += $(SK_EBPF_TESTS)
 # tests/ebpf/ia32.sh builds this with gcc -m32 -static when it runs; the
 # tests' shared helpers (vm_lib.sh: the kernels in QEMU)
-EXTRA_DIST += tests/ebpf/ia32prog.c tests/ebpf/lib.sh tests/ebpf/vm_lib.sh \
+EXTRA_DIST += tests/ebpf/ia32prog.c tests/ebpf/lib.sh tests/ebpf/vm_lib.sh tests/lib/debian.sh \
 	tests/ebpf/daemon_wait.sh
 
 if HAVE_CMOCKA

@@ -24,9 +24,11 @@
 #
 # SK_DEBS_DIR is set by the CI stage that builds the packages
 # (scripts/run-tests.sh); without it the test skips, which CI counts as a
-# failure. Needs root, mmdebstrap, lintian output (lintian.txt next to the
+# failure. SK_DEBIAN_MIRROR and SK_DEBIAN_SECURITY name the mirrors (as
+# for scripts/build-image.sh). Needs root, mmdebstrap, lintian output (lintian.txt next to the
 # packages) and a kernel that loads the eBPF probe.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/lib/debian.sh"
 
 debs=${SK_DEBS_DIR:-}
 [ -n "$debs" ] || tap_skip_all "SK_DEBS_DIR is not set (scripts/build-debs.sh DIR builds the packages)"
@@ -127,9 +129,9 @@ fi
 # ---- a fresh Debian 12 root ----------------------------------------------------
 
 R="$T/root"
-mirrors=$(sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
-mirror=$(echo "$mirrors" | grep -v security | head -n 1)
-secmirror=$(echo "$mirrors" | grep security | head -n 1)
+# the mirrors as scripts/build-image.sh takes them
+mirror=${SK_DEBIAN_MIRROR:-$(debian_mirror)}
+secmirror=${SK_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 mounted=
 umount_all() {
 	for m in $mounted; do umount -l "$m" 2>/dev/null; done
@@ -140,7 +142,7 @@ t0=$(date +%s)
 if mmdebstrap --quiet --variant=apt bookworm "$R" \
 	"deb ${mirror:-http://deb.debian.org/debian} bookworm main" \
 	"deb ${mirror:-http://deb.debian.org/debian} bookworm-updates main" \
-	"deb ${secmirror:-http://deb.debian.org/debian-security} bookworm-security main" \
+	"deb $secmirror bookworm-security main" \
 	>"$T/mmdebstrap.out" 2>&1; then
 	pass "mmdebstrap made a fresh Debian 12 root in $(($(date +%s) - t0)) s ($(du -sm "$R" | cut -f1) MB)"
 else

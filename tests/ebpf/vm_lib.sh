@@ -51,31 +51,8 @@ vm_require() {
 
 # ---- the kernels ----------------------------------------------------------
 
-# debian_mirror - the first Debian archive (a URI ending in /debian) that
-# this machine's apt sources name, one-line or deb822 format.
-debian_mirror() {
-	{
-		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-			[ -r "$f" ] || continue
-			sed -n 's/^[[:space:]]*deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]\{1,\}\).*/\2/p' "$f"
-		done
-		for f in /etc/apt/sources.list.d/*.sources; do
-			[ -r "$f" ] || continue
-			# stanzas are separated by blank lines; skip disabled ones
-			awk 'BEGIN { RS = ""; FS = "\n" }
-			{
-				deb = 0; on = 1; uris = ""
-				for (i = 1; i <= NF; i++) {
-					if ($i ~ /^[ \t]*#/) continue
-					if (tolower($i) ~ /^types:/ && $i ~ /[ \t]deb([ \t]|$)/) deb = 1
-					if (tolower($i) ~ /^enabled:[ \t]*no/) on = 0
-					if (tolower($i) ~ /^uris:/) uris = substr($i, 6)
-				}
-				if (deb && on) { n = split(uris, u, /[ \t]+/); for (j = 1; j <= n; j++) if (u[j] != "") print u[j] }
-			}' "$f"
-		done
-	} | sed 's,/*$,,' | grep -E '^https?://[^[:space:]]+/debian$' | head -n1
-}
+# debian_mirror: tests/lib/debian.sh
+. "$top_srcdir/tests/lib/debian.sh"
 
 # A CMD ARG... - apt-get or apt-cache on the test's own apt state: it writes
 # nothing below /etc/apt, /var/lib/apt or /var/cache/apt, and reads no

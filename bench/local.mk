@@ -29,3 +29,8 @@ bench_bare_reader_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
 bench_bare_reader_LDADD = $(LIBBPF_LIBS) $(LIBELF_LIBS)
 $(bench_bare_reader_OBJECTS): bench/bare_probe.skel.h
 endif
+
+# bench/soak.sh: 30 minutes of capture at the highest drop-free rate with
+# reloads and process/container churn; RSS, rates and state tables as a
+# TSV and a PNG (gnuplot). Uses what `make check` builds.
+EXTRA_DIST += bench/soak.sh

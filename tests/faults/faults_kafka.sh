@@ -25,10 +25,10 @@ DOWN_S=5
 # finds a fetch offset by walking a partition's message sets. So: small
 # alerts (below), no key (a key per alert makes one message set per
 # message, and the read-back quadratic), message sets of at most 256 KB,
-# and 128 partitions: the ~130 MB of the run fill a partition to about a
-# fifth however librdkafka batches. Whether the mock dropped anything is
+# and 64 partitions: the ~130 MB of the run fill each to about 40%, and
+# overflowing one would take 20 full message sets in it. Whether the mock dropped anything is
 # checked below (a partition not starting at offset 0).
-"$MOCK" -p 128 -t faults >"$T/boot" 2>"$T/mock.err" &
+"$MOCK" -p 64 -t faults >"$T/boot" 2>"$T/mock.err" &
 MOCK_PID=$!
 on_exit "kill -KILL $MOCK_PID 2>/dev/null"
 wait_for 20 grep -q : "$T/boot"

@@ -3,12 +3,15 @@
  * integration tests.
  *
  *   alertgen -c shrike.yaml [-o key=value]... [-n COUNT] [-H HOSTNAME] [-t MS]
- *            [-m BYTES]
+ *            [-m BYTES] [-r PER_SEC]
  *
  * Loads the config, starts every enabled output, emits COUNT distinct alerts
  * (rule "Test rule N", fields of every value type, tags; -m pads each
  * message with BYTES more characters, for size limits), prints
- * "emitted TOTAL" on stderr, then waits for a signal:
+ * "emitted TOTAL" on stderr, then waits for a signal. With -r the alerts
+ * are paced at PER_SEC a second (on a fixed schedule, so a slow moment is
+ * caught up), and "progress TOTAL" is printed on stderr about every 100 ms
+ * while emitting (the fault tests act at a given point of a stream):
  *   SIGUSR1         reopen the outputs' files (like the daemon), then emit
  *                   COUNT more alerts and print "emitted TOTAL" again;
  *   SIGTERM/SIGINT  stop the outputs, delivering everything queued
@@ -37,7 +40,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: alertgen -c FILE [-o key=value]... [-n COUNT] [-H HOSTNAME] [-t MS] "
-		"[-m BYTES]\n");
+		"[-m BYTES] [-r PER_SEC]\n");
 }
 
 static uint64_t realtime_ns(void)
@@ -48,6 +51,7 @@ static uint64_t realtime_ns(void)
 }
 
 static size_t pad_bytes; /* -m */
+static double rate;	 /* -r: alerts per second, 0 = as fast as possible */
 
 static int emit_one(struct sk_outputs *o, uint64_t n)
 {
@@ -119,6 +123,29 @@ static int emit_one(struct sk_outputs *o, uint64_t n)
 	return rc;
 }
 
+/* pace - with -r, wait until alert number `done` (0-based, counted from
+ * `start_ns` on the monotonic clock) is due, and report progress. */
+static void pace(uint64_t start_ns, uint64_t done, uint64_t total, uint64_t *last_report_ns)
+{
+	if (rate <= 0) {
+		return;
+	}
+	uint64_t due = start_ns + (uint64_t)((double)done * 1e9 / rate);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	uint64_t now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	if (now_ns - *last_report_ns >= 100000000ull) {
+		fprintf(stderr, "progress %" PRIu64 "\n", total);
+		*last_report_ns = now_ns;
+	}
+	if (due > now_ns) {
+		struct timespec ts = {.tv_sec = (time_t)(due / 1000000000ull),
+				      .tv_nsec = (long)(due % 1000000000ull)};
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *conf_path = NULL;
@@ -133,7 +160,7 @@ int main(int argc, char **argv)
 	int status = 1;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:o:n:H:t:m:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:o:n:H:t:m:r:h")) != -1) {
 		switch (c) {
 		case 'c':
 			conf_path = optarg;
@@ -156,6 +183,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			pad_bytes = (size_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'r':
+			rate = strtod(optarg, NULL);
 			break;
 		default:
 			usage();
@@ -204,7 +234,12 @@ int main(int argc, char **argv)
 
 	uint64_t total = 0;
 	for (;;) {
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		uint64_t start_ns = (uint64_t)t0.tv_sec * 1000000000ull + (uint64_t)t0.tv_nsec;
+		uint64_t last_report_ns = 0;
 		for (uint64_t i = 0; i < count; i++) {
+			pace(start_ns, i, total, &last_report_ns);
 			if (emit_one(o, total + 1) != 0) {
 				fprintf(stderr, "alertgen: out of memory\n");
 				goto out;

@@ -2,7 +2,7 @@
  * (libmicrohttpd), listening on 127.0.0.1 only.
  *
  *   http_sink -d DIR [-p PORT] [-f N] [-s STATUS] [-r SECONDS] [-w MS]
- *             [-c CERT -k KEY [-C CA]] [-n]
+ *             [-c CERT -k KEY [-C CA]] [-n] [-a FILE]
  *
  * Prints the port it listens on, then a newline, on stdout and runs until
  * SIGTERM/SIGINT. Every request is recorded in DIR as NNNNNN.hdr (the
@@ -21,6 +21,11 @@
  *                   requests without one are answered 403
  *   -n              record nothing (benchmarks: creating files is slow on
  *                   some file systems)
+ *   -a FILE         instead of the files above, append every body, as one
+ *                   line (a newline added when it lacks one), to FILE with
+ *                   one write(2) (O_APPEND): the fault tests' thousands of
+ *                   requests, read back with one pass; a sink killed and
+ *                   restarted appends to the same file
  */
 #include "config.h"
 
@@ -52,6 +57,7 @@ static const char *retry_after;
 static bool require_client_cert;
 static unsigned fail_wait_ms;
 static bool no_record;
+static int append_fd = -1; /* -a */
 static atomic_long nreq;
 
 struct req {
@@ -137,6 +143,27 @@ static void write_file(const char *name, const char *data, size_t len)
 	}
 }
 
+/* -a: body plus a newline in one write(2), so lines never interleave. */
+static void append_line(const char *body, size_t len)
+{
+	bool nl = len == 0 || body[len - 1] != '\n';
+	char *line = malloc(len + 1);
+	if (!line) {
+		fprintf(stderr, "http_sink: out of memory\n");
+		return;
+	}
+	if (len > 0) {
+		memcpy(line, body, len);
+	}
+	if (nl) {
+		line[len++] = '\n';
+	}
+	if (write(append_fd, line, len) != (ssize_t)len) {
+		fprintf(stderr, "http_sink: cannot append: %s\n", strerror(errno));
+	}
+	free(line);
+}
+
 static bool client_cert_ok(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -147,6 +174,35 @@ static bool client_cert_ok(struct MHD_Connection *c)
 	unsigned status = 0;
 	int r = gnutls_certificate_verify_peers2((gnutls_session_t)ci->tls_session, &status);
 	return r == GNUTLS_E_SUCCESS && status == 0;
+}
+
+/* The request's headers as NNNNNN.hdr (see the top). */
+static void record_headers(struct MHD_Connection *c, const char *url, const char *method,
+			   unsigned status, long n)
+{
+	char name[64];
+	char *hdr = NULL;
+	size_t hlen = 0;
+	FILE *hf = open_memstream(&hdr, &hlen);
+	if (hf) {
+		fprintf(hf, "%s %s\n", method, url);
+		MHD_get_connection_values(c, MHD_HEADER_KIND, put_header, hf);
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		fprintf(hf, "X-Sink-Status: %u\n", status);
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
+			const struct sockaddr_in *sin = (const struct sockaddr_in *)ci->client_addr;
+			fprintf(hf, "X-Sink-Peer-Port: %u\n", ntohs(sin->sin_port));
+		}
+		fprintf(hf, "X-Sink-Time: %lld\n",
+			(long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+		fclose(hf);
+		snprintf(name, sizeof(name), "%06ld.hdr", n);
+		write_file(name, hdr, hlen);
+		free(hdr);
+	}
 }
 
 static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const char *method,
@@ -178,32 +234,17 @@ static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const c
 		}
 		body = decoded;
 	}
-	char name[64];
-	snprintf(name, sizeof(name), "%06ld.body", n);
-	write_file(name, body ? body : "", body ? len : 0);
+	if (append_fd >= 0) {
+		append_line(body, len);
+	} else {
+		char name[64];
+		snprintf(name, sizeof(name), "%06ld.body", n);
+		write_file(name, body ? body : "", body ? len : 0);
+	}
 	free(decoded);
 
-	char *hdr = NULL;
-	size_t hlen = 0;
-	FILE *hf = open_memstream(&hdr, &hlen);
-	if (hf) {
-		fprintf(hf, "%s %s\n", method, url);
-		MHD_get_connection_values(c, MHD_HEADER_KIND, put_header, hf);
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		fprintf(hf, "X-Sink-Status: %u\n", status);
-		const union MHD_ConnectionInfo *ci =
-		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
-			const struct sockaddr_in *sin = (const struct sockaddr_in *)ci->client_addr;
-			fprintf(hf, "X-Sink-Peer-Port: %u\n", ntohs(sin->sin_port));
-		}
-		fprintf(hf, "X-Sink-Time: %lld\n",
-			(long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
-		fclose(hf);
-		snprintf(name, sizeof(name), "%06ld.hdr", n);
-		write_file(name, hdr, hlen);
-		free(hdr);
+	if (append_fd < 0) {
+		record_headers(c, url, method, status, n);
 	}
 
 	struct MHD_Response *resp =
@@ -269,7 +310,7 @@ int main(int argc, char **argv)
 	unsigned port = 0;
 	const char *cert = NULL, *key = NULL, *ca = NULL;
 	int c;
-	while ((c = getopt(argc, argv, "d:p:f:s:r:w:c:k:C:n")) != -1) {
+	while ((c = getopt(argc, argv, "d:p:f:s:r:w:c:k:C:na:")) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;
@@ -301,9 +342,17 @@ int main(int argc, char **argv)
 		case 'n':
 			no_record = true;
 			break;
+		case 'a':
+			append_fd = open(optarg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+			if (append_fd < 0) {
+				fprintf(stderr, "http_sink: %s: %s\n", optarg, strerror(errno));
+				return 1;
+			}
+			break;
 		default:
 			fprintf(stderr, "usage: http_sink -d DIR [-p PORT] [-f N] [-s STATUS] "
-					"[-r SECONDS] [-w MS] [-c CERT -k KEY [-C CA]] [-n]\n");
+					"[-r SECONDS] [-w MS] [-c CERT -k KEY [-C CA]] [-n] "
+					"[-a FILE]\n");
 			return 2;
 		}
 	}

@@ -63,7 +63,7 @@ fuzz: $(patsubst %,tests/fuzz/fuzz-%,$(FUZZ_TARGETS))
 .PHONY: fuzz
 clean-local: clean-local-fuzz
 clean-local-fuzz:
-	rm -rf tests/fuzz/obj tests/fuzz/fuzz-*
+	rm -rf tests/fuzz/obj tests/fuzz/fuzz-* tests/fuzz/findings
 .PHONY: clean-local-fuzz
 
 # The same targets without libFuzzer, for `make check`.

@@ -153,7 +153,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct timeval tv = {.tv_sec = 2};
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
+	/* each connection from another 127.0.x.y: one source address would run
+	 * out of ports within seconds (TIME_WAIT), and connect() slows down */
+	static uint32_t nconn;
+	struct sockaddr_in src = {.sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(0x7f000000u | (1u + nconn++ % 65000u))};
+	if (bind(s, (struct sockaddr *)&src, sizeof(src)) == 0 &&
+	    connect(s, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
 		size_t off = 0;
 		while (off < len) {
 			ssize_t w = send(s, req + off, len - off, MSG_NOSIGNAL);

@@ -154,6 +154,7 @@ for stage in $stages; do
 	fuzz)
 		rm -rf build-fuzz && mkdir build-fuzz
 		_t=$(date +%s)
+		# shellcheck disable=SC2086
 		if (cd build-fuzz && env CC=clang ../configure --enable-werror ${CONFIGURE_FLAGS:-} \
 			>configure.out 2>&1 && make -j"$jobs" fuzz >make.out 2>&1); then
 			echo "[fuzz] make fuzz: $(elapsed "$_t")"

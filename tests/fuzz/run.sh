@@ -35,6 +35,7 @@ dict_for() {
 
 n=0
 failed=0
+# shellcheck disable=SC2086 # a list of names
 set -- $targets
 echo "1..$#"
 for t in "$@"; do
@@ -58,8 +59,9 @@ for t in "$@"; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	cov=$(grep -o ' cov: [0-9]*' "$log" | tail -n 1 | sed 's/ cov: //')
 	ft=$(grep -o ' ft: [0-9]*' "$log" | tail -n 1 | sed 's/ ft: //')
-	corp=$(ls "$tmp/corpus" | wc -l)
-	found=$(ls "$out/$t" | grep -cE '^(crash|leak|timeout|oom|slow-unit)-')
+	corp=$(find "$tmp/corpus" -type f | wc -l)
+	found=$(find "$out/$t" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
+		-o -name 'oom-*' -o -name 'slow-unit-*' \) | wc -l)
 	line="fuzz-$t: ${el}s, ${execs:-0} execs, cov ${cov:-?}, ft ${ft:-?}, corpus $corp, $found finding(s)"
 	if [ "$rc" -eq 0 ] && [ "$found" -eq 0 ]; then
 		echo "ok $n - $line"

@@ -26,6 +26,9 @@ if [ "$mode" = test ]; then
 	# above for the eBPF probe); the sanitizer build needs gcc's ASan and
 	# UBSan runtimes (libasan, libubsan: build-essential's gcc has them)
 	pkgs="$pkgs clang"
+	# the fuzz stage (`make fuzz`, tests/fuzz): clang's libFuzzer, ASan and
+	# UBSan runtimes (libclang_rt.fuzzer-x86_64.a ...)
+	pkgs="$pkgs libclang-rt-14-dev"
 	# outputs_kafka.sh consumes with kcat; outputs_http.sh makes certificates with
 	# openssl; tests/tools/http_sink checks client certificates with GnuTLS.
 	pkgs="$pkgs kcat openssl libgnutls28-dev"

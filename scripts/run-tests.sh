@@ -13,6 +13,12 @@
 #   clang   VPATH build in build-clang/ with CC=clang and warnings as
 #           errors (configure --enable-werror: -Wall -Wextra -Werror ...),
 #           then `make check`. clang warns where gcc does not.
+#   fuzz    VPATH build in build-fuzz/ (CC=clang): `make fuzz` builds the
+#           libFuzzer targets (docs/fuzzing.md), then tests/fuzz/run.sh runs
+#           each for FUZZ_SECONDS (15) from a copy of its seed corpus: one
+#           test per target, failed by any crash, leak, UB or timeout (the
+#           inputs are kept in build-fuzz/tests/fuzz/findings/). Prints each
+#           target's executions and coverage.
 #   gcc     the in-tree build the README describes (./configure
 #           --enable-werror), `make check`, and `make distcheck` (one more
 #           check: its failure is one failed test).
@@ -28,7 +34,7 @@
 # distcheck every QEMU test runs on bookworm's kernel only. That keeps the
 # whole run, with the pkg stage, within the CI's time budget.
 #
-# The last line sums the three runs: "tests: N passed, N failed" (plus
+# The last line sums the runs: "tests: N passed, N failed" (plus
 # ", N skipped"); a test counts once per run, so a failure in any
 # configuration is a failure. A build that fails counts as one failed test.
 # Each stage prints its timings. The sanitizer stage, the slowest, runs
@@ -39,13 +45,14 @@
 # Run from a clone as root (it installs Debian packages). Environment:
 #   JOBS=N          parallel make jobs (default: number of CPUs)
 #   DISTCHECK=0     skip `make distcheck`
-#   STAGES="..."    the stages to run, in order (default: "san clang gcc pkg")
+#   STAGES="..."    the stages to run, in order (default: "san clang fuzz gcc pkg")
+#   FUZZ_SECONDS=N  seconds each fuzz target runs in the fuzz stage (15)
 #   CONFIGURE_FLAGS extra configure flags for every stage
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 jobs=${JOBS:-$(nproc)}
-stages=${STAGES:-san clang gcc pkg}
+stages=${STAGES:-san clang fuzz gcc pkg}
 # the tests of the pkg stage, which need the packages it builds
 pkg_tests="tests/deploy/packages.sh tests/deploy/image.sh"
 status=0
@@ -142,6 +149,34 @@ for stage in $stages; do
 		if build clang build-clang env CC=clang ../configure; then
 			SK_KMOD_SUITES=${SK_KMOD_SUITES:-bullseye bookworm} check clang build-clang
 			add_counts build-clang/test-suite.log
+		fi
+		;;
+	fuzz)
+		rm -rf build-fuzz && mkdir build-fuzz
+		_t=$(date +%s)
+		# shellcheck disable=SC2086
+		if (cd build-fuzz && env CC=clang ../configure --enable-werror ${CONFIGURE_FLAGS:-} \
+			>configure.out 2>&1 && make -j"$jobs" fuzz >make.out 2>&1); then
+			echo "[fuzz] make fuzz: $(elapsed "$_t")"
+			_t=$(date +%s)
+			(cd build-fuzz && ../tests/fuzz/run.sh -t "${FUZZ_SECONDS:-15}") >build-fuzz/fuzz.out 2>&1
+			grep -E '^(ok|not ok|#)' build-fuzz/fuzz.out
+			_p=$(grep -c '^ok ' build-fuzz/fuzz.out)
+			_f=$(grep -c '^not ok ' build-fuzz/fuzz.out)
+			if [ $((_p + _f)) -eq 0 ]; then
+				tail -n 20 build-fuzz/fuzz.out
+				_f=1 # run.sh itself failed
+			fi
+			echo "  build-fuzz/fuzz.out: $_p passed, $_f failed, 0 skipped"
+			npass=$((npass + _p))
+			nfail=$((nfail + _f))
+			[ "$_f" -eq 0 ] || status=1
+			echo "[fuzz] targets run: $(elapsed "$_t")"
+		else
+			tail -n 40 build-fuzz/configure.out build-fuzz/make.out 2>/dev/null
+			echo "[fuzz] build FAILED: counted as 1 failed test"
+			nfail=$((nfail + 1))
+			status=1
 		fi
 		;;
 	san)

@@ -22,9 +22,9 @@ tests_plugins_ticker_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS) -rpath $(abs_
 
 # Daemon-level rules tests (the ticker source keeps events flowing).
 TESTS += tests/integration/rules_reload.sh tests/integration/rules_config.sh \
-	tests/integration/faults_reload.sh
+	tests/integration/faults_reload.sh tests/integration/faults_disk.sh
 EXTRA_DIST += tests/integration/rules_reload.sh tests/integration/rules_config.sh \
-	tests/integration/faults_reload.sh
+	tests/integration/faults_reload.sh tests/integration/faults_disk.sh
 
 # The rules benchmark on a replayed syscall capture (prints figures, never
 # fails on time): bench/rules_replay.sh [BUILDDIR] [RUNS].

@@ -49,17 +49,38 @@ static void log_includes(const struct sk_conf *c)
 	}
 }
 
-/* reload - why: what asked for it, for the log ("SIGHUP"). */
-static void reload(struct daemon *d, const char *why)
+/* reload - why: what asked for it, for the log ("SIGHUP"); from_watch:
+ * watch_config_files asked, so the files must also look quiet. */
+static void reload(struct daemon *d, const char *why, bool from_watch)
 {
 	char err[ERRLEN] = "";
 	struct sk_conf *nc = NULL;
 	struct runtime rt;
 	SK_NOTICE("%s: reloading the configuration", why);
 	sk_notify_reloading();
+	if (sk_watch_busy(d->watch, false, from_watch)) {
+		SK_NOTICE("%s: a configuration or rules file is being written; reloading once the "
+			  "files are quiet",
+			  why);
+		sk_notify_ready("reload postponed: files still changing");
+		return;
+	}
 	int r = rt_load_conf(d->opts, &nc, err, sizeof(err));
 	if (r == 0) {
 		r = rt_build(d, nc, true, &rt, err, sizeof(err));
+	}
+	if (r == 0 && sk_watch_busy(d->watch, true, from_watch)) {
+		/* A file changed while it was being read: what was read may be
+		 * half of it (a writer that truncated it and has not written
+		 * yet reads as an empty rules file, which loads fine and matches
+		 * nothing). Throw the build away; the watch reloads once the
+		 * files are quiet again. */
+		SK_NOTICE("%s: a configuration or rules file changed while it was read; reloading "
+			  "again once the files are quiet",
+			  why);
+		rt_free(&rt);
+		sk_notify_ready("reload postponed: files still changing");
+		return;
 	}
 	if (r == 0) {
 		r = sk_outputs_start(rt.outputs, err, sizeof(err));
@@ -97,7 +118,7 @@ static void watch_update(struct daemon *d);
 static void on_files_changed(void *arg)
 {
 	struct daemon *d = arg;
-	reload(d, "a configuration or rules file changed (watch_config_files)");
+	reload(d, "a configuration or rules file changed (watch_config_files)", true);
 	watch_update(d); /* the set of files may have changed */
 }
 
@@ -162,7 +183,7 @@ static void on_signal(struct sk_loop *loop, int signo, void *arg)
 		sk_loop_stop(loop);
 		break;
 	case SIGHUP:
-		reload(d, "SIGHUP");
+		reload(d, "SIGHUP", false);
 		watch_update(d); /* the set of files may have changed */
 		break;
 	case SIGUSR1:

@@ -6,24 +6,31 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <dirent.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "watch.h"
 
+/* IN_MODIFY too: a writer that truncates a file (open with O_TRUNC) and
+ * writes it later must be seen at the truncation, or a reload that reads
+ * the file in between takes the empty file for the new rules. */
 #define DIR_EVENTS                                                                                 \
-	(IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF |   \
-	 IN_MOVE_SELF)
+	(IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |         \
+	 IN_DELETE_SELF | IN_MOVE_SELF)
 
 /* One watched directory. */
 struct wdir {
 	int wd;
+	int dirfd;     /* O_PATH descriptor of the directory, for fstatat */
 	bool all_yaml; /* every *.yaml / *.yml name in it counts */
 	char **names;  /* and these names */
 	size_t nnames;
@@ -33,6 +40,8 @@ struct sk_watch {
 	struct sk_loop *loop;
 	int fd;
 	int timer; /* the settle timer's id, -1 when none runs */
+	bool writing;	   /* a watched file was modified and not closed since */
+	unsigned postponed; /* reloads put off in a row (sk_watch_busy) */
 	sk_watch_cb cb;
 	void *arg;
 	struct wdir *dirs;
@@ -46,16 +55,33 @@ static bool is_yaml_name(const char *name)
 	       (len > 4 && strcmp(name + len - 4, ".yml") == 0);
 }
 
+/* dirs_free - forget n entries of dirs; an entry whose watch descriptor
+ * is not in keep (the new set) stops being watched. */
+static void dirs_free(struct sk_watch *w, struct wdir *dirs, size_t n, const struct wdir *keep,
+		      size_t nkeep)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool kept = false;
+		for (size_t k = 0; k < nkeep && !kept; k++) {
+			kept = keep[k].wd == dirs[i].wd;
+		}
+		if (!kept) {
+			inotify_rm_watch(w->fd, dirs[i].wd);
+		}
+		if (dirs[i].dirfd >= 0) {
+			close(dirs[i].dirfd);
+		}
+		for (size_t k = 0; k < dirs[i].nnames; k++) {
+			free(dirs[i].names[k]);
+		}
+		free(dirs[i].names);
+	}
+	free(dirs);
+}
+
 static void dirs_clear(struct sk_watch *w)
 {
-	for (size_t i = 0; i < w->ndirs; i++) {
-		inotify_rm_watch(w->fd, w->dirs[i].wd);
-		for (size_t k = 0; k < w->dirs[i].nnames; k++) {
-			free(w->dirs[i].names[k]);
-		}
-		free(w->dirs[i].names);
-	}
-	free(w->dirs);
+	dirs_free(w, w->dirs, w->ndirs, NULL, 0);
 	w->dirs = NULL;
 	w->ndirs = 0;
 }
@@ -88,7 +114,8 @@ static int add_dir(struct sk_watch *w, const char *dir, const char *name)
 		}
 		w->dirs = dirs;
 		d = &w->dirs[w->ndirs++];
-		*d = (struct wdir){.wd = wd};
+		*d = (struct wdir){.wd = wd,
+				   .dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)};
 	}
 	if (!name) {
 		d->all_yaml = true;
@@ -138,17 +165,22 @@ static int add_path(struct sk_watch *w, const char *path)
 
 int sk_watch_set(struct sk_watch *w, const char *const *paths, size_t n)
 {
-	dirs_clear(w);
-	for (size_t i = 0; i < n; i++) {
-		if (!paths[i]) {
-			continue;
-		}
-		int rc = add_path(w, paths[i]);
-		if (rc < 0) {
-			return rc;
+	/* A directory watched before keeps its watch descriptor (inotify
+	 * gives the same one back): removing and adding it again would make
+	 * the events already queued under the old descriptor unknown, and a
+	 * change made during a reload would go unseen. */
+	struct wdir *old = w->dirs;
+	size_t nold = w->ndirs;
+	int rc = 0;
+	w->dirs = NULL;
+	w->ndirs = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (paths[i]) {
+			rc = add_path(w, paths[i]);
 		}
 	}
-	return 0;
+	dirs_free(w, old, nold, w->dirs, w->ndirs);
+	return rc;
 }
 
 static void settled(struct sk_loop *loop, void *arg)
@@ -199,13 +231,13 @@ static bool matters(const struct sk_watch *w, const struct inotify_event *ev)
 	return false;
 }
 
-static void on_readable(struct sk_loop *loop, int fd, uint32_t events, void *arg)
+/* drain - read every pending inotify event; whether one of them matters. */
+static bool drain(struct sk_watch *w)
 {
-	struct sk_watch *w = arg;
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool hit = false;
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		ssize_t n = read(w->fd, buf, sizeof(buf));
 		if (n <= 0) {
 			break; /* EAGAIN: all read */
 		}
@@ -215,13 +247,113 @@ static void on_readable(struct sk_loop *loop, int fd, uint32_t events, void *arg
 				SK_DEBUG("watch_config_files: %s changed",
 					 ev->len > 0 ? ev->name : "a watched directory");
 				hit = true;
+				/* Created or modified: a writer has it open
+				 * (truncated, half written) until it closes it. */
+				if (ev->mask & (IN_MODIFY | IN_CREATE)) {
+					w->writing = true;
+				} else if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE |
+						       IN_MOVED_FROM)) {
+					w->writing = false;
+				}
 			}
 			p += sizeof(*ev) + ev->len;
 		}
 	}
-	if (hit) {
+	return hit;
+}
+
+static void on_readable(struct sk_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct sk_watch *w = arg;
+	if (drain(w)) {
 		changed(w);
 	}
+	(void)loop;
+	(void)fd;
+	(void)events;
+}
+
+/* fresh - whether the file `name` in `d` changed (its ctime) less than
+ * SK_WATCH_SETTLE_MS ago. The inode changes before inotify hears of it (a
+ * truncation is queued after the size is cut), so a reader can see a
+ * truncated file before its event: the timestamp closes that window. */
+static bool fresh(const struct wdir *d, const char *name, int64_t now_ns)
+{
+	struct stat st;
+	if (d->dirfd < 0 || fstatat(d->dirfd, name, &st, 0) != 0) {
+		return false;
+	}
+	int64_t c = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+	return now_ns - c < (int64_t)SK_WATCH_SETTLE_MS * 1000000;
+}
+
+/* recent - whether a watched file changed within the settle time. */
+static bool recent(const struct sk_watch *w)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	for (size_t i = 0; i < w->ndirs; i++) {
+		const struct wdir *d = &w->dirs[i];
+		for (size_t k = 0; k < d->nnames; k++) {
+			if (fresh(d, d->names[k], now)) {
+				return true;
+			}
+		}
+		if (!d->all_yaml || d->dirfd < 0) {
+			continue;
+		}
+		int fd = openat(d->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!dir) {
+			if (fd >= 0) {
+				close(fd);
+			}
+			continue;
+		}
+		bool hit = false;
+		for (struct dirent *e = readdir(dir); e && !hit; e = readdir(dir)) {
+			hit = is_yaml_name(e->d_name) && fresh(d, e->d_name, now);
+		}
+		closedir(dir);
+		if (hit) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool sk_watch_busy(struct sk_watch *w, bool any_change, bool quiet)
+{
+	if (!w) {
+		return false;
+	}
+	bool hit = drain(w);
+	if (!w->writing && !(any_change && hit) && !(quiet && recent(w))) {
+		w->postponed = 0;
+		return false;
+	}
+	if (w->postponed >= SK_WATCH_MAX_POSTPONE) {
+		SK_WARN("watch_config_files: a watched file has stayed open for writing for %u ms; "
+			"reloading anyway",
+			SK_WATCH_MAX_POSTPONE * SK_WATCH_SETTLE_MS);
+		w->postponed = 0;
+		w->writing = false;
+		return false;
+	}
+	w->postponed++;
+	if (w->timer >= 0) {
+		sk_loop_del_timer(w->loop, w->timer);
+	}
+	int id = sk_loop_add_timer(w->loop, SK_WATCH_SETTLE_MS, settled, w);
+	w->timer = id < 0 ? -1 : id;
+	if (id < 0) {
+		SK_WARN("watch_config_files: cannot start a timer (%s); reloading now",
+			strerror(-id));
+		w->postponed = 0;
+		return false;
+	}
+	return true;
 }
 
 struct sk_watch *sk_watch_create(struct sk_loop *loop, sk_watch_cb cb, void *arg)

@@ -10,6 +10,7 @@
 #ifndef SK_CORE_WATCH_H
 #define SK_CORE_WATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "loop.h"
@@ -33,6 +34,28 @@ struct sk_watch *sk_watch_create(struct sk_loop *loop, sk_watch_cb cb, void *arg
  * whose directory does not exist cannot be watched: it is skipped with a
  * debug message. Returns 0 or -errno (the set is then partial). */
 int sk_watch_set(struct sk_watch *w, const char *const *paths, size_t n);
+
+/* How many settle periods a reload waits at most for a writer to close a
+ * watched file it modified (a file held open for writing forever must not
+ * stop reloads for good). */
+#define SK_WATCH_MAX_POSTPONE 10
+
+/* sk_watch_busy - whether a reload should be put off because the watched
+ * files are not quiet: a file was modified and not closed yet (a writer
+ * that truncated it and has not finished: reading it now gives half a file,
+ * or an empty rules file that loads fine and matches nothing), or, with
+ * any_change, anything changed since the last call. A reload calls it with
+ * false before it reads the files (the changes so far are then covered by
+ * what it reads) and with true after it built the new runtime and before
+ * it installs it (a change during the read makes the build suspect). With
+ * quiet (a reload the watch itself asked for), a watched file whose ctime is
+ * less than SK_WATCH_SETTLE_MS old counts as not quiet too: the kernel
+ * changes a file before it queues the event, so a truncation can be read
+ * before inotify reports it. When
+ * true, the settle timer is (re)started so the callback comes again once
+ * the files are quiet; after SK_WATCH_MAX_POSTPONE put-offs in a row it
+ * returns false (with a warning). False for NULL. Loop thread only. */
+bool sk_watch_busy(struct sk_watch *w, bool any_change, bool quiet);
 
 /* sk_watch_destroy - stop watching and free; NULL ok. */
 void sk_watch_destroy(struct sk_watch *w);

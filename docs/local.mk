@@ -15,3 +15,4 @@ EXTRA_DIST += docs/kubernetes.md
 EXTRA_DIST += docs/install.md
 EXTRA_DIST += docs/security.md
 EXTRA_DIST += docs/fuzzing.md
+EXTRA_DIST += docs/faults-local.md

@@ -58,6 +58,7 @@ struct file_inst {
 	char partial_uuid[40];
 	size_t partial_done;
 	int last_errno; /* last logged error, to log each problem once */
+	int fail_errno; /* the last write's error, for last_error() */
 };
 
 /* why - strerror(), but ELOOP from O_NOFOLLOW said plainly. */
@@ -70,6 +71,7 @@ static const char *why(int err)
 
 static void log_once(struct file_inst *f, int err, int level, const char *what)
 {
+	f->fail_errno = err;
 	if (f->last_errno == err) {
 		return;
 	}
@@ -243,9 +245,18 @@ static int file_reopen(void *inst)
 	return SK_OK;
 }
 
+/* file_last_error - why the last write failed, so the core's retry and
+ * retry_budget lines name it (ENOSPC: "No space left on device"). */
+static const char *file_last_error(void *inst)
+{
+	const struct file_inst *f = inst;
+	return f->fail_errno != 0 ? why(f->fail_errno) : NULL;
+}
+
 SK_PLUGIN_OPS(sk_output_ops, file_output_ops, .write = file_write, .reopen = file_reopen);
 SK_PLUGIN_DEFINE(.name = "file", .version = "1.0.0",
 		 .description = "Appends alerts to a file, one per line",
 		 .contact = "https://github.com/shrike-security/shrike", .params = file_params,
 		 .config_size = sizeof(struct file_conf), .init = file_init,
-		 .destroy = file_destroy, .output = &file_output_ops);
+		 .destroy = file_destroy, .last_error = file_last_error,
+		 .output = &file_output_ops);

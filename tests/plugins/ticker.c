@@ -3,8 +3,9 @@
  * "ticker" that runs until stopped, for tests that need events to keep
  * flowing (rules reloaded on SIGHUP) and for the rules benchmark.
  *
- * Configuration: period (default 5ms; 0 = as fast as the host takes them)
- * and count (events to produce before SK_EOF; 0 = no end). Non-empty open
+ * Configuration: period (default 5ms; 0 = as fast as the host takes them),
+ * per_tick (events per period, default 1: period 1ms with per_tick 5 gives
+ * 5,000 events/s) and count (events to produce before SK_EOF; 0 = no end). Non-empty open
  * parameters override count. With a period, open() returns a timerfd and
  * every expiry yields one event; without, the host calls next_batch() in a
  * loop and gets 256 events each time.
@@ -41,6 +42,7 @@
 
 struct ticker_conf {
 	uint64_t period_ms;
+	uint64_t per_tick;
 	uint64_t count;
 };
 
@@ -50,6 +52,11 @@ static const struct sk_param ticker_params[] = {
      .def = "5ms",
      .offset = offsetof(struct ticker_conf, period_ms),
      .desc = "time between events; 0: as fast as the host takes them"},
+    {.name = "per_tick",
+     .type = SK_PARAM_UINT,
+     .def = "1",
+     .offset = offsetof(struct ticker_conf, per_tick),
+     .desc = "events per period"},
     {.name = "count",
      .type = SK_PARAM_UINT,
      .def = "0",
@@ -196,7 +203,7 @@ static int ticker_next_batch(void *p, const struct sk_evt_hdr *const **ret_evs, 
 		uint64_t exp = 0;
 		ssize_t r = read(t->tfd, &exp, sizeof(exp));
 		if (r == (ssize_t)sizeof(exp)) {
-			t->owed += exp;
+			t->owed += exp * (t->conf->per_tick ? t->conf->per_tick : 1);
 		} else if (r < 0 && errno != EAGAIN && errno != EINTR) {
 			snprintf(err, errlen, "timerfd read: %s", strerror(errno));
 			return SK_ERR;

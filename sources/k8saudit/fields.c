@@ -381,7 +381,10 @@ static int hexval(char c)
 /* Percent-decoding of a query component ('+' is a space). */
 static int push_decoded(struct k8s_fields *f, const char *s, size_t len)
 {
+	/* tmp[0] set: gcc -O1 warns that tmp "may be used uninitialized"
+	 * when len is 0 and strnlen() and push_copy() get it unwritten */
 	char tmp[1024];
+	tmp[0] = '\0';
 	char *out = len < sizeof(tmp) ? tmp : malloc(len + 1);
 	if (out == NULL) {
 		return -ENOMEM;

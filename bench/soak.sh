@@ -111,7 +111,7 @@ metrics:
   include_empty_values: true
 EOF
 }
-printf '%s\n' "- list: soak_extra" "  items: [soak_a]" >"$T/local_rules.yaml"
+echo "# the soak's own rules: a rule comes and goes at every other reload" >"$T/local_rules.yaml"
 
 # start_daemon LOG - the daemon on $T/soak.yaml; waits for the probe
 start_daemon() {
@@ -232,9 +232,9 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		if [ $((reloads % 2)) = 1 ]; then
 			# every other reload changes the rules: a rule comes or goes
 			if grep -q "Soak rule" "$T/local_rules.yaml"; then
-				printf '%s\n' "- list: soak_extra" "  items: [soak_a]" >"$T/local_rules.yaml"
+				echo "# the soak's own rules: a rule comes and goes at every other reload" >"$T/local_rules.yaml"
 			else
-				printf '%s\n' "- list: soak_extra" "  items: [soak_a]" "- rule: Soak rule" \
+				printf '%s\n' "- rule: Soak rule" \
 					"  desc: a rule that comes and goes" \
 					"  condition: evt.type = openat and fd.name = /soak/none" \
 					"  output: soak %proc.name" "  priority: INFO" >"$T/local_rules.yaml"

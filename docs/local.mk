@@ -16,3 +16,4 @@ EXTRA_DIST += docs/install.md
 EXTRA_DIST += docs/security.md
 EXTRA_DIST += docs/fuzzing.md
 EXTRA_DIST += docs/faults-local.md
+EXTRA_DIST += docs/soak.md docs/soak.png

@@ -14,3 +14,4 @@ EXTRA_DIST += docs/metrics-dashboard.png
 EXTRA_DIST += docs/kubernetes.md
 EXTRA_DIST += docs/install.md
 EXTRA_DIST += docs/security.md
+EXTRA_DIST += docs/static-checks.md

@@ -43,6 +43,7 @@
 #   DISTCHECK=0     skip `make distcheck`
 #   STAGES="..."    the stages to run, in order (default: "san clang gcc pkg")
 #   CONFIGURE_FLAGS extra configure flags for every stage
+#   STATIC_CHECK=1  run `make static-check` in the gcc stage
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
@@ -192,7 +193,9 @@ for stage in $stages; do
 	gcc)
 		if build gcc . ./configure; then
 			check gcc .
-			static_check
+			# off until it fits its 3 minutes and is clean
+			# (docs/static-checks.md): STATIC_CHECK=1 runs it
+			[ "${STATIC_CHECK:-0}" = 1 ] && static_check
 			dc_failed=0
 			if [ "${DISTCHECK:-1}" != 0 ]; then
 				t_dc=$(date +%s)

@@ -30,9 +30,9 @@ core_libshrike_la_LIBADD = common/libskcommon.la common/libskmhd.la $(YAML_LIBS)
 
 bin_PROGRAMS += shrike
 shrike_SOURCES = core/main.c
-shrike_CFLAGS = $(AM_CFLAGS)
+shrike_CFLAGS = $(AM_CFLAGS) $(SK_PIE_CFLAGS)
 shrike_LDADD = core/libshrike.la
-shrike_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
+shrike_LDFLAGS = $(AM_LDFLAGS) $(SK_PIE_LDFLAGS) -export-dynamic
 
 if HAVE_CMOCKA
 check_PROGRAMS += core/capture_test

@@ -138,7 +138,7 @@ static void copy_alert(struct arena *a, struct sk_alert *al, const struct sk_ale
 	    arena_alloc(a, nuniq * sizeof(*fields), alignof(struct sk_alert_field));
 	for (size_t i = 0; i < nuniq; i++) {
 		const struct sk_alert_field *src = &in->fields[order[i]];
-		struct sk_alert_field scratch;
+		struct sk_alert_field scratch = {0};
 		struct sk_alert_field *dst = fields ? &fields[i] : &scratch;
 		dst->name = arena_cstr(a, src->name ? src->name : "");
 		copy_value(a, &dst->value, &src->value);

@@ -17,3 +17,4 @@ EXTRA_DIST += docs/security.md
 EXTRA_DIST += docs/fuzzing.md
 EXTRA_DIST += docs/faults-local.md
 EXTRA_DIST += docs/soak.md docs/soak.png
+EXTRA_DIST += docs/static-checks.md

@@ -5,18 +5,18 @@
 pkgplugin_LTLIBRARIES += outputs/stdout.la
 outputs_stdout_la_SOURCES = outputs/stdout/stdout.c
 outputs_stdout_la_CPPFLAGS = -I$(top_srcdir)/include
-outputs_stdout_la_LDFLAGS = $(SK_MODULE_FLAGS)
+outputs_stdout_la_LDFLAGS = $(SK_HARDEN_LDFLAGS) $(SK_MODULE_FLAGS)
 
 pkgplugin_LTLIBRARIES += outputs/file.la
 outputs_file_la_SOURCES = outputs/file/file.c
 outputs_file_la_CPPFLAGS = -I$(top_srcdir)/include
-outputs_file_la_LDFLAGS = $(SK_MODULE_FLAGS)
+outputs_file_la_LDFLAGS = $(SK_HARDEN_LDFLAGS) $(SK_MODULE_FLAGS)
 
 pkgplugin_LTLIBRARIES += outputs/syslog.la
 outputs_syslog_la_SOURCES = outputs/syslog/syslog.c outputs/syslog/syslog_conf.c \
 	outputs/syslog/syslog_format.c outputs/syslog/syslog_conf.h outputs/syslog/syslog_format.h
 outputs_syslog_la_CPPFLAGS = -I$(top_srcdir)/include
-outputs_syslog_la_LDFLAGS = $(SK_MODULE_FLAGS)
+outputs_syslog_la_LDFLAGS = $(SK_HARDEN_LDFLAGS) $(SK_MODULE_FLAGS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += outputs/syslog/syslog_format_test
@@ -36,7 +36,7 @@ outputs_program_la_SOURCES = outputs/program/program.c outputs/program/program_p
 	outputs/program/program_pending.h
 outputs_program_la_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
 outputs_program_la_LIBADD = common/libskcommon.la
-outputs_program_la_LDFLAGS = $(SK_MODULE_FLAGS)
+outputs_program_la_LDFLAGS = $(SK_HARDEN_LDFLAGS) $(SK_MODULE_FLAGS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += outputs/program/program_pending_test
@@ -77,7 +77,7 @@ outputs_kafka_la_SOURCES = outputs/kafka/kafka.c outputs/kafka/kafka_conf.c \
 outputs_kafka_la_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
 outputs_kafka_la_CFLAGS = $(AM_CFLAGS) $(RDKAFKA_CFLAGS)
 outputs_kafka_la_LIBADD = common/libskcommon.la $(RDKAFKA_LIBS)
-outputs_kafka_la_LDFLAGS = $(SK_MODULE_FLAGS)
+outputs_kafka_la_LDFLAGS = $(SK_HARDEN_LDFLAGS) $(SK_MODULE_FLAGS)
 
 check_PROGRAMS += tests/tools/kafka_mock
 tests_tools_kafka_mock_SOURCES = tests/tools/kafka_mock.c
@@ -113,7 +113,7 @@ outputs_http_la_SOURCES = outputs/http/http.c outputs/http/http_conf.c \
 outputs_http_la_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)
 outputs_http_la_CFLAGS = $(AM_CFLAGS) $(LIBCURL_CFLAGS) $(ZLIB_CFLAGS) $(PTHREAD_CFLAGS)
 outputs_http_la_LIBADD = common/libskcommon.la $(LIBCURL_LIBS) $(ZLIB_LIBS) $(PTHREAD_LIBS)
-outputs_http_la_LDFLAGS = $(SK_MODULE_FLAGS)
+outputs_http_la_LDFLAGS = $(SK_HARDEN_LDFLAGS) $(SK_MODULE_FLAGS)
 
 if BUILD_PLUGIN_K8SAUDIT
 check_PROGRAMS += tests/tools/http_sink

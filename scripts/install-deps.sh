@@ -77,6 +77,11 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs groff-base"
 	# the Debian packages (scripts/build-debs.sh) and their tests
 	pkgs="$pkgs debhelper dh-dkms lintian dpkg-dev"
+	# `make static-check` (scripts/static-check.sh): cppcheck, and
+	# clang-tidy 14 (the clang-tidy package has clang-tidy and
+	# run-clang-tidy); tests/integration/hardening.sh: hardening-check
+	# (devscripts)
+	pkgs="$pkgs cppcheck clang-tidy devscripts"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -21,7 +21,9 @@ AM_TESTS_ENVIRONMENT = \
 	SHRIKE='$(abs_top_builddir)/shrike'; export SHRIKE; \
 	SK_TEST_PLUGINS_DIR='$(abs_top_builddir)/tests/plugins.d'; export SK_TEST_PLUGINS_DIR; \
 	SK_FIXTURES='$(abs_top_srcdir)/tests/fixtures'; export SK_FIXTURES; \
-	CC='$(CC)'; export CC; CXX='$(CXX)'; export CXX;
+	CC='$(CC)'; export CC; CXX='$(CXX)'; export CXX; \
+	SK_HARDENING='$(SK_HARDENING)'; export SK_HARDENING; \
+	SK_FORTIFY='$(SK_FORTIFY)'; export SK_FORTIFY;
 
 EXTRA_DIST += tests/run-test.sh tests/lib.sh tests/lsan.supp tests/plugin_metric.h
 
@@ -65,3 +67,8 @@ EXTRA_DIST += tests/integration/cli.sh tests/integration/daemon_signals.sh \
 	tests/integration/config_files.sh tests/integration/host_root.sh \
 	tests/integration/privs_caps.sh tests/integration/privs_files.sh \
 	tests/integration/privs_program.sh
+
+# The daemon's and the plugins' hardening (m4/sk_hardening.m4):
+# hardening-check and readelf on the built objects.
+TESTS += tests/integration/hardening.sh
+EXTRA_DIST += tests/integration/hardening.sh

@@ -850,7 +850,7 @@ int sk_rules_load_rule(struct sk_rules *r, const struct sk_cfg_node *item)
 		}
 		for (size_t i = 0; i < item->n; i++) {
 			const char *k = item->keys[i];
-			if (strcmp(k, "rule") && strcmp(k, "append") && !sk_rules_in_set(app, k) &&
+			if (strcmp(k, "rule") != 0 && strcmp(k, "append") != 0 && !sk_rules_in_set(app, k) &&
 			    sk_rules_in_set(rule_keys, k)) {
 				sk_rules_ndiag(
 				    r, SK_RULES_ERROR, item->key_nodes[i],

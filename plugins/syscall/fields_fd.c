@@ -316,7 +316,7 @@ static bool fdlist_item(const struct sk_fd *fd, int64_t num, unsigned id, struct
 		}
 		sk_sbuf_add(b, txt,
 			    (size_t)snprintf(txt, sizeof(txt), "%u",
-					     id == FX_FDLIST_CPORTS ? fd->cport : fd->sport));
+					     (unsigned)(id == FX_FDLIST_CPORTS ? fd->cport : fd->sport)));
 		return true;
 	default:
 		return false;

@@ -350,7 +350,7 @@ static void test_learnt_while_recording(void **state)
 	/* the replayed users answer for that root without any file */
 	assert_ptr_equal(sk_state_userdb(&b->st, d, 6, true), sk_state_userdb_of(&b->st, key));
 
-	write(pfd[1], "x", 1);
+	assert_int_equal(write(pfd[1], "x", 1), 1);
 	close(pfd[1]);
 	waitpid(child, NULL, 0);
 	destroy(a);

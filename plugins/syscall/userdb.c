@@ -40,6 +40,8 @@ static char *read_whole(const char *root, const char *rel)
 			buf = nb;
 			cap *= 2;
 		}
+		/* the loop runs while buf != NULL: a failed realloc breaks out */
+		/* cppcheck-suppress nullPointerArithmeticRedundantCheck */
 		size_t r = fread(buf + len, 1, cap - 1 - len, f);
 		len += r;
 		if (r == 0) {

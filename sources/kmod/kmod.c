@@ -71,10 +71,10 @@ static int metrics_make(struct kmod *k)
 	for (size_t i = 0; r >= 0 && i < KM_M_NTOTALS; i++) {
 		r = sk_mtab_add(&k->mt, "%s", km_totals[i]);
 	}
-	for (unsigned i = 0; i < k->ndevs; i++) {
-		cpus[i] = k->devs[i].cpu;
-	}
 	if (r >= 0) {
+		for (unsigned i = 0; i < k->ndevs; i++) {
+			cpus[i] = k->devs[i].cpu;
+		}
 		r = sk_mtab_add_cpus(&k->mt, cpus, k->ndevs);
 	}
 	free(cpus);
@@ -274,6 +274,9 @@ static int km_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 	if (k->ndevs == 0) {
 		return SK_EOF;
 	}
+	/* the ring to start the next batch with, fixed before the host's
+	 * log() below is called */
+	const int next_dev = (int)(((unsigned)k->next_dev + 1) % k->ndevs);
 	while (read(k->tfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks)) {
 	}
 	/* the host is done with the previous batch */
@@ -306,7 +309,7 @@ static int km_next_batch(void *inst, const struct sk_evt_hdr *const **ret_evs, s
 		       corrupt - k->warned_corrupt);
 		k->warned_corrupt = corrupt;
 	}
-	k->next_dev = (k->next_dev + 1) % (int)k->ndevs;
+	k->next_dev = next_dev;
 	if (n == 0) {
 		uint64_t next = k->poll_ns * 2;
 		set_poll(k, next > KM_POLL_MAX_NS ? KM_POLL_MAX_NS : next);

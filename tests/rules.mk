@@ -21,8 +21,8 @@ tests_plugins_ticker_la_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include
 tests_plugins_ticker_la_LDFLAGS = $(AM_LDFLAGS) $(SK_MODULE_FLAGS) -rpath $(abs_builddir)
 
 # Daemon-level rules tests (the ticker source keeps events flowing).
-TESTS += tests/integration/rules_reload.sh tests/integration/rules_config.sh \
-	tests/integration/faults_reload.sh tests/integration/faults_disk.sh
+TESTS += tests/integration/rules_reload.sh tests/integration/rules_config.sh
+SK_FAULT_TESTS += tests/integration/faults_reload.sh tests/integration/faults_disk.sh
 EXTRA_DIST += tests/integration/rules_reload.sh tests/integration/rules_config.sh \
 	tests/integration/faults_reload.sh tests/integration/faults_disk.sh
 

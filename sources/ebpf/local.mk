@@ -74,12 +74,13 @@ tests_tools_capdump_SOURCES = tests/tools/capdump.c tests/tools/evtfmt.c tests/t
 # Debian kernels in QEMU and on the host's kernel.
 check_PROGRAMS += tests/ebpf/sysprobe
 tests_ebpf_sysprobe_SOURCES = tests/ebpf/sysprobe.c
-SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh tests/ebpf/drops_flood.sh \
+SK_EBPF_TESTS = tests/ebpf/capture.sh tests/ebpf/drops.sh \
 	tests/ebpf/kernels.sh \
 	tests/ebpf/privileges.sh tests/ebpf/rules_filter.sh tests/ebpf/replay_alerts.sh \
 	tests/ebpf/ia32.sh tests/ebpf/metrics.sh
 TESTS += $(SK_EBPF_TESTS)
-EXTRA_DIST += $(SK_EBPF_TESTS)
+SK_FAULT_TESTS += tests/ebpf/drops_flood.sh
+EXTRA_DIST += $(SK_EBPF_TESTS) tests/ebpf/drops_flood.sh
 # tests/ebpf/ia32.sh builds this with gcc -m32 -static when it runs; the
 # tests' shared helpers (vm_lib.sh: the kernels in QEMU)
 EXTRA_DIST += tests/ebpf/ia32prog.c tests/ebpf/lib.sh tests/ebpf/vm_lib.sh tests/lib/debian.sh \

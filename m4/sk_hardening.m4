@@ -8,7 +8,8 @@ dnl   is left out) and substituted as:
 dnl     SK_HARDEN_CFLAGS   every C object (Makefile.am's AM_CFLAGS):
 dnl                        -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 (or 2),
 dnl                        -fstack-protector-strong, -fstack-clash-protection,
-dnl                        -fcf-protection, -Wformat -Wformat-security
+dnl                        -fcf-protection, -Wformat -Wformat-security,
+dnl                        -grecord-gcc-switches
 dnl     SK_HARDEN_LDFLAGS  every link, programs and modules: -Wl,-z,relro
 dnl                        -Wl,-z,now (full RELRO)
 dnl     SK_PIE_CFLAGS      the daemon's own objects: -fPIE
@@ -85,8 +86,12 @@ AC_DEFUN([SK_HARDENING], [
         SK_HARDEN_TRY([SK_HARDEN_CFLAGS], [-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2])
         AS_IF([test "x$SK_HARDEN_CFLAGS" != x], [SK_FORTIFY=2],
           [SK_FORTIFY="none (the compiler refuses it)"])])])
+    dnl -grecord-gcc-switches: the flags in the debug information's
+    dnl producer string (gcc's default; clang's only with it), so that
+    dnl hardening.sh can show a module with nothing to protect was built
+    dnl with the stack protector all the same
     for sk_flag in -fstack-protector-strong -fstack-clash-protection -fcf-protection \
-        "-Wformat -Wformat-security"; do
+        "-Wformat -Wformat-security" -grecord-gcc-switches; do
       SK_HARDEN_TRY([SK_HARDEN_CFLAGS], [$sk_flag])
     done
     SK_HARDEN_TRY([SK_HARDEN_LDFLAGS], [-Wl,-z,relro -Wl,-z,now], [-Wl,-z,relro -Wl,-z,now])

@@ -5,12 +5,12 @@
 SK_FAULTS_NET_TESTS = tests/faults/faults_kafka.sh tests/faults/faults_http.sh \
 	tests/faults/faults_stall.sh
 if BUILD_PLUGIN_KAFKA
-SK_FAULT_TESTS += tests/faults/faults_kafka.sh
+SK_FAULT_NET_TESTS += tests/faults/faults_kafka.sh
 endif
 if BUILD_PLUGIN_HTTP
 if BUILD_PLUGIN_K8SAUDIT
 # http_sink needs libmicrohttpd, found for the k8saudit plugin
-SK_FAULT_TESTS += tests/faults/faults_http.sh tests/faults/faults_stall.sh
+SK_FAULT_NET_TESTS += tests/faults/faults_http.sh tests/faults/faults_stall.sh
 endif
 endif
 EXTRA_DIST += $(SK_FAULTS_NET_TESTS) tests/faults/lib.sh docs/faults-network.md

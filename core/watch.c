@@ -191,16 +191,27 @@ static void settled(struct sk_loop *loop, void *arg)
 	w->cb(w->arg);
 }
 
-static void changed(struct sk_watch *w)
+/* restart_timer - (re)start the settle timer: the callback comes once the
+ * files have been quiet for SK_WATCH_SETTLE_MS. False (with a warning)
+ * when no timer could be made: the caller reloads now instead. */
+static bool restart_timer(struct sk_watch *w)
 {
 	if (w->timer >= 0) {
-		sk_loop_del_timer(w->loop, w->timer); /* restart: wait for quiet */
+		sk_loop_del_timer(w->loop, w->timer);
 	}
-	w->timer = sk_loop_add_timer(w->loop, SK_WATCH_SETTLE_MS, settled, w);
-	if (w->timer < 0) {
+	int id = sk_loop_add_timer(w->loop, SK_WATCH_SETTLE_MS, settled, w);
+	w->timer = id < 0 ? -1 : id;
+	if (id < 0) {
 		SK_WARN("watch_config_files: cannot start a timer (%s); reloading now",
-			strerror(-w->timer));
-		w->timer = -1;
+			strerror(-id));
+		return false;
+	}
+	return true;
+}
+
+static void changed(struct sk_watch *w)
+{
+	if (!restart_timer(w)) {
 		w->cb(w->arg);
 	}
 }
@@ -342,14 +353,7 @@ bool sk_watch_busy(struct sk_watch *w, bool any_change, bool quiet)
 		return false;
 	}
 	w->postponed++;
-	if (w->timer >= 0) {
-		sk_loop_del_timer(w->loop, w->timer);
-	}
-	int id = sk_loop_add_timer(w->loop, SK_WATCH_SETTLE_MS, settled, w);
-	w->timer = id < 0 ? -1 : id;
-	if (id < 0) {
-		SK_WARN("watch_config_files: cannot start a timer (%s); reloading now",
-			strerror(-id));
+	if (!restart_timer(w)) {
 		w->postponed = 0;
 		return false;
 	}

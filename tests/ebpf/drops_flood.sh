@@ -10,6 +10,7 @@
 # two cannot be read at the same instant).
 # Needs root. Prints the figures.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/ebpf/lib.sh"
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to load the eBPF probe"
 [ -r /sys/kernel/btf/vmlinux ] || tap_skip_all "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
@@ -74,13 +75,7 @@ done
 # the bursts, so the probe is read right before the stop and the daemon's
 # final report (made at the stop) must cover at least that much.
 probe=$(probe_drops)
-"$sysprobe" stop $daemon
-if wait_for 20 sh -c "! kill -0 $daemon"; then
-	wait $daemon
-	is "$?" 0 "the daemon stops cleanly"
-else
-	fail "the daemon stops cleanly" "still running 20 s after SIGTERM"
-fi
+ebpf_stop
 t1=$(date +%s%N)
 dur_ms=$(( (t1 - t0) / 1000000 ))
 
